@@ -1,0 +1,75 @@
+"""`stepper train` against a minimal numpy loop, as whole processes (start-up included).
+
+Runs both alternately several times on the seed network (20,000 iterations) and on a 784-128-10
+sigmoid network with 256 observations read from CSV, and prints the median times and their ratio.
+Usage: python benchmarks/train_speed.py [--repeats N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).parent
+
+
+def big_network(folder: Path) -> Path:
+    rng = np.random.default_rng(0)
+    np.savetxt(folder / "x.csv", rng.uniform(0, 1, size=(256, 784)), delimiter=",")
+    labels = rng.integers(0, 10, size=256)
+    np.savetxt(folder / "y.csv", np.eye(10)[labels], delimiter=",")
+    path = folder / "mnist-like.toml"
+    path.write_text(
+        'layers = [784, 128, 10]\nactivation = "sigmoid"\ncost = "sse"\nlearning_rate = 0.01\n'
+        'inputs = "x.csv"\ntargets = "y.csv"\n[init]\nscheme = "normal"\nscale = 0.05\nseed = 0\n'
+    )
+    return path
+
+
+def seed_network(folder: Path) -> Path:
+    from stepper.netfile import example_text
+
+    path = folder / "seed.toml"
+    path.write_text(example_text("identical-columns"))
+    return path
+
+
+def timed(cmd: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def compare(label: str, network: Path, iterations: int, repeats: int) -> None:
+    ours = [sys.executable, "-m", "stepper", "train", str(network), "--iterations", str(iterations)]
+    base = [sys.executable, str(HERE / "minimal_loop.py"), str(network), str(iterations)]
+    t_ours, t_base = [], []
+    for _ in range(repeats):
+        t_ours.append(timed(ours))
+        t_base.append(timed(base))
+    ratios = [a / b for a, b in zip(t_ours, t_base)]
+    print(
+        f"{label:<34} stepper {statistics.median(t_ours):6.3f} s   numpy loop "
+        f"{statistics.median(t_base):6.3f} s   ratio {statistics.median(ratios):.2f}×"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        compare("seed 2-3-3-2 × 2, 20,000 iterations", seed_network(folder), 20_000, args.repeats)
+        compare("784-128-10 × 256, 200 iterations", big_network(folder), 200, args.repeats)
+
+
+if __name__ == "__main__":
+    main()

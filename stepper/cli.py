@@ -1,0 +1,235 @@
+"""The command line (spec section 4): a thin layer that reads arguments and calls the engine.
+
+Headless commands never import textual, so they start fast; only opening the stepper does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from stepper import __version__
+from stepper.errors import StepperError
+
+COMMANDS = ("trace", "train", "diagnose", "gradcheck", "compare", "examples", "serve")
+
+EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not (value > 0 and value != float("inf")):
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text}")
+    return value
+
+
+def _network_args(p: argparse.ArgumentParser) -> None:
+    from stepper.engine.init import SCHEMES
+
+    p.add_argument(
+        "network",
+        nargs="?",
+        metavar="NETWORK",
+        help="a network file (.toml) or a built-in example name (default: identical-columns)",
+    )
+    p.add_argument("--lr", type=_positive_float, metavar="X", help="learning rate η, overriding the file")
+    p.add_argument(
+        "--init",
+        choices=SCHEMES,
+        metavar="SCHEME",
+        help=f"initialise the weights with this scheme ({', '.join(SCHEMES)})",
+    )
+    p.add_argument("--seed", type=_count, metavar="N", help="seed for the random init schemes")
+
+
+def _format_arg(p: argparse.ArgumentParser, formats: tuple[str, ...]) -> None:
+    p.add_argument("--format", choices=formats, default="text", help="output format (default: text)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="stepper",
+        description="Step through a small neural network — forward pass, backward pass, each weight "
+        "update — number by number. With no command, opens the stepper on NETWORK.",
+        epilog="Run `stepper COMMAND --help` for a command's options.",
+    )
+    parser.add_argument("--version", action="version", version=f"stepper {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("open", help=argparse.SUPPRESS)
+    _network_args(p)
+
+    p = sub.add_parser("trace", help="every number of every step of K iterations")
+    _network_args(p)
+    p.add_argument("--iterations", type=_count, default=1, metavar="K", help="iterations (default 1)")
+    _format_arg(p, ("text", "json"))
+
+    p = sub.add_parser("train", help="run K iterations; the cost curve, outputs and final weights")
+    _network_args(p)
+    p.add_argument("--iterations", type=_count, default=1000, metavar="K", help="iterations (default 1000)")
+    _format_arg(p, ("text", "json"))
+
+    p = sub.add_parser("gradcheck", help="check backprop against finite differences")
+    _network_args(p)
+    _format_arg(p, ("text", "json"))
+
+    sub.add_parser("examples", help="list the built-in networks")
+    return parser
+
+
+def parse(argv: Sequence[str]) -> argparse.Namespace:
+    parser = build_parser()
+    args = list(argv)
+    if not args or (args[0] not in COMMANDS and args[0] not in ("-h", "--help", "--version")):
+        args = ["open", *args]
+    return parser.parse_args(args)
+
+
+def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from stepper.netfile import Overrides, load_network
+
+    overrides = Overrides(learning_rate=args.lr, init=args.init, seed=args.seed)
+    net = load_network(args.network, overrides)
+    if args.seed is not None and net.init.scheme == "constant":
+        print("stepper: note: --seed has no effect with the constant init scheme", file=sys.stderr)
+    return net
+
+
+def cmd_examples(args: argparse.Namespace) -> int:
+    import textwrap
+
+    from stepper.netfile import DEFAULT_EXAMPLE, example_names, load_network
+
+    names = example_names()
+    width = max(len(n) for n in names)
+    for name in names:
+        net = load_network(name)
+        mark = " (the default)" if name == DEFAULT_EXAMPLE else ""
+        head = f"{name.ljust(width)}  {net.shape_label():<8} "
+        print(
+            textwrap.fill(
+                net.description + mark, width=80, initial_indent=head, subsequent_indent=" " * len(head)
+            )
+        )
+    print("\nOpen one with `stepper NAME`; trace one with `stepper trace NAME`.")
+    return EXIT_OK
+
+
+def cmd_trace(args: argparse.Namespace) -> int:
+    from stepper.engine.iteration import run_iteration
+    from stepper.engine.steps import build_steps
+
+    net = _load(args)
+    values = []
+    weights = net.weights
+    import numpy as np
+
+    with np.errstate(all="ignore"):
+        for _ in range(args.iterations):
+            v = run_iteration(net, weights)
+            values.append(v)
+            weights = v.weights_after
+    if args.format == "json":
+        from stepper.exports.json_out import dumps, trace_json
+
+        print(dumps(trace_json(net, values)))
+    else:
+        from stepper.exports.text import trace_text
+
+        print(trace_text(net, values, build_steps(net)))
+    return EXIT_OK
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from stepper.engine.training import train
+
+    net = _load(args)
+    k = args.iterations
+    if sys.stderr.isatty() and k >= 2000:
+        from stepper.progress import train_with_progress
+
+        result = train_with_progress(net, k)
+    else:
+        result = train(net, k)
+    if args.format == "json":
+        from stepper.exports.json_out import dumps, train_json
+
+        print(dumps(train_json(net, result)))
+    else:
+        from stepper.exports.train_text import train_text
+
+        print(train_text(net, result))
+    if result.diverged is not None:
+        print(f"stepper: {result.diverged.message()}", file=sys.stderr)
+        return EXIT_CHECK_FAILED
+    return EXIT_OK
+
+
+def cmd_gradcheck(args: argparse.Namespace) -> int:
+    from stepper.engine.gradcheck import TOLERANCE, gradcheck
+
+    net = _load(args)
+    check = gradcheck(net)
+    if args.format == "json":
+        from stepper.exports.json_out import dumps, gradcheck_json
+
+        print(dumps(gradcheck_json(check)))
+    else:
+        verdict = "PASSED" if check.passed else "FAILED"
+        print(
+            f"gradcheck {verdict}: backprop against central differences (ε = {check.epsilon:g}), "
+            f"tolerance {TOLERANCE:g} relative"
+        )
+        for c in check.layers:
+            print(
+                f"  dC/dW^{c.layer}: max relative error {c.max_relative_error:.3e}, "
+                f"max absolute error {c.max_abs_error:.3e}"
+            )
+    return EXIT_OK if check.passed else EXIT_CHECK_FAILED
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    net = _load(args)  # validate before starting the UI: bad input gets a message, not a screen
+    from stepper.app import StepperApp
+
+    StepperApp(network=net).run()
+    return EXIT_OK
+
+
+HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "open": cmd_open,
+    "trace": cmd_trace,
+    "train": cmd_train,
+    "gradcheck": cmd_gradcheck,
+    "examples": cmd_examples,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse(sys.argv[1:] if argv is None else argv)
+    try:
+        return HANDLERS[args.command](args)
+    except StepperError as exc:
+        print(f"stepper: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("stepper: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # `stepper trace | head`: the reader left; say nothing more.
+        sys.stderr.close()
+        return EXIT_OK

@@ -1,0 +1,74 @@
+"""Activation functions and their element-wise derivatives, numerically stable in float64."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+Array = NDArray[np.float64]
+
+
+def _sigmoid(n: Array) -> Array:
+    # exp(-log(1 + exp(-n))) never overflows: logaddexp is computed stably for any |n|.
+    return np.exp(-np.logaddexp(0.0, -n))
+
+
+def _softmax(n: Array) -> Array:
+    shifted = np.exp(n - n.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
+
+
+LEAKY_SLOPE = 0.01
+
+
+@dataclass(frozen=True)
+class Activation:
+    """One activation function: f, its derivative from (n, a), and how it is written."""
+
+    name: str
+    forward: Callable[[Array], Array]
+    # f'(n) given both n and a = f(n): sigmoid and tanh are cheapest (and conventional) from a.
+    derivative: Callable[[Array, Array], Array] | None
+    symbol: str
+    derivative_formula: str  # in terms of n^l and a^l, with "{l}" for the layer
+    output_only: bool = False
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    a.name: a
+    for a in (
+        Activation("sigmoid", _sigmoid, lambda n, a: a * (1.0 - a), "σ", "a^{l} ⊙ (1 − a^{l})"),
+        Activation("tanh", np.tanh, lambda n, a: 1.0 - a * a, "tanh", "1 − a^{l} ⊙ a^{l}"),
+        Activation(
+            "relu",
+            lambda n: np.maximum(n, 0.0),
+            lambda n, a: (n > 0.0).astype(np.float64),
+            "relu",
+            "1 where n^{l} > 0, else 0",
+        ),
+        Activation(
+            "leaky_relu",
+            lambda n: np.where(n > 0.0, n, LEAKY_SLOPE * n),
+            lambda n, a: np.where(n > 0.0, 1.0, LEAKY_SLOPE),
+            "leaky_relu",
+            "1 where n^{l} > 0, else 0.01",
+        ),
+        Activation("linear", lambda n: n.copy(), lambda n, a: np.ones_like(n), "id", "1"),
+        Activation(
+            "softmax",
+            _softmax,
+            None,
+            "softmax",
+            "Jacobian per observation: diag(a) − aᵀa",
+            output_only=True,
+        ),
+    )
+}
+
+
+def softmax_backward(dc_da: Array, a: Array) -> Array:
+    """δ = dC/dn for a softmax layer: each row multiplied by its Jacobian diag(a) − aᵀa."""
+    return a * (dc_da - np.sum(dc_da * a, axis=1, keepdims=True))

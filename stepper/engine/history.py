@@ -1,0 +1,57 @@
+"""Weights at the start of every iteration, in bounded memory.
+
+Only a bounded set of checkpoints is kept: every ``stride``-th iteration start, the stride doubling
+whenever there would be more than ``max_checkpoints``. Any other iteration start is recomputed from
+the nearest earlier checkpoint. Recomputation runs the very same numpy operations in the same order,
+so it reproduces the weights bit for bit.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from stepper.engine.iteration import run_iteration
+from stepper.engine.network import Network
+
+Array = NDArray[np.float64]
+Weights = tuple[Array, ...]
+
+
+class WeightHistory:
+    def __init__(self, net: Network, max_checkpoints: int = 64) -> None:
+        self.net = net
+        self.max_checkpoints = max_checkpoints
+        self.stride = 1
+        self._checkpoints: dict[int, Weights] = {1: tuple(net.weights)}
+        self._last: tuple[int, Weights] = (1, tuple(net.weights))  # the most recent lookup
+
+    @property
+    def checkpoint_count(self) -> int:
+        return len(self._checkpoints)
+
+    def weights_at(self, iteration: int) -> Weights:
+        """W^0..W^{L-1} at the start of ``iteration`` (1-based; iteration 1 starts from init)."""
+        if iteration < 1:
+            raise ValueError("iterations start at 1")
+        last_it, last_w = self._last
+        if last_it == iteration:
+            return last_w
+        # Start from the last lookup when it is closer than any checkpoint (stepping forward).
+        start = max(k for k in self._checkpoints if k <= iteration)
+        weights = self._checkpoints[start]
+        if start < last_it <= iteration:
+            start, weights = last_it, last_w
+        for k in range(start, iteration):
+            weights = run_iteration(self.net, weights).weights_after
+            self._remember(k + 1, weights)
+        self._last = (iteration, weights)
+        return weights
+
+    def _remember(self, iteration: int, weights: Weights) -> None:
+        if (iteration - 1) % self.stride != 0 or iteration in self._checkpoints:
+            return
+        self._checkpoints[iteration] = weights
+        if len(self._checkpoints) > self.max_checkpoints:
+            self.stride *= 2
+            self._checkpoints = {k: w for k, w in self._checkpoints.items() if (k - 1) % self.stride == 0}

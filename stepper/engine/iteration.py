@@ -1,0 +1,109 @@
+"""One iteration of gradient descent, computed once, with every intermediate kept.
+
+This is the only place stepper does the maths of an iteration: the step-by-step walk, ``trace``,
+``train``, ``compare`` and the TUI all read what :func:`run_iteration` returns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from stepper.engine.activations import softmax_backward
+from stepper.engine.network import Network
+
+Array = NDArray[np.float64]
+
+
+@dataclass(slots=True)
+class IterationValues:
+    """Every quantity of one iteration, indexed by layer as in the spec (None where undefined).
+
+    n[0], dC_da[0], da_dn[0], delta[0] are None; da_dn[l] is None for a softmax layer.
+    Treat it as read-only: the lists are lists only because building tuples costs time.
+    grad[l] and weights[l] / weights_after[l] are dC/dW^l, W^l for l = 0..L-1.
+    """
+
+    weights: tuple[Array, ...]
+    n: list[Array | None]
+    a: list[Array]
+    cost: float
+    dC_da: list[Array | None]
+    da_dn: list[Array | None]
+    delta: list[Array | None]
+    grad: list[Array]
+    weights_after: tuple[Array, ...]
+
+    def quantity(self, name: str) -> list[Array | None]:
+        """The per-layer list for a quantity key of the trace JSON ("n", "a", "grad", ...)."""
+        return getattr(self, name)  # type: ignore[no-any-return]
+
+
+def forward(net: Network, weights: tuple[Array, ...] | list[Array]) -> tuple[list[Array], list[Array]]:
+    """n^1..n^L (with n[0] absent) and a^0..a^L for the given weights."""
+    a = [net.inputs]
+    n: list[Array] = []
+    for act, w in zip(net.layer_activations, weights):
+        # [1 | a] · W written as a · W[1:] + W[0]: the same sum without building [1 | a].
+        z = a[-1] @ w[1:] + w[0]
+        n.append(z)
+        a.append(act.forward(z))
+    return n, a
+
+
+def run_iteration(net: Network, weights: tuple[Array, ...]) -> IterationValues:
+    """Forward pass, cost, backward pass and update for the whole batch, in spec order.
+
+    Written lean on purpose: `stepper train` runs this every iteration, and on tiny networks the
+    Python around the numpy calls is most of the time.
+    """
+    depth = net.depth
+    acts = net.layer_activations
+    n: list[Array | None] = [None]
+    a = [net.inputs]
+    for act, w in zip(acts, weights):
+        # [1 | a] · W written as a · W[1:] + W[0]: the same sum without building [1 | a].
+        z = a[-1] @ w[1:] + w[0]
+        n.append(z)
+        a.append(act.forward(z))
+    cost_fn = net.cost_fn
+    out, targets = a[depth], net.targets
+    cost = cost_fn.value(out, targets)
+
+    dC_da: list[Array | None] = [None] * (depth + 1)
+    da_dn: list[Array | None] = [None] * (depth + 1)
+    delta: list[Array | None] = [None] * (depth + 1)
+    grad: list[Array] = [None] * depth  # type: ignore[list-item]  # every entry is set below
+    g = cost_fn.gradient(out, targets)
+    for layer in range(depth, 0, -1):
+        dC_da[layer] = g
+        act = acts[layer - 1]
+        if act.derivative is None:  # softmax: a Jacobian per observation, no element-wise f'
+            d = softmax_backward(g, a[layer])
+        else:
+            f_prime = act.derivative(n[layer], a[layer])  # type: ignore[arg-type]
+            da_dn[layer] = f_prime
+            d = g * f_prime
+        delta[layer] = d
+        w = weights[layer - 1]
+        dw = np.empty_like(w)
+        dw[0] = d.sum(axis=0)  # the bias row: [1 | a]^T · δ with the column of ones
+        np.matmul(a[layer - 1].T, d, out=dw[1:])
+        grad[layer - 1] = dw
+        if layer > 1:
+            g = d @ w[1:].T
+
+    lr = net.learning_rate
+    return IterationValues(
+        weights=tuple(weights),
+        n=n,
+        a=a,
+        cost=cost,
+        dC_da=dC_da,
+        da_dn=da_dn,
+        delta=delta,
+        grad=grad,
+        weights_after=tuple([w - lr * dw for w, dw in zip(weights, grad)]),
+    )

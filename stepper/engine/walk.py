@@ -1,0 +1,142 @@
+"""Walking through iterations one step at a time, and back, exactly.
+
+A position is (iteration, done): ``done`` steps of that iteration have been carried out, from 0
+(nothing computed yet) to S (the update applied). After (k, S) comes (k + 1, 0). Every position is a
+pure function of the network and the position, so any route to it lands on the same state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from stepper.engine.history import WeightHistory
+from stepper.engine.iteration import IterationValues, run_iteration
+from stepper.engine.network import Network
+from stepper.engine.steps import Phase, Ref, Step, build_steps
+
+Array = NDArray[np.float64]
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    iteration: int
+    done: int
+
+
+class Walk:
+    """The stepper's state: a network, a position in its training, and the values there."""
+
+    def __init__(self, net: Network, max_checkpoints: int = 64) -> None:
+        self.net = net
+        self.steps: tuple[Step, ...] = build_steps(net)
+        self.history = WeightHistory(net, max_checkpoints)
+        self.position = Position(1, 0)
+        self._values: tuple[int, IterationValues] | None = None
+
+    # --- where we are -------------------------------------------------------------------------
+    @property
+    def steps_per_iteration(self) -> int:
+        return len(self.steps)
+
+    @property
+    def iteration(self) -> int:
+        return self.position.iteration
+
+    @property
+    def done(self) -> int:
+        return self.position.done
+
+    @property
+    def current_step(self) -> Step | None:
+        """The step that produced what is highlighted now (None before the first step)."""
+        return self.steps[self.done - 1] if self.done else None
+
+    @property
+    def next_step(self) -> Step | None:
+        return self.steps[self.done] if self.done < len(self.steps) else None
+
+    @property
+    def values(self) -> IterationValues:
+        """All values of the current iteration (including those not yet revealed)."""
+        it = self.iteration
+        if self._values is None or self._values[0] != it:
+            self._values = (it, run_iteration(self.net, self.history.weights_at(it)))
+        return self._values[1]
+
+    def is_computed(self, ref: Ref) -> bool:
+        """Whether ``ref`` has been computed at the current position of this iteration."""
+        if ref.quantity in ("weights", "targets") or (ref.quantity == "a" and ref.layer == 0):
+            return True
+        return any(s.output == ref for s in self.steps[: self.done])
+
+    def value(self, ref: Ref) -> Array | float | None:
+        """The value of ``ref`` if it has been computed by now, else None."""
+        if not self.is_computed(ref):
+            return None
+        vals = self.values
+        if ref.quantity == "cost":
+            return vals.cost
+        if ref.quantity == "targets":
+            return self.net.targets
+        return vals.quantity(ref.quantity)[ref.layer]
+
+    def current_weights(self) -> tuple[Array, ...]:
+        """W^l as they stand now: updated ones replace the old once their update step is done."""
+        vals = self.values
+        return tuple(
+            vals.weights_after[l] if self.is_computed(Ref("weights_after", l)) else vals.weights[l]
+            for l in range(self.net.depth)
+        )
+
+    # --- moving -------------------------------------------------------------------------------
+    def seek(self, iteration: int, done: int = 0) -> None:
+        if iteration < 1 or not 0 <= done <= len(self.steps):
+            raise ValueError(f"no position ({iteration}, {done})")
+        self.position = Position(iteration, done)
+
+    def forward(self, count: int = 1) -> None:
+        """``count`` single steps forward."""
+        s = len(self.steps)
+        flat = (self.iteration - 1) * (s + 1) + self.done + count
+        self.seek(flat // (s + 1) + 1, flat % (s + 1))
+
+    def back(self, count: int = 1) -> bool:
+        """``count`` single steps back; False (and no move) at the very start."""
+        s = len(self.steps)
+        flat = (self.iteration - 1) * (s + 1) + self.done - count
+        if flat < 0:
+            return False
+        self.seek(flat // (s + 1) + 1, flat % (s + 1))
+        return True
+
+    def to_phase_end(self, phase: Phase) -> None:
+        """Forward to the end of ``phase`` in this iteration, or the next one if already past it."""
+        last = max(s.index for s in self.steps if s.phase is phase) + 1
+        if self.done >= last:
+            self.seek(self.iteration + 1, last)
+        else:
+            self.seek(self.iteration, last)
+
+    def to_layer_end(self) -> None:
+        """Forward past every remaining step of the next step's layer and phase."""
+        nxt = self.next_step
+        if nxt is None:
+            self.forward()
+            return
+        done = self.done
+        while done < len(self.steps) and (
+            self.steps[done].phase is nxt.phase and self.steps[done].layer == nxt.layer
+        ):
+            done += 1
+        self.seek(self.iteration, done)
+
+    def to_iteration_end(self) -> None:
+        """To the end of this iteration (update applied), or of the next if already there."""
+        self.to_phase_end(Phase.UPDATE)
+
+    def to_iteration(self, iteration: int) -> None:
+        """To the start of ``iteration``: W as left by iteration - 1, nothing else computed."""
+        self.seek(iteration, 0)

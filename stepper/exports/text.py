@@ -1,0 +1,66 @@
+"""``stepper trace --format text``: every step of an iteration, for people, at 80 columns."""
+
+from __future__ import annotations
+
+from stepper.engine.iteration import IterationValues
+from stepper.engine.network import Network
+from stepper.engine.steps import Step
+from stepper.exports.matrix_text import render_matrix
+from stepper.formatting import format_number
+
+WIDTH = 80
+
+
+def network_line(net: Network) -> str:
+    init = "weights from the file" if net.weights_given else f"init {net.init.describe()}"
+    return (
+        f"{net.name}: {net.shape_label()} {net.activation_label()}, cost {net.cost}, "
+        f"η = {net.learning_rate:g}, {init}, {net.observations} observations"
+    )
+
+
+def rule(title: str, char: str) -> str:
+    head = f"{char * 2} {title} "
+    return head + char * max(0, WIDTH - len(head))
+
+
+def step_text(step: Step, values: IterationValues, steps_total: int) -> list[str]:
+    out = [rule(f"Step {step.number}/{steps_total} · {step.phase.value} · {step.title}", "─")]
+    out.append(f"{step.formula}      {step.shapes}")
+    ref = step.output
+    if ref.quantity == "cost":
+        out.append(f"  C = {format_number(values.cost)}")
+    else:
+        matrix = values.quantity(ref.quantity)[ref.layer]
+        if matrix is None:
+            out.append("  (a Jacobian per observation: applied in the next step, not stored)")
+        else:
+            out.extend(render_matrix(matrix, ref.quantity))
+    return out
+
+
+def iteration_text(
+    net: Network, iteration: int, values: IterationValues, steps: tuple[Step, ...]
+) -> list[str]:
+    out = [rule(f"Iteration {iteration}", "═"), "Weights at the start of the iteration (b = bias row):"]
+    for l, w in enumerate(values.weights):
+        out.append(f"W^{l}  ({w.shape[0]}×{w.shape[1]})")
+        out.extend(render_matrix(w, "weights"))
+    out.append("Input a^0:")
+    out.extend(render_matrix(values.a[0], "a"))
+    out.append("Targets y:")
+    out.extend(render_matrix(net.targets, "a"))
+    for step in steps:
+        out.append("")
+        out.extend(step_text(step, values, len(steps)))
+    out.append("")
+    out.append(f"Cost of iteration {iteration}: C = {format_number(values.cost)}")
+    return out
+
+
+def trace_text(net: Network, iterations: list[IterationValues], steps: tuple[Step, ...]) -> str:
+    lines = [f"stepper trace · {network_line(net)}", ""]
+    for k, values in enumerate(iterations, start=1):
+        lines.extend(iteration_text(net, k, values, steps))
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,54 @@
+"""``stepper train --format text``: the cost curve, the outputs against the targets, the weights."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from stepper.engine.network import Network
+from stepper.engine.training import TrainResult
+from stepper.exports.matrix_text import render_matrix
+from stepper.exports.text import network_line
+from stepper.formatting import format_number
+
+BARS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: list[float], width: int = 60) -> str:
+    """The cost curve in one line of block characters, sampled evenly (log scale if it spans decades)."""
+    if not values:
+        return ""
+    data = np.asarray(values, dtype=np.float64)
+    idx = np.linspace(0, len(data) - 1, num=min(width, len(data))).round().astype(int)
+    sample = data[idx]
+    if (sample > 0).all() and sample.max() / sample.min() > 100:
+        sample = np.log10(sample)
+    lo, hi = float(sample.min()), float(sample.max())
+    if hi == lo:
+        return BARS[3] * len(sample)
+    levels = ((sample - lo) / (hi - lo) * (len(BARS) - 1)).round().astype(int)
+    return "".join(BARS[i] for i in levels)
+
+
+def train_text(net: Network, result: TrainResult) -> str:
+    lines = [f"stepper train · {network_line(net)}", ""]
+    k = result.iterations
+    if k:
+        lines.append(f"Cost over {k} iterations (C_k is computed before iteration k's update):")
+        lines.append(f"  {sparkline(result.costs)}")
+        lines.append(f"  iteration 1: C = {format_number(result.costs[0])}")
+        lines.append(f"  iteration {k}: C = {format_number(result.costs[-1])}")
+    else:
+        lines.append("No iterations run (--iterations 0): the initial weights.")
+    if result.diverged is not None:
+        lines.append(f"  DIVERGED at iteration {result.diverged.iteration}: {result.diverged.what}")
+    lines.append("")
+    lines.append("Outputs a^L with the final weights, and the targets y:")
+    lines.extend(render_matrix(result.outputs, "a"))
+    lines.append("  targets")
+    lines.extend(render_matrix(net.targets, "a"))
+    lines.append("")
+    lines.append("Final weights (b = bias row):")
+    for l, w in enumerate(result.weights):
+        lines.append(f"W^{l}  ({w.shape[0]}×{w.shape[1]})")
+        lines.extend(render_matrix(w, "weights"))
+    return "\n".join(lines)

@@ -1,0 +1,335 @@
+"""Network files (spec section 3): reading, validating and resolving them into a Network.
+
+Every problem becomes a :class:`StepperError` whose message names the file, the key (and its line
+when it can be found) and what was expected.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import itertools
+import math
+import re
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from stepper.engine.activations import ACTIVATIONS
+from stepper.engine.costs import COSTS
+from stepper.engine.init import SCHEMES, InitSpec, initial_weights
+from stepper.engine.network import Network
+from stepper.errors import StepperError
+
+DEFAULT_EXAMPLE = "identical-columns"
+
+TOP_KEYS = (
+    "name",
+    "description",
+    "layers",
+    "activation",
+    "cost",
+    "learning_rate",
+    "inputs",
+    "targets",
+    "weights",
+    "init",
+)
+REQUIRED_KEYS = ("layers", "activation", "cost", "learning_rate", "inputs", "targets")
+INIT_KEYS = ("scheme", "value", "scale", "seed")
+
+# Limits checked before anything is allocated: what a terminal can show and memory can hold.
+MAX_LAYER_SIZE = 4096
+MAX_PARAMETERS = 5_000_000
+MAX_OBSERVATIONS = 100_000
+MAX_CELLS_PER_LAYER = 4_000_000  # observations × neurons of one layer
+MAX_CSV_BYTES = 256 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """Command-line settings that replace the file's: --lr, --init, --seed."""
+
+    learning_rate: float | None = None
+    init: str | None = None
+    seed: int | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a network came from: a file path, or a built-in example (``path`` is then None)."""
+
+    label: str
+    text: str
+    path: Path | None
+
+
+def example_names() -> list[str]:
+    folder = resources.files("stepper.examples")
+    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+def example_text(name: str) -> str:
+    return (resources.files("stepper.examples") / f"{name}.toml").read_text(encoding="utf-8")
+
+
+def find_source(network: str | None) -> Source:
+    """A path to a network file, or the name of a built-in example (None: the default)."""
+    if network is None:
+        network = DEFAULT_EXAMPLE
+    path = Path(network)
+    if path.suffix == ".toml" or path.exists() or "/" in network or "\\" in network:
+        if not path.exists():
+            raise StepperError(f"{network}: no such network file")
+        if path.is_dir():
+            raise StepperError(f"{network}: is a folder, expected a network file (.toml)")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise StepperError(f"{network}: cannot read it: {exc}") from None
+        return Source(str(network), text, path)
+    names = example_names()
+    if network not in names:
+        close = difflib.get_close_matches(network, names, n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise StepperError(
+            f"{network}: no such network file or built-in example.{hint} "
+            f"Built-in examples: {', '.join(names)} (see `stepper examples`)."
+        )
+    return Source(f"example {network}", example_text(network), None)
+
+
+def load_network(network: str | None = None, overrides: Overrides | None = None) -> Network:
+    """Read, validate and resolve a network file or example, applying command-line overrides."""
+    return parse_network(find_source(network), overrides or Overrides())
+
+
+def parse_network(source: Source, overrides: Overrides) -> Network:
+    try:
+        data = tomllib.loads(source.text)
+    except tomllib.TOMLDecodeError as exc:
+        raise StepperError(f"{source.label}: not valid TOML: {exc}") from None
+    return _Reader(source).network(data, overrides)
+
+
+class _Reader:
+    def __init__(self, source: Source) -> None:
+        self.source = source
+
+    # --- messages -------------------------------------------------------------------------
+    def where(self, key: str) -> str:
+        top = key.split(".")[-1].split("[")[0]
+        match = re.search(rf"^\s*{re.escape(top)}\s*=", self.source.text, flags=re.MULTILINE)
+        if match:
+            line = self.source.text.count("\n", 0, match.start()) + 1
+            return f"{self.source.label}, line {line}: {key}"
+        return f"{self.source.label}: {key}"
+
+    def fail(self, key: str, message: str) -> StepperError:
+        return StepperError(f"{self.where(key)}: {message}")
+
+    def unknown(self, key: str, allowed: tuple[str, ...], section: str = "") -> StepperError:
+        close = difflib.get_close_matches(key, allowed, n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        return self.fail(f"{section}{key}", f"unknown key.{hint} Allowed keys: {', '.join(allowed)}.")
+
+    # --- pieces ---------------------------------------------------------------------------
+    def number(self, key: str, value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.fail(key, f"expected a number, got {value!r}")
+        if not math.isfinite(value):
+            raise self.fail(key, f"expected a finite number, got {value}")
+        return float(value)
+
+    def integer(self, key: str, value: Any, minimum: int) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(key, f"expected a whole number, got {value!r}")
+        if value < minimum:
+            raise self.fail(key, f"expected a whole number >= {minimum}, got {value}")
+        return value
+
+    def matrix(self, key: str, value: Any, rows: int | None, cols: int) -> np.ndarray:
+        """A list of rows of numbers with ``cols`` columns (and ``rows`` rows if given)."""
+        if not isinstance(value, list) or not value or not all(isinstance(r, list) for r in value):
+            raise self.fail(key, "expected a list of rows, like [[0.8, 0.4], [0.3, 0.3]]")
+        if rows is not None and len(value) != rows:
+            raise self.fail(key, f"expected {rows} rows, got {len(value)}")
+        for i, row in enumerate(value):
+            if len(row) != cols:
+                raise self.fail(f"{key}[{i}]", f"expected {cols} numbers in this row, got {len(row)}")
+            for j, x in enumerate(row):
+                self.number(f"{key}[{i}][{j}]", x)
+        return np.array(value, dtype=np.float64)
+
+    def data(self, key: str, value: Any, cols: int) -> np.ndarray:
+        if isinstance(value, str):
+            return self.csv(key, value, cols)
+        if isinstance(value, list) and len(value) > MAX_OBSERVATIONS:
+            raise self.fail(key, f"{len(value)} observations: at most {MAX_OBSERVATIONS} are allowed")
+        return self.matrix(key, value, None, cols)
+
+    def csv(self, key: str, name: str, cols: int) -> np.ndarray:
+        base = self.source.path.parent if self.source.path else Path.cwd()
+        path = base / name
+        if not path.is_file():
+            raise self.fail(key, f"CSV file {str(path)!r} not found (paths are relative to the network file)")
+        if path.stat().st_size > MAX_CSV_BYTES:
+            raise self.fail(key, f"CSV file {str(path)!r} is larger than {MAX_CSV_BYTES // 2**20} MiB")
+        rows: list[list[float]] = []
+        try:
+            with path.open(newline="", encoding="utf-8") as fh:
+                for line_no, row in enumerate(csv.reader(fh), start=1):
+                    if not row or all(not c.strip() for c in row):
+                        continue
+                    try:
+                        values = [float(c) for c in row]
+                    except ValueError:
+                        if line_no == 1 and not rows:
+                            continue  # a header row
+                        raise self.fail(
+                            key, f"{path}, line {line_no}: expected numbers, got {row!r}"
+                        ) from None
+                    if len(values) != cols:
+                        raise self.fail(
+                            key, f"{path}, line {line_no}: expected {cols} values, got {len(values)}"
+                        )
+                    if not all(math.isfinite(v) for v in values):
+                        raise self.fail(key, f"{path}, line {line_no}: expected finite numbers, got {row!r}")
+                    rows.append(values)
+                    if len(rows) > MAX_OBSERVATIONS:
+                        raise self.fail(key, f"{path}: more than {MAX_OBSERVATIONS} rows")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise self.fail(key, f"cannot read {path}: {exc}") from None
+        if not rows:
+            raise self.fail(key, f"{path} has no rows of numbers")
+        return np.array(rows, dtype=np.float64)
+
+    # --- the whole file -----------------------------------------------------------------
+    def network(self, data: dict[str, Any], overrides: Overrides) -> Network:
+        for key in data:
+            if key not in TOP_KEYS:
+                raise self.unknown(key, TOP_KEYS)
+        for key in REQUIRED_KEYS:
+            if key not in data:
+                raise StepperError(f"{self.source.label}: missing required key {key!r}")
+
+        layers = self.layers(data["layers"])
+        activations = self.activations(data["activation"], len(layers) - 1)
+        cost = data["cost"]
+        if not isinstance(cost, str) or cost not in COSTS:
+            raise self.fail("cost", f"unknown cost {cost!r}; expected one of {', '.join(COSTS)}")
+        lr = self.number("learning_rate", data["learning_rate"])
+        if overrides.learning_rate is not None:
+            lr = overrides.learning_rate
+            if not (math.isfinite(lr) and lr > 0):
+                raise StepperError(f"--lr: expected a positive number, got {lr}")
+        elif lr <= 0:
+            raise self.fail("learning_rate", f"expected a positive number, got {lr:g}")
+
+        inputs = self.data("inputs", data["inputs"], layers[0])
+        targets = self.data("targets", data["targets"], layers[-1])
+        if targets.shape[0] != inputs.shape[0]:
+            raise self.fail(
+                "targets",
+                f"expected {inputs.shape[0]} rows (one per observation in inputs), got {targets.shape[0]}",
+            )
+        cells = inputs.shape[0] * max(layers)
+        if cells > MAX_CELLS_PER_LAYER:
+            raise StepperError(
+                f"{self.source.label}: {inputs.shape[0]} observations × {max(layers)} neurons is "
+                f"too large to hold: at most {MAX_CELLS_PER_LAYER:,} values per layer"
+            )
+        if cost in ("bce", "ce") and not ((targets >= 0) & (targets <= 1)).all():
+            raise self.fail("targets", f"the {cost} cost needs targets in [0, 1]")
+
+        init = self.init(data.get("init", {}), overrides)
+        name = data.get("name", self.source.path.stem if self.source.path else "network")
+        description = data.get("description", "")
+        for key, text in (("name", name), ("description", description)):
+            if not isinstance(text, str):
+                raise self.fail(key, f"expected a string, got {text!r}")
+        if "weights" in data and overrides.init is None and overrides.seed is None:
+            weights = self.weights(data["weights"], layers)
+            given = True
+        else:
+            weights = initial_weights(layers, init)
+            given = False
+        return Network(
+            layers=layers,
+            activations=activations,
+            cost=cost,
+            learning_rate=lr,
+            inputs=inputs,
+            targets=targets,
+            weights=tuple(weights),
+            init=init,
+            name=name,
+            description=description,
+            weights_given=given,
+        )
+
+    def layers(self, value: Any) -> tuple[int, ...]:
+        if not isinstance(value, list) or len(value) < 2:
+            raise self.fail("layers", f"expected a list of at least 2 layer sizes, got {value!r}")
+        sizes = tuple(self.integer(f"layers[{i}]", v, 1) for i, v in enumerate(value))
+        for i, v in enumerate(sizes):
+            if v > MAX_LAYER_SIZE:
+                raise self.fail(
+                    f"layers[{i}]", f"{v} neurons is too large to show: at most {MAX_LAYER_SIZE} per layer"
+                )
+        params = sum((a + 1) * b for a, b in itertools.pairwise(sizes))
+        if params > MAX_PARAMETERS:
+            raise self.fail("layers", f"{params:,} weights is too large to hold: at most {MAX_PARAMETERS:,}")
+        return sizes
+
+    def activations(self, value: Any, count: int) -> tuple[str, ...]:
+        names = [value] * count if isinstance(value, str) else value
+        if not isinstance(names, list) or len(names) != count:
+            raise self.fail(
+                "activation",
+                f"expected one name or a list of {count} names (one per non-input layer), got {value!r}",
+            )
+        for i, name in enumerate(names):
+            if not isinstance(name, str) or name not in ACTIVATIONS:
+                close = difflib.get_close_matches(str(name), ACTIVATIONS, n=1)
+                hint = f" Did you mean {close[0]!r}?" if close else ""
+                raise self.fail(
+                    "activation",
+                    f"unknown activation {name!r}.{hint} Expected one of {', '.join(ACTIVATIONS)}",
+                )
+            if ACTIVATIONS[name].output_only and i != count - 1:
+                raise self.fail("activation", f"{name} is allowed on the output layer only")
+        return tuple(names)
+
+    def weights(self, value: Any, layers: tuple[int, ...]) -> list[np.ndarray]:
+        if not isinstance(value, list) or len(value) != len(layers) - 1:
+            raise self.fail("weights", f"expected {len(layers) - 1} matrices (one per layer, bias row first)")
+        return [self.matrix(f"weights[{l}]", w, layers[l] + 1, layers[l + 1]) for l, w in enumerate(value)]
+
+    def init(self, value: Any, overrides: Overrides) -> InitSpec:
+        if not isinstance(value, dict):
+            raise self.fail("init", "expected a table [init]")
+        for key in value:
+            if key not in INIT_KEYS:
+                raise self.unknown(key, INIT_KEYS, "init.")
+        scheme = value.get("scheme", "constant")
+        if overrides.init is not None:
+            scheme = overrides.init
+            if scheme not in SCHEMES:
+                raise StepperError(f"--init: unknown scheme {scheme!r}; expected one of {', '.join(SCHEMES)}")
+        elif scheme not in SCHEMES:
+            raise self.fail("init.scheme", f"unknown scheme {scheme!r}; expected one of {', '.join(SCHEMES)}")
+        init_value = self.number("init.value", value.get("value", 1.0))
+        scale = self.number("init.scale", value.get("scale", 1.0))
+        if scale <= 0:
+            raise self.fail("init.scale", f"expected a positive number, got {scale:g}")
+        seed = self.integer("init.seed", value.get("seed", 0), 0)
+        if overrides.seed is not None:
+            if overrides.seed < 0:
+                raise StepperError(f"--seed: expected a whole number >= 0, got {overrides.seed}")
+            seed = overrides.seed
+        return InitSpec(scheme=scheme, value=init_value, scale=scale, seed=seed)
