@@ -25,6 +25,8 @@ class WeightHistory:
         self.stride = 1
         self._checkpoints: dict[int, Weights] = {1: tuple(net.weights)}
         self._last: tuple[int, Weights] = (1, tuple(net.weights))  # the most recent lookup
+        # C_k of every iteration computed so far (one float each: the loss curve reads them).
+        self.costs: dict[int, float] = {}
 
     @property
     def checkpoint_count(self) -> int:
@@ -43,7 +45,9 @@ class WeightHistory:
         if start < last_it <= iteration:
             start, weights = last_it, last_w
         for k in range(start, iteration):
-            weights = run_iteration(self.net, weights).weights_after
+            values = run_iteration(self.net, weights)
+            self.costs[k] = values.cost
+            weights = values.weights_after
             self._remember(k + 1, weights)
         self._last = (iteration, weights)
         return weights

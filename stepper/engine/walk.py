@@ -63,7 +63,9 @@ class Walk:
         """All values of the current iteration (including those not yet revealed)."""
         it = self.iteration
         if self._values is None or self._values[0] != it:
-            self._values = (it, run_iteration(self.net, self.history.weights_at(it)))
+            values = run_iteration(self.net, self.history.weights_at(it))
+            self.history.costs[it] = values.cost
+            self._values = (it, values)
         return self._values[1]
 
     def is_computed(self, ref: Ref) -> bool:

@@ -1,0 +1,57 @@
+"""Key-to-idle CPU time per step in the stepper app, driven headless by Textual's Pilot (spec §6),
+and start-up time to the first screen.
+
+Usage: python benchmarks/step_latency.py [--steps N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import time
+
+import numpy as np
+
+from stepper.app import StepperApp
+from stepper.engine.init import InitSpec, initial_weights
+from stepper.engine.network import Network
+from stepper.netfile import load_network
+
+
+def wide_network(layers: tuple[int, ...], observations: int) -> Network:
+    rng = np.random.default_rng(0)
+    targets = np.eye(layers[-1])[rng.integers(0, layers[-1], size=observations)]
+    weights = initial_weights(layers, InitSpec("normal", scale=0.1, seed=0))
+    return Network(layers, ("sigmoid",) * (len(layers) - 1), "sse", 0.1,
+                   rng.uniform(0, 1, size=(observations, layers[0])), targets, tuple(weights),
+                   name=f"{'-'.join(map(str, layers))} × {observations}")
+
+
+async def measure(net: Network, steps: int) -> tuple[float, float]:
+    start = time.perf_counter()
+    app = StepperApp(network=net)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        startup = time.perf_counter() - start
+        times = []
+        for _ in range(steps):
+            t = time.process_time()
+            await pilot.press("n")
+            await pilot.pause()
+            times.append(time.process_time() - t)
+    return statistics.median(times) * 1000, startup
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--steps", type=int, default=60)
+    args = parser.parse_args()
+    for net in (load_network(), wide_network((64, 128, 128, 10), 32), wide_network((784, 128, 10), 256)):
+        median_ms, startup = asyncio.run(measure(net, args.steps))
+        label = net.name if net.name != "identical-columns" else "seed 2-3-3-2 × 2"
+        print(f"{label:<28} median key-to-idle CPU {median_ms:7.1f} ms/step   start-up {startup:5.2f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,407 @@
+"""stepper's Textual app: walk through the forward pass, backward pass and update, step by step."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual import work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, ProgressBar, Sparkline, Static
+from textual.worker import get_current_worker
+
+from stepper.app.screens.help import HelpScreen
+from stepper.app.screens.prompts import GotoIteration, OpenNetwork, Reinitialise
+from stepper.app.widgets.layer_pane import LayerPane
+from stepper.app.widgets.matrix import MatrixState, MatrixView
+from stepper.app.widgets.status import StatusLine
+from stepper.engine.explain import cell_meaning, cell_name, cell_terms
+from stepper.engine.init import InitSpec
+from stepper.engine.network import Network
+from stepper.engine.steps import Phase, Ref, Step
+from stepper.engine.walk import Walk
+from stepper.errors import StepperError
+from stepper.exports.product import product_layout, with_ones
+from stepper.formatting import format_number
+
+WIDE = 120  # from this many columns, every layer is shown side by side
+LONG_RUN = 2000  # going this many iterations ahead runs in a worker with a progress bar
+RUN_INTERVAL = 1 / 20  # continuous training: one iteration per tick
+
+
+class StepperApp(App[None]):
+    """``StepperApp(network=None | path | example name | Network)``."""
+
+    CSS_PATH = "stepper.tcss"
+    TITLE = "stepper"
+
+    BINDINGS = [
+        Binding("n", "next_step", "Next", id="next-step"),
+        Binding("p", "previous_step", "Prev", id="previous-step"),
+        Binding("f", "phase_end('forward')", "Fwd", id="forward-end"),
+        Binding("b", "phase_end('backward')", "Bwd", id="backward-end"),
+        Binding("u", "phase_end('update')", "Update", id="apply-update"),
+        Binding("i", "whole_iteration", "Iter", id="whole-iteration"),
+        Binding("g", "goto", "Go to", id="goto-iteration"),
+        Binding("space", "toggle_run", "Run", id="run-pause"),
+        Binding("R", "reinitialise", "Re-init", id="reinitialise"),
+        Binding("question_mark,f1", "help", "Help", id="help"),
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("l", "layer_end", "Layer step", show=False, id="layer-end"),
+        Binding("left_square_bracket", "show_layer(-1)", "Prev layer", show=False, id="previous-layer"),
+        Binding("right_square_bracket", "show_layer(1)", "Next layer", show=False, id="next-layer"),
+        Binding("r", "restart", "Restart", show=False, id="restart"),
+        Binding("o", "open", "Open", show=False, id="open-network"),
+        Binding("escape", "cancel", "Cancel run", show=False, id="cancel"),
+    ]
+
+    running: reactive[bool] = reactive(False)
+    shown_layer: reactive[int] = reactive(1)
+    busy: reactive[bool] = reactive(False)
+
+    def __init__(self, network: str | Path | Network | None = None) -> None:
+        super().__init__()
+        self.walk = Walk(self._load(network))
+        self._timer = None
+        self._selected: tuple[Ref, int, int] | None = None
+        self._curve_until = -1
+
+    # --- set-up ---------------------------------------------------------------------------------
+    @staticmethod
+    def _load(network: str | Path | Network | None) -> Network:
+        if isinstance(network, Network):
+            return network
+        from stepper.netfile import load_network
+
+        return load_network(None if network is None else str(network))
+
+    @property
+    def net(self) -> Network:
+        return self.walk.net
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="top"):
+            yield StatusLine(id="status")
+            yield Sparkline([], id="loss")
+        with Horizontal(id="layers"):
+            for layer in range(1, self.net.depth + 1):
+                yield LayerPane(self.net, layer)
+        with VerticalScroll(id="explain"):
+            yield Static(id="explain-text")
+        yield ProgressBar(id="progress", show_eta=True)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#explain").border_title = "Why"
+        self.query_one("#loss").border_title = "cost"
+        self._apply_width(self.size.width)
+        self.refresh_views()
+
+    def on_resize(self, event) -> None:  # type: ignore[no-untyped-def]
+        self._apply_width(event.size.width)
+
+    def _apply_width(self, width: int) -> None:
+        self.screen.set_class(width >= WIDE, "-wide")
+        self._show_only(self.shown_layer)
+
+    def _show_only(self, layer: int) -> None:
+        wide = self.screen.has_class("-wide")
+        for pane in self.query(LayerPane):
+            pane.display = wide or pane.layer_index == layer
+
+    # --- what is on screen ----------------------------------------------------------------------
+    def _pane_layer(self, step: Step | None) -> int:
+        if step is None:
+            return 1
+        ref = step.output
+        if ref.quantity in ("grad", "weights_after"):
+            return ref.layer + 1
+        return max(1, ref.layer)
+
+    def refresh_views(self) -> None:
+        walk = self.walk
+        step = walk.current_step
+        inputs = set(step.inputs) if step else set()
+        if step and step.output.quantity == "n":
+            inputs.add(Ref("a", step.output.layer - 1))
+        for view in self.query(MatrixView):
+            ref = view.ref
+            value = walk.value(ref) if ref.quantity != "weights" else walk.values.weights[ref.layer]
+            if ref.quantity == "weights_after" and value is not None:
+                value = walk.values.weights_after[ref.layer]
+            shape = self._shape(ref)
+            note = ""
+            if ref.quantity == "da_dn" and self.net.activation(ref.layer).derivative is None:
+                note = "softmax: a Jacobian per observation, not stored"
+            if step is not None and ref == step.output:
+                role = "current"
+            elif ref in inputs:
+                role = "input"
+            elif value is None:
+                role = "pending"
+            else:
+                role = "done"
+            view.show(MatrixState(value, role, shape[0], shape[1], note))  # type: ignore[arg-type]
+        self._update_status()
+        self._update_explanation()
+        layer = self._pane_layer(step)
+        if layer != self.shown_layer:
+            self.shown_layer = layer
+        else:
+            self._scroll_to_current()
+
+    def _shape(self, ref: Ref) -> tuple[int, int]:
+        sizes, m = self.net.layers, self.net.observations
+        if ref.quantity in ("weights", "weights_after", "grad"):
+            return sizes[ref.layer] + 1, sizes[ref.layer + 1]
+        return m, sizes[ref.layer]
+
+    def watch_shown_layer(self, layer: int) -> None:
+        self._show_only(layer)
+        self._scroll_to_current()
+
+    def _scroll_to_current(self) -> None:
+        for view in self.query(MatrixView):
+            if view.has_class("-current"):
+                pane = view.parent
+                if isinstance(pane, LayerPane) and pane.display:
+                    pane.scroll_to_widget(view, animate=False)
+
+    def _update_status(self) -> None:
+        walk = self.walk
+        step = walk.current_step
+        total = walk.steps_per_iteration
+        cost = walk.value(Ref("cost", self.net.depth))
+        cost_text = format_number(float(cost)) if cost is not None else "—"  # type: ignore[arg-type]
+        if step is None:
+            where = f"Iteration {walk.iteration} · step 0 of {total} · ready"
+            formula = f"Press n to compute {walk.steps[0].output.symbol}."
+        else:
+            if step.output.quantity in ("grad", "weights_after"):
+                layer = f"W^{step.layer} (layer {step.layer} → {step.layer + 1})"
+            else:
+                layer = f"layer {step.layer}" if step.phase is not Phase.COST else "output"
+            where = f"Iteration {walk.iteration} · step {step.number} of {total} · {step.phase.value} · {layer}"
+            formula = f"{step.formula}    {step.shapes}"
+        line1 = f"{where} · C = {cost_text}"
+        self.query_one("#status", StatusLine).show(line1, formula)
+        # The curve shows the costs computed so far: earlier iterations', and this one's once its
+        # cost step is done.
+        costs = walk.history.costs
+        last = walk.iteration if cost is not None else walk.iteration - 1
+        if last != self._curve_until:  # redraw the curve only when it gains or loses a point
+            self._curve_until = last
+            self.query_one("#loss", Sparkline).data = [costs[k] for k in range(1, last + 1) if k in costs]
+
+    def _update_explanation(self) -> None:
+        walk = self.walk
+        step = walk.current_step
+        parts: list[str] = []
+        if step is None:
+            nxt = walk.steps[0]
+            parts.append(f"Iteration {walk.iteration} is ready: weights W as they stand, nothing computed yet.")
+            parts.append(f"Next: {nxt.title}: {nxt.formula}")
+        else:
+            parts.append(f"[b]{step.title}[/b]   {step.formula}   {step.shapes}")
+            parts.append(step.why)
+            layout = self._product(step)
+            if layout:
+                parts.append("\n".join(layout))
+        if self._selected is not None:
+            ref, row, col = self._selected
+            if walk.is_computed(ref) or ref.quantity in ("weights", "targets"):
+                try:
+                    terms = cell_terms(self.net, walk.values, ref, row, col)
+                except (IndexError, TypeError, ValueError):
+                    terms = ""
+                parts.append(f"[b]{cell_name(ref, row, col)}[/b]: {cell_meaning(ref, row, col)}\n  {terms}")
+            else:
+                parts.append(f"[b]{cell_name(ref, row, col)}[/b]: not computed yet in this iteration")
+        from rich.markup import escape
+
+        text = "\n".join(p if p.startswith("[b]") else escape(p) for p in parts)
+        self.query_one("#explain-text", Static).update(text)
+
+    def _product(self, step: Step) -> list[str] | None:
+        v = self.walk.values
+        ref = step.output
+        l = ref.layer
+        if ref.quantity == "n":
+            return product_layout(with_ones(v.a[l - 1]), v.weights[l - 1], v.n[l])  # type: ignore[arg-type]
+        if ref.quantity == "grad":
+            return product_layout(with_ones(v.a[l]).T, v.delta[l + 1], v.grad[l])  # type: ignore[arg-type]
+        if ref.quantity == "dC_da" and l < self.net.depth:
+            return product_layout(v.delta[l + 1], v.weights[l][1:].T, v.dC_da[l])  # type: ignore[arg-type]
+        return None
+
+    def on_matrix_view_cell_selected(self, event: MatrixView.CellSelected) -> None:
+        self._selected = (event.ref, event.row, event.col)
+        self._update_explanation()
+
+    # --- moving -----------------------------------------------------------------------------------
+    def _move(self, how) -> None:  # type: ignore[no-untyped-def]
+        if self.busy:
+            self.notify("A long run is in progress: Escape cancels it.", severity="warning")
+            return
+        how()
+        self.refresh_views()
+
+    def action_next_step(self) -> None:
+        self._move(self.walk.forward)
+
+    def action_previous_step(self) -> None:
+        def back() -> None:
+            if not self.walk.back():
+                self.bell()
+
+        self._move(back)
+
+    def action_phase_end(self, phase: str) -> None:
+        self._move(lambda: self.walk.to_phase_end(Phase(phase)))
+
+    def action_whole_iteration(self) -> None:
+        self._move(self.walk.to_iteration_end)
+
+    def action_layer_end(self) -> None:
+        self._move(self.walk.to_layer_end)
+
+    def action_restart(self) -> None:
+        self.running = False
+        self._move(lambda: self.walk.seek(1, 0))
+
+    def action_show_layer(self, delta: int) -> None:
+        self.shown_layer = min(max(self.shown_layer + delta, 1), self.net.depth)
+
+    def action_goto(self) -> None:
+        self.push_screen(GotoIteration(), self.goto_iteration)
+
+    def goto_iteration(self, iteration: int | None) -> None:
+        if iteration is None:
+            return
+        known = max(self.walk.history.costs, default=1)
+        if iteration - known > LONG_RUN:
+            self.busy = True
+            self._advance(iteration)
+        else:
+            self._move(lambda: self.walk.to_iteration(iteration))
+
+    @work(thread=True, exclusive=True, group="long-run")
+    def _advance(self, iteration: int) -> None:
+        """Compute the weights up to ``iteration`` in a thread, with progress; Escape cancels."""
+        worker = get_current_worker()
+        history = self.walk.history
+        start = max(history.costs, default=1)
+        self.call_from_thread(self._progress_start, iteration - start)
+        k = start
+        chunk = 100
+        while k < iteration and not worker.is_cancelled:
+            k = min(k + chunk, iteration)
+            history.weights_at(k)
+            self.call_from_thread(self._progress_set, k - start)
+        self.call_from_thread(self._advance_done, k, worker.is_cancelled)
+
+    def _progress_start(self, total: int) -> None:
+        bar = self.query_one("#progress", ProgressBar)
+        bar.update(total=total, progress=0)
+        bar.display = True
+
+    def _progress_set(self, done: int) -> None:
+        self.query_one("#progress", ProgressBar).update(progress=done)
+
+    def _advance_done(self, reached: int, cancelled: bool) -> None:
+        self.query_one("#progress", ProgressBar).display = False
+        self.busy = False
+        self.walk.to_iteration(reached)
+        self.refresh_views()
+        if cancelled:
+            self.notify(f"Cancelled at iteration {reached}.")
+
+    def action_cancel(self) -> None:
+        if self.busy:
+            self.workers.cancel_group(self, "long-run")
+        self.running = False
+
+    def action_toggle_run(self) -> None:
+        if self.busy:
+            return
+        self.running = not self.running
+
+    def watch_running(self, running: bool) -> None:
+        if running:
+            self._timer = self.set_interval(RUN_INTERVAL, self._run_tick)
+        elif self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    def _run_tick(self) -> None:
+        self.walk.to_iteration_end()
+        cost = self.walk.values.cost
+        if cost != cost or cost in (float("inf"), float("-inf")):
+            self.running = False
+            self.notify(f"Training diverged at iteration {self.walk.iteration}.", severity="error")
+        self.refresh_views()
+
+    # --- re-initialise and open -------------------------------------------------------------------
+    def action_reinitialise(self) -> None:
+        self.push_screen(Reinitialise(self.net.init), self.reinitialise)
+
+    def reinitialise(self, init: InitSpec | None) -> None:
+        if init is None:
+            return
+        self.replace_network(self.net.with_init(init))
+        self.notify(f"Re-initialised: {init.describe()}. Back at iteration 1.")
+
+    def replace_network(self, net: Network) -> None:
+        self.running = False
+        self.walk = Walk(net)
+        self._selected = None
+        self._curve_until = -1
+        self.call_later(self._rebuild_panes)
+
+    async def _rebuild_panes(self) -> None:
+        layers = self.query_one("#layers", Horizontal)
+        await layers.remove_children()
+        await layers.mount_all([LayerPane(self.net, l) for l in range(1, self.net.depth + 1)])
+        self.shown_layer = 1
+        self._apply_width(self.size.width)
+        self.refresh_views()
+
+    def action_open(self) -> None:
+        from stepper.netfile import example_names, load_network
+
+        examples = [(name, load_network(name).description) for name in example_names()]
+        self.push_screen(OpenNetwork(examples), self.open_network)
+
+    def open_network(self, network: str | None) -> None:
+        if network is None:
+            return
+        from stepper.netfile import load_network
+
+        try:
+            net = load_network(network)
+        except StepperError as exc:
+            self.notify(str(exc), severity="error", timeout=8)
+            return
+        self.replace_network(net)
+        self.notify(f"Opened {net.name}.")
+
+    def action_help(self) -> None:
+        keys = [(b.key.replace("left_square_bracket", "[").replace("right_square_bracket", "]")
+                 .replace("question_mark", "?"), b.description) for b in self.BINDINGS]  # type: ignore[union-attr]
+        self.push_screen(HelpScreen(keys))
+
+    # --- command palette --------------------------------------------------------------------------
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for binding in self.BINDINGS:
+            assert isinstance(binding, Binding)
+            if binding.action in ("quit", "cancel"):
+                continue
+            yield SystemCommand(binding.description, f"key {binding.key}",
+                                lambda action=binding.action: self.run_action(action))
+        yield SystemCommand("Break the symmetry: random init", "re-initialise with normal weights",
+                            lambda: self.reinitialise(InitSpec("normal", seed=self.net.init.seed + 1)))

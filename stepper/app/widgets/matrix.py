@@ -1,0 +1,189 @@
+"""One matrix of the network, with its labels, state and a cell cursor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from stepper.engine.explain import equal_column_groups
+from stepper.engine.steps import Ref
+from stepper.formatting import format_number
+
+# Each group of equal columns gets a letter (never colour alone) and a colour.
+GROUP_MARKS = "ABCDEFGH"
+GROUP_STYLES = ("bold magenta", "bold cyan", "bold yellow", "bold green", "bold blue", "bold red")
+CELL_GAP = 1
+
+
+@dataclass(frozen=True)
+class MatrixState:
+    value: np.ndarray | None  # None: not computed yet in this iteration
+    role: str  # "current" | "input" | "done" | "pending"
+    rows: int
+    cols: int
+    note: str = ""  # a line under the grid (e.g. "Jacobian, not stored")
+
+
+class MatrixView(Widget, can_focus=True):
+    """A labelled grid of numbers. Equal columns share a letter and colour in the header."""
+
+    BINDINGS = [
+        Binding("up", "move(-1, 0)", "Cell up", show=False),
+        Binding("down", "move(1, 0)", "Cell down", show=False),
+        Binding("left", "move(0, -1)", "Cell left", show=False),
+        Binding("right", "move(0, 1)", "Cell right", show=False),
+    ]
+
+    cursor: reactive[tuple[int, int]] = reactive((0, 0))
+
+    class CellSelected(Message):
+        def __init__(self, view: MatrixView, row: int, col: int) -> None:
+            super().__init__()
+            self.view = view
+            self.ref = view.ref
+            self.row = row
+            self.col = col
+
+    def __init__(self, ref: Ref, title: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.ref = ref
+        self.border_title = title
+        self.state: MatrixState | None = None
+        self._groups: list[int | None] = []
+        self._col_x: list[tuple[int, int, int]] = []  # (start, end, column) of rendered cells
+
+    @property
+    def is_weights(self) -> bool:
+        return self.ref.quantity in ("weights", "weights_after", "grad")
+
+    def show(self, state: MatrixState) -> None:
+        old = self.state
+        if old is not None and old.value is state.value and old.role == state.role and old.note == state.note:
+            return  # nothing to redraw: the common case for most matrices on each step
+        self.state = state
+        self._groups = (
+            equal_column_groups(state.value) if state.value is not None and state.rows > 1 else [None] * state.cols
+        )
+        for role in ("current", "input", "done", "pending"):
+            self.set_class(state.role == role, f"-{role}")
+        # The height only changes the first time (rows and note lines are fixed per matrix).
+        self.refresh(layout=old is None or old.note != state.note)
+
+    def row_label(self, r: int) -> str:
+        if self.is_weights:
+            return "b" if r == 0 else f"i={r - 1}"
+        return f"o={r}"
+
+    def _visible_cols(self, width: int, cell_w: int, label_w: int) -> list[int | None]:
+        cols = self.state.cols if self.state else 0
+        fit = max(1, (width - label_w) // (cell_w + CELL_GAP))
+        if cols <= fit:
+            return list(range(cols))
+        head = max(1, (fit - 1) // 2 + (fit - 1) % 2)
+        tail = max(0, fit - 1 - head)
+        return [*range(head), None, *range(cols - tail, cols)]
+
+    def render(self) -> Text:
+        state = self.state
+        if state is None:
+            return Text("")
+        value = state.value
+        label_w = max(len(self.row_label(r)) for r in range(state.rows)) + 1
+        # Only the columns that fit are formatted: the widest number is one of the extremes.
+        if value is not None and value.size:
+            probes = [float(value.max()), float(value.min()), float(np.abs(value).min())]
+            nonzero = np.abs(value[value != 0])
+            if nonzero.size:
+                probes.append(float(nonzero.min()) * (-1 if (value < 0).any() else 1))
+            cell_w = max(len(format_number(x)) for x in probes)
+        else:
+            cell_w = 1
+        cell_w = max(cell_w, len(f"j={state.cols - 1}") + 2)
+        visible = self._visible_cols(self.content_size.width or 80, cell_w, label_w)
+        shown = [c for c in visible if c is not None]
+        if value is not None:
+            cells = {c: [format_number(float(x)) for x in value[:, c]] for c in shown}
+        else:
+            cells = {c: ["·"] * state.rows for c in shown}
+        groups = self._groups
+        out = Text(no_wrap=True, overflow="ellipsis")
+        # Header: j=0 with the group letter of equal columns.
+        out.append(" " * label_w)
+        self._col_x = []
+        x = label_w
+        for c in visible:
+            out.append(" " * CELL_GAP)
+            x += CELL_GAP
+            if c is None:
+                out.append("…".rjust(cell_w))
+            else:
+                g = groups[c]
+                label = f"j={c}" + (f" {GROUP_MARKS[g % len(GROUP_MARKS)]}" if g is not None else "")
+                style = GROUP_STYLES[g % len(GROUP_STYLES)] if g is not None else "dim"
+                out.append(label.rjust(cell_w), style=style)
+                self._col_x.append((x, x + cell_w, c))
+            x += cell_w
+        focused = self.has_focus
+        for r in range(state.rows):
+            out.append("\n")
+            out.append(self.row_label(r).ljust(label_w), style="dim")
+            for c in visible:
+                out.append(" " * CELL_GAP)
+                if c is None:
+                    out.append("…".rjust(cell_w), style="dim")
+                    continue
+                style = "dim" if value is None else ""
+                if focused and (r, c) == self.cursor:
+                    style = "reverse"
+                out.append(cells[c][r].rjust(cell_w), style=style)
+            if r == 0 and self.is_weights and state.rows > 1:
+                out.append("\n" + "─" * (x), style="dim")
+        if state.note:
+            out.append("\n" + state.note, style="italic dim")
+        return out
+
+    def on_focus(self) -> None:
+        self._announce()
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def action_move(self, dr: int, dc: int) -> None:
+        if self.state is None:
+            return
+        r, c = self.cursor
+        self.cursor = (min(max(r + dr, 0), self.state.rows - 1), min(max(c + dc, 0), self.state.cols - 1))
+
+    def watch_cursor(self) -> None:
+        self._announce()
+        self.refresh()
+
+    def on_click(self, event) -> None:  # type: ignore[no-untyped-def]
+        if self.state is None:
+            return
+        row = self._row_at(event.y)
+        for start, end, col in self._col_x:
+            if start <= event.x < end and row is not None:
+                self.focus()
+                self.cursor = (row, col)
+                return
+
+    def _row_at(self, y: int) -> int | None:
+        """The matrix row drawn on content line ``y``: the header is line 0, and a weight matrix's
+        bias row is followed by a rule line."""
+        assert self.state is not None
+        row = y - 1
+        if self.is_weights and self.state.rows > 1 and y >= 2:
+            row = None if y == 2 else y - 2
+        return row if row is not None and 0 <= row < self.state.rows else None
+
+    def _announce(self) -> None:
+        if self.state is not None:
+            self.post_message(self.CellSelected(self, *self.cursor))

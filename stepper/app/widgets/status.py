@@ -1,0 +1,21 @@
+"""The two header lines: where we are (iteration, step, phase, layer, cost) and the formula."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widget import Widget
+
+
+class StatusLine(Widget):
+    """Fixed height, so a new text needs a repaint but never a new layout."""
+
+    def __init__(self, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.text = Text()
+
+    def show(self, where: str, formula: str) -> None:
+        self.text = Text.assemble((where, "bold"), "\n", formula)
+        self.refresh()
+
+    def render(self) -> Text:
+        return self.text

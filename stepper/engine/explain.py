@@ -1,0 +1,118 @@
+"""What one cell of one quantity is called, and how it was computed, term by term with its numbers.
+
+Read by the TUI's explanation pane (and usable by any export): the maths is the engine's, this only
+writes it out.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from stepper.engine.iteration import IterationValues
+from stepper.engine.network import Network
+from stepper.engine.steps import Ref
+from stepper.formatting import format_number as f
+
+MAX_TERMS = 6  # a sum with more terms is shortened to its first ones and "…"
+
+
+def cell_name(ref: Ref, row: int, col: int) -> str:
+    """The question's index notation: _0a^1_2 is observation 0, layer 1, neuron 2."""
+    q, l = ref.quantity, ref.layer
+    if q in ("weights", "weights_after", "grad"):
+        core = f"b^{l}_{col}" if row == 0 else f"w^{l}_{{{row - 1},{col}}}"
+        return f"dC/d{core}" if q == "grad" else core
+    base = {
+        "n": f"n^{l}_{col}",
+        "a": f"a^{l}_{col}",
+        "dC_da": f"dC/da^{l}_{col}",
+        "da_dn": f"da^{l}_{col}/dn^{l}_{col}",
+        "delta": f"δ^{l}_{col}",
+        "targets": f"y_{col}",
+    }[q]
+    return f"_{row}{base}"
+
+
+def cell_meaning(ref: Ref, row: int, col: int) -> str:
+    q, l = ref.quantity, ref.layer
+    if q in ("weights", "weights_after", "grad"):
+        what = (
+            f"the bias of neuron {col} of layer {l + 1}"
+            if row == 0
+            else f"the weight from neuron {row - 1} of layer {l} to neuron {col} of layer {l + 1}"
+        )
+        if q == "grad":
+            return f"how the cost changes with {what}"
+        return what + (" after the update" if q == "weights_after" else "")
+    return f"observation {row}, neuron {col} of layer {l}"
+
+
+def _sum(terms: list[str]) -> str:
+    if len(terms) > MAX_TERMS:
+        terms = [*terms[: MAX_TERMS - 1], f"… ({len(terms) - MAX_TERMS + 1} more)"]
+    return " + ".join(terms)
+
+
+def cell_terms(net: Network, values: IterationValues, ref: Ref, row: int, col: int) -> str:
+    """One line: the cell's formula with the numbers put in, and its value."""
+    q, l = ref.quantity, ref.layer
+    v = values
+    if q == "n":
+        prev, w = v.a[l - 1], v.weights[l - 1]
+        terms = [f"1·{f(w[0, col])}"] + [f"{f(prev[row, i])}·{f(w[i + 1, col])}" for i in range(prev.shape[1])]
+        return f"= {_sum(terms)} = {f(v.n[l][row, col])}"  # type: ignore[index]
+    if q == "a":
+        if l == 0:
+            return f"= input {f(v.a[0][row, col])}"
+        act = net.activation(l).name
+        return f"= {act}({f(v.n[l][row, col])}) = {f(v.a[l][row, col])}"  # type: ignore[index]
+    if q == "dC_da":
+        if l == net.depth:
+            a, y = v.a[l][row, col], net.targets[row, col]
+            return f"from a = {f(a)}, y = {f(y)}: {net.cost_fn.gradient_formula.replace('{L}', str(l))} = {f(v.dC_da[l][row, col])}"  # type: ignore[index]
+        d, w = v.delta[l + 1], v.weights[l]
+        terms = [f"{f(d[row, j])}·{f(w[col + 1, j])}" for j in range(d.shape[1])]  # type: ignore[index]
+        return f"= Σ_j δ^{l + 1}_j · w^{l}_{{{col},j}} = {_sum(terms)} = {f(v.dC_da[l][row, col])}"  # type: ignore[index]
+    if q == "da_dn":
+        value = v.da_dn[l]
+        if value is None:
+            return "softmax: a Jacobian per observation, applied in the δ step"
+        formula = net.activation(l).derivative_formula.replace("{l}", "")
+        return f"{formula} with a = {f(v.a[l][row, col])}, n = {f(v.n[l][row, col])}: {f(value[row, col])}"  # type: ignore[index]
+    if q == "delta":
+        if v.da_dn[l] is None:
+            return f"= dC/da · softmax Jacobian (row {row}) = {f(v.delta[l][row, col])}"  # type: ignore[index]
+        return (
+            f"= {f(v.dC_da[l][row, col])} · {f(v.da_dn[l][row, col])} = {f(v.delta[l][row, col])}"  # type: ignore[index]
+        )
+    if q == "grad":
+        prev, d = v.a[l], v.delta[l + 1]
+        left = np.ones(prev.shape[0]) if row == 0 else prev[:, row - 1]
+        terms = [f"{f(left[o])}·{f(d[o, col])}" for o in range(prev.shape[0])]  # type: ignore[index]
+        return f"= Σ_o [1 | a^{l}]_(o,{row}) · δ^{l + 1}_(o,{col}) = {_sum(terms)} = {f(v.grad[l][row, col])}"
+    if q == "weights_after":
+        return (
+            f"= {f(v.weights[l][row, col])} − {net.learning_rate:g} · {f(v.grad[l][row, col])}"
+            f" = {f(v.weights_after[l][row, col])}"
+        )
+    if q == "weights":
+        return f"= {f(v.weights[l][row, col])} at the start of this iteration"
+    if q == "targets":
+        return f"= {f(net.targets[row, col])} (target)"
+    raise ValueError(q)
+
+
+def equal_column_groups(matrix: np.ndarray) -> list[int | None]:
+    """For each column, the index of its group of exactly equal columns (None if it has no twin).
+
+    Groups are numbered in order of their first column. One sort of the columns, not a comparison
+    of every pair, so 128-column matrices cost microseconds.
+    """
+    if matrix.shape[1] < 2:
+        return [None] * matrix.shape[1]
+    _, first, inverse, counts = np.unique(matrix.T, axis=0, return_index=True, return_inverse=True,
+                                          return_counts=True)
+    inverse = inverse.reshape(-1)
+    order = {u: k for k, u in enumerate(sorted((u for u in range(len(counts)) if counts[u] > 1),
+                                               key=lambda u: first[u]))}
+    return [order.get(int(u)) for u in inverse]

@@ -1,0 +1,180 @@
+"""Behaviour of the stepper app, driven by keys as a person would."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from stepper.app import StepperApp
+from stepper.app.screens.help import HelpScreen
+from stepper.app.screens.prompts import GotoIteration, Reinitialise
+from stepper.app.widgets.matrix import MatrixView
+from stepper.engine.steps import Ref
+from stepper.engine.walk import Position
+
+
+def state(app: StepperApp) -> tuple:
+    walk = app.walk
+    values = tuple(
+        None if walk.value(s.output) is None else np.asarray(walk.value(s.output)).tobytes() for s in walk.steps
+    )
+    return walk.position, values, tuple(w.tobytes() for w in walk.current_weights())
+
+
+def status(app: StepperApp) -> str:
+    return str(app.query_one("#status").render())
+
+
+def view(app: StepperApp, quantity: str, layer: int) -> MatrixView:
+    return next(v for v in app.query(MatrixView) if v.ref == Ref(quantity, layer))
+
+
+async def test_n_steps_through_the_seed_numbers() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert "step 0 of 22" in status(app)
+        await pilot.press("n")
+        assert "step 1 of 22" in status(app) and "n^1 = [1 | a^0] · W^0" in status(app)
+        n1 = view(app, "n", 1)
+        assert n1.has_class("-current") and "2.2000000" in str(n1.render()) and "1.6000000" in str(n1.render())
+        assert view(app, "a", 1).has_class("-pending")
+        await pilot.press("n")
+        assert "0.9002495" in str(view(app, "a", 1).render())
+        for _ in range(9):
+            await pilot.press("n")
+        assert "step 11 of 22" in status(app)
+        grad = str(view(app, "grad", 2).render())
+        assert "0.02881269" in grad and "0.05805621" in grad
+        assert "C = 1.9082220" in status(app)
+
+
+async def test_forward_k_then_back_k_restores_the_exact_state() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"nnnnn")
+        before = state(app)
+        await pilot.press(*("n" * 30))
+        assert app.walk.position == Position(2, 12)
+        await pilot.press(*("p" * 30))
+        assert state(app) == before
+
+
+async def test_phase_keys_and_whole_iteration() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f")
+        assert app.walk.position == Position(1, 6)
+        await pilot.press("b")
+        assert app.walk.position == Position(1, 19)
+        await pilot.press("u")
+        assert app.walk.position == Position(1, 22)
+        assert view(app, "weights_after", 0).has_class("-current") is False  # last update is W^2
+        assert view(app, "weights_after", 2).has_class("-current")
+        await pilot.press("i")
+        assert app.walk.position == Position(2, 22)
+        await pilot.press("r")
+        assert app.walk.position == Position(1, 0)
+
+
+async def test_go_to_iteration_lands_on_the_same_state_as_stepping() -> None:
+    stepped = StepperApp()
+    async with stepped.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*("n" * (23 * 4)))
+        expected = state(stepped)
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("g")
+        assert isinstance(app.screen, GotoIteration)
+        await pilot.press("5", "enter")
+        await pilot.pause()
+        assert state(app) == expected
+
+
+async def test_a_long_run_shows_progress_and_can_be_cancelled() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("g", *"500000", "enter")
+        await pilot.pause(0.3)
+        assert app.busy and app.query_one("#progress").display
+        await pilot.press("n")  # refused while busy, with a notice: the UI still answers
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not app.busy
+        reached = app.walk.iteration
+        assert 1 < reached < 500000
+        assert app.walk.done == 0
+
+
+async def test_help_screen_opens_and_closes() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_reinitialise_breaks_the_symmetry() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n", "n")
+        assert " A" in str(view(app, "a", 1).render())  # the clone columns share a marker
+        await pilot.press("R")
+        assert isinstance(app.screen, Reinitialise)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.net.init.scheme == "normal" and app.walk.position == Position(1, 0)
+        await pilot.press("n", "n")
+        await pilot.pause()
+        assert " A" not in str(view(app, "a", 1).render())
+
+
+async def test_run_and_pause_trains_and_draws_the_loss_curve() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("space")
+        await pilot.pause(0.4)
+        await pilot.press("space")
+        reached = app.walk.iteration
+        assert reached > 2
+        await pilot.pause(0.2)
+        assert app.walk.iteration == reached
+        assert len(app.query_one("#loss").data) >= reached - 1
+
+
+async def test_selecting_a_cell_explains_it_term_by_term() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n", "n", "n")
+        n2 = view(app, "n", 2)
+        n2.focus()
+        await pilot.press("down", "right")
+        await pilot.pause()
+        text = str(app.query_one("#explain-text").render())
+        assert "_1n^2_1" in text and "0.8320184·1.0000000" in text and "3.4960552" in text
+
+
+async def test_narrow_shows_one_layer_and_brackets_move_between_layers() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        panes = list(app.query(".layer-pane"))
+        assert [p.display for p in panes] == [True, False, False]
+        await pilot.press("right_square_bracket")
+        assert [p.display for p in panes] == [False, True, False]
+        await pilot.press("f")  # the current step's layer is shown automatically
+        assert [p.display for p in panes] == [False, False, True]
+        await pilot.resize_terminal(130, 40)
+        await pilot.pause()
+        assert all(p.display for p in panes)  # a large terminal shows every layer
+        await pilot.resize_terminal(60, 20)
+        await pilot.pause()
+        assert [p.display for p in panes] == [False, False, True]
+        await pilot.press("n")
+        assert "step 7 of 22" in status(app)
+
+
+async def test_q_quits() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("q")
+    assert app.return_code == 0
