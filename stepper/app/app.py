@@ -185,7 +185,9 @@ class StepperApp(App[None]):
                 layer = f"W^{step.layer} (layer {step.layer} → {step.layer + 1})"
             else:
                 layer = f"layer {step.layer}" if step.phase is not Phase.COST else "output"
-            where = f"Iteration {walk.iteration} · step {step.number} of {total} · {step.phase.value} · {layer}"
+            where = (
+                f"Iteration {walk.iteration} · step {step.number} of {total} · {step.phase.value} · {layer}"
+            )
             formula = f"{step.formula}    {step.shapes}"
         line1 = f"{where} · C = {cost_text}"
         self.query_one("#status", StatusLine).show(line1, formula)
@@ -203,7 +205,9 @@ class StepperApp(App[None]):
         parts: list[str] = []
         if step is None:
             nxt = walk.steps[0]
-            parts.append(f"Iteration {walk.iteration} is ready: weights W as they stand, nothing computed yet.")
+            parts.append(
+                f"Iteration {walk.iteration} is ready: weights W as they stand, nothing computed yet."
+            )
             parts.append(f"Next: {nxt.title}: {nxt.formula}")
         else:
             parts.append(f"[b]{step.title}[/b]   {step.formula}   {step.shapes}")
@@ -390,8 +394,15 @@ class StepperApp(App[None]):
         self.notify(f"Opened {net.name}.")
 
     def action_help(self) -> None:
-        keys = [(b.key.replace("left_square_bracket", "[").replace("right_square_bracket", "]")
-                 .replace("question_mark", "?"), b.description) for b in self.BINDINGS]  # type: ignore[union-attr]
+        keys = [
+            (
+                b.key.replace("left_square_bracket", "[")
+                .replace("right_square_bracket", "]")
+                .replace("question_mark", "?"),
+                b.description,
+            )
+            for b in self.BINDINGS
+        ]  # type: ignore[union-attr]
         self.push_screen(HelpScreen(keys))
 
     # --- command palette --------------------------------------------------------------------------
@@ -401,7 +412,13 @@ class StepperApp(App[None]):
             assert isinstance(binding, Binding)
             if binding.action in ("quit", "cancel"):
                 continue
-            yield SystemCommand(binding.description, f"key {binding.key}",
-                                lambda action=binding.action: self.run_action(action))
-        yield SystemCommand("Break the symmetry: random init", "re-initialise with normal weights",
-                            lambda: self.reinitialise(InitSpec("normal", seed=self.net.init.seed + 1)))
+            yield SystemCommand(
+                binding.description,
+                f"key {binding.key}",
+                lambda action=binding.action: self.run_action(action),
+            )
+        yield SystemCommand(
+            "Break the symmetry: random init",
+            "re-initialise with normal weights",
+            lambda: self.reinitialise(InitSpec("normal", seed=self.net.init.seed + 1)),
+        )

@@ -59,7 +59,9 @@ def cell_terms(net: Network, values: IterationValues, ref: Ref, row: int, col: i
     v = values
     if q == "n":
         prev, w = v.a[l - 1], v.weights[l - 1]
-        terms = [f"1·{f(w[0, col])}"] + [f"{f(prev[row, i])}·{f(w[i + 1, col])}" for i in range(prev.shape[1])]
+        terms = [f"1·{f(w[0, col])}"] + [
+            f"{f(prev[row, i])}·{f(w[i + 1, col])}" for i in range(prev.shape[1])
+        ]
         return f"= {_sum(terms)} = {f(v.n[l][row, col])}"  # type: ignore[index]
     if q == "a":
         if l == 0:
@@ -69,7 +71,8 @@ def cell_terms(net: Network, values: IterationValues, ref: Ref, row: int, col: i
     if q == "dC_da":
         if l == net.depth:
             a, y = v.a[l][row, col], net.targets[row, col]
-            return f"from a = {f(a)}, y = {f(y)}: {net.cost_fn.gradient_formula.replace('{L}', str(l))} = {f(v.dC_da[l][row, col])}"  # type: ignore[index]
+            formula = net.cost_fn.gradient_formula.replace("{L}", str(l))
+            return f"from a = {f(a)}, y = {f(y)}: {formula} = {f(v.dC_da[l][row, col])}"  # type: ignore[index]
         d, w = v.delta[l + 1], v.weights[l]
         terms = [f"{f(d[row, j])}·{f(w[col + 1, j])}" for j in range(d.shape[1])]  # type: ignore[index]
         return f"= Σ_j δ^{l + 1}_j · w^{l}_{{{col},j}} = {_sum(terms)} = {f(v.dC_da[l][row, col])}"  # type: ignore[index]
@@ -82,9 +85,7 @@ def cell_terms(net: Network, values: IterationValues, ref: Ref, row: int, col: i
     if q == "delta":
         if v.da_dn[l] is None:
             return f"= dC/da · softmax Jacobian (row {row}) = {f(v.delta[l][row, col])}"  # type: ignore[index]
-        return (
-            f"= {f(v.dC_da[l][row, col])} · {f(v.da_dn[l][row, col])} = {f(v.delta[l][row, col])}"  # type: ignore[index]
-        )
+        return f"= {f(v.dC_da[l][row, col])} · {f(v.da_dn[l][row, col])} = {f(v.delta[l][row, col])}"  # type: ignore[index]
     if q == "grad":
         prev, d = v.a[l], v.delta[l + 1]
         left = np.ones(prev.shape[0]) if row == 0 else prev[:, row - 1]
@@ -110,9 +111,14 @@ def equal_column_groups(matrix: np.ndarray) -> list[int | None]:
     """
     if matrix.shape[1] < 2:
         return [None] * matrix.shape[1]
-    _, first, inverse, counts = np.unique(matrix.T, axis=0, return_index=True, return_inverse=True,
-                                          return_counts=True)
+    _, first, inverse, counts = np.unique(
+        matrix.T, axis=0, return_index=True, return_inverse=True, return_counts=True
+    )
     inverse = inverse.reshape(-1)
-    order = {u: k for k, u in enumerate(sorted((u for u in range(len(counts)) if counts[u] > 1),
-                                               key=lambda u: first[u]))}
+    order = {
+        u: k
+        for k, u in enumerate(
+            sorted((u for u in range(len(counts)) if counts[u] > 1), key=lambda u: first[u])
+        )
+    }
     return [order.get(int(u)) for u in inverse]

@@ -25,7 +25,9 @@ def product_layout(left: np.ndarray, right: np.ndarray, result: np.ndarray) -> l
         lines.append(" " * (left_w + 1) + "│" + " ".join(c.rjust(w) for c in row) + " │")
     lines.append(" " * (left_w + 1) + "├" + "─" * (len(rc[0]) * (w + 1)) + "┤")
     for lrow, prow in zip(lc, pc):
-        lines.append("│" + " ".join(c.rjust(w) for c in lrow) + " │" + " ".join(c.rjust(w) for c in prow) + " │")
+        lines.append(
+            "│" + " ".join(c.rjust(w) for c in lrow) + " │" + " ".join(c.rjust(w) for c in prow) + " │"
+        )
     return lines
 
 

@@ -15,7 +15,8 @@ from stepper.engine.walk import Position
 def state(app: StepperApp) -> tuple:
     walk = app.walk
     values = tuple(
-        None if walk.value(s.output) is None else np.asarray(walk.value(s.output)).tobytes() for s in walk.steps
+        None if walk.value(s.output) is None else np.asarray(walk.value(s.output)).tobytes()
+        for s in walk.steps
     )
     return walk.position, values, tuple(w.tobytes() for w in walk.current_weights())
 
@@ -35,7 +36,9 @@ async def test_n_steps_through_the_seed_numbers() -> None:
         await pilot.press("n")
         assert "step 1 of 22" in status(app) and "n^1 = [1 | a^0] · W^0" in status(app)
         n1 = view(app, "n", 1)
-        assert n1.has_class("-current") and "2.2000000" in str(n1.render()) and "1.6000000" in str(n1.render())
+        assert (
+            n1.has_class("-current") and "2.2000000" in str(n1.render()) and "1.6000000" in str(n1.render())
+        )
         assert view(app, "a", 1).has_class("-pending")
         await pilot.press("n")
         assert "0.9002495" in str(view(app, "a", 1).render())

@@ -16,7 +16,8 @@ NOTATION = """\
 | `_o a^l_j` | a | row o (observation), column j (neuron) of layer l's activations |
 | `n^l` | z^l | pre-activation: `n^l = [1 \\| a^(l-1)] · W^(l-1)` |
 | `a^l = f(n^l)` | a^l = σ(z^l) | activation |
-| `W^l` | W, b | weights from layer l to l+1; **row 0 (b) is the bias row**, then `w^l_{i,j}` from neuron i to neuron j |
+| `W^l` | W, b | weights from layer l to l+1; **row 0 (b) is the bias row**, \
+then `w^l_{i,j}` from neuron i to neuron j |
 | `dC/da^l` | ∂C/∂a | how the cost changes with each activation |
 | `da^l/dn^l` | σ'(z) | the activation's derivative, element-wise |
 | `δ^l = dC/dn^l` | δ | error term: `dC/da^l ⊙ da^l/dn^l` |

@@ -40,7 +40,8 @@ class LayerPane(VerticalScroll, can_focus=False):
         kind = "output" if layer == net.depth else "hidden"
         self.border_title = f"Layer {layer} · {kind} · {net.layers[layer]} neurons"
         self.views = [
-            MatrixView(ref, title, id=f"m-{ref.quantity}-{ref.layer}-{layer}") for ref, title in pane_refs(net, layer)
+            MatrixView(ref, title, id=f"m-{ref.quantity}-{ref.layer}-{layer}")
+            for ref, title in pane_refs(net, layer)
         ]
 
     def compose(self):  # type: ignore[no-untyped-def]

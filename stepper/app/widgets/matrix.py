@@ -68,7 +68,9 @@ class MatrixView(Widget, can_focus=True):
             return  # nothing to redraw: the common case for most matrices on each step
         self.state = state
         self._groups = (
-            equal_column_groups(state.value) if state.value is not None and state.rows > 1 else [None] * state.cols
+            equal_column_groups(state.value)
+            if state.value is not None and state.rows > 1
+            else [None] * state.cols
         )
         for role in ("current", "input", "done", "pending"):
             self.set_class(state.role == role, f"-{role}")
