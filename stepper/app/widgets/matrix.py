@@ -83,12 +83,14 @@ class MatrixView(Widget, can_focus=True):
         return f"o={r}"
 
     def _visible_cols(self, width: int, cell_w: int, label_w: int) -> list[int | None]:
+        """The columns that fit, with None for a one-character "…" where the middle is left out."""
         cols = self.state.cols if self.state else 0
-        fit = max(1, (width - label_w) // (cell_w + CELL_GAP))
-        if cols <= fit:
+        room = width - label_w
+        if cols * (cell_w + CELL_GAP) <= room:
             return list(range(cols))
-        head = max(1, (fit - 1) // 2 + (fit - 1) % 2)
-        tail = max(0, fit - 1 - head)
+        keep = max(1, (room - CELL_GAP - 1) // (cell_w + CELL_GAP))
+        head = (keep + 1) // 2
+        tail = keep - head
         return [*range(head), None, *range(cols - tail, cols)]
 
     def render(self) -> Text:
@@ -123,7 +125,8 @@ class MatrixView(Widget, can_focus=True):
             out.append(" " * CELL_GAP)
             x += CELL_GAP
             if c is None:
-                out.append("…".rjust(cell_w))
+                out.append("…")
+                x += 1 - cell_w
             else:
                 g = groups[c]
                 label = f"j={c}" + (f" {GROUP_MARKS[g % len(GROUP_MARKS)]}" if g is not None else "")
@@ -138,7 +141,7 @@ class MatrixView(Widget, can_focus=True):
             for c in visible:
                 out.append(" " * CELL_GAP)
                 if c is None:
-                    out.append("…".rjust(cell_w), style="dim")
+                    out.append("…", style="dim")
                     continue
                 style = "dim" if value is None else ""
                 if focused and (r, c) == self.cursor:
