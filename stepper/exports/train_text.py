@@ -30,18 +30,9 @@ def sparkline(values: list[float], width: int = 60) -> str:
 
 
 def train_text(net: Network, result: TrainResult) -> str:
+    """Outputs and final weights first, then the cost curve with its start and end: the last lines
+    are what a person reads after a long run."""
     lines = [f"stepper train · {network_line(net)}", ""]
-    k = result.iterations
-    if k:
-        lines.append(f"Cost over {k} iterations (C_k is computed before iteration k's update):")
-        lines.append(f"  {sparkline(result.costs)}")
-        lines.append(f"  iteration 1: C = {format_number(result.costs[0])}")
-        lines.append(f"  iteration {k}: C = {format_number(result.costs[-1])}")
-    else:
-        lines.append("No iterations run (--iterations 0): the initial weights.")
-    if result.diverged is not None:
-        lines.append(f"  DIVERGED at iteration {result.diverged.iteration}: {result.diverged.what}")
-    lines.append("")
     lines.append("Outputs a^L with the final weights, and the targets y:")
     lines.extend(render_matrix(result.outputs, "a"))
     lines.append("  targets")
@@ -51,4 +42,15 @@ def train_text(net: Network, result: TrainResult) -> str:
     for l, w in enumerate(result.weights):
         lines.append(f"W^{l}  ({w.shape[0]}×{w.shape[1]})")
         lines.extend(render_matrix(w, "weights"))
+    lines.append("")
+    k = result.iterations
+    if k:
+        lines.append(f"Cost over {k} iterations (C_k is computed before iteration k's update):")
+        lines.append(f"  {sparkline(result.costs)}")
+        lines.append(f"  iteration 1: C = {format_number(result.costs[0])}")
+        lines.append(f"  iteration {k}: C = {format_number(result.costs[-1])}")
+    else:
+        lines.append("No iterations run (--iterations 0): the outputs of the initial weights.")
+    if result.diverged is not None:
+        lines.append(f"  DIVERGED at iteration {result.diverged.iteration}: {result.diverged.what}")
     return "\n".join(lines)
