@@ -3,4 +3,3 @@
 
 class StepperError(Exception):
     """Bad input or usage: the command line prints the message and exits with status 2."""
-

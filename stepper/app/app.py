@@ -126,13 +126,9 @@ class StepperApp(App[None]):
         walk = self.walk
         step = walk.current_step
         inputs = set(step.inputs) if step else set()
-        if step and step.output.quantity == "n":
-            inputs.add(Ref("a", step.output.layer - 1))
         for view in self.query(MatrixView):
             ref = view.ref
-            value = walk.value(ref) if ref.quantity != "weights" else walk.values.weights[ref.layer]
-            if ref.quantity == "weights_after" and value is not None:
-                value = walk.values.weights_after[ref.layer]
+            value = walk.value(ref)
             shape = self._shape(ref)
             note = ""
             if ref.quantity == "da_dn" and self.net.activation(ref.layer).derivative is None:
@@ -217,7 +213,7 @@ class StepperApp(App[None]):
                 parts.append("\n".join(layout))
         if self._selected is not None:
             ref, row, col = self._selected
-            if walk.is_computed(ref) or ref.quantity in ("weights", "targets"):
+            if walk.is_computed(ref):
                 try:
                     terms = cell_terms(self.net, walk.values, ref, row, col)
                 except (IndexError, TypeError, ValueError):
