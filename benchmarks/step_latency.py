@@ -35,10 +35,10 @@ def wide_network(layers: tuple[int, ...], observations: int) -> Network:
     )
 
 
-async def measure(net: Network, steps: int) -> tuple[float, float]:
+async def measure(net: Network, steps: int, size: tuple[int, int] = (120, 40)) -> tuple[float, float]:
     start = time.perf_counter()
     app = StepperApp(network=net)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await pilot.pause()
         startup = time.perf_counter() - start
         times = []
@@ -54,9 +54,17 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--steps", type=int, default=60)
     args = parser.parse_args()
-    for net in (load_network(), wide_network((64, 128, 128, 10), 32), wide_network((784, 128, 10), 256)):
-        median_ms, startup = asyncio.run(measure(net, args.steps))
-        label = net.name if net.name != "identical-columns" else "seed 2-3-3-2 × 2"
+    seed = load_network()
+    runs = [
+        ("seed 2-3-3-2 × 2, 80x24", seed, (80, 24)),
+        ("seed 2-3-3-2 × 2, 120x40", seed, (120, 40)),
+        *(
+            (net.name, net, (120, 40))
+            for net in (wide_network((64, 128, 128, 10), 32), wide_network((784, 128, 10), 256))
+        ),
+    ]
+    for label, net, size in runs:
+        median_ms, startup = asyncio.run(measure(net, args.steps, size))
         print(f"{label:<28} median key-to-idle CPU {median_ms:7.1f} ms/step   start-up {startup:5.2f} s")
 
 

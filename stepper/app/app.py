@@ -11,18 +11,19 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, ProgressBar, Sparkline, Static
+from textual.widgets import Footer, ProgressBar, Sparkline
 from textual.worker import get_current_worker
 
 from stepper.app.screens.help import HelpScreen
 from stepper.app.screens.prompts import GotoIteration, OpenNetwork, Reinitialise
+from stepper.app.widgets.explanation import Explanation
 from stepper.app.widgets.layer_pane import LayerPane
 from stepper.app.widgets.matrix import MatrixState, MatrixView
 from stepper.app.widgets.status import StatusLine
 from stepper.engine.explain import cell_meaning, cell_name, cell_terms
 from stepper.engine.init import InitSpec
 from stepper.engine.network import Network
-from stepper.engine.steps import Phase, Ref, Step
+from stepper.engine.steps import WEIGHT_SHAPED, Phase, Ref, Step
 from stepper.engine.walk import Walk
 from stepper.errors import StepperError
 from stepper.exports.product import product_layout, with_ones
@@ -91,7 +92,7 @@ class StepperApp(App[None]):
             for layer in range(1, self.net.depth + 1):
                 yield LayerPane(self.net, layer)
         with VerticalScroll(id="explain"):
-            yield Static(id="explain-text")
+            yield Explanation(id="explain-text")
         yield ProgressBar(id="progress", show_eta=True)
         yield Footer(compact=True)
 
@@ -106,6 +107,7 @@ class StepperApp(App[None]):
 
     def _apply_width(self, width: int) -> None:
         self.screen.set_class(width >= WIDE, "-wide")
+        self.query_one("#explain-text", Explanation).reset_height()
         self._show_only(self.shown_layer)
 
     def _show_only(self, layer: int) -> None:
@@ -126,6 +128,9 @@ class StepperApp(App[None]):
         walk = self.walk
         step = walk.current_step
         inputs = set(step.inputs) if step else set()
+        # ΔW is made by the update step along with the new W, so it is marked with it.
+        updating = step is not None and step.output.quantity == "weights_after"
+        companion = Ref("change", step.layer) if step is not None and updating else None
         for view in self.query(MatrixView):
             ref = view.ref
             value = walk.value(ref)
@@ -133,7 +138,7 @@ class StepperApp(App[None]):
             note = ""
             if ref.quantity == "da_dn" and self.net.activation(ref.layer).derivative is None:
                 note = "softmax: a Jacobian per observation, not stored"
-            if step is not None and ref == step.output:
+            if step is not None and ref in (step.output, companion):
                 role = "current"
             elif ref in inputs:
                 role = "input"
@@ -152,20 +157,23 @@ class StepperApp(App[None]):
 
     def _shape(self, ref: Ref) -> tuple[int, int]:
         sizes, m = self.net.layers, self.net.observations
-        if ref.quantity in ("weights", "weights_after", "grad"):
+        if ref.quantity in WEIGHT_SHAPED:
             return sizes[ref.layer] + 1, sizes[ref.layer + 1]
         return m, sizes[ref.layer]
 
     def watch_shown_layer(self, layer: int) -> None:
         self._show_only(layer)
-        self._scroll_to_current()
+        # The pane just shown has no layout yet: where its matrices are is known after the refresh.
+        self.call_after_refresh(self._scroll_to_current)
 
     def _scroll_to_current(self) -> None:
         for view in self.query(MatrixView):
             if view.has_class("-current"):
                 pane = view.parent
-                if isinstance(pane, LayerPane) and pane.display:
-                    pane.scroll_to_widget(view, animate=False)
+                if isinstance(pane, LayerPane) and pane.display and not pane.shows_whole(view):
+                    # To the top: the next steps' matrices come below it, so they are in view too and
+                    # the pane moves once per few steps instead of on every one.
+                    pane.scroll_to_widget(view, animate=False, top=True)
 
     def _update_status(self) -> None:
         walk = self.walk
@@ -224,7 +232,7 @@ class StepperApp(App[None]):
         from rich.markup import escape
 
         text = "\n".join(p if p.startswith("[b]") else escape(p) for p in parts)
-        self.query_one("#explain-text", Static).update(text)
+        self.query_one("#explain-text", Explanation).show(text)
 
     def _product(self, step: Step) -> list[str] | None:
         v = self.walk.values

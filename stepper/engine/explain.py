@@ -10,7 +10,7 @@ import numpy as np
 
 from stepper.engine.iteration import IterationValues
 from stepper.engine.network import Network
-from stepper.engine.steps import Ref
+from stepper.engine.steps import WEIGHT_SHAPED, Ref
 from stepper.formatting import format_number as f
 
 MAX_TERMS = 6  # a sum with more terms is shortened to its first ones and "…"
@@ -19,9 +19,9 @@ MAX_TERMS = 6  # a sum with more terms is shortened to its first ones and "…"
 def cell_name(ref: Ref, row: int, col: int) -> str:
     """The question's index notation: _0a^1_2 is observation 0, layer 1, neuron 2."""
     q, l = ref.quantity, ref.layer
-    if q in ("weights", "weights_after", "grad"):
+    if q in WEIGHT_SHAPED:
         core = f"b^{l}_{col}" if row == 0 else f"w^{l}_{{{row - 1},{col}}}"
-        return f"dC/d{core}" if q == "grad" else core
+        return {"grad": f"dC/d{core}", "change": f"Δ{core}"}.get(q, core)
     base = {
         "n": f"n^{l}_{col}",
         "a": f"a^{l}_{col}",
@@ -35,7 +35,7 @@ def cell_name(ref: Ref, row: int, col: int) -> str:
 
 def cell_meaning(ref: Ref, row: int, col: int) -> str:
     q, l = ref.quantity, ref.layer
-    if q in ("weights", "weights_after", "grad"):
+    if q in WEIGHT_SHAPED:
         what = (
             f"the bias of neuron {col} of layer {l + 1}"
             if row == 0
@@ -43,6 +43,8 @@ def cell_meaning(ref: Ref, row: int, col: int) -> str:
         )
         if q == "grad":
             return f"how the cost changes with {what}"
+        if q == "change":
+            return f"how much the update moved {what}"
         return what + (" after the update" if q == "weights_after" else "")
     return f"observation {row}, neuron {col} of layer {l}"
 
@@ -95,6 +97,11 @@ def cell_terms(net: Network, values: IterationValues, ref: Ref, row: int, col: i
         return (
             f"= {f(v.weights[l][row, col])} − {net.learning_rate:g} · {f(v.grad[l][row, col])}"
             f" = {f(v.weights_after[l][row, col])}"
+        )
+    if q == "change":
+        return (
+            f"= −{net.learning_rate:g} · {f(v.grad[l][row, col])} = {f(v.change[l][row, col])}"
+            f"  ({f(v.weights[l][row, col])} → {f(v.weights_after[l][row, col])})"
         )
     if q == "weights":
         return f"= {f(v.weights[l][row, col])} at the start of this iteration"

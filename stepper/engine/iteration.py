@@ -36,6 +36,11 @@ class IterationValues:
     grad: list[Array]
     weights_after: tuple[Array, ...]
 
+    @property
+    def change(self) -> tuple[Array, ...]:
+        """ΔW^l = W^l after − W^l before, i.e. −η·dC/dW^l as it landed in float64."""
+        return tuple(after - before for after, before in zip(self.weights_after, self.weights))
+
     def quantity(self, name: str) -> list[Array | None]:
         """The per-layer list for a quantity key of the trace JSON ("n", "a", "grad", ...)."""
         return getattr(self, name)  # type: ignore[no-any-return]

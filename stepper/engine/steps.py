@@ -32,6 +32,9 @@ class Ref:
         return symbol(self.quantity, self.layer)
 
 
+# Quantities shaped like a weight matrix: a bias row, then one row per neuron of the layer before.
+WEIGHT_SHAPED = frozenset({"weights", "weights_after", "grad", "change"})
+
 # Quantities in the order an iteration first produces them, as trace JSON names them.
 QUANTITIES = ("n", "a", "cost", "dC_da", "da_dn", "delta", "grad", "weights_after")
 
@@ -45,6 +48,7 @@ _SYMBOLS = {
     "grad": "dC/dW^{l}",
     "weights": "W^{l}",
     "weights_after": "W^{l}",
+    "change": "ΔW^{l}",
     "targets": "y",
 }
 

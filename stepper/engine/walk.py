@@ -72,6 +72,8 @@ class Walk:
         """Whether ``ref`` has been computed at the current position of this iteration."""
         if ref.quantity in ("weights", "targets") or (ref.quantity == "a" and ref.layer == 0):
             return True
+        if ref.quantity == "change":  # shown with the update that makes it
+            ref = Ref("weights_after", ref.layer)
         return any(s.output == ref for s in self.steps[: self.done])
 
     def value(self, ref: Ref) -> Array | float | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from stepper.engine.steps import WEIGHT_SHAPED
 from stepper.formatting import format_number
 
 GAP = 2
@@ -11,7 +12,7 @@ GAP = 2
 
 def row_labels(quantity: str, rows: int) -> list[str]:
     """Weights and their gradients: "b" then i=0..; per-observation quantities: o=0.."""
-    if quantity in ("weights", "weights_after", "grad"):
+    if quantity in WEIGHT_SHAPED:
         return ["b"] + [f"i={i}" for i in range(rows - 1)]
     return [f"o={o}" for o in range(rows)]
 

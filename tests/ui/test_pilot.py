@@ -157,6 +157,21 @@ async def test_selecting_a_cell_explains_it_term_by_term() -> None:
         assert "_1n^2_1" in text and "0.8320184·1.0000000" in text and "3.4960552" in text
 
 
+async def test_the_update_shows_the_change_and_scrolls_it_into_view() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("b")
+        change = view(app, "change", 2)
+        assert change.has_class("-pending") and "·" in str(change.render())
+        await pilot.press("u")
+        await pilot.pause()
+        # ΔW^2 = −0.5 · dC/dW^2: the seed's gradient 0.02881269 moves the bias by −0.01440634.
+        assert change.has_class("-current") and "-0.01440634" in str(change.render())
+        assert "0.9855937" in str(view(app, "weights_after", 2).render())
+        pane = app.query_one("#layer-3")
+        assert pane.display and pane.shows_whole(change)
+
+
 async def test_narrow_shows_one_layer_and_brackets_move_between_layers() -> None:
     app = StepperApp()
     async with app.run_test(size=(80, 24)) as pilot:

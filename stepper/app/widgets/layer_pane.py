@@ -28,6 +28,7 @@ def pane_refs(net: Network, layer: int) -> list[tuple[Ref, str]]:
         (Ref("da_dn", l), f"da^{l}/dn^{l}"),
         (Ref("delta", l), f"δ^{l} = dC/dn^{l}"),
         (Ref("grad", l - 1), f"dC/dW^{l - 1}"),
+        (Ref("change", l - 1), f"ΔW^{l - 1} = −η·dC/dW^{l - 1}"),
         (Ref("weights_after", l - 1), f"W^{l - 1}  updated"),
     ]
     return refs
@@ -43,6 +44,12 @@ class LayerPane(VerticalScroll, can_focus=False):
             MatrixView(ref, title, id=f"m-{ref.quantity}-{ref.layer}-{layer}")
             for ref, title in pane_refs(net, layer)
         ]
+
+    def shows_whole(self, view: MatrixView) -> bool:
+        """Whether all of ``view`` is inside the pane's scrolled window."""
+        region = view.virtual_region_with_margin
+        top = self.scroll_offset.y
+        return top <= region.y and region.bottom <= top + self.scrollable_content_region.height
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield from self.views

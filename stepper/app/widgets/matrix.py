@@ -12,7 +12,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from stepper.engine.explain import equal_column_groups
-from stepper.engine.steps import Ref
+from stepper.engine.steps import WEIGHT_SHAPED, Ref
 from stepper.formatting import format_number
 
 # Each group of equal columns gets a letter (never colour alone) and a colour.
@@ -60,7 +60,7 @@ class MatrixView(Widget, can_focus=True):
 
     @property
     def is_weights(self) -> bool:
-        return self.ref.quantity in ("weights", "weights_after", "grad")
+        return self.ref.quantity in WEIGHT_SHAPED
 
     def show(self, state: MatrixState) -> None:
         old = self.state
@@ -72,8 +72,9 @@ class MatrixView(Widget, can_focus=True):
             if state.value is not None and state.rows > 1
             else [None] * state.cols
         )
-        for role in ("current", "input", "done", "pending"):
-            self.set_class(state.role == role, f"-{role}")
+        if old is None or old.role != state.role:
+            # One class swap, so one restyle: each restyle costs about a millisecond.
+            self.set_classes(f"-{state.role}")
         # The height only changes the first time (rows and note lines are fixed per matrix).
         self.refresh(layout=old is None or old.note != state.note)
 

@@ -1,0 +1,30 @@
+"""The "Why" pane's text: the current step's formula and reason, the product laid out, the selected cell."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+
+class Explanation(Static):
+    """A Static whose height only grows, so most new texts need a repaint but no new layout.
+
+    A new layout re-arranges and repaints the whole screen, and on the seed network that was most of
+    the time a step took: the text changes on every step, and its height on most of them. Keeping the
+    tallest height seen so far (the pane scrolls) means a layout happens a few times per network, not
+    per step. ``reset_height`` starts over, for a new network or terminal size.
+    """
+
+    DEFAULT_CSS = "Explanation { height: auto; }"
+
+    def show(self, markup: str) -> None:
+        self.update(markup, layout=False)
+        width = self.content_size.width
+        if not width:
+            self.refresh(layout=True)
+            return
+        needed = self.visual.get_height(self.styles, width)
+        if needed > self.content_size.height:
+            self.styles.min_height = needed  # a style change, so Textual lays out again
+
+    def reset_height(self) -> None:
+        self.styles.min_height = None
