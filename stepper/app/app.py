@@ -68,7 +68,7 @@ class StepperApp(App[None]):
         super().__init__()
         self.walk = Walk(self._load(network))
         self._timer = None
-        self._selected: tuple[Ref, int, int] | None = None
+        self._selected: tuple[MatrixView, int, int] | None = None
         self._curve_until = -1
 
     # --- set-up ---------------------------------------------------------------------------------
@@ -219,8 +219,10 @@ class StepperApp(App[None]):
             layout = self._product(step)
             if layout:
                 parts.append("\n".join(layout))
-        if self._selected is not None:
-            ref, row, col = self._selected
+        # The selected cell is explained while its matrix is on screen (at 80x24 its pane may be hidden).
+        if self._selected is not None and self._selected[0].parent.display:  # type: ignore[union-attr]
+            selected, row, col = self._selected
+            ref = selected.ref
             if walk.is_computed(ref):
                 try:
                     terms = cell_terms(self.net, walk.values, ref, row, col)
@@ -247,7 +249,7 @@ class StepperApp(App[None]):
         return None
 
     def on_matrix_view_cell_selected(self, event: MatrixView.CellSelected) -> None:
-        self._selected = (event.ref, event.row, event.col)
+        self._selected = (event.view, event.row, event.col)
         self._update_explanation()
 
     # --- moving -----------------------------------------------------------------------------------
