@@ -83,6 +83,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--iterations", type=_count, default=1000, metavar="K", help="iterations (default 1000)")
     _format_arg(p, ("text", "json"))
 
+    p = sub.add_parser("diagnose", help="clones, dead and saturated units, gradient norms, divergence")
+    _network_args(p)
+    p.add_argument(
+        "--iterations", type=_count, default=0, metavar="K", help="diagnose after K iterations (default 0)"
+    )
+    _format_arg(p, ("text", "json"))
+
     p = sub.add_parser("gradcheck", help="check backprop against finite differences")
     _network_args(p)
     _format_arg(p, ("text", "json"))
@@ -179,6 +186,33 @@ def cmd_train(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_diagnose(args: argparse.Namespace) -> int:
+    from stepper.engine.diagnose import diagnose
+    from stepper.engine.iteration import run_iteration
+    from stepper.engine.training import train
+
+    net = _load(args)
+    result = train(net, args.iterations)
+    import numpy as np
+
+    done = result.iterations  # fewer than asked if training diverged
+    with np.errstate(all="ignore"):  # a diverged run's inf and NaN are reported, not warned about
+        report = diagnose(net, run_iteration(net, result.weights), done, result.costs)
+    if args.format == "json":
+        from stepper.exports.diagnose_out import diagnose_json
+        from stepper.exports.json_out import dumps
+
+        print(dumps(diagnose_json(report)))
+    else:
+        from stepper.exports.diagnose_out import diagnose_text
+
+        print(diagnose_text(net, report))
+    if result.diverged is not None:
+        print(f"stepper: {result.diverged.message()}", file=sys.stderr)
+        return EXIT_CHECK_FAILED
+    return EXIT_OK
+
+
 def cmd_gradcheck(args: argparse.Namespace) -> int:
     from stepper.engine.gradcheck import TOLERANCE, gradcheck
 
@@ -214,6 +248,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "open": cmd_open,
     "trace": cmd_trace,
     "train": cmd_train,
+    "diagnose": cmd_diagnose,
     "gradcheck": cmd_gradcheck,
     "examples": cmd_examples,
 }

@@ -1,0 +1,287 @@
+"""What is wrong with a network's training, in plain words (spec section 4, ``diagnose``).
+
+Two kinds of finding, kept apart because a learner must treat them differently:
+
+* **permanent** — clones: hidden neurons with equal incoming weight columns (bias included) and equal
+  outgoing weight rows. They compute equal values and receive equal gradients, so gradient descent
+  keeps them equal forever; only a new initialisation separates them.
+* **observed now** — read from one iteration's values: dead ReLU units, saturated sigmoid/tanh units,
+  vanishing or exploding gradients, outputs that no longer depend on the input, divergence. They can
+  come and go as training goes on.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from stepper.engine.iteration import Array, IterationValues
+from stepper.engine.network import Network
+
+SATURATED = 0.01  # f'(n) below 1% of its largest value, for every observation
+VANISHING = 1e-3  # ‖dC/dW^0‖ / ‖dC/dW^{L-1}‖ below this: the first layers hardly learn
+EXPLODING = 1e3  # ... above this: the first layers take huge steps
+OVERSIZED_STEP = 1.0  # η·‖dC/dW^l‖ above ‖W^l‖: one update more than replaces the weights
+CONSTANT_OUTPUT = 0.01  # outputs spread less than 1% of the targets' spread across observations
+RISING = 10  # the cost rose over each of this many last iterations
+
+# f'(n) at its largest, for the activations that saturate.
+_PEAK_DERIVATIVE = {"sigmoid": 0.25, "tanh": 1.0}
+
+
+@dataclass(frozen=True)
+class NeuronGroup:
+    layer: int
+    neurons: tuple[int, ...]
+
+    def to_json(self) -> dict[str, object]:
+        return {"layer": self.layer, "neurons": list(self.neurons)}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem: ``kind`` names it, ``text`` explains it and says the usual remedy."""
+
+    kind: str  # "clones" | "dead" | "saturated" | "vanishing" | "exploding" | "constant-output" | "diverging"
+    text: str
+    permanent: bool = False
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    iteration: int  # the findings are about the weights after this many iterations
+    layers: tuple[int, ...]  # neurons per layer
+    effective_layers: tuple[int, ...]  # distinct neurons per layer: a clone group counts once
+    clones: list[NeuronGroup]
+    dead: list[NeuronGroup]
+    saturated: list[NeuronGroup]
+    gradient_norms: list[float]  # ‖dC/dW^l‖ (Frobenius), l = 0..L-1
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[str]:
+        return [f.text for f in self.findings]
+
+    def clone_groups(self, layer: int) -> list[int | None]:
+        """For each neuron of ``layer``: the number (0, 1, ...) of its clone group, or None.
+
+        Numbered within the layer, in order of first neuron; the input and output layers have none.
+        """
+        out: list[int | None] = [None] * self.layers[layer]
+        for k, g in enumerate(g for g in self.clones if g.layer == layer):
+            for j in g.neurons:
+                out[j] = k
+        return out
+
+
+def find_clones(net: Network, weights: Sequence[Array]) -> list[NeuronGroup]:
+    """Groups of clone neurons in each hidden layer, in order of layer and first neuron.
+
+    Neuron j of hidden layer l is described by its incoming column W^{l-1}[:, j] (bias included) and
+    its outgoing row W^l[1 + j, :]; neurons with exactly equal descriptions are clones.
+    """
+    groups: list[NeuronGroup] = []
+    for l in range(1, net.depth):
+        signature = np.concatenate([weights[l - 1].T, weights[l][1:]], axis=1)  # one row per neuron
+        _, first, inverse, counts = np.unique(
+            signature, axis=0, return_index=True, return_inverse=True, return_counts=True
+        )
+        inverse = inverse.reshape(-1)
+        for u in sorted(np.flatnonzero(counts > 1), key=lambda u: first[u]):
+            groups.append(NeuronGroup(l, tuple(int(j) for j in np.flatnonzero(inverse == u))))
+    return groups
+
+
+def effective_widths(net: Network, clones: list[NeuronGroup]) -> tuple[int, ...]:
+    """Distinct neurons per layer: each clone group counts once."""
+    widths = list(net.layers)
+    for g in clones:
+        widths[g.layer] -= len(g.neurons) - 1
+    return tuple(widths)
+
+
+def _and(items: Sequence[object]) -> str:
+    words = [str(x) for x in items]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _shape(widths: Sequence[int]) -> str:
+    return "-".join(str(w) for w in widths)
+
+
+def _units(values: Array | None, mask_fn) -> list[int]:  # type: ignore[no-untyped-def]
+    if values is None:
+        return []
+    return [int(j) for j in np.flatnonzero(mask_fn(values).all(axis=0))]
+
+
+def diagnose(
+    net: Network, values: IterationValues, iteration: int, costs: Sequence[float] = ()
+) -> Diagnosis:
+    """Everything :mod:`stepper.engine.diagnose` looks for, in the iteration whose values are given.
+
+    ``iteration`` is how many iterations produced ``values.weights``; ``costs`` are the costs of the
+    iterations run so far (for a rising cost), oldest first.
+    """
+    L = net.depth
+    clones = find_clones(net, values.weights)
+    widths = effective_widths(net, clones)
+    findings: list[Finding] = []
+
+    # Clones, one sentence per set of layers whose clone groups read the same.
+    by_text: dict[str, list[int]] = {}
+    for g in clones:
+        neurons = f"neurons {_and(g.neurons)}"
+        by_text.setdefault(neurons, []).append(g.layer)
+    for neurons, layers in by_text.items():
+        where = f"Layer {layers[0]}" if len(layers) == 1 else f"Layers {_and(layers)}"
+        findings.append(
+            Finding(
+                "clones",
+                f"{where}: {neurons} are clones — they start with the same weights, so they compute the "
+                "same values and get the same gradients; gradient descent can never make them differ.",
+                permanent=True,
+            )
+        )
+    if clones:
+        findings.append(
+            Finding(
+                "clones",
+                f"Your {_shape(net.layers)} network is effectively {_shape(widths)}. "
+                "Break the symmetry: random init.",
+                permanent=True,
+            )
+        )
+
+    dead = [
+        NeuronGroup(l, tuple(units))
+        for l in range(1, L + 1)
+        if net.activation(l).name == "relu" and (units := _units(values.n[l], lambda n: n <= 0))
+    ]
+    for g in dead:
+        findings.append(
+            Finding(
+                "dead",
+                f"Layer {g.layer}: ReLU {'unit' if len(g.neurons) == 1 else 'units'} {_and(g.neurons)} "
+                f"{'is' if len(g.neurons) == 1 else 'are'} dead — n ≤ 0 for every observation, so the output "
+                "is 0 and the gradient through it is 0: its weights never change again. Remedy: a smaller "
+                "learning rate, He init, positive initial biases, or leaky_relu.",
+            )
+        )
+
+    saturated: list[NeuronGroup] = []
+    for l in range(1, L + 1):
+        name = net.activation(l).name
+        peak = _PEAK_DERIVATIVE.get(name)
+        if peak is None:
+            continue
+        units = _units(values.da_dn[l], lambda d, peak=peak: np.abs(d) < SATURATED * peak)
+        if units:
+            saturated.append(NeuronGroup(l, tuple(units)))
+            findings.append(
+                Finding(
+                    "saturated",
+                    f"Layer {l}: {name} {'unit' if len(units) == 1 else 'units'} {_and(units)} "
+                    f"{'is' if len(units) == 1 else 'are'} saturated — f'(n) is below {SATURATED:.0%} of its "
+                    "largest value for every observation, so almost no gradient passes through. Remedy: "
+                    "smaller initial weights (xavier), inputs scaled to about [-1, 1].",
+                )
+            )
+
+    norms = [float(np.linalg.norm(g)) for g in values.grad]
+    if L >= 2 and all(math.isfinite(x) for x in norms) and norms[-1] > 0:
+        ratio = norms[0] / norms[-1]
+        if ratio < VANISHING:
+            findings.append(
+                Finding(
+                    "vanishing",
+                    f"Vanishing gradients: ‖dC/dW^0‖ is {ratio:.1e} of ‖dC/dW^{L - 1}‖, so the first layers "
+                    "hardly learn. Remedy: relu or tanh instead of sigmoid in hidden layers, xavier/he init, "
+                    "fewer layers.",
+                )
+            )
+        elif ratio > EXPLODING:
+            findings.append(
+                Finding(
+                    "exploding",
+                    f"Exploding gradients: ‖dC/dW^0‖ is {ratio:.1e} times ‖dC/dW^{L - 1}‖, so the first "
+                    "layers take huge steps. Remedy: a smaller learning rate, smaller initial weights "
+                    "(xavier/he).",
+                )
+            )
+    # An update bigger than the weights it changes throws away what they had learned.
+    steps = [
+        (net.learning_rate * g / max(float(np.linalg.norm(w)), 1e-12), l)
+        for l, (g, w) in enumerate(zip(norms, values.weights))
+        if math.isfinite(g)
+    ]
+    if steps and not any(f.kind == "exploding" for f in findings):
+        worst, l = max(steps)
+        if worst > OVERSIZED_STEP:
+            findings.append(
+                Finding(
+                    "exploding",
+                    f"Exploding gradients: one update would move W^{l} by {worst:.1e} times its own size "
+                    f"(η·‖dC/dW^{l}‖ / ‖W^{l}‖), so training jumps around or blows up. Remedy: a smaller "
+                    "learning rate, smaller initial weights (xavier/he).",
+                )
+            )
+
+    outputs, targets = values.a[L], net.targets
+    target_spread = np.ptp(targets, axis=0)
+    output_spread = np.ptp(outputs, axis=0)
+    # Untrained small weights give nearly equal outputs too, harmlessly: before any training only
+    # outputs that cannot differ (exactly equal) are reported.
+    limit = CONSTANT_OUTPUT * target_spread if iteration > 0 else 0 * target_spread
+    if (
+        net.observations >= 2
+        and np.isfinite(outputs).all()
+        and (target_spread > 0).any()
+        and (output_spread <= limit).all()
+    ):
+        mean_out, mean_target = outputs.mean(axis=0), targets.mean(axis=0)
+        fmt = ", ".join
+        at_mean = np.allclose(mean_out, mean_target, rtol=0, atol=CONSTANT_OUTPUT * target_spread.max())
+        findings.append(
+            Finding(
+                "constant-output",
+                "The output does not depend on the input: every observation gets "
+                f"({fmt(f'{x:.4f}' for x in mean_out)})"
+                + (
+                    f", the mean of the targets ({fmt(f'{x:.4f}' for x in mean_target)}) — the best a "
+                    "network can do when it cannot tell the observations apart."
+                    if at_mean
+                    else "."
+                )
+                + (
+                    " Clones make this likely: the network has fewer distinct neurons than it seems."
+                    if clones
+                    else " Remedy: a random init, more hidden units, or inputs scaled to about [-1, 1]."
+                ),
+            )
+        )
+
+    finite = math.isfinite(values.cost) and all(np.isfinite(w).all() for w in values.weights)
+    recent = list(costs)[-(RISING + 1) :]
+    if not finite:
+        findings.append(
+            Finding(
+                "diverging",
+                "Training has diverged: the cost or the weights are inf or NaN. "
+                "Remedy: a smaller learning rate.",
+            )
+        )
+    elif len(recent) == RISING + 1 and all(b > a for a, b in itertools.pairwise(recent)):
+        findings.append(
+            Finding(
+                "diverging",
+                f"The cost has risen over each of the last {RISING} iterations: training is diverging. "
+                "Remedy: a smaller learning rate.",
+            )
+        )
+
+    return Diagnosis(iteration, tuple(net.layers), widths, clones, dead, saturated, norms, findings)

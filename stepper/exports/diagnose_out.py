@@ -1,0 +1,56 @@
+"""``stepper diagnose``: the JSON of spec section 4 and a report for people."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+from stepper.engine.diagnose import Diagnosis, NeuronGroup
+from stepper.engine.network import Network
+from stepper.exports.text import WIDTH, network_line
+
+
+def diagnose_json(d: Diagnosis) -> dict[str, Any]:
+    return {
+        "iteration": d.iteration,
+        "clones": [g.to_json() for g in d.clones],
+        "dead": [g.to_json() for g in d.dead],
+        "saturated": [g.to_json() for g in d.saturated],
+        "gradient_norms": d.gradient_norms,
+        "warnings": d.warnings,
+    }
+
+
+def _groups(groups: list[NeuronGroup]) -> str:
+    if not groups:
+        return "none"
+    return "; ".join(f"layer {g.layer}: {{{', '.join(map(str, g.neurons))}}}" for g in groups)
+
+
+def diagnose_text(net: Network, d: Diagnosis) -> str:
+    after = "the initial weights" if d.iteration == 0 else f"the weights after {d.iteration} iterations"
+    out = [network_line(net), f"Diagnosis of {after}:", ""]
+    shape, effective = "-".join(map(str, d.layers)), "-".join(map(str, d.effective_layers))
+    out.append(f"  distinct        {effective} of {shape}" if effective != shape else "  distinct        all")
+    out.append(f"  clones          {_groups(d.clones)}   (permanent: same weights in and out)")
+    out.append(f"  dead ReLU       {_groups(d.dead)}")
+    out.append(f"  saturated       {_groups(d.saturated)}")
+    norms = "   ".join(f"‖dC/dW^{l}‖ = {x:.3e}" for l, x in enumerate(d.gradient_norms))
+    out.extend(
+        textwrap.wrap(
+            norms,
+            WIDTH,
+            initial_indent="  gradient norms  ",
+            subsequent_indent=" " * 18,
+            break_on_hyphens=False,
+        )
+    )
+    out.append("")
+    if not d.findings:
+        out.append("No problems found.")
+    for f in d.findings:
+        mark = "✗" if f.permanent else "!"
+        out.extend(textwrap.wrap(f.text, WIDTH, initial_indent=f"{mark} ", subsequent_indent="  "))
+    if any(f.kind == "clones" for f in d.findings):
+        out.append("  Try: stepper diagnose --init normal --seed 1")
+    return "\n".join(out)

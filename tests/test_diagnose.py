@@ -1,0 +1,148 @@
+"""`stepper diagnose`: clones (permanent) and the health problems observed in an iteration."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from stepper.engine.diagnose import diagnose, find_clones
+from stepper.engine.init import InitSpec, initial_weights
+from stepper.engine.iteration import run_iteration
+from stepper.engine.network import Network
+from stepper.engine.training import train
+from stepper.netfile import load_network
+
+
+def groups(report: dict) -> list[tuple[int, list[int]]]:
+    return [(g["layer"], g["neurons"]) for g in report["clones"]]
+
+
+@pytest.mark.parametrize("iterations", ["0", "1000"])
+def test_the_seed_has_clones_0_1_2_in_both_hidden_layers_before_and_after_training(cli, iterations) -> None:
+    run = cli("diagnose", "--iterations", iterations, "--format", "json")
+    assert run.code == 0, run.err
+    report = run.json()
+    assert report["iteration"] == int(iterations)
+    assert groups(report) == [(1, [0, 1, 2]), (2, [0, 1, 2])]
+    assert len(report["gradient_norms"]) == 3
+    assert any("effectively 2-1-1-2" in w for w in report["warnings"])
+
+
+def test_a_random_init_has_no_clones(cli) -> None:
+    report = cli("diagnose", "--init", "normal", "--seed", "1", "--format", "json").json()
+    assert report["clones"] == [] and report["warnings"] == []
+
+
+def test_the_text_report_explains_clones_and_the_remedy(cli) -> None:
+    out = " ".join(cli("diagnose").out.split())  # the report wraps at 80 columns
+    assert "Layers 1 and 2: neurons 0, 1 and 2 are clones" in out
+    assert "gradient descent can never make them differ" in out
+    assert "2-1-1-2 of 2-3-3-2" in out
+    assert "Break the symmetry: random init" in out
+
+
+def test_after_1000_iterations_the_seed_predicts_the_mean_target(cli) -> None:
+    warnings = cli("diagnose", "--iterations", "1000", "--format", "json").json()["warnings"]
+    assert any("does not depend on the input" in w and "mean of the targets" in w for w in warnings)
+
+
+def test_the_built_in_partly_symmetric_network(cli) -> None:
+    report = cli("diagnose", "partial-clones", "--format", "json").json()
+    assert groups(report) == [(1, [0, 2]), (2, [1, 2])]
+    assert any("effectively 2-3-2-1" in w for w in report["warnings"])
+
+
+def _network(layers: tuple[int, ...], weights: list[np.ndarray]) -> Network:
+    rng = np.random.default_rng(7)
+    return Network(
+        layers,
+        ("tanh",) * (len(layers) - 1),
+        "sse",
+        0.1,
+        rng.uniform(-1, 1, size=(3, layers[0])),
+        rng.uniform(-1, 1, size=(3, layers[-1])),
+        tuple(weights),
+    )
+
+
+def _make_clones(weights: list[np.ndarray], layer: int, neurons: list[int]) -> None:
+    """Copy neuron neurons[0]'s incoming column and outgoing row onto the others."""
+    first = neurons[0]
+    for j in neurons[1:]:
+        weights[layer - 1][:, j] = weights[layer - 1][:, first]
+        weights[layer][1 + j, :] = weights[layer][1 + first, :]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    sizes=st.lists(st.integers(2, 6), min_size=1, max_size=3),
+    seed=st.integers(0, 10_000),
+    data=st.data(),
+)
+def test_exactly_the_planted_clone_groups_are_found_and_stay_after_training(sizes, seed, data) -> None:
+    layers = (2, *sizes, 2)
+    weights = initial_weights(layers, InitSpec("normal", seed=seed))
+    planted: list[tuple[int, tuple[int, ...]]] = []
+    for l, size in enumerate(sizes, start=1):
+        pool = list(range(size))
+        chosen = data.draw(st.lists(st.sampled_from(pool), unique=True, max_size=size))
+        if len(chosen) >= 2:
+            _make_clones(weights, l, chosen)
+            planted.append((l, tuple(sorted(chosen))))
+    net = _network(layers, weights)
+    found = [(g.layer, g.neurons) for g in find_clones(net, net.weights)]
+    assert found == planted
+    # Gradient descent keeps them clones: equal in, equal out, equal gradients.
+    after = train(net, 50).weights
+    assert [(g.layer, g.neurons) for g in find_clones(net, after)] == planted
+
+
+def test_equal_incoming_weights_alone_do_not_make_clones() -> None:
+    layers = (2, 3, 2)
+    weights = initial_weights(layers, InitSpec("normal", seed=3))
+    weights[0][:, 1] = weights[0][:, 0]  # same inputs, but different outgoing rows
+    net = _network(layers, weights)
+    assert find_clones(net, net.weights) == []
+
+
+@pytest.mark.parametrize(
+    ("example", "iterations", "kind", "words"),
+    [
+        ("dead-relu", 0, "dead", "ReLU units 1 and 3 are dead"),
+        ("saturated", 0, "saturated", "sigmoid units 0 and 1 are saturated"),
+        ("vanishing", 0, "vanishing", "Vanishing gradients"),
+        ("exploding", 0, "exploding", "Exploding gradients"),
+        ("constant-output", 0, "constant-output", "does not depend on the input"),
+        ("diverging", 300, "diverging", "Training has diverged"),
+    ],
+)
+def test_each_health_example_shows_its_problem(example, iterations, kind, words) -> None:
+    net = load_network(example)
+    result = train(net, iterations)
+    with np.errstate(all="ignore"):
+        report = diagnose(net, run_iteration(net, result.weights), result.iterations, result.costs)
+    found = [f for f in report.findings if f.kind == kind]
+    assert found and words in found[0].text, report.warnings
+    assert not found[0].permanent
+
+
+def test_dead_and_saturated_units_are_listed_in_the_json(cli) -> None:
+    dead = cli("diagnose", "dead-relu", "--format", "json").json()["dead"]
+    assert dead == [{"layer": 1, "neurons": [1, 3]}]
+    saturated = cli("diagnose", "saturated", "--format", "json").json()["saturated"]
+    assert saturated == [{"layer": 1, "neurons": [0, 1]}]
+
+
+def test_a_rising_cost_is_reported_as_diverging_before_it_overflows() -> None:
+    net = load_network("diverging")
+    result = train(net, 60)
+    report = diagnose(net, run_iteration(net, result.weights), result.iterations, result.costs)
+    assert any(f.kind == "diverging" and "risen" in f.text for f in report.findings)
+
+
+def test_diagnose_exits_1_when_training_diverged(cli) -> None:
+    run = cli("diagnose", "diverging", "--iterations", "1000", "--format", "json")
+    assert run.code == 1 and "diverged at iteration 269" in run.err
+    assert run.json()["iteration"] == 268
