@@ -240,8 +240,9 @@ def cmd_open(args: argparse.Namespace) -> int:
     net = _load(args)  # validate before starting the UI: bad input gets a message, not a screen
     from stepper.app import StepperApp
 
-    StepperApp(network=net).run()
-    return EXIT_OK
+    app = StepperApp(network=net)
+    app.run()
+    return app.return_code or EXIT_OK  # Textual sets 1 if the app crashed
 
 
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {

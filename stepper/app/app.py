@@ -11,27 +11,46 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, ProgressBar, Sparkline
+from textual.widgets import Button, Footer, ProgressBar, Sparkline
 from textual.worker import get_current_worker
 
+from stepper.app.screens.health import HealthScreen
 from stepper.app.screens.help import HelpScreen
 from stepper.app.screens.prompts import GotoIteration, OpenNetwork, Reinitialise
+from stepper.app.screens.side_by_side import SideBySideScreen
+from stepper.app.walk_state import cost_curve, curve_end, pane_layer, show_matrices, status_lines
 from stepper.app.widgets.explanation import Explanation
+from stepper.app.widgets.health import HealthNotice
 from stepper.app.widgets.layer_pane import LayerPane
-from stepper.app.widgets.matrix import MatrixState, MatrixView
+from stepper.app.widgets.matrix import MatrixView
 from stepper.app.widgets.status import StatusLine
+from stepper.engine.diagnose import Diagnosis
 from stepper.engine.explain import cell_meaning, cell_name, cell_terms
 from stepper.engine.init import InitSpec
 from stepper.engine.network import Network
-from stepper.engine.steps import WEIGHT_SHAPED, Phase, Ref, Step
+from stepper.engine.steps import Phase, Step
 from stepper.engine.walk import Walk
 from stepper.errors import StepperError
 from stepper.exports.product import product_layout, with_ones
-from stepper.formatting import format_number
 
-WIDE = 120  # from this many columns, every layer is shown side by side
+WIDE = 120  # from this many columns, layers are shown side by side (as many as fit)
 LONG_RUN = 2000  # going this many iterations ahead runs in a worker with a progress bar
 RUN_INTERVAL = 1 / 20  # continuous training: one iteration per tick
+
+
+def layers_that_fit(min_widths: list[int], layer: int, width: int) -> set[int]:
+    """Layer ``layer`` and its neighbours, alternately right and left, while their panes fit."""
+    shown, used = {layer}, min_widths[layer - 1]
+    left, right = layer - 1, layer + 1
+    while left >= 1 or right <= len(min_widths):
+        for candidate in (right, left):
+            if 1 <= candidate <= len(min_widths) and candidate not in shown:
+                if used + min_widths[candidate - 1] > width:
+                    return shown
+                shown.add(candidate)
+                used += min_widths[candidate - 1]
+        left, right = left - 1, right + 1
+    return shown
 
 
 class StepperApp(App[None]):
@@ -50,6 +69,9 @@ class StepperApp(App[None]):
         Binding("g", "goto", "Go to", id="goto-iteration"),
         Binding("space", "toggle_run", "Run", id="run-pause"),
         Binding("R", "reinitialise", "Re-init", id="reinitialise"),
+        Binding("s", "break_symmetry", "Break symmetry", show=False, id="break-symmetry"),
+        Binding("h", "health", "Health report", show=False, id="health"),
+        Binding("v", "side_by_side", "Side by side", show=False, id="side-by-side"),
         Binding("question_mark,f1", "help", "Help", id="help"),
         Binding("q", "quit", "Quit", id="quit"),
         Binding("l", "layer_end", "Layer step", show=False, id="layer-end"),
@@ -70,6 +92,8 @@ class StepperApp(App[None]):
         self._timer = None
         self._selected: tuple[MatrixView, int, int] | None = None
         self._curve_until = -1
+        self._notice_for: tuple[Diagnosis, bool] | None = None
+        self._width = 80
 
     # --- set-up ---------------------------------------------------------------------------------
     @staticmethod
@@ -88,13 +112,25 @@ class StepperApp(App[None]):
         with Horizontal(id="top"):
             yield StatusLine(id="status")
             yield Sparkline([], id="loss")
+        yield HealthNotice(id="health")
         with Horizontal(id="layers"):
-            for layer in range(1, self.net.depth + 1):
-                yield LayerPane(self.net, layer)
+            yield from self._panes()
         with VerticalScroll(id="explain"):
             yield Explanation(id="explain-text")
         yield ProgressBar(id="progress", show_eta=True)
         yield Footer(compact=True)
+
+    def _panes(self) -> list[LayerPane]:
+        panes = [LayerPane(self.net, l) for l in range(1, self.net.depth + 1)]
+        for pane in panes:
+            pane.styles.width = f"{pane.columns + 1}fr"
+        return panes
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Over the side-by-side view the main walk's keys would act on a walk that is not shown.
+        if isinstance(self.screen, SideBySideScreen) and action not in ("quit", "help", "command_palette"):
+            return False
+        return True
 
     def on_mount(self) -> None:
         self.query_one("#explain").border_title = "Why"
@@ -106,60 +142,38 @@ class StepperApp(App[None]):
         self._apply_width(event.size.width)
 
     def _apply_width(self, width: int) -> None:
+        self._width = width  # the new size, which self.size may not say yet during a resize
         self.screen.set_class(width >= WIDE, "-wide")
+        self._notice_for = None
         self.query_one("#explain-text", Explanation).reset_height()
         self._show_only(self.shown_layer)
 
+    @property
+    def diagnosis(self) -> Diagnosis:
+        return self.walk.diagnosis
+
     def _show_only(self, layer: int) -> None:
-        wide = self.screen.has_class("-wide")
-        for pane in self.query(LayerPane):
-            pane.display = wide or pane.layer_index == layer
+        """At 80 columns the one layer; in a wide terminal as many layers around it as fit."""
+        panes = list(self.query(LayerPane))
+        shown = {layer}
+        if self.screen.has_class("-wide"):
+            shown = layers_that_fit([p.min_width for p in panes], layer, self._width)
+        for pane in panes:
+            pane.display = pane.layer_index in shown
 
     # --- what is on screen ----------------------------------------------------------------------
-    def _pane_layer(self, step: Step | None) -> int:
-        if step is None:
-            return 1
-        ref = step.output
-        if ref.quantity in ("grad", "weights_after"):
-            return ref.layer + 1
-        return max(1, ref.layer)
-
     def refresh_views(self) -> None:
         walk = self.walk
-        step = walk.current_step
-        inputs = set(step.inputs) if step else set()
-        # ΔW is made by the update step along with the new W, so it is marked with it.
-        updating = step is not None and step.output.quantity == "weights_after"
-        companion = Ref("change", step.layer) if step is not None and updating else None
-        for view in self.query(MatrixView):
-            ref = view.ref
-            value = walk.value(ref)
-            shape = self._shape(ref)
-            note = ""
-            if ref.quantity == "da_dn" and self.net.activation(ref.layer).derivative is None:
-                note = "softmax: a Jacobian per observation, not stored"
-            if step is not None and ref in (step.output, companion):
-                role = "current"
-            elif ref in inputs:
-                role = "input"
-            elif value is None:
-                role = "pending"
-            else:
-                role = "done"
-            view.show(MatrixState(value, role, shape[0], shape[1], note))  # type: ignore[arg-type]
+        show_matrices(self.query(MatrixView), walk)
+        diagnosis = walk.diagnosis
+        self._update_health(diagnosis)
         self._update_status()
         self._update_explanation()
-        layer = self._pane_layer(step)
+        layer = pane_layer(walk.current_step)
         if layer != self.shown_layer:
             self.shown_layer = layer
         else:
             self._scroll_to_current()
-
-    def _shape(self, ref: Ref) -> tuple[int, int]:
-        sizes, m = self.net.layers, self.net.observations
-        if ref.quantity in WEIGHT_SHAPED:
-            return sizes[ref.layer] + 1, sizes[ref.layer + 1]
-        return m, sizes[ref.layer]
 
     def watch_shown_layer(self, layer: int) -> None:
         self._show_only(layer)
@@ -175,33 +189,20 @@ class StepperApp(App[None]):
                     # the pane moves once per few steps instead of on every one.
                     pane.scroll_to_widget(view, animate=False, top=True)
 
+    def _update_health(self, diagnosis: Diagnosis) -> None:
+        wide = self.screen.has_class("-wide")
+        if self._notice_for != (diagnosis, wide):  # once per iteration, not per step
+            self._notice_for = (diagnosis, wide)
+            self.query_one(HealthNotice).show(diagnosis, wide)
+            for pane in self.query(LayerPane):
+                pane.show_width(diagnosis.effective_layers[pane.layer_index])
+
     def _update_status(self) -> None:
-        walk = self.walk
-        step = walk.current_step
-        total = walk.steps_per_iteration
-        cost = walk.value(Ref("cost", self.net.depth))
-        cost_text = format_number(float(cost)) if cost is not None else "—"  # type: ignore[arg-type]
-        if step is None:
-            where = f"Iteration {walk.iteration} · step 0 of {total} · ready"
-            formula = f"Press n to compute {walk.steps[0].output.symbol}."
-        else:
-            if step.output.quantity in ("grad", "weights_after"):
-                layer = f"W^{step.layer} (layer {step.layer} → {step.layer + 1})"
-            else:
-                layer = f"layer {step.layer}" if step.phase is not Phase.COST else "output"
-            where = (
-                f"Iteration {walk.iteration} · step {step.number} of {total} · {step.phase.value} · {layer}"
-            )
-            formula = f"{step.formula}    {step.shapes}"
-        line1 = f"{where} · C = {cost_text}"
-        self.query_one("#status", StatusLine).show(line1, formula)
-        # The curve shows the costs computed so far: earlier iterations', and this one's once its
-        # cost step is done.
-        costs = walk.history.costs
-        last = walk.iteration if cost is not None else walk.iteration - 1
+        self.query_one("#status", StatusLine).show(*status_lines(self.walk))
+        last = curve_end(self.walk)
         if last != self._curve_until:  # redraw the curve only when it gains or loses a point
             self._curve_until = last
-            self.query_one("#loss", Sparkline).data = [costs[k] for k in range(1, last + 1) if k in costs]
+            self.query_one("#loss", Sparkline).data = cost_curve(self.walk)
 
     def _update_explanation(self) -> None:
         walk = self.walk
@@ -365,17 +366,41 @@ class StepperApp(App[None]):
         self.replace_network(self.net.with_init(init))
         self.notify(f"Re-initialised: {init.describe()}. Back at iteration 1.")
 
+    def action_break_symmetry(self) -> None:
+        self.reinitialise(InitSpec("normal", seed=self.net.init.seed + 1))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "break-symmetry":
+            self.action_break_symmetry()
+
+    def action_side_by_side(self) -> None:
+        """This network beside itself from another init: random if it has clones, else constant 1."""
+        net = self.net
+        other = (
+            InitSpec("normal", seed=net.init.seed + 1)
+            if self.walk.diagnosis.clones or net.init.scheme == "constant"
+            else InitSpec("constant", value=1.0)
+        )
+        self.running = False
+        self.push_screen(SideBySideScreen(net, net.with_init(other)))
+
+    def action_health(self) -> None:
+        from stepper.exports.diagnose_out import diagnose_text
+
+        self.push_screen(HealthScreen(diagnose_text(self.net, self.diagnosis)))
+
     def replace_network(self, net: Network) -> None:
         self.running = False
         self.walk = Walk(net)
         self._selected = None
         self._curve_until = -1
+        self._notice_for = None
         self.call_later(self._rebuild_panes)
 
     async def _rebuild_panes(self) -> None:
         layers = self.query_one("#layers", Horizontal)
         await layers.remove_children()
-        await layers.mount_all([LayerPane(self.net, l) for l in range(1, self.net.depth + 1)])
+        await layers.mount_all(self._panes())
         self.shown_layer = 1
         self._apply_width(self.size.width)
         self.refresh_views()
@@ -424,7 +449,5 @@ class StepperApp(App[None]):
                 lambda action=binding.action: self.run_action(action),
             )
         yield SystemCommand(
-            "Break the symmetry: random init",
-            "re-initialise with normal weights",
-            lambda: self.reinitialise(InitSpec("normal", seed=self.net.init.seed + 1)),
+            "Break the symmetry: random init", "re-initialise with normal weights", self.action_break_symmetry
         )

@@ -104,6 +104,17 @@ def effective_widths(net: Network, clones: list[NeuronGroup]) -> tuple[int, ...]
     return tuple(widths)
 
 
+def clone_sentences(clones: list[NeuronGroup]) -> list[tuple[str, str]]:
+    """("layers 1 and 2", "neurons 0, 1 and 2"): one per set of layers whose clone groups read the same."""
+    by_neurons: dict[str, list[int]] = {}
+    for g in clones:
+        by_neurons.setdefault(f"neurons {_and(g.neurons)}", []).append(g.layer)
+    return [
+        (f"layer {layers[0]}" if len(layers) == 1 else f"layers {_and(layers)}", neurons)
+        for neurons, layers in by_neurons.items()
+    ]
+
+
 def _and(items: Sequence[object]) -> str:
     words = [str(x) for x in items]
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
@@ -132,18 +143,13 @@ def diagnose(
     widths = effective_widths(net, clones)
     findings: list[Finding] = []
 
-    # Clones, one sentence per set of layers whose clone groups read the same.
-    by_text: dict[str, list[int]] = {}
-    for g in clones:
-        neurons = f"neurons {_and(g.neurons)}"
-        by_text.setdefault(neurons, []).append(g.layer)
-    for neurons, layers in by_text.items():
-        where = f"Layer {layers[0]}" if len(layers) == 1 else f"Layers {_and(layers)}"
+    for where, neurons in clone_sentences(clones):
         findings.append(
             Finding(
                 "clones",
-                f"{where}: {neurons} are clones — they start with the same weights, so they compute the "
-                "same values and get the same gradients; gradient descent can never make them differ.",
+                f"{where.capitalize()}: {neurons} are clones — they start with the same weights, so they "
+                "compute the same values and get the same gradients; gradient descent can never make them "
+                "differ.",
                 permanent=True,
             )
         )
@@ -168,8 +174,8 @@ def diagnose(
                 "dead",
                 f"Layer {g.layer}: ReLU {'unit' if len(g.neurons) == 1 else 'units'} {_and(g.neurons)} "
                 f"{'is' if len(g.neurons) == 1 else 'are'} dead — n ≤ 0 for every observation, so the output "
-                "is 0 and the gradient through it is 0: its weights never change again. Remedy: a smaller "
-                "learning rate, He init, positive initial biases, or leaky_relu.",
+                "is 0 and no gradient passes back: the weights coming in never change again. Remedy: a "
+                "smaller learning rate, He init, positive initial biases, or leaky_relu.",
             )
         )
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from stepper.engine.diagnose import Diagnosis, diagnose
 from stepper.engine.history import WeightHistory
 from stepper.engine.iteration import IterationValues, run_iteration
 from stepper.engine.network import Network
@@ -35,6 +36,7 @@ class Walk:
         self.history = WeightHistory(net, max_checkpoints)
         self.position = Position(1, 0)
         self._values: tuple[int, IterationValues] | None = None
+        self._diagnosis: tuple[int, Diagnosis] | None = None
 
     # --- where we are -------------------------------------------------------------------------
     @property
@@ -67,6 +69,16 @@ class Walk:
             self.history.costs[it] = values.cost
             self._values = (it, values)
         return self._values[1]
+
+    @property
+    def diagnosis(self) -> Diagnosis:
+        """The health of the current iteration's weights (clones, dead units, ...), once per iteration."""
+        it = self.iteration
+        if self._diagnosis is None or self._diagnosis[0] != it:
+            costs = [self.history.costs[k] for k in sorted(self.history.costs) if k < it]
+            with np.errstate(all="ignore"):  # a diverged run's inf and NaN are findings, not warnings
+                self._diagnosis = (it, diagnose(self.net, self.values, it - 1, costs))
+        return self._diagnosis[1]
 
     def is_computed(self, ref: Ref) -> bool:
         """Whether ``ref`` has been computed at the current position of this iteration."""

@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from stepper.app import StepperApp
+from stepper.app.screens.health import HealthScreen
 from stepper.app.screens.help import HelpScreen
 from stepper.app.screens.prompts import GotoIteration, Reinitialise
+from stepper.app.screens.side_by_side import SideBySideScreen
 from stepper.app.widgets.matrix import MatrixView
 from stepper.engine.steps import Ref
 from stepper.engine.walk import Position
@@ -121,7 +123,7 @@ async def test_reinitialise_breaks_the_symmetry() -> None:
     app = StepperApp()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("n", "n")
-        assert " A" in str(view(app, "a", 1).render())  # the clone columns share a marker
+        assert str(view(app, "a", 1).render()).count(" C1") == 3  # the clone columns share a marker
         await pilot.press("R")
         assert isinstance(app.screen, Reinitialise)
         await pilot.press("enter")
@@ -129,7 +131,66 @@ async def test_reinitialise_breaks_the_symmetry() -> None:
         assert app.net.init.scheme == "normal" and app.walk.position == Position(1, 0)
         await pilot.press("n", "n")
         await pilot.pause()
-        assert " A" not in str(view(app, "a", 1).render())
+        assert " C1" not in str(view(app, "a", 1).render())
+
+
+def notice(app: StepperApp) -> str:
+    return str(app.query_one("#health-text").render())
+
+
+async def test_the_clone_notice_explains_and_breaks_the_symmetry_with_s() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        text = " ".join(notice(app).split())
+        assert "Layers 1 and 2: neurons 0, 1 and 2 are clones" in text
+        assert "gradient descent can never make them differ" in text
+        assert "effectively 2-1-1-2" in text
+        assert "3 neurons, 1 distinct" in app.query_one("#layer-1").border_title
+        # Every pane marks the clones: incoming columns and outgoing rows of W, and n, a, δ columns.
+        w1 = str(view(app, "weights", 1).render())
+        assert w1.count("j=") == w1.count(" C1") - 3 == 3  # 3 columns and 3 rows i=0..2 marked C1
+        await pilot.press("s")
+        await pilot.pause()
+        assert app.net.init.scheme == "normal" and not app.query_one("#health").display
+        assert app.query_one("#layer-1").border_title.endswith("3 neurons")
+        await pilot.press("b")  # the whole backward pass: no column is marked anywhere
+        assert all(" C1" not in str(v.render()) for v in app.query(MatrixView))
+
+
+async def test_the_notice_button_breaks_the_symmetry_at_80x24() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "Clones in layers 1 and 2" in notice(app) and "h: why" in notice(app)
+        await pilot.click("#break-symmetry")
+        await pilot.pause()
+        assert app.net.init.scheme == "normal" and app.diagnosis.clones == []
+
+
+async def test_h_opens_the_full_health_report() -> None:
+    app = StepperApp("dead-relu")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "ReLU units 1 and 3 are dead" in notice(app)
+        assert not app.query_one("#break-symmetry").display  # no clones, nothing to break
+        await pilot.press("h")
+        assert isinstance(app.screen, HealthScreen)
+        report = str(app.screen.query_one("Static").render())
+        assert "dead ReLU       layer 1: {1, 3}" in report
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HealthScreen)
+
+
+async def test_a_partly_symmetric_network_marks_only_its_clones() -> None:
+    app = StepperApp("partial-clones")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.press("n")
+        n1 = str(view(app, "n", 1).render()).splitlines()[0].split()
+        assert n1 == ["j=0", "C1", "j=1", "j=2", "C1", "j=3"]
+        w1 = str(view(app, "weights", 1).render())
+        assert "i=0 C1" in w1 and "i=2 C1" in w1 and "i=1 C1" not in w1  # outgoing rows of layer 1
+        assert "j=1 C1" in w1 and "j=2 C1" in w1  # incoming columns of layer 2's clones
 
 
 async def test_run_and_pause_trains_and_draws_the_loss_curve() -> None:
@@ -170,6 +231,32 @@ async def test_the_update_shows_the_change_and_scrolls_it_into_view() -> None:
         assert "0.9855937" in str(view(app, "weights_after", 2).render())
         pane = app.query_one("#layer-3")
         assert pane.display and pane.shows_whole(change)
+
+
+async def test_side_by_side_steps_both_inits_in_lockstep() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("v")
+        screen = app.screen
+        assert isinstance(screen, SideBySideScreen)
+        left, right = (c.walk for c in screen.columns)
+        assert left.net.init.scheme == "constant" and right.net.init.scheme == "normal"
+        await pilot.press("n", "n", "i", "i", "n", "n")
+        assert left.position == right.position == Position(3, 1)
+        # The constant init's columns stay equal (marked C1); the random init's have come apart.
+        n1_left = str(screen.query_one("#side-left #m-n-1-1").render())
+        n1_right = str(screen.query_one("#side-right #m-n-1-1").render())
+        assert n1_left.count("C1") == 3 and "C1" not in n1_right
+        assert left.values.n[1][0, 0] == left.values.n[1][0, 2]
+        assert right.values.n[1][0, 0] != right.values.n[1][0, 2]
+        assert len(screen.query_one("#side-left Sparkline").data) == 2
+        assert len(screen.query_one("#side-right Sparkline").data) == 2
+        await pilot.press("p")
+        assert left.position == right.position == Position(3, 0)
+        await pilot.press("g")  # the main walk's keys are off while the side-by-side view is up
+        assert isinstance(app.screen, SideBySideScreen)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, SideBySideScreen) and app.walk.position == Position(1, 0)
 
 
 async def test_narrow_shows_one_layer_and_brackets_move_between_layers() -> None:

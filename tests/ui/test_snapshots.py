@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from stepper.app import StepperApp
 
 
@@ -34,3 +36,43 @@ def test_identical_columns_are_marked(snap_compare) -> None:
     assert snap_compare(
         StepperApp(), press=["f", "left_square_bracket", "left_square_bracket"], terminal_size=(80, 24)
     )
+
+
+def test_clone_notice_and_marking_wide(snap_compare) -> None:
+    """The notice in full, C1 on the clones' columns and outgoing rows, "3 neurons, 1 distinct"."""
+    assert snap_compare(StepperApp(), press=["f"], terminal_size=(120, 40))
+
+
+def test_clone_notice_at_80x24(snap_compare) -> None:
+    assert snap_compare(StepperApp(), press=["n"], terminal_size=(80, 24))
+
+
+@pytest.mark.parametrize(
+    "example", ["dead-relu", "saturated", "vanishing", "exploding", "constant-output", "partial-clones"]
+)
+def test_health_warning(snap_compare, example) -> None:
+    assert snap_compare(StepperApp(example), press=["n"], terminal_size=(120, 40))
+
+
+def test_divergence_warning(snap_compare) -> None:
+    async def to_iteration_275(pilot) -> None:
+        pilot.app.goto_iteration(275)
+        await pilot.pause()
+
+    assert snap_compare(StepperApp("diverging"), run_before=to_iteration_275, terminal_size=(100, 30))
+
+
+def test_seed_predicts_the_mean_after_1000_iterations(snap_compare) -> None:
+    async def to_iteration_1001(pilot) -> None:
+        pilot.app.goto_iteration(1001)
+        await pilot.pause()
+
+    assert snap_compare(StepperApp(), run_before=to_iteration_1001, terminal_size=(120, 40))
+
+
+def test_health_report_screen(snap_compare) -> None:
+    assert snap_compare(StepperApp(), press=["h"], terminal_size=(80, 24))
+
+
+def test_side_by_side(snap_compare) -> None:
+    assert snap_compare(StepperApp(), press=["v", "i", "f"], terminal_size=(120, 40))

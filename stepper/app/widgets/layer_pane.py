@@ -38,12 +38,26 @@ class LayerPane(VerticalScroll, can_focus=False):
     def __init__(self, net: Network, layer: int) -> None:
         super().__init__(id=f"layer-{layer}", classes="layer-pane")
         self.layer_index = layer
-        kind = "output" if layer == net.depth else "hidden"
-        self.border_title = f"Layer {layer} · {kind} · {net.layers[layer]} neurons"
+        self.kind = "output" if layer == net.depth else "hidden"
+        self.size_ = net.layers[layer]
+        self.show_width(self.size_)
+        # Beside the other layers, a pane's share of the width follows how many columns its matrices
+        # have (plus one for the row labels): a 3-neuron layer is not squeezed for a 2-neuron one.
+        self.columns = max(net.layers[layer], net.layers[0] if layer == 1 else 0)
+        # Enough for row labels and 9-character numbers, inside the pane's and matrices' borders.
+        self.min_width = 4 + 10 * self.columns + 6
         self.views = [
             MatrixView(ref, title, id=f"m-{ref.quantity}-{ref.layer}-{layer}")
             for ref, title in pane_refs(net, layer)
         ]
+
+    def show_width(self, distinct: int) -> None:
+        """The title says how many neurons the layer has, and how many of them differ."""
+        width = f"{self.size_} neuron{'s' if self.size_ != 1 else ''}"
+        if distinct != self.size_:
+            width += f", {distinct} distinct"
+        kind = "Output layer" if self.kind == "output" else "Layer"
+        self.border_title = f"{kind} {self.layer_index} · {width}"
 
     def shows_whole(self, view: MatrixView) -> bool:
         """Whether all of ``view`` is inside the pane's scrolled window."""

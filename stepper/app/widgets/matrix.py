@@ -15,10 +15,20 @@ from stepper.engine.explain import equal_column_groups
 from stepper.engine.steps import WEIGHT_SHAPED, Ref
 from stepper.formatting import format_number
 
-# Each group of equal columns gets a letter (never colour alone) and a colour.
-GROUP_MARKS = "ABCDEFGH"
-GROUP_STYLES = ("bold magenta", "bold cyan", "bold yellow", "bold green", "bold blue", "bold red")
+# Clone groups (permanent: equal weights in and out) are labelled C1, C2, ... and columns that are only
+# equal in this iteration's values =a, =b, ...: a label always, never colour alone.
+CLONE_STYLES = ("bold magenta", "bold cyan", "bold yellow", "bold green", "bold blue", "bold red")
+OBSERVED_MARKS = "abcdefgh"
+OBSERVED_STYLE = "italic"
 CELL_GAP = 1
+
+
+def clone_mark(group: int) -> str:
+    return f"C{group + 1}"
+
+
+def clone_style(group: int) -> str:
+    return CLONE_STYLES[group % len(CLONE_STYLES)]
 
 
 @dataclass(frozen=True)
@@ -28,6 +38,8 @@ class MatrixState:
     rows: int
     cols: int
     note: str = ""  # a line under the grid (e.g. "Jacobian, not stored")
+    col_clones: tuple[int | None, ...] = ()  # each column's clone group (a neuron of its layer), if any
+    row_clones: tuple[int | None, ...] = ()  # for weight matrices: each row's (row 0, the bias: None)
 
 
 class MatrixView(Widget, can_focus=True):
@@ -55,7 +67,8 @@ class MatrixView(Widget, can_focus=True):
         self.ref = ref
         self.border_title = title
         self.state: MatrixState | None = None
-        self._groups: list[int | None] = []
+        self._groups: list[int | None] = []  # groups of equal columns in the current values
+        self._observed: list[int | None] = []  # their letter, for columns that are not clones
         self._col_x: list[tuple[int, int, int]] = []  # (start, end, column) of rendered cells
 
     @property
@@ -64,7 +77,12 @@ class MatrixView(Widget, can_focus=True):
 
     def show(self, state: MatrixState) -> None:
         old = self.state
-        if old is not None and old.value is state.value and old.role == state.role and old.note == state.note:
+        if (
+            old is not None
+            and old.value is state.value
+            and (old.role, old.note, old.col_clones, old.row_clones)
+            == (state.role, state.note, state.col_clones, state.row_clones)
+        ):
             return  # nothing to redraw: the common case for most matrices on each step
         self.state = state
         self._groups = (
@@ -72,6 +90,12 @@ class MatrixView(Widget, can_focus=True):
             if state.value is not None and state.rows > 1
             else [None] * state.cols
         )
+        # Letters for columns equal now but not clones: the clones are labelled as such.
+        clones = state.col_clones or (None,) * state.cols
+        observed = sorted({g for g, c in zip(self._groups, clones) if g is not None and c is None})
+        self._observed = [
+            observed.index(g) if g is not None and c is None else None for g, c in zip(self._groups, clones)
+        ]
         if old is None or old.role != state.role:
             # One class swap, so one restyle: each restyle costs about a millisecond.
             self.set_classes(f"-{state.role}")
@@ -80,8 +104,23 @@ class MatrixView(Widget, can_focus=True):
 
     def row_label(self, r: int) -> str:
         if self.is_weights:
-            return "b" if r == 0 else f"i={r - 1}"
+            if r == 0:
+                return "b"
+            clones = self.state.row_clones if self.state else ()
+            g = clones[r] if r < len(clones) else None
+            return f"i={r - 1}" + (f" {clone_mark(g)}" if g is not None else "")
         return f"o={r}"
+
+    def col_label(self, c: int) -> tuple[str, str]:
+        """The header of column ``c`` and its style."""
+        clones = self.state.col_clones if self.state else ()
+        g = clones[c] if c < len(clones) else None
+        if g is not None:
+            return f"j={c} {clone_mark(g)}", clone_style(g)
+        seen = self._observed[c] if c < len(self._observed) else None
+        if seen is not None:
+            return f"j={c} ={OBSERVED_MARKS[seen % len(OBSERVED_MARKS)]}", OBSERVED_STYLE
+        return f"j={c}", "dim"
 
     def _visible_cols(self, width: int, cell_w: int, label_w: int) -> list[int | None]:
         """The columns that fit, with None for a one-character "…" where the middle is left out."""
@@ -109,14 +148,15 @@ class MatrixView(Widget, can_focus=True):
             cell_w = max(len(format_number(x)) for x in probes)
         else:
             cell_w = 1
-        cell_w = max(cell_w, len(f"j={state.cols - 1}") + 2)
+        headers = [self.col_label(c) for c in range(state.cols)]
+        cell_w = max(cell_w, *(len(h) for h, _ in headers))
         visible = self._visible_cols(self.content_size.width or 80, cell_w, label_w)
         shown = [c for c in visible if c is not None]
         if value is not None:
             cells = {c: [format_number(float(x)) for x in value[:, c]] for c in shown}
         else:
             cells = {c: ["·"] * state.rows for c in shown}
-        groups = self._groups
+        clones = state.col_clones or (None,) * state.cols
         out = Text(no_wrap=True, overflow="ellipsis")
         # Header: j=0 with the group letter of equal columns.
         out.append(" " * label_w)
@@ -129,22 +169,25 @@ class MatrixView(Widget, can_focus=True):
                 out.append("…")
                 x += 1 - cell_w
             else:
-                g = groups[c]
-                label = f"j={c}" + (f" {GROUP_MARKS[g % len(GROUP_MARKS)]}" if g is not None else "")
-                style = GROUP_STYLES[g % len(GROUP_STYLES)] if g is not None else "dim"
+                label, style = headers[c]
                 out.append(label.rjust(cell_w), style=style)
                 self._col_x.append((x, x + cell_w, c))
             x += cell_w
         focused = self.has_focus
         for r in range(state.rows):
             out.append("\n")
-            out.append(self.row_label(r).ljust(label_w), style="dim")
+            row_label = self.row_label(r)
+            row_clones = state.row_clones
+            g_row = row_clones[r] if r < len(row_clones) else None
+            out.append(row_label.ljust(label_w), style=clone_style(g_row) if g_row is not None else "dim")
             for c in visible:
                 out.append(" " * CELL_GAP)
                 if c is None:
                     out.append("…", style="dim")
                     continue
                 style = "dim" if value is None else ""
+                if clones[c] is not None and value is not None:
+                    style = clone_style(clones[c]).replace("bold ", "")
                 if focused and (r, c) == self.cursor:
                     style = "reverse"
                 out.append(cells[c][r].rjust(cell_w), style=style)

@@ -9,8 +9,8 @@ from textual.widget import Widget
 class StatusLine(Widget):
     """Fixed height, so a new text needs a repaint but never a new layout."""
 
-    def __init__(self, id: str | None = None) -> None:
-        super().__init__(id=id)
+    def __init__(self, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
         self.text = Text()
 
     def show(self, where: str, formula: str) -> None:

@@ -1,0 +1,22 @@
+"""The full health report of the current iteration, as `stepper diagnose` writes it."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+class HealthScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,h", "dismiss", "Close", id="close-health")]
+
+    def __init__(self, report: str) -> None:
+        super().__init__()
+        self.report = report
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="health-body") as body:
+            body.border_title = "Health of this iteration · Esc closes"
+            yield Static(self.report, markup=False)

@@ -1,0 +1,115 @@
+"""What a walk looks like on screen: each matrix's state, the header lines, which layer to show.
+
+Shared by the main screen and the side-by-side view; the numbers and step descriptions all come
+from the engine's :class:`~stepper.engine.walk.Walk`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from stepper.app.widgets.matrix import MatrixState, MatrixView
+from stepper.engine.diagnose import Diagnosis, clone_sentences
+from stepper.engine.steps import WEIGHT_SHAPED, Phase, Ref, Step
+from stepper.engine.walk import Walk
+from stepper.formatting import format_number
+
+
+def pane_layer(step: Step | None) -> int:
+    """The layer whose pane holds the step's result (weights W^l belong to layer l + 1's pane)."""
+    if step is None:
+        return 1
+    ref = step.output
+    if ref.quantity in ("grad", "weights_after"):
+        return ref.layer + 1
+    return max(1, ref.layer)
+
+
+def clone_map(d: Diagnosis) -> dict[int, tuple[int | None, ...]]:
+    """Each hidden layer's clone group per neuron (layers without clones are left out)."""
+    return {g.layer: tuple(d.clone_groups(g.layer)) for g in d.clones}
+
+
+def matrix_shape(walk: Walk, ref: Ref) -> tuple[int, int]:
+    sizes, m = walk.net.layers, walk.net.observations
+    if ref.quantity in WEIGHT_SHAPED:
+        return sizes[ref.layer] + 1, sizes[ref.layer + 1]
+    return m, sizes[ref.layer]
+
+
+def show_matrices(views: Iterable[MatrixView], walk: Walk) -> None:
+    """Give every view its value, its role in the current step and the clone groups it shows."""
+    step = walk.current_step
+    inputs = set(step.inputs) if step else set()
+    # ΔW is made by the update step along with the new W, so it is marked with it.
+    updating = step is not None and step.output.quantity == "weights_after"
+    companion = Ref("change", step.layer) if step is not None and updating else None
+    clones = clone_map(walk.diagnosis)
+    for view in views:
+        ref = view.ref
+        value = walk.value(ref)
+        weight_shaped = ref.quantity in WEIGHT_SHAPED
+        # Clones show in their own layer's columns, in the columns of the weights coming in and in
+        # the rows of the weights going out.
+        col_clones = () if ref.quantity == "targets" else clones.get(ref.layer + weight_shaped, ())
+        row_clones = (None, *clones[ref.layer]) if weight_shaped and ref.layer in clones else ()
+        rows, cols = matrix_shape(walk, ref)
+        note = ""
+        if ref.quantity == "da_dn" and walk.net.activation(ref.layer).derivative is None:
+            note = "softmax: a Jacobian per observation, not stored"
+        if step is not None and ref in (step.output, companion):
+            role = "current"
+        elif ref in inputs:
+            role = "input"
+        elif value is None:
+            role = "pending"
+        else:
+            role = "done"
+        view.show(MatrixState(value, role, rows, cols, note, col_clones, row_clones))  # type: ignore[arg-type]
+
+
+def status_lines(walk: Walk, compact: bool = False) -> tuple[str, str]:
+    """Where we are (iteration, step k of S, phase, layer, cost) and the step's formula with shapes.
+
+    ``compact``: iteration, step and cost, then the formula alone (for half a screen's width).
+    """
+    step = walk.current_step
+    total = walk.steps_per_iteration
+    cost = walk.value(Ref("cost", walk.net.depth))
+    cost_text = format_number(float(cost)) if cost is not None else "—"  # type: ignore[arg-type]
+    if compact:
+        formula = step.formula if step is not None else "ready"
+        return f"Iteration {walk.iteration} · step {walk.done}/{total} · C = {cost_text}", formula
+    if step is None:
+        where = f"Iteration {walk.iteration} · step 0 of {total} · ready"
+        formula = f"Press n to compute {walk.steps[0].output.symbol}."
+    else:
+        if step.output.quantity in ("grad", "weights_after"):
+            layer = f"W^{step.layer} (layer {step.layer} → {step.layer + 1})"
+        else:
+            layer = f"layer {step.layer}" if step.phase is not Phase.COST else "output"
+        where = f"Iteration {walk.iteration} · step {step.number} of {total} · {step.phase.value} · {layer}"
+        formula = f"{step.formula}    {step.shapes}"
+    return f"{where} · C = {cost_text}", formula
+
+
+def curve_end(walk: Walk) -> int:
+    """The last iteration whose cost is on the curve: this one's once its cost step is done."""
+    return walk.iteration if walk.value(Ref("cost", walk.net.depth)) is not None else walk.iteration - 1
+
+
+def cost_curve(walk: Walk) -> list[float]:
+    """The finite costs computed so far, iteration 1 first (inf and NaN cannot be drawn; the health
+    notice reports them)."""
+    costs = walk.history.costs
+    return [c for k in range(1, curve_end(walk) + 1) if k in costs and math.isfinite(c := costs[k])]
+
+
+def clone_sentences_line(d: Diagnosis) -> str:
+    """One line on the clones: which, and what the network effectively is; or that there are none."""
+    if not d.clones:
+        return "✓ No clones: every hidden neuron can learn something of its own."
+    where = "; ".join(f"{layers}: {neurons}" for layers, neurons in clone_sentences(d.clones))
+    effective = "-".join(map(str, d.effective_layers))
+    return f"✗ Clones in {where} — effectively {effective}."

@@ -1,0 +1,56 @@
+"""The health notice: clones and other problems of the current iteration, in plain words."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button, Static
+
+from stepper.engine.diagnose import Diagnosis, Finding, clone_sentences
+
+
+def short(finding: Finding) -> str:
+    """The finding's first sentence, for one line of a narrow terminal."""
+    text = finding.text
+    for stop in (" — ", ": ", ". "):
+        if stop in text:
+            head = text.split(stop, 1)[0]
+            if len(head) > 12:
+                return head + ("." if stop == ". " else "")
+    return text
+
+
+def clone_summary(d: Diagnosis) -> str:
+    """Two lines at 80 columns: which neurons, why it matters, what the network really is."""
+    where = "; ".join(f"{layers}: {neurons}" for layers, neurons in clone_sentences(d.clones))
+    effective = "-".join(map(str, d.effective_layers))
+    return f"Clones in {where}. Same weights in and out: they can never differ. Effectively {effective}."
+
+
+class HealthNotice(Horizontal):
+    """Hidden while the network is healthy. Permanent problems (clones) are marked ✗, the rest !.
+
+    In a wide terminal every finding is written out; at 80 columns clones get one summary and the
+    rest their first sentence, and `h` opens the full report.
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="health-text")
+        yield Button("s: break symmetry", id="break-symmetry", variant="warning", compact=True)
+
+    def show(self, diagnosis: Diagnosis, wide: bool) -> None:
+        findings = diagnosis.findings
+        self.display = bool(findings)
+        if not findings:
+            return
+        lines: list[str] = []
+        if wide:
+            lines = [f"{'✗' if f.permanent else '!'} {escape(f.text)}" for f in findings]
+        else:
+            if diagnosis.clones:
+                lines.append(f"✗ {escape(clone_summary(diagnosis))}")
+            lines += [f"! {escape(short(f))}" for f in findings if not f.permanent]
+            lines[-1] += "  [dim]h: why[/dim]"
+        self.query_one("#health-text", Static).update("\n".join(lines))
+        self.query_one("#break-symmetry", Button).display = bool(diagnosis.clones)
