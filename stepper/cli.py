@@ -121,12 +121,12 @@ def cmd_examples(args: argparse.Namespace) -> int:
 
     from stepper.netfile import DEFAULT_EXAMPLE, example_names, load_network
 
-    names = example_names()
-    width = max(len(n) for n in names)
-    for name in names:
-        net = load_network(name)
+    nets = {name: load_network(name) for name in example_names()}
+    width = max(len(n) for n in nets)
+    shape_width = max(len(net.shape_label()) for net in nets.values())
+    for name, net in nets.items():
         mark = " (the default)" if name == DEFAULT_EXAMPLE else ""
-        head = f"{name.ljust(width)}  {net.shape_label():<8} "
+        head = f"{name.ljust(width)}  {net.shape_label():<{shape_width}}  "
         print(
             textwrap.fill(
                 net.description + mark, width=80, initial_indent=head, subsequent_indent=" " * len(head)

@@ -35,16 +35,15 @@ def diagnose_text(net: Network, d: Diagnosis) -> str:
     out.append(f"  clones          {_groups(d.clones)}   (permanent: same weights in and out)")
     out.append(f"  dead ReLU       {_groups(d.dead)}")
     out.append(f"  saturated       {_groups(d.saturated)}")
-    norms = "   ".join(f"‖dC/dW^{l}‖ = {x:.3e}" for l, x in enumerate(d.gradient_norms))
-    out.extend(
-        textwrap.wrap(
-            norms,
-            WIDTH,
-            initial_indent="  gradient norms  ",
-            subsequent_indent=" " * 18,
-            break_on_hyphens=False,
-        )
-    )
+    # Whole "‖dC/dW^l‖ = x" items per line: a norm is never split from its value.
+    items = [f"‖dC/dW^{l}‖ = {x:.3e}" for l, x in enumerate(d.gradient_norms)]
+    lines = [[items[0]]]
+    for item in items[1:]:
+        if 18 + len("   ".join([*lines[-1], item])) > WIDTH:
+            lines.append([])
+        lines[-1].append(item)
+    for k, parts in enumerate(lines):
+        out.append(("  gradient norms  " if k == 0 else " " * 18) + "   ".join(parts))
     out.append("")
     if not d.findings:
         out.append("No problems found.")

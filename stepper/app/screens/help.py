@@ -26,10 +26,17 @@ then `w^l_{i,j}` from neuron i to neuron j |
 
 C is one number for the whole batch (the seed's: Σ (a − y)² over every observation and output).
 
-**Identical columns** share a letter (A, B, …) and a colour in a matrix's header. Neurons whose
-columns stay equal from the start are *clones*: they compute the same values and receive the same
-gradients, so gradient descent can never make them differ. Break the symmetry with a random
-re-initialisation (`R`).
+**Clones** — hidden neurons with equal incoming weights (bias included) and equal outgoing
+weights — are labelled `C1`, `C2`, … with a colour, on their columns of n, a, dC/da, da/dn, δ and of
+the weights coming in, and on their rows of the weights going out. They compute the same values and
+receive the same gradients, so gradient descent can never make them differ: this is permanent.
+Break the symmetry with `s` (random init), or compare both inits side by side with `v`.
+
+Columns that are only **equal now**, in this iteration's values, are labelled `=a`, `=b`, ….
+
+The notice above the layers lists the iteration's problems: ✗ permanent (clones), ! observed now
+(dead ReLU units, saturated units, vanishing or exploding gradients, constant output, divergence).
+`h` shows the full report.
 """
 
 
