@@ -37,6 +37,16 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _non_negative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not (value >= 0 and value != float("inf")):
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text}")
+    return value
+
+
 def _network_args(p: argparse.ArgumentParser) -> None:
     from stepper.engine.init import SCHEMES
 
@@ -87,6 +97,19 @@ def build_parser() -> argparse.ArgumentParser:
     _network_args(p)
     p.add_argument(
         "--iterations", type=_count, default=0, metavar="K", help="diagnose after K iterations (default 0)"
+    )
+    _format_arg(p, ("text", "json"))
+
+    p = sub.add_parser("compare", help="check your own numbers: the first quantity and cell that differ")
+    p.add_argument(
+        "mine", metavar="MINE", help="your numbers: trace-schema JSON, or .npz with arrays a1, delta3, ..."
+    )
+    _network_args(p)
+    p.add_argument(
+        "--rtol", type=_non_negative_float, default=1e-5, metavar="R", help="relative tolerance (1e-5)"
+    )
+    p.add_argument(
+        "--atol", type=_non_negative_float, default=1e-8, metavar="A", help="absolute tolerance (1e-8)"
     )
     _format_arg(p, ("text", "json"))
 
@@ -213,6 +236,27 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_compare(args: argparse.Namespace) -> int:
+    from stepper.engine.compare import check_layers, compare, load_mine
+
+    mine = load_mine(args.mine)
+    net = _load(args)
+    check_layers(net, mine, args.mine)
+    if max(mine, default=0) > 100_000:
+        raise StepperError(f"{args.mine}: iteration {max(mine)} is beyond the 100000 that compare runs")
+    result = compare(net, mine, rtol=args.rtol, atol=args.atol)
+    if args.format == "json":
+        from stepper.exports.compare_out import compare_json
+        from stepper.exports.json_out import dumps
+
+        print(dumps(compare_json(result)))
+    else:
+        from stepper.exports.compare_out import compare_text
+
+        print(compare_text(net, result, args.mine, args.rtol, args.atol))
+    return EXIT_OK if result.match else EXIT_CHECK_FAILED
+
+
 def cmd_gradcheck(args: argparse.Namespace) -> int:
     from stepper.engine.gradcheck import TOLERANCE, gradcheck
 
@@ -250,6 +294,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "trace": cmd_trace,
     "train": cmd_train,
     "diagnose": cmd_diagnose,
+    "compare": cmd_compare,
     "gradcheck": cmd_gradcheck,
     "examples": cmd_examples,
 }

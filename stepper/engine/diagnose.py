@@ -130,9 +130,7 @@ def _units(values: Array | None, mask_fn) -> list[int]:  # type: ignore[no-untyp
     return [int(j) for j in np.flatnonzero(mask_fn(values).all(axis=0))]
 
 
-def diagnose(
-    net: Network, values: IterationValues, iteration: int, costs: Sequence[float] = ()
-) -> Diagnosis:
+def diagnose(net: Network, values: IterationValues, iteration: int, costs: Sequence[float] = ()) -> Diagnosis:
     """Everything :mod:`stepper.engine.diagnose` looks for, in the iteration whose values are given.
 
     ``iteration`` is how many iterations produced ``values.weights``; ``costs`` are the costs of the

@@ -1,0 +1,171 @@
+"""`stepper compare`: a learner's own numbers, and the first place they go wrong."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from stepper.netfile import load_network
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-x))
+
+
+def learner_trace(network: str, bug: str | None, iterations: int = 2) -> dict:
+    """A learner's own backprop for a sigmoid network with the sse cost, written the textbook way,
+    in float32, with one classic bug switched on."""
+    net = load_network(network)
+    W = [w.astype(np.float32) for w in net.weights]
+    x, y = net.inputs.astype(np.float32), net.targets.astype(np.float32)
+    L = net.depth
+    out = []
+    for k in range(1, iterations + 1):
+        a, n = [x], [None]
+        for l in range(1, L + 1):
+            n.append(np.hstack([np.ones((len(x), 1), np.float32), a[-1]]) @ W[l - 1])
+            a.append(sigmoid(n[-1]))
+        cost = float(((a[L] - y) ** 2).sum())
+        dC_da, da_dn, delta, grad = [None] * (L + 1), [None] * (L + 1), [None] * (L + 1), [None] * L
+        dC_da[L] = 2 * (a[L] - y)
+        for l in range(L, 0, -1):
+            da_dn[l] = a[l] * (1 - a[l])
+            forgot = bug == "derivative forgotten" and l < L
+            delta[l] = dC_da[l] if forgot else dC_da[l] * da_dn[l]
+            ones = np.ones((len(x), 1), np.float32)
+            grad[l - 1] = np.hstack([ones, a[l - 1]]).T @ delta[l]
+            if bug == "bias row left out":
+                grad[l - 1][0] = 0
+            if bug == "averaged":
+                grad[l - 1] = grad[l - 1] / len(x)
+            if l > 1:
+                w = W[l - 1][1:]
+                # The transposition bug only runs where the shapes let it: a square W.
+                transposed = bug == "transposed" and w.shape[0] == w.shape[1]
+                dC_da[l - 1] = delta[l] @ (w if transposed else w.T)
+        after = [w - np.float32(net.learning_rate) * g for w, g in zip(W, grad)]
+        out.append(
+            {
+                "iteration": k,
+                "cost": cost,
+                "weights_before": W,
+                "n": n,
+                "a": a,
+                "dC_da": dC_da,
+                "da_dn": da_dn,
+                "delta": delta,
+                "grad": grad,
+                "weights_after": after,
+            }
+        )
+        W = after
+    plain = lambda v: None if v is None else v.tolist() if isinstance(v, np.ndarray) else v  # noqa: E731
+    return {
+        "iterations": [
+            {k: plain(v) if not isinstance(v, list) else [plain(m) for m in v] for k, v in it.items()}
+            for it in out
+        ]
+    }
+
+
+def write(tmp_path: Path, document: dict, name: str = "mine.json") -> str:
+    path = tmp_path / name
+    path.write_text(json.dumps(document))
+    return str(path)
+
+
+@pytest.mark.parametrize("network", ["identical-columns", "random-init"])
+def test_correct_float32_numbers_match(cli, tmp_path, network) -> None:
+    run = cli("compare", write(tmp_path, learner_trace(network, None)), network, "--format", "json")
+    assert run.code == 0, run.out
+    report = run.json()
+    assert report["match"] and report["first_mismatch"] is None
+    assert report["checked"] == 2 * 172  # two iterations, every number of the seed's trace and C
+
+
+def test_stepper_own_trace_matches_and_the_text_says_so(cli, tmp_path) -> None:
+    mine = write(tmp_path, cli("trace", "--iterations", "3", "--format", "json").json())
+    run = cli("compare", mine)
+    assert run.code == 0 and "✓ All 516 numbers match." in run.out
+
+
+@pytest.mark.parametrize(
+    ("bug", "quantity", "layer", "row", "col", "hint"),
+    [
+        ("derivative forgotten", "delta", 2, 0, 0, "da^2/dn^2 was not multiplied in"),
+        ("bias row left out", "grad", 2, 0, 0, "bias row"),
+        ("transposed", "dC_da", 1, 0, 0, "without the transpose"),
+        ("averaged", "grad", 2, 0, 0, "averaged instead of summed"),
+    ],
+)
+def test_a_classic_bug_is_named_at_its_first_wrong_cell(
+    cli, tmp_path, bug, quantity, layer, row, col, hint
+) -> None:
+    mine = write(tmp_path, learner_trace("random-init", bug))
+    run = cli("compare", mine, "random-init", "--format", "json")
+    assert run.code == 1
+    first = run.json()["first_mismatch"]
+    assert (first["iteration"], first["quantity"], first["layer"]) == (1, quantity, layer)
+    assert (first["row"], first["col"]) == (row, col)
+    assert first["expected"] != pytest.approx(first["got"], rel=1e-5)
+    text = " ".join(cli("compare", mine, "random-init").out.split())
+    assert hint in text and "First difference: iteration 1" in text
+
+
+def test_a_subset_of_quantities_and_nulls_are_skipped(cli, tmp_path) -> None:
+    full = learner_trace("identical-columns", None, iterations=1)["iterations"][0]
+    mine = {"iterations": [{"iteration": 1, "a": full["a"], "delta": [None, None, None, full["delta"][3]]}]}
+    report = cli("compare", write(tmp_path, mine), "--format", "json").json()
+    assert report["match"] and report["checked"] == 4 + 6 + 6 + 4 + 4  # a^0..a^3 and δ^3
+
+
+def test_a_wrong_shape_is_reported_as_the_first_difference(cli, tmp_path) -> None:
+    full = learner_trace("random-init", None, iterations=1)["iterations"][0]
+    w1 = np.array(full["weights_before"][1])
+    mine = {"iterations": [{"weights_before": [None, w1.T.tolist()]}]}
+    run = cli("compare", write(tmp_path, mine), "random-init", "--format", "json")
+    first = run.json()["first_mismatch"]
+    assert run.code == 1 and first["quantity"] == "weights_before" and first["layer"] == 1
+    assert first["row"] is None and first["reason"] == "shape 3×4, expected 4×3"
+    assert "transposed" in cli("compare", str(tmp_path / "mine.json"), "random-init").out
+
+
+def test_npz_arrays_named_like_a1_delta3_grad2(cli, tmp_path) -> None:
+    it = learner_trace("identical-columns", "derivative forgotten", iterations=1)["iterations"][0]
+    arrays = {f"a{l}": np.array(it["a"][l]) for l in range(4)}
+    arrays |= {f"delta{l}": np.array(it["delta"][l]) for l in (2, 3)}
+    arrays["grad2"] = np.array(it["grad"][2])
+    arrays["cost"] = np.array(it["cost"])
+    np.savez(tmp_path / "mine.npz", **arrays)
+    report = cli("compare", str(tmp_path / "mine.npz"), "--format", "json").json()
+    assert report["first_mismatch"]["quantity"] == "delta" and report["first_mismatch"]["layer"] == 2
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{not json", "not valid JSON"),
+        ("[1, 2]", 'expected an object with an "iterations" list'),
+        ('{"iterations": [3]}', "expected an object of quantities"),
+        ('{"iterations": [{"alpha": []}]}', "unknown quantity 'alpha'"),
+        ('{"iterations": [{"a": [[[1, 2]], [[1], [2, 3]]]}]}', "rows have different lengths"),
+        ('{"iterations": [{"a": [[["x", 2]]]}]}', "expected numbers"),
+        ('{"iterations": [{"iteration": 0}]}', '"iteration" must be a whole number >= 1'),
+        ('{"iterations": [{"n": [null, null, null, null, [[1]]]}]}', "has a matrix for layer 4"),
+    ],
+)
+def test_malformed_mine_files_get_exit_2_and_a_clear_message(cli, tmp_path, content, message) -> None:
+    path = tmp_path / "mine.json"
+    path.write_text(content)
+    run = cli("compare", str(path))
+    assert run.code == 2 and message in run.err and "Traceback" not in run.err
+    assert run.err.startswith(f"stepper: error: {path}")
+
+
+def test_a_pickled_npz_is_refused(cli, tmp_path) -> None:
+    np.savez(tmp_path / "evil.npz", a1=np.array([{"x": 1}], dtype=object))
+    run = cli("compare", str(tmp_path / "evil.npz"))
+    assert run.code == 2 and "evil.npz" in run.err
