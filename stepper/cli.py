@@ -86,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("trace", help="every number of every step of K iterations")
     _network_args(p)
     p.add_argument("--iterations", type=_count, default=1, metavar="K", help="iterations (default 1)")
-    _format_arg(p, ("text", "json"))
+    _format_arg(p, ("text", "json", "markdown", "latex"))
 
     p = sub.add_parser("train", help="run K iterations; the cost curve, outputs and final weights")
     _network_args(p)
@@ -177,6 +177,14 @@ def cmd_trace(args: argparse.Namespace) -> int:
         from stepper.exports.json_out import dumps, trace_json
 
         print(dumps(trace_json(net, values)))
+    elif args.format == "markdown":
+        from stepper.exports.tex import trace_markdown
+
+        print(trace_markdown(net, values, build_steps(net)), end="")
+    elif args.format == "latex":
+        from stepper.exports.tex import trace_latex
+
+        print(trace_latex(net, values, build_steps(net)), end="")
     else:
         from stepper.exports.text import trace_text
 

@@ -25,13 +25,13 @@ from stepper.app.widgets.layer_pane import LayerPane
 from stepper.app.widgets.matrix import MatrixView
 from stepper.app.widgets.status import StatusLine
 from stepper.engine.diagnose import Diagnosis
-from stepper.engine.explain import cell_meaning, cell_name, cell_terms
+from stepper.engine.explain import cell_meaning, cell_name, cell_terms, product_operands
 from stepper.engine.init import InitSpec
 from stepper.engine.network import Network
 from stepper.engine.steps import Phase, Step
 from stepper.engine.walk import Walk
 from stepper.errors import StepperError
-from stepper.exports.product import product_layout, with_ones
+from stepper.exports.product import product_layout
 
 WIDE = 120  # from this many columns, layers are shown side by side (as many as fit)
 LONG_RUN = 2000  # going this many iterations ahead runs in a worker with a progress bar
@@ -238,16 +238,8 @@ class StepperApp(App[None]):
         self.query_one("#explain-text", Explanation).show(text)
 
     def _product(self, step: Step) -> list[str] | None:
-        v = self.walk.values
-        ref = step.output
-        l = ref.layer
-        if ref.quantity == "n":
-            return product_layout(with_ones(v.a[l - 1]), v.weights[l - 1], v.n[l])  # type: ignore[arg-type]
-        if ref.quantity == "grad":
-            return product_layout(with_ones(v.a[l]).T, v.delta[l + 1], v.grad[l])  # type: ignore[arg-type]
-        if ref.quantity == "dC_da" and l < self.net.depth:
-            return product_layout(v.delta[l + 1], v.weights[l][1:].T, v.dC_da[l])  # type: ignore[arg-type]
-        return None
+        product = product_operands(self.net, step, self.walk.values)
+        return None if product is None else product_layout(product.left, product.right, product.result)
 
     def on_matrix_view_cell_selected(self, event: MatrixView.CellSelected) -> None:
         self._selected = (event.view, event.row, event.col)

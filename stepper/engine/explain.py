@@ -6,11 +6,13 @@ writes it out.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from stepper.engine.iteration import IterationValues
 from stepper.engine.network import Network
-from stepper.engine.steps import WEIGHT_SHAPED, Ref
+from stepper.engine.steps import WEIGHT_SHAPED, Ref, Step
 from stepper.formatting import format_number as f
 
 MAX_TERMS = 6  # a sum with more terms is shortened to its first ones and "…"
@@ -53,6 +55,49 @@ def _sum(terms: list[str]) -> str:
     if len(terms) > MAX_TERMS:
         terms = [*terms[: MAX_TERMS - 1], f"… ({len(terms) - MAX_TERMS + 1} more)"]
     return " + ".join(terms)
+
+
+@dataclass(frozen=True)
+class Product:
+    """A step that is a matrix product: ``left · right = result``, with each operand's name."""
+
+    left: np.ndarray
+    right: np.ndarray
+    result: np.ndarray
+    names: tuple[str, str, str]
+
+
+def product_operands(net: Network, step: Step, values: IterationValues) -> Product | None:
+    """The operands of a step that multiplies matrices (n, dC/dW, a hidden dC/da), else None."""
+    ref, v = step.output, values
+    l = ref.layer
+    if ref.quantity == "n":
+        return Product(
+            with_ones(v.a[l - 1]),
+            v.weights[l - 1],
+            v.n[l],
+            (f"[1 | a^{l - 1}]", f"W^{l - 1}", f"n^{l}"),  # type: ignore[arg-type]
+        )
+    if ref.quantity == "grad":
+        return Product(
+            with_ones(v.a[l]).T,
+            v.delta[l + 1],
+            v.grad[l],
+            (f"[1 | a^{l}]ᵀ", f"δ^{l + 1}", f"dC/dW^{l}"),  # type: ignore[arg-type]
+        )
+    if ref.quantity == "dC_da" and l < net.depth:
+        return Product(
+            v.delta[l + 1],  # type: ignore[arg-type]
+            v.weights[l][1:].T,
+            v.dC_da[l],  # type: ignore[arg-type]
+            (f"δ^{l + 1}", f"(W^{l} without bias row)ᵀ", f"dC/da^{l}"),
+        )
+    return None
+
+
+def with_ones(a: np.ndarray) -> np.ndarray:
+    """[1 | a]: a column of ones before a, so the bias row of W is added once per observation."""
+    return np.hstack([np.ones((a.shape[0], 1)), a])
 
 
 def cell_terms(net: Network, values: IterationValues, ref: Ref, row: int, col: int) -> str:

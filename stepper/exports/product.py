@@ -29,8 +29,3 @@ def product_layout(left: np.ndarray, right: np.ndarray, result: np.ndarray) -> l
             "│" + " ".join(c.rjust(w) for c in lrow) + " │" + " ".join(c.rjust(w) for c in prow) + " │"
         )
     return lines
-
-
-def with_ones(a: np.ndarray) -> np.ndarray:
-    """[1 | a]: a column of ones before a, so the bias row of W is added once per observation."""
-    return np.hstack([np.ones((a.shape[0], 1)), a])

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from stepper.engine.explain import product_operands
 from stepper.engine.iteration import IterationValues
 from stepper.engine.network import Network
 from stepper.engine.steps import Step
 from stepper.exports.matrix_text import render_matrix
+from stepper.exports.product import product_layout
 from stepper.formatting import format_number
 
 WIDTH = 80
@@ -24,11 +26,19 @@ def rule(title: str, char: str) -> str:
     return head + char * max(0, WIDTH - len(head))
 
 
-def step_text(step: Step, values: IterationValues, steps_total: int) -> list[str]:
+def step_text(net: Network, step: Step, values: IterationValues, steps_total: int) -> list[str]:
     out = [rule(f"Step {step.number}/{steps_total} · {step.phase.value} · {step.title}", "─")]
     out.append(f"{step.formula}      {step.shapes}")
     ref = step.output
-    if ref.quantity == "cost":
+    product = product_operands(net, step, values)
+    layout = None if product is None else product_layout(product.left, product.right, product.result)
+    if product is not None and layout is not None:
+        # As in the question: the left operand's rows on the left, the right operand above, and
+        # each result cell where its row and column meet.
+        left, right, result = product.names
+        out.append(f"  {left} (left) · {right} (above) = {result} (grid):")
+        out.extend("  " + line for line in layout)
+    elif ref.quantity == "cost":
         out.append(f"  C = {format_number(values.cost)}")
     else:
         matrix = values.quantity(ref.quantity)[ref.layer]
@@ -52,7 +62,7 @@ def iteration_text(
     out.extend(render_matrix(net.targets, "a"))
     for step in steps:
         out.append("")
-        out.extend(step_text(step, values, len(steps)))
+        out.extend(step_text(net, step, values, len(steps)))
     out.append("")
     out.append(f"Cost of iteration {iteration}: C = {format_number(values.cost)}")
     return out

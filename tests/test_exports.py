@@ -1,0 +1,113 @@
+"""`stepper trace --format markdown | latex | text`: shareable traces that carry the seed's numbers."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+SEED_NUMBERS = ["2.2000000", "1.6000000", "0.9002495", "0.8320184", "0.02881269", "0.05805621", "1.9082220"]
+
+
+def test_markdown_has_a_heading_formula_and_mathjax_matrix_per_step(cli) -> None:
+    run = cli("trace", "--format", "markdown")
+    assert run.code == 0
+    md = run.out
+    assert len(re.findall(r"^### Step \d+: ", md, flags=re.M)) == 22
+    assert "### Step 1: forward · pre-activation n^1" in md
+    assert (
+        r"$$n^{1} = [1 \mid a^{0}] \cdot W^{0} \qquad (2\times 3) \cdot (3\times 3) \to (2\times 3)$$" in md
+    )
+    assert r"$$\delta^{3} = \partial C/\partial a^{3} \odot \partial a^{3}/\partial n^{3}" in md
+    assert md.count(r"\begin{pmatrix}") == md.count(r"\end{pmatrix}") > 40
+    for number in SEED_NUMBERS:
+        assert number in md
+    # The question's layout of a product: the operands and the result, each named.
+    assert r"}_{[1 \mid a^{0}]} \cdot \underbrace{" in md
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for ch in re.sub(r"\\[{}]", "", text):
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+@pytest.mark.parametrize("network", ["identical-columns", "xor", "dead-relu", "vanishing"])
+def test_latex_is_a_whole_amsmath_document(cli, network) -> None:
+    tex = cli("trace", network, "--format", "latex", "--iterations", "2").out
+    assert tex.startswith(r"\documentclass") and r"\usepackage{amsmath}" in tex
+    assert tex.count(r"\begin{document}") == 1 and tex.rstrip().endswith(r"\end{document}")
+    assert tex.isascii(), "pdflatex needs every symbol spelled as a LaTeX command"
+    assert _balanced(tex)
+    for env in ("pmatrix", "document"):
+        assert tex.count(rf"\begin{{{env}}}") == tex.count(rf"\end{{{env}}}")
+    assert tex.count(r"\section*{Iteration") == 2
+
+
+def test_latex_of_the_seed_carries_its_numbers(cli) -> None:
+    tex = cli("trace", "--format", "latex").out
+    for number in SEED_NUMBERS:
+        assert number in tex
+
+
+ACTIVATION_COSTS = """
+layers = [2, 3, 3, 2]
+activation = {activation}
+cost = "{cost}"
+learning_rate = 0.1
+inputs = [[0.1, 0.9], [0.8, 0.2]]
+targets = [[0.0, 1.0], [1.0, 0.0]]
+[init]
+scheme = "normal"
+seed = 4
+"""
+
+VARIANTS = [
+    ('["relu", "leaky_relu", "linear"]', "mse"),
+    ('["tanh", "sigmoid", "softmax"]', "ce"),
+    ('["leaky_relu", "tanh", "sigmoid"]', "bce"),
+    ('"linear"', "half_sse"),
+]
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="no LaTeX on this machine")
+@pytest.mark.parametrize(("activation", "cost"), [("sigmoid", "sse"), *VARIANTS])
+def test_latex_compiles(cli, tmp_path: Path, activation, cost) -> None:
+    if activation == "sigmoid":
+        tex = cli("trace", "--format", "latex").out
+    else:
+        net = tmp_path / "net.toml"
+        net.write_text(ACTIVATION_COSTS.format(activation=activation, cost=cost))
+        tex = cli("trace", str(net), "--format", "latex").out
+    (tmp_path / "trace.tex").write_text(tex)
+    done = subprocess.run(
+        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "trace.tex"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout[-2000:]
+    assert (tmp_path / "trace.pdf").stat().st_size > 1000
+
+
+@pytest.mark.parametrize(("activation", "cost"), VARIANTS)
+def test_every_activation_and_cost_exports_as_ascii_latex(cli, tmp_path: Path, activation, cost) -> None:
+    net = tmp_path / "net.toml"
+    net.write_text(ACTIVATION_COSTS.format(activation=activation, cost=cost))
+    tex = cli("trace", str(net), "--format", "latex").out
+    assert tex.isascii() and _balanced(tex)
+
+
+def test_text_lays_products_out_as_in_the_question(cli) -> None:
+    out = cli("trace").out
+    assert "[1 | a^0] (left) · W^0 (above) = n^1 (grid):" in out
+    # The left operand's row [1 0.8 0.4] meets the result row [2.2 2.2 2.2].
+    assert "│1.0000000 0.8000000 0.4000000 │2.2000000 2.2000000 2.2000000 │" in out
+    assert "[1 | a^2]ᵀ (left) · δ^3 (above) = dC/dW^2 (grid):" in out
