@@ -177,18 +177,10 @@ def cmd_trace(args: argparse.Namespace) -> int:
         from stepper.exports.json_out import dumps, trace_json
 
         print(dumps(trace_json(net, values)))
-    elif args.format == "markdown":
-        from stepper.exports.tex import trace_markdown
-
-        print(trace_markdown(net, values, build_steps(net)), end="")
-    elif args.format == "latex":
-        from stepper.exports.tex import trace_latex
-
-        print(trace_latex(net, values, build_steps(net)), end="")
     else:
-        from stepper.exports.text import trace_text
+        from stepper.exports.share import render_trace
 
-        print(trace_text(net, values, build_steps(net)))
+        print(render_trace(args.format, net, values, build_steps(net)), end="")
     return EXIT_OK
 
 

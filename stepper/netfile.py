@@ -22,7 +22,7 @@ import numpy as np
 from stepper.engine.activations import ACTIVATIONS
 from stepper.engine.costs import COSTS
 from stepper.engine.init import SCHEMES, InitSpec, initial_weights
-from stepper.engine.network import Network
+from stepper.engine.network import Network, Session
 from stepper.errors import StepperError
 
 DEFAULT_EXAMPLE = "identical-columns"
@@ -38,9 +38,13 @@ TOP_KEYS = (
     "targets",
     "weights",
     "init",
+    "session",
 )
 REQUIRED_KEYS = ("layers", "activation", "cost", "learning_rate", "inputs", "targets")
 INIT_KEYS = ("scheme", "value", "scale", "seed")
+# A saved stepper (not in the spec's format, which is silent on sessions): where it was, and edits.
+SESSION_KEYS = ("iteration", "step", "pins")
+PIN_KEYS = ("iteration", "weights")
 
 # Limits checked before anything is allocated: what a terminal can show and memory can hold.
 MAX_LAYER_SIZE = 4096
@@ -258,7 +262,11 @@ class _Reader:
         else:
             weights = initial_weights(layers, init)
             given = False
+        session = None
+        if "session" in data and overrides.init is None and overrides.seed is None:
+            session = self.session(data["session"], layers)
         return Network(
+            session=session,
             layers=layers,
             activations=activations,
             cost=cost,
@@ -309,6 +317,29 @@ class _Reader:
         if not isinstance(value, list) or len(value) != len(layers) - 1:
             raise self.fail("weights", f"expected {len(layers) - 1} matrices (one per layer, bias row first)")
         return [self.matrix(f"weights[{l}]", w, layers[l] + 1, layers[l + 1]) for l, w in enumerate(value)]
+
+    def session(self, value: Any, layers: tuple[int, ...]) -> Session:
+        if not isinstance(value, dict):
+            raise self.fail("session", "expected a table [session]")
+        for key in value:
+            if key not in SESSION_KEYS:
+                raise self.unknown(key, SESSION_KEYS, "session.")
+        depth = len(layers) - 1
+        steps = 7 * depth + 1  # 2L forward, the cost, 4L backward, L updates
+        iteration = self.integer("session.iteration", value.get("iteration", 1), 1)
+        step = self.integer("session.step", value.get("step", 0), 0)
+        if step > steps:
+            raise self.fail("session.step", f"expected 0..{steps} (steps in an iteration), got {step}")
+        pins = value.get("pins", [])
+        if not isinstance(pins, list):
+            raise self.fail("session.pins", "expected a list of [[session.pins]] tables")
+        read: list[tuple[int, tuple[np.ndarray, ...]]] = []
+        for k, pin in enumerate(pins):
+            if not isinstance(pin, dict) or set(pin) != set(PIN_KEYS):
+                raise self.fail(f"session.pins[{k}]", "expected a table with iteration and weights")
+            at = self.integer(f"session.pins[{k}].iteration", pin["iteration"], 1)
+            read.append((at, tuple(self.weights(pin["weights"], layers))))
+        return Session(iteration, step, tuple(sorted(read, key=lambda p: p[0])))
 
     def init(self, value: Any, overrides: Overrides) -> InitSpec:
         if not isinstance(value, dict):

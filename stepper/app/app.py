@@ -16,7 +16,7 @@ from textual.worker import get_current_worker
 
 from stepper.app.screens.health import HealthScreen
 from stepper.app.screens.help import HelpScreen
-from stepper.app.screens.prompts import GotoIteration, OpenNetwork, Reinitialise
+from stepper.app.screens.prompts import EditValue, Export, GotoIteration, OpenNetwork, Reinitialise, SavePath
 from stepper.app.screens.side_by_side import SideBySideScreen
 from stepper.app.walk_state import cost_curve, curve_end, pane_layer, show_matrices, status_lines
 from stepper.app.widgets.explanation import Explanation
@@ -28,7 +28,7 @@ from stepper.engine.diagnose import Diagnosis
 from stepper.engine.explain import cell_meaning, cell_name, cell_terms, product_operands
 from stepper.engine.init import InitSpec
 from stepper.engine.network import Network
-from stepper.engine.steps import Phase, Step
+from stepper.engine.steps import Phase, Ref, Step
 from stepper.engine.walk import Walk
 from stepper.errors import StepperError
 from stepper.exports.product import product_layout
@@ -72,6 +72,9 @@ class StepperApp(App[None]):
         Binding("s", "break_symmetry", "Break symmetry", show=False, id="break-symmetry"),
         Binding("h", "health", "Health report", show=False, id="health"),
         Binding("v", "side_by_side", "Side by side", show=False, id="side-by-side"),
+        Binding("e", "edit", "Edit weight", show=False, id="edit-weight"),
+        Binding("x", "export", "Export", show=False, id="export"),
+        Binding("ctrl+s", "save_session", "Save session", show=False, id="save-session"),
         Binding("question_mark,f1", "help", "Help", id="help"),
         Binding("q", "quit", "Quit", id="quit"),
         Binding("l", "layer_end", "Layer step", show=False, id="layer-end"),
@@ -364,6 +367,78 @@ class StepperApp(App[None]):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "break-symmetry":
             self.action_break_symmetry()
+
+    # --- sessions, edits and exports --------------------------------------------------------------
+    def action_save_session(self) -> None:
+        default = f"{self.net.name}-session.toml"
+        self.push_screen(
+            SavePath("Save this session (network, weights, iteration and step) to:", default),
+            self.save_session,
+        )
+
+    def save_session(self, path: str | None) -> None:
+        if path is None:
+            return
+        from stepper.exports.network_file import save_network
+
+        try:
+            save_network(self.net, path, self.walk.session())
+        except StepperError as exc:
+            self.notify(str(exc), severity="error", timeout=8)
+            return
+        self.notify(f"Saved to {path}. Open it again with: stepper {path}")
+
+    def action_edit(self) -> None:
+        selected = self._selected
+        if selected is None or selected[0].ref.quantity != "weights" or not selected[0].parent.display:  # type: ignore[union-attr]
+            self.notify(
+                'Select a cell of a weight matrix W ("weights in") first: click it, or Tab and arrows.'
+            )
+            return
+        view, row, col = selected
+        ref = view.ref
+        current = float(self.walk.values.weights[ref.layer][row, col])
+        prompt = EditValue(cell_name(ref, row, col), cell_meaning(ref, row, col), current)
+        self.push_screen(prompt, lambda value: self.edit(ref.layer, row, col, value))
+
+    def edit(self, layer: int, row: int, col: int, value: float | None) -> None:
+        if value is None:
+            return
+        self.walk.edit_weight(layer, row, col, value)
+        self._curve_until = -1
+        self.refresh_views()
+        name = cell_name(Ref("weights", layer), row, col)
+        self.notify(f"{name} = {value!r}: iteration {self.walk.iteration} is computed again from it.")
+
+    def action_export(self) -> None:
+        stem = f"{self.net.name}-iteration{self.walk.iteration}-step{self.walk.done}"
+        self.push_screen(Export(stem), self.export)
+
+    def export(self, choice: tuple[str, str, str | None] | None) -> None:
+        if choice is None:
+            return
+        from stepper.atomic import write_atomically
+        from stepper.exports.share import render_trace
+
+        scope, fmt, path = choice
+        walk = self.walk
+        step = walk.current_step
+        steps = (step,) if scope == "step" and step is not None else walk.steps
+        text = render_trace(fmt, self.net, [walk.values], steps, first=walk.iteration)
+        what = (
+            f"step {step.number}" if len(steps) == 1 and step is not None else f"iteration {walk.iteration}"
+        )
+        if path is None:
+            # OSC 52: the terminal puts it on the clipboard, over SSH too (if the terminal allows it).
+            self.copy_to_clipboard(text)
+            self.notify(f"Copied {what} as {fmt} to the clipboard ({len(text)} characters).")
+            return
+        try:
+            write_atomically(path, text)
+        except StepperError as exc:
+            self.notify(str(exc), severity="error", timeout=8)
+            return
+        self.notify(f"Exported {what} as {fmt} to {path}.")
 
     def action_side_by_side(self) -> None:
         """This network beside itself from another init: random if it has clones, else constant 1."""

@@ -24,6 +24,8 @@ class WeightHistory:
         self.max_checkpoints = max_checkpoints
         self.stride = 1
         self._checkpoints: dict[int, Weights] = {1: tuple(net.weights)}
+        # Weights a person set by hand at an iteration's start: kept for good, never thinned out.
+        self.pins: dict[int, Weights] = {}
         self._last: tuple[int, Weights] = (1, tuple(net.weights))  # the most recent lookup
         # C_k of every iteration computed so far (one float each: the loss curve reads them).
         self.costs: dict[int, float] = {}
@@ -40,8 +42,8 @@ class WeightHistory:
         if last_it == iteration:
             return last_w
         # Start from the last lookup when it is closer than any checkpoint (stepping forward).
-        start = max(k for k in self._checkpoints if k <= iteration)
-        weights = self._checkpoints[start]
+        start = max(k for k in (*self._checkpoints, *self.pins) if k <= iteration)
+        weights = self.pins.get(start) or self._checkpoints[start]
         if start < last_it <= iteration:
             start, weights = last_it, last_w
         for k in range(start, iteration):
@@ -51,6 +53,16 @@ class WeightHistory:
             self._remember(k + 1, weights)
         self._last = (iteration, weights)
         return weights
+
+    def pin(self, iteration: int, weights: Weights) -> None:
+        """From ``iteration`` on, train from ``weights``: what came after it before is forgotten."""
+        self.pins = {k: w for k, w in self.pins.items() if k < iteration}
+        self.pins[iteration] = tuple(weights)
+        self._checkpoints = {k: w for k, w in self._checkpoints.items() if k < iteration} or {
+            1: tuple(self.net.weights)
+        }
+        self.costs = {k: c for k, c in self.costs.items() if k < iteration}
+        self._last = (iteration, self.pins[iteration])
 
     def _remember(self, iteration: int, weights: Weights) -> None:
         if (iteration - 1) % self.stride != 0 or iteration in self._checkpoints:

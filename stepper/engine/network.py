@@ -16,6 +16,19 @@ Array = NDArray[np.float64]
 
 
 @dataclass(frozen=True)
+class Session:
+    """Where a saved stepper was: iteration and step, and the weights a person edited along the way.
+
+    ``pins`` are (iteration, W^0..W^{L-1}): from that iteration on, training continues from those
+    weights instead of the ones the previous iteration left.
+    """
+
+    iteration: int = 1
+    step: int = 0
+    pins: tuple[tuple[int, tuple[Array, ...]], ...] = ()
+
+
+@dataclass(frozen=True)
 class Network:
     """Everything one run needs. ``weights`` are the initial augmented matrices W^0..W^{L-1}."""
 
@@ -30,6 +43,7 @@ class Network:
     name: str = "network"
     description: str = ""
     weights_given: bool = False  # weights came from the file, not from init
+    session: Session | None = None  # a saved stepper's position and edits (ignored by headless commands)
 
     @property
     def depth(self) -> int:
@@ -63,13 +77,23 @@ class Network:
     def with_init(self, init: InitSpec) -> Network:
         """The same network started from freshly initialised weights."""
         return _replace(
-            self, init=init, weights=tuple(initial_weights(self.layers, init)), weights_given=False
+            self,
+            init=init,
+            weights=tuple(initial_weights(self.layers, init)),
+            weights_given=False,
+            session=None,
         )
 
     def with_weights(self, weights: list[Array] | tuple[Array, ...]) -> Network:
         return _replace(
-            self, weights=tuple(np.array(w, dtype=np.float64) for w in weights), weights_given=True
+            self,
+            weights=tuple(np.array(w, dtype=np.float64) for w in weights),
+            weights_given=True,
+            session=None,
         )
+
+    def with_session(self, session: Session | None) -> Network:
+        return _replace(self, session=session)
 
     def with_learning_rate(self, learning_rate: float) -> Network:
         return _replace(self, learning_rate=learning_rate)

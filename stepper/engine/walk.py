@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 from stepper.engine.diagnose import Diagnosis, diagnose
 from stepper.engine.history import WeightHistory
 from stepper.engine.iteration import IterationValues, run_iteration
-from stepper.engine.network import Network
+from stepper.engine.network import Network, Session
 from stepper.engine.steps import Phase, Ref, Step, build_steps
 
 Array = NDArray[np.float64]
@@ -37,6 +37,23 @@ class Walk:
         self.position = Position(1, 0)
         self._values: tuple[int, IterationValues] | None = None
         self._diagnosis: tuple[int, Diagnosis] | None = None
+        if net.session is not None:  # a saved stepper: its edits, then where it was
+            for iteration, weights in net.session.pins:
+                self.history.pin(iteration, weights)
+            self.seek(net.session.iteration, net.session.step)
+
+    def session(self) -> Session:
+        """Where this walk is and what was edited: what a saved session file keeps."""
+        return Session(self.iteration, self.done, tuple(sorted(self.history.pins.items())))
+
+    def edit_weight(self, layer: int, row: int, col: int, value: float) -> None:
+        """Set one entry of W^layer at the start of the current iteration; everything computed from
+        it in this iteration and after is computed again."""
+        weights = [w.copy() for w in self.history.weights_at(self.iteration)]
+        weights[layer][row, col] = value
+        self.history.pin(self.iteration, tuple(weights))
+        self._values = None
+        self._diagnosis = None
 
     # --- where we are -------------------------------------------------------------------------
     @property

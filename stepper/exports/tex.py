@@ -123,14 +123,16 @@ def _start_blocks(net: Network, values: IterationValues) -> list[str]:
     return maths
 
 
-def trace_markdown(net: Network, iterations: list[IterationValues], steps: tuple[Step, ...]) -> str:
+def trace_markdown(
+    net: Network, iterations: list[IterationValues], steps: tuple[Step, ...], first: int = 1
+) -> str:
     out = [
         f"# stepper trace: {network_line(net)}",
         "",
         "Notation: row o is an observation, column j a neuron; in a weight matrix W^l row 0 is the "
         "bias row b and row i + 1 holds the weights from neuron i. Numbers are rounded to 7 decimals.",
     ]
-    for k, values in enumerate(iterations, start=1):
+    for k, values in enumerate(iterations, start=first):
         out += ["", f"## Iteration {k}", "", "Weights at the start of the iteration, inputs and targets:", ""]
         out += [line for m in _start_blocks(net, values) for line in (f"$${m}$$", "")]
         for step in steps:
@@ -142,7 +144,9 @@ def trace_markdown(net: Network, iterations: list[IterationValues], steps: tuple
     return "\n".join(out) + "\n"
 
 
-def trace_latex(net: Network, iterations: list[IterationValues], steps: tuple[Step, ...]) -> str:
+def trace_latex(
+    net: Network, iterations: list[IterationValues], steps: tuple[Step, ...], first: int = 1
+) -> str:
     widest = max(
         [MAX_SIDE]
         + [min(np.atleast_2d(m).shape[1], MAX_SIDE) for v in iterations for m in (*v.weights, *v.a)]
@@ -161,7 +165,7 @@ def trace_latex(net: Network, iterations: list[IterationValues], steps: tuple[St
         "Row $o$ is an observation, column $j$ a neuron; in a weight matrix $W^{l}$ row 0 is the bias "
         r"row $b$ and row $i + 1$ holds the weights from neuron $i$.\par",
     ]
-    for k, values in enumerate(iterations, start=1):
+    for k, values in enumerate(iterations, start=first):
         out += [rf"\section*{{Iteration {k}}}", "Weights at the start of the iteration, inputs and targets:"]
         out += [rf"\[ {m} \]" for m in _start_blocks(net, values)]
         for step in steps:

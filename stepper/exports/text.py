@@ -68,9 +68,11 @@ def iteration_text(
     return out
 
 
-def trace_text(net: Network, iterations: list[IterationValues], steps: tuple[Step, ...]) -> str:
+def trace_text(
+    net: Network, iterations: list[IterationValues], steps: tuple[Step, ...], first: int = 1
+) -> str:
     lines = [f"stepper trace · {network_line(net)}", ""]
-    for k, values in enumerate(iterations, start=1):
+    for k, values in enumerate(iterations, start=first):
         lines.extend(iteration_text(net, k, values, steps))
         lines.append("")
     return "\n".join(lines)

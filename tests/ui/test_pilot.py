@@ -2,33 +2,18 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from stepper.app import StepperApp
 from stepper.app.screens.health import HealthScreen
 from stepper.app.screens.help import HelpScreen
 from stepper.app.screens.prompts import GotoIteration, Reinitialise
 from stepper.app.screens.side_by_side import SideBySideScreen
 from stepper.app.widgets.matrix import MatrixView
-from stepper.engine.steps import Ref
 from stepper.engine.walk import Position
-
-
-def state(app: StepperApp) -> tuple:
-    walk = app.walk
-    values = tuple(
-        None if walk.value(s.output) is None else np.asarray(walk.value(s.output)).tobytes()
-        for s in walk.steps
-    )
-    return walk.position, values, tuple(w.tobytes() for w in walk.current_weights())
+from tests.ui.helpers import state, view
 
 
 def status(app: StepperApp) -> str:
     return str(app.query_one("#status").render())
-
-
-def view(app: StepperApp, quantity: str, layer: int) -> MatrixView:
-    return next(v for v in app.query(MatrixView) if v.ref == Ref(quantity, layer))
 
 
 async def test_n_steps_through_the_seed_numbers() -> None:

@@ -1,0 +1,67 @@
+"""A network file (spec section 3) written from a Network, optionally with a stepper session.
+
+Floats are written with ``repr``, the shortest text that reads back as the same float, so a saved
+network and session round-trip exactly. The writer is small and specific on purpose: matrices are
+laid out a row per line, so the file stays readable and diffs well.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from stepper.atomic import write_atomically
+from stepper.engine.network import Network, Session
+
+
+def _string(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a TOML basic string
+
+
+def _row(values: np.ndarray) -> str:
+    return "[" + ", ".join(repr(float(x)) for x in values) + "]"
+
+
+def _matrix(m: np.ndarray, indent: str) -> str:
+    rows = [_row(r) for r in np.atleast_2d(m)]
+    return "[" + (",\n" + indent + " ").join(rows) + "]"
+
+
+def _rows(m: np.ndarray) -> str:
+    return "[\n" + "".join(f"  {_row(r)},\n" for r in m) + "]"
+
+
+def _matrices(ms: Sequence[np.ndarray]) -> str:
+    return "[\n" + "".join(f"  {_matrix(m, '  ')},\n" for m in ms) + "]"
+
+
+def network_toml(net: Network, session: Session | None = None) -> str:
+    # A session's edits at iteration 1 are the network's initial weights: a headless command run on
+    # the saved file sees them too.
+    pins = list(session.pins) if session else []
+    weights = tuple(net.weights)
+    if pins and pins[0][0] == 1:
+        weights = pins.pop(0)[1]
+    lines = [
+        f"name = {_string(net.name)}",
+        f"description = {_string(net.description)}",
+        f"layers = [{', '.join(str(n) for n in net.layers)}]",
+        f"activation = [{', '.join(_string(a) for a in net.activations)}]",
+        f"cost = {_string(net.cost)}",
+        f"learning_rate = {net.learning_rate!r}",
+        f"inputs = {_rows(net.inputs)}",
+        f"targets = {_rows(net.targets)}",
+        f"weights = {_matrices(weights)}",
+    ]
+    if session is not None:
+        lines += ["", "[session]", f"iteration = {session.iteration}", f"step = {session.step}"]
+        for iteration, pinned in pins:
+            lines += ["", "[[session.pins]]", f"iteration = {iteration}", f"weights = {_matrices(pinned)}"]
+    return "\n".join(lines) + "\n"
+
+
+def save_network(net: Network, path: str | Path, session: Session | None = None) -> None:
+    write_atomically(path, network_toml(net, session))

@@ -1,0 +1,27 @@
+"""One entry point for the formats a person shares: text, markdown, latex."""
+
+from __future__ import annotations
+
+from stepper.engine.iteration import IterationValues
+from stepper.engine.network import Network
+from stepper.engine.steps import Step
+
+FORMATS = ("text", "markdown", "latex")
+SUFFIXES = {"text": ".txt", "markdown": ".md", "latex": ".tex"}
+
+
+def render_trace(
+    fmt: str, net: Network, iterations: list[IterationValues], steps: tuple[Step, ...], first: int = 1
+) -> str:
+    """Iterations ``first``, ``first + 1``, … with the given steps, in format ``fmt``."""
+    if fmt == "markdown":
+        from stepper.exports.tex import trace_markdown
+
+        return trace_markdown(net, iterations, steps, first)
+    if fmt == "latex":
+        from stepper.exports.tex import trace_latex
+
+        return trace_latex(net, iterations, steps, first)
+    from stepper.exports.text import trace_text
+
+    return trace_text(net, iterations, steps, first) + "\n"

@@ -1,0 +1,23 @@
+"""What the UI tests read off the app: its exact state, and the view of one matrix."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from stepper.app import StepperApp
+from stepper.app.widgets.matrix import MatrixView
+from stepper.engine.steps import Ref
+
+
+def state(app: StepperApp) -> tuple:
+    """Position, every value revealed so far (as bytes: exact) and the current weights."""
+    walk = app.walk
+    values = tuple(
+        None if walk.value(s.output) is None else np.asarray(walk.value(s.output)).tobytes()
+        for s in walk.steps
+    )
+    return walk.position, values, tuple(w.tobytes() for w in walk.current_weights())
+
+
+def view(app: StepperApp, quantity: str, layer: int) -> MatrixView:
+    return next(v for v in app.query(MatrixView) if v.ref == Ref(quantity, layer))

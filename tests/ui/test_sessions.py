@@ -1,0 +1,146 @@
+"""Sessions, edits and exports in the app: save, quit, reopen exactly; edit a weight; share a step."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from stepper.app import StepperApp
+from stepper.app.screens.prompts import EditValue, Export, SavePath
+from stepper.engine.walk import Position
+from stepper.errors import StepperError
+from stepper.exports.network_file import save_network
+from stepper.netfile import load_network
+from tests.ui.helpers import state, view
+
+
+async def edit_first_bias(app: StepperApp, pilot, value: str) -> None:
+    """Select b^0_1 of W^0 (row 0, column 1) with the keyboard and type a new value."""
+    view(app, "weights", 0).focus()
+    await pilot.press("right", "e")
+    assert isinstance(app.screen, EditValue)
+    app.screen.query_one("#edit-value").value = value
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_editing_a_weight_recomputes_everything_downstream() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n")
+        assert str(view(app, "n", 1).render()).count("2.2000000") == 3
+        await edit_first_bias(app, pilot, "2")
+        w0 = app.walk.values.weights[0]
+        assert w0[0, 1] == 2.0 and w0[0, 0] == 1.0
+        # n^1_1 = 2 + 0.8 + 0.4: one column changed, the others did not; the clones are no more.
+        n1 = str(view(app, "n", 1).render())
+        assert "3.2000000" in n1 and n1.count("2.2000000") == 2
+        # Neuron 1 of layer 1 is no clone any more; layer 2's neurons still get equal inputs and weights.
+        clones = [(g.layer, g.neurons) for g in app.walk.diagnosis.clones]
+        assert clones == [(1, (0, 2)), (2, (0, 1, 2))]
+        await pilot.press("u")
+        assert app.walk.values.grad[0][0, 1] != app.walk.values.grad[0][0, 0]
+
+
+async def test_edit_needs_a_weight_cell() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n")
+        view(app, "n", 1).focus()
+        await pilot.press("e")
+        assert not isinstance(app.screen, EditValue)
+
+
+async def test_save_quit_reopen_restores_the_exact_state(tmp_path: Path) -> None:
+    path = tmp_path / "session.toml"
+    app = StepperApp("random-init")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press(*"n" * 30)  # into iteration 2
+        await edit_first_bias(app, pilot, "0.1234567890123456789")
+        await pilot.press(*"n" * 40)
+        before = state(app)
+        back_before = [app.walk.history.weights_at(k) for k in (1, 2, 3)]
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, SavePath)
+        app.screen.query_one("#save-path").value = str(path)
+        await pilot.press("enter")
+        await pilot.press("q")
+    reopened = StepperApp(str(path))
+    async with reopened.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert state(reopened) == before
+        assert reopened.walk.position == Position(4, 1)
+        for k, weights in zip((1, 2, 3), back_before):
+            assert all(np.array_equal(a, b) for a, b in zip(reopened.walk.history.weights_at(k), weights))
+        await pilot.press(*"p" * 70)  # stepping back across the edit works as before saving
+        assert reopened.walk.position == Position(1, 0)
+
+
+def test_an_edit_at_iteration_1_becomes_the_networks_weights(cli, tmp_path: Path) -> None:
+    from stepper.engine.walk import Walk
+
+    walk = Walk(load_network())
+    walk.edit_weight(1, 2, 0, -0.5)
+    path = tmp_path / "edited.toml"
+    save_network(walk.net, path, walk.session())
+    trace = cli("trace", str(path), "--format", "json").json()
+    assert trace["iterations"][0]["weights_before"][1][2][0] == -0.5
+
+
+def test_floats_round_trip_exactly(tmp_path: Path) -> None:
+    rng = np.random.default_rng(5)
+    net = load_network("xor")
+    weights = [rng.normal(size=w.shape) * 10.0 ** rng.integers(-300, 300, size=w.shape) for w in net.weights]
+    edited = net.with_weights(weights)
+    save_network(edited, tmp_path / "n.toml")
+    again = load_network(str(tmp_path / "n.toml"))
+    assert all(np.array_equal(a, b) for a, b in zip(again.weights, edited.weights))
+    assert np.array_equal(again.inputs, net.inputs) and again.learning_rate == net.learning_rate
+
+
+@pytest.mark.parametrize("failure", ["replace", "interrupt"])
+def test_an_interrupted_save_leaves_the_old_file_intact(tmp_path: Path, monkeypatch, failure) -> None:
+    path = tmp_path / "net.toml"
+    save_network(load_network(), path)
+    old = path.read_bytes()
+
+    def broken(*args, **kwargs):
+        if failure == "interrupt":
+            raise KeyboardInterrupt
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace" if failure == "replace" else "fsync", broken)
+    with pytest.raises(KeyboardInterrupt if failure == "interrupt" else StepperError):
+        save_network(load_network("random-init"), path)
+    assert path.read_bytes() == old
+    assert os.listdir(tmp_path) == ["net.toml"]  # no temporary file left behind
+
+
+async def test_export_the_current_step_as_markdown_and_copy_it(tmp_path: Path) -> None:
+    app = StepperApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press(*"n" * 11)  # dC/dW^2
+        await pilot.press("x")
+        assert isinstance(app.screen, Export)
+        target = tmp_path / "step.md"
+        app.screen.query_one("#export-path").value = str(target)
+        await pilot.press("enter")
+        await pilot.pause()
+        text = target.read_text()
+        assert "### Step 11: backward · weight gradient dC/dW^2" in text and "0.02881269" in text
+        assert "### Step 10" not in text
+        await pilot.press("x")
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+        assert app.clipboard == text
+
+
+def test_a_bad_session_table_gets_exit_2(cli, tmp_path: Path) -> None:
+    path = tmp_path / "s.toml"
+    save_network(load_network(), path)
+    path.write_text(path.read_text() + "\n[session]\niteration = 2\nstep = 99\n")
+    run = cli("trace", str(path))
+    assert run.code == 2 and "session.step" in run.err and "0..22" in run.err
