@@ -82,6 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("open", help=argparse.SUPPRESS)
     _network_args(p)
+    p.add_argument(
+        "--compare", metavar="MINE", help="mark every cell where your own numbers (JSON or .npz) differ"
+    )
 
     p = sub.add_parser("trace", help="every number of every step of K iterations")
     _network_args(p)
@@ -284,7 +287,11 @@ def cmd_open(args: argparse.Namespace) -> int:
     net = _load(args)  # validate before starting the UI: bad input gets a message, not a screen
     from stepper.app import StepperApp
 
-    app = StepperApp(network=net)
+    if args.compare is not None:  # bad input gets its message before the screen opens
+        from stepper.engine.compare import check_layers, load_mine
+
+        check_layers(net, load_mine(args.compare), args.compare)
+    app = StepperApp(network=net, compare=args.compare)
     app.run()
     return app.return_code or EXIT_OK  # Textual sets 1 if the app crashed
 

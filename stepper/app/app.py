@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -24,6 +25,7 @@ from stepper.app.widgets.health import HealthNotice
 from stepper.app.widgets.layer_pane import LayerPane
 from stepper.app.widgets.matrix import MatrixView
 from stepper.app.widgets.status import StatusLine
+from stepper.engine.compare import MineChecker, check_layers, load_mine, position_of, symbol
 from stepper.engine.diagnose import Diagnosis
 from stepper.engine.explain import cell_meaning, cell_name, cell_terms, product_operands
 from stepper.engine.init import InitSpec
@@ -32,6 +34,7 @@ from stepper.engine.steps import Phase, Ref, Step
 from stepper.engine.walk import Walk
 from stepper.errors import StepperError
 from stepper.exports.product import product_layout
+from stepper.formatting import format_number
 
 WIDE = 120  # from this many columns, layers are shown side by side (as many as fit)
 LONG_RUN = 2000  # going this many iterations ahead runs in a worker with a progress bar
@@ -89,9 +92,18 @@ class StepperApp(App[None]):
     shown_layer: reactive[int] = reactive(1)
     busy: reactive[bool] = reactive(False)
 
-    def __init__(self, network: str | Path | Network | None = None) -> None:
+    def __init__(
+        self, network: str | Path | Network | None = None, compare: str | Path | None = None
+    ) -> None:
+        """``compare``: a file of the learner's own numbers (trace JSON or .npz): every cell where
+        they differ is marked, and the stepper opens at the first difference."""
         super().__init__()
         self.walk = Walk(self._load(network))
+        self.checker: MineChecker | None = None
+        if compare is not None:
+            mine = load_mine(str(compare))
+            check_layers(self.net, mine, str(compare))
+            self.checker = MineChecker(self.net, mine, Path(compare).name)
         self._timer = None
         self._selected: tuple[MatrixView, int, int] | None = None
         self._curve_until = -1
@@ -139,7 +151,26 @@ class StepperApp(App[None]):
         self.query_one("#explain").border_title = "Why"
         self.query_one("#loss").border_title = "cost"
         self._apply_width(self.size.width)
+        if self.checker is not None:
+            self._jump_to_first_difference()
         self.refresh_views()
+
+    def _jump_to_first_difference(self) -> None:
+        assert self.checker is not None
+        result = self.checker.summary()
+        first = result.first
+        if first is None:
+            self.notify(f"✓ All {result.checked} numbers in {self.checker.source} match.", timeout=8)
+            return
+        self.walk.seek(*position_of(self.net, first))
+        where = "" if first.row is None else f", row {first.row}, column {first.col}"
+        self.notify(
+            f"≠ {self.checker.source} first differs at iteration {first.iteration}: "
+            f"{symbol(first.quantity, first.layer)}{where}. "
+            f"{result.differing} of {result.checked} numbers differ; they are marked ≠.",
+            severity="warning",
+            timeout=12,
+        )
 
     def on_resize(self, event) -> None:  # type: ignore[no-untyped-def]
         self._apply_width(event.size.width)
@@ -167,7 +198,8 @@ class StepperApp(App[None]):
     # --- what is on screen ----------------------------------------------------------------------
     def refresh_views(self) -> None:
         walk = self.walk
-        show_matrices(self.query(MatrixView), walk)
+        checks = self.checker.at(walk.iteration, walk.values) if self.checker is not None else {}
+        show_matrices(self.query(MatrixView), walk, checks)
         diagnosis = walk.diagnosis
         self._update_health(diagnosis)
         self._update_status()
@@ -223,6 +255,7 @@ class StepperApp(App[None]):
             layout = self._product(step)
             if layout:
                 parts.append("\n".join(layout))
+            parts += self._differences(step.output)
         # The selected cell is explained while its matrix is on screen (at 80x24 its pane may be hidden).
         if self._selected is not None and self._selected[0].parent.display:  # type: ignore[union-attr]
             selected, row, col = self._selected
@@ -239,6 +272,25 @@ class StepperApp(App[None]):
 
         text = "\n".join(p if p.startswith("[b]") else escape(p) for p in parts)
         self.query_one("#explain-text", Explanation).show(text)
+
+    def _differences(self, ref: Ref) -> list[str]:
+        """With --compare: how the learner's numbers for ``ref`` differ, in one line."""
+        if self.checker is None:
+            return []
+        check = self.checker.at(self.walk.iteration, self.walk.values).get(ref)
+        source = self.checker.source
+        if check is None:
+            return []
+        if check.bad is None:
+            return [f"≠ {source}: {check.shape_reason}"]
+        if not check.bad.any():
+            return [f"= {source} matches here."]
+        r, c = (int(x) for x in np.argwhere(check.bad)[0])
+        return [
+            f"≠ {source} differs in {int(check.bad.sum())} of {check.bad.size} cells; first at row {r}, "
+            f"column {c}: expected {format_number(float(check.expected[r, c]))}, "
+            f"yours {format_number(float(check.got[r, c]))}."
+        ]
 
     def _product(self, step: Step) -> list[str] | None:
         product = product_operands(self.net, step, self.walk.values)

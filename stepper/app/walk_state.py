@@ -7,9 +7,10 @@ from the engine's :class:`~stepper.engine.walk.Walk`.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from stepper.app.widgets.matrix import MatrixState, MatrixView
+from stepper.engine.compare import Checked
 from stepper.engine.diagnose import Diagnosis, clone_sentences
 from stepper.engine.steps import WEIGHT_SHAPED, Phase, Ref, Step
 from stepper.engine.walk import Walk
@@ -38,8 +39,11 @@ def matrix_shape(walk: Walk, ref: Ref) -> tuple[int, int]:
     return m, sizes[ref.layer]
 
 
-def show_matrices(views: Iterable[MatrixView], walk: Walk) -> None:
-    """Give every view its value, its role in the current step and the clone groups it shows."""
+def show_matrices(
+    views: Iterable[MatrixView], walk: Walk, checks: Mapping[Ref, Checked] | None = None
+) -> None:
+    """Give every view its value, its role in the current step and the clone groups it shows; with
+    ``checks``, the cells where the learner's own numbers differ."""
     step = walk.current_step
     inputs = set(step.inputs) if step else set()
     # ΔW is made by the update step along with the new W, so it is marked with it.
@@ -66,7 +70,14 @@ def show_matrices(views: Iterable[MatrixView], walk: Walk) -> None:
             role = "pending"
         else:
             role = "done"
-        view.show(MatrixState(value, role, rows, cols, note, col_clones, row_clones))  # type: ignore[arg-type]
+        differs = None
+        check = checks.get(ref) if checks and value is not None else None
+        if check is not None:
+            if check.bad is None:
+                note = f"≠ yours: {check.shape_reason}"
+            elif check.bad.any():
+                differs = check.bad
+        view.show(MatrixState(value, role, rows, cols, note, col_clones, row_clones, differs))  # type: ignore[arg-type]
 
 
 def status_lines(walk: Walk, compact: bool = False) -> tuple[str, str]:

@@ -126,65 +126,75 @@ def _hint(net: Network, values: IterationValues, quantity: str, layer: int, got:
     return ""
 
 
+@dataclass(frozen=True)
+class Checked:
+    """One quantity the learner gave for one iteration, against stepper's value."""
+
+    quantity: str
+    layer: int
+    step: Step | None
+    expected: Array
+    got: Array
+    bad: Array | None  # cells outside the tolerance; None when the shapes differ
+
+    @property
+    def shape_reason(self) -> str:
+        (gr, gc), (wr, wc) = self.got.shape, self.expected.shape
+        return f"shape {gr}×{gc}, expected {wr}×{wc}"
+
+
+def check_iteration(
+    net: Network,
+    values: IterationValues,
+    given: dict[str, dict[int, Array | float]],
+    rtol: float,
+    atol: float,
+) -> list[Checked]:
+    """What the learner gave for one iteration, checked in the order of computation."""
+    out: list[Checked] = []
+    for quantity, layer, step in order(net):
+        got_value = given.get(quantity, {}).get(0 if quantity == "cost" else layer)
+        if got_value is None:
+            continue
+        want_value = expected_value(values, quantity, layer)
+        if want_value is None:  # e.g. a softmax layer's da/dn, which is not stored
+            continue
+        want = np.atleast_2d(np.asarray(want_value, dtype=np.float64))
+        got = np.atleast_2d(np.asarray(got_value, dtype=np.float64))
+        bad = (
+            ~np.isclose(got, want, rtol=rtol, atol=atol) if got.shape == want.shape else None
+        )  # NaN: never close
+        out.append(Checked(quantity, layer, step, want, got, bad))
+    return out
+
+
 def compare(net: Network, mine: Mine, rtol: float = RTOL, atol: float = ATOL) -> Comparison:
     """Compare the learner's numbers with a run of ``net`` from its initial weights."""
-    last = max(mine, default=0)
     weights = tuple(net.weights)
-    sequence = order(net)
     checked = differing = 0
     first: Mismatch | None = None
     matched: list[tuple[int, str, int]] = []
-    for it in range(1, last + 1):
+    for it in range(1, max(mine, default=0) + 1):
         values = run_iteration(net, weights)
         weights = values.weights_after
-        given = mine.get(it)
-        if not given:
-            continue
-        for quantity, layer, step in sequence:
-            got_value = given.get(quantity, {}).get(0 if quantity == "cost" else layer)
-            if got_value is None:
+        for c in check_iteration(net, values, mine.get(it, {}), rtol, atol):
+            checked += 1 if c.bad is None else c.got.size
+            differing += 1 if c.bad is None else int(c.bad.sum())
+            if first is not None:
                 continue
-            want_value = expected_value(values, quantity, layer)
-            if want_value is None:  # e.g. a softmax layer's da/dn, which is not stored
+            if c.bad is not None and not c.bad.any():
+                matched.append((it, c.quantity, c.layer))
                 continue
-            want = np.atleast_2d(np.asarray(want_value, dtype=np.float64))
-            got = np.atleast_2d(np.asarray(got_value, dtype=np.float64))
-            if got.shape != want.shape:
-                checked += 1
-                differing += 1
-                if first is None:
-                    first = Mismatch(
-                        it,
-                        quantity,
-                        layer,
-                        None,
-                        None,
-                        None,
-                        None,
-                        f"shape {got.shape[0]}×{got.shape[1]}, expected {want.shape[0]}×{want.shape[1]}",
-                        _formula(quantity, layer, step),
-                        _hint(net, values, quantity, layer, got, want),
-                    )
-                continue
-            bad = ~np.isclose(got, want, rtol=rtol, atol=atol)  # NaN is never close
-            checked += got.size
-            differing += int(bad.sum())
-            if first is None and bad.any():
-                r, c = (int(x) for x in np.argwhere(bad)[0])  # row-major: the first row's first
+            formula = _formula(c.quantity, c.layer, c.step)
+            hint = _hint(net, values, c.quantity, c.layer, c.got, c.expected)
+            if c.bad is None:
                 first = Mismatch(
-                    it,
-                    quantity,
-                    layer,
-                    r,
-                    c,
-                    float(want[r, c]),
-                    float(got[r, c]),
-                    "value",
-                    _formula(quantity, layer, step),
-                    _hint(net, values, quantity, layer, got, want),
+                    it, c.quantity, c.layer, None, None, None, None, c.shape_reason, formula, hint
                 )
-            elif first is None:
-                matched.append((it, quantity, layer))
+            else:
+                r, col = (int(x) for x in np.argwhere(c.bad)[0])  # row-major: the first row's first
+                want, got = float(c.expected[r, col]), float(c.got[r, col])
+                first = Mismatch(it, c.quantity, c.layer, r, col, want, got, "value", formula, hint)
     return Comparison(checked, differing, first, matched)
 
 
@@ -314,3 +324,35 @@ def load_mine(path: str) -> Mine:
     except json.JSONDecodeError as exc:
         raise StepperError(f"{path}: line {exc.lineno}: not valid JSON: {exc.msg}") from None
     return mine_from_trace(document, path)
+
+
+class MineChecker:
+    """The learner's numbers beside a walk: for each iteration, which cells of which matrix differ.
+
+    The app reads it to mark cells; computed once per iteration shown.
+    """
+
+    def __init__(self, net: Network, mine: Mine, source: str, rtol: float = RTOL, atol: float = ATOL) -> None:
+        self.net, self.mine, self.source, self.rtol, self.atol = net, mine, source, rtol, atol
+        self._cache: tuple[int, dict[Ref, Checked]] | None = None
+
+    def summary(self) -> Comparison:
+        return compare(self.net, self.mine, self.rtol, self.atol)
+
+    def at(self, iteration: int, values: IterationValues) -> dict[Ref, Checked]:
+        """The checked quantities of ``iteration``, by the Ref the app shows them under."""
+        if self._cache is None or self._cache[0] != iteration:
+            checks = check_iteration(self.net, values, self.mine.get(iteration, {}), self.rtol, self.atol)
+            by_ref = {
+                Ref("weights" if c.quantity == "weights_before" else c.quantity, c.layer): c for c in checks
+            }
+            self._cache = (iteration, by_ref)
+        return self._cache[1]
+
+
+def position_of(net: Network, mismatch: Mismatch) -> tuple[int, int]:
+    """(iteration, done) where the mismatched quantity has just been computed."""
+    for step in build_steps(net):
+        if step.output == Ref(mismatch.quantity, mismatch.layer):
+            return mismatch.iteration, step.index + 1
+    return mismatch.iteration, 0  # the starting weights or the inputs

@@ -10,6 +10,7 @@ import pytest
 
 from stepper.app import StepperApp
 from stepper.app.screens.prompts import EditValue, Export, SavePath
+from stepper.app.widgets.matrix import MatrixView
 from stepper.engine.walk import Position
 from stepper.errors import StepperError
 from stepper.exports.network_file import save_network
@@ -144,3 +145,42 @@ def test_a_bad_session_table_gets_exit_2(cli, tmp_path: Path) -> None:
     path.write_text(path.read_text() + "\n[session]\niteration = 2\nstep = 99\n")
     run = cli("trace", str(path))
     assert run.code == 2 and "session.step" in run.err and "0..22" in run.err
+
+
+async def test_compare_marks_the_learners_wrong_cells_and_opens_at_the_first(tmp_path: Path) -> None:
+    import json
+
+    from tests.test_compare import learner_trace
+
+    mine = tmp_path / "mine.json"
+    mine.write_text(json.dumps(learner_trace("random-init", "derivative forgotten")))
+    app = StepperApp("random-init", compare=mine)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        assert app.walk.position == Position(1, 14)  # δ^2 just computed: the first wrong quantity
+        delta2 = str(view(app, "delta", 2).render())
+        assert delta2.count("≠") == 6  # every cell of δ^2 differs
+        assert "≠" not in str(view(app, "dC_da", 2).render())  # what came before matched
+        why = str(app.query_one("#explain-text").render())
+        assert "≠ mine.json differs in 6 of 6 cells" in why
+
+
+async def test_compare_with_correct_numbers_marks_nothing(tmp_path: Path) -> None:
+    import json
+
+    from tests.test_compare import learner_trace
+
+    mine = tmp_path / "mine.json"
+    mine.write_text(json.dumps(learner_trace("identical-columns", None)))
+    app = StepperApp(compare=mine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("u")
+        assert app.walk.position == Position(1, 22)
+        assert not any("≠" in str(v.render()) for v in app.query(MatrixView))
+
+
+def test_open_with_a_malformed_compare_file_exits_2_before_the_screen(cli, tmp_path: Path) -> None:
+    bad = tmp_path / "mine.json"
+    bad.write_text('{"iterations": 3}')
+    run = cli("--compare", str(bad))
+    assert run.code == 2 and '"iterations" list' in run.err

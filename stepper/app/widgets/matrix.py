@@ -40,6 +40,7 @@ class MatrixState:
     note: str = ""  # a line under the grid (e.g. "Jacobian, not stored")
     col_clones: tuple[int | None, ...] = ()  # each column's clone group (a neuron of its layer), if any
     row_clones: tuple[int | None, ...] = ()  # for weight matrices: each row's (row 0, the bias: None)
+    differs: np.ndarray | None = None  # cells where the learner's own numbers differ (--compare)
 
 
 class MatrixView(Widget, can_focus=True):
@@ -80,6 +81,7 @@ class MatrixView(Widget, can_focus=True):
         if (
             old is not None
             and old.value is state.value
+            and old.differs is state.differs
             and (old.role, old.note, old.col_clones, old.row_clones)
             == (state.role, state.note, state.col_clones, state.row_clones)
         ):
@@ -181,13 +183,17 @@ class MatrixView(Widget, can_focus=True):
             g_row = row_clones[r] if r < len(row_clones) else None
             out.append(row_label.ljust(label_w), style=clone_style(g_row) if g_row is not None else "dim")
             for c in visible:
-                out.append(" " * CELL_GAP)
+                # A cell that differs from the learner's numbers is marked ≠ in the gap before it.
+                wrong = state.differs is not None and bool(state.differs[r, c]) if c is not None else False
+                out.append("≠" if wrong else " " * CELL_GAP, style="bold red" if wrong else "")
                 if c is None:
                     out.append("…", style="dim")
                     continue
                 style = "dim" if value is None else ""
                 if clones[c] is not None and value is not None:
                     style = clone_style(clones[c]).replace("bold ", "")
+                if wrong:
+                    style = "bold red reverse"
                 if focused and (r, c) == self.cursor:
                     style = "reverse"
                 out.append(cells[c][r].rjust(cell_w), style=style)
