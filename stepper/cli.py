@@ -47,6 +47,16 @@ def _non_negative_float(text: str) -> float:
     return value
 
 
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, got {text!r}") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number 1..65535, got {value}")
+    return value
+
+
 def _network_args(p: argparse.ArgumentParser) -> None:
     from stepper.engine.init import SCHEMES
 
@@ -119,6 +129,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("gradcheck", help="check backprop against finite differences")
     _network_args(p)
     _format_arg(p, ("text", "json"))
+
+    p = sub.add_parser("serve", help="serve the stepper in a web browser (textual-serve)")
+    _network_args(p)
+    p.add_argument(
+        "--host", default="127.0.0.1", metavar="H", help="address to listen on (default 127.0.0.1)"
+    )
+    p.add_argument("--port", type=_port, default=8000, metavar="P", help="port (default 8000)")
 
     sub.add_parser("examples", help="list the built-in networks")
     return parser
@@ -296,6 +313,18 @@ def cmd_open(args: argparse.Namespace) -> int:
     return app.return_code or EXIT_OK  # Textual sets 1 if the app crashed
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    _load(args)  # bad input gets its message here, not in every browser tab
+    from stepper.serve import serve
+
+    argv = [args.network] if args.network else []
+    for flag, value in (("--lr", args.lr), ("--init", args.init), ("--seed", args.seed)):
+        if value is not None:
+            argv += [flag, str(value)]
+    serve(argv, args.host, args.port)
+    return EXIT_OK
+
+
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "open": cmd_open,
     "trace": cmd_trace,
@@ -304,6 +333,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "compare": cmd_compare,
     "gradcheck": cmd_gradcheck,
     "examples": cmd_examples,
+    "serve": cmd_serve,
 }
 
 

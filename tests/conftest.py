@@ -19,6 +19,13 @@ class Run:
         return json.loads(self.out)
 
 
+@pytest.fixture(autouse=True)
+def own_config_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test gets an empty settings folder: a theme saved by one test (or by the person running
+    them) never changes what another test sees."""
+    monkeypatch.setenv("STEPPER_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))
+
+
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str]):
     """Run the stepper command line in-process: cli("trace", "--format", "json")."""

@@ -19,6 +19,7 @@ from stepper.app.screens.health import HealthScreen
 from stepper.app.screens.help import HelpScreen
 from stepper.app.screens.prompts import EditValue, Export, GotoIteration, OpenNetwork, Reinitialise, SavePath
 from stepper.app.screens.side_by_side import SideBySideScreen
+from stepper.app.settings import load_settings, save_setting
 from stepper.app.walk_state import cost_curve, curve_end, pane_layer, show_matrices, status_lines
 from stepper.app.widgets.explanation import Explanation
 from stepper.app.widgets.health import HealthNotice
@@ -69,9 +70,11 @@ class StepperApp(App[None]):
         Binding("b", "phase_end('backward')", "Bwd", id="backward-end"),
         Binding("u", "phase_end('update')", "Update", id="apply-update"),
         Binding("i", "whole_iteration", "Iter", id="whole-iteration"),
-        Binding("g", "goto", "Go to", id="goto-iteration"),
+        # The footer fits 80 columns with the moves, help and quit; every other key is in the help
+        # screen (?) and the command palette (ctrl+p).
+        Binding("g", "goto", "Go to", show=False, id="goto-iteration"),
         Binding("space", "toggle_run", "Run", id="run-pause"),
-        Binding("R", "reinitialise", "Re-init", id="reinitialise"),
+        Binding("R", "reinitialise", "Re-init", show=False, id="reinitialise"),
         Binding("s", "break_symmetry", "Break symmetry", show=False, id="break-symmetry"),
         Binding("h", "health", "Health report", show=False, id="health"),
         Binding("v", "side_by_side", "Side by side", show=False, id="side-by-side"),
@@ -109,6 +112,9 @@ class StepperApp(App[None]):
         self._curve_until = -1
         self._notice_for: tuple[Diagnosis, bool] | None = None
         self._width = 80
+        theme = load_settings().get("theme")
+        if isinstance(theme, str) and theme in self.available_themes:
+            self.theme = theme
 
     # --- set-up ---------------------------------------------------------------------------------
     @staticmethod
@@ -148,6 +154,8 @@ class StepperApp(App[None]):
         return True
 
     def on_mount(self) -> None:
+        # The theme chosen in the command palette is kept for the next run.
+        self.theme_changed_signal.subscribe(self, lambda theme: save_setting("theme", theme.name))
         self.query_one("#explain").border_title = "Why"
         self.query_one("#loss").border_title = "cost"
         self._apply_width(self.size.width)

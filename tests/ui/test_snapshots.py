@@ -76,3 +76,14 @@ def test_health_report_screen(snap_compare) -> None:
 
 def test_side_by_side(snap_compare) -> None:
     assert snap_compare(StepperApp(), press=["v", "i", "f"], terminal_size=(120, 40))
+
+
+def test_16_colour_theme_at_80x24(snap_compare) -> None:
+    """ansi-dark draws with the terminal's own 16 colours: markers and borders still tell it all."""
+
+    async def sixteen_colours(pilot) -> None:
+        pilot.app.theme = "ansi-dark"
+        await pilot.press("f")
+        await pilot.pause()
+
+    assert snap_compare(StepperApp(), run_before=sixteen_colours, terminal_size=(80, 24))

@@ -1,0 +1,54 @@
+"""Terminal conventions: a theme that persists, 16 colours, resizing mid-iteration."""
+
+from __future__ import annotations
+
+from stepper.app import StepperApp
+from stepper.app.settings import load_settings, settings_path
+from stepper.engine.walk import Position
+from tests.ui.helpers import state, view
+
+
+async def test_the_theme_chosen_in_the_palette_is_kept_for_the_next_run() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.press(*"theme")
+        await pilot.press("enter")  # the palette's "Theme" command opens the theme list
+        await pilot.pause()
+        await pilot.press(*"ansi-dark")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.theme == "ansi-dark"
+    assert load_settings() == {"theme": "ansi-dark"}
+    assert settings_path().read_text() == 'theme = "ansi-dark"\n'
+    again = StepperApp()
+    async with again.run_test(size=(100, 30)):
+        assert again.theme == "ansi-dark"
+
+
+async def test_an_unreadable_settings_file_means_the_default_theme() -> None:
+    settings_path().parent.mkdir(parents=True, exist_ok=True)
+    settings_path().write_text("theme = [not toml")
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)):
+        assert app.theme == "textual-dark"
+
+
+async def test_resizing_to_60x20_and_back_mid_iteration_keeps_the_state() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press(*"n" * 9)
+        before = state(app)
+        await pilot.resize_terminal(60, 20)
+        await pilot.pause()
+        assert state(app) == before
+        await pilot.press("n")  # still fully usable at 60x20
+        assert app.walk.position == Position(1, 10)
+        assert "0.02881269" not in str(view(app, "grad", 2).render())  # not yet: step 11
+        await pilot.press("n")
+        assert "0.02881269" in str(view(app, "grad", 2).render())
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        await pilot.press("p", "p")
+        assert state(app) == before
+        assert all(p.display for p in app.query(".layer-pane"))  # back to every layer side by side
