@@ -77,7 +77,12 @@ def show_matrices(
                 note = f"≠ yours: {check.shape_reason}"
             elif check.bad.any():
                 differs = check.bad
-        view.show(MatrixState(value, role, rows, cols, note, col_clones, row_clones, differs))  # type: ignore[arg-type]
+        # Columns are as wide before a value is revealed as after: the view keeps its size, and a
+        # step needs a repaint but no new layout.
+        sizing = value if value is not None else walk.peek(ref)
+        view.show(
+            MatrixState(value, role, rows, cols, note, col_clones, row_clones, differs, sizing)  # type: ignore[arg-type]
+        )
 
 
 def status_lines(walk: Walk, compact: bool = False) -> tuple[str, str]:

@@ -109,6 +109,10 @@ class Walk:
         """The value of ``ref`` if it has been computed by now, else None."""
         if not self.is_computed(ref):
             return None
+        return self.peek(ref)
+
+    def peek(self, ref: Ref) -> Array | float | None:
+        """The value ``ref`` has in this iteration, computed by now or not (to size a view, say)."""
         vals = self.values
         if ref.quantity == "cost":
             return vals.cost

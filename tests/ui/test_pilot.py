@@ -24,15 +24,15 @@ async def test_n_steps_through_the_seed_numbers() -> None:
         assert "step 1 of 22" in status(app) and "n^1 = [1 | a^0] · W^0" in status(app)
         n1 = view(app, "n", 1)
         assert (
-            n1.has_class("-current") and "2.2000000" in str(n1.render()) and "1.6000000" in str(n1.render())
+            n1.has_class("-current") and "2.2000000" in n1.text() and "1.6000000" in n1.text()
         )
         assert view(app, "a", 1).has_class("-pending")
         await pilot.press("n")
-        assert "0.9002495" in str(view(app, "a", 1).render())
+        assert "0.9002495" in view(app, "a", 1).text()
         for _ in range(9):
             await pilot.press("n")
         assert "step 11 of 22" in status(app)
-        grad = str(view(app, "grad", 2).render())
+        grad = view(app, "grad", 2).text()
         assert "0.02881269" in grad and "0.05805621" in grad
         assert "C = 1.9082220" in status(app)
 
@@ -108,7 +108,7 @@ async def test_reinitialise_breaks_the_symmetry() -> None:
     app = StepperApp()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("n", "n")
-        assert str(view(app, "a", 1).render()).count(" C1") == 3  # the clone columns share a marker
+        assert view(app, "a", 1).text().count(" C1") == 3  # the clone columns share a marker
         await pilot.press("R")
         assert isinstance(app.screen, Reinitialise)
         await pilot.press("enter")
@@ -116,7 +116,7 @@ async def test_reinitialise_breaks_the_symmetry() -> None:
         assert app.net.init.scheme == "normal" and app.walk.position == Position(1, 0)
         await pilot.press("n", "n")
         await pilot.pause()
-        assert " C1" not in str(view(app, "a", 1).render())
+        assert " C1" not in view(app, "a", 1).text()
 
 
 def notice(app: StepperApp) -> str:
@@ -133,14 +133,14 @@ async def test_the_clone_notice_explains_and_breaks_the_symmetry_with_s() -> Non
         assert "effectively 2-1-1-2" in text
         assert "3 neurons, 1 distinct" in app.query_one("#layer-1").border_title
         # Every pane marks the clones: incoming columns and outgoing rows of W, and n, a, δ columns.
-        w1 = str(view(app, "weights", 1).render())
+        w1 = view(app, "weights", 1).text()
         assert w1.count("j=") == w1.count(" C1") - 3 == 3  # 3 columns and 3 rows i=0..2 marked C1
         await pilot.press("s")
         await pilot.pause()
         assert app.net.init.scheme == "normal" and not app.query_one("#health").display
         assert app.query_one("#layer-1").border_title.endswith("3 neurons")
         await pilot.press("b")  # the whole backward pass: no column is marked anywhere
-        assert all(" C1" not in str(v.render()) for v in app.query(MatrixView))
+        assert all(" C1" not in v.text() for v in app.query(MatrixView))
 
 
 async def test_the_notice_button_breaks_the_symmetry_at_80x24() -> None:
@@ -171,9 +171,9 @@ async def test_a_partly_symmetric_network_marks_only_its_clones() -> None:
     app = StepperApp("partial-clones")
     async with app.run_test(size=(160, 50)) as pilot:
         await pilot.press("n")
-        n1 = str(view(app, "n", 1).render()).splitlines()[0].split()
+        n1 = view(app, "n", 1).text().splitlines()[0].split()
         assert n1 == ["j=0", "C1", "j=1", "j=2", "C1", "j=3"]
-        w1 = str(view(app, "weights", 1).render())
+        w1 = view(app, "weights", 1).text()
         assert "i=0 C1" in w1 and "i=2 C1" in w1 and "i=1 C1" not in w1  # outgoing rows of layer 1
         assert "j=1 C1" in w1 and "j=2 C1" in w1  # incoming columns of layer 2's clones
 
@@ -208,12 +208,12 @@ async def test_the_update_shows_the_change_and_scrolls_it_into_view() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("b")
         change = view(app, "change", 2)
-        assert change.has_class("-pending") and "·" in str(change.render())
+        assert change.has_class("-pending") and "·" in change.text()
         await pilot.press("u")
         await pilot.pause()
         # ΔW^2 = −0.5 · dC/dW^2: the seed's gradient 0.02881269 moves the bias by −0.01440634.
-        assert change.has_class("-current") and "-0.01440634" in str(change.render())
-        assert "0.9855937" in str(view(app, "weights_after", 2).render())
+        assert change.has_class("-current") and "-0.01440634" in change.text()
+        assert "0.9855937" in view(app, "weights_after", 2).text()
         pane = app.query_one("#layer-3")
         assert pane.display and pane.shows_whole(change)
 
@@ -229,8 +229,8 @@ async def test_side_by_side_steps_both_inits_in_lockstep() -> None:
         await pilot.press("n", "n", "i", "i", "n", "n")
         assert left.position == right.position == Position(3, 1)
         # The constant init's columns stay equal (marked C1); the random init's have come apart.
-        n1_left = str(screen.query_one("#side-left #m-n-1-1").render())
-        n1_right = str(screen.query_one("#side-right #m-n-1-1").render())
+        n1_left = screen.query_one("#side-left #m-n-1-1", MatrixView).text()
+        n1_right = screen.query_one("#side-right #m-n-1-1", MatrixView).text()
         assert n1_left.count("C1") == 3 and "C1" not in n1_right
         assert left.values.n[1][0, 0] == left.values.n[1][0, 2]
         assert right.values.n[1][0, 0] != right.values.n[1][0, 2]

@@ -32,12 +32,12 @@ async def test_editing_a_weight_recomputes_everything_downstream() -> None:
     app = StepperApp()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("n")
-        assert str(view(app, "n", 1).render()).count("2.2000000") == 3
+        assert view(app, "n", 1).text().count("2.2000000") == 3
         await edit_first_bias(app, pilot, "2")
         w0 = app.walk.values.weights[0]
         assert w0[0, 1] == 2.0 and w0[0, 0] == 1.0
         # n^1_1 = 2 + 0.8 + 0.4: one column changed, the others did not; the clones are no more.
-        n1 = str(view(app, "n", 1).render())
+        n1 = view(app, "n", 1).text()
         assert "3.2000000" in n1 and n1.count("2.2000000") == 2
         # Neuron 1 of layer 1 is no clone any more; layer 2's neurons still get equal inputs and weights.
         clones = [(g.layer, g.neurons) for g in app.walk.diagnosis.clones]
@@ -158,9 +158,9 @@ async def test_compare_marks_the_learners_wrong_cells_and_opens_at_the_first(tmp
     async with app.run_test(size=(160, 50)) as pilot:
         await pilot.pause()
         assert app.walk.position == Position(1, 14)  # δ^2 just computed: the first wrong quantity
-        delta2 = str(view(app, "delta", 2).render())
+        delta2 = view(app, "delta", 2).text()
         assert delta2.count("≠") == 6  # every cell of δ^2 differs
-        assert "≠" not in str(view(app, "dC_da", 2).render())  # what came before matched
+        assert "≠" not in view(app, "dC_da", 2).text()  # what came before matched
         why = str(app.query_one("#explain-text").render())
         assert "≠ mine.json differs in 6 of 6 cells" in why
 
@@ -176,7 +176,7 @@ async def test_compare_with_correct_numbers_marks_nothing(tmp_path: Path) -> Non
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("u")
         assert app.walk.position == Position(1, 22)
-        assert not any("≠" in str(v.render()) for v in app.query(MatrixView))
+        assert not any("≠" in v.text() for v in app.query(MatrixView))
 
 
 def test_open_with_a_malformed_compare_file_exits_2_before_the_screen(cli, tmp_path: Path) -> None:

@@ -1,15 +1,23 @@
-"""One matrix of the network, with its labels, state and a cell cursor."""
+"""One matrix of the network: labelled rows and columns, its role in the step, and a cell cursor.
+
+Drawn with Textual's line API: only the lines on screen are rendered, and of each line only the
+columns in view, so a 785×128 weight matrix costs what the screen shows, not what it holds. The
+matrix scrolls sideways (the row labels stay put); the pane around it scrolls down.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
-from rich.text import Text
+from rich.segment import Segment
+from rich.style import Style
 from textual.binding import Binding
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widget import Widget
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from stepper.engine.explain import equal_column_groups
 from stepper.engine.steps import WEIGHT_SHAPED, Ref
@@ -21,6 +29,8 @@ CLONE_STYLES = ("bold magenta", "bold cyan", "bold yellow", "bold green", "bold 
 OBSERVED_MARKS = "abcdefgh"
 OBSERVED_STYLE = "italic"
 CELL_GAP = 1
+WRONG_MARK = Style(bold=True, color="red")
+WRONG_CELL = Style(bold=True, color="red", reverse=True)
 
 
 def clone_mark(group: int) -> str:
@@ -41,10 +51,21 @@ class MatrixState:
     col_clones: tuple[int | None, ...] = ()  # each column's clone group (a neuron of its layer), if any
     row_clones: tuple[int | None, ...] = ()  # for weight matrices: each row's (row 0, the bias: None)
     differs: np.ndarray | None = None  # cells where the learner's own numbers differ (--compare)
+    sizing: np.ndarray | None = None  # the values the columns are made wide enough for
 
 
-class MatrixView(Widget, can_focus=True):
-    """A labelled grid of numbers. Equal columns share a letter and colour in the header."""
+class MatrixView(ScrollView, can_focus=True):
+    """A labelled grid of numbers. Clone columns carry C1, C2, …; columns equal only now =a, =b, …"""
+
+    # No scrollbar widgets: the sideways position is a line the view draws itself ("◂ j=3–5 of 128 ▸").
+    # A scrollbar is a child widget, restyled with the view on every change of role, and each of
+    # those restyles cost a new layout of the whole screen.
+    DEFAULT_CSS = """
+    MatrixView {
+        height: auto;
+        overflow: hidden hidden;
+    }
+    """
 
     BINDINGS = [
         Binding("up", "move(-1, 0)", "Cell up", show=False),
@@ -53,7 +74,7 @@ class MatrixView(Widget, can_focus=True):
         Binding("right", "move(0, 1)", "Cell right", show=False),
     ]
 
-    cursor: reactive[tuple[int, int]] = reactive((0, 0))
+    cursor: reactive[tuple[int, int]] = reactive((0, 0), layout=False, repaint=False)
 
     class CellSelected(Message):
         def __init__(self, view: MatrixView, row: int, col: int) -> None:
@@ -70,18 +91,27 @@ class MatrixView(Widget, can_focus=True):
         self.state: MatrixState | None = None
         self._groups: list[int | None] = []  # groups of equal columns in the current values
         self._observed: list[int | None] = []  # their letter, for columns that are not clones
-        self._col_x: list[tuple[int, int, int]] = []  # (start, end, column) of rendered cells
+        self._headers: list[tuple[str, str]] = []
+        self._cell_w = 1
+        self._label_w = 1
+        # Drawn lines, kept until something they show changes: a full repaint of the screen (after a
+        # pane scrolls, say) then costs a lookup per line instead of formatting numbers again.
+        self._lines: dict[int, Strip] = {}
+        self._drawn_for: tuple[object, ...] = ()
+        self._base = Style()
 
     @property
     def is_weights(self) -> bool:
         return self.ref.quantity in WEIGHT_SHAPED
 
+    # --- state ---------------------------------------------------------------------------------
     def show(self, state: MatrixState) -> None:
         old = self.state
         if (
             old is not None
             and old.value is state.value
             and old.differs is state.differs
+            and old.sizing is state.sizing
             and (old.role, old.note, old.col_clones, old.row_clones)
             == (state.role, state.note, state.col_clones, state.row_clones)
         ):
@@ -98,11 +128,43 @@ class MatrixView(Widget, can_focus=True):
         self._observed = [
             observed.index(g) if g is not None and c is None else None for g, c in zip(self._groups, clones)
         ]
+        self._headers = [self.col_label(c) for c in range(state.cols)]
+        self._label_w = max(len(self.row_label(r)) for r in range(state.rows)) + 1
+        self._cell_w = max(self._number_width(state.sizing), *(len(h) for h, _ in self._headers))
         if old is None or old.role != state.role:
             # One class swap, so one restyle: each restyle costs about a millisecond.
             self.set_classes(f"-{state.role}")
-        # The height only changes the first time (rows and note lines are fixed per matrix).
-        self.refresh(layout=old is None or old.note != state.note)
+        size = Size(self._label_w + state.cols * (self._cell_w + CELL_GAP), self._line_count())
+        if size != self.virtual_size:
+            self.virtual_size = size  # a new layout, but only when the shape of the text changes
+        self._lines.clear()
+        self.refresh()
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        # Every line, plus one for where the columns in view are when they do not all fit.
+        return self.virtual_size.height + (1 if self.virtual_size.width > width else 0)
+
+    @property
+    def _overflows(self) -> bool:
+        return self.virtual_size.width > self.scrollable_content_region.width
+
+    @staticmethod
+    def _number_width(value: np.ndarray | None) -> int:
+        """The widest formatted number: always one of the extremes, so no need to format them all."""
+        if value is None or not value.size:
+            return 1
+        probes = [float(value.max()), float(value.min()), float(np.abs(value).min())]
+        nonzero = np.abs(value[value != 0])
+        if nonzero.size:
+            probes.append(float(nonzero.min()) * (-1 if (value < 0).any() else 1))
+        return max(len(format_number(x)) for x in probes)
+
+    def _line_count(self) -> int:
+        state = self.state
+        if state is None:
+            return 0
+        rule = 1 if self.is_weights and state.rows > 1 else 0
+        return 1 + state.rows + rule + (1 if state.note else 0)
 
     def row_label(self, r: int) -> str:
         if self.is_weights:
@@ -124,85 +186,153 @@ class MatrixView(Widget, can_focus=True):
             return f"j={c} ={OBSERVED_MARKS[seen % len(OBSERVED_MARKS)]}", OBSERVED_STYLE
         return f"j={c}", "dim"
 
-    def _visible_cols(self, width: int, cell_w: int, label_w: int) -> list[int | None]:
-        """The columns that fit, with None for a one-character "…" where the middle is left out."""
-        cols = self.state.cols if self.state else 0
-        room = width - label_w
-        if cols * (cell_w + CELL_GAP) <= room:
-            return list(range(cols))
-        keep = max(1, (room - CELL_GAP - 1) // (cell_w + CELL_GAP))
-        head = (keep + 1) // 2
-        tail = keep - head
-        return [*range(head), None, *range(cols - tail, cols)]
+    # --- where things are ----------------------------------------------------------------------
+    def row_at_line(self, line: int) -> int | None:
+        """The matrix row drawn on ``line``: the header is line 0, and a weight matrix's bias row
+        is followed by a rule line."""
+        assert self.state is not None
+        row = line - 1
+        if self.is_weights and self.state.rows > 1 and line >= 2:
+            row = None if line == 2 else line - 2
+        return row if row is not None and 0 <= row < self.state.rows else None
 
-    def render(self) -> Text:
+    def line_of_row(self, row: int) -> int:
+        return 1 + row + (1 if self.is_weights and row >= 1 else 0)
+
+    def _column_x(self, col: int) -> int:
+        """Where column ``col``'s cell starts, in the scrolled (virtual) coordinates."""
+        return self._label_w + col * (self._cell_w + CELL_GAP) + CELL_GAP
+
+    # --- drawing -------------------------------------------------------------------------------
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # What every line depends on besides the state (which clears the cache when it changes),
+        # looked at once per drawing rather than once per line.
+        key = (int(self.scroll_offset.x), self.scrollable_content_region.width, self.has_focus)
+        if key != self._drawn_for:
+            self._lines.clear()
+            self._drawn_for = key
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        line = self._lines.get(y)
+        if line is None:
+            line = self._lines[y] = self._draw_line(y)
+        return line
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._lines.clear()  # a new role, theme or colour: the lines are drawn again
+
+    def _draw_line(self, y: int) -> Strip:
+        state = self.state
+        width = self.scrollable_content_region.width
+        if state is None or width <= 0:
+            return Strip.blank(max(width, 0))
+        if not self._lines:
+            self._base = self.rich_style  # once per drawing, not per line: it walks the DOM
+        base = self._base
+        label_w, pitch = self._label_w, self._cell_w + CELL_GAP
+        scroll_x = int(self.scroll_offset.x)
+        first = max(0, scroll_x // pitch)
+        last = min(state.cols, (scroll_x + width) // pitch + 1)
+        rule = self.is_weights and state.rows > 1 and y == 2
+        if y >= self._line_count():
+            return (
+                self._position_line(width, base)
+                if self._overflows and y == self._line_count()
+                else Strip.blank(width, base)
+            )
+        if state.note and y == self._line_count() - 1:
+            return Strip([Segment(state.note, base + Style(italic=True, dim=True))]).crop_extend(
+                0, width, base
+            )
+        if rule:
+            line = Segment("─" * (label_w + state.cols * pitch), base + Style(dim=True))
+            return Strip([line]).crop_extend(scroll_x, scroll_x + width, base)
+        row = None if y == 0 else self.row_at_line(y)
+        cells: list[Segment] = []
+        for c in range(first, last):
+            cells.extend(self._cell(row, c, base))
+        # The cells scroll; the row labels stay at the left edge.
+        cells_strip = Strip(cells).crop_extend(
+            scroll_x - first * pitch, scroll_x - first * pitch + width - label_w, base
+        )
+        if y == 0:
+            label = Segment(" " * label_w, base)
+        else:
+            g = state.row_clones[row] if row is not None and row < len(state.row_clones) else None
+            style = base + (Style.parse(clone_style(g)) if g is not None else Style(dim=True))
+            label = Segment(self.row_label(row).ljust(label_w) if row is not None else " " * label_w, style)
+        return Strip.join([Strip([label]), cells_strip]).crop_extend(0, width, base)
+
+    def _visible_columns(self) -> tuple[int, int]:
+        """The first and last column wholly in view."""
+        assert self.state is not None
+        pitch = self._cell_w + CELL_GAP
+        x = int(self.scroll_offset.x)
+        room = self.scrollable_content_region.width - self._label_w
+        first = -(-x // pitch)
+        last = max(first, (x + room) // pitch - 1)
+        return first, min(last, self.state.cols - 1)
+
+    def _position_line(self, width: int, base: Style) -> Strip:
+        """◂ j=3–5 of 128 ▸: which columns are in view; the arrows are bright where there are more."""
+        assert self.state is not None
+        first, last = self._visible_columns()
+        more_left, more_right = first > 0, last < self.state.cols - 1
+        dim, bright = base + Style(dim=True), base + Style(bold=True)
+        return Strip(
+            [
+                Segment("◂ ", bright if more_left else dim),
+                Segment(f"j={first}–{last} of {self.state.cols} columns", dim),
+                Segment(" ▸", bright if more_right else dim),
+            ]
+        ).crop_extend(0, width, base)
+
+    def _cell(self, row: int | None, c: int, base: Style) -> list[Segment]:
+        """The gap before column ``c`` and its cell on ``row`` (None: the header)."""
+        state = self.state
+        assert state is not None
+        w = self._cell_w
+        if row is None:
+            label, style = self._headers[c]
+            return [Segment(" " * CELL_GAP + label.rjust(w), base + Style.parse(style))]
+        value = state.value
+        wrong = state.differs is not None and bool(state.differs[row, c])
+        if value is None:
+            text, style = "·", Style(dim=True)
+        else:
+            text, style = format_number(float(value[row, c])), Style()
+            clones = state.col_clones
+            if clones and clones[c] is not None:
+                style = Style.parse(clone_style(clones[c]).replace("bold ", ""))
+        if wrong:
+            style = WRONG_CELL
+        if self.has_focus and (row, c) == self.cursor:
+            style = Style(reverse=True)
+        # A cell that differs from the learner's numbers is marked ≠ in the gap before it.
+        gap = Segment("≠", base + WRONG_MARK) if wrong else Segment(" " * CELL_GAP, base)
+        return [gap, Segment(text.rjust(w), base + style)]
+
+    def text(self) -> str:
+        """The whole matrix as plain text, every row and column (what the screen shows in parts)."""
         state = self.state
         if state is None:
-            return Text("")
-        value = state.value
-        label_w = max(len(self.row_label(r)) for r in range(state.rows)) + 1
-        # Only the columns that fit are formatted: the widest number is one of the extremes.
-        if value is not None and value.size:
-            probes = [float(value.max()), float(value.min()), float(np.abs(value).min())]
-            nonzero = np.abs(value[value != 0])
-            if nonzero.size:
-                probes.append(float(nonzero.min()) * (-1 if (value < 0).any() else 1))
-            cell_w = max(len(format_number(x)) for x in probes)
-        else:
-            cell_w = 1
-        headers = [self.col_label(c) for c in range(state.cols)]
-        cell_w = max(cell_w, *(len(h) for h, _ in headers))
-        visible = self._visible_cols(self.content_size.width or 80, cell_w, label_w)
-        shown = [c for c in visible if c is not None]
-        if value is not None:
-            cells = {c: [format_number(float(x)) for x in value[:, c]] for c in shown}
-        else:
-            cells = {c: ["·"] * state.rows for c in shown}
-        clones = state.col_clones or (None,) * state.cols
-        out = Text(no_wrap=True, overflow="ellipsis")
-        # Header: j=0 with the group letter of equal columns.
-        out.append(" " * label_w)
-        self._col_x = []
-        x = label_w
-        for c in visible:
-            out.append(" " * CELL_GAP)
-            x += CELL_GAP
-            if c is None:
-                out.append("…")
-                x += 1 - cell_w
+            return ""
+        lines = []
+        for y in range(self._line_count()):
+            if state.note and y == self._line_count() - 1:
+                lines.append(state.note)
+            elif self.is_weights and state.rows > 1 and y == 2:
+                lines.append("─" * (self._label_w + state.cols * (self._cell_w + CELL_GAP)))
             else:
-                label, style = headers[c]
-                out.append(label.rjust(cell_w), style=style)
-                self._col_x.append((x, x + cell_w, c))
-            x += cell_w
-        focused = self.has_focus
-        for r in range(state.rows):
-            out.append("\n")
-            row_label = self.row_label(r)
-            row_clones = state.row_clones
-            g_row = row_clones[r] if r < len(row_clones) else None
-            out.append(row_label.ljust(label_w), style=clone_style(g_row) if g_row is not None else "dim")
-            for c in visible:
-                # A cell that differs from the learner's numbers is marked ≠ in the gap before it.
-                wrong = state.differs is not None and bool(state.differs[r, c]) if c is not None else False
-                out.append("≠" if wrong else " " * CELL_GAP, style="bold red" if wrong else "")
-                if c is None:
-                    out.append("…", style="dim")
-                    continue
-                style = "dim" if value is None else ""
-                if clones[c] is not None and value is not None:
-                    style = clone_style(clones[c]).replace("bold ", "")
-                if wrong:
-                    style = "bold red reverse"
-                if focused and (r, c) == self.cursor:
-                    style = "reverse"
-                out.append(cells[c][r].rjust(cell_w), style=style)
-            if r == 0 and self.is_weights and state.rows > 1:
-                out.append("\n" + "─" * (x), style="dim")
-        if state.note:
-            out.append("\n" + state.note, style="italic dim")
-        return out
+                row = None if y == 0 else self.row_at_line(y)
+                label = " " * self._label_w if row is None else self.row_label(row).ljust(self._label_w)
+                cells = (seg.text for c in range(state.cols) for seg in self._cell(row, c, Style()))
+                lines.append(label + "".join(cells))
+        return "\n".join(line.rstrip() for line in lines)
 
+    # --- the cursor ----------------------------------------------------------------------------
     def on_focus(self) -> None:
         self._announce()
         self.refresh()
@@ -216,28 +346,48 @@ class MatrixView(Widget, can_focus=True):
         r, c = self.cursor
         self.cursor = (min(max(r + dr, 0), self.state.rows - 1), min(max(c + dc, 0), self.state.cols - 1))
 
-    def watch_cursor(self) -> None:
+    def watch_cursor(self, old: tuple[int, int], new: tuple[int, int]) -> None:
+        # Only the two lines the cursor left and reached are drawn again.
+        width = self.size.width
+        for row, _ in (old, new):
+            self._lines.pop(self.line_of_row(row), None)
+            self.refresh(Region(0, self.line_of_row(row), width, 1))
+        self._scroll_to_column(new[1])
         self._announce()
-        self.refresh()
+
+    def _scroll_to_column(self, col: int) -> None:
+        """Keep the cursor's column in view, sideways."""
+        visible = self.scrollable_content_region.width - self._label_w
+        start = self._column_x(col) - self._label_w
+        end = start + self._cell_w
+        x = self.scroll_offset.x
+        if start < x:
+            self.scroll_to(x=start, animate=False, force=True, immediate=True)
+        elif end > x + visible:
+            self.scroll_to(x=end - visible, animate=False, force=True, immediate=True)
+
+    def watch_scroll_x(self, old: float, new: float) -> None:
+        super().watch_scroll_x(old, new)
+        self.refresh()  # the position line and every row show other columns now
 
     def on_click(self, event) -> None:  # type: ignore[no-untyped-def]
         if self.state is None:
             return
-        row = self._row_at(event.y)
-        for start, end, col in self._col_x:
-            if start <= event.x < end and row is not None:
-                self.focus()
-                self.cursor = (row, col)
-                return
-
-    def _row_at(self, y: int) -> int | None:
-        """The matrix row drawn on content line ``y``: the header is line 0, and a weight matrix's
-        bias row is followed by a rule line."""
-        assert self.state is not None
-        row = y - 1
-        if self.is_weights and self.state.rows > 1 and y >= 2:
-            row = None if y == 2 else y - 2
-        return row if row is not None and 0 <= row < self.state.rows else None
+        if self._overflows and event.y == self._line_count():
+            # The position line: its left half pages left, its right half right.
+            page = max(1, self.scrollable_content_region.width - self._label_w)
+            step = -page if event.x < self.size.width // 2 else page
+            limit = max(0, self.virtual_size.width - self.scrollable_content_region.width)
+            x = min(max(0, int(self.scroll_offset.x) + step), limit)
+            self.scroll_to(x=x, animate=False, force=True, immediate=True)
+            return
+        if event.x < self._label_w:
+            return
+        row = self.row_at_line(event.y)
+        col = (int(self.scroll_offset.x) + event.x - self._label_w) // (self._cell_w + CELL_GAP)
+        if row is not None and 0 <= col < self.state.cols:
+            self.focus()
+            self.cursor = (row, col)
 
     def _announce(self) -> None:
         if self.state is not None:
