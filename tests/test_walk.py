@@ -7,6 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stepper.engine.history import WeightHistory
+from stepper.engine.init import InitSpec, initial_weights
+from stepper.engine.iteration import run_iteration
+from stepper.engine.network import Network
 from stepper.engine.steps import Phase, Ref
 from stepper.engine.training import train
 from stepper.engine.walk import Position, Walk
@@ -121,3 +124,28 @@ def test_random_init_separates_the_hidden_columns() -> None:
     for w in weights[:2]:
         cols = w.T
         assert all(not np.allclose(cols[i], cols[j]) for i in range(3) for j in range(i + 1, 3))
+
+
+def test_a_784_128_10_walk_steps_back_to_iteration_1_exactly_with_few_checkpoints() -> None:
+    rng = np.random.default_rng(0)
+    layers = (784, 128, 10)
+    net = Network(
+        layers,
+        ("relu", "softmax"),
+        "ce",
+        0.01,
+        rng.uniform(0, 1, size=(256, 784)),
+        np.eye(10)[rng.integers(0, 10, size=256)],
+        tuple(initial_weights(layers, InitSpec("he", seed=0))),
+    )
+    walk = Walk(net, max_checkpoints=8)
+    first = run_iteration(net, net.weights)
+    walk.to_iteration(400)
+    walk.forward(5)
+    assert walk.history.checkpoint_count <= 8
+    walk.seek(1, 0)
+    walk.forward(len(walk.steps))  # every step of iteration 1 again, from the checkpoints
+    for step in walk.steps:
+        ref = step.output
+        want = first.cost if ref.quantity == "cost" else first.quantity(ref.quantity)[ref.layer]
+        assert np.array_equal(np.asarray(walk.value(ref)), np.asarray(want)), step.title

@@ -23,9 +23,7 @@ async def test_n_steps_through_the_seed_numbers() -> None:
         await pilot.press("n")
         assert "step 1 of 22" in status(app) and "n^1 = [1 | a^0] · W^0" in status(app)
         n1 = view(app, "n", 1)
-        assert (
-            n1.has_class("-current") and "2.2000000" in n1.text() and "1.6000000" in n1.text()
-        )
+        assert n1.has_class("-current") and "2.2000000" in n1.text() and "1.6000000" in n1.text()
         assert view(app, "a", 1).has_class("-pending")
         await pilot.press("n")
         assert "0.9002495" in view(app, "a", 1).text()
@@ -85,6 +83,8 @@ async def test_a_long_run_shows_progress_and_can_be_cancelled() -> None:
         await pilot.press("g", *"500000", "enter")
         await pilot.pause(0.3)
         assert app.busy and app.query_one("#progress").display
+        await pilot.pause(0.3)
+        assert len(app.query_one("#loss").data) > 100  # the loss curve grows during the run
         await pilot.press("n")  # refused while busy, with a notice: the UI still answers
         await pilot.press("escape")
         await app.workers.wait_for_complete()
