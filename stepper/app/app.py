@@ -520,7 +520,8 @@ class StepperApp(App[None]):
     def action_health(self) -> None:
         from stepper.exports.diagnose_out import diagnose_text
 
-        self.push_screen(HealthScreen(diagnose_text(self.net, self.diagnosis)))
+        net, diagnosis = self.net, self.diagnosis
+        self.push_screen(HealthScreen(lambda width: diagnose_text(net, diagnosis, width)))
 
     def replace_network(self, net: Network) -> None:
         self.running = False

@@ -27,7 +27,8 @@ def _groups(groups: list[NeuronGroup]) -> str:
     return "; ".join(f"layer {g.layer}: {{{', '.join(map(str, g.neurons))}}}" for g in groups)
 
 
-def diagnose_text(net: Network, d: Diagnosis) -> str:
+def diagnose_text(net: Network, d: Diagnosis, width: int = WIDTH) -> str:
+    """The report, wrapped to ``width`` columns (80 for a terminal; the app's dialog is narrower)."""
     after = "the initial weights" if d.iteration == 0 else f"the weights after {d.iteration} iterations"
     out = [network_line(net), f"Diagnosis of {after}:", ""]
     shape, effective = "-".join(map(str, d.layers)), "-".join(map(str, d.effective_layers))
@@ -39,7 +40,7 @@ def diagnose_text(net: Network, d: Diagnosis) -> str:
     items = [f"‖dC/dW^{l}‖ = {x:.3e}" for l, x in enumerate(d.gradient_norms)]
     lines = [[items[0]]]
     for item in items[1:]:
-        if 18 + len("   ".join([*lines[-1], item])) > WIDTH:
+        if 18 + len("   ".join([*lines[-1], item])) > width:
             lines.append([])
         lines[-1].append(item)
     for k, parts in enumerate(lines):
@@ -49,7 +50,7 @@ def diagnose_text(net: Network, d: Diagnosis) -> str:
         out.append("No problems found.")
     for f in d.findings:
         mark = "✗" if f.permanent else "!"
-        out.extend(textwrap.wrap(f.text, WIDTH, initial_indent=f"{mark} ", subsequent_indent="  "))
+        out.extend(textwrap.wrap(f.text, width, initial_indent=f"{mark} ", subsequent_indent="  "))
     if any(f.kind == "clones" for f in d.findings):
         out.append("  Try: stepper diagnose --init normal --seed 1")
     return "\n".join(out)
