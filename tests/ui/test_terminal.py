@@ -52,3 +52,35 @@ async def test_resizing_to_60x20_and_back_mid_iteration_keeps_the_state() -> Non
         await pilot.press("p", "p")
         assert state(app) == before
         assert all(p.display for p in app.query(".layer-pane"))  # back to every layer side by side
+
+
+async def test_moving_the_cursor_in_a_785_by_128_matrix_redraws_three_lines_only() -> None:
+
+    from benchmarks.networks import wide_network
+    from stepper.app.widgets.matrix import MatrixView
+
+    app = StepperApp(wide_network((784, 128, 10), 256))
+    async with app.run_test(size=(120, 40)) as pilot:
+        w0 = view(app, "weights", 0)
+        w0.focus()
+        await pilot.pause()
+        drawn: list[int] = []
+        original = MatrixView._draw_line
+
+        def counting(self, y):  # type: ignore[no-untyped-def]
+            if self is w0:
+                drawn.append(y)
+            return original(self, y)
+
+        MatrixView._draw_line = counting  # type: ignore[method-assign]
+        try:
+            await pilot.press("down")
+            await pilot.pause()
+        finally:
+            MatrixView._draw_line = original  # type: ignore[method-assign]
+        assert sorted(set(drawn)) == [0, 1, 3]  # header, the bias row it left, row i=0 it reached
+        assert w0.cursor == (1, 0)
+        for _ in range(12):
+            await pilot.press("right")
+        assert w0.cursor == (1, 12) and w0.scroll_offset.x > 0  # scrolled sideways to keep it in view
+        assert "j=12" in w0.render_line(0).text

@@ -296,7 +296,10 @@ class MatrixView(ScrollView, can_focus=True):
         w = self._cell_w
         if row is None:
             label, style = self._headers[c]
-            return [Segment(" " * CELL_GAP + label.rjust(w), base + Style.parse(style))]
+            header = base + Style.parse(style)
+            if self.has_focus and c == self.cursor[1]:
+                header += Style(reverse=True)  # the cursor's column, highlighted in the header
+            return [Segment(" " * CELL_GAP + label.rjust(w), header)]
         value = state.value
         wrong = state.differs is not None and bool(state.differs[row, c])
         if value is None:
@@ -347,11 +350,12 @@ class MatrixView(ScrollView, can_focus=True):
         self.cursor = (min(max(r + dr, 0), self.state.rows - 1), min(max(c + dc, 0), self.state.cols - 1))
 
     def watch_cursor(self, old: tuple[int, int], new: tuple[int, int]) -> None:
-        # Only the two lines the cursor left and reached are drawn again.
+        # Only the lines the cursor left and reached, and the header that highlights its column,
+        # are drawn again: never the whole matrix.
         width = self.size.width
-        for row, _ in (old, new):
-            self._lines.pop(self.line_of_row(row), None)
-            self.refresh(Region(0, self.line_of_row(row), width, 1))
+        for line in {0, self.line_of_row(old[0]), self.line_of_row(new[0])}:
+            self._lines.pop(line, None)
+            self.refresh(Region(0, line, width, 1))
         self._scroll_to_column(new[1])
         self._announce()
 
