@@ -83,6 +83,8 @@ def _format_arg(p: argparse.ArgumentParser, formats: tuple[str, ...]) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="stepper",
+        usage="stepper [NETWORK] [--lr X] [--init SCHEME] [--seed N] [--compare MINE]\n"
+        "       stepper COMMAND [NETWORK] [options]",
         description="Step through a small neural network — forward pass, backward pass, each weight "
         "update — number by number. With no command, opens the stepper on NETWORK.",
         epilog="Run `stepper COMMAND --help` for a command's options.",
@@ -138,6 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=_port, default=8000, metavar="P", help="port (default 8000)")
 
     sub.add_parser("examples", help="list the built-in networks")
+    # "open" is what `stepper [NETWORK]` runs; it is not a command to list.
+    sub._choices_actions = [a for a in sub._choices_actions if a.dest != "open"]
     return parser
 
 

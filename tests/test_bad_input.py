@@ -148,7 +148,8 @@ def test_as_a_real_process_no_traceback_and_no_textual(tmp_path: Path) -> None:
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and "line 4" in proc.stderr
     probe = (
         "import sys; from stepper.cli import main\n"
-        "for cmd in (['trace'], ['train', '--iterations', '5'], ['gradcheck'], ['examples']):\n"
+        "for cmd in (['trace'], ['train', '--iterations', '5'], ['gradcheck'], ['examples'], ['diagnose'],\n"
+        "            ['trace', '--format', 'markdown'], ['trace', '--format', 'latex']):\n"
         "    main(cmd)\n"
         "assert not any(m.split('.')[0] == 'textual' for m in sys.modules), 'textual was imported'\n"
     )
