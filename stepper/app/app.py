@@ -37,6 +37,10 @@ from stepper.errors import StepperError
 from stepper.exports.product import product_layout
 from stepper.formatting import format_number
 
+# Actions that replace or change the walk (or read its history as a whole).
+WALK_CHANGES = frozenset(
+    {"reinitialise", "break_symmetry", "edit", "open", "restart", "side_by_side", "goto", "save_session"}
+)
 WIDE = 120  # from this many columns, layers are shown side by side (as many as fit)
 LONG_RUN = 2000  # going this many iterations ahead runs in a worker with a progress bar
 RUN_INTERVAL = 1 / 20  # continuous training: one iteration per tick
@@ -151,7 +155,13 @@ class StepperApp(App[None]):
         # Over the side-by-side view the main walk's keys would act on a walk that is not shown.
         if isinstance(self.screen, SideBySideScreen) and action not in ("quit", "help", "command_palette"):
             return False
+        # While a long run computes the history in a thread, nothing may replace or edit it.
+        if self.busy and action in WALK_CHANGES:
+            return None  # shown, but disabled
         return True
+
+    def watch_busy(self) -> None:
+        self.refresh_bindings()
 
     def on_mount(self) -> None:
         # The theme chosen in the command palette is kept for the next run.
@@ -428,6 +438,9 @@ class StepperApp(App[None]):
         self.notify(f"Re-initialised: {init.describe()}. Back at iteration 1.")
 
     def action_break_symmetry(self) -> None:
+        if self.busy:  # the button and the palette reach here without the key's check
+            self.notify("A long run is in progress: Escape cancels it.", severity="warning")
+            return
         self.reinitialise(InitSpec("normal", seed=self.net.init.seed + 1))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

@@ -86,6 +86,8 @@ async def test_a_long_run_shows_progress_and_can_be_cancelled() -> None:
         await pilot.pause(0.3)
         assert len(app.query_one("#loss").data) > 100  # the loss curve grows during the run
         await pilot.press("n")  # refused while busy, with a notice: the UI still answers
+        await pilot.press("s", "R")  # nothing may replace the walk while the worker fills its history
+        assert app.net.init.scheme == "constant" and not isinstance(app.screen, Reinitialise)
         await pilot.press("escape")
         await app.workers.wait_for_complete()
         await pilot.pause()
