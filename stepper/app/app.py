@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-import numpy as np
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -21,6 +20,7 @@ from stepper.app.screens.prompts import EditValue, Export, GotoIteration, OpenNe
 from stepper.app.screens.side_by_side import SideBySideScreen
 from stepper.app.settings import load_settings, save_setting
 from stepper.app.walk_state import cost_curve, curve_end, pane_layer, show_matrices, status_lines
+from stepper.app.why import why_markup
 from stepper.app.widgets.explanation import Explanation
 from stepper.app.widgets.health import HealthNotice
 from stepper.app.widgets.layer_pane import LayerPane
@@ -28,14 +28,12 @@ from stepper.app.widgets.matrix import MatrixView
 from stepper.app.widgets.status import StatusLine
 from stepper.engine.compare import MineChecker, check_layers, load_mine, position_of, symbol
 from stepper.engine.diagnose import Diagnosis
-from stepper.engine.explain import cell_meaning, cell_name, cell_terms, product_operands
+from stepper.engine.explain import cell_meaning, cell_name
 from stepper.engine.init import InitSpec
 from stepper.engine.network import Network
-from stepper.engine.steps import Phase, Ref, Step
+from stepper.engine.steps import Phase, Ref
 from stepper.engine.walk import Walk
 from stepper.errors import StepperError
-from stepper.exports.product import product_layout
-from stepper.formatting import format_number
 
 # Actions that replace or change the walk (or read its history as a whole).
 WALK_CHANGES = frozenset(
@@ -258,61 +256,13 @@ class StepperApp(App[None]):
             self.query_one("#loss", Sparkline).data = cost_curve(self.walk)
 
     def _update_explanation(self) -> None:
-        walk = self.walk
-        step = walk.current_step
-        parts: list[str] = []
-        if step is None:
-            nxt = walk.steps[0]
-            parts.append(
-                f"Iteration {walk.iteration} is ready: weights W as they stand, nothing computed yet."
-            )
-            parts.append(f"Next: {nxt.title}: {nxt.formula}")
-        else:
-            parts.append(f"[b]{step.title}[/b]   {step.formula}   {step.shapes}")
-            parts.append(step.why)
-            layout = self._product(step)
-            if layout:
-                parts.append("\n".join(layout))
-            parts += self._differences(step.output)
+        selected = None
         # The selected cell is explained while its matrix is on screen (at 80x24 its pane may be hidden).
         if self._selected is not None and self._selected[0].parent.display:  # type: ignore[union-attr]
-            selected, row, col = self._selected
-            ref = selected.ref
-            if walk.is_computed(ref):
-                try:
-                    terms = cell_terms(self.net, walk.values, ref, row, col)
-                except (IndexError, TypeError, ValueError):
-                    terms = ""
-                parts.append(f"[b]{cell_name(ref, row, col)}[/b]: {cell_meaning(ref, row, col)}\n  {terms}")
-            else:
-                parts.append(f"[b]{cell_name(ref, row, col)}[/b]: not computed yet in this iteration")
-        from rich.markup import escape
-
-        text = "\n".join(p if p.startswith("[b]") else escape(p) for p in parts)
-        self.query_one("#explain-text", Explanation).show(text)
-
-    def _differences(self, ref: Ref) -> list[str]:
-        """With --compare: how the learner's numbers for ``ref`` differ, in one line."""
-        if self.checker is None:
-            return []
-        check = self.checker.at(self.walk.iteration, self.walk.values).get(ref)
-        source = self.checker.source
-        if check is None:
-            return []
-        if check.bad is None:
-            return [f"≠ {source}: {check.shape_reason}"]
-        if not check.bad.any():
-            return [f"= {source} matches here."]
-        r, c = (int(x) for x in np.argwhere(check.bad)[0])
-        return [
-            f"≠ {source} differs in {int(check.bad.sum())} of {check.bad.size} cells; first at row {r}, "
-            f"column {c}: expected {format_number(float(check.expected[r, c]))}, "
-            f"yours {format_number(float(check.got[r, c]))}."
-        ]
-
-    def _product(self, step: Step) -> list[str] | None:
-        product = product_operands(self.net, step, self.walk.values)
-        return None if product is None else product_layout(product.left, product.right, product.result)
+            view, row, col = self._selected
+            selected = (view.ref, row, col)
+        markup = why_markup(self.walk, selected, self.checker)
+        self.query_one("#explain-text", Explanation).show(markup)
 
     def on_matrix_view_cell_selected(self, event: MatrixView.CellSelected) -> None:
         self._selected = (event.view, event.row, event.col)

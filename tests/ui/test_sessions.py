@@ -163,6 +163,10 @@ async def test_compare_marks_the_learners_wrong_cells_and_opens_at_the_first(tmp
         assert "≠" not in view(app, "dC_da", 2).text()  # what came before matched
         why = str(app.query_one("#explain-text").render())
         assert "≠ mine.json differs in 6 of 6 cells" in why
+        view(app, "delta", 2).focus()  # the selected cell: ours term by term, and theirs
+        await pilot.pause()
+        why = str(app.query_one("#explain-text").render())
+        assert "_0δ^2_0" in why and "≠ yours (mine.json): -0.07359494" in why
 
 
 async def test_compare_with_correct_numbers_marks_nothing(tmp_path: Path) -> None:

@@ -1,0 +1,74 @@
+"""What the Why pane says: the step's formula and reason, its product laid out as in the question,
+how the learner's numbers differ there (with --compare), and the selected cell term by term.
+
+Everything comes from the engine's step descriptions and values; this only writes it out as markup.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from rich.markup import escape
+
+from stepper.engine.compare import MineChecker
+from stepper.engine.explain import cell_meaning, cell_name, cell_terms, product_operands
+from stepper.engine.steps import Ref
+from stepper.engine.walk import Walk
+from stepper.exports.product import product_layout
+from stepper.formatting import format_number
+
+
+def why_markup(walk: Walk, selected: tuple[Ref, int, int] | None, checker: MineChecker | None) -> str:
+    step = walk.current_step
+    lines: list[str] = []
+    if step is None:
+        nxt = walk.steps[0]
+        lines.append(
+            escape(f"Iteration {walk.iteration} is ready: weights W as they stand, nothing computed yet.")
+        )
+        lines.append(escape(f"Next: {nxt.title}: {nxt.formula}"))
+    else:
+        lines.append(f"[b]{escape(step.title)}[/b]   {escape(step.formula)}   {escape(step.shapes)}")
+        lines.append(escape(step.why))
+        product = product_operands(walk.net, step, walk.values)
+        layout = None if product is None else product_layout(product.left, product.right, product.result)
+        if layout:
+            lines += [escape(line) for line in layout]
+        lines += [escape(line) for line in differences(walk, step.output, checker)]
+    if selected is not None:
+        lines += cell_lines(walk, *selected, checker)
+    return "\n".join(lines)
+
+
+def differences(walk: Walk, ref: Ref, checker: MineChecker | None) -> list[str]:
+    """With --compare: how the learner's numbers for ``ref`` differ, in one line."""
+    if checker is None:
+        return []
+    check = checker.at(walk.iteration, walk.values).get(ref)
+    if check is None:
+        return []
+    if check.bad is None:
+        return [f"≠ {checker.source}: {check.shape_reason}"]
+    if not check.bad.any():
+        return [f"= {checker.source} matches here."]
+    r, c = (int(x) for x in np.argwhere(check.bad)[0])
+    return [
+        f"≠ {checker.source} differs in {int(check.bad.sum())} of {check.bad.size} cells; first at row {r}, "
+        f"column {c}: expected {format_number(float(check.expected[r, c]))}, "
+        f"yours {format_number(float(check.got[r, c]))}."
+    ]
+
+
+def cell_lines(walk: Walk, ref: Ref, row: int, col: int, checker: MineChecker | None) -> list[str]:
+    """The selected cell: its name, what it means, its computation term by term, and the learner's."""
+    head = f"[b]{escape(cell_name(ref, row, col))}[/b]"
+    if not walk.is_computed(ref):
+        return [f"{head}: not computed yet in this iteration"]
+    try:
+        terms = cell_terms(walk.net, walk.values, ref, row, col)
+    except (IndexError, TypeError, ValueError):
+        terms = ""
+    lines = [f"{head}: {escape(cell_meaning(ref, row, col))}", f"  {escape(terms)}"]
+    check = checker.at(walk.iteration, walk.values).get(ref) if checker is not None else None
+    if check is not None and check.bad is not None and check.bad[row, col]:
+        lines.append(f"  ≠ yours ({escape(checker.source)}): {format_number(float(check.got[row, col]))}")  # type: ignore[union-attr]
+    return lines
