@@ -7,7 +7,7 @@ A wrong value early makes everything after it wrong too, so the first one is whe
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -272,10 +272,6 @@ def check_layers(net: Network, mine: Mine, source: str) -> None:
 
 def symbol(quantity: str, layer: int) -> str:
     return Ref("weights" if quantity == "weights_before" else quantity, layer).symbol
-
-
-def first_lines(items: Sequence[tuple[int, str, int]]) -> str:
-    return ", ".join(symbol(q, l) for _, q, l in items)
 
 
 def mine_from_npz(arrays: Mapping[str, np.ndarray], source: str) -> Mine:

@@ -6,9 +6,6 @@ from stepper.engine.iteration import IterationValues
 from stepper.engine.network import Network
 from stepper.engine.steps import Step
 
-FORMATS = ("text", "markdown", "latex")
-SUFFIXES = {"text": ".txt", "markdown": ".md", "latex": ".tex"}
-
 
 def render_trace(
     fmt: str, net: Network, iterations: list[IterationValues], steps: tuple[Step, ...], first: int = 1
