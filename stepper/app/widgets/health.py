@@ -25,7 +25,7 @@ def clone_summary(d: Diagnosis) -> str:
     """Two lines at 80 columns: which neurons, why it matters, what the network really is."""
     where = "; ".join(f"{layers}: {neurons}" for layers, neurons in clone_sentences(d.clones))
     effective = "-".join(map(str, d.effective_layers))
-    return f"Clones in {where}. Same weights in and out: they can never differ. Effectively {effective}."
+    return f"Clones in {where}: they can never differ. Effectively {effective}."
 
 
 class HealthNotice(Horizontal):
