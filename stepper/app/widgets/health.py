@@ -35,6 +35,8 @@ class HealthNotice(Horizontal):
     rest their first sentence, and `h` opens the full report.
     """
 
+    _shown = ""
+
     def compose(self) -> ComposeResult:
         yield Static(id="health-text")
         yield Button("s: break symmetry", id="break-symmetry", variant="warning", compact=True)
@@ -52,5 +54,8 @@ class HealthNotice(Horizontal):
                 lines.append(f"✗ {escape(clone_summary(diagnosis))}")
             lines += [f"! {escape(short(f))}" for f in findings if not f.permanent]
             lines[-1] += "  [dim]h: why[/dim]"
-        self.query_one("#health-text", Static).update("\n".join(lines))
+        text = "\n".join(lines)
+        if text != self._shown:  # while training runs, most iterations find what the last one did
+            self._shown = text
+            self.query_one("#health-text", Static).update(text)
         self.query_one("#break-symmetry", Button).display = bool(diagnosis.clones)
