@@ -488,6 +488,10 @@ class StepperApp(App[None]):
 
     def replace_network(self, net: Network) -> None:
         self.running = False
+        if self.checker is not None:
+            # The learner's numbers were for the network (and init) they were opened with.
+            self.notify(f"The ≠ marks of {self.checker.source} are off: they belong to the other network.")
+            self.checker = None
         self.walk = Walk(net)
         self._selected = None
         self._curve_until = -1

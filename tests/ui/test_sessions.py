@@ -167,6 +167,9 @@ async def test_compare_marks_the_learners_wrong_cells_and_opens_at_the_first(tmp
         await pilot.pause()
         why = str(app.query_one("#explain-text").render())
         assert "_0δ^2_0" in why and "≠ yours (mine.json): -0.07359494" in why
+        await pilot.press("s")  # another init: the learner's numbers no longer apply
+        await pilot.press(*"n" * 14)
+        assert app.checker is None and "≠" not in view(app, "delta", 2).text()
 
 
 async def test_compare_with_correct_numbers_marks_nothing(tmp_path: Path) -> None:
