@@ -232,13 +232,8 @@ class StepperApp(App[None]):
         self.call_after_refresh(self._scroll_to_current)
 
     def _scroll_to_current(self) -> None:
-        for view in self.query(MatrixView):
-            if view.has_class("-current"):
-                pane = view.parent
-                if isinstance(pane, LayerPane) and pane.display and not pane.shows_whole(view):
-                    # To the top: the next steps' matrices come below it, so they are in view too and
-                    # the pane moves once per few steps instead of on every one.
-                    pane.scroll_to_widget(view, animate=False, top=True)
+        for pane in self.query(LayerPane):
+            pane.scroll_to_current()
 
     def _update_health(self, diagnosis: Diagnosis) -> None:
         wide = self.screen.has_class("-wide")

@@ -56,11 +56,8 @@ class WalkColumn(Vertical):
         self.call_after_refresh(self._scroll_to_current)
 
     def _scroll_to_current(self) -> None:
-        for view in self.query(MatrixView):
-            pane = view.parent
-            if view.has_class("-current") and isinstance(pane, LayerPane) and pane.display:
-                if not pane.shows_whole(view):
-                    pane.scroll_to_widget(view, animate=False, top=True)
+        for pane in self.query(LayerPane):
+            pane.scroll_to_current()
 
 
 class SideBySideScreen(Screen[None]):

@@ -65,5 +65,18 @@ class LayerPane(VerticalScroll, can_focus=False):
         top = self.scroll_offset.y
         return top <= region.y and region.bottom <= top + self.scrollable_content_region.height
 
+    def scroll_to_current(self) -> None:
+        """Bring the matrix the current step computed into view, if it is in this pane and out of view.
+
+        To the top: the next steps' matrices come below it, so they are in view too and the pane
+        moves once per few steps instead of on every one.
+        """
+        if not self.display:
+            return
+        for view in self.views:
+            if view.has_class("-current") and not self.shows_whole(view):
+                self.scroll_to_widget(view, animate=False, top=True)
+                return
+
     def compose(self):  # type: ignore[no-untyped-def]
         yield from self.views
