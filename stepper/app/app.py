@@ -333,10 +333,8 @@ class StepperApp(App[None]):
     def _progress_set(self, done: int) -> None:
         self.query_one("#progress", ProgressBar).update(progress=done)
         # The loss curve grows with the run: the worker has recorded every cost so far.
-        costs = self.walk.history.costs
-        self.query_one("#loss", Sparkline).data = [
-            c for c in costs.values() if c == c and abs(c) != float("inf")
-        ]
+        until = max(self.walk.history.costs, default=0)
+        self.query_one("#loss", Sparkline).data = cost_curve(self.walk, until)
         self._curve_until = -1
 
     def _advance_done(self, reached: int, cancelled: bool) -> None:

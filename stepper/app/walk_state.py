@@ -115,11 +115,12 @@ def curve_end(walk: Walk) -> int:
     return walk.iteration if walk.value(Ref("cost", walk.net.depth)) is not None else walk.iteration - 1
 
 
-def cost_curve(walk: Walk) -> list[float]:
-    """The finite costs computed so far, iteration 1 first (inf and NaN cannot be drawn; the health
-    notice reports them)."""
+def cost_curve(walk: Walk, until: int | None = None) -> list[float]:
+    """The finite costs of iterations 1..``until`` (default: up to the walk's position), iteration 1
+    first (inf and NaN cannot be drawn; the health notice reports them)."""
     costs = walk.history.costs
-    return [c for k in range(1, curve_end(walk) + 1) if k in costs and math.isfinite(c := costs[k])]
+    last = curve_end(walk) if until is None else until
+    return [c for k in range(1, last + 1) if k in costs and math.isfinite(c := costs[k])]
 
 
 def clone_sentences_line(d: Diagnosis) -> str:
