@@ -261,11 +261,10 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from stepper.engine.compare import check_layers, compare, load_mine
+    from stepper.engine.compare import compare, load_mine_for
 
-    mine = load_mine(args.mine)
     net = _load(args)
-    check_layers(net, mine, args.mine)
+    mine = load_mine_for(net, args.mine)
     if max(mine, default=0) > 100_000:
         raise StepperError(f"{args.mine}: iteration {max(mine)} is beyond the 100000 that compare runs")
     result = compare(net, mine, rtol=args.rtol, atol=args.atol)
@@ -308,10 +307,7 @@ def cmd_open(args: argparse.Namespace) -> int:
     net = _load(args)  # validate before starting the UI: bad input gets a message, not a screen
     from stepper.app import StepperApp
 
-    if args.compare is not None:  # bad input gets its message before the screen opens
-        from stepper.engine.compare import check_layers, load_mine
-
-        check_layers(net, load_mine(args.compare), args.compare)
+    # The app reads and checks the --compare file as it is made, before its screen opens.
     app = StepperApp(network=net, compare=args.compare)
     app.run()
     return app.return_code or EXIT_OK  # Textual sets 1 if the app crashed

@@ -26,7 +26,7 @@ from stepper.app.widgets.health import HealthNotice
 from stepper.app.widgets.layer_pane import LayerPane
 from stepper.app.widgets.matrix import MatrixView
 from stepper.app.widgets.status import StatusLine
-from stepper.engine.compare import MineChecker, check_layers, load_mine, position_of, symbol
+from stepper.engine.compare import MineChecker, load_mine_for, position_of, symbol
 from stepper.engine.diagnose import Diagnosis
 from stepper.engine.explain import cell_meaning, cell_name
 from stepper.engine.init import InitSpec
@@ -106,8 +106,7 @@ class StepperApp(App[None]):
         self.walk = Walk(self._load(network))
         self.checker: MineChecker | None = None
         if compare is not None:
-            mine = load_mine(str(compare))
-            check_layers(self.net, mine, str(compare))
+            mine = load_mine_for(self.net, str(compare))
             self.checker = MineChecker(self.net, mine, Path(compare).name)
         self._timer = None
         self._selected: tuple[MatrixView, int, int] | None = None

@@ -270,8 +270,13 @@ def check_layers(net: Network, mine: Mine, source: str) -> None:
                     )
 
 
+def ref_of(quantity: str, layer: int) -> Ref:
+    """The Ref a trace-JSON quantity is shown under: its "weights_before" is the walk's "weights"."""
+    return Ref("weights" if quantity == "weights_before" else quantity, layer)
+
+
 def symbol(quantity: str, layer: int) -> str:
-    return Ref("weights" if quantity == "weights_before" else quantity, layer).symbol
+    return ref_of(quantity, layer).symbol
 
 
 def mine_from_npz(arrays: Mapping[str, np.ndarray], source: str) -> Mine:
@@ -339,9 +344,7 @@ class MineChecker:
         """The checked quantities of ``iteration``, by the Ref the app shows them under."""
         if self._cache is None or self._cache[0] != iteration:
             checks = check_iteration(self.net, values, self.mine.get(iteration, {}), self.rtol, self.atol)
-            by_ref = {
-                Ref("weights" if c.quantity == "weights_before" else c.quantity, c.layer): c for c in checks
-            }
+            by_ref = {ref_of(c.quantity, c.layer): c for c in checks}
             self._cache = (iteration, by_ref)
         return self._cache[1]
 
@@ -352,3 +355,10 @@ def position_of(net: Network, mismatch: Mismatch) -> tuple[int, int]:
         if step.output == Ref(mismatch.quantity, mismatch.layer):
             return mismatch.iteration, step.index + 1
     return mismatch.iteration, 0  # the starting weights or the inputs
+
+
+def load_mine_for(net: Network, path: str) -> Mine:
+    """The learner's numbers from ``path``, with every layer index checked against ``net``."""
+    mine = load_mine(path)
+    check_layers(net, mine, path)
+    return mine
