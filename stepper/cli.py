@@ -8,9 +8,13 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from stepper import __version__
 from stepper.errors import StepperError
+
+if TYPE_CHECKING:
+    from stepper.engine.training import TrainResult
 
 COMMANDS = ("trace", "train", "diagnose", "gradcheck", "compare", "examples", "serve")
 
@@ -208,6 +212,14 @@ def cmd_trace(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _training_status(result: TrainResult) -> int:
+    """Exit 1 with the iteration when training diverged (the report was printed anyway), else 0."""
+    if result.diverged is not None:
+        print(f"stepper: {result.diverged.message()}", file=sys.stderr)
+        return EXIT_CHECK_FAILED
+    return EXIT_OK
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     from stepper.engine.training import train
 
@@ -227,10 +239,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         from stepper.exports.train_text import train_text
 
         print(train_text(net, result))
-    if result.diverged is not None:
-        print(f"stepper: {result.diverged.message()}", file=sys.stderr)
-        return EXIT_CHECK_FAILED
-    return EXIT_OK
+    return _training_status(result)
 
 
 def cmd_diagnose(args: argparse.Namespace) -> int:
@@ -254,10 +263,7 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
         from stepper.exports.diagnose_out import diagnose_text
 
         print(diagnose_text(net, report))
-    if result.diverged is not None:
-        print(f"stepper: {result.diverged.message()}", file=sys.stderr)
-        return EXIT_CHECK_FAILED
-    return EXIT_OK
+    return _training_status(result)
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
