@@ -128,5 +128,5 @@ def clone_sentences_line(d: Diagnosis) -> str:
     if not d.clones:
         return "✓ No clones: every hidden neuron can learn something of its own."
     where = "; ".join(f"{layers}: {neurons}" for layers, neurons in clone_sentences(d.clones))
-    effective = "-".join(map(str, d.effective_layers))
+    effective = d.effective_shape
     return f"✗ Clones in {where} — effectively {effective}."

@@ -63,6 +63,10 @@ class Diagnosis:
     findings: list[Finding] = field(default_factory=list)
 
     @property
+    def effective_shape(self) -> str:
+        return shape_text(self.effective_layers)
+
+    @property
     def warnings(self) -> list[str]:
         return [f.text for f in self.findings]
 
@@ -120,7 +124,8 @@ def _and(items: Sequence[object]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
-def _shape(widths: Sequence[int]) -> str:
+def shape_text(widths: Sequence[int]) -> str:
+    """2-1-1-2: neurons per layer, as the question writes a network's shape."""
     return "-".join(str(w) for w in widths)
 
 
@@ -155,7 +160,7 @@ def diagnose(net: Network, values: IterationValues, iteration: int, costs: Seque
         findings.append(
             Finding(
                 "clones",
-                f"Your {_shape(net.layers)} network is effectively {_shape(widths)}. "
+                f"Your {shape_text(net.layers)} network is effectively {shape_text(widths)}. "
                 "Break the symmetry: random init.",
                 permanent=True,
             )

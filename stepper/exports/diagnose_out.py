@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from stepper.engine.diagnose import Diagnosis, NeuronGroup
+from stepper.engine.diagnose import Diagnosis, NeuronGroup, shape_text
 from stepper.engine.network import Network
 from stepper.exports.text import WIDTH, network_line
 
@@ -31,7 +31,7 @@ def diagnose_text(net: Network, d: Diagnosis, width: int = WIDTH) -> str:
     """The report, wrapped to ``width`` columns (80 for a terminal; the app's dialog is narrower)."""
     after = "the initial weights" if d.iteration == 0 else f"the weights after {d.iteration} iterations"
     out = [network_line(net), f"Diagnosis of {after}:", ""]
-    shape, effective = "-".join(map(str, d.layers)), "-".join(map(str, d.effective_layers))
+    shape, effective = shape_text(d.layers), d.effective_shape
     out.append(f"  distinct        {effective} of {shape}" if effective != shape else "  distinct        all")
     out.append(f"  clones          {_groups(d.clones)}   (permanent: same weights in and out)")
     out.append(f"  dead ReLU       {_groups(d.dead)}")

@@ -24,7 +24,7 @@ def short(finding: Finding) -> str:
 def clone_summary(d: Diagnosis) -> str:
     """Two lines at 80 columns: which neurons, why it matters, what the network really is."""
     where = "; ".join(f"{layers}: {neurons}" for layers, neurons in clone_sentences(d.clones))
-    effective = "-".join(map(str, d.effective_layers))
+    effective = d.effective_shape
     return f"Clones in {where}: they can never differ. Effectively {effective}."
 
 
