@@ -231,39 +231,41 @@ class MatrixView(ScrollView, can_focus=True):
         if not self._lines:
             self._base = self.rich_style  # once per drawing, not per line: it walks the DOM
         base = self._base
-        label_w, pitch = self._label_w, self._cell_w + CELL_GAP
-        scroll_x = int(self.scroll_offset.x)
-        first = max(0, scroll_x // pitch)
-        last = min(state.cols, (scroll_x + width) // pitch + 1)
-        rule = self.is_weights and state.rows > 1 and y == 2
         if y >= self._line_count():
             return (
                 self._position_line(width, base)
                 if self._overflows and y == self._line_count()
                 else Strip.blank(width, base)
             )
+        pitch = self._cell_w + CELL_GAP
+        scroll_x = int(self.scroll_offset.x)
+        first = max(0, scroll_x // pitch)
+        last = min(state.cols, (scroll_x + width) // pitch + 1)
+        fixed, moving = self._line(y, first, last, base)
+        # The columns scroll; the row labels stay at the left edge.
+        offset = scroll_x - first * pitch
+        moving_strip = Strip(moving).crop_extend(offset, offset + width - self._label_w, base)
+        return Strip.join([Strip(fixed), moving_strip]).crop_extend(0, width, base)
+
+    def _line(self, y: int, first: int, last: int, base: Style) -> tuple[list[Segment], list[Segment]]:
+        """Line ``y`` as its fixed part (row label, or the note) and its part that scrolls sideways
+        (columns ``first`` to ``last`` - 1). The screen and :meth:`text` both draw from this."""
+        state = self.state
+        assert state is not None
         if state.note and y == self._line_count() - 1:
-            return Strip([Segment(state.note, base + Style(italic=True, dim=True))]).crop_extend(
-                0, width, base
-            )
-        if rule:
-            line = Segment("─" * (label_w + state.cols * pitch), base + Style(dim=True))
-            return Strip([line]).crop_extend(scroll_x, scroll_x + width, base)
+            return [Segment(state.note, base + Style(italic=True, dim=True))], []
+        if self.is_weights and state.rows > 1 and y == 2:  # the rule under the bias row
+            rule = base + Style(dim=True)
+            pitch = self._cell_w + CELL_GAP
+            return [Segment("─" * self._label_w, rule)], [Segment("─" * ((last - first) * pitch), rule)]
         row = None if y == 0 else self.row_at_line(y)
-        cells: list[Segment] = []
-        for c in range(first, last):
-            cells.extend(self._cell(row, c, base))
-        # The cells scroll; the row labels stay at the left edge.
-        cells_strip = Strip(cells).crop_extend(
-            scroll_x - first * pitch, scroll_x - first * pitch + width - label_w, base
-        )
-        if y == 0:
-            label = Segment(" " * label_w, base)
+        if row is None:
+            label = Segment(" " * self._label_w, base)
         else:
-            g = state.row_clones[row] if row is not None and row < len(state.row_clones) else None
+            g = state.row_clones[row] if row < len(state.row_clones) else None
             style = base + (Style.parse(clone_style(g)) if g is not None else Style(dim=True))
-            label = Segment(self.row_label(row).ljust(label_w) if row is not None else " " * label_w, style)
-        return Strip.join([Strip([label]), cells_strip]).crop_extend(0, width, base)
+            label = Segment(self.row_label(row).ljust(self._label_w), style)
+        return [label], [seg for c in range(first, last) for seg in self._cell(row, c, base)]
 
     def _visible_columns(self) -> tuple[int, int]:
         """The first and last column wholly in view."""
@@ -319,21 +321,13 @@ class MatrixView(ScrollView, can_focus=True):
 
     def text(self) -> str:
         """The whole matrix as plain text, every row and column (what the screen shows in parts)."""
-        state = self.state
-        if state is None:
+        if self.state is None:
             return ""
         lines = []
         for y in range(self._line_count()):
-            if state.note and y == self._line_count() - 1:
-                lines.append(state.note)
-            elif self.is_weights and state.rows > 1 and y == 2:
-                lines.append("─" * (self._label_w + state.cols * (self._cell_w + CELL_GAP)))
-            else:
-                row = None if y == 0 else self.row_at_line(y)
-                label = " " * self._label_w if row is None else self.row_label(row).ljust(self._label_w)
-                cells = (seg.text for c in range(state.cols) for seg in self._cell(row, c, Style()))
-                lines.append(label + "".join(cells))
-        return "\n".join(line.rstrip() for line in lines)
+            fixed, moving = self._line(y, 0, self.state.cols, Style())
+            lines.append("".join(seg.text for seg in (*fixed, *moving)).rstrip())
+        return "\n".join(lines)
 
     # --- the cursor ----------------------------------------------------------------------------
     def on_focus(self) -> None:
