@@ -380,14 +380,20 @@ class StepperApp(App[None]):
         self.notify(f"Re-initialised: {init.describe()}. Back at iteration 1.")
 
     def action_break_symmetry(self) -> None:
-        if self.busy:  # the button and the palette reach here without the key's check
-            self.notify("A long run is in progress: Escape cancels it.", severity="warning")
-            return
         self.reinitialise(InitSpec("normal", seed=self.net.init.seed + 1))
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    async def run_checked(self, action: str) -> None:
+        """Run ``action`` from a button or the command palette as its key would: Textual checks
+        ``check_action`` for keys only, so a disabled action would otherwise still run."""
+        if self.check_action(action.split("(")[0], ()) is not True:
+            if self.busy:
+                self.notify("A long run is in progress: Escape cancels it.", severity="warning")
+            return
+        await self.run_action(action)
+
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "break-symmetry":
-            self.action_break_symmetry()
+            await self.run_checked("break_symmetry")
 
     # --- sessions, edits and exports --------------------------------------------------------------
     def action_save_session(self) -> None:
@@ -539,8 +545,10 @@ class StepperApp(App[None]):
             yield SystemCommand(
                 binding.description,
                 f"key {binding.key}",
-                lambda action=binding.action: self.run_action(action),
+                lambda action=binding.action: self.run_checked(action),
             )
         yield SystemCommand(
-            "Break the symmetry: random init", "re-initialise with normal weights", self.action_break_symmetry
+            "Break the symmetry: random init",
+            "re-initialise with normal weights",
+            lambda: self.run_checked("break_symmetry"),
         )

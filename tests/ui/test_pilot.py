@@ -88,6 +88,9 @@ async def test_a_long_run_shows_progress_and_can_be_cancelled() -> None:
         await pilot.press("n")  # refused while busy, with a notice: the UI still answers
         await pilot.press("s", "R")  # nothing may replace the walk while the worker fills its history
         assert app.net.init.scheme == "constant" and not isinstance(app.screen, Reinitialise)
+        await pilot.click("#break-symmetry")  # nor the notice's button, which is no key
+        await app.run_checked("reinitialise")  # nor the command palette
+        assert app.net.init.scheme == "constant" and not isinstance(app.screen, Reinitialise)
         await pilot.press("escape")
         await app.workers.wait_for_complete()
         await pilot.pause()
