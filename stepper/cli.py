@@ -98,7 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Run `stepper COMMAND --help` for a command's options.",
     )
     parser.add_argument("--version", action="version", version=f"stepper {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # prog: subcommands say "stepper trace: error: …", not the two-line usage above.
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", prog="stepper")
 
     p = sub.add_parser("open", help=argparse.SUPPRESS)
     _network_args(p)

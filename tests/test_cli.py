@@ -14,3 +14,10 @@ def test_help_lists_every_command_of_the_spec() -> None:
         assert f"    {command}" in out
     assert "SUPPRESS" not in out and "    open" not in out
     assert out.startswith("usage: stepper [NETWORK]")
+
+
+def test_a_subcommand_error_names_the_subcommand(cli) -> None:
+    run = cli("trace", "--lr", "inf")
+    assert run.code == 2
+    assert run.err.splitlines()[-1] == "stepper trace: error: argument --lr: expected a finite number, got inf"
+    assert run.err.startswith("usage: stepper trace ")
