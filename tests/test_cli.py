@@ -19,5 +19,6 @@ def test_help_lists_every_command_of_the_spec() -> None:
 def test_a_subcommand_error_names_the_subcommand(cli) -> None:
     run = cli("trace", "--lr", "inf")
     assert run.code == 2
-    assert run.err.splitlines()[-1] == "stepper trace: error: argument --lr: expected a finite number, got inf"
+    last = run.err.splitlines()[-1]
+    assert last == "stepper trace: error: argument --lr: expected a finite number, got inf"
     assert run.err.startswith("usage: stepper trace ")
