@@ -19,7 +19,14 @@ from stepper.app.screens.help import HelpScreen
 from stepper.app.screens.prompts import EditValue, Export, GotoIteration, OpenNetwork, Reinitialise, SavePath
 from stepper.app.screens.side_by_side import SideBySideScreen
 from stepper.app.settings import load_settings, save_setting
-from stepper.app.walk_state import cost_curve, curve_end, pane_layer, show_matrices, status_lines
+from stepper.app.walk_state import (
+    RUN_INTERVAL,
+    cost_curve,
+    curve_end,
+    pane_layer,
+    show_matrices,
+    status_lines,
+)
 from stepper.app.why import why_markup
 from stepper.app.widgets.explanation import Explanation
 from stepper.app.widgets.health import HealthNotice
@@ -41,7 +48,6 @@ WALK_CHANGES = frozenset(
 )
 WIDE = 120  # from this many columns, layers are shown side by side (as many as fit)
 LONG_RUN = 2000  # going this many iterations ahead runs in a worker with a progress bar
-RUN_INTERVAL = 1 / 20  # continuous training: one iteration per tick
 
 
 def layers_that_fit(min_widths: list[int], layer: int, width: int) -> set[int]:

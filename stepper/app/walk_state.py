@@ -16,6 +16,8 @@ from stepper.engine.steps import WEIGHT_SHAPED, Phase, Ref, Step
 from stepper.engine.walk import Walk
 from stepper.formatting import format_number
 
+RUN_INTERVAL = 1 / 20  # continuous training, here and side by side: one iteration per tick
+
 
 def pane_layer(step: Step | None) -> int:
     """The layer whose pane holds the step's result (weights W^l belong to layer l + 1's pane)."""

@@ -15,15 +15,20 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Sparkline, Static
 
-from stepper.app.walk_state import clone_sentences_line, cost_curve, pane_layer, show_matrices, status_lines
+from stepper.app.walk_state import (
+    RUN_INTERVAL,
+    clone_sentences_line,
+    cost_curve,
+    pane_layer,
+    show_matrices,
+    status_lines,
+)
 from stepper.app.widgets.layer_pane import LayerPane
 from stepper.app.widgets.matrix import MatrixView
 from stepper.app.widgets.status import StatusLine
 from stepper.engine.network import Network
 from stepper.engine.steps import Phase
 from stepper.engine.walk import Walk
-
-RUN_INTERVAL = 1 / 20
 
 
 class WalkColumn(Vertical):
