@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from stepper.engine.diagnose import Diagnosis, diagnose
+from stepper.engine.diagnose import RISING, Diagnosis, diagnose
 from stepper.engine.history import WeightHistory
 from stepper.engine.iteration import IterationValues, run_iteration
 from stepper.engine.network import Network, Session
@@ -92,7 +92,10 @@ class Walk:
         """The health of the current iteration's weights (clones, dead units, ...), once per iteration."""
         it = self.iteration
         if self._diagnosis is None or self._diagnosis[0] != it:
-            costs = [self.history.costs[k] for k in sorted(self.history.costs) if k < it]
+            # Only the last few costs matter (a cost rising over RISING iterations): not a sort of the
+            # whole history on every iteration of a run.
+            known = self.history.costs
+            costs = [known[k] for k in range(max(1, it - RISING - 1), it) if k in known]
             with np.errstate(all="ignore"):  # a diverged run's inf and NaN are findings, not warnings
                 self._diagnosis = (it, diagnose(self.net, self.values, it - 1, costs))
         return self._diagnosis[1]
