@@ -273,3 +273,13 @@ async def test_q_quits() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("q")
     assert app.return_code == 0
+
+
+async def test_stepping_after_closing_side_by_side_keeps_the_walk() -> None:
+    """Regression (issue 12): v, i, Escape, n raised AttributeError in the Why pane and lost the walk."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("v", "i", "escape", "n")
+        await pilot.pause()
+        assert app.walk.position == Position(1, 1) and "step 1 of 22" in status(app)
+    assert app.return_code in (None, 0)

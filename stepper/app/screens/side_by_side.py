@@ -129,6 +129,11 @@ class SideBySideScreen(Screen[None]):
             self._timer.stop()
             self._timer = None
 
+    def on_matrix_view_cell_selected(self, event: MatrixView.CellSelected) -> None:
+        # A cell selected here belongs to this screen's walks: the main walk must never hold on to
+        # it (it outlives this screen, and explaining it crashed after Escape).
+        event.stop()
+
     def action_close(self) -> None:
         if self._timer is not None:
             self._timer.stop()
