@@ -283,3 +283,32 @@ async def test_stepping_after_closing_side_by_side_keeps_the_walk() -> None:
         await pilot.pause()
         assert app.walk.position == Position(1, 1) and "step 1 of 22" in status(app)
     assert app.return_code in (None, 0)
+
+
+async def test_the_palette_runs_the_keys_of_the_screen_in_front() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+p", *"Iter", "enter")
+        await pilot.pause()
+        assert app.walk.position == Position(1, 22)
+        await pilot.press("v", "ctrl+p", *"Next", "enter")  # side by side: both walks move
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SideBySideScreen)
+        assert [c.walk.position for c in screen.columns] == [Position(1, 1)] * 2
+        assert app.walk.position == Position(1, 22)  # the main walk stays where it was
+
+
+async def test_side_by_side_has_the_same_stepping_keys_as_the_main_screen() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("v", "f", "l", "r")  # l and r work here too: one set of stepping keys
+        screen = app.screen
+        assert isinstance(screen, SideBySideScreen)
+        assert [c.walk.position for c in screen.columns] == [Position(1, 0)] * 2
+        await pilot.press("f", "l")
+        assert [c.walk.position for c in screen.columns] == [Position(1, 7)] * 2
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        keys = [k for k, _ in app.screen.keys]
+        assert "n" in keys and "escape,v" in keys and "R" not in keys  # the help of the screen in front

@@ -1,0 +1,65 @@
+"""The command palette (ctrl+p): every key of the screen in front, by its name.
+
+A command runs as its key would, through the screen's ``check_action`` (Textual checks that for keys
+only), so what a key may not do now, its command may not either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from functools import partial
+
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.screen import Screen
+
+# Keys that are no commands: leaving (the palette's own Escape) and quitting (the App's command).
+NOT_COMMANDS = frozenset({"quit", "cancel", "close"})
+
+# More commands than keys: the palette is where a user looks for what they can do by name.
+EXTRA_COMMANDS = (
+    ("Break the symmetry: random init", "re-initialise with normal weights", "break_symmetry"),
+)
+
+
+def key_name(key: str) -> str:
+    """How the help and the palette write a key: [ and ], not their Textual names."""
+    return (
+        key.replace("left_square_bracket", "[")
+        .replace("right_square_bracket", "]")
+        .replace("question_mark", "?")
+    )
+
+
+def screen_commands(screen: Screen) -> Iterator[tuple[str, str, str]]:
+    """(name, help, action) for every key of ``screen``, then the extra commands it can run."""
+    actions = set()
+    for binding in screen.BINDINGS:
+        assert isinstance(binding, Binding)
+        actions.add(binding.action)
+        if binding.action not in NOT_COMMANDS:
+            yield binding.description, f"key {key_name(binding.key)}", binding.action
+    for name, help, action in EXTRA_COMMANDS:
+        if action in actions:
+            yield name, help, action
+
+
+class StepperCommands(Provider):
+    """The keys of the screen the palette was opened over."""
+
+    def _run(self, action: str) -> object:
+        run_checked = getattr(self.screen, "run_checked", None)
+        if run_checked is not None:
+            return run_checked(action)
+        return self.screen.run_action(action)
+
+    async def discover(self) -> Hits:
+        for name, help, action in screen_commands(self.screen):
+            yield DiscoveryHit(name, partial(self._run, action), help=help)
+
+    async def search(self, query: str) -> AsyncIterator[Hit]:  # type: ignore[override]
+        matcher = self.matcher(query)
+        for name, help, action in screen_commands(self.screen):
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), partial(self._run, action), help=help)

@@ -1,0 +1,120 @@
+"""The stepping keys, one set for every screen that shows walks: the main screen and side by side.
+
+A :class:`SteppingScreen` moves each of its :class:`WalkView`'s walks the same way (side by side: in
+lockstep), runs continuous training on a timer, and lets a screen refuse moves while it is busy.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.timer import Timer
+
+from stepper.app.walk_state import RUN_INTERVAL
+from stepper.app.widgets.walk_view import WalkView
+from stepper.engine.steps import Phase
+from stepper.engine.walk import Walk
+
+# Shown in the footer: the moves. The rest are in the help screen (?) and the command palette.
+STEP_BINDINGS = [
+    Binding("n", "next_step", "Next", id="next-step"),
+    Binding("p", "previous_step", "Prev", id="previous-step"),
+    Binding("f", "phase_end('forward')", "Fwd", id="forward-end"),
+    Binding("b", "phase_end('backward')", "Bwd", id="backward-end"),
+    Binding("u", "phase_end('update')", "Update", id="apply-update"),
+    Binding("i", "whole_iteration", "Iter", id="whole-iteration"),
+    Binding("space", "toggle_run", "Run", id="run-pause"),
+    Binding("l", "layer_end", "Layer step", show=False, id="layer-end"),
+    Binding("left_square_bracket", "show_layer(-1)", "Prev layer", show=False, id="previous-layer"),
+    Binding("right_square_bracket", "show_layer(1)", "Next layer", show=False, id="next-layer"),
+    Binding("r", "restart", "Restart", show=False, id="restart"),
+]
+
+
+class SteppingScreen(Screen[None]):
+    """A screen of walk views that the stepping keys move together."""
+
+    running: reactive[bool] = reactive(False)
+    busy: reactive[bool] = reactive(False)  # a long run fills the history in a thread: no moves
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._timer: Timer | None = None
+
+    def walk_views(self) -> list[WalkView]:
+        return list(self.query(WalkView))
+
+    # Textual calls these as well as a subclass's own on_mount and on_resize.
+    def on_mount(self) -> None:
+        self._apply_width(self.app.size.width)
+
+    def on_resize(self, event) -> None:  # type: ignore[no-untyped-def]
+        self._apply_width(event.size.width)
+
+    def _apply_width(self, width: int) -> None:
+        """The views share the width equally (side by side: half each)."""
+        views = self.walk_views()
+        for view in views:
+            view.apply_width(width // max(1, len(views)))
+
+    def move(self, how: Callable[[Walk], object]) -> None:
+        """Move every walk with ``how`` and show where they are."""
+        if self.busy:
+            self.notify("A long run is in progress: Escape cancels it.", severity="warning")
+            return
+        for view in self.walk_views():
+            how(view.walk)
+            view.follow()
+            view.refresh_view()
+
+    def action_next_step(self) -> None:
+        self.move(lambda w: w.forward())
+
+    def action_previous_step(self) -> None:
+        moved: list[bool] = []
+        self.move(lambda w: moved.append(w.back()))
+        if not all(moved):
+            self.app.bell()
+
+    def action_phase_end(self, phase: str) -> None:
+        self.move(lambda w: w.to_phase_end(Phase(phase)))
+
+    def action_whole_iteration(self) -> None:
+        self.move(lambda w: w.to_iteration_end())
+
+    def action_layer_end(self) -> None:
+        self.move(lambda w: w.to_layer_end())
+
+    def action_restart(self) -> None:
+        self.running = False
+        self.move(lambda w: w.seek(1, 0))
+
+    def action_show_layer(self, delta: int) -> None:
+        for view in self.walk_views():
+            view.show_layer(delta)
+
+    # --- continuous training ----------------------------------------------------------------------
+    def action_toggle_run(self) -> None:
+        if self.busy:
+            return
+        self.running = not self.running
+
+    def watch_running(self, running: bool) -> None:
+        if running:
+            self._timer = self.set_interval(RUN_INTERVAL, self._run_tick)
+        elif self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    def _run_tick(self) -> None:
+        self.move(lambda w: w.to_iteration_end())
+        for view in self.walk_views():
+            cost = view.walk.values.cost
+            if not math.isfinite(cost):
+                self.running = False
+                self.notify(f"Training diverged at iteration {view.walk.iteration}.", severity="error")
+                return

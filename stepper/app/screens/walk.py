@@ -1,0 +1,297 @@
+"""The main screen: one walk, with everything that changes it (re-init, open, edit, go to) and
+everything that reads it (export, save, health, side by side)."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Button, Footer, ProgressBar
+from textual.worker import get_current_worker
+
+from stepper.app.screens.health import HealthScreen
+from stepper.app.screens.prompts import EditValue, Export, GotoIteration, OpenNetwork, Reinitialise, SavePath
+from stepper.app.screens.side_by_side import SideBySideScreen
+from stepper.app.screens.stepping import STEP_BINDINGS, SteppingScreen
+from stepper.app.widgets.walk_view import WalkView
+from stepper.engine.compare import MineChecker, position_of, symbol
+from stepper.engine.diagnose import Diagnosis
+from stepper.engine.explain import cell_meaning, cell_name
+from stepper.engine.init import InitSpec
+from stepper.engine.network import Network
+from stepper.engine.steps import Ref
+from stepper.engine.walk import Walk
+from stepper.errors import StepperError
+
+# Actions that replace or change the walk (or read its history as a whole): refused during a long run.
+WALK_CHANGES = frozenset(
+    {"reinitialise", "break_symmetry", "edit", "open", "restart", "side_by_side", "goto", "save_session"}
+)
+LONG_RUN = 2000  # going this many iterations ahead runs in a worker with a progress bar
+
+
+class WalkScreen(SteppingScreen):
+    """One walk through one network."""
+
+    BINDINGS = [
+        *STEP_BINDINGS,
+        Binding("g", "goto", "Go to", show=False, id="goto-iteration"),
+        Binding("R", "reinitialise", "Re-init", show=False, id="reinitialise"),
+        Binding("s", "break_symmetry", "Break symmetry", show=False, id="break-symmetry"),
+        Binding("h", "health", "Health report", show=False, id="health"),
+        Binding("v", "side_by_side", "Side by side", show=False, id="side-by-side"),
+        Binding("e", "edit", "Edit weight", show=False, id="edit-weight"),
+        Binding("x", "export", "Export", show=False, id="export"),
+        Binding("ctrl+s", "save_session", "Save session", show=False, id="save-session"),
+        Binding("o", "open", "Open", show=False, id="open-network"),
+        Binding("escape", "cancel", "Cancel run", show=False, id="cancel"),
+    ]
+
+    def __init__(self, walk: Walk, checker: MineChecker | None = None) -> None:
+        super().__init__()
+        self.view = WalkView(walk, checker=checker, id="walk")
+
+    @property
+    def walk(self) -> Walk:
+        return self.view.walk
+
+    @property
+    def net(self) -> Network:
+        return self.view.walk.net
+
+    @property
+    def checker(self) -> MineChecker | None:
+        return self.view.checker
+
+    @property
+    def diagnosis(self) -> Diagnosis:
+        return self.walk.diagnosis
+
+    def compose(self) -> ComposeResult:
+        yield self.view
+        yield ProgressBar(id="progress", show_eta=True)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        if self.checker is not None:
+            self._jump_to_first_difference()
+            self.view.refresh_view()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # While a long run computes the history in a thread, nothing may replace or edit it.
+        if self.busy and action in WALK_CHANGES:
+            return None  # shown, but disabled
+        return True
+
+    def watch_busy(self) -> None:
+        self.refresh_bindings()
+
+    async def run_checked(self, action: str) -> None:
+        """Run ``action`` from a button or the command palette as its key would: Textual checks
+        ``check_action`` for keys only, so a disabled action would otherwise still run."""
+        if self.check_action(action.split("(")[0], ()) is not True:
+            if self.busy:
+                self.notify("A long run is in progress: Escape cancels it.", severity="warning")
+            return
+        await self.run_action(action)
+
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "break-symmetry":
+            await self.run_checked("break_symmetry")
+
+    def _jump_to_first_difference(self) -> None:
+        checker = self.checker
+        assert checker is not None
+        result = checker.summary()
+        first = result.first
+        if first is None:
+            self.notify(f"✓ All {result.checked} numbers in {checker.source} match.", timeout=8)
+            return
+        self.walk.seek(*position_of(self.net, first))
+        where = "" if first.row is None else f", row {first.row}, column {first.col}"
+        self.notify(
+            f"≠ {checker.source} first differs at iteration {first.iteration}: "
+            f"{symbol(first.quantity, first.layer)}{where}. "
+            f"{result.differing} of {result.checked} numbers differ; they are marked ≠.",
+            severity="warning",
+            timeout=12,
+        )
+
+    # --- going far ----------------------------------------------------------------------------------
+    def action_goto(self) -> None:
+        self.app.push_screen(GotoIteration(), self.goto_iteration)
+
+    def goto_iteration(self, iteration: int | None) -> None:
+        if iteration is None:
+            return
+        known = max(self.walk.history.costs, default=1)
+        if iteration - known > LONG_RUN:
+            self.busy = True
+            self._advance(iteration)
+        else:
+            self.move(lambda w: w.to_iteration(iteration))
+
+    @work(thread=True, exclusive=True, group="long-run")
+    def _advance(self, iteration: int) -> None:
+        """Compute the weights up to ``iteration`` in a thread, with progress; Escape cancels."""
+        worker = get_current_worker()
+        history = self.walk.history
+        start = max(history.costs, default=1)
+        self.app.call_from_thread(self._progress_start, iteration - start)
+        k = start
+        chunk = 100
+        while k < iteration and not worker.is_cancelled:
+            k = min(k + chunk, iteration)
+            history.weights_at(k)
+            self.app.call_from_thread(self._progress_set, k - start)
+        self.app.call_from_thread(self._advance_done, k, worker.is_cancelled)
+
+    def _progress_start(self, total: int) -> None:
+        bar = self.query_one("#progress", ProgressBar)
+        bar.update(total=total, progress=0)
+        bar.display = True
+
+    def _progress_set(self, done: int) -> None:
+        self.query_one("#progress", ProgressBar).update(progress=done)
+        # The loss curve grows with the run: the worker has recorded every cost so far.
+        self.view.show_curve_until(max(self.walk.history.costs, default=0))
+
+    def _advance_done(self, reached: int, cancelled: bool) -> None:
+        self.query_one("#progress", ProgressBar).display = False
+        self.busy = False
+        self.move(lambda w: w.to_iteration(reached))
+        if cancelled:
+            self.notify(f"Cancelled at iteration {reached}.")
+
+    def action_cancel(self) -> None:
+        if self.busy:
+            self.workers.cancel_group(self, "long-run")
+        self.running = False
+
+    # --- re-initialise and open ---------------------------------------------------------------------
+    def action_reinitialise(self) -> None:
+        self.app.push_screen(Reinitialise(self.net.init), self.reinitialise)
+
+    def reinitialise(self, init: InitSpec | None) -> None:
+        if init is None:
+            return
+        self.replace_network(self.net.with_init(init))
+        self.notify(f"Re-initialised: {init.describe()}. Back at iteration 1.")
+
+    def action_break_symmetry(self) -> None:
+        self.reinitialise(InitSpec("normal", seed=self.net.init.seed + 1))
+
+    def replace_network(self, net: Network) -> None:
+        self.running = False
+        if self.checker is not None:
+            # The learner's numbers were for the network (and init) they were opened with.
+            self.notify(f"The ≠ marks of {self.checker.source} are off: they belong to the other network.")
+        self.call_later(self.view.replace_walk, Walk(net))
+
+    def action_open(self) -> None:
+        from stepper.netfile import example_names, load_network
+
+        examples = [(name, load_network(name).description) for name in example_names()]
+        self.app.push_screen(OpenNetwork(examples), self.open_network)
+
+    def open_network(self, network: str | None) -> None:
+        if network is None:
+            return
+        from stepper.netfile import load_network
+
+        try:
+            net = load_network(network)
+        except StepperError as exc:
+            self.notify(str(exc), severity="error", timeout=8)
+            return
+        self.replace_network(net)
+        self.notify(f"Opened {net.name}.")
+
+    # --- sessions, edits and exports ----------------------------------------------------------------
+    def action_save_session(self) -> None:
+        default = f"{self.net.name}-session.toml"
+        self.app.push_screen(
+            SavePath("Save this session (network, weights, iteration and step) to:", default),
+            self.save_session,
+        )
+
+    def save_session(self, path: str | None) -> None:
+        if path is None:
+            return
+        from stepper.exports.network_file import save_network
+
+        try:
+            save_network(self.net, path, self.walk.session())
+        except StepperError as exc:
+            self.notify(str(exc), severity="error", timeout=8)
+            return
+        self.notify(f"Saved to {path}. Open it again with: stepper {path}")
+
+    def action_edit(self) -> None:
+        selected = self.view.selected_cell()
+        if selected is None or selected[0].quantity != "weights":
+            self.notify(
+                'Select a cell of a weight matrix W ("weights in") first: click it, or Tab and arrows.'
+            )
+            return
+        ref, row, col = selected
+        current = float(self.walk.values.weights[ref.layer][row, col])
+        prompt = EditValue(cell_name(ref, row, col), cell_meaning(ref, row, col), current)
+        self.app.push_screen(prompt, lambda value: self.edit(ref.layer, row, col, value))
+
+    def edit(self, layer: int, row: int, col: int, value: float | None) -> None:
+        if value is None:
+            return
+        self.walk.edit_weight(layer, row, col, value)
+        self.view.forget_curve()
+        self.view.refresh_view()
+        name = cell_name(Ref("weights", layer), row, col)
+        self.notify(f"{name} = {value!r}: iteration {self.walk.iteration} is computed again from it.")
+
+    def action_export(self) -> None:
+        stem = f"{self.net.name}-iteration{self.walk.iteration}-step{self.walk.done}"
+        self.app.push_screen(Export(stem), self.export)
+
+    def export(self, choice: tuple[str, str, str | None] | None) -> None:
+        if choice is None:
+            return
+        from stepper.atomic import write_atomically
+        from stepper.exports.share import render_trace
+
+        scope, fmt, path = choice
+        walk = self.walk
+        step = walk.current_step
+        steps = (step,) if scope == "step" and step is not None else walk.steps
+        text = render_trace(fmt, self.net, [walk.values], steps, first=walk.iteration)
+        what = (
+            f"step {step.number}" if len(steps) == 1 and step is not None else f"iteration {walk.iteration}"
+        )
+        if path is None:
+            # OSC 52: the terminal puts it on the clipboard, over SSH too (if the terminal allows it).
+            self.app.copy_to_clipboard(text)
+            self.notify(f"Copied {what} as {fmt} to the clipboard ({len(text)} characters).")
+            return
+        try:
+            write_atomically(path, text)
+        except StepperError as exc:
+            self.notify(str(exc), severity="error", timeout=8)
+            return
+        self.notify(f"Exported {what} as {fmt} to {path}.")
+
+    # --- other views of this walk -------------------------------------------------------------------
+    def action_side_by_side(self) -> None:
+        """This network beside itself from another init: random if it has clones, else constant 1."""
+        net = self.net
+        other = (
+            InitSpec("normal", seed=net.init.seed + 1)
+            if self.diagnosis.clones or net.init.scheme == "constant"
+            else InitSpec("constant", value=1.0)
+        )
+        self.running = False
+        self.app.push_screen(SideBySideScreen(net, net.with_init(other)))
+
+    def action_health(self) -> None:
+        from stepper.exports.diagnose_out import diagnose_text
+
+        net, diagnosis = self.net, self.diagnosis
+        self.app.push_screen(HealthScreen(lambda width: diagnose_text(net, diagnosis, width)))

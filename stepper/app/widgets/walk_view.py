@@ -1,0 +1,244 @@
+"""The view of one walk: where it is, its cost curve, its health, its layers' matrices and the Why pane.
+
+One :class:`WalkView` per :class:`~stepper.engine.walk.Walk`: the main screen shows one, the
+side-by-side screen two. The view owns what it caches about what it last drew (the curve's length,
+the notice's diagnosis, the selected cell), so two views never share state. Screens move the walk
+and call :meth:`WalkView.refresh_view`; the view never moves the walk itself.
+
+To add a pane (a map, say): yield it from :meth:`compose` and update it in :meth:`refresh_view`.
+"""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.reactive import reactive
+from textual.widgets import Sparkline, Static
+
+from stepper.app.walk_state import (
+    clone_sentences_line,
+    cost_curve,
+    curve_end,
+    pane_layer,
+    show_matrices,
+    status_lines,
+)
+from stepper.app.why import why_markup
+from stepper.app.widgets.explanation import Explanation
+from stepper.app.widgets.health import HealthNotice
+from stepper.app.widgets.layer_pane import LayerPane
+from stepper.app.widgets.matrix import MatrixView
+from stepper.app.widgets.status import StatusLine
+from stepper.engine.compare import MineChecker
+from stepper.engine.diagnose import Diagnosis
+from stepper.engine.steps import Ref
+from stepper.engine.walk import Walk
+
+WIDE = 120  # from this many columns, layers are shown side by side (as many as fit)
+
+
+def layers_that_fit(min_widths: list[int], layer: int, width: int) -> set[int]:
+    """Layer ``layer`` and its neighbours, alternately right and left, while their panes fit."""
+    shown, used = {layer}, min_widths[layer - 1]
+    left, right = layer - 1, layer + 1
+    while left >= 1 or right <= len(min_widths):
+        for candidate in (right, left):
+            if 1 <= candidate <= len(min_widths) and candidate not in shown:
+                if used + min_widths[candidate - 1] > width:
+                    return shown
+                shown.add(candidate)
+                used += min_widths[candidate - 1]
+        left, right = left - 1, right + 1
+    return shown
+
+
+class WalkView(Vertical):
+    """Header, cost curve, health notice, layer panes and (unless ``compact``) the Why pane of one walk.
+
+    ``compact``: for half a screen (side by side): a two-line header, one line on the clones, no Why pane.
+    """
+
+    # The layer whose pane is in view (with its neighbours, when they fit); follows the current step
+    # unless [ or ] pinned another.
+    shown_layer: reactive[int] = reactive(1, init=False)
+
+    def __init__(
+        self,
+        walk: Walk,
+        *,
+        checker: MineChecker | None = None,
+        compact: bool = False,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.walk = walk
+        self.checker = checker
+        self.compact = compact
+        self.set_class(compact, "-compact")
+        self.pinned_layer: int | None = None  # None: follow the current step
+        self.selected: tuple[MatrixView, int, int] | None = None
+        self._curve_until = -1
+        self._notice_for: tuple[Diagnosis, bool] | None = None
+        self._width = 80
+        self._ready = False  # until mounted: a screen may move the walk before its view is built
+
+    # --- building ---------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="top", classes="walk-top"):
+            yield StatusLine(id="status")
+            yield Sparkline([], id="loss")
+        if self.compact:
+            yield Static(id="clone-line")
+        else:
+            yield HealthNotice(id="health")
+        with Horizontal(id="layers"):
+            yield from self._panes()
+        if not self.compact:
+            with VerticalScroll(id="explain"):
+                yield Explanation(id="explain-text")
+
+    def _panes(self) -> list[LayerPane]:
+        net = self.walk.net
+        panes = [LayerPane(net, l) for l in range(1, net.depth + 1)]
+        for pane in panes:
+            pane.styles.width = f"{pane.columns + 1}fr"
+        return panes
+
+    def on_mount(self) -> None:
+        if not self.compact:
+            self.query_one("#explain").border_title = "Why"
+            self.query_one("#loss").border_title = "cost"
+        self._ready = True
+        self.apply_width(self._width)
+
+    async def replace_walk(self, walk: Walk, checker: MineChecker | None = None) -> None:
+        """Show another walk (another network or init): new panes, nothing kept of the old one."""
+        self.walk, self.checker = walk, checker
+        self.selected = None
+        self.pinned_layer = None
+        self._curve_until = -1
+        self._notice_for = None
+        layers = self.query_one("#layers", Horizontal)
+        await layers.remove_children()
+        await layers.mount_all(self._panes())
+        self.shown_layer = 1
+        self.apply_width(self._width)
+        self.refresh_view()
+
+    @property
+    def panes(self) -> list[LayerPane]:
+        return list(self.query(LayerPane))
+
+    # --- size ---------------------------------------------------------------------------------------
+    @property
+    def wide(self) -> bool:
+        return self.has_class("-wide")
+
+    def apply_width(self, width: int) -> None:
+        """The width this view gets (its screen's, or half of it): from ``WIDE`` columns, layers sit side
+        by side. Screens call this on resize, before the layout tells the view its size."""
+        self._width = width
+        if not self._ready:
+            return
+        self.set_class(width >= WIDE, "-wide")
+        self._notice_for = None
+        if not self.compact:
+            self.query_one("#explain-text", Explanation).reset_height()
+        self._show_only(self.shown_layer)
+        self.refresh_view()  # the notice and the header are written for the width
+
+    def _show_only(self, layer: int) -> None:
+        """Narrow, the one layer; wide, as many layers around it as fit."""
+        panes = self.panes
+        shown = {layer}
+        if self.wide:
+            shown = layers_that_fit([p.min_width for p in panes], layer, self._width)
+        for pane in panes:
+            pane.display = pane.layer_index in shown
+
+    def show_layer(self, delta: int) -> None:
+        """Pin the previous or next layer in view (until the walk moves)."""
+        current = self.pinned_layer or self.shown_layer
+        self.pinned_layer = min(max(current + delta, 1), self.walk.net.depth)
+        self.shown_layer = self.pinned_layer
+
+    def follow(self) -> None:
+        """The walk moved: show the current step's layer again."""
+        self.pinned_layer = None
+
+    def watch_shown_layer(self, layer: int) -> None:
+        self._show_only(layer)
+        # The pane just shown has no layout yet: where its matrices are is known after the refresh.
+        self.call_after_refresh(self._scroll_to_current)
+
+    def _scroll_to_current(self) -> None:
+        for pane in self.panes:
+            pane.scroll_to_current()
+
+    # --- what is on screen --------------------------------------------------------------------------
+    def refresh_view(self) -> None:
+        if not self._ready:
+            return
+        walk = self.walk
+        checks = self.checker.at(walk.iteration, walk.values) if self.checker is not None else {}
+        show_matrices(self.query(MatrixView), walk, checks)
+        self._update_health(walk.diagnosis)
+        self._update_status()
+        self._update_explanation()
+        layer = self.pinned_layer or pane_layer(walk.current_step)
+        if layer != self.shown_layer:
+            self.shown_layer = layer
+        else:
+            self._scroll_to_current()
+
+    def _update_health(self, diagnosis: Diagnosis) -> None:
+        wide = self.wide
+        if self._notice_for == (diagnosis, wide):  # once per iteration, not per step
+            return
+        self._notice_for = (diagnosis, wide)
+        if self.compact:
+            self.query_one("#clone-line", Static).update(escape(clone_sentences_line(diagnosis)))
+        else:
+            self.query_one(HealthNotice).show(diagnosis, wide)
+        for pane in self.panes:
+            pane.show_width(diagnosis.effective_layers[pane.layer_index])
+
+    def _update_status(self) -> None:
+        self.query_one("#status", StatusLine).show(*status_lines(self.walk, compact=self.compact))
+        last = curve_end(self.walk)
+        if last != self._curve_until:  # redraw the curve only when it gains or loses a point
+            self._curve_until = last
+            self.query_one("#loss", Sparkline).data = cost_curve(self.walk)
+
+    def show_curve_until(self, iteration: int) -> None:
+        """The cost curve up to ``iteration`` (a long run in a worker records costs ahead of the walk)."""
+        self.query_one("#loss", Sparkline).data = cost_curve(self.walk, iteration)
+        self._curve_until = -1
+
+    def forget_curve(self) -> None:
+        """The costs changed (an edit): draw the curve again at the next refresh."""
+        self._curve_until = -1
+
+    def selected_cell(self) -> tuple[Ref, int, int] | None:
+        """The selected cell, while its matrix is on screen (narrow, its pane may be hidden)."""
+        if self.selected is None:
+            return None
+        view, row, col = self.selected
+        pane = view.parent
+        if not isinstance(pane, LayerPane) or not pane.display or not view.is_attached:
+            return None
+        return view.ref, row, col
+
+    def _update_explanation(self) -> None:
+        if self.compact:
+            return
+        markup = why_markup(self.walk, self.selected_cell(), self.checker)
+        self.query_one("#explain-text", Explanation).show(markup)
+
+    def on_matrix_view_cell_selected(self, event: MatrixView.CellSelected) -> None:
+        # The cell is this view's: a screen with two views must not see the other's cells.
+        event.stop()
+        self.selected = (event.view, event.row, event.col)
+        self._update_explanation()
