@@ -14,7 +14,7 @@ from stepper import __version__
 from stepper.errors import StepperError
 
 if TYPE_CHECKING:
-    from stepper.engine.training import TrainResult
+    from stepper.engine.divergence import Divergence
 
 COMMANDS = ("trace", "train", "diagnose", "gradcheck", "compare", "examples", "serve")
 
@@ -166,9 +166,12 @@ def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from stepper.netfile import Overrides, load_network
 
     overrides = Overrides(learning_rate=args.lr, init=args.init, seed=args.seed)
-    net = load_network(args.network, overrides)
+    notes: list[str] = []
+    net = load_network(args.network, overrides, notes)
     if args.seed is not None and net.init.scheme == "constant":
-        print("stepper: note: --seed has no effect with the constant init scheme", file=sys.stderr)
+        notes.append("--seed has no effect with the constant init scheme")
+    for note in notes:
+        print(f"stepper: note: {note}", file=sys.stderr)
     return net
 
 
@@ -193,34 +196,42 @@ def cmd_examples(args: argparse.Namespace) -> int:
 
 
 def cmd_trace(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from stepper.engine.divergence import find_divergence
     from stepper.engine.iteration import run_iteration
     from stepper.engine.steps import build_steps
 
     net = _load(args)
+    steps = build_steps(net)
     values = []
+    diverged = None
     weights = net.weights
-    import numpy as np
-
-    with np.errstate(all="ignore"):
-        for _ in range(args.iterations):
+    with np.errstate(all="ignore"):  # inf and NaN are reported as divergence, not warned about
+        for k in range(1, args.iterations + 1):
             v = run_iteration(net, weights)
             values.append(v)
+            diverged = find_divergence(v, steps, k)
+            if diverged is not None:
+                break
             weights = v.weights_after
     if args.format == "json":
         from stepper.exports.json_out import dumps, trace_json
 
-        print(dumps(trace_json(net, values)))
+        print(dumps(trace_json(net, values, diverged)))
     else:
         from stepper.exports.share import render_trace
 
-        print(render_trace(args.format, net, values, build_steps(net)), end="")
-    return EXIT_OK
+        print(render_trace(args.format, net, values, steps, diverged=diverged), end="")
+    return _divergence_status(diverged)
 
 
-def _training_status(result: TrainResult) -> int:
-    """Exit 1 with the iteration when training diverged (the report was printed anyway), else 0."""
-    if result.diverged is not None:
-        print(f"stepper: {result.diverged.message()}", file=sys.stderr)
+def _divergence_status(diverged: Divergence | None) -> int:
+    """Exit 1 with spec section 9's line on stderr when training diverged (the report was
+    printed anyway), else 0."""
+    if diverged is not None:
+        print(f"stepper: {diverged.message()}", file=sys.stderr)
+        print("stepper: try a smaller learning rate (--lr)", file=sys.stderr)
         return EXIT_CHECK_FAILED
     return EXIT_OK
 
@@ -244,7 +255,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         from stepper.exports.train_text import train_text
 
         print(train_text(net, result))
-    return _training_status(result)
+    return _divergence_status(result.diverged)
 
 
 def cmd_diagnose(args: argparse.Namespace) -> int:
@@ -256,19 +267,20 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
     result = train(net, args.iterations)
     import numpy as np
 
-    done = result.iterations  # fewer than asked if training diverged
+    done = result.completed  # fewer than asked if training diverged: the weights it started from
+    finite_costs = [c for c in result.costs[:done] if c is not None]
     with np.errstate(all="ignore"):  # a diverged run's inf and NaN are reported, not warned about
-        report = diagnose(net, run_iteration(net, result.weights), done, result.costs)
+        report = diagnose(net, run_iteration(net, result.weights), done, finite_costs)
     if args.format == "json":
         from stepper.exports.diagnose_out import diagnose_json
-        from stepper.exports.json_out import dumps
+        from stepper.exports.json_out import diverged_json, dumps
 
-        print(dumps(diagnose_json(report)))
+        print(dumps({**diagnose_json(report), "diverged": diverged_json(result.diverged)}))
     else:
         from stepper.exports.diagnose_out import diagnose_text
 
         print(diagnose_text(net, report))
-    return _training_status(result)
+    return _divergence_status(result.diverged)
 
 
 def cmd_compare(args: argparse.Namespace) -> int:

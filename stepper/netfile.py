@@ -52,6 +52,7 @@ MAX_PARAMETERS = 5_000_000
 MAX_OBSERVATIONS = 100_000
 MAX_CELLS_PER_LAYER = 4_000_000  # observations × neurons of one layer
 MAX_CSV_BYTES = 256 * 1024 * 1024
+ROW_SUM_TOLERANCE = 1e-9  # softmax + ce: each target row sums to 1 within this
 
 
 @dataclass(frozen=True)
@@ -107,22 +108,29 @@ def find_source(network: str | None) -> Source:
     return Source(f"example {network}", example_text(network), None)
 
 
-def load_network(network: str | None = None, overrides: Overrides | None = None) -> Network:
-    """Read, validate and resolve a network file or example, applying command-line overrides."""
-    return parse_network(find_source(network), overrides or Overrides())
+def load_network(
+    network: str | None = None, overrides: Overrides | None = None, notes: list[str] | None = None
+) -> Network:
+    """Read, validate and resolve a network file or example, applying command-line overrides.
+
+    ``notes`` collects one-line notes for stderr (an override that replaces the file's weights).
+    """
+    return parse_network(find_source(network), overrides or Overrides(), notes)
 
 
-def parse_network(source: Source, overrides: Overrides) -> Network:
+def parse_network(source: Source, overrides: Overrides, notes: list[str] | None = None) -> Network:
     try:
         data = tomllib.loads(source.text)
     except tomllib.TOMLDecodeError as exc:
         raise StepperError(f"{source.label}: not valid TOML: {exc}") from None
-    return _Reader(source).network(data, overrides)
+    return _Reader(source, notes).network(data, overrides)
 
 
 class _Reader:
-    def __init__(self, source: Source) -> None:
+    def __init__(self, source: Source, notes: list[str] | None = None) -> None:
         self.source = source
+        # One-line notes for stderr about overrides that change what the file says.
+        self.notes = notes if notes is not None else []
 
     # --- messages -------------------------------------------------------------------------
     def where(self, key: str) -> str:
@@ -247,8 +255,7 @@ class _Reader:
                 f"{self.source.label}: {inputs.shape[0]} observations × {max(layers)} neurons is "
                 f"too large to hold: at most {MAX_CELLS_PER_LAYER:,} values per layer"
             )
-        if cost in ("bce", "ce") and not ((targets >= 0) & (targets <= 1)).all():
-            raise self.fail("targets", f"the {cost} cost needs targets in [0, 1]")
+        self.check_cost_fits(cost, activations[-1], targets)
 
         init = self.init(data.get("init", {}), overrides)
         name = data.get("name", self.source.path.stem if self.source.path else "network")
@@ -256,10 +263,18 @@ class _Reader:
         for key, text in (("name", name), ("description", description)):
             if not isinstance(text, str):
                 raise self.fail(key, f"expected a string, got {text!r}")
-        if "weights" in data and overrides.init is None and overrides.seed is None:
+        if "weights" in data and overrides.init is None:
+            if overrides.seed is not None:
+                raise StepperError(
+                    f"--seed: {self.source.label} gives its weights explicitly, so a seed would change "
+                    "nothing. Add --init SCHEME (normal, uniform, xavier, he) to replace them with "
+                    "random weights drawn with that seed."
+                )
             weights = self.weights(data["weights"], layers)
             given = True
         else:
+            if "weights" in data:
+                self.notes.append(f"--init {init.scheme} replaces the weights given in {self.source.label}")
             weights = initial_weights(layers, init)
             given = False
         session = None
@@ -279,6 +294,31 @@ class _Reader:
             description=description,
             weights_given=given,
         )
+
+    def check_cost_fits(self, cost: str, output: str, targets: np.ndarray) -> None:
+        """bce and ce need outputs in (0, 1) and targets they can be measured against (spec §9)."""
+        fits = COSTS[cost].fits
+        if fits is None:
+            return
+        if output not in fits:
+            raise self.fail(
+                "cost",
+                f"the {cost} cost needs outputs in (0, 1), but the output layer's activation is "
+                f"{output}. Use a {' or '.join(fits)} output layer with {cost}, or the sse, half_sse "
+                "or mse cost.",
+            )
+        if not ((targets >= 0) & (targets <= 1)).all():
+            raise self.fail("targets", f"the {cost} cost needs targets in [0, 1]")
+        if (cost, output) == ("ce", "softmax"):
+            sums = targets.sum(axis=1)
+            bad = np.flatnonzero(np.abs(sums - 1.0) > ROW_SUM_TOLERANCE)
+            if bad.size:
+                o = int(bad[0])
+                raise self.fail(
+                    f"targets[{o}]",
+                    f"sums to {sums[o]:.10g}: with a softmax output and the ce cost every target row "
+                    "must sum to 1 (±1e-9), like the softmax's outputs",
+                )
 
     def layers(self, value: Any) -> tuple[int, ...]:
         if not isinstance(value, list) or len(value) < 2:

@@ -118,10 +118,10 @@ def test_bad_csv_names_file_and_line(cli, tmp_path: Path) -> None:
 def test_divergence_is_reported_with_its_iteration(cli) -> None:
     run = cli("train", "diverging", "--iterations", "1000", "--format", "json")
     assert run.code == 1
-    assert "training diverged at iteration 269" in run.err
+    assert "stepper: diverged at iteration 269: cost became inf\n" in run.err
     doc = run.json()  # still valid JSON: no NaN or Infinity literals
-    assert doc["diverged"]["iteration"] == 269
-    assert len(doc["cost"]) == 268
+    assert doc["diverged"] == {"iteration": 269, "quantity": "cost", "layer": None}
+    assert len(doc["cost"]) == 269 and doc["cost"][-1] == "inf"  # C_k of the diverged iteration
 
 
 def test_overrides_replace_the_files_settings(cli) -> None:

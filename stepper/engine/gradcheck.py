@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from stepper.engine.iteration import forward, run_iteration
+from stepper.engine.iteration import cost_of, run_iteration
 from stepper.engine.network import Network
 
 EPSILON = 1e-6
@@ -45,8 +45,7 @@ class GradCheck:
 
 
 def cost_at(net: Network, weights: list[np.ndarray]) -> float:
-    _, a = forward(net, weights)
-    return net.cost_fn.value(a[-1], net.targets)
+    return cost_of(net, weights)
 
 
 MAX_ENTRIES_PER_LAYER = 400

@@ -12,6 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from stepper.engine.activations import softmax_backward
+from stepper.engine.costs import cost_value, output_delta
 from stepper.engine.network import Network
 
 Array = NDArray[np.float64]
@@ -58,6 +59,12 @@ def forward(net: Network, weights: tuple[Array, ...] | list[Array]) -> tuple[lis
     return n, a
 
 
+def cost_of(net: Network, weights: tuple[Array, ...] | list[Array]) -> float:
+    """C for the given weights, computed exactly as :func:`run_iteration` computes it."""
+    n, a = forward(net, weights)
+    return cost_value(net.cost_fn, net.layer_activations[-1].name, n[-1], a[-1], net.targets)
+
+
 def run_iteration(net: Network, weights: tuple[Array, ...]) -> IterationValues:
     """Forward pass, cost, backward pass and update for the whole batch, in spec order.
 
@@ -75,22 +82,27 @@ def run_iteration(net: Network, weights: tuple[Array, ...]) -> IterationValues:
         a.append(act.forward(z))
     cost_fn = net.cost_fn
     out, targets = a[depth], net.targets
-    cost = cost_fn.value(out, targets)
+    out_name = acts[-1].name
+    cost = cost_value(cost_fn, out_name, n[depth], out, targets)  # type: ignore[arg-type]
 
     dC_da: list[Array | None] = [None] * (depth + 1)
     da_dn: list[Array | None] = [None] * (depth + 1)
     delta: list[Array | None] = [None] * (depth + 1)
     grad: list[Array] = [None] * depth  # type: ignore[list-item]  # every entry is set below
     g = cost_fn.gradient(out, targets)
+    fused = output_delta(cost_fn, out_name, out, targets)
     for layer in range(depth, 0, -1):
         dC_da[layer] = g
         act = acts[layer - 1]
         if act.derivative is None:  # softmax: a Jacobian per observation, no element-wise f'
-            d = softmax_backward(g, a[layer])
+            d = softmax_backward(g, a[layer]) if fused is None else fused
         else:
             f_prime = act.derivative(n[layer], a[layer])  # type: ignore[arg-type]
             da_dn[layer] = f_prime
-            d = g * f_prime
+            # The output layer's δ is written directly where its factors cancel: it stays exact
+            # (and finite) where dC/da or da/dn is not.
+            d = g * f_prime if fused is None else fused
+        fused = None
         delta[layer] = d
         w = weights[layer - 1]
         dw = np.empty_like(w)

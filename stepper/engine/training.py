@@ -1,43 +1,44 @@
-"""Many iterations at once, with divergence reported instead of crashed on."""
+"""Many iterations at once, with divergence reported instead of crashed on (spec section 9)."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
+from stepper.engine.divergence import Divergence, find_divergence, shown_values
 from stepper.engine.iteration import forward, run_iteration
 from stepper.engine.network import Network
+from stepper.engine.steps import Step, build_steps
 
 Array = NDArray[np.float64]
 
 
 @dataclass(frozen=True)
-class Divergence:
-    iteration: int
-    what: str
-
-    def message(self) -> str:
-        return (
-            f"training diverged at iteration {self.iteration}: {self.what}. "
-            "Try a smaller learning rate (--lr)."
-        )
-
-
-@dataclass(frozen=True)
 class TrainResult:
-    costs: list[float]  # C_k, computed in iteration k before its update
-    weights: tuple[Array, ...]  # after the last completed iteration
+    # C_k, computed in iteration k before its update. When training diverged in iteration k, C_k
+    # is its last entry: inf or NaN, or None if the divergence came before the cost.
+    costs: list[float | None]
+    weights: tuple[Array, ...]  # after the last completed iteration (all finite)
     outputs: Array  # a^L of a forward pass with ``weights``
     diverged: Divergence | None = None
     cancelled: bool = False
 
     @property
     def iterations(self) -> int:
+        """Iterations run, the diverged one included."""
         return len(self.costs)
+
+    @property
+    def completed(self) -> int:
+        """Iterations whose update was applied: ``weights`` are the weights after this many."""
+        return len(self.costs) - (1 if self.diverged is not None else 0)
+
+
+CHECK_EVERY = 64
 
 
 def train(
@@ -54,7 +55,8 @@ def train(
     the same times and ends the run early (``cancelled``).
     """
     w = tuple(weights if weights is not None else net.weights)
-    costs: list[float] = []
+    steps = build_steps(net)
+    costs: list[float | None] = []
     diverged: Divergence | None = None
     cancelled = False
     checked = (0, w)  # the last iteration whose resulting weights were verified finite, and them
@@ -64,21 +66,24 @@ def train(
         while k < iterations:
             k += 1
             vals = run_iteration(net, w)
-            cost = vals.cost
-            if not math.isfinite(cost):
-                diverged = Divergence(k, f"the cost became {cost}")
-                break
-            costs.append(cost)
-            w = vals.weights_after
-            # Weights can overflow while the cost stays finite (saturated units): checking them is
-            # cheap but not free, so check every CHECK_EVERY iterations and replay to find when.
-            if k % CHECK_EVERY == 0 or k == iterations:
-                if not _finite(w):
-                    k, w = _first_overflow(net, *checked)
-                    del costs[k:]
-                    diverged = Divergence(k, "the weights overflowed to inf/NaN in its update")
-                    break
-                checked = (k, w)
+            costs.append(vals.cost)
+            after = vals.weights_after
+            # Checking every quantity of every iteration would cost more than small iterations do.
+            # A non-finite δ or dC/dW makes the weights non-finite; n can overflow while a saturates
+            # and everything after stays finite. So C and n are checked every iteration, the weights
+            # every CHECK_EVERY, and on any sign the iterations since the last check are replayed
+            # in full to find the first non-finite quantity.
+            suspect = not (math.isfinite(vals.cost) and _finite(vals.n[1:]))  # type: ignore[arg-type]
+            if suspect or k % CHECK_EVERY == 0 or k == iterations:
+                if suspect or not _finite(after):
+                    found = _replay(net, steps, *checked, k)
+                    if found is not None:
+                        diverged, w, cost = found
+                        del costs[diverged.iteration - 1 :]
+                        costs.append(cost)
+                        break
+                checked = (k, after)
+            w = after
             if progress_every and k % progress_every == 0:
                 if progress is not None:
                     progress(k)
@@ -89,23 +94,21 @@ def train(
     return TrainResult(costs, w, a[-1], diverged, cancelled)
 
 
-CHECK_EVERY = 64
+def _finite(matrices: Sequence[Array]) -> bool:
+    # A sum is non-finite whenever an entry is; a sum that overflows from finite entries only
+    # triggers a replay that finds nothing.
+    return all(math.isfinite(float(m.sum())) for m in matrices)
 
 
-def _finite(weights: tuple[Array, ...]) -> bool:
-    # A sum is non-finite whenever any entry is (or the sum itself overflows: divergence too).
-    return all(math.isfinite(float(m.sum())) for m in weights)
-
-
-def _first_overflow(net: Network, start: int, weights: tuple[Array, ...]) -> tuple[int, tuple[Array, ...]]:
-    """Replay from the last verified iteration to the one whose update overflowed.
-
-    Returns that iteration and the finite weights it started from.
-    """
-    k = start
-    while True:
-        after = run_iteration(net, weights).weights_after
-        k += 1
-        if not _finite(after):
-            return k, weights
-        weights = after
+def _replay(
+    net: Network, steps: tuple[Step, ...], start: int, weights: tuple[Array, ...], end: int
+) -> tuple[Divergence, tuple[Array, ...], float | None] | None:
+    """Iterations start + 1 .. end from ``weights``, checked in full: the first divergence, the
+    weights its iteration started from, and its C (None if it came before the cost)."""
+    for k in range(start + 1, end + 1):
+        vals = run_iteration(net, weights)
+        found = find_divergence(vals, steps, k)
+        if found is not None:
+            return found, weights, shown_values(vals, steps, found)["cost"]
+        weights = vals.weights_after
+    return None

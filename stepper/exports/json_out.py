@@ -1,4 +1,5 @@
-"""The JSON outputs of spec section 4. Floats are written with repr, so they round-trip exactly."""
+"""The JSON outputs of spec section 4. Floats are written with repr, so they round-trip exactly;
+inf, -inf and NaN as the strings "inf", "-inf", "nan" (spec section 9)."""
 
 from __future__ import annotations
 
@@ -8,20 +9,32 @@ from typing import Any
 
 import numpy as np
 
+from stepper.engine.divergence import Divergence, shown_values
 from stepper.engine.gradcheck import GradCheck
 from stepper.engine.iteration import IterationValues
 from stepper.engine.network import Network
+from stepper.engine.steps import Step, build_steps
 from stepper.engine.training import TrainResult
+
+NON_FINITE = {math.inf: "inf", -math.inf: "-inf"}
+
+
+def number(x: float) -> float | str:
+    """A float as JSON can hold it: inf, -inf and NaN become the strings "inf", "-inf", "nan"
+    (spec section 9), never bare Infinity/NaN and never null."""
+    if math.isfinite(x):
+        return x
+    return "nan" if math.isnan(x) else NON_FINITE[x]
 
 
 def plain(value: Any) -> Any:
-    """Arrays to lists of rows; inf and NaN (from a diverged run) to null, as JSON has neither."""
+    """Arrays to lists of rows, numpy scalars to Python numbers, non-finite floats to strings."""
     if isinstance(value, np.ndarray):
         if np.isfinite(value).all():
             return value.tolist()
-        return [plain(v) for v in value.tolist()]
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
+        return plain(value.tolist())
+    if isinstance(value, (float, np.floating)):
+        return number(float(value))
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
     if isinstance(value, dict):
@@ -29,39 +42,49 @@ def plain(value: Any) -> Any:
     return value
 
 
-def iteration_dict(k: int, v: IterationValues) -> dict[str, Any]:
+def iteration_dict(
+    k: int, v: IterationValues, steps: tuple[Step, ...], diverged: Divergence | None = None
+) -> dict[str, Any]:
+    """One iteration of the trace JSON; in a diverged iteration, what came after the divergence is null."""
+    shown = shown_values(v, steps, diverged if diverged is not None and diverged.iteration == k else None)
     return {
         "iteration": k,
-        "cost": v.cost,
-        "n": list(v.n),
-        "a": list(v.a),
-        "dC_da": list(v.dC_da),
-        "da_dn": list(v.da_dn),
-        "delta": list(v.delta),
-        "grad": list(v.grad),
+        "cost": shown["cost"],
+        "n": shown["n"],
+        "a": shown["a"],
+        "dC_da": shown["dC_da"],
+        "da_dn": shown["da_dn"],
+        "delta": shown["delta"],
+        "grad": shown["grad"],
         "weights_before": list(v.weights),
-        "weights_after": list(v.weights_after),
+        "weights_after": shown["weights_after"],
     }
 
 
-def trace_json(net: Network, iterations: list[IterationValues]) -> dict[str, Any]:
+def diverged_json(diverged: Divergence | None) -> dict[str, Any] | None:
+    return None if diverged is None else diverged.to_json()
+
+
+def trace_json(
+    net: Network, iterations: list[IterationValues], diverged: Divergence | None = None
+) -> dict[str, Any]:
+    steps = build_steps(net)
     return {
         "network": net.settings(),
-        "iterations": [iteration_dict(k, v) for k, v in enumerate(iterations, start=1)],
+        "iterations": [iteration_dict(k, v, steps, diverged) for k, v in enumerate(iterations, start=1)],
+        "diverged": diverged_json(diverged),
     }
 
 
 def train_json(net: Network, result: TrainResult) -> dict[str, Any]:
-    out: dict[str, Any] = {
+    return {
         "network": net.settings(),
         "iterations": result.iterations,
         "cost": result.costs,
         "outputs": result.outputs,
         "weights": list(result.weights),
+        "diverged": diverged_json(result.diverged),
     }
-    if result.diverged is not None:
-        out["diverged"] = {"iteration": result.diverged.iteration, "reason": result.diverged.what}
-    return out
 
 
 def gradcheck_json(check: GradCheck) -> dict[str, Any]:

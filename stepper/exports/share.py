@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
+from stepper.engine.divergence import Divergence
 from stepper.engine.iteration import IterationValues
 from stepper.engine.network import Network
 from stepper.engine.steps import Step
 
 
 def render_trace(
-    fmt: str, net: Network, iterations: list[IterationValues], steps: tuple[Step, ...], first: int = 1
+    fmt: str,
+    net: Network,
+    iterations: list[IterationValues],
+    steps: tuple[Step, ...],
+    first: int = 1,
+    diverged: Divergence | None = None,
 ) -> str:
-    """Iterations ``first``, ``first + 1``, … with the given steps, in format ``fmt``."""
+    """Iterations ``first``, ``first + 1``, … with the given steps, in format ``fmt``; the iteration
+    that ``diverged`` in stops at the divergence."""
     if fmt == "markdown":
         from stepper.exports.tex import trace_markdown
 
-        return trace_markdown(net, iterations, steps, first)
+        return trace_markdown(net, iterations, steps, first, diverged)
     if fmt == "latex":
         from stepper.exports.tex import trace_latex
 
-        return trace_latex(net, iterations, steps, first)
+        return trace_latex(net, iterations, steps, first, diverged)
     from stepper.exports.text import trace_text
 
-    return trace_text(net, iterations, steps, first) + "\n"
+    return trace_text(net, iterations, steps, first, diverged) + "\n"

@@ -11,11 +11,12 @@ import re
 
 import numpy as np
 
+from stepper.engine.divergence import Divergence, steps_shown
 from stepper.engine.explain import product_operands
 from stepper.engine.iteration import IterationValues
 from stepper.engine.network import Network
 from stepper.engine.steps import Step
-from stepper.exports.text import network_line
+from stepper.exports.text import end_line, network_line
 from stepper.formatting import format_number
 
 MAX_SIDE = 12  # larger matrices show their first and last rows/columns around ⋯ and ⋮
@@ -124,7 +125,11 @@ def _start_blocks(net: Network, values: IterationValues) -> list[str]:
 
 
 def trace_markdown(
-    net: Network, iterations: list[IterationValues], steps: tuple[Step, ...], first: int = 1
+    net: Network,
+    iterations: list[IterationValues],
+    steps: tuple[Step, ...],
+    first: int = 1,
+    diverged: Divergence | None = None,
 ) -> str:
     out = [
         f"# stepper trace: {network_line(net)}",
@@ -135,17 +140,21 @@ def trace_markdown(
     for k, values in enumerate(iterations, start=first):
         out += ["", f"## Iteration {k}", "", "Weights at the start of the iteration, inputs and targets:", ""]
         out += [line for m in _start_blocks(net, values) for line in (f"$${m}$$", "")]
-        for step in steps:
+        for step in steps_shown(steps, diverged, k):
             heading, maths = _step_blocks(net, step, values)
             out += [f"### {heading}", ""]
             out += [line for m in maths for line in (f"$${m}$$", "")]
             out += [step.why, ""]
-        out += [f"Cost of iteration {k}: C = {format_number(values.cost)}"]
+        out += [end_line(k, values, diverged)]
     return "\n".join(out) + "\n"
 
 
 def trace_latex(
-    net: Network, iterations: list[IterationValues], steps: tuple[Step, ...], first: int = 1
+    net: Network,
+    iterations: list[IterationValues],
+    steps: tuple[Step, ...],
+    first: int = 1,
+    diverged: Divergence | None = None,
 ) -> str:
     widest = max(
         [MAX_SIDE]
@@ -168,11 +177,11 @@ def trace_latex(
     for k, values in enumerate(iterations, start=first):
         out += [rf"\section*{{Iteration {k}}}", "Weights at the start of the iteration, inputs and targets:"]
         out += [rf"\[ {m} \]" for m in _start_blocks(net, values)]
-        for step in steps:
+        for step in steps_shown(steps, diverged, k):
             heading, maths = _step_blocks(net, step, values)
             out.append(rf"\subsection*{{{latex_text(heading)}}}")
             out += [rf"\[ {m} \]" for m in maths]
             out.append(latex_text(step.why) + r"\par")
-        out.append(rf"Cost of iteration {k}: $C = {format_number(values.cost)}$\par")
+        out.append(latex_text(end_line(k, values, diverged)) + r"\par")
     out.append(r"\end{document}")
     return "\n".join(out) + "\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from stepper.engine.divergence import Divergence, steps_shown
 from stepper.engine.explain import product_operands
 from stepper.engine.iteration import IterationValues
 from stepper.engine.network import Network
@@ -49,8 +50,19 @@ def step_text(net: Network, step: Step, values: IterationValues, steps_total: in
     return out
 
 
+def end_line(iteration: int, values: IterationValues, diverged: Divergence | None) -> str:
+    """The last line of an iteration: its cost, or where it diverged."""
+    if diverged is not None and diverged.iteration == iteration:
+        return f"Stopped: {diverged.message()}. Try a smaller learning rate (--lr)."
+    return f"Cost of iteration {iteration}: C = {format_number(values.cost)}"
+
+
 def iteration_text(
-    net: Network, iteration: int, values: IterationValues, steps: tuple[Step, ...]
+    net: Network,
+    iteration: int,
+    values: IterationValues,
+    steps: tuple[Step, ...],
+    diverged: Divergence | None = None,
 ) -> list[str]:
     out = [rule(f"Iteration {iteration}", "═"), "Weights at the start of the iteration (b = bias row):"]
     for l, w in enumerate(values.weights):
@@ -60,19 +72,23 @@ def iteration_text(
     out.extend(render_matrix(values.a[0], "a"))
     out.append("Targets y:")
     out.extend(render_matrix(net.targets, "a"))
-    for step in steps:
+    for step in steps_shown(steps, diverged, iteration):
         out.append("")
         out.extend(step_text(net, step, values, len(steps)))
     out.append("")
-    out.append(f"Cost of iteration {iteration}: C = {format_number(values.cost)}")
+    out.append(end_line(iteration, values, diverged))
     return out
 
 
 def trace_text(
-    net: Network, iterations: list[IterationValues], steps: tuple[Step, ...], first: int = 1
+    net: Network,
+    iterations: list[IterationValues],
+    steps: tuple[Step, ...],
+    first: int = 1,
+    diverged: Divergence | None = None,
 ) -> str:
     lines = [f"stepper trace · {network_line(net)}", ""]
     for k, values in enumerate(iterations, start=first):
-        lines.extend(iteration_text(net, k, values, steps))
+        lines.extend(iteration_text(net, k, values, steps, diverged))
         lines.append("")
     return "\n".join(lines)
