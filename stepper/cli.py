@@ -304,7 +304,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_gradcheck(args: argparse.Namespace) -> int:
-    from stepper.engine.gradcheck import TOLERANCE, gradcheck
+    from stepper.engine.gradcheck import gradcheck
 
     net = _load(args)
     check = gradcheck(net)
@@ -313,16 +313,9 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
 
         print(dumps(gradcheck_json(check)))
     else:
-        verdict = "PASSED" if check.passed else "FAILED"
-        print(
-            f"gradcheck {verdict}: backprop against central differences (ε = {check.epsilon:g}), "
-            f"tolerance {TOLERANCE:g} relative"
-        )
-        for c in check.layers:
-            print(
-                f"  dC/dW^{c.layer}: max relative error {c.max_relative_error:.3e}, "
-                f"max absolute error {c.max_abs_error:.3e}"
-            )
+        from stepper.exports.gradcheck_text import gradcheck_text
+
+        print(gradcheck_text(check))
     return EXIT_OK if check.passed else EXIT_CHECK_FAILED
 
 
