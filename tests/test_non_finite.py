@@ -280,3 +280,15 @@ def test_mazurs_worked_example() -> None:
 def test_the_builtin_examples_pass_gradcheck() -> None:
     for name in ("identical-columns", "random-init", "xor", "dead-relu", "saturated"):
         assert gradcheck(load_network(name)).passed, name
+
+
+def test_the_walk_stops_at_the_divergence() -> None:
+    from stepper.engine.walk import Walk
+
+    walk = Walk(load_network("exploding"))
+    walk.to_iteration(10)  # past it: the walk lands on the step that computed the inf cost
+    assert (walk.iteration, walk.done) == (3, 11) and walk.at_divergence
+    assert walk.current_step is not None and walk.current_step.output.quantity == "cost"
+    walk.forward()
+    assert (walk.iteration, walk.done) == (3, 11)  # no further
+    assert walk.back() and (walk.iteration, walk.done) == (3, 10)  # back is free

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from stepper.engine.iteration import run_iteration
+from stepper.engine.iteration import IterationValues, run_iteration
 from stepper.engine.network import Network
 
 Array = NDArray[np.float64]
@@ -29,6 +29,8 @@ class WeightHistory:
         self._last: tuple[int, Weights] = (1, tuple(net.weights))  # the most recent lookup
         # C_k of every iteration computed so far (one float each: the loss curve reads them).
         self.costs: dict[int, float] = {}
+        # The first iteration seen to produce a non-finite cost, n or weights: training ends there.
+        self.diverged_at: int | None = None
 
     @property
     def checkpoint_count(self) -> int:
@@ -47,8 +49,11 @@ class WeightHistory:
         if start < last_it <= iteration:
             start, weights = last_it, last_w
         for k in range(start, iteration):
-            values = run_iteration(self.net, weights)
+            with np.errstate(all="ignore"):  # inf and NaN are divergence, reported by the walk
+                values = run_iteration(self.net, weights)
             self.costs[k] = values.cost
+            if self.diverged_at is None and not _finite(values):
+                self.diverged_at = k
             weights = values.weights_after
             self._remember(k + 1, weights)
         self._last = (iteration, weights)
@@ -62,6 +67,8 @@ class WeightHistory:
             1: tuple(self.net.weights)
         }
         self.costs = {k: c for k, c in self.costs.items() if k < iteration}
+        if self.diverged_at is not None and self.diverged_at >= iteration:
+            self.diverged_at = None
         self._last = (iteration, self.pins[iteration])
 
     def _remember(self, iteration: int, weights: Weights) -> None:
@@ -71,3 +78,11 @@ class WeightHistory:
         if len(self._checkpoints) > self.max_checkpoints:
             self.stride *= 2
             self._checkpoints = {k: w for k, w in self._checkpoints.items() if (k - 1) % self.stride == 0}
+
+
+def _finite(values: IterationValues) -> bool:
+    """Cheap: a non-finite n, δ or dC/dW shows in n or the weights after (see engine.training)."""
+    with np.errstate(all="ignore"):
+        sums = [values.cost, *(float(m.sum()) for m in values.n[1:] if m is not None)]
+        sums += [float(w.sum()) for w in values.weights_after]
+    return all(np.isfinite(sums))

@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from stepper.engine.diagnose import RISING, Diagnosis, diagnose
+from stepper.engine.divergence import Divergence, find_divergence
 from stepper.engine.history import WeightHistory
 from stepper.engine.iteration import IterationValues, run_iteration
 from stepper.engine.network import Network, Session
@@ -37,6 +38,7 @@ class Walk:
         self.position = Position(1, 0)
         self._values: tuple[int, IterationValues] | None = None
         self._diagnosis: tuple[int, Diagnosis] | None = None
+        self._divergence: tuple[int, Divergence | None] | None = None
         if net.session is not None:  # a saved stepper: its edits, then where it was
             for iteration, weights in net.session.pins:
                 self.history.pin(iteration, weights)
@@ -54,6 +56,7 @@ class Walk:
         self.history.pin(self.iteration, tuple(weights))
         self._values = None
         self._diagnosis = None
+        self._divergence = None
 
     # --- where we are -------------------------------------------------------------------------
     @property
@@ -82,7 +85,8 @@ class Walk:
         """All values of the current iteration (including those not yet revealed)."""
         it = self.iteration
         if self._values is None or self._values[0] != it:
-            values = run_iteration(self.net, self.history.weights_at(it))
+            with np.errstate(all="ignore"):  # inf and NaN are divergence (see ``divergence``)
+                values = run_iteration(self.net, self.history.weights_at(it))
             self.history.costs[it] = values.cost
             self._values = (it, values)
         return self._values[1]
@@ -133,9 +137,31 @@ class Walk:
 
     # --- moving -------------------------------------------------------------------------------
     def seek(self, iteration: int, done: int = 0) -> None:
+        """To ``done`` steps into ``iteration``, or to the divergence if training ends before it."""
         if iteration < 1 or not 0 <= done <= len(self.steps):
             raise ValueError(f"no position ({iteration}, {done})")
+        self.history.weights_at(iteration)  # computes (and checks) the iterations before it
+        stop = self.history.diverged_at
+        if stop is not None and iteration > stop:
+            iteration, done = stop, len(self.steps)
         self.position = Position(iteration, done)
+        diverged = self.divergence
+        if diverged is not None and done > diverged.step + 1:
+            self.position = Position(iteration, diverged.step + 1)
+
+    @property
+    def divergence(self) -> Divergence | None:
+        """Where the current iteration's first inf or NaN is, if it has one: the walk stops there."""
+        it = self.iteration
+        if self._divergence is None or self._divergence[0] != it:
+            self._divergence = (it, find_divergence(self.values, self.steps, it))
+        return self._divergence[1]
+
+    @property
+    def at_divergence(self) -> bool:
+        """Whether the walk stands at the step where training diverged (it goes no further)."""
+        d = self.divergence
+        return d is not None and self.done == d.step + 1
 
     def forward(self, count: int = 1) -> None:
         """``count`` single steps forward."""
