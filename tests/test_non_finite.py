@@ -292,3 +292,10 @@ def test_the_walk_stops_at_the_divergence() -> None:
     walk.forward()
     assert (walk.iteration, walk.done) == (3, 11)  # no further
     assert walk.back() and (walk.iteration, walk.done) == (3, 10)  # back is free
+
+
+def test_train_text_shows_the_divergence_after_the_cost_curve(cli) -> None:
+    run = cli("train", "diverging")
+    assert run.code == 1
+    assert "iteration 269: C = inf" in run.out
+    assert "DIVERGED: diverged at iteration 269: cost became inf." in run.out

@@ -10,14 +10,16 @@ def gradcheck_text(check: GradCheck) -> str:
     lines = [
         f"gradcheck {verdict}: backprop against central differences (ε = {check.epsilon:g}), "
         f"tolerance {check.tolerance:g} relative",
-        f"  (entries smaller than {check.floor:.1e} are measured against that: the rounding error of "
-        "the difference quotient ÷ the tolerance)",
+        # Why a tiny entry is not measured against itself: below the noise it has no digits to check.
+        f"  floor {check.floor:.1e}: the difference quotient's rounding error ÷ {check.tolerance:g};",
+        "  entries smaller than the floor are measured against it",
     ]
     if check.kinks:
         lines.append(
-            f"  {check.kinks} {'weight' if check.kinks == 1 else 'weights'} left out: the central "
-            f"difference crosses a {'/'.join(KINKED)} kink (a pre-activation changes sign within ±ε)"
+            f"  {check.kinks} {'weight' if check.kinks == 1 else 'weights'} left out of pass/fail: their "
+            f"central difference crosses a {'/'.join(KINKED)} kink"
         )
+        lines.append("  (a pre-activation changes sign within ±ε, where the slope jumps)")
     for c in check.layers:
         kinks = f", {c.kinks} left out at a kink" if c.kinks else ""
         lines.append(

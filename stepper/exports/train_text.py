@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from stepper.engine.network import Network
@@ -45,12 +47,18 @@ def train_text(net: Network, result: TrainResult) -> str:
     lines.append("")
     k = result.iterations
     if k:
+        finite = [c for c in result.costs if c is not None and math.isfinite(c)]
+        last = result.costs[-1]
         lines.append(f"Cost over {k} iterations (C_k is computed before iteration k's update):")
-        lines.append(f"  {sparkline(result.costs)}")
-        lines.append(f"  iteration 1: C = {format_number(result.costs[0])}")
-        lines.append(f"  iteration {k}: C = {format_number(result.costs[-1])}")
+        if finite:
+            lines.append(f"  {sparkline(finite)}")
+            lines.append(f"  iteration 1: C = {format_number(finite[0])}")
+        lines.append(f"  iteration {k}: C = {'not computed' if last is None else format_number(last)}")
     else:
         lines.append("No iterations run (--iterations 0): the outputs of the initial weights.")
     if result.diverged is not None:
-        lines.append(f"  DIVERGED at iteration {result.diverged.iteration}: {result.diverged.what}")
+        lines.append(f"  DIVERGED: {result.diverged.message()}.")
+        lines.append(
+            f"  The outputs and weights above are those iteration {result.diverged.iteration} started from."
+        )
     return "\n".join(lines)

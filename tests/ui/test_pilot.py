@@ -312,3 +312,17 @@ async def test_side_by_side_has_the_same_stepping_keys_as_the_main_screen() -> N
         assert isinstance(app.screen, HelpScreen)
         keys = [k for k, _ in app.screen.keys]
         assert "n" in keys and "escape,v" in keys and "R" not in keys  # the help of the screen in front
+
+
+async def test_the_walk_stops_at_the_divergence_with_a_notice() -> None:
+    app = StepperApp(network="exploding")
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(4):  # iterations 1, 2, then the end of iteration 3 is past the inf cost
+            await pilot.press("i")
+        await pilot.pause()
+        assert "Iteration 3 · step 11 of 36" in status(app) and "C = inf" in status(app)
+        assert any("diverged at iteration 3: cost became inf" in n.message for n in app._notifications)
+        await pilot.press("n")
+        assert "step 11 of 36" in status(app)  # no further
+        await pilot.press("p")
+        assert "step 10 of 36" in status(app)
