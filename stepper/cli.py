@@ -290,7 +290,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
     mine = load_mine_for(net, args.mine)
     if max(mine, default=0) > 100_000:
         raise StepperError(f"{args.mine}: iteration {max(mine)} is beyond the 100000 that compare runs")
-    result = compare(net, mine, rtol=args.rtol, atol=args.atol)
+    import numpy as np
+
+    with np.errstate(all="ignore"):  # inf and NaN are numbers to compare here, not warnings
+        result = compare(net, mine, rtol=args.rtol, atol=args.atol)
     if args.format == "json":
         from stepper.exports.compare_out import compare_json
         from stepper.exports.json_out import dumps

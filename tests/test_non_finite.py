@@ -299,3 +299,11 @@ def test_train_text_shows_the_divergence_after_the_cost_curve(cli) -> None:
     assert run.code == 1
     assert "iteration 269: C = inf" in run.out
     assert "DIVERGED: diverged at iteration 269: cost became inf." in run.out
+
+
+def test_compare_reads_the_inf_and_nan_strings_stepper_writes(cli, tmp_path) -> None:
+    path = write(tmp_path, SATURATED_BCE)
+    mine = tmp_path / "mine.json"
+    mine.write_text(cli("trace", path, "--format", "json").out)  # dC/da holds "inf"
+    run = cli("compare", str(mine), path, "--format", "json")
+    assert run.code == 0 and run.json()["match"] is True and run.err == ""

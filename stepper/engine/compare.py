@@ -219,7 +219,7 @@ def mine_from_trace(document: Mapping[str, object], source: str) -> Mine:
         quantities: dict[str, dict[int, Array | float]] = {}
         cost = entry.get("cost")
         if cost is not None:
-            if not isinstance(cost, (int, float)) or isinstance(cost, bool):
+            if not _is_number(cost):
                 raise StepperError(f'{where}: "cost" must be a number or null, got {cost!r}')
             quantities["cost"] = {0: float(cost)}
         for name in QUANTITY_VALUES:
@@ -244,10 +244,17 @@ def _matrix(value: object, where: str) -> Array:
         raise StepperError(f"{where}: the rows have different lengths {sorted(widths)}")
     for row in value:
         for x in row:  # type: ignore[attr-defined]
-            if x is not None and (not isinstance(x, (int, float)) or isinstance(x, bool)):
-                raise StepperError(f"{where}: expected numbers, got {x!r}")
+            if x is not None and not _is_number(x):
+                raise StepperError(f'{where}: expected numbers (or "inf", "-inf", "nan"), got {x!r}')
     # null inside a matrix means "not a number": it is compared, and never matches.
     return np.array([[np.nan if x is None else float(x) for x in row] for row in value], dtype=np.float64)  # type: ignore[attr-defined]
+
+
+NON_FINITE_STRINGS = ("inf", "-inf", "nan")  # how stepper's own JSON writes them (spec section 9)
+
+
+def _is_number(x: object) -> bool:
+    return (isinstance(x, (int, float)) and not isinstance(x, bool)) or x in NON_FINITE_STRINGS
 
 
 def check_layers(net: Network, mine: Mine, source: str) -> None:
