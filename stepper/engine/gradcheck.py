@@ -77,10 +77,6 @@ def _evaluate(net: Network, weights: list[np.ndarray]) -> tuple[float, list[np.n
     return cost, signs
 
 
-def cost_at(net: Network, weights: list[np.ndarray]) -> float:
-    return _evaluate(net, weights)[0]
-
-
 MAX_ENTRIES_PER_LAYER = 400
 
 
@@ -109,6 +105,7 @@ def central_differences(
     entries: list[tuple[int, ...]],
     eps: float = EPSILON,
 ) -> Differences:
+    """dC/dW^layer at ``entries`` by central differences, with their noise and kinks."""
     work = [w.copy() for w in weights]
     _, centre = _evaluate(net, work)
     w = work[layer]
@@ -128,17 +125,6 @@ def central_differences(
             for s, u, d in zip(centre, up_signs, down_signs)
         )
     return Differences(grad, noise, kink)
-
-
-def numeric_gradient(
-    net: Network,
-    weights: tuple[np.ndarray, ...],
-    layer: int,
-    entries: list[tuple[int, ...]],
-    eps: float = EPSILON,
-) -> np.ndarray:
-    """dC/dW^layer at ``entries`` by central differences (C(w + ε) − C(w − ε)) / 2ε."""
-    return central_differences(net, weights, layer, entries, eps).gradient
 
 
 def relative_error(

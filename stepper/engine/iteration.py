@@ -59,12 +59,6 @@ def forward(net: Network, weights: tuple[Array, ...] | list[Array]) -> tuple[lis
     return n, a
 
 
-def cost_of(net: Network, weights: tuple[Array, ...] | list[Array]) -> float:
-    """C for the given weights, computed exactly as :func:`run_iteration` computes it."""
-    n, a = forward(net, weights)
-    return cost_value(net.cost_fn, net.layer_activations[-1].name, n[-1], a[-1], net.targets)
-
-
 def run_iteration(net: Network, weights: tuple[Array, ...]) -> IterationValues:
     """Forward pass, cost, backward pass and update for the whole batch, in spec order.
 
