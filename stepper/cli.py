@@ -231,7 +231,7 @@ def _divergence_status(diverged: Divergence | None) -> int:
     printed anyway), else 0."""
     if diverged is not None:
         print(f"stepper: {diverged.message()}", file=sys.stderr)
-        print("stepper: try a smaller learning rate (--lr)", file=sys.stderr)
+        print(f"stepper: {diverged.hint}", file=sys.stderr)
         return EXIT_CHECK_FAILED
     return EXIT_OK
 

@@ -170,7 +170,7 @@ def test_trace_text_stops_at_the_divergence(cli) -> None:
     assert run.code == 1
     assert "Iteration 4" not in run.out
     assert run.out.rstrip().endswith(
-        "Stopped: diverged at iteration 3: cost became inf. Try a smaller learning rate (--lr)."
+        "Stopped: diverged at iteration 3: cost became inf. Remedy: try a smaller learning rate (--lr)."
     )
     assert "Step 12/36" in run.out and "Step 13/36" not in run.out.split("Iteration 3")[1]
 
@@ -180,6 +180,7 @@ def test_an_overflowing_pre_activation_is_divergence_even_when_sigmoid_saturates
     run = cli("train", write(tmp_path, text), "--iterations", "5", "--format", "json")
     assert run.code == 1
     assert "stepper: diverged at iteration 1: n of layer 1 became inf\n" in run.err
+    assert "initial weights or the inputs are too large" in run.err  # not the learning rate
     doc = run.json()
     assert doc["diverged"] == {"iteration": 1, "quantity": "n", "layer": 1}
     assert doc["cost"] == [None] and doc["iterations"] == 1  # C_1 came after n^1

@@ -39,6 +39,13 @@ class Divergence:
         what = self.quantity if self.layer is None else f"{self.quantity} of layer {self.layer}"
         return f"diverged at iteration {self.iteration}: {what} became {self.became}"
 
+    @property
+    def hint(self) -> str:
+        """The usual remedy: before any update only the starting point can be at fault."""
+        if self.iteration == 1 and self.quantity in ("n", "a", "cost"):
+            return "the initial weights or the inputs are too large: smaller ones (or xavier/he init)"
+        return "try a smaller learning rate (--lr)"
+
     def to_json(self) -> dict[str, Any]:
         return {"iteration": self.iteration, "quantity": self.quantity, "layer": self.layer}
 
