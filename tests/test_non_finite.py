@@ -278,6 +278,16 @@ def test_mazurs_worked_example() -> None:
     assert math.isclose(run_iteration(net, biases_fixed).cost, 0.29102777, rel_tol=1e-7)
 
 
+def test_gradcheck_is_not_fooled_near_a_perfect_fit() -> None:
+    """C ≈ 1e-27 after 20000 iterations: a^L − y ≈ 1e-14 is known to 1e-16 only, and the quotient's
+    truncation error outweighs the gradient. A floor from |C| alone (or none) fails here by 4e-3."""
+    from stepper.engine.training import train
+
+    net = load_network("dead-relu")
+    check = gradcheck(net, train(net, 20000).weights)
+    assert check.passed and check.floor < 1e-8
+
+
 def test_the_builtin_examples_pass_gradcheck() -> None:
     for name in ("identical-columns", "random-init", "xor", "dead-relu", "saturated"):
         assert gradcheck(load_network(name)).passed, name

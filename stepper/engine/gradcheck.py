@@ -6,8 +6,13 @@ and both are accounted for here rather than hidden in a lenient tolerance:
 * **kinks** — relu and leaky_relu have no derivative at 0. When a pre-activation changes sign
   between w − ε and w + ε, the quotient averages two slopes; such weights are left out of pass/fail
   and counted.
-* **rounding** — C(w ± ε) each carry a rounding error of a few ulps of |C|, so the quotient is only
-  known to about ULPS·u·(|C(w+ε)| + |C(w−ε)|) / 2ε. An entry smaller than that noise divided by the
+* **noise** — C(w ± ε) carry rounding errors, and not only a few ulps of |C|: every n^l is known
+  to about u·|n^l| only, which moves C by |δ^l|·u·|n^l| (and a^L − y by u·|a^L| where C is computed
+  from a^L). Near a fit C is tiny but these are not. So the quotient carries about
+  u·(that sum at w + ε and at w − ε) / 2ε of rounding, and its truncation error ε²·C‴/6, which near
+  a minimum (tiny gradients) is larger than the gradient. The truncation error is measured, not
+  guessed: the quotient with step 2ε has four times that of step ε, so it is about
+  |D(2ε) − D(ε)| / 3 (twice that is allowed). An entry smaller than this noise divided by the
   tolerance is measured against that floor instead of against itself.
 """
 
@@ -17,13 +22,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from stepper.engine.costs import cost_value
+from stepper.engine.costs import cost_value, output_delta
 from stepper.engine.iteration import forward, run_iteration
 from stepper.engine.network import Network
 
 EPSILON = 1e-6
 TOLERANCE = 1e-5
-ULPS = 4  # rounding error of one evaluation of C, in units of |C|·u (costs are sums of terms >= 0)
+ULPS = 1  # each term of the rounding estimate is already a sum of absolute first-order errors
+# Richardson's estimate of the truncation error is first-order: allow twice what it says.
+TRUNCATION_MARGIN = 2.0
 KINKED = ("relu", "leaky_relu")
 MACHINE_EPSILON = float(np.finfo(np.float64).eps)
 
@@ -69,12 +76,29 @@ class GradCheck:
         }
 
 
-def _evaluate(net: Network, weights: list[np.ndarray]) -> tuple[float, list[np.ndarray]]:
-    """C at ``weights`` (as run_iteration computes it) and the sign pattern n > 0 of kinked layers."""
+def _cost(net: Network, weights: list[np.ndarray]) -> tuple[float, list[np.ndarray]]:
+    """C at ``weights`` (computed exactly as run_iteration computes it) and the kink signs."""
     n, a = forward(net, weights)
-    cost = cost_value(net.cost_fn, net.layer_activations[-1].name, n[-1], a[-1], net.targets)
-    signs = [n[l] > 0 for l, act in enumerate(net.layer_activations) if act.name in KINKED]
-    return cost, signs
+    signs = [n[l] > 0 for l, f in enumerate(net.layer_activations) if f.name in KINKED]
+    return cost_value(net.cost_fn, net.layer_activations[-1].name, n[-1], a[-1], net.targets), signs
+
+
+def _evaluate(net: Network, weights: list[np.ndarray]) -> tuple[float, float, list[np.ndarray]]:
+    """C at ``weights``, the rounding error C carries (in units of u), and the sign pattern n > 0
+    of every kinked layer.
+
+    The rounding is not only |C|'s own ulps: near a fit C is tiny, but every n^l is known only to
+    about u·|n^l|, which moves C by |dC/dn^l|·u·|n^l| = |δ^l|·u·|n^l|; and where C is computed from
+    a^L (not n^L), a^L − y is known only to u·|a^L|, adding |dC/da^L|·u·|a^L|.
+    """
+    with np.errstate(all="ignore"):  # a saturated output's dC/da may be inf: it is left out below
+        vals = run_iteration(net, tuple(weights))
+        act = net.layer_activations[-1]
+        spread = abs(vals.cost) + sum(float(np.abs(d * z).sum()) for d, z in zip(vals.delta[1:], vals.n[1:]))  # type: ignore[operator]
+        if output_delta(net.cost_fn, act.name, vals.a[-1], net.targets) is None:
+            spread += float(np.abs(vals.dC_da[-1] * vals.a[-1]).sum())  # type: ignore[operator]
+    signs = [vals.n[l + 1] > 0 for l, f in enumerate(net.layer_activations) if f.name in KINKED]
+    return vals.cost, spread if np.isfinite(spread) else abs(vals.cost), signs  # type: ignore[return-value]
 
 
 MAX_ENTRIES_PER_LAYER = 400
@@ -94,7 +118,7 @@ class Differences:
     """Central differences at some entries of one weight matrix."""
 
     gradient: np.ndarray  # (C(w + ε) − C(w − ε)) / 2ε
-    noise: np.ndarray  # the rounding error that quotient can carry
+    noise: np.ndarray  # the rounding and truncation error that quotient can carry
     kink: np.ndarray  # True where a relu/leaky_relu pre-activation changes sign within ±ε
 
 
@@ -107,31 +131,42 @@ def central_differences(
 ) -> Differences:
     """dC/dW^layer at ``entries`` by central differences, with their noise and kinks."""
     work = [w.copy() for w in weights]
-    _, centre = _evaluate(net, work)
+    centre = _evaluate(net, work)[2]
     w = work[layer]
     grad, noise = np.empty(len(entries)), np.empty(len(entries))
     kink = np.zeros(len(entries), dtype=bool)
     for k, idx in enumerate(entries):
         keep = w[idx]
         w[idx] = keep + eps
-        up, up_signs = _evaluate(net, work)
+        up, up_noise, up_signs = _evaluate(net, work)
         w[idx] = keep - eps
-        down, down_signs = _evaluate(net, work)
+        down, down_noise, down_signs = _evaluate(net, work)
+        w[idx] = keep + 2 * eps
+        up2, up2_signs = _cost(net, work)
+        w[idx] = keep - 2 * eps
+        down2, down2_signs = _cost(net, work)
         w[idx] = keep
         grad[k] = (up - down) / (2 * eps)
-        noise[k] = ULPS * MACHINE_EPSILON * (abs(up) + abs(down)) / (2 * eps)
-        kink[k] = any(
-            not (np.array_equal(s, u) and np.array_equal(s, d))
-            for s, u, d in zip(centre, up_signs, down_signs)
-        )
+        rounding = ULPS * MACHINE_EPSILON * (up_noise + down_noise) / (2 * eps)
+        kink[k] = _crosses(centre, up_signs, down_signs)
+        # A kink between ε and 2ε spoils the estimate of the truncation error, not the quotient:
+        # C is piecewise smooth within ±ε there, so its truncation error is left out.
+        smooth = not _crosses(centre, up2_signs, down2_signs)
+        truncation = abs((up2 - down2) / (4 * eps) - grad[k]) / 3 if smooth else 0.0
+        noise[k] = rounding + TRUNCATION_MARGIN * truncation
     return Differences(grad, noise, kink)
+
+
+def _crosses(centre: list[np.ndarray], *others: list[np.ndarray]) -> bool:
+    """Whether any kinked pre-activation has another sign in ``others`` than at the centre."""
+    return any(not np.array_equal(c, o[i]) for o in others for i, c in enumerate(centre))
 
 
 def relative_error(
     analytic: np.ndarray, numeric: np.ndarray, noise: np.ndarray, tolerance: float = TOLERANCE
 ) -> np.ndarray:
     """|analytic − numeric| relative to the larger of the two, or to noise / tolerance when both
-    are smaller: an entry is never asked to agree more closely than the quotient's rounding error."""
+    are smaller: an entry is never asked to agree more closely than the quotient can be known."""
     scale = np.maximum(np.maximum(np.abs(analytic), np.abs(numeric)), noise / tolerance)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(analytic == numeric, 0.0, np.abs(analytic - numeric) / scale)
@@ -164,6 +199,6 @@ def gradcheck(
                 int(diff.kink.sum()),
             )
         )
-        floor = max(floor, float((diff.noise / tolerance).max(initial=0.0)))
+        floor = max(floor, float((diff.noise[keep] / tolerance).max(initial=0.0)))
     worst = max(c.max_relative_error for c in layers)
     return GradCheck(bool(worst <= tolerance), worst, eps, layers, tolerance, floor)

@@ -11,7 +11,8 @@ def gradcheck_text(check: GradCheck) -> str:
         f"gradcheck {verdict}: backprop against central differences (ε = {check.epsilon:g}), "
         f"tolerance {check.tolerance:g} relative",
         # Why a tiny entry is not measured against itself: below the noise it has no digits to check.
-        f"  floor {check.floor:.1e}: the difference quotient's rounding error ÷ {check.tolerance:g};",
+        f"  floor {check.floor:.1e}: the difference quotient's rounding and truncation error ÷ "
+        f"{check.tolerance:g};",
         "  entries smaller than the floor are measured against it",
     ]
     if check.kinks:
