@@ -40,6 +40,9 @@ class WeightHistory:
         """W^0..W^{L-1} at the start of ``iteration`` (1-based; iteration 1 starts from init)."""
         if iteration < 1:
             raise ValueError("iterations start at 1")
+        if self.diverged_at is not None and iteration > self.diverged_at + 1:
+            # Training ended there: nothing after it is computed (the walk never goes past it).
+            iteration = self.diverged_at + 1
         last_it, last_w = self._last
         if last_it == iteration:
             return last_w
@@ -52,10 +55,12 @@ class WeightHistory:
             with np.errstate(all="ignore"):  # inf and NaN are divergence, reported by the walk
                 values = run_iteration(self.net, weights)
             self.costs[k] = values.cost
-            if self.diverged_at is None and not _finite(values):
-                self.diverged_at = k
             weights = values.weights_after
             self._remember(k + 1, weights)
+            if self.diverged_at is None and not _finite(values):
+                self.diverged_at = k
+                iteration = k + 1
+                break
         self._last = (iteration, weights)
         return weights
 
