@@ -6,7 +6,6 @@ lockstep), runs continuous training on a timer, and lets a screen refuse moves w
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
 from textual.binding import Binding
@@ -66,10 +65,28 @@ class SteppingScreen(Screen[None]):
         if self.busy:
             self.notify("A long run is in progress: Escape cancels it.", severity="warning")
             return
-        for view in self.walk_views():
+        views = self.walk_views()
+        for view in views:
             how(view.walk)
             view.follow()
             view.refresh_view()
+        self._notify_divergence(views)
+
+    def _notify_divergence(self, views: list[WalkView]) -> None:
+        """At the step where training diverged a walk stops (spec section 9): say where, and why."""
+        for view in views:
+            walk = view.walk
+            diverged = walk.divergence
+            if diverged is None or not walk.at_divergence:
+                continue
+            self.running = False
+            which = f" ({walk.net.init.describe()})" if len(views) > 1 else ""
+            self.notify(
+                f"Training{which} {diverged.message()}. The walk stops here. Remedy: {diverged.hint}.",
+                title="Diverged",
+                severity="error",
+                timeout=8,
+            )
 
     def action_next_step(self) -> None:
         self.move(lambda w: w.forward())
@@ -111,10 +128,4 @@ class SteppingScreen(Screen[None]):
             self._timer = None
 
     def _run_tick(self) -> None:
-        self.move(lambda w: w.to_iteration_end())
-        for view in self.walk_views():
-            cost = view.walk.values.cost
-            if not math.isfinite(cost):
-                self.running = False
-                self.notify(f"Training diverged at iteration {view.walk.iteration}.", severity="error")
-                return
+        self.move(lambda w: w.to_iteration_end())  # stops the run at a divergence, with its notice

@@ -140,7 +140,7 @@ class WalkScreen(SteppingScreen):
         self.app.call_from_thread(self._progress_start, iteration - start)
         k = start
         chunk = 100
-        while k < iteration and not worker.is_cancelled:
+        while k < iteration and not worker.is_cancelled and history.diverged_at is None:
             k = min(k + chunk, iteration)
             history.weights_at(k)
             self.app.call_from_thread(self._progress_set, k - start)
