@@ -69,13 +69,14 @@ def train(
             costs.append(vals.cost)
             after = vals.weights_after
             # Checking every quantity of every iteration would cost more than small iterations do.
-            # A non-finite δ or dC/dW makes the weights non-finite; n can overflow while a saturates
-            # and everything after stays finite. So C and n are checked every iteration, the weights
-            # every CHECK_EVERY, and on any sign the iterations since the last check are replayed
-            # in full to find the first non-finite quantity.
-            suspect = not (math.isfinite(vals.cost) and _finite(vals.n[1:]))  # type: ignore[arg-type]
+            # A non-finite δ or dC/dW makes the weights non-finite, so C is checked every iteration
+            # and the weights and n (which can overflow while a saturates) every CHECK_EVERY; on any
+            # sign the iterations since the last check are replayed in full to find the first
+            # non-finite quantity. (n overflows only through weights of ~1e154 or more, which do not
+            # come back to normal within CHECK_EVERY finite updates.)
+            suspect = not math.isfinite(vals.cost)
             if suspect or k % CHECK_EVERY == 0 or k == iterations:
-                if suspect or not _finite(after):
+                if suspect or not (_finite(after) and _finite(vals.n[1:])):  # type: ignore[arg-type]
                     found = _replay(net, steps, *checked, k)
                     if found is not None:
                         diverged, w, cost = found
