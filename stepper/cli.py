@@ -16,7 +16,7 @@ from stepper.errors import StepperError
 if TYPE_CHECKING:
     from stepper.engine.divergence import Divergence
 
-COMMANDS = ("trace", "train", "diagnose", "gradcheck", "compare", "examples", "serve")
+COMMANDS = ("trace", "train", "diagnose", "map", "gradcheck", "compare", "examples", "serve")
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -52,6 +52,15 @@ def _non_negative_float(text: str) -> float:
     value = _finite_float(text)
     if not value >= 0:
         raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text}")
+    return value
+
+
+def _resolution(text: str) -> int:
+    from stepper.engine.decision_map import MAX_RESOLUTION
+
+    value = _count(text)
+    if not 2 <= value <= MAX_RESOLUTION:
+        raise argparse.ArgumentTypeError(f"expected a whole number 2..{MAX_RESOLUTION}, got {value}")
     return value
 
 
@@ -121,6 +130,16 @@ def build_parser() -> argparse.ArgumentParser:
     _network_args(p)
     p.add_argument(
         "--iterations", type=_count, default=0, metavar="K", help="diagnose after K iterations (default 0)"
+    )
+    _format_arg(p, ("text", "json"))
+
+    p = sub.add_parser("map", help="decision map: the outputs over the input plane (2-input networks)")
+    _network_args(p)
+    p.add_argument(
+        "--iterations", type=_count, default=0, metavar="K", help="map the weights after K iterations (default 0)"
+    )
+    p.add_argument(
+        "--resolution", type=_resolution, default=41, metavar="R", help="grid points per axis (default 41)"
     )
     _format_arg(p, ("text", "json"))
 
@@ -283,6 +302,29 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
     return _divergence_status(result.diverged)
 
 
+def cmd_map(args: argparse.Namespace) -> int:
+    from stepper.engine.decision_map import check_two_inputs, decision_map
+    from stepper.engine.training import train
+
+    net = _load(args)
+    check_two_inputs(net, args.network or "example identical-columns")  # before training: the answer does not depend on it
+    result = train(net, args.iterations)
+    dmap = decision_map(net, result.weights, args.resolution)
+    if args.format == "json":
+        from stepper.exports.json_out import dumps
+        from stepper.exports.map_text import map_json
+
+        document = map_json(net, dmap, result.iterations)
+        if result.diverged is not None:
+            document["diverged"] = {"iteration": result.diverged.iteration, "reason": result.diverged.what}
+        print(dumps(document))
+    else:
+        from stepper.exports.map_text import map_text
+
+        print(map_text(net, dmap, result.iterations), end="")
+    return _training_status(result)
+
+
 def cmd_compare(args: argparse.Namespace) -> int:
     from stepper.engine.compare import compare, load_mine_for
 
@@ -349,6 +391,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "trace": cmd_trace,
     "train": cmd_train,
     "diagnose": cmd_diagnose,
+    "map": cmd_map,
     "compare": cmd_compare,
     "gradcheck": cmd_gradcheck,
     "examples": cmd_examples,
