@@ -7,15 +7,11 @@ Prints the median and best wall time over many repeats. Usage: python benchmarks
 from __future__ import annotations
 
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
+from networks import wide_network
 
-from networks import wide_network  # noqa: E402
-
-from stepper.engine.decision_map import decision_map  # noqa: E402
+from stepper.engine.decision_map import decision_map
 
 
 def timings(layers: tuple[int, ...], resolution: int, repeats: int) -> list[float]:

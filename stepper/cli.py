@@ -136,7 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("map", help="decision map: the outputs over the input plane (2-input networks)")
     _network_args(p)
     p.add_argument(
-        "--iterations", type=_count, default=0, metavar="K", help="map the weights after K iterations (default 0)"
+        "--iterations", type=_count, default=0, metavar="K", help="the weights after K iterations (default 0)"
     )
     p.add_argument(
         "--resolution", type=_resolution, default=41, metavar="R", help="grid points per axis (default 41)"
@@ -307,7 +307,7 @@ def cmd_map(args: argparse.Namespace) -> int:
     from stepper.engine.training import train
 
     net = _load(args)
-    check_two_inputs(net, args.network or "example identical-columns")  # before training: the answer does not depend on it
+    check_two_inputs(net, args.network or "example identical-columns")  # before any training
     result = train(net, args.iterations)
     dmap = decision_map(net, result.weights, args.resolution)
     if args.format == "json":

@@ -53,8 +53,7 @@ def map_text(net: Network, dmap: DecisionMap, iteration: int) -> str:
     r = dmap.resolution
     lines = [
         f"stepper map · {network_line(net)}",
-        f"Weights after {iteration} iteration{'s' * (iteration != 1)}; a {r}×{r} grid "
-        f"(x^0 across, x^1 up).",
+        f"Weights after {iteration} iteration{'s' * (iteration != 1)}; a {r}×{r} grid (x^0 across, x^1 up).",
     ]
     lo, hi = value_range(activation, dmap.outputs)
     y_hi, y_lo = _axis_label(float(dmap.y[-1])), _axis_label(float(dmap.y[0]))
