@@ -21,6 +21,7 @@ import numpy as np
 
 from stepper.engine.activations import ACTIVATIONS
 from stepper.engine.costs import COSTS
+from stepper.engine.datasets import GENERATORS, MAX_NOISE, DataSpec, generate
 from stepper.engine.init import SCHEMES, InitSpec, initial_weights
 from stepper.engine.network import Network, Session
 from stepper.errors import StepperError
@@ -42,6 +43,10 @@ TOP_KEYS = (
 )
 REQUIRED_KEYS = ("layers", "activation", "cost", "learning_rate", "inputs", "targets")
 INIT_KEYS = ("scheme", "value", "scale", "seed")
+# inputs = { generator = "spiral", points = 200, noise = 0.1, seed = 0 }: a Playground data set;
+# targets = { generator = "spiral", labels = [0.0, 1.0] }: its labels (negative, positive).
+GENERATOR_KEYS = ("generator", "points", "noise", "seed")
+LABEL_KEYS = ("generator", "labels")
 # A saved stepper (not in the spec's format, which is silent on sessions): where it was, and edits.
 SESSION_KEYS = ("iteration", "step", "pins")
 PIN_KEYS = ("iteration", "weights")
@@ -134,8 +139,13 @@ class _Reader:
 
     # --- messages -------------------------------------------------------------------------
     def where(self, key: str) -> str:
-        top = key.split(".")[-1].split("[")[0]
-        match = re.search(rf"^\s*{re.escape(top)}\s*=", self.source.text, flags=re.MULTILINE)
+        parts = [part.split("[")[0] for part in key.split(".")]
+        # The key's own line ([init] seed = ...); for generated data, the inline table's line
+        # (inputs = { ..., seed = 0 }: its seed is not the [init] seed line).
+        for top in (parts[0],) if parts[0] in ("inputs", "targets") else (parts[-1], parts[0]):
+            match = re.search(rf"^\s*{re.escape(top)}\s*=", self.source.text, flags=re.MULTILINE)
+            if match:
+                break
         if match:
             line = self.source.text.count("\n", 0, match.start()) + 1
             return f"{self.source.label}, line {line}: {key}"
@@ -183,6 +193,50 @@ class _Reader:
         if isinstance(value, list) and len(value) > MAX_OBSERVATIONS:
             raise self.fail(key, f"{len(value)} observations: at most {MAX_OBSERVATIONS} are allowed")
         return self.matrix(key, value, None, cols)
+
+    def generated(self, value: dict[str, Any], layers: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """inputs = { generator = ..., points = ..., noise = ..., seed = ... }: the points and labels."""
+        for key in value:
+            if key not in GENERATOR_KEYS:
+                raise self.unknown(key, GENERATOR_KEYS, "inputs.")
+        name = value.get("generator")
+        if not isinstance(name, str) or name not in GENERATORS:
+            raise self.fail("inputs.generator", f"expected one of {', '.join(GENERATORS)}, got {name!r}")
+        if layers[0] != 2:
+            raise self.fail("inputs.generator", f"{name} makes 2 inputs per point; layers[0] is {layers[0]}")
+        points = self.integer("inputs.points", value.get("points", DataSpec.points), 2)
+        if points > MAX_OBSERVATIONS:
+            raise self.fail("inputs.points", f"{points} observations: at most {MAX_OBSERVATIONS} are allowed")
+        noise = self.number("inputs.noise", value.get("noise", DataSpec.noise))
+        if not 0 <= noise <= MAX_NOISE:
+            raise self.fail(
+                "inputs.noise",
+                f"expected a number from 0 to {MAX_NOISE} (Playground's 0–50 %), got {noise:g}",
+            )
+        seed = self.integer("inputs.seed", value.get("seed", DataSpec.seed), 0)
+        return generate(DataSpec(name, points, noise, seed))
+
+    def generated_targets(
+        self, value: dict[str, Any], inputs: Any, labels: np.ndarray | None, layers: tuple[int, ...]
+    ) -> np.ndarray:
+        """targets = { generator = ..., labels = [negative, positive] }: the generated points' labels."""
+        for key in value:
+            if key not in LABEL_KEYS:
+                raise self.unknown(key, LABEL_KEYS, "targets.")
+        name = value.get("generator")
+        if labels is None or name != inputs.get("generator"):
+            made = inputs.get("generator") if isinstance(inputs, dict) else None
+            expected = f"generator = {made!r}, as in inputs" if made else "inputs made by the same generator"
+            raise self.fail("targets.generator", f"expected {expected}, got {name!r}")
+        if layers[-1] != 1:
+            raise self.fail(
+                "targets.generator", f"generated labels fill 1 output; layers ends with {layers[-1]}"
+            )
+        pair = value.get("labels", [0.0, 1.0])
+        if not isinstance(pair, list) or len(pair) != 2:
+            raise self.fail("targets.labels", f"expected [negative, positive], like [0.0, 1.0], got {pair!r}")
+        low, high = (self.number(f"targets.labels[{k}]", v) for k, v in enumerate(pair))
+        return np.where(labels == 1.0, high, low).reshape(-1, 1)
 
     def csv(self, key: str, name: str, cols: int) -> np.ndarray:
         base = self.source.path.parent if self.source.path else Path.cwd()
@@ -242,8 +296,15 @@ class _Reader:
         elif lr <= 0:
             raise self.fail("learning_rate", f"expected a positive number, got {lr:g}")
 
-        inputs = self.data("inputs", data["inputs"], layers[0])
-        targets = self.data("targets", data["targets"], layers[-1])
+        labels = None
+        if isinstance(data["inputs"], dict):
+            inputs, labels = self.generated(data["inputs"], layers)
+        else:
+            inputs = self.data("inputs", data["inputs"], layers[0])
+        if isinstance(data["targets"], dict):
+            targets = self.generated_targets(data["targets"], data["inputs"], labels, layers)
+        else:
+            targets = self.data("targets", data["targets"], layers[-1])
         if targets.shape[0] != inputs.shape[0]:
             raise self.fail(
                 "targets",
