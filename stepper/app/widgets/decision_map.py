@@ -1,0 +1,321 @@
+"""The decision map pane: the network's output over the input plane with the observations on it, and
+one small map per hidden neuron (spec section 8), as TensorFlow Playground draws them.
+
+Drawn with Textual's line API: only the lines on screen are drawn, each once until what it shows
+changes. In colour, each character is two pixels (an upper half block: its colour above, its
+background below) on a diverging orange–white–blue scale. In the 16-colour themes and under NO_COLOR
+each character is one grid cell of a character ramp instead, so the map still reads. Maps are
+computed once per set of weights (a step that changes no weight redraws nothing).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+from rich.color import Color
+from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from stepper.app.widgets.matrix import clone_mark, clone_style
+from stepper.engine.decision_map import (
+    DecisionMap,
+    decision_map,
+    observation_cells,
+    target_classes,
+    value_range,
+)
+from stepper.engine.network import Network
+from stepper.exports.map_text import NEGATIVE, POSITIVE, RAMP, ramp_levels
+
+# TensorFlow Playground's scale: orange for low values, near-white in the middle, blue for high.
+LOW, MID, HIGH = (245, 147, 34), (232, 234, 235), (8, 119, 189)
+LEVELS = 33  # colours on the scale (odd: one is the exact middle)
+DOT_HIGH, DOT_LOW = Style(color="#08306b", bold=True), Style(color="#7f2704", bold=True)
+NAN_STYLE = Style(color="red", bold=True)
+MAX_BIG = 81  # pixels across the output map, at most
+SMALL = 12  # pixels across a neuron's map (at 80 columns: 10)
+GAP = 2
+LEGEND_WIDTH = 16
+CACHE = 8  # sets of weights whose maps are kept (stepping back and forth hits them)
+
+
+def _scale() -> list[Color]:
+    colours = []
+    for k in range(LEVELS):
+        t = k / (LEVELS - 1) * 2 - 1  # −1 .. 1
+        a, b = (MID, LOW) if t < 0 else (MID, HIGH)
+        f = abs(t)
+        colours.append(Color.from_rgb(*(round(x + (y - x) * f) for x, y in zip(a, b))))
+    return colours
+
+
+SCALE = _scale()
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One map on screen: a title, and the values (R×R, y upwards) of one neuron on its scale."""
+
+    title: str
+    title_style: str
+    values: np.ndarray
+    lo: float
+    hi: float
+    marks: dict[tuple[int, int], bool] | None = None  # (text row, column) → target is high
+
+
+@dataclass(frozen=True)
+class MapState:
+    """What the pane shows: the network, the weights now, and the clone group of every hidden neuron."""
+
+    net: Network
+    weights: tuple[np.ndarray, ...]
+    clones: dict[int, tuple[int | None, ...]]
+    iteration: int
+
+
+class DecisionMapView(ScrollView, can_focus=True):
+    """Output maps on top, with a legend; then each hidden layer's neurons, clones marked C1, C2, …"""
+
+    DEFAULT_CSS = """
+    DecisionMapView {
+        height: 1fr;
+        overflow-x: hidden;
+        scrollbar-size-vertical: 1;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.state: MapState | None = None
+        self._maps: OrderedDict[tuple[object, ...], DecisionMap] = OrderedDict()
+        self._content: list[list[Segment]] = []
+        self._laid_out_for: tuple[object, ...] = ()
+        self._lines: dict[int, Strip] = {}
+        # The cache's keys hold ids: keeping each map's weights alive keeps those ids unique.
+        self._keep: dict[tuple[object, ...], tuple[np.ndarray, ...]] = {}
+
+    # --- state ---------------------------------------------------------------------------------
+    def show(self, state: MapState) -> None:
+        """New weights (or a new network): redrawn only if they changed."""
+        old = self.state
+        if (
+            old is not None
+            and old.net is state.net
+            and old.clones == state.clones
+            and all(a is b for a, b in zip(old.weights, state.weights))
+        ):
+            self.state = state
+            return
+        self.state = state
+        self._laid_out_for = ()
+        if self.display:
+            self._layout()
+            self.refresh()
+
+    def map_for(self, resolution: int) -> DecisionMap:
+        """The map of the current weights at ``resolution``, from the cache when it is there."""
+        assert self.state is not None
+        key = (id(self.state.net), *map(id, self.state.weights), resolution)
+        found = self._maps.get(key)
+        if found is not None:
+            self._maps.move_to_end(key)
+            return found
+        made = decision_map(self.state.net, self.state.weights, resolution)
+        self._maps[key] = made
+        self._keep[key] = self.state.weights
+        while len(self._maps) > CACHE:
+            old, _ = self._maps.popitem(last=False)
+            self._keep.pop(old, None)
+        return made
+
+    def on_resize(self) -> None:
+        self._laid_out_for = ()
+        self._layout()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._laid_out_for = ()  # a theme change: colours or the character ramp
+        self._lines.clear()
+
+    @property
+    def ramp(self) -> bool:
+        """Characters instead of colours: NO_COLOR, or a theme of the terminal's own 16 colours."""
+        return bool(self.app.no_color) or self.app.theme.startswith("ansi")
+
+    # --- layout: the whole content as lines of segments, for this width --------------------------
+    def _layout(self) -> None:
+        width = self.scrollable_content_region.width
+        height = self.scrollable_content_region.height
+        key = (width, height, self.ramp)
+        if self.state is None or width <= 0 or key == self._laid_out_for:
+            return
+        self._laid_out_for = key
+        self._content = self._build(width, height)
+        self._lines.clear()
+        self.virtual_size = Size(width, len(self._content))
+        self.refresh()
+
+    def _build(self, width: int, height: int) -> list[list[Segment]]:
+        assert self.state is not None
+        net = self.state.net
+        depth = net.depth
+        outputs = net.layers[-1]
+        ramp = self.ramp
+        # The output maps fill the width, or the height left after the legend (2 lines per title
+        # and legend), whichever is less; each character is 2 pixels tall in colour, 1 in a ramp.
+        across = (width - GAP * (outputs - 1)) // outputs
+        rows = max(height - 4, 4)
+        big = max(8, min(MAX_BIG, across, 2 * rows if not ramp else rows))
+        big -= big % 2
+        dmap = self.map_for(big)
+        act = net.activations[-1]
+        lo, hi = value_range(act, dmap.outputs)
+        cells = observation_cells(dmap, net.inputs)
+        classes = target_classes(net.targets)
+        tiles = []
+        for j in range(outputs):
+            marks = {}
+            for i, jj, c in zip(*cells, classes[:, j]):
+                marks[(int(i), int(jj))] = bool(c)
+            tiles.append(Tile(f"a^{depth}_{j} output", "bold", dmap.outputs[:, :, j], lo, hi, marks))
+        lines = self._tile_row(tiles, big, ramp)
+        lines.append(self._legend(lo, hi, act, ramp))
+        x0, x1, y0, y1 = (f"{v:.3g}" for v in (dmap.x[0], dmap.x[-1], dmap.y[0], dmap.y[-1]))
+        lines.append([Segment(f"x^0 {x0}…{x1} →   x^1 {y0}…{y1} ↑", Style(dim=True))])
+        small = SMALL if width >= 100 else 10
+        if depth > 1:
+            sdmap = self.map_for(small)
+            per_row = max(1, (width + GAP) // (small + GAP))
+            for layer, values in enumerate(sdmap.hidden, start=1):
+                act = net.activations[layer - 1]
+                lo, hi = value_range(act, values)
+                groups = self.state.clones.get(layer, (None,) * net.layers[layer])
+                lines.append([])
+                lines.append([Segment(f"layer {layer} · {act} · scale {lo:.3g}…{hi:.3g}", Style(bold=True))])
+                tiles = []
+                for n in range(net.layers[layer]):
+                    g = groups[n] if n < len(groups) else None
+                    title = f"a^{layer}_{n}" + (f" {clone_mark(g)}" if g is not None else "")
+                    style = clone_style(g) if g is not None else ""
+                    tiles.append(Tile(title, style, values[:, :, n], lo, hi))
+                for k in range(0, len(tiles), per_row):
+                    lines += self._tile_row(tiles[k : k + per_row], small, ramp)
+        return lines
+
+    def _tile_row(self, tiles: list[Tile], size: int, ramp: bool) -> list[list[Segment]]:
+        """Tiles side by side: their titles, then their maps line by line."""
+        gap = Segment(" " * GAP)
+        title: list[Segment] = []
+        for k, tile in enumerate(tiles):
+            if k:
+                title.append(gap)
+            title.append(Segment(tile.title[:size].ljust(size), Style.parse(tile.title_style or "none")))
+        drawn = [self._tile_lines(tile, ramp) for tile in tiles]
+        lines = [title]
+        for y in range(len(drawn[0])):
+            line: list[Segment] = []
+            for k, tile_lines in enumerate(drawn):
+                if k:
+                    line.append(gap)
+                line += tile_lines[y]
+            lines.append(line)
+        return lines
+
+    def _tile_lines(self, tile: Tile, ramp: bool) -> list[list[Segment]]:
+        """One tile's map: R columns; R/2 lines in colour (half blocks), R lines as a ramp."""
+        values = tile.values
+        r = values.shape[0]
+        marks = tile.marks or {}
+        out: list[list[Segment]] = []
+        if ramp:
+            levels = ramp_levels(values, tile.lo, tile.hi)
+            for i in range(r - 1, -1, -1):  # y upwards: the last grid row is the top line
+                line = []
+                for j in range(r):
+                    if (i, j) in marks:
+                        line.append(Segment(POSITIVE if marks[(i, j)] else NEGATIVE, Style(bold=True)))
+                    else:
+                        k = levels[i, j]
+                        line.append(Segment("?" if k < 0 else RAMP[k], NAN_STYLE if k < 0 else None))
+                out.append(_merge(line))
+            return out
+        levels = _colour_levels(values, tile.lo, tile.hi)
+        # A text line shows grid rows (top, bottom) = (r−1−2t, r−2−2t); marks are per grid row.
+        line_marks: dict[tuple[int, int], bool] = {}
+        for (i, j), high in marks.items():
+            line_marks[((r - 1 - i) // 2, j)] = high
+        for t in range(r // 2):
+            top, bottom = levels[r - 1 - 2 * t], levels[r - 2 - 2 * t]
+            line = []
+            for j in range(r):
+                mark = line_marks.get((t, j))
+                if mark is not None:
+                    bg = SCALE[max(int(top[j]), 0)]
+                    style = (DOT_HIGH if mark else DOT_LOW) + Style(bgcolor=bg)
+                    line.append(Segment(POSITIVE if mark else NEGATIVE, style))
+                else:
+                    line.append(Segment("▀", _half_block(int(top[j]), int(bottom[j]))))
+            out.append(_merge(line))
+        return out
+
+    def _legend(self, lo: float, hi: float, activation: str, ramp: bool) -> list[Segment]:
+        low, high = f"{lo:.3g}", f"{hi:.3g}"
+        dots = [
+            Segment(f"  {POSITIVE}", DOT_HIGH if not ramp else Style(bold=True)),
+            Segment(" target high  "),
+            Segment(NEGATIVE, DOT_LOW if not ramp else Style(bold=True)),
+            Segment(" low"),
+        ]
+        if ramp:
+            return [Segment(f"{low} "), Segment(f"'{RAMP}'"), Segment(f" {high} ({activation})"), *dots]
+        bar = [
+            Segment(" ", Style(bgcolor=SCALE[round(k / (LEGEND_WIDTH - 1) * (LEVELS - 1))]))
+            for k in range(LEGEND_WIDTH)
+        ]
+        return [Segment(f"{low} "), *_merge(bar), Segment(f" {high} ({activation})"), *dots]
+
+    # --- drawing: only the lines on screen -----------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        line_no = y + int(self.scroll_offset.y)
+        width = self.scrollable_content_region.width
+        if not self._laid_out_for:
+            self._layout()
+        strip = self._lines.get(line_no)
+        if strip is None:
+            base = self.rich_style
+            segments = self._content[line_no] if line_no < len(self._content) else []
+            strip = Strip(segments).apply_style(base).crop_extend(0, width, base)
+            self._lines[line_no] = strip
+        return strip
+
+    def text(self) -> str:
+        """What the pane shows, as plain text (for tests and exports)."""
+        return "\n".join("".join(s.text for s in line).rstrip() for line in self._content)
+
+
+def _colour_levels(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """Each value's colour on the scale 0..LEVELS−1 (−1: not a number)."""
+    return ramp_levels(values, lo, hi, LEVELS)
+
+
+_HALF_BLOCKS: dict[tuple[int, int], Style] = {}
+
+
+def _half_block(top: int, bottom: int) -> Style:
+    style = _HALF_BLOCKS.get((top, bottom))
+    if style is None:
+        fg = SCALE[top] if top >= 0 else Color.parse("red")
+        bg = SCALE[bottom] if bottom >= 0 else Color.parse("red")
+        style = _HALF_BLOCKS[(top, bottom)] = Style(color=fg, bgcolor=bg)
+    return style
+
+
+def _merge(segments: list[Segment]) -> list[Segment]:
+    """Neighbouring segments of one style as one: fewer segments to draw, same picture."""
+    return list(Segment.simplify(segments))
