@@ -97,6 +97,7 @@ class DecisionMapView(ScrollView, can_focus=True):
         self._content: list[list[Segment]] = []
         self._laid_out_for: tuple[object, ...] = ()
         self._lines: dict[int, Strip] = {}
+        self._output_map: DecisionMap | None = None
         # The cache's keys hold ids: keeping each map's weights alive keeps those ids unique.
         self._keep: dict[tuple[object, ...], tuple[np.ndarray, ...]] = {}
 
@@ -162,50 +163,69 @@ class DecisionMapView(ScrollView, can_focus=True):
         self.refresh()
 
     def _build(self, width: int, height: int) -> list[list[Segment]]:
+        """The output maps on the left, as tall as the pane; the legend and the hidden neurons'
+        maps on their right when there is room for them, else below."""
         assert self.state is not None
         net = self.state.net
-        depth = net.depth
         outputs = net.layers[-1]
         ramp = self.ramp
-        # The output maps fill the width, or the height left after the legend (2 lines per title
-        # and legend), whichever is less; each character is 2 pixels tall in colour, 1 in a ramp.
+        small = SMALL if width >= 100 else 10
+        beside = width >= 2 * (small + GAP) + 20  # room for a column of small maps and the legend
+        rows = max(height - 1, 4)  # the tiles' title line, then the map
         across = (width - GAP * (outputs - 1)) // outputs
-        rows = max(height - 4, 4)
+        if beside:
+            across = min(across, (width - GAP - LEGEND_WIDTH - 24) // outputs)
         big = max(8, min(MAX_BIG, across, 2 * rows if not ramp else rows))
         big -= big % 2
+        left = self._outputs(big, ramp)
+        right = self._legend(ramp) + self._hidden(
+            small, ramp, width - (big * outputs + GAP * outputs) if beside else width
+        )
+        if not beside:
+            return [*left, [], *right]
+        left_w = big * outputs + GAP * (outputs - 1)
+        pad = Segment(" " * (left_w + GAP))
+        lines = []
+        for k in range(max(len(left), len(right))):
+            line = [*left[k], Segment(" " * GAP)] if k < len(left) else [pad]
+            lines.append(line + (right[k] if k < len(right) else []))
+        return lines
+
+    def _outputs(self, big: int, ramp: bool) -> list[list[Segment]]:
+        assert self.state is not None
+        net = self.state.net
         dmap = self.map_for(big)
-        act = net.activations[-1]
-        lo, hi = value_range(act, dmap.outputs)
+        self._output_map = dmap
+        lo, hi = value_range(net.activations[-1], dmap.outputs)
         cells = observation_cells(dmap, net.inputs)
         classes = target_classes(net.targets)
         tiles = []
-        for j in range(outputs):
-            marks = {}
-            for i, jj, c in zip(*cells, classes[:, j]):
-                marks[(int(i), int(jj))] = bool(c)
-            tiles.append(Tile(f"a^{depth}_{j} output", "bold", dmap.outputs[:, :, j], lo, hi, marks))
-        lines = self._tile_row(tiles, big, ramp)
-        lines.append(self._legend(lo, hi, act, ramp))
-        x0, x1, y0, y1 = (f"{v:.3g}" for v in (dmap.x[0], dmap.x[-1], dmap.y[0], dmap.y[-1]))
-        lines.append([Segment(f"x^0 {x0}…{x1} →   x^1 {y0}…{y1} ↑", Style(dim=True))])
-        small = SMALL if width >= 100 else 10
-        if depth > 1:
-            sdmap = self.map_for(small)
-            per_row = max(1, (width + GAP) // (small + GAP))
-            for layer, values in enumerate(sdmap.hidden, start=1):
-                act = net.activations[layer - 1]
-                lo, hi = value_range(act, values)
-                groups = self.state.clones.get(layer, (None,) * net.layers[layer])
-                lines.append([])
-                lines.append([Segment(f"layer {layer} · {act} · scale {lo:.3g}…{hi:.3g}", Style(bold=True))])
-                tiles = []
-                for n in range(net.layers[layer]):
-                    g = groups[n] if n < len(groups) else None
-                    title = f"a^{layer}_{n}" + (f" {clone_mark(g)}" if g is not None else "")
-                    style = clone_style(g) if g is not None else ""
-                    tiles.append(Tile(title, style, values[:, :, n], lo, hi))
-                for k in range(0, len(tiles), per_row):
-                    lines += self._tile_row(tiles[k : k + per_row], small, ramp)
+        for j in range(net.layers[-1]):
+            marks = {(int(i), int(jj)): bool(c) for i, jj, c in zip(*cells, classes[:, j])}
+            tiles.append(Tile(f"a^{net.depth}_{j} output", "bold", dmap.outputs[:, :, j], lo, hi, marks))
+        return self._tile_row(tiles, big, ramp)
+
+    def _hidden(self, small: int, ramp: bool, width: int) -> list[list[Segment]]:
+        assert self.state is not None
+        net = self.state.net
+        if net.depth < 2:
+            return []
+        sdmap = self.map_for(small)
+        per_row = max(1, (width + GAP) // (small + GAP))
+        lines: list[list[Segment]] = []
+        for layer, values in enumerate(sdmap.hidden, start=1):
+            act = net.activations[layer - 1]
+            lo, hi = value_range(act, values)
+            groups = self.state.clones.get(layer, (None,) * net.layers[layer])
+            lines.append([Segment(f"layer {layer} · {act} · {lo:.3g}…{hi:.3g}", Style(bold=True))])
+            tiles = []
+            for n in range(net.layers[layer]):
+                g = groups[n] if n < len(groups) else None
+                title = f"a^{layer}_{n}" + (f" {clone_mark(g)}" if g is not None else "")
+                style = clone_style(g) if g is not None else ""
+                tiles.append(Tile(title, style, values[:, :, n], lo, hi))
+            for k in range(0, len(tiles), per_row):
+                lines += self._tile_row(tiles[k : k + per_row], small, ramp)
         return lines
 
     def _tile_row(self, tiles: list[Tile], size: int, ramp: bool) -> list[list[Segment]]:
@@ -264,21 +284,30 @@ class DecisionMapView(ScrollView, can_focus=True):
             out.append(_merge(line))
         return out
 
-    def _legend(self, lo: float, hi: float, activation: str, ramp: bool) -> list[Segment]:
+    def _legend(self, ramp: bool) -> list[list[Segment]]:
+        """The output scale, what the dots mean and the axes: a few short lines."""
+        assert self.state is not None
+        net, dmap = self.state.net, self._output_map
+        act = net.activations[-1]
+        lo, hi = value_range(act, dmap.outputs)
         low, high = f"{lo:.3g}", f"{hi:.3g}"
+        if ramp:
+            scale = [Segment(f"{low} "), Segment(f"'{RAMP}'"), Segment(f" {high}  a^{net.depth} ({act})")]
+        else:
+            bar = [
+                Segment(" ", Style(bgcolor=SCALE[round(k / (LEGEND_WIDTH - 1) * (LEVELS - 1))]))
+                for k in range(LEGEND_WIDTH)
+            ]
+            scale = [Segment(f"{low} "), *_merge(bar), Segment(f" {high}  a^{net.depth} ({act})")]
         dots = [
-            Segment(f"  {POSITIVE}", DOT_HIGH if not ramp else Style(bold=True)),
+            Segment(POSITIVE, DOT_HIGH if not ramp else Style(bold=True)),
             Segment(" target high  "),
             Segment(NEGATIVE, DOT_LOW if not ramp else Style(bold=True)),
-            Segment(" low"),
+            Segment(" target low"),
         ]
-        if ramp:
-            return [Segment(f"{low} "), Segment(f"'{RAMP}'"), Segment(f" {high} ({activation})"), *dots]
-        bar = [
-            Segment(" ", Style(bgcolor=SCALE[round(k / (LEGEND_WIDTH - 1) * (LEVELS - 1))]))
-            for k in range(LEGEND_WIDTH)
-        ]
-        return [Segment(f"{low} "), *_merge(bar), Segment(f" {high} ({activation})"), *dots]
+        x0, x1, y0, y1 = (f"{v:.3g}" for v in (dmap.x[0], dmap.x[-1], dmap.y[0], dmap.y[-1]))
+        axes = [Segment(f"x^0 {x0}…{x1} →  x^1 {y0}…{y1} ↑", Style(dim=True))]
+        return [scale, dots, axes, []]
 
     # --- drawing: only the lines on screen -----------------------------------------------------
     def render_line(self, y: int) -> Strip:
