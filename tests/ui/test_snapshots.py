@@ -87,3 +87,32 @@ def test_16_colour_theme_at_80x24(snap_compare) -> None:
         await pilot.pause()
 
     assert snap_compare(StepperApp(), run_before=sixteen_colours, terminal_size=(80, 24))
+
+
+def test_decision_map_of_the_seed_clones_120x40(snap_compare) -> None:
+    """The seed network's map: a flat output, and every clone's map the same (labelled C1)."""
+    assert snap_compare(StepperApp(), press=["m"], terminal_size=(120, 40))
+
+
+def test_decision_map_at_80x24(snap_compare) -> None:
+    assert snap_compare(StepperApp(), press=["m"], terminal_size=(80, 24))
+
+
+def _learned_xor_map(theme: str | None):  # type: ignore[no-untyped-def]
+    async def run(pilot) -> None:  # type: ignore[no-untyped-def]
+        if theme is not None:
+            pilot.app.theme = theme
+        pilot.app.goto_iteration(3000)
+        await pilot.press("m")
+        await pilot.pause()
+
+    return run
+
+
+def test_decision_map_of_learned_xor_120x40(snap_compare) -> None:
+    assert snap_compare(StepperApp("xor"), run_before=_learned_xor_map(None), terminal_size=(120, 40))
+
+
+def test_decision_map_in_16_colours_120x40(snap_compare) -> None:
+    """ansi-dark: a character ramp instead of colours, the observations still ● and ○."""
+    assert snap_compare(StepperApp("xor"), run_before=_learned_xor_map("ansi-dark"), terminal_size=(120, 40))

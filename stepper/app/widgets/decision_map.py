@@ -35,12 +35,14 @@ from stepper.exports.map_text import NEGATIVE, POSITIVE, RAMP, ramp_levels
 # TensorFlow Playground's scale: orange for low values, near-white in the middle, blue for high.
 LOW, MID, HIGH = (245, 147, 34), (232, 234, 235), (8, 119, 189)
 LEVELS = 33  # colours on the scale (odd: one is the exact middle)
-DOT_HIGH, DOT_LOW = Style(color="#08306b", bold=True), Style(color="#7f2704", bold=True)
+# Dots darker than any colour of the map, so they show on it; ● and ○ tell the targets apart anyway.
+DOT_HIGH, DOT_LOW = Style(color="#021c3d", bold=True), Style(color="#4a1500", bold=True)
 NAN_STYLE = Style(color="red", bold=True)
 MAX_BIG = 81  # pixels across the output map, at most
 SMALL = 12  # pixels across a neuron's map (at 80 columns: 10)
 GAP = 2
 LEGEND_WIDTH = 16
+RIGHT_WIDTH = 40  # the legend's lines, beside the output maps
 CACHE = 8  # sets of weights whose maps are kept (stepping back and forth hits them)
 
 
@@ -169,21 +171,26 @@ class DecisionMapView(ScrollView, can_focus=True):
         net = self.state.net
         outputs = net.layers[-1]
         ramp = self.ramp
-        small = SMALL if width >= 100 else 10
-        beside = width >= 2 * (small + GAP) + 20  # room for a column of small maps and the legend
-        rows = max(height - 1, 4)  # the tiles' title line, then the map
-        across = (width - GAP * (outputs - 1)) // outputs
-        if beside:
-            across = min(across, (width - GAP - LEGEND_WIDTH - 24) // outputs)
-        big = max(8, min(MAX_BIG, across, 2 * rows if not ramp else rows))
-        big -= big % 2
+        # In colour a character is 1 grid column and 2 grid rows (half blocks); as a ramp it is
+        # half a grid column and 1 row, so that both keep the map square.
+        cw, per_line = (2, 1) if ramp else (1, 2)
+        small = (SMALL if width >= 100 else 10) // cw
+        small -= small % per_line
+        tall = min(MAX_BIG, per_line * max(height - 1, 4))  # the title line, then the map
+        # Beside the output maps: the legend (about 40 columns) and the hidden neurons' maps; or
+        # below them, the legend's 4 lines still on screen. Whichever leaves the bigger map.
+        room = width - max(RIGHT_WIDTH, small * cw) - GAP * outputs
+        big_beside = min(tall, room // outputs // cw)
+        across = (width - GAP * (outputs - 1)) // outputs // cw
+        big_below = min(across, per_line * max(height - 5, 4), MAX_BIG)
+        beside = big_beside >= big_below
+        big = max(8, big_beside if beside else big_below)
+        big -= big % per_line
         left = self._outputs(big, ramp)
-        right = self._legend(ramp) + self._hidden(
-            small, ramp, width - (big * outputs + GAP * outputs) if beside else width
-        )
+        left_w = big * cw * outputs + GAP * (outputs - 1)
+        right = self._legend(ramp) + self._hidden(small, ramp, width - left_w - GAP if beside else width)
         if not beside:
             return [*left, [], *right]
-        left_w = big * outputs + GAP * (outputs - 1)
         pad = Segment(" " * (left_w + GAP))
         lines = []
         for k in range(max(len(left), len(right))):
@@ -211,7 +218,7 @@ class DecisionMapView(ScrollView, can_focus=True):
         if net.depth < 2:
             return []
         sdmap = self.map_for(small)
-        per_row = max(1, (width + GAP) // (small + GAP))
+        per_row = max(1, (width + GAP) // (small * (2 if ramp else 1) + GAP))
         lines: list[list[Segment]] = []
         for layer, values in enumerate(sdmap.hidden, start=1):
             act = net.activations[layer - 1]
@@ -230,6 +237,7 @@ class DecisionMapView(ScrollView, can_focus=True):
 
     def _tile_row(self, tiles: list[Tile], size: int, ramp: bool) -> list[list[Segment]]:
         """Tiles side by side: their titles, then their maps line by line."""
+        size *= 2 if ramp else 1  # in characters
         gap = Segment(" " * GAP)
         title: list[Segment] = []
         for k, tile in enumerate(tiles):
@@ -258,11 +266,13 @@ class DecisionMapView(ScrollView, can_focus=True):
             for i in range(r - 1, -1, -1):  # y upwards: the last grid row is the top line
                 line = []
                 for j in range(r):
-                    if (i, j) in marks:
+                    k = levels[i, j]
+                    cell = Segment("?" if k < 0 else RAMP[k], NAN_STYLE if k < 0 else None)
+                    if (i, j) in marks:  # the mark, then the map: two characters per grid column
                         line.append(Segment(POSITIVE if marks[(i, j)] else NEGATIVE, Style(bold=True)))
                     else:
-                        k = levels[i, j]
-                        line.append(Segment("?" if k < 0 else RAMP[k], NAN_STYLE if k < 0 else None))
+                        line.append(cell)
+                    line.append(cell)
                 out.append(_merge(line))
             return out
         levels = _colour_levels(values, tile.lo, tile.hi)
@@ -300,9 +310,10 @@ class DecisionMapView(ScrollView, can_focus=True):
             ]
             scale = [Segment(f"{low} "), *_merge(bar), Segment(f" {high}  a^{net.depth} ({act})")]
         dots = [
-            Segment(POSITIVE, DOT_HIGH if not ramp else Style(bold=True)),
+            # On the colours they are drawn on in the map, where the network has it right.
+            Segment(POSITIVE, DOT_HIGH + Style(bgcolor=SCALE[-1]) if not ramp else Style(bold=True)),
             Segment(" target high  "),
-            Segment(NEGATIVE, DOT_LOW if not ramp else Style(bold=True)),
+            Segment(NEGATIVE, DOT_LOW + Style(bgcolor=SCALE[0]) if not ramp else Style(bold=True)),
             Segment(" target low"),
         ]
         x0, x1, y0, y1 = (f"{v:.3g}" for v in (dmap.x[0], dmap.x[-1], dmap.y[0], dmap.y[-1]))

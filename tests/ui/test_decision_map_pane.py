@@ -1,0 +1,115 @@
+"""The decision map pane (spec section 8): shown and hidden with m, redrawn at each update, clones'
+maps identical, and what it looks like."""
+
+from __future__ import annotations
+
+from stepper.app import StepperApp
+from stepper.app.widgets.decision_map import DecisionMapView
+from stepper.app.widgets.layer_pane import LayerPane
+from stepper.engine.decision_map import decision_map
+
+
+def pane(app: StepperApp) -> DecisionMapView:
+    return app.query_one("#map", DecisionMapView)
+
+
+def tile_texts(text: str, titles: list[str]) -> dict[str, list[str]]:
+    """Each small map's lines, cut out of the pane's text under its title."""
+    lines = text.splitlines()
+    out: dict[str, list[str]] = {}
+    for title in titles:
+        row = next(k for k, line in enumerate(lines) if title in line)
+        col = lines[row].index(title)
+        out[title] = [line[col : col + 10] for line in lines[row + 1 : row + 6]]
+    return out
+
+
+async def test_m_shows_the_map_in_the_layers_place_at_80_columns_and_hides_it() -> None:
+    app = StepperApp("xor")
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert not pane(app).display
+        await pilot.press("m")
+        await pilot.pause()
+        assert pane(app).display
+        assert not any(p.display for p in app.query(LayerPane))
+        assert "a^2_0 output" in pane(app).text() and "target high" in pane(app).text()
+        await pilot.press("m")
+        await pilot.pause()
+        assert not pane(app).display and any(p.display for p in app.query(LayerPane))
+
+
+async def test_beside_the_layers_in_a_wide_terminal() -> None:
+    app = StepperApp("xor")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        assert pane(app).display and any(p.display for p in app.query(LayerPane))
+
+
+async def test_the_map_follows_the_weights_after_each_update() -> None:
+    app = StepperApp("xor")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        first = pane(app).state
+        await pilot.press("f")  # the forward pass changes no weight: the same weights, no new map
+        await pilot.pause()
+        assert all(a is b for a, b in zip(pane(app).state.weights, first.weights))
+        await pilot.press("u")  # the update: the map of the new weights
+        await pilot.pause()
+        for _ in range(3):
+            await pilot.press("i")
+        await pilot.pause()
+        # What the pane draws is the map of the weights the walk stands on, whatever the route.
+        shown = pane(app).state
+        assert shown is not None and shown.iteration == app.walk.iteration == 4
+        assert [w.tobytes() for w in shown.weights] == [w.tobytes() for w in app.walk.current_weights()]
+        assert shown.weights[0].tobytes() != first.weights[0].tobytes()
+
+
+async def test_clones_have_identical_maps_until_the_symmetry_is_broken() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        # Colour is not in the text: compare the maps the pane drew from, and the labels it shows.
+        view = pane(app)
+        hidden = view.map_for(12).hidden
+        for layer in hidden:
+            assert (layer[:, :, 0] == layer[:, :, 1]).all() and (layer[:, :, 1] == layer[:, :, 2]).all()
+        text = view.text()
+        assert all(f"a^{l}_{n} C1" in text for l in (1, 2) for n in range(3))
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.pause()
+        text = pane(app).text()
+        assert "C1" not in text
+        hidden = decision_map(app.net, app.walk.current_weights(), 12).hidden
+        assert not (hidden[0][:, :, 0] == hidden[0][:, :, 1]).all()
+
+
+async def test_ramp_under_16_colours_marks_observations_by_target() -> None:
+    app = StepperApp("xor")
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.theme = "ansi-dark"
+        app.goto_iteration(3000)
+        await pilot.press("m")
+        await pilot.pause()
+        text = pane(app).text()
+        assert "' .:-=+*#%@'" in text  # the ramp's legend
+        assert text.count("●") >= 2 and text.count("○") >= 2
+        assert "@" in text and " " in text
+
+
+async def test_a_network_without_two_inputs_has_no_map(tmp_path) -> None:
+    path = tmp_path / "three.toml"
+    path.write_text(
+        'layers = [3, 2]\nactivation = "sigmoid"\ncost = "sse"\nlearning_rate = 1\n'
+        "inputs = [[1, 2, 3]]\ntargets = [[1, 0]]\n"
+    )
+    app = StepperApp(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        assert not pane(app).display
+        assert any("need 2 inputs" in str(n.message) for n in app._notifications)
