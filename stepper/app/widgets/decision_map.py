@@ -10,7 +10,9 @@ computed once per set of weights (a step that changes no weight redraws nothing)
 
 from __future__ import annotations
 
+import itertools
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -72,6 +74,14 @@ class Tile:
 
 
 @dataclass(frozen=True)
+class _Later:
+    """``count`` lines drawn by ``build()`` only when one of them is on screen."""
+
+    count: int
+    build: Callable[[], list[list[Segment]]]
+
+
+@dataclass(frozen=True)
 class MapState:
     """What the pane shows: the network, the weights now, and the clone group of every hidden neuron."""
 
@@ -96,7 +106,8 @@ class DecisionMapView(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.state: MapState | None = None
         self._maps: OrderedDict[tuple[object, ...], DecisionMap] = OrderedDict()
-        self._content: list[list[Segment]] = []
+        self._content: list[list[Segment] | None] = []  # None: not drawn yet (see _Later)
+        self._blocks: dict[int, tuple[int, Callable[[], list[list[Segment]]], list[Segment]]] = {}
         self._laid_out_for: tuple[object, ...] = ()
         self._lines: dict[int, Strip] = {}
         self._output_map: DecisionMap | None = None
@@ -159,12 +170,15 @@ class DecisionMapView(ScrollView, can_focus=True):
         if self.state is None or width <= 0 or key == self._laid_out_for:
             return
         self._laid_out_for = key
-        self._content = self._build(width, height)
+        self._content, self._blocks = [], {}
+        self._build(width, height)
         self._lines.clear()
-        self.virtual_size = Size(width, len(self._content))
+        size = Size(width, len(self._content))
+        if size != self.virtual_size:  # a new size means a new layout: only when it changes
+            self.virtual_size = size
         self.refresh()
 
-    def _build(self, width: int, height: int) -> list[list[Segment]]:
+    def _build(self, width: int, height: int) -> None:
         """The output maps on the left, as tall as the pane; the legend and the hidden neurons'
         maps on their right when there is room for them, else below."""
         assert self.state is not None
@@ -190,13 +204,44 @@ class DecisionMapView(ScrollView, can_focus=True):
         left_w = big * cw * outputs + GAP * (outputs - 1)
         right = self._legend(ramp) + self._hidden(small, ramp, width - left_w - GAP if beside else width)
         if not beside:
-            return [*left, [], *right]
-        pad = Segment(" " * (left_w + GAP))
-        lines = []
-        for k in range(max(len(left), len(right))):
-            line = [*left[k], Segment(" " * GAP)] if k < len(left) else [pad]
-            lines.append(line + (right[k] if k < len(right) else []))
-        return lines
+            self._content += [*left, []]
+            self._expand(right, [])
+            return
+        self._expand(right, [])
+        content = self._content
+        content += [[]] * (len(left) - len(content))
+        for k, line in enumerate(left):  # on screen: the maps beside them are drawn now
+            content[k] = [*line, Segment(" " * GAP), *self._line(k)]
+        pad = [Segment(" " * (left_w + GAP))]
+        for k in range(len(left), len(content)):
+            if content[k] is not None:
+                content[k] = pad + content[k]  # type: ignore[operator]
+            else:
+                start, build, _ = self._blocks[k]
+                self._blocks[k] = (start, build, pad)
+
+    def _expand(self, items: list[list[Segment] | _Later], prefix: list[Segment]) -> None:
+        """Append lines; those of a _Later are placeholders, drawn when they come on screen."""
+        for item in items:
+            if isinstance(item, _Later):
+                start = len(self._content)
+                self._content += [None] * item.count
+                for k in range(start, start + item.count):
+                    self._blocks[k] = (start, item.build, prefix)
+            else:
+                self._content.append(prefix + item)
+
+    def _line(self, k: int) -> list[Segment]:
+        """Line k of the content, drawing the block it belongs to if it is still a placeholder."""
+        if k >= len(self._content):
+            return []
+        line = self._content[k]
+        if line is None:
+            start, build, prefix = self._blocks[k]
+            for n, drawn in enumerate(build()):
+                self._content[start + n] = prefix + drawn
+            line = self._content[k]
+        return line  # type: ignore[return-value]
 
     def _outputs(self, big: int, ramp: bool) -> list[list[Segment]]:
         assert self.state is not None
@@ -212,14 +257,15 @@ class DecisionMapView(ScrollView, can_focus=True):
             tiles.append(Tile(f"a^{net.depth}_{j} output", "bold", dmap.outputs[:, :, j], lo, hi, marks))
         return self._tile_row(tiles, big, ramp)
 
-    def _hidden(self, small: int, ramp: bool, width: int) -> list[list[Segment]]:
+    def _hidden(self, small: int, ramp: bool, width: int) -> list[list[Segment] | _Later]:
+        """Per hidden layer a heading, then rows of small maps, drawn when they come on screen."""
         assert self.state is not None
         net = self.state.net
         if net.depth < 2:
             return []
         sdmap = self.map_for(small)
         per_row = max(1, (width + GAP) // (small * (2 if ramp else 1) + GAP))
-        lines: list[list[Segment]] = []
+        lines: list[list[Segment] | _Later] = []
         for layer, values in enumerate(sdmap.hidden, start=1):
             act = net.activations[layer - 1]
             lo, hi = value_range(act, values)
@@ -232,7 +278,9 @@ class DecisionMapView(ScrollView, can_focus=True):
                 style = clone_style(g) if g is not None else ""
                 tiles.append(Tile(title, style, values[:, :, n], lo, hi))
             for k in range(0, len(tiles), per_row):
-                lines += self._tile_row(tiles[k : k + per_row], small, ramp)
+                row = tiles[k : k + per_row]
+                count = 1 + small // (1 if ramp else 2)  # the titles, then the map's lines
+                lines.append(_Later(count, lambda row=row: self._tile_row(row, small, ramp)))
         return lines
 
     def _tile_row(self, tiles: list[Tile], size: int, ramp: bool) -> list[list[Segment]]:
@@ -277,21 +325,31 @@ class DecisionMapView(ScrollView, can_focus=True):
             return out
         levels = _colour_levels(values, tile.lo, tile.hi)
         # A text line shows grid rows (top, bottom) = (r−1−2t, r−2−2t); marks are per grid row.
-        line_marks: dict[tuple[int, int], bool] = {}
+        line_marks: dict[int, dict[int, bool]] = {}
         for (i, j), high in marks.items():
-            line_marks[((r - 1 - i) // 2, j)] = high
+            line_marks.setdefault((r - 1 - i) // 2, {})[j] = high
         for t in range(r // 2):
             top, bottom = levels[r - 1 - 2 * t], levels[r - 2 - 2 * t]
+            # Runs of one colour pair become one segment: a map redrawn every iteration of a run
+            # is mostly a few broad areas.
+            pair = top * (LEVELS + 1) + bottom
+            cuts = [0, *(np.flatnonzero(pair[1:] != pair[:-1]) + 1).tolist(), r]
+            here = line_marks.get(t, {})
+            for j in here:
+                cuts += [j, j + 1]  # a mark is a run of its own
+            cuts = sorted(set(cuts))
             line = []
-            for j in range(r):
-                mark = line_marks.get((t, j))
+            for start, end in itertools.pairwise(cuts):
+                mark = here.get(start)
                 if mark is not None:
-                    bg = SCALE[max(int(top[j]), 0)]
+                    bg = SCALE[max(int(top[start]), 0)]
                     style = (DOT_HIGH if mark else DOT_LOW) + Style(bgcolor=bg)
                     line.append(Segment(POSITIVE if mark else NEGATIVE, style))
                 else:
-                    line.append(Segment("▀", _half_block(int(top[j]), int(bottom[j]))))
-            out.append(_merge(line))
+                    line.append(
+                        Segment("▀" * (end - start), _half_block(int(top[start]), int(bottom[start])))
+                    )
+            out.append(line)
         return out
 
     def _legend(self, ramp: bool) -> list[list[Segment]]:
@@ -329,14 +387,15 @@ class DecisionMapView(ScrollView, can_focus=True):
         strip = self._lines.get(line_no)
         if strip is None:
             base = self.rich_style
-            segments = self._content[line_no] if line_no < len(self._content) else []
+            segments = self._line(line_no)
             strip = Strip(segments).apply_style(base).crop_extend(0, width, base)
             self._lines[line_no] = strip
         return strip
 
     def text(self) -> str:
         """What the pane shows, as plain text (for tests and exports)."""
-        return "\n".join("".join(s.text for s in line).rstrip() for line in self._content)
+        lines = (self._line(k) for k in range(len(self._content)))
+        return "\n".join("".join(s.text for s in line).rstrip() for line in lines)
 
 
 def _colour_levels(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
