@@ -113,3 +113,18 @@ async def test_a_network_without_two_inputs_has_no_map(tmp_path) -> None:
         await pilot.pause()
         assert not pane(app).display
         assert any("need 2 inputs" in str(n.message) for n in app._notifications)
+
+
+async def test_the_map_exports_as_text_and_svg(tmp_path) -> None:
+    app = StepperApp("xor")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("i")
+        await pilot.pause()
+        for name in ("map.txt", "map.svg"):
+            app.export_map(str(tmp_path / name))
+            await pilot.pause()
+    text = (tmp_path / "map.txt").read_text()
+    assert "Weights after 1 iteration; a 41×41 grid" in text and "●" in text and "○" in text
+    svg = (tmp_path / "map.svg").read_text()
+    assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>")
+    assert svg.count("<rect") == 41 * 41 + 1 and svg.count("<circle") == 4

@@ -32,10 +32,9 @@ from stepper.engine.decision_map import (
     value_range,
 )
 from stepper.engine.network import Network
+from stepper.exports.map_svg import colour_scale
 from stepper.exports.map_text import NEGATIVE, POSITIVE, RAMP, ramp_levels
 
-# TensorFlow Playground's scale: orange for low values, near-white in the middle, blue for high.
-LOW, MID, HIGH = (245, 147, 34), (232, 234, 235), (8, 119, 189)
 LEVELS = 33  # colours on the scale (odd: one is the exact middle)
 # Dots darker than any colour of the map, so they show on it; ● and ○ tell the targets apart anyway.
 DOT_HIGH, DOT_LOW = Style(color="#021c3d", bold=True), Style(color="#4a1500", bold=True)
@@ -48,17 +47,7 @@ RIGHT_WIDTH = 40  # the legend's lines, beside the output maps
 CACHE = 8  # sets of weights whose maps are kept (stepping back and forth hits them)
 
 
-def _scale() -> list[Color]:
-    colours = []
-    for k in range(LEVELS):
-        t = k / (LEVELS - 1) * 2 - 1  # −1 .. 1
-        a, b = (MID, LOW) if t < 0 else (MID, HIGH)
-        f = abs(t)
-        colours.append(Color.from_rgb(*(round(x + (y - x) * f) for x, y in zip(a, b))))
-    return colours
-
-
-SCALE = _scale()
+SCALE = [Color.from_rgb(*rgb) for rgb in colour_scale(LEVELS)]
 
 
 @dataclass(frozen=True)
