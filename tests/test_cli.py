@@ -10,7 +10,7 @@ def test_help_lists_every_command_of_the_spec() -> None:
     out = subprocess.run(
         [sys.executable, "-m", "stepper", "--help"], capture_output=True, text=True, check=True
     ).stdout
-    for command in ("trace", "train", "diagnose", "gradcheck", "compare", "examples", "serve"):
+    for command in ("trace", "train", "diagnose", "map", "gradcheck", "compare", "examples", "serve"):
         assert f"    {command}" in out
     assert "SUPPRESS" not in out and "    open" not in out
     assert out.startswith("usage: stepper [NETWORK]")

@@ -185,7 +185,10 @@ class DecisionMapView(ScrollView, can_focus=True):
         room = width - max(RIGHT_WIDTH, small * cw) - GAP * outputs
         big_beside = min(tall, room // outputs // cw)
         across = (width - GAP * (outputs - 1)) // outputs // cw
-        big_below = min(across, per_line * max(height - 5, 4), MAX_BIG)
+        # Below, if the pane is tall enough, the first row of hidden maps stays in view too.
+        first_row = 2 + small // per_line if net.depth > 1 else 0  # a layer's heading, titles, maps
+        left_h = height - 5 - (first_row if height - 5 - first_row >= 12 else 0)
+        big_below = min(across, per_line * max(left_h, 4), MAX_BIG)
         beside = big_beside >= big_below
         big = max(8, big_beside if beside else big_below)
         big -= big % per_line
