@@ -4,6 +4,7 @@ maps identical, and what it looks like."""
 from __future__ import annotations
 
 from stepper.app import StepperApp
+from stepper.app.commands import screen_commands
 from stepper.app.widgets.decision_map import DecisionMapView
 from stepper.app.widgets.layer_pane import LayerPane
 from stepper.engine.decision_map import decision_map
@@ -121,10 +122,29 @@ async def test_the_map_exports_as_text_and_svg(tmp_path) -> None:
         await pilot.press("i")
         await pilot.pause()
         for name in ("map.txt", "map.svg"):
-            app.export_map(str(tmp_path / name))
+            app.walk_screen.export_map(str(tmp_path / name))
             await pilot.pause()
     text = (tmp_path / "map.txt").read_text()
     assert "Weights after 1 iteration; a 41×41 grid" in text and "●" in text and "○" in text
     svg = (tmp_path / "map.svg").read_text()
     assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>")
     assert svg.count("<rect") == 41 * 41 + 1 and svg.count("<circle") == 4
+
+
+async def test_help_and_palette_name_the_map_keys() -> None:
+    app = StepperApp("xor")
+    async with app.run_test(size=(80, 24)):
+        commands = {(name, help) for name, help, _ in screen_commands(app.walk_screen)}
+        assert ("Decision map", "key m") in commands
+        assert ("Export decision map", "key M") in commands
+
+
+async def test_side_by_side_shows_both_maps_clones_against_random() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("v", "m")
+        await pilot.pause()
+        views = list(app.screen.query(DecisionMapView))
+        assert len(views) == 2 and all(v.display for v in views)
+        texts = [v.text() for v in views]
+        assert "a^1_0 C1" in texts[0] and "C1" not in texts[1]  # constant 1 init: clones; random: none

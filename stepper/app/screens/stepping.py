@@ -31,6 +31,7 @@ STEP_BINDINGS = [
     Binding("left_square_bracket", "show_layer(-1)", "Prev layer", show=False, id="previous-layer"),
     Binding("right_square_bracket", "show_layer(1)", "Next layer", show=False, id="next-layer"),
     Binding("r", "restart", "Restart", show=False, id="restart"),
+    Binding("m", "toggle_map", "Decision map", show=False, id="decision-map"),
 ]
 
 
@@ -109,6 +110,17 @@ class SteppingScreen(Screen[None]):
     def action_restart(self) -> None:
         self.running = False
         self.move(lambda w: w.seek(1, 0))
+
+    def action_toggle_map(self) -> None:
+        """Every view shows or hides its decision map (side by side: both, to compare them)."""
+        from stepper.errors import StepperError
+
+        for view in self.walk_views():
+            try:
+                view.show_map(not view.map_shown)
+            except StepperError as exc:  # no 2 inputs, no map
+                self.notify(str(exc), severity="warning")
+                return
 
     def action_show_layer(self, delta: int) -> None:
         for view in self.walk_views():

@@ -15,6 +15,7 @@ from stepper.app.screens.side_by_side import SideBySideScreen
 from stepper.app.screens.stepping import STEP_BINDINGS, SteppingScreen
 from stepper.app.widgets.walk_view import WalkView
 from stepper.engine.compare import MineChecker, position_of, symbol
+from stepper.engine.decision_map import check_two_inputs
 from stepper.engine.diagnose import Diagnosis
 from stepper.engine.explain import cell_meaning, cell_name
 from stepper.engine.init import InitSpec
@@ -42,6 +43,7 @@ class WalkScreen(SteppingScreen):
         Binding("v", "side_by_side", "Side by side", show=False, id="side-by-side"),
         Binding("e", "edit", "Edit weight", show=False, id="edit-weight"),
         Binding("x", "export", "Export", show=False, id="export"),
+        Binding("M", "export_map", "Export decision map", show=False, id="export-map"),
         Binding("ctrl+s", "save_session", "Save session", show=False, id="save-session"),
         Binding("o", "open", "Open", show=False, id="open-network"),
         Binding("escape", "cancel", "Cancel run", show=False, id="cancel"),
@@ -277,6 +279,37 @@ class WalkScreen(SteppingScreen):
             self.notify(str(exc), severity="error", timeout=8)
             return
         self.notify(f"Exported {what} as {fmt} to {path}.")
+
+    def action_export_map(self) -> None:
+        try:
+            check_two_inputs(self.net)
+        except StepperError as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        default = f"{self.net.name}-iteration{self.walk.iteration}-map.txt"
+        prompt = SavePath("Export the decision map (.txt text, .svg picture) to:", default)
+        self.app.push_screen(prompt, self.export_map)
+
+    def export_map(self, path: str | None) -> None:
+        """The map of the weights now, on the grid `stepper map` uses, as text or (.svg) SVG."""
+        if path is None:
+            return
+        from stepper.atomic import write_atomically
+        from stepper.engine.decision_map import decision_map
+        from stepper.exports.map_svg import map_svg
+        from stepper.exports.map_text import map_text
+
+        walk = self.walk
+        dmap = decision_map(self.net, walk.current_weights())
+        render = map_svg if path.lower().endswith(".svg") else map_text
+        # Weights after k − 1 iterations, or after k once this iteration's update is done.
+        done = walk.iteration - (not walk.is_computed(Ref("weights_after", self.net.depth - 1)))
+        try:
+            write_atomically(path, render(self.net, dmap, done))
+        except StepperError as exc:
+            self.notify(str(exc), severity="error", timeout=8)
+            return
+        self.notify(f"Exported the decision map to {path}.")
 
     # --- other views of this walk -------------------------------------------------------------------
     def action_side_by_side(self) -> None:

@@ -5,7 +5,8 @@ side-by-side screen two. The view owns what it caches about what it last drew (t
 the notice's diagnosis, the selected cell), so two views never share state. Screens move the walk
 and call :meth:`WalkView.refresh_view`; the view never moves the walk itself.
 
-To add a pane (a map, say): yield it from :meth:`compose` and update it in :meth:`refresh_view`.
+To add a pane: yield it from :meth:`compose` and update it in :meth:`refresh_view` (the decision
+map does: :meth:`show_map`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from textual.reactive import reactive
 from textual.widgets import Sparkline, Static
 
 from stepper.app.walk_state import (
+    clone_map,
     clone_sentences_line,
     cost_curve,
     curve_end,
@@ -25,17 +27,20 @@ from stepper.app.walk_state import (
     status_lines,
 )
 from stepper.app.why import why_markup
+from stepper.app.widgets.decision_map import DecisionMapView, MapState
 from stepper.app.widgets.explanation import Explanation
 from stepper.app.widgets.health import HealthNotice
 from stepper.app.widgets.layer_pane import LayerPane
 from stepper.app.widgets.matrix import MatrixView
 from stepper.app.widgets.status import StatusLine
 from stepper.engine.compare import MineChecker
+from stepper.engine.decision_map import check_two_inputs
 from stepper.engine.diagnose import Diagnosis
 from stepper.engine.steps import Ref
 from stepper.engine.walk import Walk
 
 WIDE = 120  # from this many columns, layers are shown side by side (as many as fit)
+MAP_SHARE = 0.45  # of a wide view's width, for the decision map while it is shown
 
 
 def layers_that_fit(min_widths: list[int], layer: int, width: int) -> set[int]:
@@ -83,6 +88,7 @@ class WalkView(Vertical):
         self._notice_for: tuple[Diagnosis, bool] | None = None
         self._width = 80
         self._ready = False  # until mounted: a screen may move the walk before its view is built
+        self.map_shown = False
 
     # --- building ---------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -95,6 +101,7 @@ class WalkView(Vertical):
             yield HealthNotice(id="health")
         with Horizontal(id="layers"):
             yield from self._panes()
+            yield DecisionMapView(id="map")
         if not self.compact:
             with VerticalScroll(id="explain"):
                 yield Explanation(id="explain-text")
@@ -121,8 +128,10 @@ class WalkView(Vertical):
         self._curve_until = -1
         self._notice_for = None
         layers = self.query_one("#layers", Horizontal)
-        await layers.remove_children()
-        await layers.mount_all(self._panes())
+        await self.query(LayerPane).remove()
+        await layers.mount_all(self._panes(), before="#map")
+        if self.map_shown and walk.net.layers[0] != 2:
+            self.show_map(False)  # this network has no plane to draw on
         self.shown_layer = 1
         self.apply_width(self._width)
         self.refresh_view()
@@ -143,6 +152,7 @@ class WalkView(Vertical):
         if not self._ready:
             return
         self.set_class(width >= WIDE, "-wide")
+        self.query_one("#map").styles.width = f"{round(MAP_SHARE * 100)}%" if self.wide else "1fr"
         self._notice_for = None
         if not self.compact:
             self.query_one("#explain-text", Explanation).reset_height()
@@ -154,9 +164,31 @@ class WalkView(Vertical):
         panes = self.panes
         shown = {layer}
         if self.wide:
-            shown = layers_that_fit([p.min_width for p in panes], layer, self._width)
+            # The decision map takes MAP_SHARE of the width; the layers that fit share the rest.
+            width = self._width - (int(self._width * MAP_SHARE) if self.map_shown else 0)
+            shown = layers_that_fit([p.min_width for p in panes], layer, width)
+        elif self.map_shown:
+            shown = set()  # narrow, the map takes the layers' place
         for pane in panes:
             pane.display = pane.layer_index in shown
+
+    # --- the decision map -----------------------------------------------------------------------------
+    def show_map(self, shown: bool) -> None:
+        """Show or hide the decision map (a network with 2 inputs only: else bad input)."""
+        if shown:
+            check_two_inputs(self.walk.net)
+        self.map_shown = shown
+        self.query_one("#map").display = shown
+        if shown:
+            self._update_map()
+        self._show_only(self.shown_layer)
+        self.call_after_refresh(self._scroll_to_current)
+
+    def _update_map(self) -> None:
+        walk = self.walk
+        view = self.query_one("#map", DecisionMapView)
+        view.border_title = f"Decision map · the weights now (iteration {walk.iteration}) · m hides"
+        view.show(MapState(walk.net, walk.current_weights(), clone_map(walk.diagnosis), walk.iteration))
 
     def show_layer(self, delta: int) -> None:
         """Pin the previous or next layer in view (until the walk moves)."""
@@ -184,6 +216,8 @@ class WalkView(Vertical):
         walk = self.walk
         checks = self.checker.at(walk.iteration, walk.values) if self.checker is not None else {}
         show_matrices(self.query(MatrixView), walk, checks)
+        if self.map_shown:
+            self._update_map()
         self._update_health(walk.diagnosis)
         self._update_status()
         self._update_explanation()
