@@ -117,3 +117,21 @@ def test_observations_sit_on_their_nearest_cell() -> None:
     rows, cols = observation_cells(dmap, net.inputs)
     # (0, 0), (0, 1), (1, 0), (1, 1) on a −0.1..1.1 grid of 21 points: cells 2 and 18.
     assert list(zip(rows.tolist(), cols.tolist())) == [(2, 2), (18, 2), (2, 18), (18, 18)]
+
+
+def test_the_ramp_and_the_target_classes_by_hand() -> None:
+    from stepper.engine.decision_map import target_classes, value_range
+    from stepper.exports.map_text import RAMP, ramp_levels
+
+    values = np.array([0.0, 0.05, 0.5, 0.99, 1.0, 7.0, -3.0, np.nan])
+    # 10 levels over 0..1: floor(v · 10), clipped to 0..9; NaN is −1 (drawn as "?").
+    assert ramp_levels(values, 0.0, 1.0).tolist() == [0, 0, 5, 9, 9, 9, 0, -1]
+    assert RAMP[0] == " " and RAMP[9] == "@"
+    # Sigmoid maps share the sigmoid's range; a linear map its own, widened when flat.
+    assert value_range("sigmoid", np.array([0.4, 0.6])) == (0.0, 1.0)
+    assert value_range("tanh", np.array([0.4])) == (-1.0, 1.0)
+    assert value_range("linear", np.array([2.0, 5.0])) == (2.0, 5.0)
+    assert value_range("relu", np.array([3.0, 3.0])) == (2.5, 3.5)
+    # The seed's targets: output 0 has 0.2 and 1.0 (midpoint 0.6), output 1 has 0.4 and 0.0 (0.2).
+    classes = target_classes(np.array([[0.2, 0.4], [1.0, 0.0]]))
+    assert classes.tolist() == [[False, True], [True, False]]
