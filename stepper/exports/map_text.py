@@ -20,8 +20,8 @@ def ramp_levels(values: np.ndarray, lo: float, hi: float, levels: int = len(RAMP
     span = hi - lo if hi > lo else 1.0
     with np.errstate(invalid="ignore"):
         scaled = np.floor((values - lo) / span * levels)
-    out = np.clip(np.nan_to_num(scaled, nan=-1.0, posinf=levels - 1, neginf=0.0), -1, levels - 1)
-    out[np.isnan(values)] = -1
+    out = np.clip(np.nan_to_num(scaled, nan=0.0, posinf=levels - 1, neginf=0.0), 0, levels - 1)
+    out[np.isnan(values)] = -1  # after the clip: only a NaN is "not on the scale"
     return out.astype(int)
 
 
