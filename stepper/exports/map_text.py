@@ -16,7 +16,7 @@ POSITIVE, NEGATIVE = "●", "○"
 
 
 def ramp_levels(values: np.ndarray, lo: float, hi: float, levels: int = len(RAMP)) -> np.ndarray:
-    """Each value's level 0..levels−1 on the scale lo..hi (clipped; non-finite values get −1)."""
+    """Each value's level 0..levels−1 on the scale lo..hi (clipped to it; NaN gets −1)."""
     span = hi - lo if hi > lo else 1.0
     with np.errstate(invalid="ignore"):
         scaled = np.floor((values - lo) / span * levels)
