@@ -148,3 +148,14 @@ async def test_side_by_side_shows_both_maps_clones_against_random() -> None:
         assert len(views) == 2 and all(v.display for v in views)
         texts = [v.text() for v in views]
         assert "a^1_0 C1" in texts[0] and "C1" not in texts[1]  # constant 1 init: clones; random: none
+
+
+async def test_no_color_draws_the_ramp(monkeypatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = StepperApp("circle")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        text = pane(app).text()
+        assert "' .:-=+*#%@'" in text and "▀" not in text
+        assert "●" in text and "○" in text
