@@ -309,20 +309,22 @@ def cmd_map(args: argparse.Namespace) -> int:
     net = _load(args)
     check_two_inputs(net, args.network or "example identical-columns")  # before any training
     result = train(net, args.iterations)
+    # Diverged in iteration k: the map of the weights it started from (the last finite ones).
+    done = result.completed
     dmap = decision_map(net, result.weights, args.resolution)
     if args.format == "json":
-        from stepper.exports.json_out import dumps
+        from stepper.exports.json_out import diverged_json, dumps
         from stepper.exports.map_text import map_json
 
-        document = map_json(net, dmap, result.iterations)
-        if result.diverged is not None:
-            document["diverged"] = {"iteration": result.diverged.iteration, "reason": result.diverged.what}
+        document = map_json(net, dmap, done)
+        if result.diverged is not None:  # spec section 9; absent otherwise, as section 8 writes it
+            document["diverged"] = diverged_json(result.diverged)
         print(dumps(document))
     else:
         from stepper.exports.map_text import map_text
 
-        print(map_text(net, dmap, result.iterations), end="")
-    return _training_status(result)
+        print(map_text(net, dmap, done), end="")
+    return _divergence_status(result.diverged)
 
 
 def cmd_compare(args: argparse.Namespace) -> int:

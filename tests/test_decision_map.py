@@ -135,3 +135,16 @@ def test_the_ramp_and_the_target_classes_by_hand() -> None:
     # The seed's targets: output 0 has 0.2 and 1.0 (midpoint 0.6), output 1 has 0.4 and 0.0 (0.2).
     classes = target_classes(np.array([[0.2, 0.4], [1.0, 0.0]]))
     assert classes.tolist() == [[False, True], [True, False]]
+
+
+def test_a_diverging_run_maps_the_last_finite_weights_and_exits_1(cli) -> None:
+    run = cli("map", "diverging", "--iterations", "400", "--resolution", "3", "--format", "json")
+    assert run.code == 1
+    assert "diverged at iteration 269: cost became inf" in run.err
+    doc = run.json()
+    assert doc["diverged"] == {"iteration": 269, "quantity": "cost", "layer": None}
+    assert doc["iteration"] == 268  # the weights iteration 269 started from: its update never landed
+    net = load_network("diverging")
+    result = train(net, 268)
+    assert doc["outputs"][1][1] == pytest.approx(decision_map(net, result.weights, 3).outputs[1, 1].tolist())
+    assert "diverged" not in cli("map", "xor", "--format", "json").json()  # section 8's shape
