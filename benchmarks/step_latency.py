@@ -54,7 +54,7 @@ def main() -> None:
             for net in (wide_network((64, 128, 128, 10), 32), wide_network((784, 128, 10), 256))
         ),
         ("seed, map shown, 120x40", seed, (120, 40), "n", True),
-        ("spiral 2-10-10-1, key i", spiral, (120, 40), "i", False),
+        ("spiral 2-16-16-1, key i", spiral, (120, 40), "i", False),
         ("spiral, key i, map shown", spiral, (120, 40), "i", True),
     ]
     for label, net, size, key, show_map in runs:

@@ -141,7 +141,7 @@ def test_generated_data_needs_two_inputs_and_one_output(cli, tmp_path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "iterations"), [("circle", 2000), ("gauss", 1000), ("xor-gauss", 2000), ("spiral", 4000)]
+    ("name", "iterations"), [("circle", 2000), ("gauss", 1000), ("xor-gauss", 2000), ("spiral", 3000)]
 )
 def test_each_playground_example_learns_its_data_set(name: str, iterations: int) -> None:
     net = load_network(name)
