@@ -334,8 +334,7 @@ class DecisionMapView(ScrollView, can_focus=True):
             for start, end in itertools.pairwise(cuts):
                 mark = here.get(start)
                 if mark is not None:
-                    bg = SCALE[max(int(top[start]), 0)]
-                    style = (DOT_HIGH if mark else DOT_LOW) + Style(bgcolor=bg)
+                    style = _dot(mark, int(top[start]))
                     line.append(Segment(POSITIVE if mark else NEGATIVE, style))
                 else:
                     line.append(
@@ -396,6 +395,16 @@ def _colour_levels(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
 
 
 _HALF_BLOCKS: dict[tuple[int, int], Style] = {}
+_DOTS: dict[tuple[bool, int], Style] = {}
+
+
+def _dot(high: bool, level: int) -> Style:
+    """An observation's dot on the map's colour at its cell (made once per pair, then looked up)."""
+    style = _DOTS.get((high, level))
+    if style is None:
+        bg = SCALE[max(level, 0)]
+        style = _DOTS[(high, level)] = (DOT_HIGH if high else DOT_LOW) + Style(bgcolor=bg)
+    return style
 
 
 def _half_block(top: int, bottom: int) -> Style:
