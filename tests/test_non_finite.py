@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -286,6 +287,64 @@ def test_gradcheck_is_not_fooled_near_a_perfect_fit() -> None:
     net = load_network("dead-relu")
     check = gradcheck(net, train(net, 20000).weights)
     assert check.passed and check.floor < 1e-8
+
+
+OVERFLOWING_DEEP_LINEAR = """\
+layers = [2, 8, 8, 8, 8, 8, 8, 8, 8, 1]
+activation = "linear"
+cost = "sse"
+learning_rate = 0.1
+inputs = [[1.0, 2.0]]
+targets = [[1.0]]
+[init]
+scheme = "constant"
+value = 1e40
+"""
+
+
+def test_gradcheck_where_the_first_forward_pass_overflows_says_so_without_numpy_warnings(
+    cli, tmp_path
+) -> None:
+    """(1e40)^8 overflows in n^8: there is no finite gradient, so nothing can pass or fail."""
+    path = write(tmp_path, OVERFLOWING_DEEP_LINEAR)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a numpy RuntimeWarning would reach the user's stderr
+        run = cli("gradcheck", path)
+        doc = cli("gradcheck", path, "--format", "json")
+    assert run.code == 1 and run.err == ""
+    assert run.out.startswith("gradcheck NOT RUN: at these weights n of layer 8 became inf")
+    assert "initial weights or the inputs are too large" in run.out  # not "a smaller learning rate"
+    assert "PASSED" not in run.out and "FAILED" not in run.out
+    assert doc.code == 1
+    assert doc.json()["passed"] is False and doc.json()["checked"] == 0
+    assert doc.json()["non_finite"] == {"quantity": "n", "layer": 8}
+    assert doc.json()["max_relative_error"] is None
+
+
+def test_gradcheck_with_every_weight_at_a_kink_checks_nothing_and_does_not_pass(cli, tmp_path) -> None:
+    """n^1 = 0·1 + 0 = 0: both weights' differences cross relu's kink, so none is compared."""
+    text = """\
+layers = [1, 1]
+activation = "relu"
+cost = "sse"
+learning_rate = 0.1
+inputs = [[1.0]]
+targets = [[1.0]]
+weights = [[[0.0], [0.0]]]
+"""
+    path = write(tmp_path, text)
+    run = cli("gradcheck", path)
+    assert run.code == 1
+    assert "PASSED" not in run.out and "no weights checked" in run.out
+    assert run.out.startswith("gradcheck NO WEIGHTS CHECKED")
+    doc = cli("gradcheck", path, "--format", "json").json()
+    assert doc["passed"] is False and doc["checked"] == 0 and doc["kinks"] == 2
+    assert doc["non_finite"] is None
+
+
+def test_gradcheck_counts_the_weights_it_checked(cli) -> None:
+    doc = cli("gradcheck", "--format", "json").json()
+    assert doc["checked"] == 9 + 12 + 8  # the seed's 2-3-3-2: (2+1)·3 + (3+1)·3 + (3+1)·2
 
 
 def test_the_builtin_examples_pass_gradcheck() -> None:

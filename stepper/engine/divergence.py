@@ -34,10 +34,14 @@ class Divergence:
     def became(self) -> str:
         return "nan" if math.isnan(self.value) else "inf"
 
+    @property
+    def what(self) -> str:
+        """"cost" or "n of layer 3": the quantity in the words of spec section 9."""
+        return self.quantity if self.layer is None else f"{self.quantity} of layer {self.layer}"
+
     def message(self) -> str:
         """The stderr line of spec section 9."""
-        what = self.quantity if self.layer is None else f"{self.quantity} of layer {self.layer}"
-        return f"diverged at iteration {self.iteration}: {what} became {self.became}"
+        return f"diverged at iteration {self.iteration}: {self.what} became {self.became}"
 
     @property
     def hint(self) -> str:

@@ -18,13 +18,16 @@ and both are accounted for here rather than hidden in a lenient tolerance:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from stepper.engine.costs import cost_value, output_delta
+from stepper.engine.divergence import Divergence, find_divergence
 from stepper.engine.iteration import forward, run_iteration
 from stepper.engine.network import Network
+from stepper.engine.steps import build_steps
 
 EPSILON = 1e-6
 TOLERANCE = 1e-5
@@ -51,19 +54,38 @@ class GradCheck:
     layers: list[LayerCheck]
     tolerance: float = TOLERANCE
     floor: float = 0.0  # the largest floor an entry was measured against (noise / tolerance)
+    checked: int = 0  # weights compared: those left out at a kink are not counted
+    # Set when the forward or backward pass at these weights is not finite: there is no gradient
+    # to check (nothing was compared, and passed is False).
+    non_finite: Divergence | None = None
 
     @property
     def kinks(self) -> int:
         return sum(c.kinks for c in self.layers)
 
+    @property
+    def verdict(self) -> str:
+        """PASSED, FAILED, or why nothing could be judged: a check of no weights passes nothing."""
+        if self.non_finite is not None:
+            return "NOT RUN"
+        if self.checked == 0:
+            return "NO WEIGHTS CHECKED"
+        return "PASSED" if self.passed else "FAILED"
+
     def to_dict(self) -> dict[str, object]:
         return {
             "passed": self.passed,
-            "max_relative_error": self.max_relative_error,
+            "max_relative_error": None if self.non_finite is not None else self.max_relative_error,
             "epsilon": self.epsilon,
             "tolerance": self.tolerance,
             "floor": self.floor,
+            "checked": self.checked,
             "kinks": self.kinks,
+            # Why nothing was compared: {"quantity", "layer"} of the first non-finite value, as in
+            # spec section 9's "diverged", at the weights checked.
+            "non_finite": None
+            if self.non_finite is None
+            else {"quantity": self.non_finite.quantity, "layer": self.non_finite.layer},
             "layers": [
                 {
                     "layer": c.layer,
@@ -178,17 +200,34 @@ def gradcheck(
     eps: float = EPSILON,
     tolerance: float = TOLERANCE,
 ) -> GradCheck:
-    """Compare backprop's dC/dW with finite differences on every weight (sampled when large)."""
+    """Compare backprop's dC/dW with finite differences on every weight (sampled when large).
+
+    Where the cost or a quantity before dC/dW is inf or NaN at ``weights`` nothing is compared: the
+    result says which quantity (``non_finite``) and does not pass.
+    """
     w = tuple(weights if weights is not None else net.weights)
-    with np.errstate(all="ignore"):  # non-finite dC/da of a saturated output is expected
-        analytic = run_iteration(net, w).grad
+    # Overflow is reported as non_finite below (and C(w ± ε) that overflow fail the comparison):
+    # never as numpy warnings on stderr.
+    with np.errstate(all="ignore"):
+        return _gradcheck(net, w, eps, tolerance)
+
+
+def _gradcheck(net: Network, w: tuple[np.ndarray, ...], eps: float, tolerance: float) -> GradCheck:
+    values = run_iteration(net, w)
+    bad = find_divergence(values, build_steps(net), 1)
+    # An update that overflows (η·dC/dW) does not concern the gradient: only what comes before it.
+    if bad is not None and bad.quantity != "weights_after":
+        return GradCheck(False, math.nan, eps, [], tolerance, 0.0, 0, bad)
+    analytic = values.grad
     layers = []
     floor = 0.0
+    checked = 0
     for l, ga in enumerate(analytic):
         entries = checked_entries(ga.shape)
         diff = central_differences(net, w, l, entries, eps)
         picked = np.array([ga[idx] for idx in entries])
         keep = ~diff.kink
+        checked += int(keep.sum())
         rel = relative_error(picked[keep], diff.gradient[keep], diff.noise[keep], tolerance)
         abs_err = np.abs(picked[keep] - diff.gradient[keep])
         layers.append(
@@ -201,4 +240,6 @@ def gradcheck(
         )
         floor = max(floor, float((diff.noise[keep] / tolerance).max(initial=0.0)))
     worst = max(c.max_relative_error for c in layers)
-    return GradCheck(bool(worst <= tolerance), worst, eps, layers, tolerance, floor)
+    # NaN (an overflowing C(w ± ε)) is not <= tolerance: it fails.
+    passed = bool(checked > 0 and worst <= tolerance)
+    return GradCheck(passed, worst, eps, layers, tolerance, floor, checked)
