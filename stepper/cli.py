@@ -294,12 +294,14 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
         from stepper.exports.diagnose_out import diagnose_json
         from stepper.exports.json_out import diverged_json, dumps
 
-        print(dumps({**diagnose_json(report), "diverged": diverged_json(result.diverged)}))
+        print(dumps({**diagnose_json(report), "diverged": diverged_json(report.diverged)}))
     else:
         from stepper.exports.diagnose_out import diagnose_text
 
         print(diagnose_text(net, report))
-    return _divergence_status(result.diverged)
+    # The diagnosed iteration is the one after the last completed: with K = 0 it is iteration 1,
+    # and where training diverged it is the diverged one (report.diverged == result.diverged).
+    return _divergence_status(report.diverged)
 
 
 def cmd_map(args: argparse.Namespace) -> int:

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stepper.engine.diagnose import diagnose, find_clones
+from stepper.engine.diagnose import diagnose, find_clones, frobenius
 from stepper.engine.init import InitSpec, initial_weights
 from stepper.engine.iteration import run_iteration
 from stepper.engine.network import Network
@@ -115,14 +115,14 @@ def test_equal_incoming_weights_alone_do_not_make_clones() -> None:
         ("vanishing", 0, "vanishing", "Vanishing gradients"),
         ("exploding", 0, "exploding", "Exploding gradients"),
         ("constant-output", 0, "constant-output", "does not depend on the input"),
-        ("diverging", 300, "diverging", "Training has diverged"),
+        ("diverging", 300, "diverging", "Training diverged at iteration 269: cost became inf"),
     ],
 )
 def test_each_health_example_shows_its_problem(example, iterations, kind, words) -> None:
     net = load_network(example)
     result = train(net, iterations)
     with np.errstate(all="ignore"):
-        report = diagnose(net, run_iteration(net, result.weights), result.iterations, result.costs)
+        report = diagnose(net, run_iteration(net, result.weights), result.completed, result.costs)
     found = [f for f in report.findings if f.kind == kind]
     assert found and words in found[0].text, report.warnings
     assert not found[0].permanent
@@ -146,3 +146,49 @@ def test_diagnose_exits_1_when_training_diverged(cli) -> None:
     run = cli("diagnose", "diverging", "--iterations", "1000", "--format", "json")
     assert run.code == 1 and "diverged at iteration 269" in run.err
     assert run.json()["iteration"] == 268
+
+
+def test_frobenius_norm_of_huge_finite_entries_is_finite() -> None:
+    """By hand: ‖(3e200, 4e200)‖ = 5e200, though 3e200² overflows (np.linalg.norm gives inf for
+    entries this large: it squares them as they are)."""
+    assert frobenius(np.array([[3e200, 4e200]])) == pytest.approx(5e200, rel=1e-15)
+    assert frobenius(np.zeros((2, 2))) == 0.0
+    assert frobenius(np.array([[np.inf, 1.0]])) == np.inf
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.integers(-(10**6), 10**6), min_size=1, max_size=12),
+    st.sampled_from([1.0, 1e-200, 1e200]),
+)
+def test_frobenius_is_the_norm_at_any_scale(entries, scale) -> None:
+    m = np.array(entries, dtype=float)
+    expected = scale * np.linalg.norm(m)  # np.linalg.norm is exact at this size; then scaled
+    assert frobenius(m * scale) == pytest.approx(expected, rel=1e-12, abs=1e-300)
+
+
+def test_gradient_norms_of_finite_gradients_near_1e155_are_not_inf(cli) -> None:
+    """diverging after 268 iterations: dC/dW^0's entries are ~1e155, finite; the norm is too."""
+    run = cli("diagnose", "diverging", "--iterations", "268", "--format", "json")
+    norm = run.json()["gradient_norms"][0]
+    assert isinstance(norm, float) and 1e155 < norm < 1e156, norm
+    assert "5.025e+155" in cli("diagnose", "diverging", "--iterations", "268").out
+
+
+def test_diagnose_of_initial_weights_that_overflow_is_divergence_at_iteration_1(cli, tmp_path) -> None:
+    """K = 0 diagnoses iteration 1: (1e40)^8 overflows n^8 there, as trace reports it."""
+    path = tmp_path / "big.toml"
+    path.write_text(
+        'layers = [2, 8, 8, 8, 8, 8, 8, 8, 8, 1]\nactivation = "linear"\ncost = "sse"\n'
+        'learning_rate = 0.1\ninputs = [[1.0, 2.0]]\ntargets = [[1.0]]\n'
+        '[init]\nscheme = "constant"\nvalue = 1e40\n'
+    )
+    run = cli("diagnose", str(path), "--format", "json")
+    trace = cli("trace", str(path))
+    assert run.code == 1 == trace.code
+    assert run.err == trace.err  # the same line and the same remedy
+    assert run.err.startswith("stepper: diverged at iteration 1: n of layer 8 became inf\n")
+    assert run.json()["diverged"] == {"iteration": 1, "quantity": "n", "layer": 8}
+    text = " ".join(cli("diagnose", str(path)).out.split())  # as read, across its line breaks
+    assert "Training diverged at iteration 1: n of layer 8 became inf" in text
+    assert "initial weights or the inputs are too large" in text and "smaller learning rate" not in text

@@ -19,8 +19,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from stepper.engine.divergence import Divergence, find_divergence
 from stepper.engine.iteration import Array, IterationValues
 from stepper.engine.network import Network
+from stepper.engine.steps import build_steps
 
 SATURATED = 0.01  # f'(n) below 1% of its largest value, for every observation
 VANISHING = 1e-3  # ‖dC/dW^0‖ / ‖dC/dW^{L-1}‖ below this: the first layers hardly learn
@@ -61,6 +63,8 @@ class Diagnosis:
     saturated: list[NeuronGroup]
     gradient_norms: list[float]  # ‖dC/dW^l‖ (Frobenius), l = 0..L-1
     findings: list[Finding] = field(default_factory=list)
+    # The first non-finite quantity of the iteration diagnosed (number ``iteration`` + 1), if any.
+    diverged: Divergence | None = None
 
     @property
     def effective_shape(self) -> str:
@@ -129,6 +133,18 @@ def shape_text(widths: Sequence[int]) -> str:
     return "-".join(str(w) for w in widths)
 
 
+def frobenius(m: Array) -> float:
+    """‖m‖ without overflow: entries of 1e154 square to inf, so the norm is taken of m / max|m|.
+
+    (np.linalg.norm squares the entries as they are: it overflows where the norm itself does not.)
+    Non-finite where an entry is.
+    """
+    biggest = float(np.abs(m).max(initial=0.0))
+    if biggest == 0.0 or not math.isfinite(biggest) or not np.isfinite(m).all():
+        return float(np.linalg.norm(m))
+    return biggest * float(np.linalg.norm(m / biggest))
+
+
 def _units(values: Array | None, mask_fn) -> list[int]:  # type: ignore[no-untyped-def]
     if values is None:
         return []
@@ -142,6 +158,7 @@ def diagnose(net: Network, values: IterationValues, iteration: int, costs: Seque
     iterations run so far (for a rising cost), oldest first.
     """
     L = net.depth
+    diverged = find_divergence(values, build_steps(net), iteration + 1)
     clones = find_clones(net, values.weights)
     widths = effective_widths(net, clones)
     findings: list[Finding] = []
@@ -201,7 +218,7 @@ def diagnose(net: Network, values: IterationValues, iteration: int, costs: Seque
                 )
             )
 
-    norms = [float(np.linalg.norm(g)) for g in values.grad]
+    norms = [frobenius(g) for g in values.grad]
     if L >= 2 and all(math.isfinite(x) for x in norms) and norms[-1] > 0:
         ratio = norms[0] / norms[-1]
         if ratio < VANISHING:
@@ -224,7 +241,7 @@ def diagnose(net: Network, values: IterationValues, iteration: int, costs: Seque
             )
     # An update bigger than the weights it changes throws away what they had learned.
     steps = [
-        (net.learning_rate * g / max(float(np.linalg.norm(w)), 1e-12), l)
+        (net.learning_rate * g / max(frobenius(w), 1e-12), l)
         for l, (g, w) in enumerate(zip(norms, values.weights))
         if math.isfinite(g)
     ]
@@ -274,16 +291,10 @@ def diagnose(net: Network, values: IterationValues, iteration: int, costs: Seque
             )
         )
 
-    finite = math.isfinite(values.cost) and all(np.isfinite(w).all() for w in values.weights)
     recent = list(costs)[-(RISING + 1) :]
-    if not finite:
-        findings.append(
-            Finding(
-                "diverging",
-                "Training has diverged: the cost or the weights are inf or NaN. "
-                "Remedy: a smaller learning rate.",
-            )
-        )
+    if diverged is not None:
+        # The words of spec section 9's stderr line, and the remedy trace gives (one source).
+        findings.append(Finding("diverging", f"Training {diverged.message()}. Remedy: {diverged.hint}."))
     elif len(recent) == RISING + 1 and all(b > a for a, b in itertools.pairwise(recent)):
         findings.append(
             Finding(
@@ -293,4 +304,4 @@ def diagnose(net: Network, values: IterationValues, iteration: int, costs: Seque
             )
         )
 
-    return Diagnosis(iteration, tuple(net.layers), widths, clones, dead, saturated, norms, findings)
+    return Diagnosis(iteration, tuple(net.layers), widths, clones, dead, saturated, norms, findings, diverged)
