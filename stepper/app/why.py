@@ -34,6 +34,10 @@ def why_markup(walk: Walk, selected: tuple[Ref, int, int] | None, checker: MineC
         if layout:
             lines += [escape(line) for line in layout]
         lines += [escape(line) for line in differences(walk, step.output, checker)]
+        diverged = walk.divergence
+        if diverged is not None and walk.at_divergence:
+            # The words of trace's last line: the walk goes no further than this step.
+            lines.append(f"[b]Stopped:[/b] {escape(diverged.report)}")
     if selected is not None:
         lines += cell_lines(walk, *selected, checker)
     return "\n".join(lines)

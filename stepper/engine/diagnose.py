@@ -294,7 +294,7 @@ def diagnose(net: Network, values: IterationValues, iteration: int, costs: Seque
     recent = list(costs)[-(RISING + 1) :]
     if diverged is not None:
         # The words of spec section 9's stderr line, and the remedy trace gives (one source).
-        findings.append(Finding("diverging", f"Training {diverged.message()}. Remedy: {diverged.hint}."))
+        findings.append(Finding("diverging", f"Training {diverged.report}"))
     elif len(recent) == RISING + 1 and all(b > a for a, b in itertools.pairwise(recent)):
         findings.append(
             Finding(

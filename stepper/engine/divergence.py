@@ -50,6 +50,11 @@ class Divergence:
             return "the initial weights or the inputs are too large: smaller ones (or xavier/he init)"
         return "try a smaller learning rate (--lr)"
 
+    @property
+    def report(self) -> str:
+        """The stderr line and its remedy as one sentence pair, for the reports that say both."""
+        return f"{self.message()}. Remedy: {self.hint}."
+
     def to_json(self) -> dict[str, Any]:
         return {"iteration": self.iteration, "quantity": self.quantity, "layer": self.layer}
 

@@ -53,7 +53,7 @@ def step_text(net: Network, step: Step, values: IterationValues, steps_total: in
 def end_line(iteration: int, values: IterationValues, diverged: Divergence | None) -> str:
     """The last line of an iteration: its cost, or where it diverged."""
     if diverged is not None and diverged.iteration == iteration:
-        return f"Stopped: {diverged.message()}. Remedy: {diverged.hint}."
+        return f"Stopped: {diverged.report}"
     return f"Cost of iteration {iteration}: C = {format_number(values.cost)}"
 
 

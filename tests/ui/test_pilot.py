@@ -326,3 +326,31 @@ async def test_the_walk_stops_at_the_divergence_with_a_notice() -> None:
         assert "step 11 of 36" in status(app)  # no further
         await pilot.press("p")
         assert "step 10 of 36" in status(app)
+
+
+async def test_at_the_divergence_one_toast_a_whole_notice_a_why_and_the_inputs_of_the_cost() -> None:
+    """diverging: C becomes inf in iteration 269. Keys pressed there add no toasts; the notice says
+    where, in what and the remedy within 80 columns; the Why pane says the walk stopped; the output
+    layer's pane shows a^1 (what made C inf), not the empty dC/dW^0 and ΔW^0 of the step not reached."""
+    app = StepperApp(network="diverging")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.screen.goto_iteration(268)
+        await pilot.pause()
+        await pilot.press("i")  # iteration 268's update: the pane scrolls down to W^0 updated
+        await pilot.pause()
+        await pilot.press("i")  # to the end of 269, as space does: it stops at the inf cost
+        await pilot.pause()
+        assert "Iteration 269 · step 3 of 8" in status(app) and "C = inf" in status(app)
+        for _ in range(4):
+            await pilot.press("n")
+        await pilot.pause()
+        toasts = [n for n in app._notifications if "diverged at iteration 269" in n.message]
+        assert len(toasts) == 1
+        notice = str(app.query_one("#health-text").render())
+        assert "Training diverged at iteration 269: cost became inf." in notice
+        assert "Remedy: try a smaller learning rate (--lr)." in notice
+        assert all(len(line) <= 76 for line in notice.splitlines())  # inside the notice at 80x24
+        why = str(app.query_one("#explain-text").render())
+        assert "Stopped: diverged at iteration 269: cost became inf." in why
+        pane = app.query_one("#layer-1")
+        assert pane.shows_whole(view(app, "a", 1)) and not pane.shows_whole(view(app, "change", 0))

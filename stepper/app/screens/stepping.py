@@ -44,6 +44,7 @@ class SteppingScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._timer: Timer | None = None
+        self._at_divergence: set[str | None] = set()  # the views whose walk stands at its divergence
 
     def walk_views(self) -> list[WalkView]:
         return list(self.query(WalkView))
@@ -74,13 +75,21 @@ class SteppingScreen(Screen[None]):
         self._notify_divergence(views)
 
     def _notify_divergence(self, views: list[WalkView]) -> None:
-        """At the step where training diverged a walk stops (spec section 9): say where, and why."""
+        """At the step where training diverged a walk stops (spec section 9): say where, and why.
+
+        Once, as the walk arrives there: a key that cannot move it further adds no toast (the health
+        notice keeps saying it).
+        """
         for view in views:
             walk = view.walk
             diverged = walk.divergence
             if diverged is None or not walk.at_divergence:
+                self._at_divergence.discard(view.id)
                 continue
             self.running = False
+            if view.id in self._at_divergence:
+                continue
+            self._at_divergence.add(view.id)
             which = f" ({walk.net.init.describe()})" if len(views) > 1 else ""
             self.notify(
                 f"Training{which} {diverged.message()}. The walk stops here. Remedy: {diverged.hint}.",

@@ -50,10 +50,23 @@ class HealthNotice(Horizontal):
         if wide:
             lines = [f"{'✗' if f.permanent else '!'} {escape(f.text)}" for f in findings]
         else:
+            diverged = diagnosis.diverged
+            if diverged is not None:
+                # First and whole, whatever else is found: where it happened, in what, and the remedy
+                # (the words of the CLI's stderr lines), with the key to the full report.
+                lines += [
+                    f"! Training {escape(diverged.message())}.",
+                    f"  Remedy: {escape(diverged.hint)}.  [dim]h: why[/dim]",
+                ]
             if diagnosis.clones:
                 lines.append(f"✗ {escape(clone_summary(diagnosis))}")
-            lines += [f"! {escape(short(f))}" for f in findings if not f.permanent]
-            lines[-1] += "  [dim]h: why[/dim]"
+            lines += [
+                f"! {escape(short(f))}"
+                for f in findings
+                if not f.permanent and (f.kind != "diverging" or diverged is None)
+            ]
+            if diverged is None:
+                lines[-1] += "  [dim]h: why[/dim]"
         text = "\n".join(lines)
         if text != self._shown:  # while training runs, most iterations find what the last one did
             self._shown = text

@@ -65,7 +65,7 @@ class LayerPane(VerticalScroll, can_focus=False):
         top = self.scroll_offset.y
         return top <= region.y and region.bottom <= top + self.scrollable_content_region.height
 
-    def scroll_to_current(self) -> None:
+    def scroll_to_current(self, inputs: bool = False) -> None:
         """Bring the matrix the current step computed into view, if it is in this pane and out of view.
 
         To the top: the next steps' matrices come below it, so they are in view too and the pane
@@ -73,9 +73,13 @@ class LayerPane(VerticalScroll, can_focus=False):
         """
         if not self.display:
             return
-        for view in self.views:
-            if view.has_class("-current") and not self.shows_whole(view):
-                self.scroll_to_widget(view, animate=False, top=True)
+        # With ``inputs`` (the cost, which has no matrix in a pane) the step's inputs, a^L and y, come
+        # into view instead: a walk stopped at a cost that became inf shows what made it.
+        for role in ("-current", "-input") if inputs else ("-current",):
+            views = [v for v in self.views if v.has_class(role)]
+            if views:
+                if not self.shows_whole(views[0]):
+                    self.scroll_to_widget(views[0], animate=False, top=True)
                 return
 
     def compose(self):  # type: ignore[no-untyped-def]

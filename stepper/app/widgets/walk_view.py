@@ -206,8 +206,10 @@ class WalkView(Vertical):
         self.call_after_refresh(self._scroll_to_current)
 
     def _scroll_to_current(self) -> None:
+        step = self.walk.current_step
+        no_matrix = step is not None and step.output.quantity == "cost"
         for pane in self.panes:
-            pane.scroll_to_current()
+            pane.scroll_to_current(inputs=no_matrix)
 
     # --- what is on screen --------------------------------------------------------------------------
     def refresh_view(self) -> None:
