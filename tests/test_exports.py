@@ -7,7 +7,10 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 SEED_NUMBERS = ["2.2000000", "1.6000000", "0.9002495", "0.8320184", "0.02881269", "0.05805621", "1.9082220"]
 
@@ -109,5 +112,57 @@ def test_text_lays_products_out_as_in_the_question(cli) -> None:
     out = cli("trace").out
     assert "[1 | a^0] (left) · W^0 (above) = n^1 (grid):" in out
     # The left operand's row [1 0.8 0.4] meets the result row [2.2 2.2 2.2].
-    assert "│1.0000000 0.8000000 0.4000000 │2.2000000 2.2000000 2.2000000 │" in out
+    assert "│ 1.0000000 0.8000000 0.4000000 │ 2.2000000 2.2000000 2.2000000 │" in out
     assert "[1 | a^2]ᵀ (left) · δ^3 (above) = dC/dW^2 (grid):" in out
+
+
+def test_product_grid_pads_both_sides_of_every_bar() -> None:
+    """By hand, a 1×3 · 3×2 with a 10-character cell (0.05000000): every row of the grid has one space
+    inside each bar, on the left as on the right, and the three blocks line up."""
+    from stepper.exports.product import product_layout
+
+    lines = product_layout(np.array([[1.0, 0.05, 0.1]]), np.full((3, 2), 0.5), np.array([[0.3775, 0.3925]]))
+    assert lines is not None
+    assert lines[-1] == "│  1.0000000 0.05000000  0.1000000 │  0.3775000  0.3925000 │"
+    assert lines[0] == " " * 35 + "│  0.5000000  0.5000000 │"
+    assert lines[3] == " " * 35 + "├───────────────────────┤"
+    assert len({len(line) for line in lines}) == 1
+
+
+@given(
+    st.integers(1, 4),
+    st.integers(1, 4),
+    st.integers(1, 4),
+    st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False),
+)
+def test_product_grid_rows_are_aligned_and_padded(m, k, n, x) -> None:
+    from stepper.exports.product import product_layout
+
+    lines = product_layout(np.full((m, k), x), np.full((k, n), -x), np.full((m, n), x * 2))
+    assert lines is not None and len({len(line) for line in lines}) == 1
+    for line in lines[:k] + lines[k + 1 :]:  # all but the ├──┤ between the right operand and result
+        assert "│" in line and all(part.startswith(" ") for part in line.split("│")[1:-1])
+
+
+def test_markdown_and_latex_write_inf_and_nan_as_symbols(cli) -> None:
+    md = cli("trace", "exploding", "--iterations", "3", "--format", "markdown").out
+    assert "$$C = \\infty$$" in md and "C = inf$$" not in md
+    from stepper.exports.tex import tex_number
+
+    assert (tex_number(float("inf")), tex_number(-float("inf")), tex_number(float("nan"))) == (
+        "\\infty",
+        "-\\infty",
+        "\\mathrm{NaN}",
+    )
+    assert tex_number(0.5) == "0.5000000"
+
+
+def test_the_header_says_observation_for_one(cli, tmp_path) -> None:
+    text = (
+        'layers = [1, 1]\nactivation = "sigmoid"\ncost = "sse"\nlearning_rate = 0.5\n'
+        "inputs = [[1.0]]\ntargets = [[0.5]]\nweights = [[[0.0], [1.0]]]\n"
+    )
+    path = tmp_path / "one.toml"
+    path.write_text(text)
+    assert ", 1 observation\n" in cli("trace", str(path)).out
+    assert ", 2 observations\n" in cli("trace").out

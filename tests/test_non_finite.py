@@ -377,3 +377,21 @@ def test_compare_reads_the_inf_and_nan_strings_stepper_writes(cli, tmp_path) -> 
     mine.write_text(cli("trace", path, "--format", "json").out)  # dC/da holds "inf"
     run = cli("compare", str(mine), path, "--format", "json")
     assert run.code == 0 and run.json()["match"] is True and run.err == ""
+
+
+def test_the_fused_delta_step_says_it_is_computed_directly(cli, tmp_path) -> None:
+    """Saturated: dC/da = inf and da/dn = 0, yet δ = 0.8. The step and the cell say why."""
+    from stepper.engine.explain import cell_terms
+    from stepper.engine.steps import Ref, build_steps
+
+    net = load_network(write(tmp_path, SATURATED_BCE))
+    delta_step = next(s for s in build_steps(net) if s.output == Ref("delta", 1))
+    assert "computed directly as δ^1 = a^1 − y" in delta_step.why
+    with np.errstate(all="ignore"):
+        values = run_iteration(net, net.weights)
+    assert cell_terms(net, values, Ref("delta", 1), 0, 0) == "= a^1 − y = 1.0000000 − 0.2000000 = 0.8000000"
+    md = cli("trace", write(tmp_path, SATURATED_BCE), "--format", "markdown").out
+    assert "computed directly as δ^1 = a^1 − y" in md
+    # Where the factors are multiplied, the step says so and nothing more.
+    seed = next(s for s in build_steps(load_network("identical-columns")) if s.output == Ref("delta", 3))
+    assert "computed directly" not in seed.why and "multiplied entry by entry" in seed.why

@@ -142,14 +142,22 @@ def cost_value(cost: Cost, activation: str, n: Array, a: Array, y: Array) -> flo
     return cost.value(a, y)
 
 
+# δ^L = dC/dn^L written out where the output's derivative cancels the cost's: (cost, activation)
+# → the formula, with {l} for the output layer.
+FUSED_DELTA = {
+    ("bce", "sigmoid"): "a^{l} − y",
+    ("ce", "softmax"): "a^{l} − y",
+    ("ce", "sigmoid"): "y ⊙ (a^{l} − 1)",
+}
+
+
 def output_delta(cost: Cost, activation: str, a: Array, y: Array) -> Array | None:
     """δ^L = dC/dn^L written directly where the factors cancel, else None (multiply the factors).
 
     sigmoid + bce and softmax + ce: a − y exactly (spec section 9); sigmoid + ce: −y·(1 − a). These
     equal dC/da ⊙ da/dn wherever both factors are finite, and stay finite where a rounds to 0 or 1.
     """
-    if (cost.name, activation) in (("bce", "sigmoid"), ("ce", "softmax")):
-        return a - y
-    if (cost.name, activation) == ("ce", "sigmoid"):
-        return y * (a - 1.0)
-    return None
+    formula = FUSED_DELTA.get((cost.name, activation))
+    if formula is None:
+        return None
+    return a - y if formula == "a^{l} − y" else y * (a - 1.0)

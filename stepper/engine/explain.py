@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from stepper.engine.costs import FUSED_DELTA
 from stepper.engine.iteration import IterationValues
 from stepper.engine.network import Network
 from stepper.engine.steps import WEIGHT_SHAPED, Ref, Step
@@ -130,6 +131,12 @@ def cell_terms(net: Network, values: IterationValues, ref: Ref, row: int, col: i
         formula = net.activation(l).derivative_formula.replace("{l}", "")
         return f"{formula} with a = {f(v.a[l][row, col])}, n = {f(v.n[l][row, col])}: {f(value[row, col])}"  # type: ignore[index]
     if q == "delta":
+        fused = FUSED_DELTA.get((net.cost, net.activation(l).name)) if l == net.depth else None
+        if fused is not None:
+            # Computed directly, not as the product of the factors shown (which may be inf · 0).
+            a, y = f(v.a[l][row, col]), f(net.targets[row, col])  # type: ignore[index]
+            put = f"{a} − {y}" if fused == "a^{l} − y" else f"{y}·({a} − 1)"
+            return f"= {fused.replace('{l}', str(l))} = {put} = {f(v.delta[l][row, col])}"  # type: ignore[index]
         if v.da_dn[l] is None:
             return f"= dC/da · softmax Jacobian (row {row}) = {f(v.delta[l][row, col])}"  # type: ignore[index]
         return f"= {f(v.dC_da[l][row, col])} · {f(v.da_dn[l][row, col])} = {f(v.delta[l][row, col])}"  # type: ignore[index]

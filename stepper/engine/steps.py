@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from stepper.engine.costs import FUSED_DELTA
 from stepper.engine.network import Network
 
 
@@ -89,6 +90,19 @@ class Step:
 
 def _shape(rows: int, cols: int) -> str:
     return f"({rows}×{cols})"
+
+
+def _delta_why(net: Network, l: int) -> str:
+    why = f"δ^{l} = dC/dn^{l}: the two factors multiplied entry by entry (chain rule)."
+    fused = FUSED_DELTA.get((net.cost, net.activation(l).name)) if l == net.depth else None
+    if fused is None:
+        return why
+    # The numbers shown then need not be the product of the factors shown: say why.
+    return (
+        f"δ^{l} = dC/dn^{l}. For {net.activation(l).name} + {net.cost} it is computed directly as "
+        f"δ^{l} = {fused.replace('{l}', str(l))} (the two factors cancel), so it stays exact where a^{l} "
+        "rounds to 0 or 1 and the factors shown are inf, nan or 0."
+    )
 
 
 def build_steps(net: Network) -> tuple[Step, ...]:
@@ -205,7 +219,7 @@ def build_steps(net: Network) -> tuple[Step, ...]:
             formula=delta_formula,
             shapes=f"{_shape(m, size[l])} ⊙ {_shape(m, size[l])} → {_shape(m, size[l])}",
             title=f"error term δ^{l}",
-            why=f"δ^{l} = dC/dn^{l}: the two factors multiplied entry by entry (chain rule).",
+            why=_delta_why(net, l),
         )
         add(
             phase=Phase.BACKWARD,

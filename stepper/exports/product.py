@@ -19,13 +19,14 @@ def product_layout(left: np.ndarray, right: np.ndarray, result: np.ndarray) -> l
 
     lc, rc, pc = cells(left), cells(right), cells(result)
     w = max(len(c) for block in (lc, rc, pc) for row in block for c in row)
-    left_w = len(lc[0]) * (w + 1) + 1
-    lines = []
-    for row in rc:
-        lines.append(" " * (left_w + 1) + "│" + " ".join(c.rjust(w) for c in row) + " │")
-    lines.append(" " * (left_w + 1) + "├" + "─" * (len(rc[0]) * (w + 1)) + "┤")
+
+    def grid_row(row: list[str]) -> str:
+        # A space inside each bar on both sides: a cell as wide as the widest is not glued to "│".
+        return "│ " + " ".join(c.rjust(w) for c in row) + " │"
+
+    indent = " " * (len(grid_row(lc[0])) - 1)  # the right operand and result share the left's "│"
+    lines = [indent + grid_row(row) for row in rc]
+    lines.append(indent + "├" + "─" * (len(grid_row(rc[0])) - 2) + "┤")
     for lrow, prow in zip(lc, pc):
-        lines.append(
-            "│" + " ".join(c.rjust(w) for c in lrow) + " │" + " ".join(c.rjust(w) for c in prow) + " │"
-        )
+        lines.append(grid_row(lrow)[:-1] + grid_row(prow))
     return lines

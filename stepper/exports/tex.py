@@ -7,6 +7,7 @@ amsmath document with the same content. Both read the engine's step descriptions
 
 from __future__ import annotations
 
+import math
 import re
 
 import numpy as np
@@ -76,6 +77,15 @@ def latex_text(text: str) -> str:
     return out.replace("→", r"$\to$").replace("×", r"$\times$").replace("—", "---")
 
 
+def tex_number(x: float) -> str:
+    """A number inside math: inf and NaN as symbols (a bare "inf" would set as i·n·f)."""
+    if math.isnan(x):
+        return r"\mathrm{NaN}"
+    if math.isinf(x):
+        return r"\infty" if x > 0 else r"-\infty"
+    return format_number(x)
+
+
 def _cells(matrix: np.ndarray) -> list[list[str]]:
     rows, cols = matrix.shape
     keep_r = list(range(rows)) if rows <= MAX_SIDE else [*range(MAX_SIDE - 2), -1, rows - 1]
@@ -85,7 +95,7 @@ def _cells(matrix: np.ndarray) -> list[list[str]]:
         if r == -1:
             out.append([r"\vdots" if c != -1 else r"\ddots" for c in keep_c])
         else:
-            out.append([r"\cdots" if c == -1 else format_number(float(matrix[r, c])) for c in keep_c])
+            out.append([r"\cdots" if c == -1 else tex_number(float(matrix[r, c])) for c in keep_c])
     return out
 
 
@@ -101,7 +111,7 @@ def _step_blocks(net: Network, step: Step, values: IterationValues) -> tuple[str
     maths = [rf"{latex_math(step.formula)} \qquad {latex_math(step.shapes)}"]
     product = product_operands(net, step, values)
     if ref.quantity == "cost":
-        maths.append(rf"C = {format_number(values.cost)}")
+        maths.append(rf"C = {tex_number(values.cost)}")
     elif product is not None:
         left, right, result = (latex_math(n) for n in product.names)
         maths.append(

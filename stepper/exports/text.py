@@ -18,7 +18,8 @@ def network_line(net: Network) -> str:
     init = "weights from the file" if net.weights_given else f"init {net.init.describe()}"
     return (
         f"{net.name}: {net.shape_label()} {net.activation_label()}, cost {net.cost}, "
-        f"η = {net.learning_rate:g}, {init}, {net.observations} observations"
+        f"η = {net.learning_rate:g}, {init}, {net.observations} "
+        f"observation{'' if net.observations == 1 else 's'}"
     )
 
 
