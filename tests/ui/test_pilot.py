@@ -354,3 +354,20 @@ async def test_at_the_divergence_one_toast_a_whole_notice_a_why_and_the_inputs_o
         assert "Stopped: diverged at iteration 269: cost became inf." in why
         pane = app.query_one("#layer-1")
         assert pane.shows_whole(view(app, "a", 1)) and not pane.shows_whole(view(app, "change", 0))
+
+
+async def test_a_divergence_heads_the_wide_notice_above_the_clones(tmp_path) -> None:
+    """(1e40)^8 overflows n^8 in iteration 1: the notice (of limited height) says that first, with
+    the remedy for initial weights, before the two clone findings."""
+    path = tmp_path / "big.toml"
+    path.write_text(
+        'layers = [2, 8, 8, 8, 8, 8, 8, 8, 8, 1]\nactivation = "linear"\ncost = "sse"\n'
+        'learning_rate = 0.1\ninputs = [[1.0, 2.0]]\ntargets = [[1.0]]\n'
+        '[init]\nscheme = "constant"\nvalue = 1e40\n'
+    )
+    app = StepperApp(network=str(path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n")
+        notice = str(app.query_one("#health-text").render())
+        assert notice.startswith("! Training diverged at iteration 1: n of layer 8 became inf.")
+        assert "initial weights or the" in notice and "✗ Layers 1, 2" in notice

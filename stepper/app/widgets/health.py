@@ -48,7 +48,9 @@ class HealthNotice(Horizontal):
             return
         lines: list[str] = []
         if wide:
-            lines = [f"{'✗' if f.permanent else '!'} {escape(f.text)}" for f in findings]
+            # A divergence first: the notice's height is limited, and it is what ended training.
+            ordered = sorted(findings, key=lambda f: f.kind != "diverging")
+            lines = [f"{'✗' if f.permanent else '!'} {escape(f.text)}" for f in ordered]
         else:
             diverged = diagnosis.diverged
             if diverged is not None:
