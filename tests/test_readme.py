@@ -31,7 +31,7 @@ def pieces(lines: list[str]) -> list[list[str]]:
         if line.strip() == "...":
             runs.append([])
         else:
-            runs[-1].append(line)
+            runs[-1].append(line.rstrip())
     return [r for r in runs if r]
 
 
@@ -47,7 +47,8 @@ def test_each_readme_example_prints_what_the_readme_shows(cli, tmp_path, monkeyp
     if "mine.json" in args:  # the learner who forgot da/dn in a hidden layer
         write(tmp_path, learner_trace("random-init", "derivative forgotten"))
     run = cli(*args)
-    shown = (run.out + run.err).rstrip("\n").split("\n")
+    # Trailing spaces are the only liberty: a Markdown file does not keep them.
+    shown = [line.rstrip() for line in (run.out + run.err).rstrip("\n").split("\n")]
     at = 0
     for piece in pieces(lines):
         # Each shown run of lines is in the output as it is, in the README's order.
