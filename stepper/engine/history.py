@@ -1,9 +1,11 @@
-"""Weights at the start of every iteration, in bounded memory.
+"""Weights (and the optimizer's state) at the start of every iteration, in bounded memory.
 
 Only a bounded set of checkpoints is kept: every ``stride``-th iteration start, the stride doubling
 whenever there would be more than ``max_checkpoints``. Any other iteration start is recomputed from
 the nearest earlier checkpoint. Recomputation runs the very same numpy operations in the same order,
-so it reproduces the weights bit for bit.
+so it reproduces the weights bit for bit. The optimizer's state (momentum, Adam's m and v, t) is
+part of every checkpoint, and the batch of an iteration comes from a :class:`Schedule` that always
+cuts the same batches, so stepping back lands on exactly the same state.
 """
 
 from __future__ import annotations
@@ -11,11 +13,15 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from stepper.engine.batching import Batch, Schedule
 from stepper.engine.iteration import IterationValues, run_iteration
 from stepper.engine.network import Network
+from stepper.engine.optimizers import OptimizerState
 
 Array = NDArray[np.float64]
 Weights = tuple[Array, ...]
+# What an iteration starts from: the weights and the optimizer's state.
+Start = tuple[Weights, OptimizerState]
 
 
 class WeightHistory:
@@ -23,10 +29,13 @@ class WeightHistory:
         self.net = net
         self.max_checkpoints = max_checkpoints
         self.stride = 1
-        self._checkpoints: dict[int, Weights] = {1: tuple(net.weights)}
+        self._initial: Start = (tuple(net.weights), OptimizerState())
+        self._checkpoints: dict[int, Start] = {1: self._initial}
         # Weights a person set by hand at an iteration's start: kept for good, never thinned out.
         self.pins: dict[int, Weights] = {}
-        self._last: tuple[int, Weights] = (1, tuple(net.weights))  # the most recent lookup
+        self._pinned: dict[int, Start] = {}  # the pins with the optimizer state they start from
+        self._last: tuple[int, Start] = (1, self._initial)  # the most recent lookup
+        self.schedule = None if net.full_batch else Schedule(net.training, net.observations)
         # C_k of every iteration computed so far (one float each: the loss curve reads them).
         self.costs: dict[int, float] = {}
         # The first iteration seen to produce a non-finite cost, n or weights: training ends there.
@@ -36,50 +45,67 @@ class WeightHistory:
     def checkpoint_count(self) -> int:
         return len(self._checkpoints)
 
+    def batch(self, iteration: int) -> Batch | None:
+        """The observations ``iteration`` updates on (None: all of them, in order)."""
+        return None if self.schedule is None else self.schedule.batch(iteration)
+
+    def run(self, iteration: int, start: Start) -> IterationValues:
+        """Iteration ``iteration`` computed from ``start``."""
+        return run_iteration(self.net, start[0], start[1], self.batch(iteration))
+
     def weights_at(self, iteration: int) -> Weights:
         """W^0..W^{L-1} at the start of ``iteration`` (1-based; iteration 1 starts from init)."""
+        return self.start_at(iteration)[0]
+
+    def start_at(self, iteration: int) -> Start:
+        """The weights and optimizer state at the start of ``iteration``."""
         if iteration < 1:
             raise ValueError("iterations start at 1")
         if self.diverged_at is not None and iteration > self.diverged_at + 1:
             # Training ended there: nothing after it is computed (the walk never goes past it).
             iteration = self.diverged_at + 1
-        last_it, last_w = self._last
+        last_it, last = self._last
         if last_it == iteration:
-            return last_w
+            return last
         # Start from the last lookup when it is closer than any checkpoint (stepping forward).
-        start = max(k for k in (*self._checkpoints, *self.pins) if k <= iteration)
-        weights = self.pins.get(start) or self._checkpoints[start]
+        start = max(k for k in (*self._checkpoints, *self._pinned) if k <= iteration)
+        here = self._pinned.get(start) or self._checkpoints[start]
         if start < last_it <= iteration:
-            start, weights = last_it, last_w
+            start, here = last_it, last
         for k in range(start, iteration):
             with np.errstate(all="ignore"):  # inf and NaN are divergence, reported by the walk
-                values = run_iteration(self.net, weights)
+                values = self.run(k, here)
             self.costs[k] = values.cost
-            weights = values.weights_after
-            self._remember(k + 1, weights)
+            here = (values.weights_after, values.state_after)
+            self._remember(k + 1, here)
             if self.diverged_at is None and not _finite(values):
                 self.diverged_at = k
                 iteration = k + 1
                 break
-        self._last = (iteration, weights)
-        return weights
+        self._last = (iteration, here)
+        return here
 
     def pin(self, iteration: int, weights: Weights) -> None:
-        """From ``iteration`` on, train from ``weights``: what came after it before is forgotten."""
+        """From ``iteration`` on, train from ``weights``: what came after it before is forgotten.
+
+        The optimizer's state stays what training had made it by then."""
+        state = self.start_at(iteration)[1]
         self.pins = {k: w for k, w in self.pins.items() if k < iteration}
         self.pins[iteration] = tuple(weights)
+        self._pinned = {k: s for k, s in self._pinned.items() if k < iteration}
+        self._pinned[iteration] = (tuple(weights), state)
         self._checkpoints = {k: w for k, w in self._checkpoints.items() if k < iteration} or {
-            1: tuple(self.net.weights)
+            1: self._initial
         }
         self.costs = {k: c for k, c in self.costs.items() if k < iteration}
         if self.diverged_at is not None and self.diverged_at >= iteration:
             self.diverged_at = None
-        self._last = (iteration, self.pins[iteration])
+        self._last = (iteration, self._pinned[iteration])
 
-    def _remember(self, iteration: int, weights: Weights) -> None:
+    def _remember(self, iteration: int, here: Start) -> None:
         if (iteration - 1) % self.stride != 0 or iteration in self._checkpoints:
             return
-        self._checkpoints[iteration] = weights
+        self._checkpoints[iteration] = here
         if len(self._checkpoints) > self.max_checkpoints:
             self.stride *= 2
             self._checkpoints = {k: w for k, w in self._checkpoints.items() if (k - 1) % self.stride == 0}

@@ -12,10 +12,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 from stepper.engine.activations import softmax_backward
+from stepper.engine.batching import Batch
 from stepper.engine.costs import cost_value, output_delta
 from stepper.engine.network import Network
+from stepper.engine.optimizers import OptimizerState, update
 
 Array = NDArray[np.float64]
+
+
+_NO_STATE = OptimizerState()
 
 
 @dataclass(slots=True)
@@ -36,15 +41,37 @@ class IterationValues:
     delta: list[Array | None]
     grad: list[Array]
     weights_after: tuple[Array, ...]
+    targets: Array  # y of this iteration's batch
+    batch: Batch | None = None  # None: all observations in order (full batch)
+    # The optimizer's state before and after this update (t counts updates), and every term of the
+    # update by name (g, decay, v, s, m, m_hat, v_hat, change); empty for plain sgd.
+    state_before: OptimizerState = _NO_STATE
+    state_after: OptimizerState = _NO_STATE
+    terms: dict[str, list[Array]] | None = None
 
     @property
     def change(self) -> tuple[Array, ...]:
-        """ΔW^l = W^l after − W^l before, i.e. −η·dC/dW^l as it landed in float64."""
+        """ΔW^l: the optimizer's step, or for plain sgd W^l after − W^l before (−η·dC/dW^l as it
+        landed in float64)."""
+        if self.terms and "change" in self.terms:
+            return tuple(self.terms["change"])
         return tuple(after - before for after, before in zip(self.weights_after, self.weights))
 
     def quantity(self, name: str) -> list[Array | None]:
-        """The per-layer list for a quantity key of the trace JSON ("n", "a", "grad", ...)."""
+        """The per-layer list for a quantity key of the trace JSON ("n", "a", "grad", ...) or an
+        update term ("v", "m_hat", "change", ...)."""
+        if self.terms and name in self.terms:
+            return self.terms[name]  # type: ignore[return-value]
+        if name == "change":
+            return list(self.change)
+        if name.endswith("_prev"):  # the state this update started from (zeros before the first)
+            prev = self.state_before.state.get(name[: -len("_prev")])
+            return list(prev) if prev is not None else [np.zeros_like(w) for w in self.weights]
         return getattr(self, name)  # type: ignore[no-any-return]
+
+    @property
+    def epoch(self) -> int:
+        return self.batch.epoch if self.batch is not None else 0
 
 
 def forward(net: Network, weights: tuple[Array, ...] | list[Array]) -> tuple[list[Array], list[Array]]:
@@ -59,8 +86,14 @@ def forward(net: Network, weights: tuple[Array, ...] | list[Array]) -> tuple[lis
     return n, a
 
 
-def run_iteration(net: Network, weights: tuple[Array, ...]) -> IterationValues:
-    """Forward pass, cost, backward pass and update for the whole batch, in spec order.
+def run_iteration(
+    net: Network,
+    weights: tuple[Array, ...],
+    state: OptimizerState = _NO_STATE,
+    batch: Batch | None = None,
+) -> IterationValues:
+    """Forward pass, cost, backward pass and update on ``batch`` (None: every observation), from
+    the optimizer state ``state``, in spec order.
 
     Written lean on purpose: `stepper train` runs this every iteration, and on tiny networks the
     Python around the numpy calls is most of the time.
@@ -68,14 +101,18 @@ def run_iteration(net: Network, weights: tuple[Array, ...]) -> IterationValues:
     depth = net.depth
     acts = net.layer_activations
     n: list[Array | None] = [None]
-    a = [net.inputs]
+    if batch is None:
+        inputs, targets = net.inputs, net.targets
+    else:
+        inputs, targets = net.inputs[batch.indices], net.targets[batch.indices]
+    a = [inputs]
     for act, w in zip(acts, weights):
         # [1 | a] · W written as a · W[1:] + W[0]: the same sum without building [1 | a].
         z = a[-1] @ w[1:] + w[0]
         n.append(z)
         a.append(act.forward(z))
     cost_fn = net.cost_fn
-    out, targets = a[depth], net.targets
+    out = a[depth]
     out_name = acts[-1].name
     cost = cost_value(cost_fn, out_name, n[depth], out, targets)  # type: ignore[arg-type]
 
@@ -107,6 +144,24 @@ def run_iteration(net: Network, weights: tuple[Array, ...]) -> IterationValues:
             g = d @ w[1:].T
 
     lr = net.learning_rate
+    opt = net.optimizer
+    if opt.name == "sgd" and not opt.decays:  # the seed's update, with no terms to keep
+        return IterationValues(
+            weights=tuple(weights),
+            n=n,
+            a=a,
+            cost=cost,
+            dC_da=dC_da,
+            da_dn=da_dn,
+            delta=delta,
+            grad=grad,
+            weights_after=tuple([w - lr * dw for w, dw in zip(weights, grad)]),
+            targets=targets,
+            batch=batch,
+            state_before=state,
+            state_after=OptimizerState(state.t + 1),
+        )
+    done = update(opt, lr, tuple(weights), grad, state)
     return IterationValues(
         weights=tuple(weights),
         n=n,
@@ -116,5 +171,10 @@ def run_iteration(net: Network, weights: tuple[Array, ...]) -> IterationValues:
         da_dn=da_dn,
         delta=delta,
         grad=grad,
-        weights_after=tuple([w - lr * dw for w, dw in zip(weights, grad)]),
+        weights_after=done.weights_after,
+        targets=targets,
+        batch=batch,
+        state_before=state,
+        state_after=done.after,
+        terms=done.terms,
     )

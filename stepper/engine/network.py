@@ -9,8 +9,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from stepper.engine.activations import ACTIVATIONS, Activation
+from stepper.engine.batching import TrainingSpec
 from stepper.engine.costs import COSTS, Cost
 from stepper.engine.init import InitSpec, initial_weights
+from stepper.engine.optimizers import OptimizerSpec
 
 Array = NDArray[np.float64]
 
@@ -44,6 +46,8 @@ class Network:
     description: str = ""
     weights_given: bool = False  # weights came from the file, not from init
     session: Session | None = None  # a saved stepper's position and edits (ignored by headless commands)
+    optimizer: OptimizerSpec = field(default_factory=OptimizerSpec)  # [optimizer]; default plain sgd
+    training: TrainingSpec = field(default_factory=TrainingSpec)  # [training]; default full batch
 
     @property
     def depth(self) -> int:
@@ -98,6 +102,22 @@ class Network:
     def with_learning_rate(self, learning_rate: float) -> Network:
         return _replace(self, learning_rate=learning_rate)
 
+    def with_optimizer(self, optimizer: OptimizerSpec) -> Network:
+        return _replace(self, optimizer=optimizer, session=None)
+
+    def with_training(self, training: TrainingSpec) -> Network:
+        return _replace(self, training=training, session=None)
+
+    @property
+    def batch_size(self) -> int:
+        """Observations per iteration (the last batch of an epoch may have fewer)."""
+        return self.training.size(self.observations)
+
+    @property
+    def full_batch(self) -> bool:
+        """Every iteration uses all observations in file order (the seed's gradient descent)."""
+        return self.training.full_batch(self.observations)
+
     def settings(self) -> dict[str, object]:
         """The resolved settings, as trace/train JSON report them under "network"."""
         return {
@@ -111,6 +131,8 @@ class Network:
             "observations": self.observations,
             "inputs": self.inputs.tolist(),
             "targets": self.targets.tolist(),
+            "optimizer": self.optimizer.settings(),
+            "training": self.training.settings(self.observations),
         }
 
 

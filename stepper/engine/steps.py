@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from stepper.engine.costs import FUSED_DELTA
 from stepper.engine.network import Network
+from stepper.engine.optimizers import OptimizerSpec
 
 
 class Phase(StrEnum):
@@ -34,7 +35,13 @@ class Ref:
 
 
 # Quantities shaped like a weight matrix: a bias row, then one row per neuron of the layer before.
-WEIGHT_SHAPED = frozenset({"weights", "weights_after", "grad", "change"})
+# The optimizer's terms are too: g (gradient with L2 decay), decay (adamw's η·λ·W), the state
+# matrices after the update, and "*_prev", the state an update starts from.
+OPTIMIZER_TERMS = ("g", "decay", "v", "s", "m", "m_hat", "v_hat")
+PREVIOUS_STATE = ("v_prev", "s_prev", "m_prev")
+WEIGHT_SHAPED = frozenset(
+    {"weights", "weights_after", "grad", "change", *OPTIMIZER_TERMS, *PREVIOUS_STATE}
+)
 
 # Quantities in the order an iteration first produces them, as trace JSON names them.
 QUANTITIES = ("n", "a", "cost", "dC_da", "da_dn", "delta", "grad", "weights_after")
@@ -51,6 +58,16 @@ _SYMBOLS = {
     "weights_after": "W^{l}",
     "change": "ΔW^{l}",
     "targets": "y",
+    "g": "g^{l}",
+    "decay": "η·λ·W^{l}",
+    "v": "v^{l}",
+    "s": "s^{l}",
+    "m": "m^{l}",
+    "m_hat": "m̂^{l}",
+    "v_hat": "v̂^{l}",
+    "v_prev": "v^{l} (before)",
+    "s_prev": "s^{l} (before)",
+    "m_prev": "m^{l} (before)",
 }
 
 # The textbook names the help screen shows beside the spec's.
@@ -105,10 +122,13 @@ def _delta_why(net: Network, l: int) -> str:
     )
 
 
-def build_steps(net: Network) -> tuple[Step, ...]:
-    """The step sequence of one iteration: 2L forward, 1 cost, 4L backward, L updates."""
+def build_steps(net: Network, observations: int | None = None) -> tuple[Step, ...]:
+    """The step sequence of one iteration: 2L forward, 1 cost, 4L backward, then the update steps
+    of each weight matrix (one for plain sgd; more for decay and an optimizer's state).
+
+    ``observations``: rows in this iteration's batch (default: the network's batch size)."""
     L = net.depth
-    m = net.observations
+    m = observations if observations is not None else net.batch_size
     size = net.layers
     steps: list[Step] = []
 
@@ -237,14 +257,145 @@ def build_steps(net: Network) -> tuple[Step, ...]:
             ),
         )
     for l in range(L):
-        add(
-            phase=Phase.UPDATE,
-            layer=l,
-            output=Ref("weights_after", l),
-            inputs=(Ref("weights", l), Ref("grad", l)),
-            formula=f"W^{l} ← W^{l} − η · dC/dW^{l}   (η = {net.learning_rate:g})",
-            shapes=f"{_shape(size[l] + 1, size[l + 1])} → {_shape(size[l] + 1, size[l + 1])}",
-            title=f"update W^{l}",
+        for kw in update_steps(net.optimizer, net.learning_rate, l, _shape(size[l] + 1, size[l + 1])):
+            add(phase=Phase.UPDATE, layer=l, **kw)
+    return tuple(steps)
+
+
+def update_steps(opt: OptimizerSpec, lr: float, l: int, shape: str) -> list[dict[str, object]]:
+    """The update of W^l as steps: decay, each state update, ΔW, W updated (spec section 7).
+
+    Plain sgd without decay is one step, as in the seed's 22."""
+    same = f"{shape} → {shape}"
+    two = f"{shape}, {shape} → {shape}"
+    out: list[dict[str, object]] = []
+    W, G = Ref("weights", l), Ref("grad", l)
+    g = G
+    g_name = f"dC/dW^{l}"
+    if opt.decays and not opt.decoupled:
+        out.append(
+            dict(
+                output=Ref("g", l),
+                inputs=(G, W),
+                formula=f"g^{l} = dC/dW^{l} + λ · W^{l}   (λ = {opt.weight_decay:g}; row 0, the bias: no decay)",
+                shapes=two,
+                title=f"decayed gradient g^{l}",
+                why=(
+                    "L2 weight decay: the penalty ½λ‖W‖² adds λ·W to the gradient before the "
+                    f"{opt.name} formula sees it. The bias row is never decayed."
+                ),
+            )
+        )
+        g, g_name = Ref("g", l), f"g^{l}"
+    after = dict(output=Ref("weights_after", l), title=f"update W^{l}", shapes=two)
+    if opt.name == "sgd":
+        after.update(
+            inputs=(W, g),
+            formula=f"W^{l} ← W^{l} − η · {g_name}   (η = {lr:g})",
+            shapes=same if g is G else two,
             why="Gradient descent: every weight moves against its gradient, scaled by η.",
         )
-    return tuple(steps)
+        return [*out, after]
+    change = Ref("change", l)
+    if opt.decoupled and opt.decays:
+        out.append(
+            dict(
+                output=Ref("decay", l),
+                inputs=(W,),
+                formula=f"η·λ·W^{l}   (η = {lr:g}, λ = {opt.weight_decay:g}; row 0, the bias: 0)",
+                shapes=same,
+                title=f"decoupled decay of W^{l}",
+                why=(
+                    "AdamW shrinks the weights directly, by η·λ·W of the weights before this "
+                    "update, instead of adding λ·W to the gradient (which Adam would rescale)."
+                ),
+            )
+        )
+    if opt.name == "momentum":
+        out.append(
+            dict(
+                output=Ref("v", l),
+                inputs=(Ref("v_prev", l), g),
+                formula=f"v^{l} ← μ · v^{l} + {g_name}   (μ = {opt.momentum:g}; v starts at 0)",
+                shapes=two,
+                title=f"velocity v^{l}",
+                why="Momentum: a running sum of past gradients, each older one weighted by another μ.",
+            )
+        )
+        step = f"ΔW^{l} = −η · v^{l}   (η = {lr:g})"
+        step_inputs: tuple[Ref, ...] = (Ref("v", l),)
+    elif opt.name == "rmsprop":
+        out.append(
+            dict(
+                output=Ref("s", l),
+                inputs=(Ref("s_prev", l), g),
+                formula=f"s^{l} ← α · s^{l} + (1 − α) · ({g_name})²   (α = {opt.alpha:g})",
+                shapes=two,
+                title=f"mean square s^{l}",
+                why="RMSprop: a running average of each weight's squared gradient, its recent size.",
+            )
+        )
+        step = f"ΔW^{l} = −η · {g_name} / (√s^{l} + ε)   (η = {lr:g}, ε = {opt.eps:g})"
+        step_inputs = (g, Ref("s", l))
+    else:
+        b1, b2 = opt.beta1, opt.beta2
+        out += [
+            dict(
+                output=Ref("m", l),
+                inputs=(Ref("m_prev", l), g),
+                formula=f"m^{l} ← β1 · m^{l} + (1 − β1) · {g_name}   (β1 = {b1:g})",
+                shapes=two,
+                title=f"first moment m^{l}",
+                why="Adam's m: a running average of the gradient (its direction). It starts at 0.",
+            ),
+            dict(
+                output=Ref("v", l),
+                inputs=(Ref("v_prev", l), g),
+                formula=f"v^{l} ← β2 · v^{l} + (1 − β2) · ({g_name})²   (β2 = {b2:g})",
+                shapes=two,
+                title=f"second moment v^{l}",
+                why="Adam's v: a running average of the squared gradient (its size). It starts at 0.",
+            ),
+            dict(
+                output=Ref("m_hat", l),
+                inputs=(Ref("m", l),),
+                formula=f"m̂^{l} = m^{l} / (1 − β1^t)",
+                shapes=same,
+                title=f"bias-corrected m̂^{l}",
+                why=(
+                    "m started at 0, so early on it is too small by the factor 1 − β1^t; dividing "
+                    "by it undoes that (m̂ = g exactly at t = 1)."
+                ),
+            ),
+            dict(
+                output=Ref("v_hat", l),
+                inputs=(Ref("v", l),),
+                formula=f"v̂^{l} = v^{l} / (1 − β2^t)",
+                shapes=same,
+                title=f"bias-corrected v̂^{l}",
+                why="v started at 0 too: dividing by 1 − β2^t makes v̂ = g² exactly at t = 1.",
+            ),
+        ]
+        step = f"ΔW^{l} = −η · m̂^{l} / (√v̂^{l} + ε)   (η = {lr:g}, ε = {opt.eps:g})"
+        if opt.decoupled and opt.decays:
+            step += f" − η·λ·W^{l}"
+        step_inputs = (Ref("m_hat", l), Ref("v_hat", l))
+        if opt.decoupled and opt.decays:
+            step_inputs += (Ref("decay", l),)
+    out.append(
+        dict(
+            output=change,
+            inputs=step_inputs,
+            formula=step,
+            shapes=same if len(step_inputs) == 1 else two,
+            title=f"step ΔW^{l}",
+            why=f"How far and which way {opt.name} moves each weight of W^{l} in this update.",
+        )
+    )
+    after.update(
+        inputs=(W, change),
+        formula=f"W^{l} ← W^{l} + ΔW^{l}",
+        why="The step is applied: the new weights are what the next iteration starts from.",
+    )
+    out.append(after)
+    return out

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
 
+from stepper.engine.batching import Schedule
+from stepper.engine.costs import cost_value
 from stepper.engine.divergence import Divergence, find_divergence, shown_values
 from stepper.engine.iteration import forward, run_iteration
 from stepper.engine.network import Network
+from stepper.engine.optimizers import OptimizerState
 from stepper.engine.steps import Step, build_steps
 
 Array = NDArray[np.float64]
@@ -19,13 +22,16 @@ Array = NDArray[np.float64]
 
 @dataclass(frozen=True)
 class TrainResult:
-    # C_k, computed in iteration k before its update. When training diverged in iteration k, C_k
-    # is its last entry: inf or NaN, or None if the divergence came before the cost.
+    # C_k, computed in iteration k on its batch, before its update. When training diverged in
+    # iteration k, C_k is its last entry: inf or NaN, or None if the divergence came before the cost.
     costs: list[float | None]
     weights: tuple[Array, ...]  # after the last completed iteration (all finite)
     outputs: Array  # a^L of a forward pass with ``weights``
     diverged: Divergence | None = None
     cancelled: bool = False
+    # The cost over all observations with the weights at the end of each completed epoch.
+    epoch_costs: list[float] = field(default_factory=list)
+    state: OptimizerState = field(default_factory=OptimizerState)  # the optimizer's, at the end
 
     @property
     def iterations(self) -> int:
@@ -55,17 +61,22 @@ def train(
     the same times and ends the run early (``cancelled``).
     """
     w = tuple(weights if weights is not None else net.weights)
+    state = OptimizerState()
+    schedule = None if net.full_batch else Schedule(net.training, net.observations)
+    per_epoch = 1 if schedule is None else schedule.per_epoch  # full batch: filled in at the end
     steps = build_steps(net)
     costs: list[float | None] = []
+    epoch_costs: list[float] = []
     diverged: Divergence | None = None
     cancelled = False
-    checked = (0, w)  # the last iteration whose resulting weights were verified finite, and them
+    # The last iteration whose resulting weights were verified finite, and what it left.
+    checked = (0, w, state)
     # Overflow is detected below and reported as divergence, not as numpy warnings.
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         k = 0
         while k < iterations:
             k += 1
-            vals = run_iteration(net, w)
+            vals = run_iteration(net, w, state, None if schedule is None else schedule.batch(k))
             costs.append(vals.cost)
             after = vals.weights_after
             # Checking every quantity of every iteration would cost more than small iterations do.
@@ -77,22 +88,36 @@ def train(
             suspect = not math.isfinite(vals.cost)
             if suspect or k % CHECK_EVERY == 0 or k == iterations:
                 if suspect or not (_finite(after) and _finite(vals.n[1:])):  # type: ignore[arg-type]
-                    found = _replay(net, steps, *checked, k)
+                    found = _replay(net, steps, schedule, *checked, k)
                     if found is not None:
-                        diverged, w, cost = found
+                        diverged, w, state, cost = found
                         del costs[diverged.iteration - 1 :]
                         costs.append(cost)
+                        del epoch_costs[(diverged.iteration - 1) // per_epoch :]
                         break
-                checked = (k, after)
-            w = after
+                checked = (k, after, vals.state_after)
+            w, state = after, vals.state_after
+            if schedule is not None and k % per_epoch == 0:
+                epoch_costs.append(full_cost(net, w))
             if progress_every and k % progress_every == 0:
                 if progress is not None:
                     progress(k)
                 if should_stop is not None and should_stop():
                     cancelled = True
                     break
-        _, a = forward(net, w)
-    return TrainResult(costs, w, a[-1], diverged, cancelled)
+        n, a = forward(net, w)
+        if schedule is None:  # full batch: epoch k's cost is C_{k+1}, the last one computed here
+            done = len(costs) - (1 if diverged is not None else 0)
+            last = cost_value(net.cost_fn, net.activations[-1], n[-1], a[-1], net.targets)
+            epoch_costs = [*costs[1:done], last][:done]  # type: ignore[list-item]
+    return TrainResult(costs, w, a[-1], diverged, cancelled, epoch_costs, state)
+
+
+def full_cost(net: Network, weights: tuple[Array, ...]) -> float:
+    """The cost over all observations (not one batch) with ``weights``: an epoch's cost."""
+    with np.errstate(all="ignore"):  # a diverged run's inf and NaN are findings, not warnings
+        n, a = forward(net, weights)
+        return cost_value(net.cost_fn, net.activations[-1], n[-1], a[-1], net.targets)
 
 
 def _finite(matrices: Sequence[Array]) -> bool:
@@ -102,14 +127,21 @@ def _finite(matrices: Sequence[Array]) -> bool:
 
 
 def _replay(
-    net: Network, steps: tuple[Step, ...], start: int, weights: tuple[Array, ...], end: int
-) -> tuple[Divergence, tuple[Array, ...], float | None] | None:
-    """Iterations start + 1 .. end from ``weights``, checked in full: the first divergence, the
-    weights its iteration started from, and its C (None if it came before the cost)."""
+    net: Network,
+    steps: tuple[Step, ...],
+    schedule: Schedule | None,
+    start: int,
+    weights: tuple[Array, ...],
+    state: OptimizerState,
+    end: int,
+) -> tuple[Divergence, tuple[Array, ...], OptimizerState, float | None] | None:
+    """Iterations start + 1 .. end from ``weights`` and ``state``, checked in full: the first
+    divergence, the weights and state its iteration started from, and its C (None if it came
+    before the cost)."""
     for k in range(start + 1, end + 1):
-        vals = run_iteration(net, weights)
+        vals = run_iteration(net, weights, state, None if schedule is None else schedule.batch(k))
         found = find_divergence(vals, steps, k)
         if found is not None:
-            return found, weights, shown_values(vals, steps, found)["cost"]
-        weights = vals.weights_after
+            return found, weights, state, shown_values(vals, steps, found)["cost"]
+        weights, state = vals.weights_after, vals.state_after
     return None

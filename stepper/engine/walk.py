@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 from stepper.engine.diagnose import RISING, Diagnosis, diagnose
 from stepper.engine.divergence import Divergence, find_divergence
 from stepper.engine.history import WeightHistory
-from stepper.engine.iteration import IterationValues, run_iteration
+from stepper.engine.iteration import IterationValues
 from stepper.engine.network import Network, Session
 from stepper.engine.steps import Phase, Ref, Step, build_steps
 
@@ -86,7 +86,7 @@ class Walk:
         it = self.iteration
         if self._values is None or self._values[0] != it:
             with np.errstate(all="ignore"):  # inf and NaN are divergence (see ``divergence``)
-                values = run_iteration(self.net, self.history.weights_at(it))
+                values = self.history.run(it, self.history.start_at(it))
             self.history.costs[it] = values.cost
             self._values = (it, values)
         return self._values[1]
@@ -108,8 +108,8 @@ class Walk:
         """Whether ``ref`` has been computed at the current position of this iteration."""
         if ref.quantity in ("weights", "targets") or (ref.quantity == "a" and ref.layer == 0):
             return True
-        if ref.quantity == "change":  # shown with the update that makes it
-            ref = Ref("weights_after", ref.layer)
+        if ref.quantity == "change" and not any(s.output == ref for s in self.steps):
+            ref = Ref("weights_after", ref.layer)  # plain sgd: shown with the update that makes it
         return any(s.output == ref for s in self.steps[: self.done])
 
     def value(self, ref: Ref) -> Array | float | None:
@@ -124,7 +124,7 @@ class Walk:
         if ref.quantity == "cost":
             return vals.cost
         if ref.quantity == "targets":
-            return self.net.targets
+            return vals.targets
         return vals.quantity(ref.quantity)[ref.layer]
 
     def current_weights(self) -> tuple[Array, ...]:

@@ -1,0 +1,195 @@
+"""The optimizers of spec section 7: how a gradient becomes a weight update, and the state they carry.
+
+The formulas are PyTorch's (torch.optim.SGD, SGD with momentum, RMSprop, Adam, AdamW with default
+flags), with one difference the spec makes on purpose: weight decay never touches the bias row.
+Every term an update uses is returned as its own per-layer matrix, so the walk can show each as a
+step and the trace can print it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+Array = NDArray[np.float64]
+
+OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam", "adamw")
+
+# The hyper-parameters each optimizer reads (weight_decay: all of them).
+HYPER_KEYS: dict[str, tuple[str, ...]] = {
+    "sgd": ("weight_decay",),
+    "momentum": ("momentum", "weight_decay"),
+    "rmsprop": ("alpha", "eps", "weight_decay"),
+    "adam": ("beta1", "beta2", "eps", "weight_decay"),
+    "adamw": ("beta1", "beta2", "eps", "weight_decay"),
+}
+ALL_HYPER_KEYS = ("momentum", "alpha", "beta1", "beta2", "eps", "weight_decay")
+
+# The state each optimizer carries from one iteration to the next, in the trace JSON's names, in
+# the order an update computes them. m_hat and v_hat are not carried (they are recomputed from m
+# and v) but the trace reports them as part of the state after the update.
+STATE_NAMES: dict[str, tuple[str, ...]] = {
+    "sgd": (),
+    "momentum": ("v",),
+    "rmsprop": ("s",),
+    "adam": ("m", "v", "m_hat", "v_hat"),
+    "adamw": ("m", "v", "m_hat", "v_hat"),
+}
+CARRIED: dict[str, tuple[str, ...]] = {
+    "sgd": (),
+    "momentum": ("v",),
+    "rmsprop": ("s",),
+    "adam": ("m", "v"),
+    "adamw": ("m", "v"),
+}
+
+
+@dataclass(frozen=True)
+class OptimizerSpec:
+    """The [optimizer] table, resolved: defaults filled in (weight_decay 0, for adamw too)."""
+
+    name: str = "sgd"
+    momentum: float = 0.9
+    alpha: float = 0.99
+    beta1: float = 0.9
+    beta2: float = 0.999
+    eps: float = 1e-8
+    weight_decay: float = 0.0
+
+    @property
+    def decoupled(self) -> bool:
+        """AdamW's decay acts on the weights directly, not through the gradient."""
+        return self.name == "adamw"
+
+    @property
+    def decays(self) -> bool:
+        return self.weight_decay != 0.0
+
+    def settings(self) -> dict[str, object]:
+        """The name and the hyper-parameters this optimizer uses, as the JSON's network settings."""
+        out: dict[str, object] = {"name": self.name}
+        for key in HYPER_KEYS[self.name]:
+            out[key] = getattr(self, key)
+        return out
+
+    def label(self) -> str:
+        """A short line for headers: "adam β1=0.9 β2=0.999 ε=1e-08"."""
+        names = {"momentum": "μ", "alpha": "α", "beta1": "β1", "beta2": "β2", "eps": "ε", "weight_decay": "λ"}
+        parts = [self.name]
+        for key in HYPER_KEYS[self.name]:
+            if key == "weight_decay" and not self.decays:
+                continue
+            parts.append(f"{names[key]}={getattr(self, key):g}")
+        return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class OptimizerState:
+    """What an optimizer carries between iterations: t updates done so far, and its matrices."""
+
+    t: int = 0
+    state: dict[str, tuple[Array, ...]] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class UpdateTerms:
+    """Every term of one update, per layer: ``terms[name][l]``; and the state it leaves."""
+
+    weights_after: tuple[Array, ...]
+    terms: dict[str, list[Array]]
+    after: OptimizerState
+
+
+def _without_bias(w: Array) -> Array:
+    """W with its bias row (row 0) set to zero: what weight decay acts on."""
+    out = w.copy()
+    out[0] = 0.0
+    return out
+
+
+def update(
+    spec: OptimizerSpec,
+    lr: float,
+    weights: tuple[Array, ...],
+    grad: list[Array],
+    before: OptimizerState,
+) -> UpdateTerms:
+    """One update of every weight matrix by ``spec``'s formulas (spec section 7).
+
+    Terms, by name: ``g`` the gradient with L2 decay added (when there is L2 decay), ``decay`` the
+    decoupled decay η·λ·W (adamw with decay), the state matrices, ``change`` ΔW, ``weights_after``.
+    """
+    name = spec.name
+    t = before.t + 1
+    lam = spec.weight_decay
+    terms: dict[str, list[Array]] = {}
+    if lam != 0.0 and not spec.decoupled:
+        g = [dw + lam * _without_bias(w) for w, dw in zip(weights, grad)]
+        terms["g"] = g
+    else:
+        g = list(grad)
+    state: dict[str, tuple[Array, ...]] = {}
+    if name == "sgd":
+        change = [-lr * x for x in g]
+    elif name == "momentum":
+        prev = before.state.get("v")
+        mu = spec.momentum
+        v = [x.copy() if prev is None else mu * p + x for p, x in zip(prev or g, g)]
+        terms["v"] = v
+        state["v"] = tuple(v)
+        change = [-lr * x for x in v]
+    elif name == "rmsprop":
+        prev = before.state.get("s")
+        alpha = spec.alpha
+        s = [
+            (1.0 - alpha) * (x * x) if prev is None else alpha * p + (1.0 - alpha) * (x * x)
+            for p, x in zip(prev or g, g)
+        ]
+        terms["s"] = s
+        state["s"] = tuple(s)
+        change = [-lr * x / (np.sqrt(si) + spec.eps) for x, si in zip(g, s)]
+    else:  # adam, adamw
+        b1, b2 = spec.beta1, spec.beta2
+        prev_m, prev_v = before.state.get("m"), before.state.get("v")
+        m = [
+            (1.0 - b1) * x if pm is None else b1 * pm + (1.0 - b1) * x
+            for pm, x in zip(prev_m or [None] * len(g), g)
+        ]
+        v = [
+            (1.0 - b2) * (x * x) if pv is None else b2 * pv + (1.0 - b2) * (x * x)
+            for pv, x in zip(prev_v or [None] * len(g), g)
+        ]
+        c1, c2 = 1.0 - b1**t, 1.0 - b2**t
+        m_hat = [x / c1 for x in m]
+        v_hat = [x / c2 for x in v]
+        change = [-lr * mh / (np.sqrt(vh) + spec.eps) for mh, vh in zip(m_hat, v_hat)]
+        if lam != 0.0:  # adamw: decoupled decay, on the weights before this update
+            decay = [(lr * lam) * _without_bias(w) for w in weights]
+            terms["decay"] = decay
+            change = [c - d for c, d in zip(change, decay)]
+        terms.update(m=m, v=v, m_hat=m_hat, v_hat=v_hat)
+        state.update(m=tuple(m), v=tuple(v))
+    after = [w + c for w, c in zip(weights, change)]
+    terms["change"] = change
+    return UpdateTerms(tuple(after), terms, OptimizerState(t, state))
+
+
+def bias_corrections(spec: OptimizerSpec, t: int) -> tuple[float, float]:
+    """1 − β1^t and 1 − β2^t: what adam divides m and v by at update t."""
+    return 1.0 - spec.beta1**t, 1.0 - spec.beta2**t
+
+
+def check_hyper(key: str, value: float) -> str | None:
+    """Why ``value`` is out of range for ``key``, or None when it is fine."""
+    if not math.isfinite(value):
+        return f"expected a finite number, got {value}"
+    if key in ("beta1", "beta2", "momentum", "alpha") and not 0.0 <= value < 1.0:
+        return f"expected a number in [0, 1), got {value:g}"
+    if key == "eps" and value <= 0.0:
+        return f"expected a positive number, got {value:g}"
+    if key == "weight_decay" and value < 0.0:
+        return f"expected a number >= 0, got {value:g}"
+    return None
