@@ -74,6 +74,26 @@ def _port(text: str) -> int:
     return value
 
 
+# The optimizer's hyper-parameters on the command line, as [optimizer] keys with dashes.
+HYPER_FLAGS = (
+    ("momentum", "momentum μ"),
+    ("alpha", "rmsprop's α"),
+    ("beta1", "adam's β1"),
+    ("beta2", "adam's β2"),
+    ("eps", "ε of rmsprop and adam"),
+    ("weight-decay", "weight decay λ"),
+)
+
+
+def _hyper(args: argparse.Namespace) -> tuple[tuple[str, float], ...]:
+    out = []
+    for flag, _ in HYPER_FLAGS:
+        key = flag.replace("-", "_")
+        if getattr(args, key, None) is not None:
+            out.append((key, getattr(args, key)))
+    return tuple(out)
+
+
 def _network_args(p: argparse.ArgumentParser) -> None:
     from stepper.engine.init import SCHEMES
 
@@ -91,6 +111,22 @@ def _network_args(p: argparse.ArgumentParser) -> None:
         help=f"initialise the weights with this scheme ({', '.join(SCHEMES)})",
     )
     p.add_argument("--seed", type=_count, metavar="N", help="seed for the random init schemes")
+    from stepper.engine.optimizers import OPTIMIZERS
+
+    p.add_argument(
+        "--optimizer",
+        choices=OPTIMIZERS,
+        metavar="NAME",
+        help=f"the optimizer, overriding [optimizer] name ({', '.join(OPTIMIZERS)})",
+    )
+    p.add_argument(
+        "--batch-size",
+        type=_count,
+        metavar="B",
+        help="observations per update (0: all), overriding [training]",
+    )
+    for flag, what in HYPER_FLAGS:
+        p.add_argument(f"--{flag}", type=_finite_float, metavar="X", help=f"{what}, overriding [optimizer]")
 
 
 def _format_arg(p: argparse.ArgumentParser, formats: tuple[str, ...]) -> None:
@@ -184,7 +220,14 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
 def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from stepper.netfile import Overrides, load_network
 
-    overrides = Overrides(learning_rate=args.lr, init=args.init, seed=args.seed)
+    overrides = Overrides(
+        learning_rate=args.lr,
+        init=args.init,
+        seed=args.seed,
+        optimizer=args.optimizer,
+        batch_size=args.batch_size,
+        hyper=_hyper(args),
+    )
     notes: list[str] = []
     net = load_network(args.network, overrides, notes)
     if args.seed is not None and net.init.scheme == "constant":
@@ -218,22 +261,25 @@ def cmd_trace(args: argparse.Namespace) -> int:
     import numpy as np
 
     from stepper.engine.divergence import find_divergence
+    from stepper.engine.history import WeightHistory
     from stepper.engine.iteration import run_iteration
+    from stepper.engine.optimizers import OptimizerState
     from stepper.engine.steps import build_steps
 
     net = _load(args)
     steps = build_steps(net)
     values = []
     diverged = None
-    weights = net.weights
+    history = WeightHistory(net)  # only for its batch schedule: each iteration runs once here
+    start = (net.weights, OptimizerState())
     with np.errstate(all="ignore"):  # inf and NaN are reported as divergence, not warned about
         for k in range(1, args.iterations + 1):
-            v = run_iteration(net, weights)
+            v = run_iteration(net, start[0], start[1], history.batch(k))
             values.append(v)
             diverged = find_divergence(v, steps, k)
             if diverged is not None:
                 break
-            weights = v.weights_after
+            start = (v.weights_after, v.state_after)
     if args.format == "json":
         from stepper.exports.json_out import dumps, trace_json
 
@@ -383,9 +429,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from stepper.serve import serve
 
     argv = [args.network] if args.network else []
-    for flag, value in (("--lr", args.lr), ("--init", args.init), ("--seed", args.seed)):
+    flags = [
+        ("--lr", args.lr),
+        ("--init", args.init),
+        ("--seed", args.seed),
+        ("--optimizer", args.optimizer),
+        ("--batch-size", args.batch_size),
+    ]
+    flags += [(f"--{flag}", getattr(args, flag.replace("-", "_"))) for flag, _ in HYPER_FLAGS]
+    for flag, value in flags:
         if value is not None:
-            argv += [flag, str(value)]
+            argv += [flag, repr(value) if isinstance(value, float) else str(value)]
     serve(argv, args.host, args.port)
     return EXIT_OK
 

@@ -20,10 +20,13 @@ from typing import Any
 import numpy as np
 
 from stepper.engine.activations import ACTIVATIONS
+from stepper.engine.batching import TrainingSpec
 from stepper.engine.costs import COSTS
 from stepper.engine.datasets import GENERATORS, MAX_NOISE, DataSpec, generate
 from stepper.engine.init import SCHEMES, InitSpec, initial_weights
 from stepper.engine.network import Network, Session
+from stepper.engine.optimizers import ALL_HYPER_KEYS, HYPER_KEYS, OPTIMIZERS, OptimizerSpec, check_hyper
+from stepper.engine.steps import update_steps
 from stepper.errors import StepperError
 
 DEFAULT_EXAMPLE = "identical-columns"
@@ -39,6 +42,8 @@ TOP_KEYS = (
     "targets",
     "weights",
     "init",
+    "optimizer",
+    "training",
     "session",
 )
 REQUIRED_KEYS = ("layers", "activation", "cost", "learning_rate", "inputs", "targets")
@@ -47,6 +52,8 @@ INIT_KEYS = ("scheme", "value", "scale", "seed")
 # targets = { generator = "spiral", labels = [0.0, 1.0] }: its labels (negative, positive).
 GENERATOR_KEYS = ("generator", "points", "noise", "seed")
 LABEL_KEYS = ("generator", "labels")
+OPTIMIZER_KEYS = ("name", *ALL_HYPER_KEYS)
+TRAINING_KEYS = ("batch_size", "shuffle", "seed")
 # A saved stepper (not in the spec's format, which is silent on sessions): where it was, and edits.
 SESSION_KEYS = ("iteration", "step", "pins")
 PIN_KEYS = ("iteration", "weights")
@@ -62,11 +69,16 @@ ROW_SUM_TOLERANCE = 1e-9  # softmax + ce: each target row sums to 1 within this
 
 @dataclass(frozen=True)
 class Overrides:
-    """Command-line settings that replace the file's: --lr, --init, --seed."""
+    """Command-line settings that replace the file's: --lr, --init, --seed, and the optimizer's
+    and batching's (--optimizer, --batch-size, --momentum, --beta1, ...)."""
 
     learning_rate: float | None = None
     init: str | None = None
     seed: int | None = None
+    optimizer: str | None = None
+    batch_size: int | None = None
+    # Hyper-parameters by their [optimizer] key (momentum, beta1, beta2, eps, weight_decay).
+    hyper: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -338,10 +350,14 @@ class _Reader:
                 self.notes.append(f"--init {init.scheme} replaces the weights given in {self.source.label}")
             weights = initial_weights(layers, init)
             given = False
+        optimizer = self.optimizer(data.get("optimizer", {}), overrides)
+        training = self.training(data.get("training", {}), overrides)
         session = None
         if "session" in data and overrides.init is None and overrides.seed is None:
-            session = self.session(data["session"], layers)
+            session = self.session(data["session"], layers, optimizer)
         return Network(
+            optimizer=optimizer,
+            training=training,
             session=session,
             layers=layers,
             activations=activations,
@@ -419,14 +435,78 @@ class _Reader:
             raise self.fail("weights", f"expected {len(layers) - 1} matrices (one per layer, bias row first)")
         return [self.matrix(f"weights[{l}]", w, layers[l] + 1, layers[l + 1]) for l, w in enumerate(value)]
 
-    def session(self, value: Any, layers: tuple[int, ...]) -> Session:
+    def optimizer(self, value: Any, overrides: Overrides) -> OptimizerSpec:
+        if not isinstance(value, dict):
+            raise self.fail("optimizer", "expected a table [optimizer]")
+        for key in value:
+            if key not in OPTIMIZER_KEYS:
+                raise self.unknown(key, OPTIMIZER_KEYS, "optimizer.")
+        name = value.get("name", "sgd")
+        if overrides.optimizer is not None:
+            name = overrides.optimizer
+            if name not in OPTIMIZERS:
+                raise StepperError(
+                    f"--optimizer: unknown optimizer {name!r}; expected one of {', '.join(OPTIMIZERS)}"
+                )
+        elif not isinstance(name, str) or name not in OPTIMIZERS:
+            close = difflib.get_close_matches(str(name), OPTIMIZERS, n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise self.fail(
+                "optimizer.name", f"unknown optimizer {name!r}.{hint} Expected one of {', '.join(OPTIMIZERS)}"
+            )
+        used = HYPER_KEYS[name]
+        settings: dict[str, float] = {}
+        for key in ALL_HYPER_KEYS:
+            if key not in value:
+                continue
+            if key not in used:
+                # With --optimizer the file's other optimizer keys would be silently dropped.
+                via = " (chosen by --optimizer)" if overrides.optimizer is not None else ""
+                raise self.fail(
+                    f"optimizer.{key}",
+                    f"the {name} optimizer{via} does not use {key}; it uses {', '.join(used)}",
+                )
+            number = self.number(f"optimizer.{key}", value[key])
+            problem = check_hyper(key, number)
+            if problem:
+                raise self.fail(f"optimizer.{key}", problem)
+            settings[key] = number
+        for key, number in overrides.hyper:
+            flag = "--" + key.replace("_", "-")
+            if key not in used:
+                raise StepperError(
+                    f"{flag}: the {name} optimizer does not use {key}; it uses {', '.join(used)}"
+                )
+            problem = check_hyper(key, number)
+            if problem:
+                raise StepperError(f"{flag}: {problem}")
+            settings[key] = number
+        return OptimizerSpec(name=name, **settings)
+
+    def training(self, value: Any, overrides: Overrides) -> TrainingSpec:
+        if not isinstance(value, dict):
+            raise self.fail("training", "expected a table [training]")
+        for key in value:
+            if key not in TRAINING_KEYS:
+                raise self.unknown(key, TRAINING_KEYS, "training.")
+        batch_size = self.integer("training.batch_size", value.get("batch_size", 0), 0)
+        if overrides.batch_size is not None:  # the command line checked it is >= 0
+            batch_size = overrides.batch_size
+        shuffle = value.get("shuffle")
+        if shuffle is not None and not isinstance(shuffle, bool):
+            raise self.fail("training.shuffle", f"expected true or false, got {shuffle!r}")
+        seed = self.integer("training.seed", value.get("seed", 0), 0)
+        return TrainingSpec(batch_size=batch_size, shuffle=shuffle, seed=seed)
+
+    def session(self, value: Any, layers: tuple[int, ...], optimizer: OptimizerSpec) -> Session:
         if not isinstance(value, dict):
             raise self.fail("session", "expected a table [session]")
         for key in value:
             if key not in SESSION_KEYS:
                 raise self.unknown(key, SESSION_KEYS, "session.")
         depth = len(layers) - 1
-        steps = 7 * depth + 1  # 2L forward, the cost, 4L backward, L updates
+        # 2L forward, the cost, 4L backward, then the update steps of each weight matrix
+        steps = 6 * depth + 1 + depth * len(update_steps(optimizer, 1.0, 0, ""))
         iteration = self.integer("session.iteration", value.get("iteration", 1), 1)
         step = self.integer("session.step", value.get("step", 0), 0)
         if step > steps:

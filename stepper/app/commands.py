@@ -17,9 +17,7 @@ from textual.screen import Screen
 NOT_COMMANDS = frozenset({"quit", "cancel", "close"})
 
 # More commands than keys: the palette is where a user looks for what they can do by name.
-EXTRA_COMMANDS = (
-    ("Break the symmetry: random init", "re-initialise with normal weights", "break_symmetry"),
-)
+EXTRA_COMMANDS = (("Break the symmetry: random init", "re-initialise with normal weights", "break_symmetry"),)
 
 
 def key_name(key: str) -> str:

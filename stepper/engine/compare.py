@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from stepper.engine.iteration import Array, IterationValues, run_iteration
+from stepper.engine.history import WeightHistory
+from stepper.engine.iteration import Array, IterationValues
 from stepper.engine.network import Network
+from stepper.engine.optimizers import STATE_NAMES, update
 from stepper.engine.steps import Ref, Step, build_steps
 from stepper.errors import StepperError
 
@@ -83,10 +85,65 @@ def order(net: Network) -> list[tuple[str, int, Step | None]]:
     return out
 
 
+# The optimizer's state after an update (trace JSON "optimizer": {"state": {...}}), by name.
+STATE_QUANTITIES = ("v", "s", "m", "m_hat", "v_hat")
+
+
 def expected_value(values: IterationValues, quantity: str, layer: int) -> Array | float | None:
     if quantity == "cost":
         return values.cost
+    if quantity in STATE_QUANTITIES:
+        terms = values.terms or {}
+        return terms[quantity][layer] if quantity in terms else None
     return getattr(values, QUANTITY_VALUES[quantity])[layer]  # type: ignore[no-any-return]
+
+
+# What `compare` says when a learner's update matches one made with a classic mistake.
+MISTAKE_HINTS = {
+    "mean": (
+        "It is what the update gives with the gradient averaged over the batch's {m} observations "
+        "instead of summed (the cost is a sum, so its gradient is too)."
+    ),
+    "no_correction": "It is what Adam gives without its bias correction: m̂ = m/(1 − β1^t) and "
+    "v̂ = v/(1 − β2^t) are missing.",
+    "multiplied_correction": "It is what Adam gives with the bias correction multiplied instead of "
+    "divided: m·(1 − β1^t) instead of m/(1 − β1^t).",
+    "decay_bias": "It is what the update gives with weight decay applied to the bias row (row 0) "
+    "too: decay never applies to biases.",
+    "swapped_decay": "It is what the update gives with L2 and decoupled weight decay mixed up: {which}.",
+}
+
+
+def _update_hint(net: Network, values: IterationValues, quantity: str, layer: int, got: Array) -> str:
+    """A likely cause for a wrong update term: the first classic mistake that reproduces ``got``."""
+    opt = net.optimizer
+    if opt.name == "sgd" and not opt.decays:
+        return ""
+    m = values.a[0].shape[0]
+    tries: list[tuple[str, list[Array], str]] = [("mean", [g / m for g in values.grad], "")]
+    if opt.name in ("adam", "adamw"):
+        tries += [("no_correction", values.grad, "no_correction")]
+        tries += [("multiplied_correction", values.grad, "multiplied_correction")]
+    if opt.decays:
+        tries += [("decay_bias", values.grad, "decay_bias"), ("swapped_decay", values.grad, "swapped_decay")]
+    which = (
+        "adamw decays the weights directly (W ← W − η·λ·W), not through the gradient"
+        if opt.decoupled
+        else f"{opt.name} adds λ·W to the gradient (L2), it does not decay the weights directly"
+    )
+    for key, grad, mistake in tries:
+        with np.errstate(all="ignore"):
+            alt = update(opt, net.learning_rate, values.weights, grad, values.state_before, mistake)
+        terms = {**alt.terms, "weights_after": list(alt.weights_after)}
+        if quantity not in terms:
+            continue
+        x = terms[quantity][layer]
+        if x.shape == got.shape and np.allclose(got, x, rtol=RTOL, atol=ATOL):
+            want = expected_value(values, quantity, layer)
+            if isinstance(want, np.ndarray) and np.allclose(x, want, rtol=RTOL, atol=ATOL):
+                continue  # the mistake makes no difference here
+            return MISTAKE_HINTS[key].format(m=m, which=which)
+    return ""
 
 
 def _formula(quantity: str, layer: int, step: Step | None) -> str:
@@ -102,11 +159,14 @@ def _hint(net: Network, values: IterationValues, quantity: str, layer: int, got:
     close = lambda x: x.shape == got.shape and np.allclose(got, x, rtol=RTOL, atol=ATOL)  # noqa: E731
     if got.shape == want.T.shape and close(want.T):
         return "It is the expected matrix transposed: rows and columns swapped."
-    if quantity == "grad" and close(want / net.observations):
+    m = values.a[0].shape[0]
+    if quantity == "grad" and close(want / m):
         return (
-            f"It is the expected gradient divided by {net.observations}, the number of observations: "
+            f"It is the expected gradient divided by {m}, the number of observations in the batch: "
             "averaged instead of summed (the seed's cost is a sum, so its gradient is too)."
         )
+    if quantity in (*STATE_QUANTITIES, "weights_after"):
+        return _update_hint(net, values, quantity, layer, got)
     if quantity == "grad" and np.allclose(got[1:], want[1:], rtol=RTOL, atol=ATOL):
         return "Only the bias row (row 0, b) differs: the column of ones in [1 | a] was left out."
     if quantity == "delta" and values.dC_da[layer] is not None and close(values.dC_da[layer]):
@@ -170,13 +230,12 @@ def check_iteration(
 
 def compare(net: Network, mine: Mine, rtol: float = RTOL, atol: float = ATOL) -> Comparison:
     """Compare the learner's numbers with a run of ``net`` from its initial weights."""
-    weights = tuple(net.weights)
+    history = WeightHistory(net)
     checked = differing = 0
     first: Mismatch | None = None
     matched: list[tuple[int, str, int]] = []
     for it in range(1, max(mine, default=0) + 1):
-        values = run_iteration(net, weights)
-        weights = values.weights_after
+        values = history.run(it, history.start_at(it))
         for c in check_iteration(net, values, mine.get(it, {}), rtol, atol):
             checked += 1 if c.bad is None else c.got.size
             differing += 1 if c.bad is None else int(c.bad.sum())
@@ -203,7 +262,7 @@ def mine_from_trace(document: Mapping[str, object], source: str) -> Mine:
     if not isinstance(document, Mapping) or not isinstance(document.get("iterations"), list):
         raise StepperError(f'{source}: expected an object with an "iterations" list (the trace JSON schema)')
     mine: Mine = {}
-    known = {"iteration", "cost", *QUANTITY_VALUES}
+    known = {"iteration", "cost", "epoch", "batch", "optimizer", *QUANTITY_VALUES}
     for k, entry in enumerate(document["iterations"], start=1):  # type: ignore[arg-type]
         where = f"{source}: iterations[{k - 1}]"
         if not isinstance(entry, Mapping):
@@ -232,8 +291,32 @@ def mine_from_trace(document: Mapping[str, object], source: str) -> Mine:
                 if matrix is None:
                     continue
                 quantities.setdefault(name, {})[layer] = _matrix(matrix, f'{where}: "{name}"[{layer}]')
+        _optimizer_state(entry.get("optimizer"), where, quantities)
         mine[it] = quantities
     return mine
+
+
+def _optimizer_state(value: object, where: str, quantities: dict[str, dict[int, Array | float]]) -> None:
+    """The learner's optimizer state after the update ("optimizer": {"state": {"m": [...]}})."""
+    if value is None:
+        return
+    state = value.get("state") if isinstance(value, Mapping) else None
+    if not isinstance(state, Mapping):
+        raise StepperError(f'{where}: "optimizer" must be an object with a "state" object')
+    for name, layers in state.items():
+        if name not in STATE_QUANTITIES:
+            raise StepperError(
+                f"{where}: unknown optimizer state {name!r}; expected some of {', '.join(STATE_QUANTITIES)}"
+            )
+        if layers is None:
+            continue
+        if not isinstance(layers, list):
+            raise StepperError(f'{where}: optimizer state "{name}" must be a list with one matrix per layer')
+        for layer, matrix in enumerate(layers):
+            if matrix is not None:
+                quantities.setdefault(name, {})[layer] = _matrix(
+                    matrix, f'{where}: optimizer "{name}"[{layer}]'
+                )
 
 
 def _matrix(value: object, where: str) -> Array:
@@ -263,11 +346,19 @@ def check_layers(net: Network, mine: Mine, source: str) -> None:
         "weights_before": range(net.depth),
         "grad": range(net.depth),
         "weights_after": range(net.depth),
+        **{name: range(net.depth) for name in STATE_QUANTITIES},
         "a": range(net.depth + 1),
         "cost": range(1),
     }
+    states = STATE_NAMES[net.optimizer.name]
     for it, quantities in mine.items():
         for name, layers in quantities.items():
+            if name in STATE_QUANTITIES and name not in states:
+                has = f"state {', '.join(states)}" if states else "no state"
+                raise StepperError(
+                    f"{source}: iteration {it}: optimizer state {name!r}, but the network's optimizer "
+                    f"{net.optimizer.name} has {has}"
+                )
             allowed = valid.get(name, range(1, net.depth + 1))
             for layer in layers:
                 if layer not in allowed:

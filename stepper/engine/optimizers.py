@@ -110,24 +110,34 @@ def _without_bias(w: Array) -> Array:
     return out
 
 
+# Classic mistakes `compare` can recognise by recomputing an update with one of them made:
+# a bias correction left out or multiplied in, decay on the bias row too, L2 and decoupled decay
+# swapped. "" is the correct update.
+MISTAKES = ("", "no_correction", "multiplied_correction", "decay_bias", "swapped_decay")
+
+
 def update(
     spec: OptimizerSpec,
     lr: float,
     weights: tuple[Array, ...],
     grad: list[Array],
     before: OptimizerState,
+    mistake: str = "",
 ) -> UpdateTerms:
     """One update of every weight matrix by ``spec``'s formulas (spec section 7).
 
     Terms, by name: ``g`` the gradient with L2 decay added (when there is L2 decay), ``decay`` the
     decoupled decay η·λ·W (adamw with decay), the state matrices, ``change`` ΔW, ``weights_after``.
+    ``mistake`` (one of MISTAKES) makes a classic mistake on purpose, for `compare`'s hints.
     """
     name = spec.name
     t = before.t + 1
     lam = spec.weight_decay
     terms: dict[str, list[Array]] = {}
-    if lam != 0.0 and not spec.decoupled:
-        g = [dw + lam * _without_bias(w) for w, dw in zip(weights, grad)]
+    decoupled = spec.decoupled != (mistake == "swapped_decay")
+    decayed = (lambda w: w) if mistake == "decay_bias" else _without_bias
+    if lam != 0.0 and not decoupled:
+        g = [dw + lam * decayed(w) for w, dw in zip(weights, grad)]
         terms["g"] = g
     else:
         g = list(grad)
@@ -163,15 +173,19 @@ def update(
             for pv, x in zip(prev_v or [None] * len(g), g)
         ]
         c1, c2 = 1.0 - b1**t, 1.0 - b2**t
+        if mistake == "no_correction":
+            c1 = c2 = 1.0
+        elif mistake == "multiplied_correction":
+            c1, c2 = 1.0 / c1, 1.0 / c2
         m_hat = [x / c1 for x in m]
         v_hat = [x / c2 for x in v]
         change = [-lr * mh / (np.sqrt(vh) + spec.eps) for mh, vh in zip(m_hat, v_hat)]
-        if lam != 0.0:  # adamw: decoupled decay, on the weights before this update
-            decay = [(lr * lam) * _without_bias(w) for w in weights]
-            terms["decay"] = decay
-            change = [c - d for c, d in zip(change, decay)]
         terms.update(m=m, v=v, m_hat=m_hat, v_hat=v_hat)
         state.update(m=tuple(m), v=tuple(v))
+    if lam != 0.0 and decoupled:  # adamw: decoupled decay, on the weights before this update
+        decay = [(lr * lam) * decayed(w) for w in weights]
+        terms["decay"] = decay
+        change = [c - d for c, d in zip(change, decay)]
     after = [w + c for w, c in zip(weights, change)]
     terms["change"] = change
     return UpdateTerms(tuple(after), terms, OptimizerState(t, state))

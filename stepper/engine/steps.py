@@ -39,9 +39,7 @@ class Ref:
 # matrices after the update, and "*_prev", the state an update starts from.
 OPTIMIZER_TERMS = ("g", "decay", "v", "s", "m", "m_hat", "v_hat")
 PREVIOUS_STATE = ("v_prev", "s_prev", "m_prev")
-WEIGHT_SHAPED = frozenset(
-    {"weights", "weights_after", "grad", "change", *OPTIMIZER_TERMS, *PREVIOUS_STATE}
-)
+WEIGHT_SHAPED = frozenset({"weights", "weights_after", "grad", "change", *OPTIMIZER_TERMS, *PREVIOUS_STATE})
 
 # Quantities in the order an iteration first produces them, as trace JSON names them.
 QUANTITIES = ("n", "a", "cost", "dC_da", "da_dn", "delta", "grad", "weights_after")
@@ -277,11 +275,13 @@ def update_steps(opt: OptimizerSpec, lr: float, l: int, shape: str) -> list[dict
             dict(
                 output=Ref("g", l),
                 inputs=(G, W),
-                formula=f"g^{l} = dC/dW^{l} + λ · W^{l}   (λ = {opt.weight_decay:g}; row 0, the bias: no decay)",
+                formula=(
+                    f"g^{l} = dC/dW^{l} + λ · W^{l}   (λ = {opt.weight_decay:g}; row 0, the bias: no decay)"
+                ),
                 shapes=two,
                 title=f"decayed gradient g^{l}",
                 why=(
-                    "L2 weight decay: the penalty ½λ‖W‖² adds λ·W to the gradient before the "
+                    "L2 weight decay: the penalty ½·λ·Σw² adds λ·W to the gradient before the "
                     f"{opt.name} formula sees it. The bias row is never decayed."
                 ),
             )
@@ -376,9 +376,10 @@ def update_steps(opt: OptimizerSpec, lr: float, l: int, shape: str) -> list[dict
                 why="v started at 0 too: dividing by 1 − β2^t makes v̂ = g² exactly at t = 1.",
             ),
         ]
-        step = f"ΔW^{l} = −η · m̂^{l} / (√v̂^{l} + ε)   (η = {lr:g}, ε = {opt.eps:g})"
+        step = f"ΔW^{l} = −η · m̂^{l} / (√v̂^{l} + ε)"
         if opt.decoupled and opt.decays:
             step += f" − η·λ·W^{l}"
+        step += f"   (η = {lr:g}, ε = {opt.eps:g})"
         step_inputs = (Ref("m_hat", l), Ref("v_hat", l))
         if opt.decoupled and opt.decays:
             step_inputs += (Ref("decay", l),)

@@ -13,7 +13,8 @@ from stepper.engine.divergence import Divergence, shown_values
 from stepper.engine.gradcheck import GradCheck
 from stepper.engine.iteration import IterationValues
 from stepper.engine.network import Network
-from stepper.engine.steps import Step, build_steps
+from stepper.engine.optimizers import STATE_NAMES
+from stepper.engine.steps import Ref, Step, build_steps
 from stepper.engine.training import TrainResult
 
 NON_FINITE = {math.inf: "inf", -math.inf: "-inf"}
@@ -42,13 +43,37 @@ def plain(value: Any) -> Any:
     return value
 
 
+def optimizer_dict(
+    net: Network, v: IterationValues, steps: tuple[Step, ...], diverged: Divergence | None
+) -> dict[str, Any]:
+    """The optimizer's name, t and state after this iteration's update (spec section 7); in a
+    diverged iteration, the state matrices computed after the divergence are null."""
+    name = net.optimizer.name
+    terms = v.terms or {}
+    index = {s.output: s.index for s in steps}
+    return {
+        "name": name,
+        "t": v.state_after.t,
+        "state": {
+            key: [
+                None if diverged is not None and not diverged.shows(index[Ref(key, l)]) else m
+                for l, m in enumerate(terms[key])
+            ]
+            for key in STATE_NAMES[name]
+        },
+    }
+
+
 def iteration_dict(
-    k: int, v: IterationValues, steps: tuple[Step, ...], diverged: Divergence | None = None
+    k: int, v: IterationValues, steps: tuple[Step, ...], net: Network, diverged: Divergence | None = None
 ) -> dict[str, Any]:
     """One iteration of the trace JSON; in a diverged iteration, what came after the divergence is null."""
-    shown = shown_values(v, steps, diverged if diverged is not None and diverged.iteration == k else None)
+    here = diverged if diverged is not None and diverged.iteration == k else None
+    shown = shown_values(v, steps, here)
     return {
         "iteration": k,
+        "epoch": v.epoch or k,  # full batch: every iteration is an epoch
+        "batch": v.batch.indices.tolist() if v.batch is not None else list(range(net.observations)),
         "cost": shown["cost"],
         "n": shown["n"],
         "a": shown["a"],
@@ -58,6 +83,7 @@ def iteration_dict(
         "grad": shown["grad"],
         "weights_before": list(v.weights),
         "weights_after": shown["weights_after"],
+        "optimizer": optimizer_dict(net, v, steps, here),
     }
 
 
@@ -71,7 +97,7 @@ def trace_json(
     steps = build_steps(net)
     return {
         "network": net.settings(),
-        "iterations": [iteration_dict(k, v, steps, diverged) for k, v in enumerate(iterations, start=1)],
+        "iterations": [iteration_dict(k, v, steps, net, diverged) for k, v in enumerate(iterations, start=1)],
         "diverged": diverged_json(diverged),
     }
 
@@ -81,6 +107,7 @@ def train_json(net: Network, result: TrainResult) -> dict[str, Any]:
         "network": net.settings(),
         "iterations": result.iterations,
         "cost": result.costs,
+        "epoch_cost": result.epoch_costs,
         "outputs": result.outputs,
         "weights": list(result.weights),
         "diverged": diverged_json(result.diverged),

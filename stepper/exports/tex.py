@@ -35,6 +35,13 @@ _SYMBOLS = [
     ("Σ", r"\sum "),
     ("η", r"\eta"),
     ("δ", r"\delta"),
+    ("β1", r"\beta_1"),
+    ("β2", r"\beta_2"),
+    ("λ", r"\lambda "),
+    ("μ", r"\mu "),
+    ("α", r"\alpha "),
+    ("ε", r"\varepsilon "),
+    ("Δ", r"\Delta "),
     ("|", r" \mid "),
 ]
 FUNCTIONS = {"sigmoid", "tanh", "relu", "leaky_relu", "linear", "softmax", "diag", "mean"}
@@ -52,11 +59,14 @@ def latex_math(formula: str) -> str:
     """A formula in the spec's notation as LaTeX math: ``n^1 = [1 | a^0] · W^0`` →
     ``n^{1} = [1 \\mid a^{0}] \\cdot W^{0}``."""
     text = formula.replace(" without bias row", "@NOBIAS@")
+    # The optimizer's hatted moments and square roots, before words and superscripts.
+    text = text.replace("m̂", "@MHAT@").replace("v̂", "@VHAT@")
+    text = re.sub(r"√([^\s)+]+)", r"@SQRT@{\1}", text)
     # Derivatives first, while "dC/da^3" and "da^3/dn^3" are still whole.
     text = re.sub(r"\bd(\w)\^(\{?\w+\}?)/d(\w)\^(\{?\w+\}?)", r"@PARTIAL@ \1^\2/@PARTIAL@ \3^\4", text)
     text = re.sub(r"\bdC/d(\w)\^", r"@PARTIAL@ C/@PARTIAL@ \1^", text)
     # Words: function names upright, anything else of three letters or more as text.
-    text = re.sub(r"(?<![\\A-Za-z@])[A-Za-z_]{3,}|\b(?:of|by)\b(?![A-Za-z@])", _words, text)
+    text = re.sub(r"(?<![\\A-Za-z@])[A-Za-z_]{3,}|\b(?:of|by|no)\b(?![A-Za-z@])", _words, text)
     text = re.sub(r"\bln\b", r"\\ln", text)
     text = re.sub(r"\^(\d+|[A-Za-z])(?![0-9A-Za-z{])", r"^{\1}", text)
     text = re.sub(r"\^\{([^}]*)\}ᵀ", r"^{\1\\top}", text)  # a^{3}ᵀ: one superscript, not two
@@ -64,6 +74,7 @@ def latex_math(formula: str) -> str:
     for a, b in _SYMBOLS:
         text = text.replace(a, b)
     text = text.replace("@NOBIAS@", r"_{\text{no bias row}}").replace("@PARTIAL@", r"\partial")
+    text = text.replace("@MHAT@", r"\hat{m}").replace("@VHAT@", r"\hat{v}").replace("@SQRT@", r"\sqrt")
     text = re.sub(r"\(\\eta = ([^)]*)\)", r"\\qquad (\\eta = \1)", text)
     return re.sub(r" {2,}", " ", text).strip()
 
@@ -73,7 +84,7 @@ def latex_text(text: str) -> str:
     out = text.replace("\\", r"\textbackslash{}")
     for ch in "&%$#_{}":
         out = out.replace(ch, "\\" + ch)
-    out = re.sub(r"(\S*\^\S+|δ\S*|[ΣηΔ·⊙ᵀ−])", lambda m: f"${latex_math(m.group(1))}$", out)
+    out = re.sub(r"(\S*\^\S+|δ\S*|[mv]̂|[ΣηΔ·⊙ᵀ−βλμαε√²½])", lambda m: f"${latex_math(m.group(1))}$", out)
     return out.replace("→", r"$\to$").replace("×", r"$\times$").replace("—", "---")
 
 
@@ -130,7 +141,7 @@ def _step_blocks(net: Network, step: Step, values: IterationValues) -> tuple[str
 
 def _start_blocks(net: Network, values: IterationValues) -> list[str]:
     maths = [rf"W^{{{l}}} = {pmatrix(w)}" for l, w in enumerate(values.weights)]
-    maths.append(rf"a^{{0}} = {pmatrix(values.a[0])} \qquad y = {pmatrix(net.targets)}")
+    maths.append(rf"a^{{0}} = {pmatrix(values.a[0])} \qquad y = {pmatrix(values.targets)}")
     return maths
 
 

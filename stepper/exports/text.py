@@ -20,6 +20,26 @@ def network_line(net: Network) -> str:
         f"{net.name}: {net.shape_label()} {net.activation_label()}, cost {net.cost}, "
         f"η = {net.learning_rate:g}, {init}, {net.observations} "
         f"observation{'' if net.observations == 1 else 's'}"
+        + (
+            ""
+            if net.optimizer.name == "sgd" and not net.optimizer.decays
+            else f", optimizer {net.optimizer.label()}"
+        )
+        + ("" if net.full_batch else f", batches of {net.batch_size}")
+    )
+
+
+def batch_line(net: Network, iteration: int, values: IterationValues) -> str:
+    """Which update this is: t, the epoch and the batch's observations (spec section 7)."""
+    if values.batch is None:
+        return (
+            f"t = {values.state_after.t}, epoch {iteration}, full batch (all {net.observations} observations)"
+        )
+    b = values.batch
+    per_epoch = net.training.batches_per_epoch(net.observations)
+    return (
+        f"t = {values.state_after.t}, epoch {b.epoch}, batch {b.number}/{per_epoch}: "
+        f"observations {', '.join(map(str, b.indices.tolist()))}"
     )
 
 
@@ -65,14 +85,18 @@ def iteration_text(
     steps: tuple[Step, ...],
     diverged: Divergence | None = None,
 ) -> list[str]:
-    out = [rule(f"Iteration {iteration}", "═"), "Weights at the start of the iteration (b = bias row):"]
+    out = [
+        rule(f"Iteration {iteration}", "═"),
+        batch_line(net, iteration, values),
+        "Weights at the start of the iteration (b = bias row):",
+    ]
     for l, w in enumerate(values.weights):
         out.append(f"W^{l}  ({w.shape[0]}×{w.shape[1]})")
         out.extend(render_matrix(w, "weights"))
     out.append("Input a^0:")
     out.extend(render_matrix(values.a[0], "a"))
     out.append("Targets y:")
-    out.extend(render_matrix(net.targets, "a"))
+    out.extend(render_matrix(values.targets, "a"))
     for step in steps_shown(steps, diverged, iteration):
         out.append("")
         out.extend(step_text(net, step, values, len(steps)))
