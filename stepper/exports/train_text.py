@@ -49,11 +49,20 @@ def train_text(net: Network, result: TrainResult) -> str:
     if k:
         finite = [c for c in result.costs if c is not None and math.isfinite(c)]
         last = result.costs[-1]
-        lines.append(f"Cost over {k} iterations (C_k is computed before iteration k's update):")
+        batch = "" if net.full_batch else f" on its batch of {net.batch_size}"
+        lines.append(f"Cost over {k} iterations (C_k is computed{batch} before iteration k's update):")
         if finite:
             lines.append(f"  {sparkline(finite)}")
             lines.append(f"  iteration 1: C = {format_number(finite[0])}")
         lines.append(f"  iteration {k}: C = {'not computed' if last is None else format_number(last)}")
+        epochs = [c for c in result.epoch_costs if math.isfinite(c)]
+        if epochs and not net.full_batch:
+            lines.append(
+                f"Epoch cost over all {net.observations} observations, after each of {len(epochs)} epochs:"
+            )
+            lines.append(f"  {sparkline(epochs)}")
+            lines.append(f"  epoch 1: C = {format_number(epochs[0])}")
+            lines.append(f"  epoch {len(epochs)}: C = {format_number(epochs[-1])}")
     else:
         lines.append("No iterations run (--iterations 0): the outputs of the initial weights.")
     if result.diverged is not None:
