@@ -1,7 +1,8 @@
 """`stepper train` against a minimal numpy loop, as whole processes (start-up included).
 
-Runs both alternately several times on the seed network (20,000 iterations) and on a 784-128-10
-sigmoid network with 256 observations read from CSV, and prints the median times and their ratio.
+Runs both alternately several times on the seed network (20,000 iterations), on a 784-128-10
+sigmoid network with 256 observations read from CSV (full-batch gradient descent), and on the same
+with Adam on mini-batches of 32, and prints the median times and their ratio.
 Usage: python benchmarks/train_speed.py [--repeats N]
 """
 
@@ -20,15 +21,15 @@ import numpy as np
 HERE = Path(__file__).parent
 
 
-def big_network(folder: Path) -> Path:
+def big_network(folder: Path, optimizer: str = "") -> Path:
     rng = np.random.default_rng(0)
     np.savetxt(folder / "x.csv", rng.uniform(0, 1, size=(256, 784)), delimiter=",")
     labels = rng.integers(0, 10, size=256)
     np.savetxt(folder / "y.csv", np.eye(10)[labels], delimiter=",")
-    path = folder / "mnist-like.toml"
+    path = folder / f"mnist-like{optimizer}.toml"
     path.write_text(
         'layers = [784, 128, 10]\nactivation = "sigmoid"\ncost = "sse"\nlearning_rate = 0.01\n'
-        'inputs = "x.csv"\ntargets = "y.csv"\n[init]\nscheme = "normal"\nscale = 0.05\nseed = 0\n'
+        'inputs = "x.csv"\ntargets = "y.csv"\n[init]\nscheme = "normal"\nscale = 0.05\nseed = 0\n' + optimizer
     )
     return path
 
@@ -69,6 +70,8 @@ def main() -> None:
         folder = Path(tmp)
         compare("seed 2-3-3-2 × 2, 20,000 iterations", seed_network(folder), 20_000, args.repeats)
         compare("784-128-10 × 256, 200 iterations", big_network(folder), 200, args.repeats)
+        adam = '[optimizer]\nname = "adam"\n[training]\nbatch_size = 32\nseed = 0\n'
+        compare("… adam, batches of 32, 400 iterations", big_network(folder, adam), 400, args.repeats)
 
 
 if __name__ == "__main__":
