@@ -152,10 +152,18 @@ class _Reader:
     # --- messages -------------------------------------------------------------------------
     def where(self, key: str) -> str:
         parts = [part.split("[")[0] for part in key.split(".")]
+        start = 0
+        if len(parts) > 1 and parts[0] not in ("inputs", "targets"):
+            # A key of a table ([optimizer] name = ...): look for it after the table's header, not
+            # at a top-level key of the same name.
+            table = re.search(rf"^\s*\[{re.escape(parts[0])}\]", self.source.text, flags=re.MULTILINE)
+            start = table.end() if table else 0
         # The key's own line ([init] seed = ...); for generated data, the inline table's line
         # (inputs = { ..., seed = 0 }: its seed is not the [init] seed line).
+        match = None
         for top in (parts[0],) if parts[0] in ("inputs", "targets") else (parts[-1], parts[0]):
-            match = re.search(rf"^\s*{re.escape(top)}\s*=", self.source.text, flags=re.MULTILINE)
+            pattern = re.compile(rf"^\s*{re.escape(top)}\s*=", flags=re.MULTILINE)
+            match = pattern.search(self.source.text, start if top == parts[-1] else 0)
             if match:
                 break
         if match:
