@@ -251,3 +251,20 @@ def test_full_batch_epoch_cost_is_the_next_iterations_cost() -> None:
     result = train(load_network(), 3)
     assert result.epoch_costs[:2] == result.costs[1:]
     assert math.isfinite(result.epoch_costs[2])
+
+
+def test_a_cells_update_is_written_term_by_term_with_beta_to_the_t() -> None:
+    from stepper.engine.explain import cell_terms
+    from stepper.engine.steps import Ref
+
+    net = tiny(OptimizerSpec("adam"))
+    walk = Walk(net)
+    walk.to_iteration(2)
+    line = cell_terms(net, walk.values, Ref("m_hat", 0), 1, 0)
+    assert "β1^t = 0.9^2 = 0.8100000" in line and "/ 0.1900000 =" in line
+    decayed = tiny(OptimizerSpec("sgd", weight_decay=0.1))
+    v = Walk(decayed).values
+    assert (
+        cell_terms(decayed, v, Ref("g", 0), 1, 0) == "= dC/dw + λ·w = 6.0000000 + 0.1·1.0000000 = 6.1000000"
+    )
+    assert "no decay on the bias row" in cell_terms(decayed, v, Ref("g", 0), 0, 0)

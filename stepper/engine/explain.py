@@ -18,13 +18,37 @@ from stepper.formatting import format_number as f
 
 MAX_TERMS = 6  # a sum with more terms is shortened to its first ones and "…"
 
+# What each optimizer term is, for one weight (the Why pane's "what is this cell").
+STATE_MEANINGS = {
+    "g": "the gradient with L2 weight decay added (g = dC/dw + λ·w)",
+    "decay": "the decoupled weight decay η·λ·w",
+    "v": "the running average (momentum: running sum) of past gradients, or Adam's of squared gradients,",
+    "s": "the running average of squared gradients (RMSprop's s)",
+    "m": "the running average of gradients (Adam's first moment m)",
+    "m_hat": "Adam's bias-corrected first moment m̂ = m/(1 − β1^t)",
+    "v_hat": "Adam's bias-corrected second moment v̂ = v/(1 − β2^t)",
+    "v_prev": "the optimizer's v before this update",
+    "s_prev": "RMSprop's s before this update",
+    "m_prev": "Adam's m before this update",
+}
+
 
 def cell_name(ref: Ref, row: int, col: int) -> str:
     """The question's index notation: _0a^1_2 is observation 0, layer 1, neuron 2."""
     q, l = ref.quantity, ref.layer
     if q in WEIGHT_SHAPED:
         core = f"b^{l}_{col}" if row == 0 else f"w^{l}_{{{row - 1},{col}}}"
-        return {"grad": f"dC/d{core}", "change": f"Δ{core}"}.get(q, core)
+        names = {
+            "grad": f"dC/d{core}",
+            "change": f"Δ{core}",
+            "g": f"g({core})",
+            "decay": f"η·λ·{core}",
+            **{
+                k: f"{k.replace('_prev', '').replace('m_hat', 'm̂').replace('v_hat', 'v̂')}({core})"
+                for k in ("v", "s", "m", "m_hat", "v_hat", "v_prev", "s_prev", "m_prev")
+            },
+        }
+        return names.get(q, core)
     base = {
         "n": f"n^{l}_{col}",
         "a": f"a^{l}_{col}",
@@ -48,6 +72,8 @@ def cell_meaning(ref: Ref, row: int, col: int) -> str:
             return f"how the cost changes with {what}"
         if q == "change":
             return f"how much the update moved {what}"
+        if q in STATE_MEANINGS:
+            return f"{STATE_MEANINGS[q]} of {what}"
         return what + (" after the update" if q == "weights_after" else "")
     return f"observation {row}, neuron {col} of layer {l}"
 
@@ -118,7 +144,7 @@ def cell_terms(net: Network, values: IterationValues, ref: Ref, row: int, col: i
         return f"= {act}({f(v.n[l][row, col])}) = {f(v.a[l][row, col])}"  # type: ignore[index]
     if q == "dC_da":
         if l == net.depth:
-            a, y = v.a[l][row, col], net.targets[row, col]
+            a, y = v.a[l][row, col], v.targets[row, col]
             formula = net.cost_fn.gradient_formula.replace("{L}", str(l))
             return f"from a = {f(a)}, y = {f(y)}: {formula} = {f(v.dC_da[l][row, col])}"  # type: ignore[index]
         d, w = v.delta[l + 1], v.weights[l]
@@ -145,6 +171,8 @@ def cell_terms(net: Network, values: IterationValues, ref: Ref, row: int, col: i
         left = np.ones(prev.shape[0]) if row == 0 else prev[:, row - 1]
         terms = [f"{f(left[o])}·{f(d[o, col])}" for o in range(prev.shape[0])]  # type: ignore[index]
         return f"= Σ_o [1 | a^{l}]_(o,{row}) · δ^{l + 1}_(o,{col}) = {_sum(terms)} = {f(v.grad[l][row, col])}"
+    if q in UPDATE_TERMS or (q in ("weights_after", "change") and v.terms):
+        return update_cell_terms(net, values, q, l, row, col)
     if q == "weights_after":
         return (
             f"= {f(v.weights[l][row, col])} − {net.learning_rate:g} · {f(v.grad[l][row, col])}"
@@ -158,7 +186,73 @@ def cell_terms(net: Network, values: IterationValues, ref: Ref, row: int, col: i
     if q == "weights":
         return f"= {f(v.weights[l][row, col])} at the start of this iteration"
     if q == "targets":
-        return f"= {f(net.targets[row, col])} (target)"
+        return f"= {f(v.targets[row, col])} (target)"
+    raise ValueError(q)
+
+
+UPDATE_TERMS = ("g", "decay", "v", "s", "m", "m_hat", "v_hat", "v_prev", "s_prev", "m_prev")
+
+
+def update_cell_terms(net: Network, values: IterationValues, q: str, l: int, row: int, col: int) -> str:
+    """One weight's update term by the optimizer's formula, with its numbers (β1^t written out)."""
+    opt, lr, v = net.optimizer, net.learning_rate, values
+    t = v.state_after.t
+    terms = v.terms or {}
+
+    def p(x: float) -> str:  # a negative operand in parentheses: 0.9·(−0.1), not 0.9·-0.1
+        return f(x) if x >= 0 else f"({f(x)})"
+
+    def at(name: str) -> float:
+        return float(v.quantity(name)[l][row, col])  # type: ignore[index]
+
+    g_name, g = ("g", at("g")) if "g" in terms else ("dC/dw", at("grad"))
+    g2 = f"({g_name})²" if "/" in g_name else f"{g_name}²"
+    if q.endswith("_prev"):
+        return f"= {f(at(q))} (left by update t − 1 = {t - 1}; 0 before the first)"
+    if q == "g":
+        if row == 0:
+            return f"= dC/db = {f(at('grad'))} (no decay on the bias row)"
+        w = v.weights[l][row, col]
+        return f"= dC/dw + λ·w = {f(at('grad'))} + {opt.weight_decay:g}·{p(w)} = {f(at('g'))}"
+    if q == "decay":
+        if row == 0:
+            return "= 0 (no decay on the bias row)"
+        return f"= η·λ·w = {lr:g}·{opt.weight_decay:g}·{p(v.weights[l][row, col])} = {f(at('decay'))}"
+    if q == "v" and opt.name == "momentum":
+        return f"= μ·v + {g_name} = {opt.momentum:g}·{p(at('v_prev'))} + {p(g)} = {f(at('v'))}"
+    if q == "s":
+        a = opt.alpha
+        return f"= α·s + (1 − α)·{g2} = {a:g}·{p(at('s_prev'))} + {1 - a:g}·{p(g)}² = {f(at('s'))}"
+    if q == "m":
+        b = opt.beta1
+        return f"= β1·m + (1 − β1)·{g_name} = {b:g}·{p(at('m_prev'))} + {1 - b:g}·{p(g)} = {f(at('m'))}"
+    if q == "v":
+        b = opt.beta2
+        return f"= β2·v + (1 − β2)·{g2} = {b:g}·{p(at('v_prev'))} + {1 - b:g}·{p(g)}² = {f(at('v'))}"
+    if q in ("m_hat", "v_hat"):
+        k, src, beta = ("1", "m", opt.beta1) if q == "m_hat" else ("2", "v", opt.beta2)
+        power = beta**t
+        return (
+            f"= {src} / (1 − β{k}^t) with β{k}^t = {beta:g}^{t} = {f(power)}: "
+            f"{f(at(src))} / {f(1 - power)} = {f(at(q))}"
+        )
+    if q == "change":
+        if opt.name == "momentum":
+            body = f"= −η·v = −{lr:g}·{p(at('v'))}"
+        elif opt.name == "rmsprop":
+            body = f"= −η·{g_name} / (√s + ε) = −{lr:g}·{p(g)} / ({f(np.sqrt(at('s')))} + {opt.eps:g})"
+        elif opt.name == "sgd":
+            body = f"= −η·{g_name} = −{lr:g}·{p(g)}"
+        else:
+            body = f"= −η·m̂ / (√v̂ + ε) = −{lr:g}·{p(at('m_hat'))} / ({f(np.sqrt(at('v_hat')))} + {opt.eps:g})"
+            if "decay" in terms:
+                body += f" − {f(at('decay'))}"
+        return f"{body} = {f(at('change'))}"
+    if q == "weights_after":
+        w, after = v.weights[l][row, col], v.weights_after[l][row, col]
+        if opt.name == "sgd":
+            return f"= w − η·{g_name} = {f(w)} − {lr:g}·{p(g)} = {f(after)}"
+        return f"= w + Δw = {f(w)} + {p(at('change'))} = {f(after)}"
     raise ValueError(q)
 
 
