@@ -35,7 +35,7 @@ def clone_map(d: Diagnosis) -> dict[int, tuple[int | None, ...]]:
 
 
 def matrix_shape(walk: Walk, ref: Ref) -> tuple[int, int]:
-    sizes, m = walk.net.layers, walk.net.observations
+    sizes, m = walk.net.layers, walk.values.a[0].shape[0]  # this iteration's batch
     if ref.quantity in WEIGHT_SHAPED:
         return sizes[ref.layer] + 1, sizes[ref.layer + 1]
     return m, sizes[ref.layer]
@@ -48,8 +48,9 @@ def show_matrices(
     ``checks``, the cells where the learner's own numbers differ."""
     step = walk.current_step
     inputs = set(step.inputs) if step else set()
-    # ΔW is made by the update step along with the new W, so it is marked with it.
+    # Plain sgd: ΔW is made by the update step along with the new W, so it is marked with it.
     updating = step is not None and step.output.quantity == "weights_after"
+    updating = updating and not any(s.output.quantity == "change" for s in walk.steps)
     companion = Ref("change", step.layer) if step is not None and updating else None
     clones = clone_map(walk.diagnosis)
     for view in views:
@@ -96,20 +97,39 @@ def status_lines(walk: Walk, compact: bool = False) -> tuple[str, str]:
     total = walk.steps_per_iteration
     cost = walk.value(Ref("cost", walk.net.depth))
     cost_text = format_number(float(cost)) if cost is not None else "—"  # type: ignore[arg-type]
+    run = run_label(walk, compact)
     if compact:
         formula = step.formula if step is not None else "ready"
-        return f"Iteration {walk.iteration} · step {walk.done}/{total} · C = {cost_text}", formula
+        return f"Iteration {walk.iteration}{run} · step {walk.done}/{total} · C = {cost_text}", formula
     if step is None:
-        where = f"Iteration {walk.iteration} · step 0 of {total} · ready"
+        where = f"Iteration {walk.iteration}{run} · step 0 of {total} · ready"
         formula = f"Press n to compute {walk.steps[0].output.symbol}."
     else:
-        if step.output.quantity in ("grad", "weights_after"):
+        if step.output.quantity == "grad" or step.phase is Phase.UPDATE:
             layer = f"W^{step.layer} (layer {step.layer} → {step.layer + 1})"
         else:
             layer = f"layer {step.layer}" if step.phase is not Phase.COST else "output"
-        where = f"Iteration {walk.iteration} · step {step.number} of {total} · {step.phase.value} · {layer}"
+        where = (
+            f"Iteration {walk.iteration}{run} · step {step.number} of {total} · {step.phase.value} · {layer}"
+        )
         formula = f"{step.formula}    {step.shapes}"
     return f"{where} · C = {cost_text}", formula
+
+
+def run_label(walk: Walk, compact: bool = False) -> str:
+    """Which update this is, when it is more than the iteration number says: the optimizer's t
+    (when it has state), and with mini-batches the epoch and the batch's observations."""
+    net = walk.net
+    out = ""
+    if net.optimizer.name != "sgd":
+        out += f" · t={walk.values.state_after.t}"  # updates so far, this one included
+    batch = walk.values.batch
+    if batch is not None:
+        per_epoch = net.training.batches_per_epoch(net.observations)
+        out += f" · epoch {batch.epoch}, batch {batch.number}/{per_epoch}"
+        if not compact:
+            out += f" (obs {batch.label(net.observations)})"
+    return out
 
 
 def curve_end(walk: Walk) -> int:

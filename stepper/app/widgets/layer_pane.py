@@ -7,7 +7,7 @@ from textual.containers import VerticalScroll
 
 from stepper.app.widgets.matrix import MatrixView
 from stepper.engine.network import Network
-from stepper.engine.steps import Ref
+from stepper.engine.steps import Ref, update_steps
 
 
 def pane_refs(net: Network, layer: int) -> list[tuple[Ref, str]]:
@@ -28,10 +28,35 @@ def pane_refs(net: Network, layer: int) -> list[tuple[Ref, str]]:
         (Ref("da_dn", l), f"da^{l}/dn^{l}"),
         (Ref("delta", l), f"δ^{l} = dC/dn^{l}"),
         (Ref("grad", l - 1), f"dC/dW^{l - 1}"),
-        (Ref("change", l - 1), f"ΔW^{l - 1} = −η·dC/dW^{l - 1}"),
-        (Ref("weights_after", l - 1), f"W^{l - 1}  updated"),
     ]
+    # The optimizer's terms (decay, state, ΔW), as the engine's update steps list them; plain sgd
+    # has none, and shows ΔW beside the update that makes it.
+    terms = [
+        step["output"]
+        for step in update_steps(net.optimizer, net.learning_rate, l - 1, "")
+        if step["output"].quantity != "weights_after"  # type: ignore[attr-defined]
+    ]
+    if not terms:
+        refs.append((Ref("change", l - 1), f"ΔW^{l - 1} = −η·dC/dW^{l - 1}"))
+    for ref in terms:
+        label = TERM_LABELS.get(ref.quantity, "")  # type: ignore[attr-defined]
+        if ref.quantity == "v":  # type: ignore[attr-defined]
+            label = "velocity" if net.optimizer.name == "momentum" else "2nd moment"
+        refs.append((ref, f"{ref.symbol}  {label}".rstrip()))  # type: ignore[attr-defined]
+    refs.append((Ref("weights_after", l - 1), f"W^{l - 1}  updated"))
     return refs
+
+
+# Short names for the optimizer's matrices, beside their symbols.
+TERM_LABELS = {
+    "g": "gradient + λ·W",
+    "decay": "decoupled decay",
+    "s": "mean square",
+    "m": "1st moment",
+    "m_hat": "m bias-corrected",
+    "v_hat": "v bias-corrected",
+    "change": "step",
+}
 
 
 class LayerPane(VerticalScroll, can_focus=False):
