@@ -144,7 +144,8 @@ def test_adam_first_step_moves_every_weight_by_about_lr_against_the_gradient(
     g = v.grad[0]
     moved = v.weights_after[0] - v.weights[0]
     # |m̂/(√v̂ + ε)| = |g|/(|g| + ε): η·sign(g) to within η·ε/|g|
-    assert np.allclose(moved, -lr * np.sign(g), rtol=1e-6, atol=1e-12)
+    eps = 1e-8
+    assert np.all(np.abs(moved + lr * np.sign(g)) <= lr * eps / np.abs(g) + 1e-12)
 
 
 @settings(max_examples=40, deadline=None)
