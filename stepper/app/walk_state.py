@@ -145,6 +145,18 @@ def cost_curve(walk: Walk, until: int | None = None) -> list[float]:
     return [c for k in range(1, last + 1) if k in costs and math.isfinite(c := costs[k])]
 
 
+def epoch_curve(walk: Walk, until: int | None = None) -> list[float]:
+    """With mini-batches: the finite costs over all observations after each epoch completed before
+    iteration ``until`` (default: the walk's), epoch 1 first."""
+    history = walk.history
+    if history.schedule is None:
+        return []
+    last = (walk.iteration if until is None else until + 1) - 1
+    per_epoch = history.schedule.per_epoch
+    costs = history.epoch_costs
+    return [c for e in range(1, last // per_epoch + 1) if e in costs and math.isfinite(c := costs[e])]
+
+
 def clone_sentences_line(d: Diagnosis) -> str:
     """One line on the clones: which, and what the network effectively is; or that there are none."""
     if not d.clones:

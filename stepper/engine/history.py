@@ -17,6 +17,7 @@ from stepper.engine.batching import Batch, Schedule
 from stepper.engine.iteration import IterationValues, run_iteration
 from stepper.engine.network import Network
 from stepper.engine.optimizers import OptimizerState
+from stepper.engine.training import full_cost
 
 Array = NDArray[np.float64]
 Weights = tuple[Array, ...]
@@ -40,6 +41,8 @@ class WeightHistory:
         self.costs: dict[int, float] = {}
         # The first iteration seen to produce a non-finite cost, n or weights: training ends there.
         self.diverged_at: int | None = None
+        # With mini-batches: the cost over all observations after each epoch completed so far.
+        self.epoch_costs: dict[int, float] = {}
 
     @property
     def checkpoint_count(self) -> int:
@@ -82,6 +85,8 @@ class WeightHistory:
                 self.diverged_at = k
                 iteration = k + 1
                 break
+            if self.schedule is not None and self.schedule.ends_epoch(k):
+                self.epoch_costs[k // self.schedule.per_epoch] = self._full_cost(here[0])
         self._last = (iteration, here)
         return here
 
@@ -100,7 +105,14 @@ class WeightHistory:
         self.costs = {k: c for k, c in self.costs.items() if k < iteration}
         if self.diverged_at is not None and self.diverged_at >= iteration:
             self.diverged_at = None
+        if self.schedule is not None:  # epoch e's cost reads the weights at iteration e·P + 1
+            per_epoch = self.schedule.per_epoch
+            self.epoch_costs = {e: c for e, c in self.epoch_costs.items() if e * per_epoch + 1 < iteration}
         self._last = (iteration, self._pinned[iteration])
+
+    def _full_cost(self, weights: Weights) -> float:
+        """The cost over all observations (not one batch) with ``weights``."""
+        return full_cost(self.net, weights)
 
     def _remember(self, iteration: int, here: Start) -> None:
         if (iteration - 1) % self.stride != 0 or iteration in self._checkpoints:

@@ -22,6 +22,7 @@ from stepper.app.walk_state import (
     clone_sentences_line,
     cost_curve,
     curve_end,
+    epoch_curve,
     pane_layer,
     show_matrices,
     status_lines,
@@ -82,6 +83,7 @@ class WalkView(Vertical):
         self.checker = checker
         self.compact = compact
         self.set_class(compact, "-compact")
+        self.set_class(walk.history.schedule is not None, "-batches")
         self.pinned_layer: int | None = None  # None: follow the current step
         self.selected: tuple[MatrixView, int, int] | None = None
         self._curve_until = -1
@@ -94,7 +96,10 @@ class WalkView(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal(id="top", classes="walk-top"):
             yield StatusLine(id="status")
-            yield Sparkline([], id="loss")
+            with Vertical(id="curves"):
+                # Per-iteration cost (of each batch); with mini-batches, the epoch cost under it.
+                yield Sparkline([], id="loss")
+                yield Sparkline([], id="epoch-loss")
         if self.compact:
             yield Static(id="clone-line")
         else:
@@ -117,12 +122,15 @@ class WalkView(Vertical):
         if not self.compact:
             self.query_one("#explain").border_title = "Why"
             self.query_one("#loss").border_title = "cost"
+        self.query_one("#loss").tooltip = "The cost of each iteration (of its batch, with mini-batches)"
+        self.query_one("#epoch-loss").tooltip = "The cost over all observations after each epoch"
         self._ready = True
         self.apply_width(self._width)
 
     async def replace_walk(self, walk: Walk, checker: MineChecker | None = None) -> None:
         """Show another walk (another network or init): new panes, nothing kept of the old one."""
         self.walk, self.checker = walk, checker
+        self.set_class(walk.history.schedule is not None, "-batches")
         self.selected = None
         self.pinned_layer = None
         self._curve_until = -1
@@ -247,10 +255,12 @@ class WalkView(Vertical):
         if last != self._curve_until:  # redraw the curve only when it gains or loses a point
             self._curve_until = last
             self.query_one("#loss", Sparkline).data = cost_curve(self.walk)
+            self.query_one("#epoch-loss", Sparkline).data = epoch_curve(self.walk)
 
     def show_curve_until(self, iteration: int) -> None:
         """The cost curve up to ``iteration`` (a long run in a worker records costs ahead of the walk)."""
         self.query_one("#loss", Sparkline).data = cost_curve(self.walk, iteration)
+        self.query_one("#epoch-loss", Sparkline).data = epoch_curve(self.walk, iteration)
         self._curve_until = -1
 
     def forget_curve(self) -> None:
