@@ -206,3 +206,17 @@ def test_compare_rejects_state_the_optimizer_does_not_have(cli, tmp_path: Path) 
     doc = {"iterations": [{"optimizer": {"state": {"m": [[[0.0]]]}}}]}
     run = _compare(cli, tmp_path, doc)
     assert run.code == 2 and "optimizer state 'm', but the network's optimizer sgd has no state" in run.err
+
+
+def test_a_saved_network_keeps_its_optimizer_and_batches() -> None:
+    from stepper.exports.network_file import network_toml
+    from stepper.netfile import Overrides, Source, load_network, parse_network
+
+    net = load_network("minibatch-noise", Overrides(optimizer="adamw", hyper=(("weight_decay", 0.1),)))
+    again = parse_network(Source("saved", network_toml(net), None), Overrides())
+    assert again.optimizer == net.optimizer and again.training == net.training
+
+
+def test_diagnose_does_not_call_a_batch_of_one_constant_output(cli) -> None:
+    run = cli("diagnose", "minibatch-noise", "--iterations", "3")
+    assert run.code == 0 and "does not depend on the input" not in run.out

@@ -257,14 +257,14 @@ def diagnose(net: Network, values: IterationValues, iteration: int, costs: Seque
                 )
             )
 
-    outputs, targets = values.a[L], net.targets
+    outputs, targets = values.a[L], values.targets  # this iteration's batch
     target_spread = np.ptp(targets, axis=0)
     output_spread = np.ptp(outputs, axis=0)
     # Untrained small weights give nearly equal outputs too, harmlessly: before any training only
     # outputs that cannot differ (exactly equal) are reported.
     limit = CONSTANT_OUTPUT * target_spread if iteration > 0 else 0 * target_spread
     if (
-        net.observations >= 2
+        outputs.shape[0] >= 2  # a batch of one observation cannot show outputs that vary
         and np.isfinite(outputs).all()
         and (target_spread > 0).any()
         and (output_spread <= limit).all()

@@ -14,7 +14,9 @@ from pathlib import Path
 import numpy as np
 
 from stepper.atomic import write_atomically
+from stepper.engine.batching import TrainingSpec
 from stepper.engine.network import Network, Session
+from stepper.engine.optimizers import OptimizerSpec
 
 
 def _string(text: str) -> str:
@@ -56,6 +58,17 @@ def network_toml(net: Network, session: Session | None = None) -> str:
         f"targets = {_rows(net.targets)}",
         f"weights = {_matrices(weights)}",
     ]
+    if net.optimizer != OptimizerSpec():
+        lines += ["", "[optimizer]"]
+        lines += [
+            f"{key} = {value!r}" if key != "name" else f"name = {_string(str(value))}"
+            for key, value in net.optimizer.settings().items()
+        ]
+    if net.training != TrainingSpec():
+        t = net.training
+        lines += ["", "[training]", f"batch_size = {t.batch_size}", f"seed = {t.seed}"]
+        if t.shuffle is not None:
+            lines.append(f"shuffle = {'true' if t.shuffle else 'false'}")
     if session is not None:
         lines += ["", "[session]", f"iteration = {session.iteration}", f"step = {session.step}"]
         for iteration, pinned in pins:
