@@ -38,7 +38,9 @@ def screen_commands(screen: Screen) -> Iterator[tuple[str, str, str]]:
         if binding.action not in NOT_COMMANDS:
             yield binding.description, f"key {key_name(binding.key)}", binding.action
     for name, help, action in EXTRA_COMMANDS:
-        if action in actions:
+        # An extra command belongs to the screens whose keys run it, or that have its action.
+        base = action.split("(")[0]
+        if base in actions or hasattr(screen, f"action_{base}"):
             yield name, help, action
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from stepper.app.widgets.matrix import MatrixState, MatrixView
 from stepper.engine.compare import Checked
 from stepper.engine.diagnose import Diagnosis, clone_sentences
+from stepper.engine.network import Network
 from stepper.engine.steps import WEIGHT_SHAPED, Phase, Ref, Step
 from stepper.engine.walk import Walk
 from stepper.formatting import format_number
@@ -114,6 +115,12 @@ def status_lines(walk: Walk, compact: bool = False) -> tuple[str, str]:
         )
         formula = f"{step.formula}    {step.shapes}"
     return f"{where} · C = {cost_text}", formula
+
+
+def run_description(net: Network) -> str:
+    """How a network is trained, briefly: "adam β1=0.9 …, batches of 2" or "sgd, full batch"."""
+    batches = "full batch" if net.full_batch else f"batches of {net.batch_size}"
+    return f"{net.optimizer.label()}, {batches}"
 
 
 def run_label(walk: Walk, compact: bool = False) -> str:

@@ -200,6 +200,11 @@ def _adam_step(lr: float, m_hat: Array, v_hat: Array, eps: float) -> Array:
     return out
 
 
+def switch_optimizer(current: OptimizerSpec, name: str) -> OptimizerSpec:
+    """Optimizer ``name`` with ``current``'s hyper-parameters where it uses them (defaults else)."""
+    return OptimizerSpec(name=name, **{key: getattr(current, key) for key in HYPER_KEYS[name]})
+
+
 def bias_corrections(spec: OptimizerSpec, t: int) -> tuple[float, float]:
     """1 − β1^t and 1 − β2^t: what adam divides m and v by at update t."""
     return 1.0 - spec.beta1**t, 1.0 - spec.beta2**t

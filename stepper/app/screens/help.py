@@ -26,6 +26,15 @@ then `w^l_{i,j}` from neuron i to neuron j |
 
 C is one number for the whole batch (the seed's: Σ (a − y)² over every observation and output).
 
+**Optimizers and mini-batches** (`t`, or `R`, or the palette's "Optimizer: …" and "Batch size: …").
+An iteration is one update on one batch: a^0 is the batch's inputs and C its cost. The update shows
+each term as a matrix: `g = dC/dW + λ·W` (L2 decay), `η·λ·W` (adamw's decoupled decay), momentum's
+velocity `v ← μ·v + g`, RMSprop's `s ← α·s + (1−α)·g²`, Adam's moments `m ← β1·m + (1−β1)·g` and
+`v ← β2·v + (1−β2)·g²`, their bias corrections `m̂ = m/(1−β1^t)`, `v̂ = v/(1−β2^t)`, the step
+`ΔW`, and `W` updated. Decay never touches the bias row. The header shows t (updates so far), the
+epoch and which observations the batch holds; the cost curve shows each batch's cost above the
+epoch's cost over all observations.
+
 **Clones** — hidden neurons with equal incoming weights (bias included) and equal outgoing
 weights — are labelled `C1`, `C2`, … with a colour, on their columns of n, a, dC/da, da/dn, δ and of
 the weights coming in, and on their rows of the weights going out. They compute the same values and

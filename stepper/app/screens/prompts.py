@@ -4,12 +4,127 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
+from stepper.engine.batching import TrainingSpec
 from stepper.engine.init import SCHEME_HELP, SCHEMES, InitSpec
+from stepper.engine.optimizers import OPTIMIZERS, OptimizerSpec, check_hyper, switch_optimizer
+
+OPTIMIZER_HELP = {
+    "sgd": "plain gradient descent, W ← W − η·g",
+    "momentum": "SGD with momentum: a velocity of past gradients",
+    "rmsprop": "divides by a running √(mean of g²)",
+    "adam": "momentum and RMSprop, bias-corrected",
+    "adamw": "adam with decoupled weight decay",
+}
+FROM_FILE = "file"  # the open dialog's "as the file says"
+
+
+def optimizer_fields(current: OptimizerSpec | None, batch_size: int | None, prefix: str) -> ComposeResult:
+    """An optimizer choice and a batch size, for the dialogs that (re)start a walk. ``current`` None:
+    the first choice is "as in the file" and a blank batch size keeps the file's."""
+    options = [(f"{name}: {OPTIMIZER_HELP[name]}", name) for name in OPTIMIZERS]
+    if current is None:
+        options.insert(0, ("optimizer as in the file", FROM_FILE))
+    yield Select(
+        options,
+        value=FROM_FILE if current is None else current.name,
+        allow_blank=False,
+        id=f"{prefix}-optimizer",
+    )
+    yield Input(
+        "" if batch_size is None else str(batch_size),
+        placeholder="batch size: 0 = all observations"
+        + ("; blank: as in the file" if current is None else ""),
+        type="integer",
+        id=f"{prefix}-batch",
+        tooltip="Observations per update; 0 means all of them (full batch)",
+    )
+
+
+def read_optimizer_fields(
+    screen: ModalScreen, current: OptimizerSpec | None, training: TrainingSpec | None, prefix: str
+) -> tuple[OptimizerSpec | None, TrainingSpec | None] | str:
+    """The chosen optimizer (its other settings kept where they apply) and batching, or why not."""
+    name = str(screen.query_one(f"#{prefix}-optimizer", Select).value)
+    text = screen.query_one(f"#{prefix}-batch", Input).value.strip()
+    optimizer = None
+    if name != FROM_FILE:
+        # Hyper-parameters the new optimizer does not use go back to their defaults.
+        optimizer = switch_optimizer(current or OptimizerSpec(), name)
+    batching = None
+    if text:
+        try:
+            size = int(text)
+        except ValueError:
+            size = -1
+        if size < 0:
+            return "Batch size: a whole number >= 0 (0: all observations)."
+        base_training = training or TrainingSpec()
+        batching = TrainingSpec(batch_size=size, shuffle=None, seed=base_training.seed)
+    elif current is not None:
+        return "Batch size: a whole number >= 0 (0: all observations)."
+    return optimizer, batching
+
+
+class TrainingSettings(ModalScreen[tuple[OptimizerSpec, TrainingSpec, float] | None]):
+    """The optimizer, batch size, learning rate and weight decay (restarts from the same init)."""
+
+    AUTO_FOCUS = "#train-optimizer"
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="cancel-training")]
+
+    def __init__(
+        self, optimizer: OptimizerSpec, training: TrainingSpec, observations: int, lr: float
+    ) -> None:
+        super().__init__()
+        self.optimizer, self.training, self.observations, self.lr = optimizer, training, observations, lr
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(
+                f"Optimizer and mini-batches ({self.observations} observations); "
+                "restarts at iteration 1 from the same init"
+            )
+            yield from optimizer_fields(self.optimizer, self.training.batch_size, "train")
+            yield Input(repr(self.lr), placeholder="learning rate η", type="number", id="train-lr")
+            yield Input(
+                repr(self.optimizer.weight_decay),
+                placeholder="weight decay λ (never on the bias row)",
+                type="number",
+                id="train-decay",
+            )
+            yield Label("", id="train-error", classes="error")
+            yield Label(
+                "Enter to apply, Escape to cancel · fields: optimizer, batch size, η, λ", classes="hint"
+            )
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        error = self.query_one("#train-error", Label)
+        chosen = read_optimizer_fields(self, self.optimizer, self.training, "train")
+        if isinstance(chosen, str):
+            error.update(chosen)
+            return
+        optimizer, training = chosen
+        assert optimizer is not None and training is not None
+        try:
+            lr = float(self.query_one("#train-lr", Input).value)
+            decay = float(self.query_one("#train-decay", Input).value or 0)
+        except ValueError:
+            error.update("η and λ: numbers, e.g. 0.01 and 0.")
+            return
+        if not (lr > 0 and lr < float("inf")):
+            error.update("η: a positive number.")
+            return
+        problem = check_hyper("weight_decay", decay)
+        if problem:
+            error.update(f"λ: {problem}.")
+            return
+        from dataclasses import replace
+
+        self.dismiss((replace(optimizer, weight_decay=decay), training, lr))
 
 
 class GotoIteration(ModalScreen[int | None]):
@@ -32,13 +147,17 @@ class GotoIteration(ModalScreen[int | None]):
         self.dismiss(value)
 
 
-class Reinitialise(ModalScreen[InitSpec | None]):
+class Reinitialise(ModalScreen[tuple[InitSpec, OptimizerSpec, TrainingSpec] | None]):
     AUTO_FOCUS = "#reinit-seed"  # Enter applies at once; Tab reaches the scheme
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="cancel-reinit")]
 
-    def __init__(self, current: InitSpec) -> None:
+    def __init__(
+        self, current: InitSpec, optimizer: OptimizerSpec | None = None, training: TrainingSpec | None = None
+    ) -> None:
         super().__init__()
         self.current = current
+        self.optimizer = optimizer or OptimizerSpec()
+        self.training = training or TrainingSpec()
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -50,18 +169,33 @@ class Reinitialise(ModalScreen[InitSpec | None]):
                 id="reinit-scheme",
             )
             yield Input(str(self.current.seed + 1), placeholder="seed", type="integer", id="reinit-seed")
+            yield from optimizer_fields(self.optimizer, self.training.batch_size, "reinit")
+            yield Label("", id="reinit-error", classes="error")
             yield Label("Enter to apply, Escape to cancel", classes="hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         scheme = str(self.query_one("#reinit-scheme", Select).value)
         try:
-            seed = max(0, int(event.value or 0))
+            seed = max(0, int(self.query_one("#reinit-seed", Input).value or 0))
         except ValueError:
             seed = 0
-        self.dismiss(InitSpec(scheme=scheme, value=self.current.value, scale=self.current.scale, seed=seed))
+        chosen = read_optimizer_fields(self, self.optimizer, self.training, "reinit")
+        if isinstance(chosen, str):
+            self.query_one("#reinit-error", Label).update(chosen)
+            return
+        optimizer, training = chosen
+        assert optimizer is not None and training is not None
+        if optimizer.name == self.optimizer.name:
+            optimizer = self.optimizer  # unchanged: keep its hyper-parameters and decay
+        if training.batch_size == self.training.batch_size:
+            training = self.training
+        init = InitSpec(scheme=scheme, value=self.current.value, scale=self.current.scale, seed=seed)
+        self.dismiss((init, optimizer, training))
 
 
-class OpenNetwork(ModalScreen[str | None]):
+class OpenNetwork(ModalScreen[tuple[str, OptimizerSpec | None, TrainingSpec | None] | None]):
+    """A network to open: (example or path, optimizer override or None, batching override or None)."""
+
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="cancel-open")]
 
     def __init__(self, examples: list[tuple[str, str]]) -> None:
@@ -73,14 +207,25 @@ class OpenNetwork(ModalScreen[str | None]):
             yield Label("Open a built-in example, or type a network file path and press Enter")
             yield OptionList(*[Option(f"{n} — {d}", id=n) for n, d in self.examples], id="open-examples")
             yield Input(placeholder="path/to/network.toml", id="open-path")
+            with Horizontal(classes="dialog-row"):
+                yield from optimizer_fields(None, None, "open")
             yield Label("", id="open-error", classes="error")
 
+    def _choose(self, network: str) -> None:
+        chosen = read_optimizer_fields(self, None, None, "open")
+        if isinstance(chosen, str):
+            self.show_error(chosen)
+            return
+        self.dismiss((network, *chosen))
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
+        assert event.option.id is not None
+        self._choose(event.option.id)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.value.strip():
-            self.dismiss(event.value.strip())
+        path = self.query_one("#open-path", Input).value.strip()
+        if path:
+            self._choose(path)
 
     def show_error(self, message: str) -> None:
         self.query_one("#open-error", Label).update(message)

@@ -1,4 +1,5 @@
-"""Side by side: the same network from two inits, stepped in lockstep.
+"""Side by side: the same network from two inits, or trained two ways (two optimizers, two batch
+sizes) from the same init, stepped in lockstep.
 
 On the left the columns of the clones stay equal at every step; on the right, from a random init,
 they come apart. Both loss curves grow together.
@@ -12,6 +13,7 @@ from textual.containers import Horizontal
 from textual.widgets import Footer
 
 from stepper.app.screens.stepping import STEP_BINDINGS, SteppingScreen
+from stepper.app.walk_state import run_description
 from stepper.app.widgets.walk_view import WalkView
 from stepper.engine.network import Network
 from stepper.engine.walk import Walk
@@ -28,8 +30,11 @@ class SideBySideScreen(SteppingScreen):
             WalkView(Walk(net), compact=True, id=f"side-{side}", classes="walk-column")
             for net, side in ((left, "left"), (right, "right"))
         )
+        # Each column is titled by what differs: how it is trained, or else its init.
+        same_run = run_description(left) == run_description(right)
         for column in self.columns:
-            column.border_title = f"init {column.walk.net.init.describe()}"
+            net = column.walk.net
+            column.border_title = f"init {net.init.describe()}" if same_run else run_description(net)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="side-by-side"):

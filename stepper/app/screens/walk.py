@@ -10,23 +10,47 @@ from textual.widgets import Button, Footer, ProgressBar
 from textual.worker import get_current_worker
 
 from stepper.app.screens.health import HealthScreen
-from stepper.app.screens.prompts import EditValue, Export, GotoIteration, OpenNetwork, Reinitialise, SavePath
+from stepper.app.screens.prompts import (
+    EditValue,
+    Export,
+    GotoIteration,
+    OpenNetwork,
+    Reinitialise,
+    SavePath,
+    TrainingSettings,
+)
 from stepper.app.screens.side_by_side import SideBySideScreen
 from stepper.app.screens.stepping import STEP_BINDINGS, SteppingScreen
+from stepper.app.walk_state import run_description
 from stepper.app.widgets.walk_view import WalkView
+from stepper.engine.batching import TrainingSpec
 from stepper.engine.compare import MineChecker, position_of, symbol
 from stepper.engine.decision_map import check_two_inputs
 from stepper.engine.diagnose import Diagnosis
 from stepper.engine.explain import cell_meaning, cell_name
 from stepper.engine.init import InitSpec
 from stepper.engine.network import Network
+from stepper.engine.optimizers import OptimizerSpec, switch_optimizer
 from stepper.engine.steps import Ref
 from stepper.engine.walk import Walk
 from stepper.errors import StepperError
 
 # Actions that replace or change the walk (or read its history as a whole): refused during a long run.
 WALK_CHANGES = frozenset(
-    {"reinitialise", "break_symmetry", "edit", "open", "restart", "side_by_side", "goto", "save_session"}
+    {
+        "reinitialise",
+        "break_symmetry",
+        "edit",
+        "open",
+        "restart",
+        "side_by_side",
+        "goto",
+        "save_session",
+        "training",
+        "set_optimizer",
+        "set_batch_size",
+        "side_by_side_with",
+    }
 )
 LONG_RUN = 2000  # going this many iterations ahead runs in a worker with a progress bar
 
@@ -38,6 +62,7 @@ class WalkScreen(SteppingScreen):
         *STEP_BINDINGS,
         Binding("g", "goto", "Go to", show=False, id="goto-iteration"),
         Binding("R", "reinitialise", "Re-init", show=False, id="reinitialise"),
+        Binding("t", "training", "Optimizer & batch", show=False, id="training-settings"),
         Binding("s", "break_symmetry", "Break symmetry", show=False, id="break-symmetry"),
         Binding("h", "health", "Health report", show=False, id="health"),
         Binding("v", "side_by_side", "Side by side", show=False, id="side-by-side"),
@@ -172,16 +197,44 @@ class WalkScreen(SteppingScreen):
 
     # --- re-initialise and open ---------------------------------------------------------------------
     def action_reinitialise(self) -> None:
-        self.app.push_screen(Reinitialise(self.net.init), self.reinitialise)
+        net = self.net
+        self.app.push_screen(Reinitialise(net.init, net.optimizer, net.training), self.reinitialise)
 
-    def reinitialise(self, init: InitSpec | None) -> None:
-        if init is None:
+    def reinitialise(self, choice: tuple[InitSpec, OptimizerSpec, TrainingSpec] | None) -> None:
+        if choice is None:
             return
-        self.replace_network(self.net.with_init(init))
-        self.notify(f"Re-initialised: {init.describe()}. Back at iteration 1.")
+        init, optimizer, training = choice
+        self.replace_network(self.net.with_init(init).with_optimizer(optimizer).with_training(training))
+        self.notify(f"Re-initialised: {init.describe()}, {run_description(self.net)}. Back at iteration 1.")
 
     def action_break_symmetry(self) -> None:
-        self.reinitialise(InitSpec("normal", seed=self.net.init.seed + 1))
+        self.reinitialise(
+            (InitSpec("normal", seed=self.net.init.seed + 1), self.net.optimizer, self.net.training)
+        )
+
+    # --- the optimizer and the batches: same init, a new run -----------------------------------------
+    def action_training(self) -> None:
+        net = self.net
+        dialog = TrainingSettings(net.optimizer, net.training, net.observations, net.learning_rate)
+        self.app.push_screen(dialog, self.set_training)
+
+    def set_training(self, choice: tuple[OptimizerSpec, TrainingSpec, float] | None) -> None:
+        if choice is None:
+            return
+        optimizer, training, lr = choice
+        self._restart_with(self.net.with_optimizer(optimizer).with_training(training).with_learning_rate(lr))
+
+    def action_set_optimizer(self, name: str) -> None:
+        self._restart_with(self.net.with_optimizer(switch_optimizer(self.net.optimizer, name)))
+
+    def action_set_batch_size(self, size: int) -> None:
+        training = self.net.training
+        self._restart_with(self.net.with_training(TrainingSpec(size, None, training.seed)))
+
+    def _restart_with(self, net: Network) -> None:
+        """The same network and initial weights, trained another way: back at iteration 1."""
+        self.replace_network(net)
+        self.notify(f"Now {run_description(net)}, from the same init. Back at iteration 1.")
 
     def replace_network(self, net: Network) -> None:
         self.running = False
@@ -196,16 +249,21 @@ class WalkScreen(SteppingScreen):
         examples = [(name, load_network(name).description) for name in example_names()]
         self.app.push_screen(OpenNetwork(examples), self.open_network)
 
-    def open_network(self, network: str | None) -> None:
-        if network is None:
+    def open_network(self, choice: tuple[str, OptimizerSpec | None, TrainingSpec | None] | None) -> None:
+        if choice is None:
             return
         from stepper.netfile import load_network
 
+        network, optimizer, training = choice
         try:
             net = load_network(network)
         except StepperError as exc:
             self.notify(str(exc), severity="error", timeout=8)
             return
+        if optimizer is not None:
+            net = net.with_optimizer(switch_optimizer(net.optimizer, optimizer.name))
+        if training is not None:
+            net = net.with_training(TrainingSpec(training.batch_size, None, net.training.seed))
         self.replace_network(net)
         self.notify(f"Opened {net.name}.")
 
@@ -313,8 +371,15 @@ class WalkScreen(SteppingScreen):
 
     # --- other views of this walk -------------------------------------------------------------------
     def action_side_by_side(self) -> None:
-        """This network beside itself from another init: random if it has clones, else constant 1."""
+        """This network beside itself trained another way: with an optimizer, beside plain sgd; with
+        mini-batches, beside the full batch; else from another init (random if it has clones)."""
         net = self.net
+        if net.optimizer.name != "sgd":
+            self.action_side_by_side_with("sgd")
+            return
+        if not net.full_batch:
+            self.action_side_by_side_with("0")
+            return
         other = (
             InitSpec("normal", seed=net.init.seed + 1)
             if self.diagnosis.clones or net.init.scheme == "constant"
@@ -322,6 +387,17 @@ class WalkScreen(SteppingScreen):
         )
         self.running = False
         self.app.push_screen(SideBySideScreen(net, net.with_init(other)))
+
+    def action_side_by_side_with(self, other: str) -> None:
+        """This network beside itself from the same init with optimizer ``other``, or batch size
+        ``other`` when it is a number: in lockstep, with both cost curves."""
+        net = self.net
+        if other.isdigit():
+            right = net.with_training(TrainingSpec(int(other), None, net.training.seed))
+        else:
+            right = net.with_optimizer(switch_optimizer(net.optimizer, other))
+        self.running = False
+        self.app.push_screen(SideBySideScreen(net, right))
 
     def action_health(self) -> None:
         from stepper.exports.diagnose_out import diagnose_text
