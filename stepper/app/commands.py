@@ -17,7 +17,23 @@ from textual.screen import Screen
 NOT_COMMANDS = frozenset({"quit", "cancel", "close"})
 
 # More commands than keys: the palette is where a user looks for what they can do by name.
-EXTRA_COMMANDS = (("Break the symmetry: random init", "re-initialise with normal weights", "break_symmetry"),)
+EXTRA_COMMANDS = (
+    ("Break the symmetry: random init", "re-initialise with normal weights", "break_symmetry"),
+    *(
+        (f"Optimizer: {name}", f"train with {name} from the same init (restarts)", f"set_optimizer('{name}')")
+        for name in ("sgd", "momentum", "rmsprop", "adam", "adamw")
+    ),
+    ("Batch size: 1", "one observation per update (restarts)", "set_batch_size(1)"),
+    ("Batch size: all (full batch)", "every observation in each update (restarts)", "set_batch_size(0)"),
+    ("Side by side: compare with sgd", "this run beside plain gradient descent", "side_by_side_with('sgd')"),
+    ("Side by side: compare with adam", "this run beside adam, same init", "side_by_side_with('adam')"),
+    (
+        "Side by side: compare with batch size 1",
+        "beside one observation per update",
+        "side_by_side_with('1')",
+    ),
+    ("Side by side: compare with full batch", "beside full-batch updates", "side_by_side_with('0')"),
+)
 
 
 def key_name(key: str) -> str:

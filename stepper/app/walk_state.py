@@ -159,6 +159,9 @@ def epoch_curve(walk: Walk, until: int | None = None) -> list[float]:
     if history.schedule is None:
         return []
     last = (walk.iteration if until is None else until + 1) - 1
+    if until is None and walk.done == walk.steps_per_iteration:  # this iteration's update is done
+        last = walk.iteration
+        history.record_epoch_end(last, walk.values.weights_after)
     per_epoch = history.schedule.per_epoch
     costs = history.epoch_costs
     return [c for e in range(1, last // per_epoch + 1) if e in costs and math.isfinite(c := costs[e])]

@@ -85,8 +85,7 @@ class WeightHistory:
                 self.diverged_at = k
                 iteration = k + 1
                 break
-            if self.schedule is not None and self.schedule.ends_epoch(k):
-                self.epoch_costs[k // self.schedule.per_epoch] = self._full_cost(here[0])
+            self.record_epoch_end(k, here[0])
         self._last = (iteration, here)
         return here
 
@@ -109,6 +108,15 @@ class WeightHistory:
             per_epoch = self.schedule.per_epoch
             self.epoch_costs = {e: c for e, c in self.epoch_costs.items() if e * per_epoch + 1 < iteration}
         self._last = (iteration, self._pinned[iteration])
+
+    def record_epoch_end(self, iteration: int, weights_after: Weights) -> None:
+        """With mini-batches, when ``iteration`` ends an epoch: the cost over all observations with
+        the weights it leaves (the epoch cost)."""
+        schedule = self.schedule
+        if schedule is not None and schedule.ends_epoch(iteration):
+            epoch = iteration // schedule.per_epoch
+            if epoch not in self.epoch_costs:
+                self.epoch_costs[epoch] = self._full_cost(weights_after)
 
     def _full_cost(self, weights: Weights) -> float:
         """The cost over all observations (not one batch) with ``weights``."""

@@ -53,3 +53,77 @@ async def test_stepping_back_over_an_adam_update_restores_the_state_exactly() ->
         for _ in range(30):
             await pilot.press("p")
         assert state(app) == here
+
+
+async def test_t_chooses_the_optimizer_and_batch_size_from_the_same_init() -> None:
+    from stepper.app.screens.prompts import TrainingSettings
+
+    app = StepperApp(network="xor")
+    async with app.run_test(size=(80, 24)) as pilot:
+        init = [w.copy() for w in app.walk.history.weights_at(1)]
+        await pilot.press("i", "t")
+        assert isinstance(app.screen, TrainingSettings)
+        app.screen.query_one("#train-optimizer").value = "adam"
+        app.screen.query_one("#train-batch").value = "2"
+        app.screen.query_one("#train-lr").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        net = app.walk.net
+        assert net.optimizer.name == "adam" and net.batch_size == 2
+        assert app.walk.position.iteration == 1
+        assert all((a == b).all() for a, b in zip(init, app.walk.history.weights_at(1)))
+        assert "t=1 · epoch 1, batch 1/2" in status(app) and "step 0 of 25" in status(app)
+        await pilot.press("t")
+        app.screen.query_one("#train-batch").value = "-1"
+        app.screen.query_one("#train-batch").focus()
+        await pilot.press("enter")
+        assert "whole number >= 0" in str(app.screen.query_one("#train-error").render())
+
+
+async def test_the_palette_switches_the_optimizer() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p", *"momentum", "enter")
+        await pilot.pause()
+        assert app.walk.net.optimizer.name == "momentum"
+        assert "t=1" in status(app) and "step 0 of 28" in status(app)
+
+
+async def test_side_by_side_compares_two_optimizers_from_the_same_init_with_both_curves() -> None:
+    from stepper.app.screens.side_by_side import SideBySideScreen
+
+    app = StepperApp(network="sgd-vs-adam")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("v")
+        screen = app.screen
+        assert isinstance(screen, SideBySideScreen)
+        left, right = (c.walk for c in screen.columns)
+        assert (left.net.optimizer.name, right.net.optimizer.name) == ("adam", "sgd")
+        assert all((a == b).all() for a, b in zip(left.net.weights, right.net.weights))
+        assert screen.columns[0].border_title.startswith("adam")
+        assert screen.columns[1].border_title.startswith("sgd")
+        for _ in range(5):
+            await pilot.press("i")
+        assert left.iteration == right.iteration == 5  # lockstep by iteration: their step counts differ
+        left_curve = screen.query_one("#side-left #loss").data
+        right_curve = screen.query_one("#side-right #loss").data
+        assert len(left_curve) == len(right_curve) == 5 and left_curve != right_curve
+
+
+async def test_side_by_side_compares_batch_sizes() -> None:
+    from stepper.app.screens.side_by_side import SideBySideScreen
+
+    app = StepperApp(network="minibatch-noise")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("v")
+        screen = app.screen
+        assert isinstance(screen, SideBySideScreen)
+        left, right = (c.walk for c in screen.columns)
+        assert (left.net.batch_size, right.net.batch_size) == (1, 8)
+        for _ in range(16):
+            await pilot.press("i")
+        await pilot.press("n")
+        # two epochs of batches of 1 on the left: its epoch curve has two points
+        assert len(screen.query_one("#side-left #epoch-loss").data) == 2
+        assert screen.query_one("#side-left #epoch-loss").display
+        assert not screen.query_one("#side-right #epoch-loss").display

@@ -35,14 +35,19 @@ def optimizer_fields(current: OptimizerSpec | None, batch_size: int | None, pref
         allow_blank=False,
         id=f"{prefix}-optimizer",
     )
-    yield Input(
+    batch = Input(
         "" if batch_size is None else str(batch_size),
-        placeholder="batch size: 0 = all observations"
-        + ("; blank: as in the file" if current is None else ""),
+        placeholder="0 = all" + ("; blank: as in the file" if current is None else ""),
         type="integer",
         id=f"{prefix}-batch",
         tooltip="Observations per update; 0 means all of them (full batch)",
     )
+    yield labelled("batch size", batch)
+
+
+def labelled(label: str, field: Input) -> Horizontal:
+    """A field with its name on its left (a placeholder disappears once there is a value)."""
+    return Horizontal(Label(label, classes="field-label"), field, classes="field-row")
 
 
 def read_optimizer_fields(
@@ -85,21 +90,16 @@ class TrainingSettings(ModalScreen[tuple[OptimizerSpec, TrainingSpec, float] | N
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(
-                f"Optimizer and mini-batches ({self.observations} observations); "
-                "restarts at iteration 1 from the same init"
+                f"Optimizer and batch size ({self.observations} observations). "
+                "Restarts at iteration 1 from the same init."
             )
             yield from optimizer_fields(self.optimizer, self.training.batch_size, "train")
-            yield Input(repr(self.lr), placeholder="learning rate η", type="number", id="train-lr")
-            yield Input(
-                repr(self.optimizer.weight_decay),
-                placeholder="weight decay λ (never on the bias row)",
-                type="number",
-                id="train-decay",
-            )
+            yield labelled("learning rate η", Input(repr(self.lr), type="number", id="train-lr"))
+            decay = Input(repr(self.optimizer.weight_decay), type="number", id="train-decay")
+            decay.tooltip = "L2 for sgd, momentum, rmsprop, adam; decoupled for adamw; never on the bias row"
+            yield labelled("weight decay λ", decay)
             yield Label("", id="train-error", classes="error")
-            yield Label(
-                "Enter to apply, Escape to cancel · fields: optimizer, batch size, η, λ", classes="hint"
-            )
+            yield Label("Enter to apply, Escape to cancel", classes="hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         error = self.query_one("#train-error", Label)
@@ -168,7 +168,7 @@ class Reinitialise(ModalScreen[tuple[InitSpec, OptimizerSpec, TrainingSpec] | No
                 allow_blank=False,
                 id="reinit-scheme",
             )
-            yield Input(str(self.current.seed + 1), placeholder="seed", type="integer", id="reinit-seed")
+            yield labelled("seed", Input(str(self.current.seed + 1), type="integer", id="reinit-seed"))
             yield from optimizer_fields(self.optimizer, self.training.batch_size, "reinit")
             yield Label("", id="reinit-error", classes="error")
             yield Label("Enter to apply, Escape to cancel", classes="hint")
@@ -207,8 +207,7 @@ class OpenNetwork(ModalScreen[tuple[str, OptimizerSpec | None, TrainingSpec | No
             yield Label("Open a built-in example, or type a network file path and press Enter")
             yield OptionList(*[Option(f"{n} — {d}", id=n) for n, d in self.examples], id="open-examples")
             yield Input(placeholder="path/to/network.toml", id="open-path")
-            with Horizontal(classes="dialog-row"):
-                yield from optimizer_fields(None, None, "open")
+            yield from optimizer_fields(None, None, "open")
             yield Label("", id="open-error", classes="error")
 
     def _choose(self, network: str) -> None:

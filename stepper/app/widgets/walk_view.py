@@ -86,7 +86,7 @@ class WalkView(Vertical):
         self.set_class(walk.history.schedule is not None, "-batches")
         self.pinned_layer: int | None = None  # None: follow the current step
         self.selected: tuple[MatrixView, int, int] | None = None
-        self._curve_until = -1
+        self._curve_until: tuple[int, bool] | None = None
         self._notice_for: tuple[Diagnosis, bool] | None = None
         self._width = 80
         self._ready = False  # until mounted: a screen may move the walk before its view is built
@@ -133,7 +133,7 @@ class WalkView(Vertical):
         self.set_class(walk.history.schedule is not None, "-batches")
         self.selected = None
         self.pinned_layer = None
-        self._curve_until = -1
+        self._curve_until = None
         self._notice_for = None
         layers = self.query_one("#layers", Horizontal)
         await self.query(LayerPane).remove()
@@ -251,8 +251,9 @@ class WalkView(Vertical):
 
     def _update_status(self) -> None:
         self.query_one("#status", StatusLine).show(*status_lines(self.walk, compact=self.compact))
-        last = curve_end(self.walk)
-        if last != self._curve_until:  # redraw the curve only when it gains or loses a point
+        # Redraw the curves only when they gain or lose a point: a cost, or (update done) an epoch.
+        last = (curve_end(self.walk), self.walk.done == self.walk.steps_per_iteration)
+        if last != self._curve_until:
             self._curve_until = last
             self.query_one("#loss", Sparkline).data = cost_curve(self.walk)
             self.query_one("#epoch-loss", Sparkline).data = epoch_curve(self.walk)
@@ -261,11 +262,11 @@ class WalkView(Vertical):
         """The cost curve up to ``iteration`` (a long run in a worker records costs ahead of the walk)."""
         self.query_one("#loss", Sparkline).data = cost_curve(self.walk, iteration)
         self.query_one("#epoch-loss", Sparkline).data = epoch_curve(self.walk, iteration)
-        self._curve_until = -1
+        self._curve_until = None
 
     def forget_curve(self) -> None:
         """The costs changed (an edit): draw the curve again at the next refresh."""
-        self._curve_until = -1
+        self._curve_until = None
 
     def selected_cell(self) -> tuple[Ref, int, int] | None:
         """The selected cell, while its matrix is on screen (narrow, its pane may be hidden)."""
