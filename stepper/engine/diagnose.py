@@ -240,9 +240,13 @@ def diagnose(net: Network, values: IterationValues, iteration: int, costs: Seque
                 )
             )
     # An update bigger than the weights it changes throws away what they had learned.
+    # With an optimizer the step is not η·dC/dW (Adam's is about η per weight): use its ΔW.
+    plain = values.terms is None
+    sizes = norms if plain else [frobenius(c) for c in values.change]
+    scale = net.learning_rate if plain else 1.0
     steps = [
-        (net.learning_rate * g / max(frobenius(w), 1e-12), l)
-        for l, (g, w) in enumerate(zip(norms, values.weights))
+        (scale * g / max(frobenius(w), 1e-12), l)
+        for l, (g, w) in enumerate(zip(sizes, values.weights))
         if math.isfinite(g)
     ]
     if steps and not any(f.kind == "exploding" for f in findings):
@@ -252,7 +256,8 @@ def diagnose(net: Network, values: IterationValues, iteration: int, costs: Seque
                 Finding(
                     "exploding",
                     f"Exploding gradients: one update would move W^{l} by {worst:.1e} times its own size "
-                    f"(η·‖dC/dW^{l}‖ / ‖W^{l}‖), so training jumps around or blows up. Remedy: a smaller "
+                    f"({'η·‖dC/dW^' if plain else '‖ΔW^'}{l}‖ / ‖W^{l}‖), so training jumps around or "
+                    "blows up. Remedy: a smaller "
                     "learning rate, smaller initial weights (xavier/he).",
                 )
             )

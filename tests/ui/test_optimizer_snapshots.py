@@ -1,0 +1,16 @@
+"""What the screen shows with an optimizer and mini-batches (update with --snapshot-update)."""
+
+from __future__ import annotations
+
+from stepper.app import StepperApp
+from stepper.netfile import Overrides, load_network
+
+
+def test_adam_bias_correction_mid_update_80x24(snap_compare) -> None:
+    """Iteration 2's m̂^0 just computed: its formula, the header's t, epoch and batch, the curves."""
+    net = load_network("adam-bias-correction", Overrides(batch_size=3))
+    assert snap_compare(StepperApp(network=net), press=["i", "b", "n", "n", "n"], terminal_size=(80, 24))
+
+
+def test_adam_update_of_the_output_weights_200x60(snap_compare) -> None:
+    assert snap_compare(StepperApp(network="sgd-vs-adam"), press=["u"], terminal_size=(200, 60))
