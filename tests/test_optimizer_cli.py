@@ -225,3 +225,13 @@ def test_a_batch_of_one_is_not_called_constant_output() -> None:
     walk.to_iteration(100)
     assert walk.values.a[0].shape[0] == 1
     assert all(f.kind != "constant-output" for f in walk.diagnosis.findings)
+
+
+def test_serve_passes_the_optimizer_and_batch_overrides_to_each_tab(cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import stepper.serve
+
+    seen: list[list[str]] = []
+    monkeypatch.setattr(stepper.serve, "serve", lambda argv, host, port: seen.append(argv))
+    run = cli("serve", "xor", "--optimizer", "adam", "--beta1", "0.8", "--batch-size", "2", "--port", "8150")
+    assert run.code == 0
+    assert seen == [["xor", "--optimizer", "adam", "--batch-size", "2", "--beta1", "0.8"]]

@@ -145,23 +145,13 @@ def run_iteration(
 
     lr = net.learning_rate
     opt = net.optimizer
+    terms: dict[str, list[Array]] | None = None
     if opt.name == "sgd" and not opt.decays:  # the seed's update, with no terms to keep
-        return IterationValues(
-            weights=tuple(weights),
-            n=n,
-            a=a,
-            cost=cost,
-            dC_da=dC_da,
-            da_dn=da_dn,
-            delta=delta,
-            grad=grad,
-            weights_after=tuple([w - lr * dw for w, dw in zip(weights, grad)]),
-            targets=targets,
-            batch=batch,
-            state_before=state,
-            state_after=OptimizerState(state.t + 1),
-        )
-    done = update(opt, lr, tuple(weights), grad, state)
+        after = tuple([w - lr * dw for w, dw in zip(weights, grad)])
+        state_after = OptimizerState(state.t + 1)
+    else:
+        done = update(opt, lr, tuple(weights), grad, state)
+        after, state_after, terms = done.weights_after, done.after, done.terms
     return IterationValues(
         weights=tuple(weights),
         n=n,
@@ -171,10 +161,10 @@ def run_iteration(
         da_dn=da_dn,
         delta=delta,
         grad=grad,
-        weights_after=done.weights_after,
+        weights_after=after,
         targets=targets,
         batch=batch,
         state_before=state,
-        state_after=done.after,
-        terms=done.terms,
+        state_after=state_after,
+        terms=terms,
     )
