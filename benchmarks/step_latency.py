@@ -15,7 +15,9 @@ import time
 from networks import wide_network
 
 from stepper.app import StepperApp
+from stepper.engine.batching import TrainingSpec
 from stepper.engine.network import Network
+from stepper.engine.optimizers import OptimizerSpec
 from stepper.netfile import load_network
 
 
@@ -56,6 +58,16 @@ def main() -> None:
         ("seed, map shown, 120x40", seed, (120, 40), "n", True),
         ("spiral 2-16-16-1, key i", spiral, (120, 40), "i", False),
         ("spiral, key i, map shown", spiral, (120, 40), "i", True),
+        # The update phase of Adam has six steps per matrix, on batches of 32.
+        (
+            "784-128-10 × 256, adam, batch 32",
+            wide_network((784, 128, 10), 256)
+            .with_optimizer(OptimizerSpec("adam"))
+            .with_training(TrainingSpec(batch_size=32)),
+            (120, 40),
+            "n",
+            False,
+        ),
     ]
     for label, net, size, key, show_map in runs:
         median_ms, startup = min(
