@@ -94,6 +94,24 @@ def _hyper(args: argparse.Namespace) -> tuple[tuple[str, float], ...]:
     return tuple(out)
 
 
+def _positive_int(text: str) -> int:
+    value = _count(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {value}")
+    return value
+
+
+def _size(text: str) -> tuple[int, int]:
+    columns, _, rows = text.lower().partition("x")
+    try:
+        size = (int(columns), int(rows))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected COLUMNSxROWS, e.g. 200x60, got {text!r}") from None
+    if size[0] < 20 or size[1] < 10:
+        raise argparse.ArgumentTypeError(f"expected at least 20x10, got {text}")
+    return size
+
+
 def _network_args(p: argparse.ArgumentParser) -> None:
     from stepper.engine.init import SCHEMES
 
@@ -202,6 +220,26 @@ def build_parser() -> argparse.ArgumentParser:
         "--host", default="127.0.0.1", metavar="H", help="address to listen on (default 127.0.0.1)"
     )
     p.add_argument("--port", type=_port, default=8000, metavar="P", help="port (default 8000)")
+    p.add_argument(
+        "--token",
+        metavar="T",
+        help="the secret every request must carry (default: $STEPPER_TOKEN, else a new random one)",
+    )
+    p.add_argument(
+        "--root",
+        metavar="DIR",
+        help="a folder whose network files the open dialog offers (default: built-in examples only)",
+    )
+    p.add_argument("--max-tabs", type=_positive_int, default=8, metavar="N", help="tabs at once (8)")
+    p.add_argument(
+        "--max-size", type=_size, default=(400, 150), metavar="COLSxROWS", help="terminal size cap (400x150)"
+    )
+    p.add_argument(
+        "--memory", type=_positive_int, default=1024, metavar="MIB", help="memory per tab, in MiB (1024)"
+    )
+    p.add_argument(
+        "--idle", type=_positive_float, default=30.0, metavar="MIN", help="close a tab idle this long (30)"
+    )
 
     sub.add_parser("examples", help="list the built-in networks")
     # "open" is what `stepper [NETWORK]` runs; it is not a command to list.
@@ -415,18 +453,23 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
 
 
 def cmd_open(args: argparse.Namespace) -> int:
+    from stepper.served import Served
+
+    served = Served.from_environment()  # a browser tab of `stepper serve`
+    if served is not None:
+        served.apply_limits()
     net = _load(args)  # validate before starting the UI: bad input gets a message, not a screen
     from stepper.app import StepperApp
 
     # The app reads and checks the --compare file as it is made, before its screen opens.
-    app = StepperApp(network=net, compare=args.compare)
+    app = StepperApp(network=net, compare=args.compare, served=served)
     app.run()
     return app.return_code or EXIT_OK  # Textual sets 1 if the app crashed
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     _load(args)  # bad input gets its message here, not in every browser tab
-    from stepper.serve import serve
+    from stepper.serve import Limits, serve
 
     argv = [args.network] if args.network else []
     flags = [
@@ -440,7 +483,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
     for flag, value in flags:
         if value is not None:
             argv += [flag, repr(value) if isinstance(value, float) else str(value)]
-    serve(argv, args.host, args.port)
+    serve(
+        argv,
+        args.host,
+        args.port,
+        token=args.token,
+        root=args.root,
+        limits=Limits(
+            tabs=args.max_tabs,
+            columns=args.max_size[0],
+            rows=args.max_size[1],
+            memory_mib=args.memory,
+            idle_minutes=args.idle,
+        ),
+    )
     return EXIT_OK
 
 

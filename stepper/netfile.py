@@ -88,6 +88,8 @@ class Source:
     label: str
     text: str
     path: Path | None
+    # Served in a browser: the folder every file it names (its CSV data) must be in (`stepper.served`).
+    within: Path | None = None
 
 
 def example_names() -> list[str]:
@@ -261,6 +263,8 @@ class _Reader:
     def csv(self, key: str, name: str, cols: int) -> np.ndarray:
         base = self.source.path.parent if self.source.path else Path.cwd()
         path = base / name
+        if self.source.within is not None and not path.resolve().is_relative_to(self.source.within):
+            raise self.fail(key, f"CSV file {name!r} is outside the served folder")
         if not path.is_file():
             raise self.fail(key, f"CSV file {str(path)!r} not found (paths are relative to the network file)")
         if path.stat().st_size > MAX_CSV_BYTES:

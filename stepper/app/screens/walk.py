@@ -3,6 +3,8 @@ everything that reads it (export, save, health, side by side)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -34,6 +36,7 @@ from stepper.engine.optimizers import OptimizerSpec, switch_optimizer
 from stepper.engine.steps import Ref
 from stepper.engine.walk import Walk
 from stepper.errors import StepperError
+from stepper.served import Served
 
 # Actions that replace or change the walk (or read its history as a whole): refused during a long run.
 WALK_CHANGES = frozenset(
@@ -74,9 +77,11 @@ class WalkScreen(SteppingScreen):
         Binding("escape", "cancel", "Cancel run", show=False, id="cancel"),
     ]
 
-    def __init__(self, walk: Walk, checker: MineChecker | None = None) -> None:
+    def __init__(self, walk: Walk, checker: MineChecker | None = None, served: Served | None = None) -> None:
+        """``served``: in a browser tab, where files go to the browser and only ``served`` is read."""
         super().__init__()
         self.view = WalkView(walk, checker=checker, id="walk")
+        self.served = served
 
     @property
     def walk(self) -> Walk:
@@ -247,7 +252,12 @@ class WalkScreen(SteppingScreen):
         from stepper.netfile import example_names, load_network
 
         examples = [(name, load_network(name).description) for name in example_names()]
-        self.app.push_screen(OpenNetwork(examples), self.open_network)
+        if self.served is None:
+            self.app.push_screen(OpenNetwork(examples), self.open_network)
+            return
+        # A browser tab opens the examples and the files under --root, nothing else.
+        files = [(name, "in the served folder") for name in self.served.network_files()]
+        self.app.push_screen(OpenNetwork(examples + files, served=True), self.open_network)
 
     def open_network(self, choice: tuple[str, OptimizerSpec | None, TrainingSpec | None] | None) -> None:
         if choice is None:
@@ -256,7 +266,7 @@ class WalkScreen(SteppingScreen):
 
         network, optimizer, training = choice
         try:
-            net = load_network(network)
+            net = load_network(network) if self.served is None else self.served.load(network)
         except StepperError as exc:
             self.notify(str(exc), severity="error", timeout=8)
             return
@@ -271,21 +281,42 @@ class WalkScreen(SteppingScreen):
     def action_save_session(self) -> None:
         default = f"{self.net.name}-session.toml"
         self.app.push_screen(
-            SavePath("Save this session (network, weights, iteration and step) to:", default),
+            SavePath(
+                "Save this session (network, weights, iteration and step) to:",
+                default,
+                download=self.served is not None,
+            ),
             self.save_session,
         )
 
     def save_session(self, path: str | None) -> None:
         if path is None:
             return
-        from stepper.exports.network_file import save_network
+        from stepper.exports.network_file import network_toml
+
+        text = network_toml(self.net, self.walk.session())
+        if self.keep(path, text):
+            self.notify(f"Saved to {path}. Open it again with: stepper {path}")
+
+    def keep(self, path: str, text: str) -> bool:
+        """Write ``text`` to ``path`` (whole or not at all): True, and the caller says where. In a
+        browser tab it goes to the browser as a download instead (a served app writes no file on the
+        server): False, as when the write failed; either is told here."""
+        if self.served is not None:
+            from io import StringIO
+
+            name = Path(path).name or "stepper.txt"
+            self.app.deliver_text(StringIO(text), save_filename=name, mime_type="text/plain")
+            self.notify(f"Sent {name} to your browser as a download.")
+            return False
+        from stepper.atomic import write_atomically
 
         try:
-            save_network(self.net, path, self.walk.session())
+            write_atomically(path, text)
         except StepperError as exc:
             self.notify(str(exc), severity="error", timeout=8)
-            return
-        self.notify(f"Saved to {path}. Open it again with: stepper {path}")
+            return False
+        return True
 
     def action_edit(self) -> None:
         selected = self.view.selected_cell()
@@ -310,12 +341,11 @@ class WalkScreen(SteppingScreen):
 
     def action_export(self) -> None:
         stem = f"{self.net.name}-iteration{self.walk.iteration}-step{self.walk.done}"
-        self.app.push_screen(Export(stem), self.export)
+        self.app.push_screen(Export(stem, download=self.served is not None), self.export)
 
     def export(self, choice: tuple[str, str, str | None] | None) -> None:
         if choice is None:
             return
-        from stepper.atomic import write_atomically
         from stepper.exports.share import render_trace
 
         scope, fmt, path = choice
@@ -331,12 +361,8 @@ class WalkScreen(SteppingScreen):
             self.app.copy_to_clipboard(text)
             self.notify(f"Copied {what} as {fmt} to the clipboard ({len(text)} characters).")
             return
-        try:
-            write_atomically(path, text)
-        except StepperError as exc:
-            self.notify(str(exc), severity="error", timeout=8)
-            return
-        self.notify(f"Exported {what} as {fmt} to {path}.")
+        if self.keep(path, text):
+            self.notify(f"Exported {what} as {fmt} to {path}.")
 
     def action_export_map(self) -> None:
         try:
