@@ -58,7 +58,7 @@ async def test_a_served_export_arrives_as_a_download_and_writes_no_file(
         await pilot.press("x")
         assert isinstance(app.screen, Export)
         assert "Enter downloads it" in str(app.screen.query_one(".hint").render())
-        app.screen.query_one("#export-path").value = "/home/someone/.bashrc"
+        app.screen.query_one("#export-path").value = '/home/someone/.bashrc"; x=\r\n.md'
         await pilot.press("enter")
         await pilot.pause()
         await pilot.press("ctrl+s")
@@ -68,7 +68,7 @@ async def test_a_served_export_arrives_as_a_download_and_writes_no_file(
     assert os.listdir(tmp_path) == []  # nothing written where the server runs
     (export_name, export), (session_name, session) = delivered
     # Only a file name reaches the browser: the path typed is not a place on the server.
-    assert export_name == ".bashrc" and "### Step 11: backward · weight gradient dC/dW^2" in export
+    assert export_name == ".bashrc___x___.md" and "### Step 11: backward · weight gradient dC/dW^2" in export
     assert session_name == "identical-columns-session.toml"
     assert tomllib.loads(session)["session"] == {"iteration": 1, "step": 11}
 

@@ -3,6 +3,7 @@ everything that reads it (export, save, health, side by side)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from textual import work
@@ -305,7 +306,8 @@ class WalkScreen(SteppingScreen):
         if self.served is not None:
             from io import StringIO
 
-            name = Path(path).name or "stepper.txt"
+            # Only a name goes to the browser, as plain characters (it ends up in an HTTP header).
+            name = re.sub(r"[^\w.+-]", "_", Path(path).name, flags=re.ASCII) or "stepper.txt"
             self.app.deliver_text(StringIO(text), save_filename=name, mime_type="text/plain")
             self.notify(f"Sent {name} to your browser as a download.")
             return False
