@@ -101,6 +101,18 @@ def _positive_int(text: str) -> int:
     return value
 
 
+MIN_TAB_MEMORY = 320  # MiB: a tab's Python, numpy and Textual take ~250 MiB of address space to start
+
+
+def _tab_memory(text: str) -> int:
+    value = _count(text)
+    if value < MIN_TAB_MEMORY:
+        raise argparse.ArgumentTypeError(
+            f"expected at least {MIN_TAB_MEMORY} MiB (a tab needs about 250 to start), got {value}"
+        )
+    return value
+
+
 def _size(text: str) -> tuple[int, int]:
     columns, _, rows = text.lower().partition("x")
     try:
@@ -235,7 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-size", type=_size, default=(400, 150), metavar="COLSxROWS", help="terminal size cap (400x150)"
     )
     p.add_argument(
-        "--memory", type=_positive_int, default=1024, metavar="MIB", help="memory per tab, in MiB (1024)"
+        "--memory", type=_tab_memory, default=1024, metavar="MIB", help="memory per tab, in MiB (1024)"
     )
     p.add_argument(
         "--idle", type=_positive_float, default=30.0, metavar="MIN", help="close a tab idle this long (30)"

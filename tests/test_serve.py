@@ -344,6 +344,17 @@ def test_it_serves_with_this_interpreter() -> None:
 
 def test_bad_input_and_a_taken_port_get_exit_2(cli) -> None:
     assert cli("serve", "no-such-network").code == 2
+    for args, message in (
+        (("--token", "short"), "at least 8 letters"),
+        (("--token", "has space 123"), "at least 8 letters"),
+        (("--root", "/no/such/folder"), "--root /no/such/folder: no such folder"),
+        (("--memory", "100"), "at least 320 MiB"),
+        (("--max-size", "10000"), "expected COLUMNSxROWS"),
+        (("--max-tabs", "0"), ">= 1"),
+        (("--idle", "-1"), "positive"),
+    ):
+        run = cli("serve", *args)
+        assert run.code == 2 and message in run.err and "Traceback" not in run.err, (args, run.err)
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
