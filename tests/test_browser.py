@@ -116,6 +116,13 @@ async def open_app(tools: DevTools, port: int) -> None:
     await tools.wait_for("!!document.querySelector('.xterm-screen')")
 
 
+async def press(tools: DevTools, key: str, code: str, text: str, keycode: int) -> None:
+    for kind in ("keyDown", "keyUp"):  # keyDown with text types it once
+        await tools.call(
+            "Input.dispatchKeyEvent", type=kind, key=key, code=code, text=text, windowsVirtualKeyCode=keycode
+        )
+
+
 @needs_chromium
 async def test_chromium_renders_the_served_app_and_steps_fetching_nothing_from_elsewhere(
     tmp_path: Path,
@@ -127,15 +134,7 @@ async def test_chromium_renders_the_served_app_and_steps_fetching_nothing_from_e
             await asyncio.sleep(2.0)  # let the first screen finish drawing
             before = await tools.screenshot(tmp_path / "start.png")
             await tools.evaluate("document.querySelector('.xterm-helper-textarea').focus()")
-            for kind in ("keyDown", "keyUp"):  # keyDown with text types it once
-                await tools.call(
-                    "Input.dispatchKeyEvent",
-                    type=kind,
-                    key="n",
-                    code="KeyN",
-                    text="n",
-                    windowsVirtualKeyCode=78,
-                )
+            await press(tools, "n", "KeyN", "n", 78)
             await asyncio.sleep(2.0)
             after = await tools.screenshot(tmp_path / "after-n.png")
             # Every request the page made went to this server (no web font from elsewhere), and
@@ -158,6 +157,33 @@ async def test_chromium_renders_the_served_app_and_steps_fetching_nothing_from_e
     assert len(after) > 20_000  # a screen full of text, not a blank page
     assert after != before  # stepping changed what the browser shows
     print(f"screenshots: {tmp_path / 'start.png'}, {tmp_path / 'after-n.png'}")
+
+
+@needs_chromium
+async def test_an_export_in_chromium_is_a_download_and_no_file_is_written_on_the_server(
+    tmp_path: Path,
+) -> None:
+    downloads, server_folder = tmp_path / "downloads", tmp_path / "server"
+    downloads.mkdir()
+    server_folder.mkdir()
+    with serving(cwd=server_folder) as (_, port):
+        async with chromium(tmp_path) as (tools, _):
+            await tools.call("Browser.setDownloadBehavior", behavior="allow", downloadPath=str(downloads))
+            await open_app(tools, port)
+            await asyncio.sleep(1.0)
+            await tools.evaluate("document.querySelector('.xterm-helper-textarea').focus()")
+            await press(tools, "n", "KeyN", "n", 78)
+            await press(tools, "x", "KeyX", "x", 88)
+            await asyncio.sleep(1.0)
+            await press(tools, "Enter", "Enter", "\r", 13)
+            deadline = time.monotonic() + 20
+            while not [f for f in downloads.iterdir() if f.suffix == ".md"]:
+                assert time.monotonic() < deadline, f"no download: {list(downloads.iterdir())}"
+                await asyncio.sleep(0.2)
+    (export,) = downloads.glob("*.md")
+    assert export.name == "identical-columns-iteration1-step1.md"
+    assert "### Step 1: forward" in export.read_text()
+    assert list(server_folder.iterdir()) == []
 
 
 @needs_chromium
