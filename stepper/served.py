@@ -45,8 +45,10 @@ class Served:
 
     def apply_limits(self) -> None:
         """Cap this process's memory, and end it with the server (Linux), whatever the server's end."""
-        import resource
-
+        try:
+            import resource
+        except ImportError:  # not a POSIX system: no limit to set
+            return
         if self.memory is not None:
             _, hard = resource.getrlimit(resource.RLIMIT_AS)
             limit = self.memory if hard == resource.RLIM_INFINITY else min(self.memory, hard)

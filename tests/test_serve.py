@@ -360,3 +360,13 @@ def test_bad_input_and_a_taken_port_get_exit_2(cli) -> None:
         taken.listen()
         run = cli("serve", "--port", str(taken.getsockname()[1]))
     assert run.code == 2 and "cannot serve on 127.0.0.1" in run.err
+
+
+async def test_a_killed_server_takes_its_tabs_with_it() -> None:
+    with serving() as (proc, port):
+        async with aiohttp.ClientSession() as session:
+            async with session.ws_connect(f"ws://127.0.0.1:{port}/ws", headers=AUTH) as ws:
+                assert await read_until(ws, "step 0 of 22", [])
+                pid = one_child(proc)
+                proc.kill()  # SIGKILL: no chance to stop anything; the tab dies with it (Linux)
+                await wait_until_gone({pid}, 5)
