@@ -1,6 +1,6 @@
 """textual-serve's server, locked down for ``stepper serve``.
 
-textual-serve (1.1.3) starts one app process per websocket and trusts whoever connects. Three small
+textual-serve (1.1.3) starts one app process per websocket and trusts whoever connects. Two small
 subclasses change that, keeping its protocol, page script and download manager:
 
 - ``StepperServer`` guards every request (a per-run token, and an ``Origin`` that is the server's
