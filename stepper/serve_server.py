@@ -36,7 +36,7 @@ log = logging.getLogger("textual-serve")
 
 TOKEN_ENV = "STEPPER_TOKEN"
 PAGE = Path(__file__).parent / "serve_page"
-QUIT_GRACE = 2.0  # seconds an app has to quit when asked, before SIGTERM
+QUIT_GRACE = 1.0  # seconds an app has to quit when asked, before SIGTERM (a tab has nothing to save)
 TERM_GRACE = 1.0  # and after SIGTERM, before SIGKILL
 HEARTBEAT = 4.0  # websocket pings: a browser that stops answering is dropped within ~1.5 of these
 MIN_SIZE = (20, 10)  # the smallest terminal the app is given (columns, rows)
@@ -93,6 +93,16 @@ class TabProcess(AppService):
         self._stdin = process.stdin
         return process
 
+    async def on_data(self, payload: bytes) -> None:
+        # Once the browser has gone, keep reading the app's output (and drop it): textual-serve stops
+        # reading at the first failed send, and an app blocked writing to a full pipe cannot quit.
+        with contextlib.suppress(ConnectionError, RuntimeError):
+            await super().on_data(payload)
+
+    async def on_meta(self, data: bytes) -> None:
+        with contextlib.suppress(ConnectionError, RuntimeError):
+            await super().on_meta(data)
+
     @property
     def pid(self) -> int | None:
         return None if self._process is None else self._process.pid
@@ -118,6 +128,7 @@ class TabProcess(AppService):
                 self._signal(signum)
             try:
                 await asyncio.wait_for(process.wait(), grace)
+                log.info("tab process %s ended (%s)", process.pid, "quit" if signum is None else signum.name)
                 break
             except TimeoutError:
                 continue
