@@ -24,6 +24,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp_jinja2
 from aiohttp import WSMsgType, web
@@ -181,11 +182,15 @@ class StepperServer(Server):
         )
 
     def _same_origin(self, request: web.Request) -> bool:
+        """No Origin (a page the browser navigates to, a script), or this server's host and port.
+
+        The scheme is not compared: behind a TLS proxy the page is https and the request here is
+        http; no other site can serve a page from this host and port."""
         origin = request.headers.get("Origin")
-        if origin is None:  # not sent by a browser for a page it navigates to, nor by scripts
+        if origin is None:
             return True
-        own = {f"{request.scheme}://{request.host}", self.public_url.rstrip("/")}
-        return origin in own
+        host = urlsplit(origin).netloc.lower()
+        return bool(host) and host in {request.host.lower(), urlsplit(self.public_url).netloc.lower()}
 
     @web.middleware
     async def guard(self, request: web.Request, handler: Any) -> web.StreamResponse:
@@ -213,11 +218,11 @@ class StepperServer(Server):
     # --- the page -------------------------------------------------------------------------------
     @aiohttp_jinja2.template("app_index.html")
     async def handle_index(self, request: web.Request) -> dict[str, Any]:
-        # URLs on the host the browser used (localhost or 127.0.0.1), so its cookie goes along.
-        scheme = "wss" if request.scheme == "https" else "ws"
+        # URLs relative to the page (the page makes the websocket's from its own location), so they
+        # go to the host the browser used (localhost or 127.0.0.1), and its cookie goes along.
         return {
             "font_size": to_int(request.query.get("fontsize", "16"), 16),
-            "app_websocket_url": f"{scheme}://{request.host}/ws/{self.token}",
+            "app_websocket_path": f"/ws/{self.token}",
             "config": {"static": {"url": "/static/"}},
             "application": {"name": self.title},
         }

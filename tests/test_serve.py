@@ -121,7 +121,7 @@ async def test_the_page_loads_with_the_token_and_n_over_the_websocket_shows_the_
             async with session.get(f"http://127.0.0.1:{port}/?token={TOKEN}") as page:
                 assert page.status == 200
                 html = await page.text()
-            assert f"ws://127.0.0.1:{port}/ws/{TOKEN}" in html and "textual.js" in html
+            assert f'"/ws/{TOKEN}"' in html and "textual.js" in html
             # Nothing is fetched from elsewhere: no web font link (textual-serve's page has one).
             assert "googleapis" not in html and "https://" not in html
             # The page's own requests carry the token as the cookie the page set.
@@ -150,7 +150,8 @@ async def test_requests_without_the_token_or_from_another_site_are_refused() -> 
                 (f"{base}/?token=wrong-token-123", {}),
                 (f"{base}/static/js/textual.js", {}),
                 (f"{base}/?token={TOKEN}", evil),  # the token alone is not enough from another site
-                (f"{base}/?token={TOKEN}", {"Origin": f"http://localhost:{port + 1}"}),
+                (f"{base}/?token={TOKEN}", {"Origin": f"http://127.0.0.1:{port + 1}"}),
+                (f"{base}/?token={TOKEN}", {"Origin": "null"}),
             ):
                 async with session.get(url, headers=headers) as answer:
                     assert answer.status == 403, (url, headers)
@@ -165,10 +166,10 @@ async def test_requests_without_the_token_or_from_another_site_are_refused() -> 
                     await session.ws_connect(url, headers=headers)
                 assert refused.value.status == 403, (url, headers)
             assert children(proc.pid) == set()  # no app was started for any of them
-            # Its own origin, and a script's token header, are let in.
-            own = {"Origin": f"http://127.0.0.1:{port}"}
-            async with session.ws_connect(f"{ws_base}/ws/{TOKEN}", headers=own) as ws:
-                assert await read_until(ws, "step 0 of 22", [])
+            # Its own origin (https too: a TLS proxy in front), and a script's token header, are let in.
+            for own in (f"http://127.0.0.1:{port}", f"https://127.0.0.1:{port}"):
+                async with session.ws_connect(f"{ws_base}/ws/{TOKEN}", headers={"Origin": own}) as ws:
+                    assert await read_until(ws, "step 0 of 22", [])
             async with session.ws_connect(f"{ws_base}/ws", headers=AUTH) as ws:
                 assert await read_until(ws, "step 0 of 22", [])
 
