@@ -26,6 +26,7 @@ ROOT_ENV = "STEPPER_SERVE_ROOT"
 MEMORY_ENV = "STEPPER_SERVE_MEMORY"  # bytes of address space per tab
 NETWORK_SUFFIXES = (".toml",)
 MAX_LISTED = 200  # files the open dialog offers from the root folder
+MAX_SCANNED = 20_000  # entries looked at to find them (a --root of a whole home folder stays quick)
 
 
 @dataclass(frozen=True)
@@ -67,8 +68,12 @@ class Served:
         if self.root is None:
             return []
         found: list[str] = []
+        scanned = 0
         for folder, dirs, files in os.walk(self.root):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            scanned += len(dirs) + len(files)
+            if scanned > MAX_SCANNED:
+                return found
             for name in sorted(files):
                 if name.endswith(NETWORK_SUFFIXES) and not name.startswith("."):
                     relative = os.path.relpath(os.path.join(folder, name), self.root)

@@ -211,6 +211,20 @@ async def test_a_served_export_and_session_arrive_as_downloads_and_no_file_is_wr
     assert list(tmp_path.iterdir()) == []
 
 
+async def test_a_tab_is_told_it_is_served_and_its_root_folder(tmp_path: Path) -> None:
+    with serving("--root", str(tmp_path)) as (proc, port):
+        async with aiohttp.ClientSession() as session:
+            url = f"ws://127.0.0.1:{port}/ws?width=120&height=40"
+            async with session.ws_connect(url, headers=AUTH) as ws:
+                assert await read_until(ws, "step 0 of 22", [])
+                await ws.send_json(["stdin", "n"])
+                assert await read_until(ws, "step 1 of 22", [])
+                await ws.send_json(["stdin", "o"])
+                assert await read_until(ws, "a file of the served folder", [])
+                environ = Path(f"/proc/{one_child(proc)}/environ").read_text()
+                assert f"STEPPER_SERVE_ROOT={tmp_path.resolve()}\0" in environ
+
+
 async def test_tabs_beyond_the_limit_are_refused_until_one_closes() -> None:
     with serving("--max-tabs", "2") as (proc, port):
         url = f"ws://127.0.0.1:{port}/ws"
