@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import difflib
-import itertools
+import io
 import math
 import re
 import tomllib
@@ -28,6 +28,21 @@ from stepper.engine.network import Network, Session
 from stepper.engine.optimizers import ALL_HYPER_KEYS, HYPER_KEYS, OPTIMIZERS, OptimizerSpec, check_hyper
 from stepper.engine.steps import update_steps
 from stepper.errors import StepperError
+from stepper.limits import (
+    MAX_CELLS_PER_LAYER,
+    MAX_CSV_BYTES,
+    MAX_ITERATIONS,
+    MAX_LAYER_SIZE,
+    MAX_LAYERS,
+    MAX_MEMORY,
+    MAX_NETWORK_FILE_BYTES,
+    MAX_OBSERVATIONS,
+    MAX_PARAMETERS,
+    megabytes,
+    memory_estimate,
+    parameters,
+)
+from stepper.reading import check_nesting, open_bounded, read_text
 
 DEFAULT_EXAMPLE = "identical-columns"
 
@@ -58,12 +73,6 @@ TRAINING_KEYS = ("batch_size", "shuffle", "seed")
 SESSION_KEYS = ("iteration", "step", "pins")
 PIN_KEYS = ("iteration", "weights")
 
-# Limits checked before anything is allocated: what a terminal can show and memory can hold.
-MAX_LAYER_SIZE = 4096
-MAX_PARAMETERS = 5_000_000
-MAX_OBSERVATIONS = 100_000
-MAX_CELLS_PER_LAYER = 4_000_000  # observations × neurons of one layer
-MAX_CSV_BYTES = 256 * 1024 * 1024
 ROW_SUM_TOLERANCE = 1e-9  # softmax + ce: each target row sums to 1 within this
 
 
@@ -105,16 +114,16 @@ def find_source(network: str | None) -> Source:
     """A path to a network file, or the name of a built-in example (None: the default)."""
     if network is None:
         network = DEFAULT_EXAMPLE
+    if not network.strip():
+        raise StepperError(
+            f"{network!r}: expected a network file or a built-in example name, got an empty name"
+        )
     path = Path(network)
     if path.suffix == ".toml" or path.exists() or "/" in network or "\\" in network:
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():
             raise StepperError(f"{network}: no such network file")
-        if path.is_dir():
-            raise StepperError(f"{network}: is a folder, expected a network file (.toml)")
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise StepperError(f"{network}: cannot read it: {exc}") from None
+        what = "a network file (.toml)"
+        text = read_text(path, network, MAX_NETWORK_FILE_BYTES, what)
         return Source(str(network), text, path)
     names = example_names()
     if network not in names:
@@ -138,11 +147,77 @@ def load_network(
 
 
 def parse_network(source: Source, overrides: Overrides, notes: list[str] | None = None) -> Network:
+    return _Reader(source, notes).network(parse_toml(source), overrides)
+
+
+def parse_toml(source: Source) -> dict[str, Any]:
+    """The file's TOML, with nesting, long whole numbers and repeated keys reported by line."""
+    text = source.text
+    check_nesting(text, source.label)
     try:
-        data = tomllib.loads(source.text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
+        repeated = _repeated_key(text) if "Cannot overwrite" in str(exc) else None
+        if repeated is not None:
+            key, first, again = repeated
+            raise StepperError(
+                f"{source.label}, line {again}: {key} is given twice (first at line {first})"
+            ) from None
         raise StepperError(f"{source.label}: not valid TOML: {exc}") from None
-    return _Reader(source, notes).network(data, overrides)
+    except ValueError:  # Python refuses to read whole numbers of more than 4300 digits
+        long = re.search(r"[0-9_]{100,}", text)
+        line = text.count("\n", 0, long.start()) + 1 if long else 0
+        where = f", line {line}" if line else ""
+        raise StepperError(f"{source.label}{where}: a number with far too many digits") from None
+    except RecursionError:  # check_nesting catches this first; a parser's limit is the last guard
+        raise StepperError(f"{source.label}: lists or tables nested too deeply") from None
+
+
+_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]*?)\s*\]\]?\s*(?:#.*)?$")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=")
+
+
+def _repeated_key(text: str) -> tuple[str, int, int] | None:
+    """The first key given twice in one table: (key, its first line, the repeated line).
+
+    tomllib reports a repeated key where its value ends, which for a matrix is lines later."""
+    seen: dict[str, int] = {}
+    table = ""
+    depth = 0  # inside a multi-line value, lines that look like keys are not keys
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _HEADER.match(line) if depth == 0 else None
+        if header is not None:
+            table = header.group(1) + ("[]" if line.lstrip().startswith("[[") else "")
+            if table.endswith("[]"):  # each [[array]] entry is a table of its own
+                seen = {k: v for k, v in seen.items() if not k.startswith(table + ".")}
+            continue
+        key = _KEY.match(line) if depth == 0 else None
+        if key is not None:
+            name = f"{table}.{key.group(1)}" if table else key.group(1)
+            if name in seen:
+                return name.replace("[]", ""), seen[name], number
+            seen[name] = number
+        stripped = re.sub(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'|#.*', "", line)
+        depth += stripped.count("[") + stripped.count("{") - stripped.count("]") - stripped.count("}")
+    return None
+
+
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
+_NON_FINITE = {"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"}
+
+
+def _csv_number(field: str) -> float | None:
+    """A CSV field as a number, or None. Plain decimal notation only: float() would also take
+    "1_000" and non-ASCII digits, which no spreadsheet writes."""
+    text = field.strip()
+    if _NUMBER.fullmatch(text) or text.lower() in _NON_FINITE:
+        return float(text)
+    return None
+
+
+def _short(value: int) -> str:
+    digits = str(value) if value < 10**30 else f"a number of {len(str(value))} digits"
+    return digits
 
 
 class _Reader:
@@ -153,25 +228,47 @@ class _Reader:
 
     # --- messages -------------------------------------------------------------------------
     def where(self, key: str) -> str:
-        parts = [part.split("[")[0] for part in key.split(".")]
-        start = 0
-        if len(parts) > 1 and parts[0] not in ("inputs", "targets"):
-            # A key of a table ([optimizer] name = ...): look for it after the table's header, not
-            # at a top-level key of the same name.
-            table = re.search(rf"^\s*\[{re.escape(parts[0])}\]", self.source.text, flags=re.MULTILINE)
-            start = table.end() if table else 0
-        # The key's own line ([init] seed = ...); for generated data, the inline table's line
-        # (inputs = { ..., seed = 0 }: its seed is not the [init] seed line).
-        match = None
-        for top in (parts[0],) if parts[0] in ("inputs", "targets") else (parts[-1], parts[0]):
-            pattern = re.compile(rf"^\s*{re.escape(top)}\s*=", flags=re.MULTILINE)
-            match = pattern.search(self.source.text, start if top == parts[-1] else 0)
-            if match:
-                break
-        if match:
-            line = self.source.text.count("\n", 0, match.start()) + 1
+        line = self.line_of(key)
+        if line:
             return f"{self.source.label}, line {line}: {key}"
         return f"{self.source.label}: {key}"
+
+    def line_of(self, key: str) -> int | None:
+        """The line that sets ``key`` ("inputs[0][1]", "init.seed", "session.pins[1].weights[0]"):
+        looked for in the table it belongs to (the k-th [[session.pins]] for pins[k]); else the
+        line of the top-level key it is part of (an inline table), else None."""
+        text = self.source.text
+        parts = key.split(".")
+        leaf = re.sub(r"\[.*$", "", parts[-1])
+        table = ".".join(re.sub(r"\[.*$", "", p) for p in parts[:-1])
+        entry = re.search(r"\[(\d+)\]$", parts[-2]) if len(parts) > 1 else None
+        whole = re.fullmatch(r"[^\[]+\[(\d+)\]", parts[-1])
+        if table and whole and self._headers(f"{table}.{leaf}"):  # a whole [[table]] entry
+            headers = self._headers(f"{table}.{leaf}")
+            if int(whole.group(1)) < len(headers):
+                return text.count("\n", 0, headers[int(whole.group(1))].start()) + 1
+        if table:
+            headers = self._headers(table)
+            index = int(entry.group(1)) if entry else 0
+            if index < len(headers):
+                start = headers[index].end()
+                following = re.search(r"^\s*\[", text[start:], re.MULTILINE)
+                end = start + following.start() if following else len(text)
+                found = re.search(rf"^\s*{re.escape(leaf)}\s*=", text[start:end], re.MULTILINE)
+                if found:
+                    return text.count("\n", 0, start + found.start()) + 1
+                return text.count("\n", 0, headers[index].start()) + 1
+        top = re.sub(r"\[.*$", "", parts[0])
+        first_header = re.search(r"^\s*\[", text, re.MULTILINE)
+        head = text[: first_header.start()] if first_header else text
+        found = re.search(rf"^\s*{re.escape(top)}\s*=", head, re.MULTILINE)
+        if found:
+            return text.count("\n", 0, found.start()) + 1
+        return None
+
+    def _headers(self, table: str) -> list[re.Match[str]]:
+        pattern = r"^\s*\[\[?\s*([^\]]*?)\s*\]\]?"
+        return [m for m in re.finditer(pattern, self.source.text, re.MULTILINE) if m.group(1) == table]
 
     def fail(self, key: str, message: str) -> StepperError:
         return StepperError(f"{self.where(key)}: {message}")
@@ -189,11 +286,13 @@ class _Reader:
             raise self.fail(key, f"expected a finite number, got {value}")
         return float(value)
 
-    def integer(self, key: str, value: Any, minimum: int) -> int:
+    def integer(self, key: str, value: Any, minimum: int, maximum: int | None = None) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise self.fail(key, f"expected a whole number, got {value!r}")
         if value < minimum:
             raise self.fail(key, f"expected a whole number >= {minimum}, got {value}")
+        if maximum is not None and value > maximum:
+            raise self.fail(key, f"expected a whole number <= {maximum:,}, got {_short(value)}")
         return value
 
     def matrix(self, key: str, value: Any, rows: int | None, cols: int) -> np.ndarray:
@@ -229,6 +328,7 @@ class _Reader:
         points = self.integer("inputs.points", value.get("points", DataSpec.points), 2)
         if points > MAX_OBSERVATIONS:
             raise self.fail("inputs.points", f"{points} observations: at most {MAX_OBSERVATIONS} are allowed")
+        self.check_memory(layers, points)
         noise = self.number("inputs.noise", value.get("noise", DataSpec.noise))
         if not 0 <= noise <= MAX_NOISE:
             raise self.fail(
@@ -261,39 +361,52 @@ class _Reader:
         return np.where(labels == 1.0, high, low).reshape(-1, 1)
 
     def csv(self, key: str, name: str, cols: int) -> np.ndarray:
+        """Rows of numbers from a CSV file (UTF-8, a BOM allowed). The first row is a header when
+        none of its fields is a number; anywhere else a field that is not a number is an error
+        with its line and column, never a row silently dropped."""
         base = self.source.path.parent if self.source.path else Path.cwd()
         path = base / name
         if self.source.within is not None and not path.resolve().is_relative_to(self.source.within):
             raise self.fail(key, f"CSV file {name!r} is outside the served folder")
-        if not path.is_file():
+        if not path.exists() and not path.is_symlink():
             raise self.fail(key, f"CSV file {str(path)!r} not found (paths are relative to the network file)")
-        if path.stat().st_size > MAX_CSV_BYTES:
-            raise self.fail(key, f"CSV file {str(path)!r} is larger than {MAX_CSV_BYTES // 2**20} MiB")
+        label = f"{self.where(key)}: CSV file {path}"
         rows: list[list[float]] = []
-        try:
-            with path.open(newline="", encoding="utf-8") as fh:
-                for line_no, row in enumerate(csv.reader(fh), start=1):
+        with open_bounded(path, label, MAX_CSV_BYTES, "a CSV file of numbers") as raw:
+            text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+            reader = csv.reader(text)
+            first = True
+            try:
+                for row in reader:
+                    line_no = reader.line_num
                     if not row or all(not c.strip() for c in row):
                         continue
-                    try:
-                        values = [float(c) for c in row]
-                    except ValueError:
-                        if line_no == 1 and not rows:
-                            continue  # a header row
+                    parsed = [_csv_number(c) for c in row]
+                    if first and all(v is None for v in parsed):
+                        first = False
+                        continue  # a header: no field of it is a number
+                    first = False
+                    for col, (field, v) in enumerate(zip(row, parsed), start=1):
+                        if v is None:
+                            raise self.fail(
+                                key,
+                                f"{path}, line {line_no}, column {col}: expected a number, got {field!r}",
+                            )
+                    if len(parsed) != cols:
                         raise self.fail(
-                            key, f"{path}, line {line_no}: expected numbers, got {row!r}"
-                        ) from None
-                    if len(values) != cols:
-                        raise self.fail(
-                            key, f"{path}, line {line_no}: expected {cols} values, got {len(values)}"
+                            key, f"{path}, line {line_no}: expected {cols} values, got {len(parsed)}"
                         )
-                    if not all(math.isfinite(v) for v in values):
+                    if not all(math.isfinite(v) for v in parsed):  # type: ignore[arg-type]
                         raise self.fail(key, f"{path}, line {line_no}: expected finite numbers, got {row!r}")
-                    rows.append(values)
+                    rows.append(parsed)  # type: ignore[arg-type]
                     if len(rows) > MAX_OBSERVATIONS:
                         raise self.fail(key, f"{path}: more than {MAX_OBSERVATIONS} rows")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise self.fail(key, f"cannot read {path}: {exc}") from None
+            except csv.Error as exc:
+                raise self.fail(key, f"{path}, line {reader.line_num}: not readable as CSV: {exc}") from None
+            except UnicodeDecodeError:
+                raise self.fail(key, f"{path}, near line {reader.line_num}: not UTF-8 text") from None
+            except OSError as exc:
+                raise self.fail(key, f"cannot read {path}: {exc.strerror or exc}") from None
         if not rows:
             raise self.fail(key, f"{path} has no rows of numbers")
         return np.array(rows, dtype=np.float64)
@@ -320,6 +433,9 @@ class _Reader:
         elif lr <= 0:
             raise self.fail("learning_rate", f"expected a positive number, got {lr:g}")
 
+        for key in ("inputs", "targets"):  # the memory a list of rows would take, before reading it
+            if isinstance(data[key], list):
+                self.check_memory(layers, len(data[key]))
         labels = None
         if isinstance(data["inputs"], dict):
             inputs, labels = self.generated(data["inputs"], layers)
@@ -340,6 +456,7 @@ class _Reader:
                 f"{self.source.label}: {inputs.shape[0]} observations × {max(layers)} neurons is "
                 f"too large to hold: at most {MAX_CELLS_PER_LAYER:,} values per layer"
             )
+        self.check_memory(layers, inputs.shape[0])
         self.check_cost_fits(cost, activations[-1], targets)
 
         init = self.init(data.get("init", {}), overrides)
@@ -412,16 +529,33 @@ class _Reader:
     def layers(self, value: Any) -> tuple[int, ...]:
         if not isinstance(value, list) or len(value) < 2:
             raise self.fail("layers", f"expected a list of at least 2 layer sizes, got {value!r}")
+        if len(value) > MAX_LAYERS:
+            raise self.fail(
+                "layers", f"{len(value)} layers is too deep to show: at most {MAX_LAYERS}, inputs included"
+            )
         sizes = tuple(self.integer(f"layers[{i}]", v, 1) for i, v in enumerate(value))
         for i, v in enumerate(sizes):
             if v > MAX_LAYER_SIZE:
                 raise self.fail(
                     f"layers[{i}]", f"{v} neurons is too large to show: at most {MAX_LAYER_SIZE} per layer"
                 )
-        params = sum((a + 1) * b for a, b in itertools.pairwise(sizes))
+        params = parameters(sizes)
         if params > MAX_PARAMETERS:
             raise self.fail("layers", f"{params:,} weights is too large to hold: at most {MAX_PARAMETERS:,}")
+        self.check_memory(sizes, 1)
         return sizes
+
+    def check_memory(self, layers: tuple[int, ...], observations: int) -> None:
+        """Refuse, before anything is allocated, a network whose training would not fit in memory."""
+        need = memory_estimate(layers, observations)
+        if need > MAX_MEMORY:
+            shape = "-".join(str(n) for n in layers) if len(layers) <= 12 else f"{len(layers)} layers"
+            raise StepperError(
+                f"{self.source.label}: {shape} with {observations:,} observation"
+                f"{'s' if observations != 1 else ''} is too large to hold: an iteration and the "
+                f"walk through training need about {megabytes(need)}, at most {megabytes(MAX_MEMORY)} "
+                "is allowed (fewer observations, or smaller or fewer layers)"
+            )
 
     def activations(self, value: Any, count: int) -> tuple[str, ...]:
         names = [value] * count if isinstance(value, str) else value
@@ -442,10 +576,10 @@ class _Reader:
                 raise self.fail("activation", f"{name} is allowed on the output layer only")
         return tuple(names)
 
-    def weights(self, value: Any, layers: tuple[int, ...]) -> list[np.ndarray]:
+    def weights(self, value: Any, layers: tuple[int, ...], key: str = "weights") -> list[np.ndarray]:
         if not isinstance(value, list) or len(value) != len(layers) - 1:
-            raise self.fail("weights", f"expected {len(layers) - 1} matrices (one per layer, bias row first)")
-        return [self.matrix(f"weights[{l}]", w, layers[l] + 1, layers[l + 1]) for l, w in enumerate(value)]
+            raise self.fail(key, f"expected {len(layers) - 1} matrices (one per layer, bias row first)")
+        return [self.matrix(f"{key}[{l}]", w, layers[l] + 1, layers[l + 1]) for l, w in enumerate(value)]
 
     def optimizer(self, value: Any, overrides: Overrides) -> OptimizerSpec:
         if not isinstance(value, dict):
@@ -519,20 +653,24 @@ class _Reader:
         depth = len(layers) - 1
         # 2L forward, the cost, 4L backward, then the update steps of each weight matrix
         steps = 6 * depth + 1 + depth * len(update_steps(optimizer, 1.0, 0, ""))
-        iteration = self.integer("session.iteration", value.get("iteration", 1), 1)
+        iteration = self.integer("session.iteration", value.get("iteration", 1), 1, MAX_ITERATIONS)
         step = self.integer("session.step", value.get("step", 0), 0)
         if step > steps:
             raise self.fail("session.step", f"expected 0..{steps} (steps in an iteration), got {step}")
         pins = value.get("pins", [])
         if not isinstance(pins, list):
             raise self.fail("session.pins", "expected a list of [[session.pins]] tables")
-        read: list[tuple[int, tuple[np.ndarray, ...]]] = []
+        read: dict[int, tuple[np.ndarray, ...]] = {}
         for k, pin in enumerate(pins):
             if not isinstance(pin, dict) or set(pin) != set(PIN_KEYS):
                 raise self.fail(f"session.pins[{k}]", "expected a table with iteration and weights")
-            at = self.integer(f"session.pins[{k}].iteration", pin["iteration"], 1)
-            read.append((at, tuple(self.weights(pin["weights"], layers))))
-        return Session(iteration, step, tuple(sorted(read, key=lambda p: p[0])))
+            at = self.integer(f"session.pins[{k}].iteration", pin["iteration"], 1, MAX_ITERATIONS)
+            if at in read:
+                raise self.fail(
+                    f"session.pins[{k}].iteration", f"iteration {at} is pinned twice; expected one pin each"
+                )
+            read[at] = tuple(self.weights(pin["weights"], layers, f"session.pins[{k}].weights"))
+        return Session(iteration, step, tuple(sorted(read.items(), key=lambda p: p[0])))
 
     def init(self, value: Any, overrides: Overrides) -> InitSpec:
         if not isinstance(value, dict):

@@ -112,7 +112,7 @@ def test_bad_csv_names_file_and_line(cli, tmp_path: Path) -> None:
     (tmp_path / "x.csv").write_text("0.8,0.4\n0.3,oops\n")
     run = cli("trace", write(tmp_path, edit("[[0.8, 0.4], [0.3, 0.3]]", '"x.csv"')))
     assert run.code == 2
-    assert "x.csv, line 2" in run.err and "expected numbers" in run.err
+    assert "x.csv, line 2, column 2: expected a number, got 'oops'" in run.err
 
 
 def test_divergence_is_reported_with_its_iteration(cli) -> None:

@@ -270,6 +270,8 @@ def mine_from_trace(document: Mapping[str, object], source: str) -> Mine:
         it = entry.get("iteration", k)
         if not isinstance(it, int) or isinstance(it, bool) or it < 1:
             raise StepperError(f'{where}: "iteration" must be a whole number >= 1, got {it!r}')
+        if it in mine:
+            raise StepperError(f"{where}: iteration {it} is given twice; expected each iteration once")
         unknown = sorted(set(entry) - known)
         if unknown:
             raise StepperError(
@@ -384,6 +386,8 @@ def mine_from_npz(arrays: Mapping[str, np.ndarray], source: str) -> Mine:
     quantities: dict[str, dict[int, Array | float]] = {}
     names = "|".join(sorted(QUANTITY_VALUES, key=len, reverse=True))
     for key, array in arrays.items():
+        if np.iscomplexobj(array):
+            raise StepperError(f"{source}: {key} holds complex numbers; expected real numbers")
         if key == "cost":
             if np.size(array) != 1:
                 raise StepperError(f"{source}: cost must be one number, got shape {np.shape(array)}")
@@ -403,26 +407,43 @@ def mine_from_npz(arrays: Mapping[str, np.ndarray], source: str) -> Mine:
 
 
 def load_mine(path: str) -> Mine:
-    """A learner's numbers from a trace-schema JSON file or an .npz of named arrays (no pickle)."""
-    import json
-    from pathlib import Path
+    """A learner's numbers from a trace-schema JSON file or an .npz of named arrays (no pickle).
 
-    p = Path(path)
-    if not p.is_file():
-        raise StepperError(f"{path}: no such file")
-    if p.suffix == ".npz":
+    The file is bounded before it is parsed: a regular file of limited size, JSON nested at most a
+    few deep with whole numbers of few digits, an .npz whose arrays are checked from their headers
+    (shape, type) before their data is read."""
+    import json
+
+    from stepper.limits import MAX_COMPARE_ITERATIONS, MAX_INTEGER_DIGITS, MAX_MINE_JSON_BYTES
+    from stepper.reading import check_nesting, decode, read_bytes
+
+    if path.endswith(".npz"):
+        from stepper.npz import read_npz
+
+        mine = mine_from_npz(read_npz(path), path)
+    else:
+        what = "your numbers as trace JSON (or an .npz)"
+        text = decode(read_bytes(path, path, MAX_MINE_JSON_BYTES, what), path, what)
+        check_nesting(text, path, json=True)
+
+        def whole(digits: str) -> int:
+            if len(digits.lstrip("-")) > MAX_INTEGER_DIGITS:
+                raise StepperError(f"{path}: a whole number of {len(digits)} digits; expected a number")
+            return int(digits)
+
         try:
-            with np.load(p, allow_pickle=False) as data:
-                return mine_from_npz({k: data[k] for k in data.files}, path)
-        except (OSError, ValueError) as exc:
-            raise StepperError(f"{path}: not a readable .npz of numeric arrays ({exc})") from None
-    try:
-        document = json.loads(p.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise StepperError(f"{path}: not a text file; expected JSON (or an .npz)") from None
-    except json.JSONDecodeError as exc:
-        raise StepperError(f"{path}: line {exc.lineno}: not valid JSON: {exc.msg}") from None
-    return mine_from_trace(document, path)
+            document = json.loads(text, parse_int=whole)
+        except json.JSONDecodeError as exc:
+            raise StepperError(f"{path}: line {exc.lineno}: not valid JSON: {exc.msg}") from None
+        except RecursionError:  # check_nesting refuses this first; the parser's limit is the last guard
+            raise StepperError(f"{path}: lists nested too deeply") from None
+        mine = mine_from_trace(document, path)
+    last = max(mine, default=0)
+    if last > MAX_COMPARE_ITERATIONS:
+        raise StepperError(
+            f"{path}: iteration {last} is beyond the {MAX_COMPARE_ITERATIONS} that compare runs"
+        )
+    return mine
 
 
 class MineChecker:
