@@ -6,8 +6,10 @@ Headless commands never import textual, so they start fast; only opening the ste
 from __future__ import annotations
 
 import argparse
+import itertools
+import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from stepper import __version__
@@ -22,12 +24,23 @@ EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 
 def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {value}")
+    # ASCII digits only: int() would also take "1_000", " 12 " and digits of other scripts ("١٢").
+    digits = text[1:] if text.startswith("-") else text
+    if not re.fullmatch(r"[0-9]+", digits, flags=re.ASCII):
+        raise argparse.ArgumentTypeError(f"expected a whole number (digits 0-9 only), got {text!r}")
+    if text.startswith("-"):
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text}")
+    if len(digits) > 20:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at most 20 digits, got {len(digits)}")
+    return int(digits)
+
+
+def _iterations(text: str) -> int:
+    from stepper.limits import MAX_ITERATIONS
+
+    value = _count(text)
+    if value > MAX_ITERATIONS:
+        raise argparse.ArgumentTypeError(f"expected at most {MAX_ITERATIONS:,} iterations, got {value:,}")
     return value
 
 
@@ -184,18 +197,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("trace", help="every number of every step of K iterations")
     _network_args(p)
-    p.add_argument("--iterations", type=_count, default=1, metavar="K", help="iterations (default 1)")
+    p.add_argument("--iterations", type=_iterations, default=1, metavar="K", help="iterations (default 1)")
     _format_arg(p, ("text", "json", "markdown", "latex"))
 
     p = sub.add_parser("train", help="run K iterations; the cost curve, outputs and final weights")
     _network_args(p)
-    p.add_argument("--iterations", type=_count, default=1000, metavar="K", help="iterations (default 1000)")
+    p.add_argument(
+        "--iterations", type=_iterations, default=1000, metavar="K", help="iterations (default 1000)"
+    )
     _format_arg(p, ("text", "json"))
 
     p = sub.add_parser("diagnose", help="clones, dead and saturated units, gradient norms, divergence")
     _network_args(p)
     p.add_argument(
-        "--iterations", type=_count, default=0, metavar="K", help="diagnose after K iterations (default 0)"
+        "--iterations",
+        type=_iterations,
+        default=0,
+        metavar="K",
+        help="diagnose after K iterations (default 0)",
     )
     _format_arg(p, ("text", "json"))
 
@@ -308,37 +327,51 @@ def cmd_examples(args: argparse.Namespace) -> int:
 
 
 def cmd_trace(args: argparse.Namespace) -> int:
-    import numpy as np
-
     from stepper.engine.divergence import find_divergence
     from stepper.engine.history import WeightHistory
-    from stepper.engine.iteration import run_iteration
+    from stepper.engine.iteration import IterationValues, run_iteration
     from stepper.engine.optimizers import OptimizerState
     from stepper.engine.steps import build_steps
 
     net = _load(args)
     steps = build_steps(net)
-    values = []
-    diverged = None
-    history = WeightHistory(net)  # only for its batch schedule: each iteration runs once here
-    start = (net.weights, OptimizerState())
-    with np.errstate(all="ignore"):  # inf and NaN are reported as divergence, not warned about
-        for k in range(1, args.iterations + 1):
-            v = run_iteration(net, start[0], start[1], history.batch(k))
-            values.append(v)
-            diverged = find_divergence(v, steps, k)
-            if diverged is not None:
-                break
-            start = (v.weights_after, v.state_after)
-    if args.format == "json":
-        from stepper.exports.json_out import dumps, trace_json
+    found: list[Divergence] = []
 
-        print(dumps(trace_json(net, values, diverged)))
+    def iterations() -> Iterator[tuple[IterationValues, Divergence | None]]:
+        """Each iteration with its divergence (None, or where it diverged: then the last)."""
+        history = WeightHistory(net)  # only for its batch schedule: each iteration runs once here
+        weights, state = net.weights, OptimizerState()
+        for k in range(1, args.iterations + 1):
+            values = run_iteration(net, weights, state, history.batch(k))
+            diverged = find_divergence(values, steps, k)
+            yield values, diverged
+            if diverged is not None:
+                found.append(diverged)
+                return
+            weights, state = values.weights_after, values.state_after
+
+    # JSON and text are written an iteration at a time, as they are computed: memory stays that of
+    # one iteration however many are asked for.
+    if args.format == "json":
+        from stepper.exports.json_out import trace_json_chunks
+
+        _write_all(itertools.chain(trace_json_chunks(net, iterations()), ["\n"]))
+    elif args.format == "text":
+        from stepper.exports.text import trace_text_chunks
+
+        _write_all(trace_text_chunks(net, iterations(), steps))
     else:
         from stepper.exports.share import render_trace
 
-        print(render_trace(args.format, net, values, steps, diverged=diverged), end="")
-    return _divergence_status(diverged)
+        values = [v for v, _ in iterations()]
+        print(render_trace(args.format, net, values, steps, diverged=found[0] if found else None), end="")
+    return _divergence_status(found[0] if found else None)
+
+
+def _write_all(chunks: Iterable[str]) -> None:
+    write = sys.stdout.write
+    for chunk in chunks:
+        write(chunk)
 
 
 def _divergence_status(diverged: Divergence | None) -> int:
@@ -525,8 +558,13 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse(sys.argv[1:] if argv is None else argv)
+    import numpy as np
+
     try:
-        return HANDLERS[args.command](args)
+        # Overflow and NaN are outcomes stepper reports (divergence, non-finite values), never
+        # numpy warnings leaking to stderr.
+        with np.errstate(all="ignore"):
+            return HANDLERS[args.command](args)
     except StepperError as exc:
         print(f"stepper: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

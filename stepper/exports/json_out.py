@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -89,6 +90,23 @@ def iteration_dict(
 
 def diverged_json(diverged: Divergence | None) -> dict[str, Any] | None:
     return None if diverged is None else diverged.to_json()
+
+
+def trace_json_chunks(
+    net: Network, iterations: Iterable[tuple[IterationValues, Divergence | None]]
+) -> Iterator[str]:
+    """``dumps(trace_json(...))`` written piece by piece, one iteration at a time: a trace of
+    100,000 iterations never holds more than one in memory. ``iterations`` gives each iteration with
+    its divergence (None, or where it diverged: the last one)."""
+    steps = build_steps(net)
+    head = dumps({"network": net.settings(), "iterations": []})
+    assert head.endswith("[]}")
+    yield head[:-2]
+    diverged = None
+    for k, (values, where) in enumerate(iterations, start=1):
+        diverged = where or diverged
+        yield (", " if k > 1 else "") + dumps(iteration_dict(k, values, steps, net, where))
+    yield "], " + dumps({"diverged": diverged_json(diverged)})[1:]
 
 
 def trace_json(

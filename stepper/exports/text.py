@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
 from stepper.engine.divergence import Divergence, steps_shown
 from stepper.engine.explain import product_operands
 from stepper.engine.iteration import IterationValues
@@ -112,8 +114,17 @@ def trace_text(
     first: int = 1,
     diverged: Divergence | None = None,
 ) -> str:
-    lines = [f"stepper trace · {network_line(net)}", ""]
-    for k, values in enumerate(iterations, start=first):
-        lines.extend(iteration_text(net, k, values, steps, diverged))
-        lines.append("")
-    return "\n".join(lines)
+    return "".join(trace_text_chunks(net, [(v, diverged) for v in iterations], steps, first))[:-1]
+
+
+def trace_text_chunks(
+    net: Network,
+    iterations: Iterable[tuple[IterationValues, Divergence | None]],
+    steps: tuple[Step, ...],
+    first: int = 1,
+) -> Iterator[str]:
+    """The trace as text a piece at a time (one iteration, with its divergence or None, each),
+    ending in a newline: a long trace is written as it is computed, never held whole."""
+    yield f"stepper trace · {network_line(net)}\n\n"
+    for k, (values, diverged) in enumerate(iterations, start=first):
+        yield "\n".join(iteration_text(net, k, values, steps, diverged)) + "\n\n"
