@@ -441,6 +441,7 @@ class _Reader:
             inputs, labels = self.generated(data["inputs"], layers)
         else:
             inputs = self.data("inputs", data["inputs"], layers[0])
+        self.check_memory(layers, inputs.shape[0])  # before the targets are read
         if isinstance(data["targets"], dict):
             targets = self.generated_targets(data["targets"], data["inputs"], labels, layers)
         else:
