@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 
+import numpy as np
+
 from stepper.app.widgets.matrix import MatrixState, MatrixView
 from stepper.engine.compare import Checked
 from stepper.engine.diagnose import Diagnosis, clone_sentences
@@ -144,12 +146,22 @@ def curve_end(walk: Walk) -> int:
     return walk.iteration if walk.value(Ref("cost", walk.net.depth)) is not None else walk.iteration - 1
 
 
+CURVE_POINTS = 1024  # a sparkline is a few dozen cells wide: more points only cost time
+
+
 def cost_curve(walk: Walk, until: int | None = None) -> list[float]:
     """The finite costs of iterations 1..``until`` (default: up to the walk's position), iteration 1
-    first (inf and NaN cannot be drawn; the health notice reports them)."""
-    costs = walk.history.costs
+    first (inf and NaN cannot be drawn; the health notice reports them).
+
+    A long run's costs are cut into at most CURVE_POINTS consecutive groups, each drawn as its
+    largest cost (as the sparkline itself summarises a bar): a numpy pass over the costs, so
+    redrawing the curve during a run of 200,000 iterations stays cheap."""
     last = curve_end(walk) if until is None else until
-    return [c for k in range(1, last + 1) if k in costs and math.isfinite(c := costs[k])]
+    costs = walk.history.costs.finite(last)
+    if costs.size > CURVE_POINTS:
+        starts = np.linspace(0, costs.size, CURVE_POINTS, endpoint=False).astype(np.intp)
+        costs = np.maximum.reduceat(costs, starts)
+    return costs.tolist()  # type: ignore[no-any-return]
 
 
 def epoch_curve(walk: Walk, until: int | None = None) -> list[float]:

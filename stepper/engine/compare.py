@@ -7,7 +7,7 @@ A wrong value early makes everything after it wrong too, so the first one is whe
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -230,11 +230,26 @@ def check_iteration(
 
 def compare(net: Network, mine: Mine, rtol: float = RTOL, atol: float = ATOL) -> Comparison:
     """Compare the learner's numbers with a run of ``net`` from its initial weights."""
+    result = compare_until(net, mine, rtol, atol)
+    assert result is not None
+    return result
+
+
+def compare_until(
+    net: Network,
+    mine: Mine,
+    rtol: float = RTOL,
+    atol: float = ATOL,
+    should_stop: Callable[[int], bool] | None = None,
+) -> Comparison | None:
+    """:func:`compare`, asking ``should_stop(k)`` after each iteration k: None if it said to stop."""
     history = WeightHistory(net)
     checked = differing = 0
     first: Mismatch | None = None
     matched: list[tuple[int, str, int]] = []
     for it in range(1, max(mine, default=0) + 1):
+        if should_stop is not None and should_stop(it):
+            return None
         values = history.run(it, history.start_at(it))
         for c in check_iteration(net, values, mine.get(it, {}), rtol, atol):
             checked += 1 if c.bad is None else c.got.size
@@ -456,8 +471,9 @@ class MineChecker:
         self.net, self.mine, self.source, self.rtol, self.atol = net, mine, source, rtol, atol
         self._cache: tuple[int, dict[Ref, Checked]] | None = None
 
-    def summary(self) -> Comparison:
-        return compare(self.net, self.mine, self.rtol, self.atol)
+    def summary(self, should_stop: Callable[[int], bool] | None = None) -> Comparison | None:
+        """The whole comparison; None if ``should_stop(k)`` ended it early (see compare_until)."""
+        return compare_until(self.net, self.mine, self.rtol, self.atol, should_stop)
 
     def at(self, iteration: int, values: IterationValues) -> dict[Ref, Checked]:
         """The checked quantities of ``iteration``, by the Ref the app shows them under."""

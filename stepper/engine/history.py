@@ -37,12 +37,20 @@ class WeightHistory:
         self._pinned: dict[int, Start] = {}  # the pins with the optimizer state they start from
         self._last: tuple[int, Start] = (1, self._initial)  # the most recent lookup
         self.schedule = None if net.full_batch else Schedule(net.training, net.observations)
-        # C_k of every iteration computed so far (one float each: the loss curve reads them).
-        self.costs: dict[int, float] = {}
+        # C_k of every iteration computed so far (the loss curve reads them).
+        self.costs = CostHistory()
         # The first iteration seen to produce a non-finite cost, n or weights: training ends there.
         self.diverged_at: int | None = None
         # With mini-batches: the cost over all observations after each epoch completed so far.
         self.epoch_costs: dict[int, float] = {}
+
+    def distance(self, iteration: int) -> int:
+        """How many iterations :meth:`weights_at` would compute to reach ``iteration``."""
+        start = max(k for k in (*self._checkpoints, *self._pinned) if k <= iteration)
+        last_it = self._last[0]
+        if start < last_it <= iteration:
+            start = last_it
+        return iteration - start
 
     @property
     def checkpoint_count(self) -> int:
@@ -101,7 +109,7 @@ class WeightHistory:
         self._checkpoints = {k: w for k, w in self._checkpoints.items() if k < iteration} or {
             1: self._initial
         }
-        self.costs = {k: c for k, c in self.costs.items() if k < iteration}
+        self.costs.forget_from(iteration)
         if self.diverged_at is not None and self.diverged_at >= iteration:
             self.diverged_at = None
         if self.schedule is not None:  # epoch e's cost reads the weights at iteration e·P + 1
@@ -137,3 +145,63 @@ def _finite(values: IterationValues) -> bool:
         sums = [values.cost, *(float(m.sum()) for m in values.n[1:] if m is not None)]
         sums += [float(w.sum()) for w in values.weights_after]
     return all(np.isfinite(sums))
+
+
+class CostHistory:
+    """C_k of the iterations computed so far: 9 bytes an iteration in two growing numpy arrays
+    (the cost, and whether it is known), not a dict of Python floats."""
+
+    def __init__(self) -> None:
+        self._values = np.full(1024, np.nan)
+        self._known = np.zeros(1024, dtype=bool)
+        self.last = 0  # the highest iteration whose cost is known (0: none)
+
+    def __setitem__(self, iteration: int, cost: float) -> None:
+        self.put(iteration, [cost])
+
+    def put(self, first: int, costs: list[float]) -> None:
+        """C_first, C_first+1, … are ``costs``."""
+        if not costs:
+            return
+        end = first + len(costs)
+        if end > len(self._values):
+            size = max(2 * len(self._values), end)
+            grown = np.full(size, np.nan)
+            grown[: self._values.size] = self._values
+            known = np.zeros(size, dtype=bool)
+            known[: self._known.size] = self._known
+            self._values, self._known = grown, known
+        self._values[first:end] = costs
+        self._known[first:end] = True
+        self.last = max(self.last, end - 1)
+
+    def __contains__(self, iteration: object) -> bool:
+        return isinstance(iteration, int) and 0 < iteration <= self.last and bool(self._known[iteration])
+
+    def __getitem__(self, iteration: int) -> float:
+        if iteration not in self:
+            raise KeyError(iteration)
+        return float(self._values[iteration])
+
+    @property
+    def nbytes(self) -> int:
+        return int(self._values.nbytes + self._known.nbytes)
+
+    def __len__(self) -> int:
+        return int(self._known[: self.last + 1].sum())
+
+    def get(self, iteration: int, default: float | None = None) -> float | None:
+        return self[iteration] if iteration in self else default
+
+    def forget_from(self, iteration: int) -> None:
+        """Forget the costs of ``iteration`` and later (an edit there changes them)."""
+        self._known[iteration:] = False
+        self._values[iteration:] = np.nan
+        known = np.flatnonzero(self._known[: min(iteration, self.last + 1)])
+        self.last = int(known[-1]) if known.size else 0
+
+    def finite(self, until: int) -> Array:
+        """The known, finite costs of iterations 1..``until``, iteration 1 first (a view's copy)."""
+        stop = min(until, self.last) + 1
+        chosen = self._values[1:stop]
+        return chosen[self._known[1:stop] & np.isfinite(chosen)]

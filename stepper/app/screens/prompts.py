@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 from stepper.engine.batching import TrainingSpec
 from stepper.engine.init import SCHEME_HELP, SCHEMES, InitSpec
 from stepper.engine.optimizers import OPTIMIZERS, OptimizerSpec, check_hyper, switch_optimizer
+from stepper.limits import MAX_ITERATIONS
 
 OPTIMIZER_HELP = {
     "sgd": "plain gradient descent, W ← W − η·g",
@@ -137,12 +138,11 @@ class GotoIteration(ModalScreen[int | None]):
             yield Label("", id="goto-error", classes="error")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        try:
-            value = int(event.value)
-        except ValueError:
-            value = 0
-        if value < 1:
-            self.query_one("#goto-error", Label).update("Enter a whole number of at least 1.")
+        # ASCII digits only, and few of them: int() would take "1_000" and other scripts' digits.
+        text = event.value.strip()
+        value = int(text) if text.isascii() and text.isdigit() and len(text) <= 12 else 0
+        if not 1 <= value <= MAX_ITERATIONS:
+            self.query_one("#goto-error", Label).update(f"Enter a whole number from 1 to {MAX_ITERATIONS:,}.")
             return
         self.dismiss(value)
 
