@@ -31,6 +31,7 @@ from stepper.errors import StepperError
 from stepper.limits import (
     MAX_CELLS_PER_LAYER,
     MAX_CSV_BYTES,
+    MAX_INTEGER_DIGITS,
     MAX_ITERATIONS,
     MAX_LAYER_SIZE,
     MAX_LAYERS,
@@ -215,9 +216,12 @@ def _csv_number(field: str) -> float | None:
     return None
 
 
-def _short(value: int) -> str:
-    digits = str(value) if value < 10**30 else f"a number of {len(str(value))} digits"
-    return digits
+def _short(value: object, limit: int = 60) -> str:
+    """``repr(value)``, cut short: a message quotes a value, not a whole row of a file."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**30:
+        return f"a number of {len(str(abs(value)))} digits"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class _Reader:
@@ -281,7 +285,9 @@ class _Reader:
     # --- pieces ---------------------------------------------------------------------------
     def number(self, key: str, value: Any) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise self.fail(key, f"expected a number, got {value!r}")
+            raise self.fail(key, f"expected a number, got {_short(value)}")
+        if isinstance(value, int) and abs(value) > 10**MAX_INTEGER_DIGITS:  # beyond float64's reach
+            raise self.fail(key, f"expected a number, got a whole number of {len(str(abs(value)))} digits")
         if not math.isfinite(value):
             raise self.fail(key, f"expected a finite number, got {value}")
         return float(value)
@@ -388,16 +394,18 @@ class _Reader:
                     first = False
                     for col, (field, v) in enumerate(zip(row, parsed), start=1):
                         if v is None:
+                            got = _short(field)
                             raise self.fail(
-                                key,
-                                f"{path}, line {line_no}, column {col}: expected a number, got {field!r}",
+                                key, f"{path}, line {line_no}, column {col}: expected a number, got {got}"
                             )
                     if len(parsed) != cols:
                         raise self.fail(
                             key, f"{path}, line {line_no}: expected {cols} values, got {len(parsed)}"
                         )
                     if not all(math.isfinite(v) for v in parsed):  # type: ignore[arg-type]
-                        raise self.fail(key, f"{path}, line {line_no}: expected finite numbers, got {row!r}")
+                        raise self.fail(
+                            key, f"{path}, line {line_no}: expected finite numbers, got {_short(row)}"
+                        )
                     rows.append(parsed)  # type: ignore[arg-type]
                     if len(rows) > MAX_OBSERVATIONS:
                         raise self.fail(key, f"{path}: more than {MAX_OBSERVATIONS} rows")

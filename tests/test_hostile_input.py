@@ -146,6 +146,17 @@ def test_a_long_integer_in_a_file_is_not_a_huge_allocation(cli, tmp_path) -> Non
     refused(cli("trace", path), "session.iteration", "line 8", "<= 10,000,000")
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        ("learning_rate = 0.5", "learning_rate = 1" + "0" * 400, "learning_rate"),
+        ("[[0.8, 0.4]", "[[1" + "0" * 400 + ", 0.4]", "inputs[0][0]"),
+    ],
+)
+def test_a_whole_number_beyond_float_range_is_refused(cli, tmp_path, old, new, key) -> None:
+    refused(cli("trace", write(tmp_path, edit(old, new))), key, "a whole number of 401 digits")
+
+
 # --- networks too large, from an estimate ---------------------------------------------------------
 def test_a_network_too_large_to_hold_is_refused_with_the_estimate(cli, tmp_path) -> None:
     layers = [4096, 1] * 20
