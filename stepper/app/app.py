@@ -67,6 +67,12 @@ class StepperApp(App[None]):
     def get_default_screen(self) -> Screen:
         return self.walk_screen
 
+    def exit(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        # No training tick and no long run after this: the widgets they update are going away.
+        self.walk_screen.running = False
+        self.walk_screen.workers.cancel_group(self.walk_screen, "long-run")
+        super().exit(*args, **kwargs)
+
     def on_mount(self) -> None:
         # The theme chosen in the command palette is kept for the next run (not a browser tab's).
         if self.served is None:

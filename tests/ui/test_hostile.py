@@ -7,12 +7,13 @@ import json
 import time
 from pathlib import Path
 
+from textual.events import Resize
+from textual.geometry import Size
 from textual.widgets import ProgressBar
 
 from stepper.app import StepperApp
 from stepper.app.screens.health import HealthScreen
 from stepper.app.screens.prompts import GotoIteration
-from stepper.app.widgets.health import HealthNotice
 from stepper.app.widgets.layer_pane import LayerPane
 from stepper.engine.walk import Position
 from stepper.errors import StepperError
@@ -30,11 +31,11 @@ async def test_markup_in_a_path_is_shown_as_written(tmp_path: Path) -> None:
     app = StepperApp()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         path = tmp_path / "[bold]x.toml"
-        app.save_session(str(path))
+        app.walk_screen.save_session(str(path))
         await pilot.pause()
         assert path.exists()
         assert any(f"Saved to {path}." in text for text in toasts(app))
-        app.save_session(str(tmp_path / "no[" / "]y.toml"))  # an error naming it: no such folder
+        app.walk_screen.save_session(str(tmp_path / "no[" / "]y.toml"))  # an error naming it: no such folder
         await pilot.pause()
         assert any("no[/]y.toml: cannot save" in text for text in toasts(app))
 
@@ -45,12 +46,12 @@ async def test_markup_in_a_network_name_and_file_name_does_not_crash(tmp_path: P
     path.write_text(GOOD.replace('name = "t"', 'name = "[/]x[red]"'))
     app = StepperApp()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        app.open_network(str(path))
+        app.walk_screen.open_network(str(path))
         await pilot.pause()
         await pilot.pause()
         assert app.net.name == "[/]x[red]"
         assert any("Opened [/]x[red]." in text for text in toasts(app))
-        app.open_network(str(tmp_path / "a[" / "]missing.toml"))
+        app.walk_screen.open_network(str(tmp_path / "a[" / "]missing.toml"))
         await pilot.pause()
         assert any("a[/]missing.toml: no such network file" in text for text in toasts(app))
 
@@ -158,7 +159,7 @@ async def test_a_resize_under_another_screen_lays_out_the_main_screen() -> None:
         await pilot.pause(0.1)
         await pilot.press("escape")
         await pilot.pause()
-        assert app.screen.has_class("-wide")
+        assert app.walk_screen.view.wide
         assert sum(pane.display for pane in app.query(LayerPane)) == 3  # side by side again
 
 
@@ -168,23 +169,14 @@ async def test_closing_the_app_while_training_stops_the_run_first() -> None:
         await pilot.press("space")
         await pilot.pause(0.2)
         app.exit()
-        assert not app.running  # no tick reaches widgets being taken down
+        assert not app.walk_screen.running  # no tick reaches widgets being taken down
+        # A tick already under way when the widgets go: it finds nothing to update, and says nothing.
+        await app.walk_screen.view.remove_children()
+        app.walk_screen._run_tick()
+        app.walk_screen.on_resize(Resize(Size(130, 40), Size(130, 40)))
     app = StepperApp()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("g", *"5000000", "enter")
         await pilot.pause(0.2)
         app.exit()
         assert all(w.is_cancelled for w in app.workers)
-
-
-async def test_training_ticks_with_the_health_notice_gone_raise_nothing() -> None:
-    app = StepperApp()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("space")
-        await pilot.pause(0.1)
-        # What closing leaves a tick already under way: the walk's widgets taken down.
-        await app.query_one(HealthNotice).remove()
-        await pilot.pause(0.3)
-        app.refresh_views()
-        app._apply_width(130)
-        assert app.running

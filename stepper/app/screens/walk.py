@@ -4,8 +4,10 @@ everything that reads it (export, save, health, side by side)."""
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
+import numpy as np
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -27,7 +29,7 @@ from stepper.app.screens.stepping import STEP_BINDINGS, SteppingScreen
 from stepper.app.walk_state import run_description
 from stepper.app.widgets.walk_view import WalkView
 from stepper.engine.batching import TrainingSpec
-from stepper.engine.compare import MineChecker, position_of, symbol
+from stepper.engine.compare import Comparison, MineChecker, position_of, symbol
 from stepper.engine.decision_map import check_two_inputs
 from stepper.engine.diagnose import Diagnosis
 from stepper.engine.explain import cell_meaning, cell_name
@@ -56,7 +58,26 @@ WALK_CHANGES = frozenset(
         "side_by_side_with",
     }
 )
-LONG_RUN = 2000  # going this many iterations ahead runs in a worker with a progress bar
+LONG_RUN = 2000  # going this many seed-sized iterations ahead runs in a worker with a progress bar
+PROGRESS_EVERY = 0.25  # seconds between two progress updates of a long run (each costs the worker time)
+
+
+def is_long(net: Network, iterations: int) -> bool:
+    """Whether computing ``iterations`` iterations of ``net`` takes long enough to need a worker, a
+    progress bar and a way to cancel: the seed network's are counted as 1, larger ones by their
+    weights × observations (784-128-10 × 256 is about 400 seed iterations each)."""
+    size = sum((a + 1) * b for a, b in zip(net.layers, net.layers[1:])) * net.observations
+    return iterations * max(1.0, size / 65_000) > LONG_RUN
+
+
+def far_position(walk: Walk) -> tuple[int, int] | None:
+    """A session saved far into training: its position, and ``walk`` put back at the start, so that
+    the way there is computed in a worker once the screen is up instead of with the screen frozen."""
+    if walk.net.session is None or not is_long(walk.net, walk.history.distance(walk.iteration)):
+        return None
+    position = (walk.iteration, walk.done)
+    walk.seek(1, 0)
+    return position
 
 
 class WalkScreen(SteppingScreen):
@@ -81,6 +102,7 @@ class WalkScreen(SteppingScreen):
     def __init__(self, walk: Walk, checker: MineChecker | None = None, served: Served | None = None) -> None:
         """``served``: in a browser tab, where files go to the browser and only ``served`` is read."""
         super().__init__()
+        self._resume = far_position(walk)
         self.view = WalkView(walk, checker=checker, id="walk")
         self.served = served
 
@@ -106,9 +128,18 @@ class WalkScreen(SteppingScreen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        if self.checker is not None:
-            self._jump_to_first_difference()
-            self.view.refresh_view()
+        checker = self.checker
+        if checker is not None:
+            if is_long(self.net, max(checker.mine, default=0)):
+                self.busy = True
+                self._compare_in_background()
+            else:
+                result = checker.summary()
+                assert result is not None  # nothing stops it
+                self._jump_to_first_difference(result)
+                self.view.refresh_view()
+        elif self._resume is not None:
+            self.reach(*self._resume)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While a long run computes the history in a thread, nothing may replace or edit it.
@@ -132,15 +163,46 @@ class WalkScreen(SteppingScreen):
         if event.button.id == "break-symmetry":
             await self.run_checked("break_symmetry")
 
-    def _jump_to_first_difference(self) -> None:
+    @work(thread=True, group="long-run")  # one long run at a time: `busy` refuses another
+    def _compare_in_background(self) -> None:
+        """The learner's numbers against a run as long as theirs, with progress; Escape cancels."""
         checker = self.checker
         assert checker is not None
-        result = checker.summary()
+        worker = get_current_worker()
+        self.app.call_from_thread(self._progress_start, max(checker.mine, default=0))
+        shown = time.monotonic()
+
+        def stop(k: int) -> bool:
+            nonlocal shown
+            if time.monotonic() - shown > PROGRESS_EVERY:
+                shown = time.monotonic()
+                self.app.call_from_thread(self._progress_set, k, False)
+            return worker.is_cancelled
+
+        with np.errstate(all="ignore"):  # a diverged run's inf and NaN are compared, not warned about
+            result = checker.summary(stop)
+        self.app.call_from_thread(self._compare_done, result)
+
+    def _compare_done(self, result: Comparison | None) -> None:
+        if self._app_closing():
+            return
+        self.query_one("#progress", ProgressBar).display = False
+        self.busy = False
+        if result is None:
+            self.notify("Comparison cancelled: no cells are marked.")
+            self.call_later(self.view.replace_walk, self.walk)  # the same walk, without the marks
+            return
+        self._jump_to_first_difference(result)
+        self.view.refresh_view()
+
+    def _jump_to_first_difference(self, result: Comparison) -> None:
+        checker = self.checker
+        assert checker is not None
         first = result.first
         if first is None:
-            self.notify(f"✓ All {result.checked} numbers in {checker.source} match.", timeout=8)
+            self.notify(f"✓ All {result.checked} numbers in {checker.source} match.", timeout=8, markup=False)
             return
-        self.walk.seek(*position_of(self.net, first))
+        self.reach(*position_of(self.net, first))
         where = "" if first.row is None else f", row {first.row}, column {first.col}"
         self.notify(
             f"≠ {checker.source} first differs at iteration {first.iteration}: "
@@ -148,6 +210,7 @@ class WalkScreen(SteppingScreen):
             f"{result.differing} of {result.checked} numbers differ; they are marked ≠.",
             severity="warning",
             timeout=12,
+            markup=False,  # the file's name is the user's text, not markup
         )
 
     # --- going far ----------------------------------------------------------------------------------
@@ -157,42 +220,61 @@ class WalkScreen(SteppingScreen):
     def goto_iteration(self, iteration: int | None) -> None:
         if iteration is None:
             return
-        known = max(self.walk.history.costs, default=1)
-        if iteration - known > LONG_RUN:
-            self.busy = True
-            self._advance(iteration)
-        else:
-            self.move(lambda w: w.to_iteration(iteration))
+        self.reach(iteration, 0)
 
-    @work(thread=True, exclusive=True, group="long-run")
-    def _advance(self, iteration: int) -> None:
+    def reach(self, iteration: int, done: int = 0) -> None:
+        """Go to step ``done`` of ``iteration``; far ahead, the weights are computed in a worker with
+        a progress bar (Escape cancels)."""
+        if is_long(self.net, self.walk.history.distance(iteration)):
+            self.busy = True
+            self._advance(iteration, done)
+        else:
+            self.move(lambda w: w.seek(iteration, done))
+
+    @work(thread=True, group="long-run")  # one long run at a time: `busy` refuses another
+    def _advance(self, iteration: int, done: int = 0) -> None:
         """Compute the weights up to ``iteration`` in a thread, with progress; Escape cancels."""
         worker = get_current_worker()
         history = self.walk.history
-        start = max(history.costs, default=1)
+        start = iteration - history.distance(iteration)
         self.app.call_from_thread(self._progress_start, iteration - start)
         k = start
         chunk = 100
+        shown = time.monotonic()
         while k < iteration and not worker.is_cancelled and history.diverged_at is None:
             k = min(k + chunk, iteration)
             history.weights_at(k)
-            self.app.call_from_thread(self._progress_set, k - start)
-        self.app.call_from_thread(self._advance_done, k, worker.is_cancelled)
+            # Progress and the growing curve a few times a second, not every chunk: each update is a
+            # round trip to the UI thread, and costs the run time.
+            if time.monotonic() - shown > PROGRESS_EVERY:
+                shown = time.monotonic()
+                self.app.call_from_thread(self._progress_set, k - start)
+        self.app.call_from_thread(self._advance_done, k, done, worker.is_cancelled)
+
+    def _app_closing(self) -> bool:
+        """The app is closing: a worker's last message finds the widgets going away."""
+        return bool(getattr(self.app, "_exit", False))
 
     def _progress_start(self, total: int) -> None:
+        if self._app_closing():
+            return
         bar = self.query_one("#progress", ProgressBar)
         bar.update(total=total, progress=0)
         bar.display = True
 
-    def _progress_set(self, done: int) -> None:
+    def _progress_set(self, done: int, curve: bool = True) -> None:
+        if self._app_closing():
+            return
         self.query_one("#progress", ProgressBar).update(progress=done)
-        # The loss curve grows with the run: the worker has recorded every cost so far.
-        self.view.show_curve_until(max(self.walk.history.costs, default=0))
+        if curve:  # the loss curve grows with the run: the worker has recorded every cost so far
+            self.view.show_curve_until(self.walk.history.costs.last)
 
-    def _advance_done(self, reached: int, cancelled: bool) -> None:
+    def _advance_done(self, reached: int, done: int, cancelled: bool) -> None:
+        if self._app_closing():
+            return
         self.query_one("#progress", ProgressBar).display = False
         self.busy = False
-        self.move(lambda w: w.to_iteration(reached))
+        self.move(lambda w: w.seek(reached, 0 if cancelled else done))
         if cancelled:
             self.notify(f"Cancelled at iteration {reached}.")
 
@@ -246,8 +328,18 @@ class WalkScreen(SteppingScreen):
         self.running = False
         if self.checker is not None:
             # The learner's numbers were for the network (and init) they were opened with.
-            self.notify(f"The ≠ marks of {self.checker.source} are off: they belong to the other network.")
-        self.call_later(self.view.replace_walk, Walk(net))
+            self.notify(
+                f"The ≠ marks of {self.checker.source} are off: they belong to the other network.",
+                markup=False,
+            )
+        walk = Walk(net)
+        far = far_position(walk)  # a session saved far into training: reached in a worker
+        self.call_later(self._show_walk, walk, far)
+
+    async def _show_walk(self, walk: Walk, far: tuple[int, int] | None) -> None:
+        await self.view.replace_walk(walk)
+        if far is not None:
+            self.reach(*far)
 
     def action_open(self) -> None:
         from stepper.netfile import example_names, load_network
@@ -269,14 +361,14 @@ class WalkScreen(SteppingScreen):
         try:
             net = load_network(network) if self.served is None else self.served.load(network)
         except StepperError as exc:
-            self.notify(str(exc), severity="error", timeout=8)
+            self.notify(str(exc), severity="error", timeout=8, markup=False)
             return
         if optimizer is not None:
             net = net.with_optimizer(switch_optimizer(net.optimizer, optimizer.name))
         if training is not None:
             net = net.with_training(TrainingSpec(training.batch_size, None, net.training.seed))
         self.replace_network(net)
-        self.notify(f"Opened {net.name}.")
+        self.notify(f"Opened {net.name}.", markup=False)
 
     # --- sessions, edits and exports ----------------------------------------------------------------
     def action_save_session(self) -> None:
@@ -297,7 +389,7 @@ class WalkScreen(SteppingScreen):
 
         text = network_toml(self.net, self.walk.session())
         if self.keep(path, text):
-            self.notify(f"Saved to {path}. Open it again with: stepper {path}")
+            self.notify(f"Saved to {path}. Open it again with: stepper {path}", markup=False)
 
     def keep(self, path: str, text: str) -> bool:
         """Write ``text`` to ``path`` (whole or not at all): True, and the caller says where. In a
@@ -309,14 +401,14 @@ class WalkScreen(SteppingScreen):
             # Only a name goes to the browser, as plain characters (it ends up in an HTTP header).
             name = re.sub(r"[^\w.+-]", "_", Path(path).name, flags=re.ASCII) or "stepper.txt"
             self.app.deliver_text(StringIO(text), save_filename=name, mime_type="text/plain")
-            self.notify(f"Sent {name} to your browser as a download.")
+            self.notify(f"Sent {name} to your browser as a download.", markup=False)
             return False
         from stepper.atomic import write_atomically
 
         try:
             write_atomically(path, text)
         except StepperError as exc:
-            self.notify(str(exc), severity="error", timeout=8)
+            self.notify(str(exc), severity="error", timeout=8, markup=False)
             return False
         return True
 
@@ -339,7 +431,9 @@ class WalkScreen(SteppingScreen):
         self.view.forget_curve()
         self.view.refresh_view()
         name = cell_name(Ref("weights", layer), row, col)
-        self.notify(f"{name} = {value!r}: iteration {self.walk.iteration} is computed again from it.")
+        self.notify(
+            f"{name} = {value!r}: iteration {self.walk.iteration} is computed again from it.", markup=False
+        )
 
     def action_export(self) -> None:
         stem = f"{self.net.name}-iteration{self.walk.iteration}-step{self.walk.done}"
@@ -364,13 +458,13 @@ class WalkScreen(SteppingScreen):
             self.notify(f"Copied {what} as {fmt} to the clipboard ({len(text)} characters).")
             return
         if self.keep(path, text):
-            self.notify(f"Exported {what} as {fmt} to {path}.")
+            self.notify(f"Exported {what} as {fmt} to {path}.", markup=False)
 
     def action_export_map(self) -> None:
         try:
             check_two_inputs(self.net)
         except StepperError as exc:
-            self.notify(str(exc), severity="warning")
+            self.notify(str(exc), severity="warning", markup=False)
             return
         default = f"{self.net.name}-iteration{self.walk.iteration}-map.txt"
         prompt = SavePath("Export the decision map (.txt text, .svg picture) to:", default)
@@ -393,9 +487,9 @@ class WalkScreen(SteppingScreen):
         try:
             write_atomically(path, render(self.net, dmap, done))
         except StepperError as exc:
-            self.notify(str(exc), severity="error", timeout=8)
+            self.notify(str(exc), severity="error", timeout=8, markup=False)
             return
-        self.notify(f"Exported the decision map to {path}.")
+        self.notify(f"Exported the decision map to {path}.", markup=False)
 
     # --- other views of this walk -------------------------------------------------------------------
     def action_side_by_side(self) -> None:

@@ -157,7 +157,7 @@ class WalkView(Vertical):
         """The width this view gets (its screen's, or half of it): from ``WIDE`` columns, layers sit side
         by side. Screens call this on resize, before the layout tells the view its size."""
         self._width = width
-        if not self._ready:
+        if not self._ready or getattr(self.app, "_exit", False):
             return
         self.set_class(width >= WIDE, "-wide")
         self.query_one("#map").styles.width = f"{round(MAP_SHARE * 100)}%" if self.wide else "1fr"
@@ -221,7 +221,9 @@ class WalkView(Vertical):
 
     # --- what is on screen --------------------------------------------------------------------------
     def refresh_view(self) -> None:
-        if not self._ready:
+        # Not before the view is built, nor once the app is closing: a tick or a worker's last
+        # message may come while the widgets are being taken down.
+        if not self._ready or getattr(self.app, "_exit", False):
             return
         walk = self.walk
         checks = self.checker.at(walk.iteration, walk.values) if self.checker is not None else {}
@@ -260,6 +262,8 @@ class WalkView(Vertical):
 
     def show_curve_until(self, iteration: int) -> None:
         """The cost curve up to ``iteration`` (a long run in a worker records costs ahead of the walk)."""
+        if not self._ready or getattr(self.app, "_exit", False):
+            return
         self.query_one("#loss", Sparkline).data = cost_curve(self.walk, iteration)
         self.query_one("#epoch-loss", Sparkline).data = epoch_curve(self.walk, iteration)
         self._curve_until = None
