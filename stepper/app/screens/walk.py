@@ -39,6 +39,7 @@ from stepper.engine.optimizers import OptimizerSpec, switch_optimizer
 from stepper.engine.steps import Ref
 from stepper.engine.walk import Walk
 from stepper.errors import StepperError
+from stepper.limits import parameters
 from stepper.served import Served
 
 # Actions that replace or change the walk (or read its history as a whole): refused during a long run.
@@ -66,7 +67,7 @@ def is_long(net: Network, iterations: int) -> bool:
     """Whether computing ``iterations`` iterations of ``net`` takes long enough to need a worker, a
     progress bar and a way to cancel: the seed network's are counted as 1, larger ones by their
     weights × observations (784-128-10 × 256 is about 400 seed iterations each)."""
-    size = sum((a + 1) * b for a, b in zip(net.layers, net.layers[1:])) * net.observations
+    size = parameters(net.layers) * net.observations
     return iterations * max(1.0, size / 65_000) > LONG_RUN
 
 
