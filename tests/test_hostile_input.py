@@ -322,3 +322,58 @@ def test_numpy_warnings_never_reach_stderr(cli, tmp_path: Path) -> None:
             run = cli(command, path)
             assert run.code in (0, 1) and "Warning" not in run.err, run.err
     assert not [w for w in caught if issubclass(w.category, RuntimeWarning)]
+
+
+# --- long work in bounded memory ------------------------------------------------------------------
+class Discard:
+    """A stdout that counts what is written and keeps none of it."""
+
+    def __init__(self) -> None:
+        self.written = 0
+
+    def write(self, text: str) -> int:
+        self.written += len(text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("fmt", ["json", "text"])
+def test_a_long_trace_is_written_as_it_is_computed(monkeypatch, fmt: str) -> None:
+    import tracemalloc
+
+    from stepper.cli import main
+
+    out = Discard()
+    monkeypatch.setattr(sys, "stdout", out)
+    tracemalloc.start()
+    try:
+        assert main(["trace", "--iterations", "3000", "--format", fmt]) == 0
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert out.written > 8_000_000  # 3000 iterations of about 3 KB (json) or 5 KB (text) each
+    assert peak < 3_000_000  # one iteration at a time, not the whole trace
+
+
+def test_the_streamed_trace_is_the_documents_json(cli) -> None:
+    from stepper.engine.divergence import find_divergence
+    from stepper.engine.iteration import run_iteration
+    from stepper.engine.steps import build_steps
+    from stepper.exports.json_out import trace_json
+
+    run = cli("trace", "diverging", "--iterations", "300", "--format", "json")
+    net = load_network("diverging")
+    steps, values, weights, diverged = build_steps(net), [], net.weights, None
+    with np.errstate(all="ignore"):
+        for k in range(1, 301):
+            values.append(run_iteration(net, weights))
+            diverged = find_divergence(values[-1], steps, k)
+            if diverged is not None:
+                break
+            weights = values[-1].weights_after
+    from stepper.exports.json_out import plain
+
+    assert run.code == 1 and run.json() == json.loads(json.dumps(plain(trace_json(net, values, diverged))))
+    assert run.json()["diverged"]["iteration"] == 269

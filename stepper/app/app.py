@@ -51,7 +51,8 @@ class StepperApp(App[None]):
         if compare is not None:
             mine = load_mine_for(net, str(compare))
             checker = MineChecker(net, mine, Path(compare).name)
-        self.walk_screen = WalkScreen(Walk(net), checker, served=served)
+        # resume=False: a session saved far into training is reached in a worker, not here.
+        self.walk_screen = WalkScreen(Walk(net, resume=False), checker, served=served)
         theme = load_settings().get("theme")
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme

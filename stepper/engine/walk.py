@@ -31,7 +31,10 @@ class Position:
 class Walk:
     """The stepper's state: a network, a position in its training, and the values there."""
 
-    def __init__(self, net: Network, max_checkpoints: int = 64) -> None:
+    def __init__(self, net: Network, max_checkpoints: int = 64, resume: bool = True) -> None:
+        """``resume``: go to where a saved session was (computing every iteration before it). With
+        False the walk starts at iteration 1 with the session's edits, and ``saved_position`` says
+        where the session was, for a caller that goes there in the background."""
         self.net = net
         self.steps: tuple[Step, ...] = build_steps(net)
         self.history = WeightHistory(net, max_checkpoints)
@@ -39,10 +42,14 @@ class Walk:
         self._values: tuple[int, IterationValues] | None = None
         self._diagnosis: tuple[int, Diagnosis] | None = None
         self._divergence: tuple[int, Divergence | None] | None = None
+        self.saved_position: tuple[int, int] | None = None
         if net.session is not None:  # a saved stepper: its edits, then where it was
             for iteration, weights in net.session.pins:
                 self.history.pin(iteration, weights)
-            self.seek(net.session.iteration, net.session.step)
+            self.history.weights_at(1)  # the pins leave the lookup at the last one
+            self.saved_position = (net.session.iteration, net.session.step)
+            if resume:
+                self.seek(*self.saved_position)
 
     def session(self) -> Session:
         """Where this walk is and what was edited: what a saved session file keeps."""

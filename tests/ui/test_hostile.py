@@ -180,3 +180,14 @@ async def test_closing_the_app_while_training_stops_the_run_first() -> None:
         await pilot.pause(0.2)
         app.exit()
         assert all(w.is_cancelled for w in app.workers)
+
+
+async def test_side_by_side_of_a_far_session_starts_both_walks_at_iteration_1(tmp_path) -> None:
+    app = StepperApp(far_session(tmp_path, 3000))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("v")
+        await pilot.pause()
+        assert [view.walk.position for view in app.screen.walk_views()] == [Position(1, 0)] * 2

@@ -27,7 +27,9 @@ class SideBySideScreen(SteppingScreen):
     def __init__(self, left: Network, right: Network) -> None:
         super().__init__()
         self.columns = tuple(
-            WalkView(Walk(net), compact=True, id=f"side-{side}", classes="walk-column")
+            # Both from iteration 1, in lockstep: a saved session's position is not gone to (its
+            # edits are kept), or one side would start far ahead of the other, and late.
+            WalkView(Walk(net, resume=False), compact=True, id=f"side-{side}", classes="walk-column")
             for net, side in ((left, "left"), (right, "right"))
         )
         # Each column is titled by what differs: how it is trained, or else its init.

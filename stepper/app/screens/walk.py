@@ -72,13 +72,16 @@ def is_long(net: Network, iterations: int) -> bool:
 
 
 def far_position(walk: Walk) -> tuple[int, int] | None:
-    """A session saved far into training: its position, and ``walk`` put back at the start, so that
-    the way there is computed in a worker once the screen is up instead of with the screen frozen."""
-    if walk.net.session is None or not is_long(walk.net, walk.history.distance(walk.iteration)):
+    """Where a walk made with ``resume=False`` should go: near, it goes there now (None); far into
+    training, the position is returned and the walk stays at the start, so that the way there is
+    computed in a worker once the screen is up instead of with the screen frozen."""
+    if walk.saved_position is None:
         return None
-    position = (walk.iteration, walk.done)
-    walk.seek(1, 0)
-    return position
+    iteration, done = walk.saved_position
+    if is_long(walk.net, walk.history.distance(iteration)):
+        return iteration, done
+    walk.seek(iteration, done)
+    return None
 
 
 class WalkScreen(SteppingScreen):
@@ -334,7 +337,7 @@ class WalkScreen(SteppingScreen):
                 f"The ≠ marks of {self.checker.source} are off: they belong to the other network.",
                 markup=False,
             )
-        walk = Walk(net)
+        walk = Walk(net, resume=False)
         far = far_position(walk)  # a session saved far into training: reached in a worker
         self.call_later(self._show_walk, walk, far)
 
