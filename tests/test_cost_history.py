@@ -48,3 +48,15 @@ def test_a_long_walk_keeps_its_costs_in_about_9_bytes_each() -> None:
     assert history.costs.nbytes <= 2 * 20_001 * 9  # the array doubles as it grows
     # and they are train's costs, bit for bit
     assert history.costs.finite(20_000).tolist() == train(net, 20_000).costs
+
+
+def test_a_long_walk_finds_the_same_divergence_as_train() -> None:
+    # The history checks n and the weights every CHECK_EVERY iterations, as train does, and
+    # replays to the first non-finite one: the same iteration, and nothing computed past it.
+    net = load_network("diverging")
+    history = WeightHistory(net)
+    history.weights_at(5000)
+    result = train(net, 5000)
+    assert result.diverged is not None and history.diverged_at == result.diverged.iteration
+    assert history.costs.last == result.diverged.iteration
+    assert max(history._checkpoints) <= result.diverged.iteration + 1
