@@ -128,7 +128,7 @@ class SteppingScreen(Screen[None]):
             try:
                 view.show_map(not view.map_shown)
             except StepperError as exc:  # no 2 inputs, no map
-                self.notify(str(exc), severity="warning")
+                self.notify(str(exc), severity="warning", markup=False)
                 return
 
     def action_show_layer(self, delta: int) -> None:
