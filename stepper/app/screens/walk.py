@@ -231,7 +231,6 @@ class WalkScreen(SteppingScreen):
         a progress bar (Escape cancels)."""
         if is_long(self.net, self.walk.history.distance(iteration)):
             self.busy = True
-            self.notify(f"Computing the way to iteration {iteration:,} in the background: Escape cancels.")
             self._advance(iteration, done)
         else:
             self.move(lambda w: w.seek(iteration, done))
