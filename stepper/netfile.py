@@ -256,22 +256,22 @@ class _Reader:
             index = int(entry.group(1)) if entry else 0
             if index < len(headers):
                 start = headers[index].end()
-                following = re.search(r"^\s*\[", text[start:], re.MULTILINE)
+                following = re.search(r"^[ \t]*\[", text[start:], re.MULTILINE)
                 end = start + following.start() if following else len(text)
-                found = re.search(rf"^\s*{re.escape(leaf)}\s*=", text[start:end], re.MULTILINE)
+                found = re.search(rf"^[ \t]*{re.escape(leaf)}\s*=", text[start:end], re.MULTILINE)
                 if found:
                     return text.count("\n", 0, start + found.start()) + 1
                 return text.count("\n", 0, headers[index].start()) + 1
         top = re.sub(r"\[.*$", "", parts[0])
         first_header = re.search(r"^\s*\[", text, re.MULTILINE)
         head = text[: first_header.start()] if first_header else text
-        found = re.search(rf"^\s*{re.escape(top)}\s*=", head, re.MULTILINE)
+        found = re.search(rf"^[ \t]*{re.escape(top)}\s*=", head, re.MULTILINE)
         if found:
             return text.count("\n", 0, found.start()) + 1
         return None
 
     def _headers(self, table: str) -> list[re.Match[str]]:
-        pattern = r"^\s*\[\[?\s*([^\]]*?)\s*\]\]?"
+        pattern = r"^[ \t]*\[\[?\s*([^\]]*?)\s*\]\]?"
         return [m for m in re.finditer(pattern, self.source.text, re.MULTILINE) if m.group(1) == table]
 
     def fail(self, key: str, message: str) -> StepperError:

@@ -143,7 +143,7 @@ def test_deep_nesting_and_huge_integers_are_refused(cli, tmp_path, name, text, f
 
 def test_a_long_integer_in_a_file_is_not_a_huge_allocation(cli, tmp_path) -> None:
     path = write(tmp_path, GOOD + "[session]\niteration = " + "9" * 40 + "\n")
-    refused(cli("trace", path), "session.iteration", "line 8", "<= 10,000,000")
+    refused(cli("trace", path), "session.iteration", "line 9", "<= 10,000,000")
 
 
 @pytest.mark.parametrize(
@@ -365,14 +365,18 @@ def test_the_streamed_trace_is_the_documents_json(cli) -> None:
 
     run = cli("trace", "diverging", "--iterations", "300", "--format", "json")
     net = load_network("diverging")
-    steps, values, weights, diverged = build_steps(net), [], net.weights, None
+    from stepper.engine.history import WeightHistory
+    from stepper.engine.optimizers import OptimizerState
+
+    steps, values, diverged, history = build_steps(net), [], None, WeightHistory(net)
+    weights, state = net.weights, OptimizerState()
     with np.errstate(all="ignore"):
         for k in range(1, 301):
-            values.append(run_iteration(net, weights))
+            values.append(run_iteration(net, weights, state, history.batch(k)))
             diverged = find_divergence(values[-1], steps, k)
             if diverged is not None:
                 break
-            weights = values[-1].weights_after
+            weights, state = values[-1].weights_after, values[-1].state_after
     from stepper.exports.json_out import plain
 
     assert run.code == 1 and run.json() == json.loads(json.dumps(plain(trace_json(net, values, diverged))))

@@ -46,12 +46,12 @@ async def test_markup_in_a_network_name_and_file_name_does_not_crash(tmp_path: P
     path.write_text(GOOD.replace('name = "t"', 'name = "[/]x[red]"'))
     app = StepperApp()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        app.walk_screen.open_network(str(path))
+        app.walk_screen.open_network((str(path), None, None))
         await pilot.pause()
         await pilot.pause()
         assert app.net.name == "[/]x[red]"
         assert any("Opened [/]x[red]." in text for text in toasts(app))
-        app.walk_screen.open_network(str(tmp_path / "a[" / "]missing.toml"))
+        app.walk_screen.open_network((str(tmp_path / "a[" / "]missing.toml"), None, None))
         await pilot.pause()
         assert any("a[/]missing.toml: no such network file" in text for text in toasts(app))
 
