@@ -20,6 +20,8 @@ COMMANDS = ("trace", "train", "diagnose", "map", "gradcheck", "compare", "exampl
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
+OPEN_USAGE = "stepper [NETWORK] [--lr X] [--init SCHEME] [--seed N] [--compare MINE]"
+
 
 def _count(text: str) -> int:
     try:
@@ -166,8 +168,7 @@ def _format_arg(p: argparse.ArgumentParser, formats: tuple[str, ...]) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="stepper",
-        usage="stepper [NETWORK] [--lr X] [--init SCHEME] [--seed N] [--compare MINE]\n"
-        "       stepper COMMAND [NETWORK] [options]",
+        usage=f"{OPEN_USAGE}\n       stepper COMMAND [NETWORK] [options]",
         description="Step through a small neural network — forward pass, backward pass, each weight "
         "update — number by number. With no command, opens the stepper on NETWORK.",
         epilog="Run `stepper COMMAND --help` for a command's options.",
@@ -176,7 +177,8 @@ def build_parser() -> argparse.ArgumentParser:
     # prog: subcommands say "stepper trace: error: …", not the two-line usage above.
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", prog="stepper")
 
-    p = sub.add_parser("open", help=argparse.SUPPRESS)
+    # `stepper [NETWORK]` runs "open", which is no command a user types: its errors say "stepper".
+    p = sub.add_parser("open", help=argparse.SUPPRESS, prog="stepper", usage=OPEN_USAGE)
     _network_args(p)
     p.add_argument(
         "--compare", metavar="MINE", help="mark every cell where your own numbers (JSON or .npz) differ"
@@ -264,7 +266,12 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
     args = list(argv)
     if not args or (args[0] not in COMMANDS and args[0] not in ("-h", "--help", "--version")):
         args = ["open", *args]
-    return parser.parse_args(args)
+    parsed, unknown = parser.parse_known_args(args)
+    if unknown:
+        # Said by the command's own parser, so the message shows its usage and name, not the top level's.
+        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        sub.choices[parsed.command].error(f"unrecognized arguments: {' '.join(unknown)}")
+    return parsed
 
 
 def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
