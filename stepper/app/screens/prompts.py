@@ -310,7 +310,7 @@ class Export(ModalScreen[tuple[str, str, str | None] | None]):
     AUTO_FOCUS = "#export-path"  # Enter saves at once; Tab reaches the scope and format
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel", id="cancel-export"),
-        Binding("ctrl+y", "copy", "Copy to clipboard", id="export-copy"),
+        Binding("ctrl+y", "copy", "Send to clipboard", id="export-copy"),
     ]
 
     def __init__(self, default_stem: str, download: bool = False) -> None:
@@ -327,7 +327,7 @@ class Export(ModalScreen[tuple[str, str, str | None] | None]):
             yield Input(f"{self.default_stem}.md", placeholder="path/to/file", id="export-path")
             yield Label(
                 f"Enter {'downloads it' if self.download else 'saves to the file'} · "
-                "ctrl+y copies to the clipboard · Escape cancels",
+                "ctrl+y sends it to the clipboard · Escape cancels",
                 classes="hint",
             )
 

@@ -3,6 +3,7 @@ everything that reads it (export, save, health, side by side)."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from textual.binding import Binding
 from textual.widgets import Button, Footer, ProgressBar
 from textual.worker import get_current_worker
 
+from stepper.app.clipboard import clipboard_notice
 from stepper.app.screens.health import HealthScreen
 from stepper.app.screens.prompts import (
     EditValue,
@@ -361,7 +363,8 @@ class WalkScreen(SteppingScreen):
         if path is None:
             # OSC 52: the terminal puts it on the clipboard, over SSH too (if the terminal allows it).
             self.app.copy_to_clipboard(text)
-            self.notify(f"Copied {what} as {fmt} to the clipboard ({len(text)} characters).")
+            notice = clipboard_notice(f"{what} as {fmt}", len(text), os.environ, self.app.is_headless)
+            self.notify(notice.message, severity=notice.severity, timeout=8)
             return
         if self.keep(path, text):
             self.notify(f"Exported {what} as {fmt} to {path}.")
