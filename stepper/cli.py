@@ -1,4 +1,4 @@
-"""The command line (spec section 4): a thin layer that reads arguments and calls the engine.
+"""The command line (docs/commands.md): a thin layer that reads arguments and calls the engine.
 
 Headless commands never import textual, so they start fast; only opening the stepper does.
 """
@@ -171,7 +171,8 @@ def build_parser() -> argparse.ArgumentParser:
         usage=f"{OPEN_USAGE}\n       stepper COMMAND [NETWORK] [options]",
         description="Step through a small neural network — forward pass, backward pass, each weight "
         "update — number by number. With no command, opens the stepper on NETWORK.",
-        epilog="Run `stepper COMMAND --help` for a command's options.",
+        epilog="Run `stepper COMMAND --help` for a command's options. The reference (network files, "
+        "commands, JSON schemas, notation) is in stepper's docs/ folder: docs/README.md.",
     )
     parser.add_argument("--version", action="version", version=f"stepper {__version__}")
     # prog: subcommands say "stepper trace: error: …", not the two-line usage above.

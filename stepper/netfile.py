@@ -1,4 +1,4 @@
-"""Network files (spec section 3): reading, validating and resolving them into a Network.
+"""Network files (docs/network-files.md): reading, validating and resolving them into a Network.
 
 Every problem becomes a :class:`StepperError` whose message names the file, the key (and its line
 when it can be found) and what was expected.
@@ -54,7 +54,7 @@ GENERATOR_KEYS = ("generator", "points", "noise", "seed")
 LABEL_KEYS = ("generator", "labels")
 OPTIMIZER_KEYS = ("name", *ALL_HYPER_KEYS)
 TRAINING_KEYS = ("batch_size", "shuffle", "seed")
-# A saved stepper (not in the spec's format, which is silent on sessions): where it was, and edits.
+# A saved stepper (docs/network-files.md, [session]): where it was, and edits.
 SESSION_KEYS = ("iteration", "step", "pins")
 PIN_KEYS = ("iteration", "weights")
 

@@ -1,6 +1,6 @@
 """Check a learner's own numbers against stepper's, and name the first place they go wrong.
 
-"First" is the order of computation (spec section 2): an iteration's starting weights and inputs,
+"First" is the order of computation (docs/notation.md): an iteration's starting weights and inputs,
 then its steps as :func:`~stepper.engine.steps.build_steps` lists them; cells in row-major order.
 A wrong value early makes everything after it wrong too, so the first one is where to look.
 """
@@ -19,7 +19,7 @@ from stepper.engine.optimizers import STATE_NAMES, update
 from stepper.engine.steps import Ref, Step, build_steps
 from stepper.errors import StepperError
 
-RTOL, ATOL = 1e-5, 1e-8  # spec: correct numbers computed in float32 match
+RTOL, ATOL = 1e-5, 1e-8  # docs/commands.md: correct numbers computed in float32 match
 
 # The trace JSON's per-layer quantities, and the IterationValues attribute each is read from.
 QUANTITY_VALUES = {

@@ -1,4 +1,4 @@
-"""What is wrong with a network's training, in plain words (spec section 4, ``diagnose``).
+"""What is wrong with a network's training, in plain words (docs/commands.md, ``stepper diagnose``).
 
 Two kinds of finding, kept apart because a learner must treat them differently:
 

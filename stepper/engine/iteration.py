@@ -25,7 +25,7 @@ _NO_STATE = OptimizerState()
 
 @dataclass(slots=True)
 class IterationValues:
-    """Every quantity of one iteration, indexed by layer as in the spec (None where undefined).
+    """Every quantity of one iteration, indexed by layer as in docs/notation.md (None where undefined).
 
     n[0], dC_da[0], da_dn[0], delta[0] are None; da_dn[l] is None for a softmax layer.
     Treat it as read-only: the lists are lists only because building tuples costs time.
@@ -93,7 +93,7 @@ def run_iteration(
     batch: Batch | None = None,
 ) -> IterationValues:
     """Forward pass, cost, backward pass and update on ``batch`` (None: every observation), from
-    the optimizer state ``state``, in spec order.
+    the optimizer state ``state``, in the order of docs/notation.md.
 
     Written lean on purpose: `stepper train` runs this every iteration, and on tiny networks the
     Python around the numpy calls is most of the time.

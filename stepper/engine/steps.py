@@ -1,4 +1,4 @@
-"""The steps of one iteration (spec section 2), described as data.
+"""The steps of one iteration (docs/notation.md), described as data.
 
 A :class:`Step` says what is computed, from what, by which formula, and why; its numbers come from
 an :class:`~stepper.engine.iteration.IterationValues`. Everything that shows or exports a step reads
@@ -68,7 +68,7 @@ _SYMBOLS = {
     "m_prev": "m^{l} (before)",
 }
 
-# The textbook names the help screen shows beside the spec's.
+# The textbook names the help screen shows beside stepper's (docs/notation.md).
 TEXTBOOK = {
     "n": "z^{l} (pre-activation)",
     "a": "a^{l} (activation)",

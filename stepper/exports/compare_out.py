@@ -1,4 +1,4 @@
-"""``stepper compare``: the JSON of spec section 4 and an explanation for a person."""
+"""``stepper compare``: the JSON of docs/json.md and an explanation for a person."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``stepper diagnose``: the JSON of spec section 4 and a report for people."""
+"""``stepper diagnose``: the JSON of docs/json.md and a report for people."""
 
 from __future__ import annotations
 

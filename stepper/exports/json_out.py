@@ -1,5 +1,5 @@
-"""The JSON outputs of spec section 4. Floats are written with repr, so they round-trip exactly;
-inf, -inf and NaN as the strings "inf", "-inf", "nan" (spec section 9)."""
+"""The JSON outputs (docs/json.md). Floats are written with repr, so they round-trip exactly;
+inf, -inf and NaN as the strings "inf", "-inf", "nan" (docs/json.md, non-finite numbers)."""
 
 from __future__ import annotations
 

@@ -40,7 +40,7 @@ _PREAMBLE = [
     r"  \else\stepperdisplay{#1 \cdot #2 = #3}\fi}",
 ]
 
-# Unicode of the spec's notation → LaTeX math, after words and superscripts are done.
+# Unicode of stepper's notation (docs/notation.md) → LaTeX math, after words and superscripts are done.
 _SYMBOLS = [
     ("→", r" \to "),
     ("×", r"\times "),
@@ -74,7 +74,7 @@ def _words(match: re.Match[str]) -> str:
 
 
 def latex_math(formula: str) -> str:
-    """A formula in the spec's notation as LaTeX math: ``n^1 = [1 | a^0] · W^0`` →
+    """A formula in stepper's notation as LaTeX math: ``n^1 = [1 | a^0] · W^0`` →
     ``n^{1} = [1 \\mid a^{0}] \\cdot W^{0}``."""
     text = formula.replace(" without bias row", "@NOBIAS@")
     # The optimizer's hatted moments and square roots, before words and superscripts.
