@@ -26,10 +26,10 @@ def clipboard_notice(what: str, characters: int, env: Mapping[str, str], headles
         return ClipboardNotice(
             f"Not copied: {refusal}. Press x again and Enter to save {what} to a file instead.", "warning"
         )
-    hint = " (in tmux: set -g set-clipboard on)" if env.get("TMUX") else ""
+    hint = " (tmux: set -g set-clipboard on)" if env.get("TMUX") else ""
     return ClipboardNotice(
-        f"Sent {what} ({characters:,} characters) to the terminal's clipboard. If pasting gives "
-        f"nothing, the terminal does not let programs set it{hint}: save to a file instead.",
+        f"Sent {what} ({characters:,} characters) to the terminal's clipboard. Nothing to paste? "
+        f"The terminal blocks programs from setting it{hint}: save to a file instead.",
         "information",
     )
 

@@ -198,7 +198,7 @@ def test_open_with_a_malformed_compare_file_exits_2_before_the_screen(cli, tmp_p
     ("env", "headless", "says"),
     [
         ({"TERM": "xterm-256color"}, False, "Sent step 11 as markdown (1,234 characters) to the terminal's"),
-        ({"TERM": "xterm-256color", "TMUX": "/tmp/tmux"}, False, "set -g set-clipboard on"),
+        ({"TERM": "xterm-256color", "TMUX": "/tmp/tmux"}, False, "(tmux: set -g set-clipboard on)"),
         ({"TERM_PROGRAM": "Apple_Terminal"}, False, "Not copied: macOS Terminal ignores"),
         ({"TERM": "linux"}, False, "Not copied: the Linux console has no clipboard"),
         ({}, True, "Not copied: no terminal"),

@@ -326,8 +326,7 @@ class Export(ModalScreen[tuple[str, str, str | None] | None]):
             yield Select(EXPORT_FORMATS, value="markdown", allow_blank=False, id="export-format")
             yield Input(f"{self.default_stem}.md", placeholder="path/to/file", id="export-path")
             yield Label(
-                f"Enter {'downloads it' if self.download else 'saves to the file'} · "
-                "ctrl+y sends it to the clipboard · Escape cancels",
+                f"Enter {'downloads' if self.download else 'saves'} · ctrl+y sends to the clipboard · Escape cancels",
                 classes="hint",
             )
 
