@@ -96,9 +96,6 @@ class Network:
             session=None,
         )
 
-    def with_session(self, session: Session | None) -> Network:
-        return _replace(self, session=session)
-
     def with_learning_rate(self, learning_rate: float) -> Network:
         return _replace(self, learning_rate=learning_rate)
 

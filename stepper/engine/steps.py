@@ -41,9 +41,6 @@ OPTIMIZER_TERMS = ("g", "decay", "v", "s", "m", "m_hat", "v_hat")
 PREVIOUS_STATE = ("v_prev", "s_prev", "m_prev")
 WEIGHT_SHAPED = frozenset({"weights", "weights_after", "grad", "change", *OPTIMIZER_TERMS, *PREVIOUS_STATE})
 
-# Quantities in the order an iteration first produces them, as trace JSON names them.
-QUANTITIES = ("n", "a", "cost", "dC_da", "da_dn", "delta", "grad", "weights_after")
-
 _SYMBOLS = {
     "n": "n^{l}",
     "a": "a^{l}",
