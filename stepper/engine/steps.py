@@ -65,15 +65,24 @@ _SYMBOLS = {
     "m_prev": "m^{l} (before)",
 }
 
-# The textbook names the help screen shows beside stepper's (docs/notation.md).
-TEXTBOOK = {
-    "n": "z^{l} (pre-activation)",
-    "a": "a^{l} (activation)",
-    "dC_da": "∂C/∂a^{l}",
-    "da_dn": "σ'(z^{l})",
-    "delta": "δ^{l} (error term)",
-    "grad": "∇W^{l}, ∂C/∂W^{l}",
-}
+# stepper's names beside the textbook's, and what each means: the help screen's notation table
+# (and docs/notation.md's). Formulas are in backticks, as the help screen's Markdown shows them.
+NOTATION = (
+    ("`_o a^l_j`", "a", "row o (observation), column j (neuron) of layer l's activations"),
+    ("`n^l`", "z^l", "pre-activation: `n^l = [1 | a^(l-1)] · W^(l-1)`"),
+    ("`a^l = f(n^l)`", "a^l = σ(z^l)", "activation"),
+    (
+        "`W^l`",
+        "W, b",
+        "weights from layer l to l+1; **row 0 (b) is the bias row**, then `w^l_{i,j}` from neuron i to "
+        "neuron j",
+    ),
+    ("`dC/da^l`", "∂C/∂a", "how the cost changes with each activation"),
+    ("`da^l/dn^l`", "σ'(z)", "the activation's derivative, element-wise"),
+    ("`δ^l = dC/dn^l`", "δ", "error term: `dC/da^l ⊙ da^l/dn^l`"),
+    ("`dC/dW^l`", "∇W, ∂C/∂W", "`[1 | a^l]ᵀ · δ^(l+1)`: summed over the batch"),
+    ("`η`", "learning rate", "`W ← W − η · dC/dW`"),
+)
 
 
 def symbol(quantity: str, layer: int) -> str:
