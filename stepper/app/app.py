@@ -7,6 +7,7 @@ What a user steps through lives in the screens: :class:`WalkScreen` (one walk) a
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
@@ -64,7 +65,7 @@ class StepperApp(App[None]):
 
         return load_network(None if network is None else str(network))
 
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[Any]:
         return self.walk_screen
 
     def on_mount(self) -> None:
