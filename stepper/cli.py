@@ -350,7 +350,7 @@ def cmd_trace(args: argparse.Namespace) -> int:
 
 
 def _divergence_status(diverged: Divergence | None) -> int:
-    """Exit 1 with spec section 9's line on stderr when training diverged (the report was
+    """Exit 1 with the divergence line (docs/json.md) on stderr when training diverged (the report was
     printed anyway), else 0."""
     if diverged is not None:
         print(f"stepper: {diverged.message()}", file=sys.stderr)

@@ -406,7 +406,7 @@ class _Reader:
         )
 
     def check_cost_fits(self, cost: str, output: str, targets: np.ndarray) -> None:
-        """bce and ce need outputs in (0, 1) and targets they can be measured against (spec §9)."""
+        """bce and ce need outputs in (0, 1) and targets they can measure (docs/network-files.md)."""
         fits = COSTS[cost].fits
         if fits is None:
             return

@@ -63,3 +63,15 @@ def test_the_command_reference_names_every_command_and_option() -> None:
         for action in command._actions:
             missing += [f"{name} {o}" for o in action.option_strings if o.startswith("--") and o not in text]
     assert missing == []
+
+
+def test_code_comments_cite_the_docs_not_the_contract() -> None:
+    # The contract the project was built from is not shipped; docs/ is what a reader of the code has.
+    package = ROOT / "stepper"
+    cited = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in sorted(package.rglob("*.py"))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if re.search(r"\bspec(?: section|'s| §|\b(?![._\w]))", line) and "InitSpec" not in line
+    ]
+    assert cited == []

@@ -333,7 +333,7 @@ def _matrix(value: object, where: str) -> Array:
     return np.array([[np.nan if x is None else float(x) for x in row] for row in value], dtype=np.float64)  # type: ignore[attr-defined]
 
 
-NON_FINITE_STRINGS = ("inf", "-inf", "nan")  # how stepper's own JSON writes them (spec section 9)
+NON_FINITE_STRINGS = ("inf", "-inf", "nan")  # how stepper's own JSON writes them (docs/json.md)
 
 
 def _is_number(x: object) -> bool:

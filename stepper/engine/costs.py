@@ -1,8 +1,9 @@
 """Cost functions over the whole batch, and their gradients dC/da^L.
 
-bce and ce need outputs in (0, 1), so they fit only a sigmoid or softmax output layer (spec section
-9). With those the cost is computed from n^L through ln a^L and ln(1 − a^L) written in n^L
-(softplus, log-sum-exp): never clipped, and finite wherever n^L is, even when a^L rounds to 0 or 1.
+bce and ce need outputs in (0, 1), so they fit only a sigmoid or softmax output layer
+(docs/network-files.md). With those the cost is computed from n^L through ln a^L and ln(1 − a^L)
+written in n^L (softplus, log-sum-exp): never clipped, and finite wherever n^L is, even when a^L
+rounds to 0 or 1.
 """
 
 from __future__ import annotations
@@ -154,7 +155,7 @@ FUSED_DELTA = {
 def output_delta(cost: Cost, activation: str, a: Array, y: Array) -> Array | None:
     """δ^L = dC/dn^L written directly where the factors cancel, else None (multiply the factors).
 
-    sigmoid + bce and softmax + ce: a − y exactly (spec section 9); sigmoid + ce: −y·(1 − a). These
+    sigmoid + bce and softmax + ce: a − y exactly (docs/network-files.md); sigmoid + ce: −y·(1 − a). These
     equal dC/da ⊙ da/dn wherever both factors are finite, and stay finite where a rounds to 0 or 1.
     """
     formula = FUSED_DELTA.get((cost.name, activation))

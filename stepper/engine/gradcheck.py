@@ -1,4 +1,4 @@
-"""Backpropagation checked against central finite differences of the cost (spec sections 4, 9).
+"""Backpropagation checked against central finite differences of the cost (docs/commands.md).
 
 Two things make a difference quotient disagree with an exact gradient without backprop being wrong,
 and both are accounted for here rather than hidden in a lenient tolerance:

@@ -1,4 +1,4 @@
-"""Many iterations at once, with divergence reported instead of crashed on (spec section 9)."""
+"""Many iterations at once, with divergence reported instead of crashed on (docs/json.md)."""
 
 from __future__ import annotations
 

@@ -75,7 +75,7 @@ class SteppingScreen(Screen[None]):
         self._notify_divergence(views)
 
     def _notify_divergence(self, views: list[WalkView]) -> None:
-        """At the step where training diverged a walk stops (spec section 9): say where, and why.
+        """At the step where training diverged a walk stops (docs/json.md): say where, and why.
 
         Once, as the walk arrives there: a key that cannot move it further adds no toast (the health
         notice keeps saying it).
