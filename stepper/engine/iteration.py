@@ -74,6 +74,18 @@ class IterationValues:
         return self.batch.epoch if self.batch is not None else 0
 
 
+def computed(per_layer: list[Array | None]) -> list[Array]:
+    """A per-layer list whose layers 1..L all hold a matrix (n, dC_da or delta of an iteration that
+    ran to its end, on a network without a softmax layer for da_dn), typed as such; index 0 is an
+    empty matrix, as layer 0 has none. A missing layer is a bug of the caller: ValueError."""
+    out = [np.empty((0, 0))]
+    for layer, matrix in enumerate(per_layer[1:], start=1):
+        if matrix is None:
+            raise ValueError(f"layer {layer} was not computed")
+        out.append(matrix)
+    return out
+
+
 def forward(net: Network, weights: tuple[Array, ...] | list[Array]) -> tuple[list[Array], list[Array]]:
     """n^1..n^L (with n[0] absent) and a^0..a^L for the given weights."""
     a = [net.inputs]
