@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from stepper import __version__
 from stepper.errors import StepperError
@@ -338,15 +338,27 @@ def cmd_trace(args: argparse.Namespace) -> int:
             if diverged is not None:
                 break
             start = (v.weights_after, v.state_after)
-    if args.format == "json":
-        from stepper.exports.json_out import dumps, trace_json
+    from stepper.exports.json_out import trace_json
+    from stepper.exports.share import render_trace
 
-        print(dumps(trace_json(net, values, diverged)))
-    else:
-        from stepper.exports.share import render_trace
-
-        print(render_trace(args.format, net, values, steps, diverged=diverged), end="")
+    _write(
+        args,
+        lambda: trace_json(net, values, diverged),
+        lambda: render_trace(args.format, net, values, steps, diverged=diverged),
+    )
     return _divergence_status(diverged)
+
+
+def _write(args: argparse.Namespace, document: Callable[[], Any], text: Callable[[], str]) -> None:
+    """The command's output on stdout: the JSON document with --format json, else its text (or
+    the Markdown or LaTeX that --format asked for), one newline at the end either way."""
+    if args.format == "json":
+        from stepper.exports.json_out import dumps
+
+        out = dumps(document())
+    else:
+        out = text()
+    sys.stdout.write(out if out.endswith("\n") else out + "\n")
 
 
 def _divergence_status(diverged: Divergence | None) -> int:
@@ -370,14 +382,10 @@ def cmd_train(args: argparse.Namespace) -> int:
         result = train_with_progress(net, k)
     else:
         result = train(net, k)
-    if args.format == "json":
-        from stepper.exports.json_out import dumps, train_json
+    from stepper.exports.json_out import train_json
+    from stepper.exports.train_text import train_text
 
-        print(dumps(train_json(net, result)))
-    else:
-        from stepper.exports.train_text import train_text
-
-        print(train_text(net, result))
+    _write(args, lambda: train_json(net, result), lambda: train_text(net, result))
     return _divergence_status(result.diverged)
 
 
@@ -394,15 +402,14 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
     finite_costs = [c for c in result.costs[:done] if c is not None]
     with np.errstate(all="ignore"):  # a diverged run's inf and NaN are reported, not warned about
         report = diagnose(net, run_iteration(net, result.weights), done, finite_costs)
-    if args.format == "json":
-        from stepper.exports.diagnose_out import diagnose_json
-        from stepper.exports.json_out import diverged_json, dumps
+    from stepper.exports.diagnose_out import diagnose_json, diagnose_text
+    from stepper.exports.json_out import diverged_json
 
-        print(dumps({**diagnose_json(report), "diverged": diverged_json(report.diverged)}))
-    else:
-        from stepper.exports.diagnose_out import diagnose_text
-
-        print(diagnose_text(net, report))
+    _write(
+        args,
+        lambda: {**diagnose_json(report), "diverged": diverged_json(report.diverged)},
+        lambda: diagnose_text(net, report),
+    )
     # The diagnosed iteration is the one after the last completed: with K = 0 it is iteration 1,
     # and where training diverged it is the diverged one (report.diverged == result.diverged).
     return _divergence_status(report.diverged)
@@ -444,15 +451,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     with np.errstate(all="ignore"):  # inf and NaN are numbers to compare here, not warnings
         result = compare(net, mine, rtol=args.rtol, atol=args.atol)
-    if args.format == "json":
-        from stepper.exports.compare_out import compare_json
-        from stepper.exports.json_out import dumps
+    from stepper.exports.compare_out import compare_json, compare_text
 
-        print(dumps(compare_json(result)))
-    else:
-        from stepper.exports.compare_out import compare_text
-
-        print(compare_text(net, result, args.mine, args.rtol, args.atol))
+    _write(
+        args, lambda: compare_json(result), lambda: compare_text(net, result, args.mine, args.rtol, args.atol)
+    )
     return EXIT_OK if result.match else EXIT_CHECK_FAILED
 
 
@@ -461,14 +464,10 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
 
     net = _load(args)
     check = gradcheck(net)
-    if args.format == "json":
-        from stepper.exports.json_out import dumps, gradcheck_json
+    from stepper.exports.gradcheck_text import gradcheck_text
+    from stepper.exports.json_out import gradcheck_json
 
-        print(dumps(gradcheck_json(check)))
-    else:
-        from stepper.exports.gradcheck_text import gradcheck_text
-
-        print(gradcheck_text(check))
+    _write(args, lambda: gradcheck_json(check), lambda: gradcheck_text(check))
     return EXIT_OK if check.passed else EXIT_CHECK_FAILED
 
 
