@@ -441,7 +441,8 @@ def cmd_map(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from stepper.engine.compare import compare, load_mine_for
+    from stepper.engine.compare import compare
+    from stepper.minefile import load_mine_for
 
     net = _load(args)
     mine = load_mine_for(net, args.mine)

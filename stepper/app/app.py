@@ -17,11 +17,12 @@ from stepper.app.commands import StepperCommands, key_name
 from stepper.app.screens.help import HelpScreen
 from stepper.app.screens.walk import WalkScreen
 from stepper.app.settings import load_settings, save_setting
-from stepper.engine.compare import MineChecker, load_mine_for
+from stepper.engine.compare import MineChecker
 from stepper.engine.diagnose import Diagnosis
 from stepper.engine.network import Network
 from stepper.engine.walk import Walk
 from stepper.served import Served
+from stepper.minefile import load_mine_for
 
 
 class StepperApp(App[None]):
