@@ -15,6 +15,7 @@ from stepper.errors import StepperError
 
 if TYPE_CHECKING:
     from stepper.engine.divergence import Divergence
+    from stepper.engine.network import Network
 
 COMMANDS = ("trace", "train", "diagnose", "map", "gradcheck", "compare", "examples", "serve")
 
@@ -275,7 +276,7 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
     return parsed
 
 
-def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _load(args: argparse.Namespace) -> Network:
     from stepper.netfile import Overrides, load_network
 
     overrides = Overrides(

@@ -3,6 +3,7 @@ the gradient of W^{l-1} and its update."""
 
 from __future__ import annotations
 
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 
 from stepper.app.widgets.matrix import MatrixView
@@ -107,5 +108,5 @@ class LayerPane(VerticalScroll, can_focus=False):
                     self.scroll_to_widget(views[0], animate=False, top=True)
                 return
 
-    def compose(self):  # type: ignore[no-untyped-def]
+    def compose(self) -> ComposeResult:
         yield from self.views

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -368,7 +369,7 @@ class MatrixView(ScrollView, can_focus=True):
         super().watch_scroll_x(old, new)
         self.refresh()  # the position line and every row show other columns now
 
-    def on_click(self, event) -> None:  # type: ignore[no-untyped-def]
+    def on_click(self, event: events.Click) -> None:
         if self.state is None:
             return
         if self._overflows and event.y == self._line_count():
