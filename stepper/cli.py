@@ -431,7 +431,7 @@ def cmd_map(args: argparse.Namespace) -> int:
         from stepper.exports.map_text import map_json
 
         document = map_json(net, dmap, done)
-        if result.diverged is not None:  # spec section 9; absent otherwise, as section 8 writes it
+        if result.diverged is not None:  # docs/json.md: absent otherwise
             document["diverged"] = diverged_json(result.diverged)
         print(dumps(document))
     else:
