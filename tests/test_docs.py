@@ -13,8 +13,9 @@ import pytest
 from stepper.cli import COMMANDS, build_parser
 from stepper.engine.activations import ACTIVATIONS
 from stepper.engine.costs import COSTS
+from stepper.engine.datasets import GENERATORS
 from stepper.engine.init import SCHEMES
-from stepper.netfile import INIT_KEYS, SESSION_KEYS, TOP_KEYS
+from stepper.netfile import GENERATOR_KEYS, INIT_KEYS, LABEL_KEYS, SESSION_KEYS, TOP_KEYS
 
 ROOT = Path(__file__).parent.parent
 DOCS = ROOT / "docs"
@@ -50,7 +51,8 @@ def test_help_points_to_the_reference() -> None:
 
 def test_the_network_file_reference_names_every_key_and_choice() -> None:
     text = (DOCS / "network-files.md").read_text(encoding="utf-8")
-    names = [*TOP_KEYS, *INIT_KEYS, *SESSION_KEYS, *ACTIVATIONS, *COSTS, *SCHEMES]
+    names = [*TOP_KEYS, *INIT_KEYS, *SESSION_KEYS, *ACTIVATIONS, *COSTS, *SCHEMES, *GENERATORS]
+    names += [f"inputs.{k}" for k in GENERATOR_KEYS] + [f"targets.{k}" for k in LABEL_KEYS]
     assert [n for n in names if f"`{n}`" not in text and f"`[{n}]`" not in text] == []
 
 
