@@ -426,18 +426,16 @@ def cmd_map(args: argparse.Namespace) -> int:
     # Diverged in iteration k: the map of the weights it started from (the last finite ones).
     done = result.completed
     dmap = decision_map(net, result.weights, args.resolution)
-    if args.format == "json":
-        from stepper.exports.json_out import diverged_json, dumps
-        from stepper.exports.map_text import map_json
+    from stepper.exports.json_out import diverged_json
+    from stepper.exports.map_text import map_json, map_text
 
-        document = map_json(net, dmap, done)
+    def document() -> dict[str, Any]:
+        out = map_json(net, dmap, done)
         if result.diverged is not None:  # docs/json.md: absent otherwise
-            document["diverged"] = diverged_json(result.diverged)
-        print(dumps(document))
-    else:
-        from stepper.exports.map_text import map_text
+            out["diverged"] = diverged_json(result.diverged)
+        return out
 
-        print(map_text(net, dmap, done), end="")
+    _write(args, document, lambda: map_text(net, dmap, done))
     return _divergence_status(result.diverged)
 
 

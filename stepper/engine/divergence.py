@@ -36,7 +36,7 @@ class Divergence:
 
     @property
     def what(self) -> str:
-        """"cost" or "n of layer 3": the quantity in the words of spec section 9."""
+        """"cost" or "n of layer 3": the quantity in the words of docs/json.md."""
         return self.quantity if self.layer is None else f"{self.quantity} of layer {self.layer}"
 
     def message(self) -> str:

@@ -82,7 +82,7 @@ class GradCheck:
             "checked": self.checked,
             "kinks": self.kinks,
             # Why nothing was compared: {"quantity", "layer"} of the first non-finite value, as in
-            # spec section 9's "diverged", at the weights checked.
+            # the "diverged" of docs/json.md, at the weights checked.
             "non_finite": None
             if self.non_finite is None
             else {"quantity": self.non_finite.quantity, "layer": self.non_finite.layer},
