@@ -267,7 +267,7 @@ def build_steps(net: Network, observations: int | None = None) -> tuple[Step, ..
 
 
 def update_steps(opt: OptimizerSpec, lr: float, l: int, shape: str) -> list[dict[str, object]]:
-    """The update of W^l as steps: decay, each state update, ΔW, W updated (spec section 7).
+    """The update of W^l as steps: decay, each state update, ΔW, W updated (docs/network-files.md).
 
     Plain sgd without decay is one step, as in the seed's 22."""
     same = f"{shape} → {shape}"

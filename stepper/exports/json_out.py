@@ -46,7 +46,7 @@ def plain(value: Any) -> Any:
 def optimizer_dict(
     net: Network, v: IterationValues, steps: tuple[Step, ...], diverged: Divergence | None
 ) -> dict[str, Any]:
-    """The optimizer's name, t and state after this iteration's update (spec section 7); in a
+    """The optimizer's name, t and state after this iteration's update (docs/json.md); in a
     diverged iteration, the state matrices computed after the divergence are null."""
     name = net.optimizer.name
     terms = v.terms or {}

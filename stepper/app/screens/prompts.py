@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -51,7 +53,7 @@ def labelled(label: str, field: Input) -> Horizontal:
 
 
 def read_optimizer_fields(
-    screen: ModalScreen, current: OptimizerSpec | None, training: TrainingSpec | None, prefix: str
+    screen: ModalScreen[Any], current: OptimizerSpec | None, training: TrainingSpec | None, prefix: str
 ) -> tuple[OptimizerSpec | None, TrainingSpec | None] | str:
     """The chosen optimizer (its other settings kept where they apply) and batching, or why not."""
     name = str(screen.query_one(f"#{prefix}-optimizer", Select).value)
