@@ -488,7 +488,8 @@ def cmd_open(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     _load(args)  # bad input gets its message here, not in every browser tab
-    from stepper.serve import Limits, serve
+    from stepper.serve import serve
+    from stepper.serve_server import Limits
 
     argv = [args.network] if args.network else []
     flags = [

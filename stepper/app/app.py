@@ -21,8 +21,8 @@ from stepper.engine.compare import MineChecker
 from stepper.engine.diagnose import Diagnosis
 from stepper.engine.network import Network
 from stepper.engine.walk import Walk
-from stepper.served import Served
 from stepper.minefile import load_mine_for
+from stepper.served import Served
 
 
 class StepperApp(App[None]):
