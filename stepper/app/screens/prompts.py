@@ -328,7 +328,8 @@ class Export(ModalScreen[tuple[str, str, str | None] | None]):
             yield Select(EXPORT_FORMATS, value="markdown", allow_blank=False, id="export-format")
             yield Input(f"{self.default_stem}.md", placeholder="path/to/file", id="export-path")
             yield Label(
-                f"Enter {'downloads' if self.download else 'saves'} · ctrl+y sends to the clipboard · Escape cancels",
+                f"Enter {'downloads' if self.download else 'saves'} · "
+                "ctrl+y sends to the clipboard · Escape cancels",
                 classes="hint",
             )
 
