@@ -68,7 +68,7 @@ class WalkScreen(SteppingScreen):
         *STEP_BINDINGS,
         Binding("g", "goto", "Go to", show=False, id="goto-iteration"),
         Binding("R", "reinitialise", "Re-init", show=False, id="reinitialise"),
-        Binding("t", "training", "Optimizer & batch", show=False, id="training-settings"),
+        Binding("O", "training", "Optimizer & batch", show=False, id="training-settings"),
         Binding("s", "break_symmetry", "Break symmetry", show=False, id="break-symmetry"),
         Binding("h", "health", "Health report", show=False, id="health"),
         Binding("v", "side_by_side", "Side by side", show=False, id="side-by-side"),
