@@ -1,4 +1,5 @@
-"""How large an input may be, checked before anything is allocated (spec section 5).
+"""How large an input may be, checked before anything is allocated (docs/network-files.md,
+"Limits and bad input").
 
 A file is refused from its size, a network from its shape: what one iteration and a walk through
 its training would hold in memory is estimated from the layer sizes, the depth and the number of

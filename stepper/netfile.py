@@ -1,4 +1,4 @@
-"""Network files (spec section 3): reading, validating and resolving them into a Network.
+"""Network files (docs/network-files.md): reading, validating and resolving them into a Network.
 
 Every problem becomes a :class:`StepperError` whose message names the file, the key (and its line
 when it can be found) and what was expected.
@@ -70,11 +70,14 @@ GENERATOR_KEYS = ("generator", "points", "noise", "seed")
 LABEL_KEYS = ("generator", "labels")
 OPTIMIZER_KEYS = ("name", *ALL_HYPER_KEYS)
 TRAINING_KEYS = ("batch_size", "shuffle", "seed")
-# A saved stepper (not in the spec's format, which is silent on sessions): where it was, and edits.
+# A saved stepper (docs/network-files.md, [session]): where it was, and edits.
 SESSION_KEYS = ("iteration", "step", "pins")
 PIN_KEYS = ("iteration", "weights")
 
 ROW_SUM_TOLERANCE = 1e-9  # softmax + ce: each target row sums to 1 within this
+
+# The Python types of the numbers a TOML parser gives (bool is not among them: True is no weight).
+_NUMBER_TYPES = {int, float}
 
 
 @dataclass(frozen=True)
@@ -224,6 +227,17 @@ def _short(value: object, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _number_problem(value: Any) -> str | None:
+    """What is wrong with a value read where a finite number belongs (None: nothing)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return f"expected a number, got {_short(value)}"
+    if isinstance(value, int) and abs(value) > 10**MAX_INTEGER_DIGITS:  # beyond float64's reach
+        return f"expected a number, got a whole number of {len(str(abs(value)))} digits"
+    if not math.isfinite(value):
+        return f"expected a finite number, got {value}"
+    return None
+
+
 class _Reader:
     def __init__(self, source: Source, notes: list[str] | None = None) -> None:
         self.source = source
@@ -284,12 +298,9 @@ class _Reader:
 
     # --- pieces ---------------------------------------------------------------------------
     def number(self, key: str, value: Any) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise self.fail(key, f"expected a number, got {_short(value)}")
-        if isinstance(value, int) and abs(value) > 10**MAX_INTEGER_DIGITS:  # beyond float64's reach
-            raise self.fail(key, f"expected a number, got a whole number of {len(str(abs(value)))} digits")
-        if not math.isfinite(value):
-            raise self.fail(key, f"expected a finite number, got {value}")
+        problem = _number_problem(value)
+        if problem:
+            raise self.fail(key, problem)
         return float(value)
 
     def integer(self, key: str, value: Any, minimum: int, maximum: int | None = None) -> int:
@@ -310,9 +321,23 @@ class _Reader:
         for i, row in enumerate(value):
             if len(row) != cols:
                 raise self.fail(f"{key}[{i}]", f"expected {cols} numbers in this row, got {len(row)}")
-            for j, x in enumerate(row):
-                self.number(f"{key}[{i}][{j}]", x)
-        return np.array(value, dtype=np.float64)
+        # Whole arrays at a time: a 256 × 784 data set is 200,000 numbers, too many to check one
+        # Python call each. TOML gives only int, float, bool, str and tables; numpy would quietly turn
+        # True into 1.0 and "2" into 2.0, so the types are checked first, in one pass per row.
+        cells = ((i, j) for i, row in enumerate(value) for j, x in enumerate(row))
+        if all(set(map(type, row)) <= _NUMBER_TYPES for row in value):
+            try:
+                matrix = np.array(value, dtype=np.float64)
+            except OverflowError:  # a whole number beyond float64's range: found one cell at a time
+                i, j = next((i, j) for i, j in cells if _number_problem(value[i][j]))
+            else:
+                finite = np.isfinite(matrix)
+                if finite.all():
+                    return matrix
+                i, j = (int(x) for x in np.argwhere(~finite)[0])
+        else:
+            i, j = next((i, j) for i, j in cells if type(value[i][j]) not in _NUMBER_TYPES)
+        raise self.fail(f"{key}[{i}][{j}]", _number_problem(value[i][j]) or "expected a number")
 
     def data(self, key: str, value: Any, cols: int) -> np.ndarray:
         if isinstance(value, str):
@@ -511,7 +536,7 @@ class _Reader:
         )
 
     def check_cost_fits(self, cost: str, output: str, targets: np.ndarray) -> None:
-        """bce and ce need outputs in (0, 1) and targets they can be measured against (spec §9)."""
+        """bce and ce need outputs in (0, 1) and targets they can measure (docs/network-files.md)."""
         fits = COSTS[cost].fits
         if fits is None:
             return

@@ -20,9 +20,6 @@ from pathlib import Path
 from stepper.errors import StepperError
 from stepper.serve_server import TOKEN_ENV, Limits
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8000
-
 
 def is_loopback(host: str) -> bool:
     if host == "localhost":

@@ -79,11 +79,37 @@ VARIANTS = [
 ]
 
 
-@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="no LaTeX on this machine")
-@pytest.mark.parametrize(("activation", "cost"), [("sigmoid", "sse"), *VARIANTS])
-def test_latex_compiles(cli, tmp_path: Path, activation, cost) -> None:
+# A 10-wide network (the widest the LaTeX export promises to fit at full width) with numbers of every
+# length: 12 observations, inputs up to -9.123457, scientific-notation weights.
+WIDE = """
+layers = [10, 10, 10]
+activation = ["tanh", "softmax"]
+cost = "ce"
+learning_rate = 0.5
+inputs = [{inputs}]
+targets = [{targets}]
+[init]
+scheme = "normal"
+scale = 1e-9
+seed = 1
+"""
+
+
+def _wide_network(path: Path) -> Path:
+    rows = [[round(-9.123456789 * (o + 1) / (j + 1), 9) for j in range(10)] for o in range(12)]
+    inputs = ", ".join(str(row) for row in rows)
+    targets = ", ".join(str([1.0 if j == o % 10 else 0.0 for j in range(10)]) for o in range(12))
+    path.write_text(WIDE.format(inputs=inputs, targets=targets))
+    return path
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="no LaTeX on this machine (.ci/run installs it)")
+@pytest.mark.parametrize(("activation", "cost"), [("sigmoid", "sse"), *VARIANTS, ("10 wide", "ce")])
+def test_latex_compiles_and_fits_the_page(cli, tmp_path: Path, activation, cost) -> None:
     if activation == "sigmoid":
         tex = cli("trace", "--format", "latex").out
+    elif activation == "10 wide":
+        tex = cli("trace", str(_wide_network(tmp_path / "wide.toml")), "--format", "latex").out
     else:
         net = tmp_path / "net.toml"
         net.write_text(ACTIVATION_COSTS.format(activation=activation, cost=cost))
@@ -98,6 +124,9 @@ def test_latex_compiles(cli, tmp_path: Path, activation, cost) -> None:
     )
     assert done.returncode == 0, done.stdout[-2000:]
     assert (tmp_path / "trace.pdf").stat().st_size > 1000
+    log = (tmp_path / "trace.log").read_text(errors="replace")
+    overfull = [line for line in log.splitlines() if line.startswith("Overfull \\hbox")]
+    assert not overfull, "runs off the page: " + "; ".join(overfull)
 
 
 @pytest.mark.parametrize(("activation", "cost"), VARIANTS)

@@ -82,7 +82,7 @@ def test_a_csv_above_the_cap_is_refused_from_its_size(cli, tmp_path, monkeypatch
 
 
 def test_a_json_of_numbers_above_the_cap_is_refused(cli, tmp_path, monkeypatch) -> None:
-    monkeypatch.setattr(limits, "MAX_MINE_JSON_BYTES", 1000)
+    monkeypatch.setattr("stepper.minefile.MAX_MINE_JSON_BYTES", 1000)
     mine = tmp_path / "mine.json"
     mine.write_text(json.dumps({"iterations": [{"cost": 1.0}] * 100}))
     refused(cli("compare", str(mine)), "mine.json", "larger than the 1000 bytes allowed")

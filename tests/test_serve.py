@@ -199,12 +199,12 @@ async def test_a_served_export_and_session_arrive_as_downloads_and_no_file_is_wr
                 await ws.send_json(["stdin", "n"])
                 assert await read_until(ws, "step 1 of 22", [])
                 await ws.send_json(["stdin", "x"])
-                assert await read_until(ws, "Enter downloads it", [])
+                assert await read_until(ws, "Enter downloads", [])
                 await ws.send_json(["stdin", "\r"])
                 export = await downloaded(session, port, ws)
                 assert "### Step 1: forward" in export and "2.2000000" in export
                 await ws.send_json(["stdin", "\x13"])  # ctrl+s
-                assert await read_until(ws, "Enter downloads it", [])
+                assert await read_until(ws, "Enter downloads", [])
                 await ws.send_json(["stdin", "\r"])
                 saved = await downloaded(session, port, ws)
                 assert "[session]" in saved and "step = 1" in saved

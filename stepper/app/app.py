@@ -7,6 +7,7 @@ What a user steps through lives in the screens: :class:`WalkScreen` (one walk) a
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
@@ -16,10 +17,11 @@ from stepper.app.commands import StepperCommands, key_name
 from stepper.app.screens.help import HelpScreen
 from stepper.app.screens.walk import WalkScreen
 from stepper.app.settings import load_settings, save_setting
-from stepper.engine.compare import MineChecker, load_mine_for
+from stepper.engine.compare import MineChecker
 from stepper.engine.diagnose import Diagnosis
 from stepper.engine.network import Network
 from stepper.engine.walk import Walk
+from stepper.minefile import load_mine_for
 from stepper.served import Served
 
 
@@ -65,7 +67,7 @@ class StepperApp(App[None]):
 
         return load_network(None if network is None else str(network))
 
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[Any]:
         return self.walk_screen
 
     def exit(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]

@@ -152,8 +152,8 @@ class CostHistory:
     (the cost, and whether it is known), not a dict of Python floats."""
 
     def __init__(self) -> None:
-        self._values = np.full(1024, np.nan)
-        self._known = np.zeros(1024, dtype=bool)
+        self._values: Array = np.full(1024, np.nan)
+        self._known: NDArray[np.bool_] = np.zeros(1024, dtype=bool)
         self.last = 0  # the highest iteration whose cost is known (0: none)
 
     def __setitem__(self, iteration: int, cost: float) -> None:

@@ -18,11 +18,29 @@ from stepper.engine.iteration import IterationValues
 from stepper.engine.network import Network
 from stepper.engine.steps import Step
 from stepper.exports.text import end_line, network_line
-from stepper.formatting import format_number
+from stepper.formatting import ROUNDING, format_number
 
 MAX_SIDE = 12  # larger matrices show their first and last rows/columns around ⋯ and ⋮
 
-# Unicode of the spec's notation → LaTeX math, after words and superscripts are done.
+# A display: one formula, or a product's three parts (left operand, right operand, result).
+Display = str | tuple[str, str, str]
+
+# Displays that never run off the page. A product sits on one line when it fits, else each operand
+# on its own line; a line still wider than the text (a 12-column matrix of long numbers) is scaled
+# down to the text width rather than cut off.
+_PREAMBLE = [
+    r"\newsavebox\stepperbox",
+    r"\newcommand\stepperfit[1]{\sbox\stepperbox{$\displaystyle #1$}%",
+    r"  \ifdim\wd\stepperbox>\linewidth\resizebox{\linewidth}{!}{\usebox\stepperbox}%",
+    r"  \else\usebox\stepperbox\fi}",
+    r"\newcommand\stepperdisplay[1]{\par\smallskip{\centering\stepperfit{#1}\par}\smallskip}",
+    r"\newcommand\stepperproduct[3]{\sbox\stepperbox{$\displaystyle #1 \cdot #2 = #3$}%",
+    r"  \ifdim\wd\stepperbox>\linewidth",
+    r"    \stepperdisplay{#1}\stepperdisplay{\cdot #2}\stepperdisplay{= #3}%",
+    r"  \else\stepperdisplay{#1 \cdot #2 = #3}\fi}",
+]
+
+# Unicode of stepper's notation (docs/notation.md) → LaTeX math, after words and superscripts are done.
 _SYMBOLS = [
     ("→", r" \to "),
     ("×", r"\times "),
@@ -56,7 +74,7 @@ def _words(match: re.Match[str]) -> str:
 
 
 def latex_math(formula: str) -> str:
-    """A formula in the spec's notation as LaTeX math: ``n^1 = [1 | a^0] · W^0`` →
+    """A formula in stepper's notation as LaTeX math: ``n^1 = [1 | a^0] · W^0`` →
     ``n^{1} = [1 \\mid a^{0}] \\cdot W^{0}``."""
     text = formula.replace(" without bias row", "@NOBIAS@")
     # The optimizer's hatted moments and square roots, before words and superscripts.
@@ -115,20 +133,22 @@ def pmatrix(matrix: np.ndarray) -> str:
     return rf"\begin{{pmatrix}} {body} \end{{pmatrix}}"
 
 
-def _step_blocks(net: Network, step: Step, values: IterationValues) -> tuple[str, list[str]]:
-    """The step's heading text and its display-math lines."""
+def _step_blocks(net: Network, step: Step, values: IterationValues) -> tuple[str, list[Display]]:
+    """The step's heading text and its displays."""
     ref = step.output
     heading = f"Step {step.number}: {step.phase.value} · {step.title}"
-    maths = [rf"{latex_math(step.formula)} \qquad {latex_math(step.shapes)}"]
+    maths: list[Display] = [rf"{latex_math(step.formula)} \qquad {latex_math(step.shapes)}"]
     product = product_operands(net, step, values)
     if ref.quantity == "cost":
         maths.append(rf"C = {tex_number(values.cost)}")
     elif product is not None:
         left, right, result = (latex_math(n) for n in product.names)
         maths.append(
-            rf"\underbrace{{{pmatrix(product.left)}}}_{{{left}}} \cdot "
-            rf"\underbrace{{{pmatrix(product.right)}}}_{{{right}}} = "
-            rf"\underbrace{{{pmatrix(product.result)}}}_{{{result}}}"
+            (
+                rf"\underbrace{{{pmatrix(product.left)}}}_{{{left}}}",
+                rf"\underbrace{{{pmatrix(product.right)}}}_{{{right}}}",
+                rf"\underbrace{{{pmatrix(product.result)}}}_{{{result}}}",
+            )
         )
     else:
         matrix = values.quantity(ref.quantity)[ref.layer]
@@ -139,10 +159,22 @@ def _step_blocks(net: Network, step: Step, values: IterationValues) -> tuple[str
     return heading, maths
 
 
-def _start_blocks(net: Network, values: IterationValues) -> list[str]:
-    maths = [rf"W^{{{l}}} = {pmatrix(w)}" for l, w in enumerate(values.weights)]
-    maths.append(rf"a^{{0}} = {pmatrix(values.a[0])} \qquad y = {pmatrix(values.targets)}")
+def _start_blocks(net: Network, values: IterationValues) -> list[Display]:
+    maths: list[Display] = [rf"W^{{{l}}} = {pmatrix(w)}" for l, w in enumerate(values.weights)]
+    maths += [rf"a^{{0}} = {pmatrix(values.a[0])}", rf"y = {pmatrix(values.targets)}"]
     return maths
+
+
+def _markdown(display: Display) -> str:
+    """One MathJax display: a product on one line (the page scrolls sideways if it must)."""
+    return display if isinstance(display, str) else r"{} \cdot {} = {}".format(*display)
+
+
+def _latex(display: Display) -> str:
+    """One display of the LaTeX document, through the macros of :data:`_PREAMBLE`."""
+    if isinstance(display, str):
+        return rf"\stepperdisplay{{{display}}}"
+    return r"\stepperproduct{{{}}}{{{}}}{{{}}}".format(*display)
 
 
 def trace_markdown(
@@ -156,15 +188,15 @@ def trace_markdown(
         f"# stepper trace: {network_line(net)}",
         "",
         "Notation: row o is an observation, column j a neuron; in a weight matrix W^l row 0 is the "
-        "bias row b and row i + 1 holds the weights from neuron i. Numbers are rounded to 7 decimals.",
+        f"bias row b and row i + 1 holds the weights from neuron i. {ROUNDING}",
     ]
     for k, values in enumerate(iterations, start=first):
         out += ["", f"## Iteration {k}", "", "Weights at the start of the iteration, inputs and targets:", ""]
-        out += [line for m in _start_blocks(net, values) for line in (f"$${m}$$", "")]
+        out += [line for m in _start_blocks(net, values) for line in (f"$${_markdown(m)}$$", "")]
         for step in steps_shown(steps, diverged, k):
             heading, maths = _step_blocks(net, step, values)
             out += [f"### {heading}", ""]
-            out += [line for m in maths for line in (f"$${m}$$", "")]
+            out += [line for m in maths for line in (f"$${_markdown(m)}$$", "")]
             out += [step.why, ""]
         out += [end_line(k, values, diverged)]
     return "\n".join(out) + "\n"
@@ -178,30 +210,32 @@ def trace_latex(
     diverged: Divergence | None = None,
 ) -> str:
     widest = max(
-        [MAX_SIDE]
-        + [min(np.atleast_2d(m).shape[1], MAX_SIDE) for v in iterations for m in (*v.weights, *v.a)]
+        [1] + [min(np.atleast_2d(m).shape[1], MAX_SIDE) for v in iterations for m in (*v.weights, *v.a)]
     )
     out = [
         r"\documentclass[10pt]{article}",
+        # Landscape when a matrix has more than 6 columns: a 10-wide layer's matrices fit at full size.
+        rf"\usepackage[a4paper,margin=2cm{',landscape' if widest > 6 else ''}]{{geometry}}",
         r"\usepackage{amsmath}",
+        r"\usepackage{graphicx}",
         r"\usepackage[utf8]{inputenc}",
         rf"\setcounter{{MaxMatrixCols}}{{{widest + 2}}}",
-        r"\allowdisplaybreaks",
+        *_PREAMBLE,
         rf"\title{{stepper trace: {latex_text(net.name)}}}",
         r"\date{}",
         r"\begin{document}",
         r"\maketitle",
         latex_text(network_line(net)) + r"\par",
         "Row $o$ is an observation, column $j$ a neuron; in a weight matrix $W^{l}$ row 0 is the bias "
-        r"row $b$ and row $i + 1$ holds the weights from neuron $i$.\par",
+        r"row $b$ and row $i + 1$ holds the weights from neuron $i$. " + latex_text(ROUNDING) + r"\par",
     ]
     for k, values in enumerate(iterations, start=first):
         out += [rf"\section*{{Iteration {k}}}", "Weights at the start of the iteration, inputs and targets:"]
-        out += [rf"\[ {m} \]" for m in _start_blocks(net, values)]
+        out += [_latex(m) for m in _start_blocks(net, values)]
         for step in steps_shown(steps, diverged, k):
             heading, maths = _step_blocks(net, step, values)
             out.append(rf"\subsection*{{{latex_text(heading)}}}")
-            out += [rf"\[ {m} \]" for m in maths]
+            out += [_latex(m) for m in maths]
             out.append(latex_text(step.why) + r"\par")
         out.append(latex_text(end_line(k, values, diverged)) + r"\par")
     out.append(r"\end{document}")

@@ -57,7 +57,7 @@ async def test_a_served_export_arrives_as_a_download_and_writes_no_file(
         await pilot.press(*"n" * 11)
         await pilot.press("x")
         assert isinstance(app.screen, Export)
-        assert "Enter downloads it" in str(app.screen.query_one(".hint").render())
+        assert "Enter downloads" in str(app.screen.query_one(".hint").render())
         app.screen.query_one("#export-path").value = '/home/someone/.bashrc"; x=\r\n.md'
         await pilot.press("enter")
         await pilot.pause()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -52,7 +54,7 @@ def labelled(label: str, field: Input) -> Horizontal:
 
 
 def read_optimizer_fields(
-    screen: ModalScreen, current: OptimizerSpec | None, training: TrainingSpec | None, prefix: str
+    screen: ModalScreen[Any], current: OptimizerSpec | None, training: TrainingSpec | None, prefix: str
 ) -> tuple[OptimizerSpec | None, TrainingSpec | None] | str:
     """The chosen optimizer (its other settings kept where they apply) and batching, or why not."""
     name = str(screen.query_one(f"#{prefix}-optimizer", Select).value)
@@ -310,7 +312,7 @@ class Export(ModalScreen[tuple[str, str, str | None] | None]):
     AUTO_FOCUS = "#export-path"  # Enter saves at once; Tab reaches the scope and format
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel", id="cancel-export"),
-        Binding("ctrl+y", "copy", "Copy to clipboard", id="export-copy"),
+        Binding("ctrl+y", "copy", "Send to clipboard", id="export-copy"),
     ]
 
     def __init__(self, default_stem: str, download: bool = False) -> None:
@@ -326,8 +328,8 @@ class Export(ModalScreen[tuple[str, str, str | None] | None]):
             yield Select(EXPORT_FORMATS, value="markdown", allow_blank=False, id="export-format")
             yield Input(f"{self.default_stem}.md", placeholder="path/to/file", id="export-path")
             yield Label(
-                f"Enter {'downloads it' if self.download else 'saves to the file'} · "
-                "ctrl+y copies to the clipboard · Escape cancels",
+                f"Enter {'downloads' if self.download else 'saves'} · "
+                "ctrl+y sends to the clipboard · Escape cancels",
                 classes="hint",
             )
 

@@ -3,6 +3,7 @@ everything that reads it (export, save, health, side by side)."""
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from pathlib import Path
@@ -14,6 +15,7 @@ from textual.binding import Binding
 from textual.widgets import Button, Footer, ProgressBar
 from textual.worker import get_current_worker
 
+from stepper.app.clipboard import clipboard_notice
 from stepper.app.screens.health import HealthScreen
 from stepper.app.screens.prompts import (
     EditValue,
@@ -91,7 +93,7 @@ class WalkScreen(SteppingScreen):
         *STEP_BINDINGS,
         Binding("g", "goto", "Go to", show=False, id="goto-iteration"),
         Binding("R", "reinitialise", "Re-init", show=False, id="reinitialise"),
-        Binding("t", "training", "Optimizer & batch", show=False, id="training-settings"),
+        Binding("O", "training", "Optimizer & batch", show=False, id="training-settings"),
         Binding("s", "break_symmetry", "Break symmetry", show=False, id="break-symmetry"),
         Binding("h", "health", "Health report", show=False, id="health"),
         Binding("v", "side_by_side", "Side by side", show=False, id="side-by-side"),
@@ -459,7 +461,8 @@ class WalkScreen(SteppingScreen):
         if path is None:
             # OSC 52: the terminal puts it on the clipboard, over SSH too (if the terminal allows it).
             self.app.copy_to_clipboard(text)
-            self.notify(f"Copied {what} as {fmt} to the clipboard ({len(text)} characters).")
+            notice = clipboard_notice(f"{what} as {fmt}", len(text), os.environ, self.app.is_headless)
+            self.notify(notice.message, severity=notice.severity, timeout=8)
             return
         if self.keep(path, text):
             self.notify(f"Exported {what} as {fmt} to {path}.", markup=False)
