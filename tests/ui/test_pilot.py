@@ -205,7 +205,7 @@ async def test_selecting_a_cell_explains_it_term_by_term() -> None:
         await pilot.press("down", "right")
         await pilot.pause()
         text = str(app.query_one("#explain-text").render())
-        assert "_1n^2_1" in text and "0.8320184·1.0000000" in text and "3.4960552" in text
+        assert "n^2[o=1, j=1]" in text and "0.8320184·1.0000000" in text and "3.4960552" in text
 
 
 async def test_the_update_shows_the_change_and_scrolls_it_into_view() -> None:
@@ -371,3 +371,49 @@ async def test_a_divergence_heads_the_wide_notice_above_the_clones(tmp_path) -> 
         notice = str(app.query_one("#health-text").render())
         assert notice.startswith("! Training diverged at iteration 1: n of layer 8 became inf.")
         assert "initial weights or the" in notice and "✗ Layers 1, 2" in notice
+
+
+def why(app: StepperApp) -> str:
+    return str(app.query_one("#explain-text").render())
+
+
+async def test_arrows_select_a_cell_of_the_current_matrix_without_tab() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n", "n", "n")  # n^2 just computed
+        await pilot.press("down", "down", "right")  # the first arrow selects, the next ones move
+        await pilot.pause()
+        n2 = view(app, "n", 2)
+        assert app.screen.focused is n2 and n2.cursor == (1, 1)
+        assert n2.border_subtitle == "cursor o=1, j=1"  # focus is said in words, not colour alone
+        assert n2.border_title.startswith("▶ ")  # and the current step by a mark
+        text = why(app)
+        # The cell's computation comes first, above the step's general text.
+        assert text.index("n^2[o=1, j=1]") < text.index("Each neuron j of layer 2")
+        assert "0.8320184·1.0000000" in text and "3.4960552" in text
+        await pilot.press("n")  # the cursor follows the current step, on the same cell
+        a2 = view(app, "a", 2)
+        assert app.screen.focused is a2 and a2.cursor == (1, 1)
+        assert why(app).startswith("a^2[o=1, j=1]")
+
+
+async def test_w_gives_the_why_pane_most_of_the_screen() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        short = app.query_one("#explain").size.height
+        await pilot.press("w")
+        await pilot.pause()
+        assert app.query_one("#explain").size.height > short + 2
+        await pilot.press("w")
+        await pilot.pause()
+        assert app.query_one("#explain").size.height == short
+
+
+async def test_the_derivative_formula_names_its_layer() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f", "n", "n", "n")  # da^3/dn^3, step 9
+        await pilot.press("down")
+        await pilot.pause()
+        assert "a^3 ⊙ (1 − a^3)" in why(app) and "a^ " not in why(app)

@@ -33,6 +33,11 @@ STEP_BINDINGS = [
     Binding("right_square_bracket", "show_layer(1)", "Next layer", show=False, id="next-layer"),
     Binding("r", "restart", "Restart", show=False, id="restart"),
     Binding("m", "toggle_map", "Decision map", show=False, id="decision-map"),
+    # Arrows select a cell of the current matrix, no Tab needed (Tab still reaches every matrix).
+    Binding("up", "cell(-1, 0)", "Cell up", show=False, id="cell-up"),
+    Binding("down", "cell(1, 0)", "Cell down", show=False, id="cell-down"),
+    Binding("left", "cell(0, -1)", "Cell left", show=False, id="cell-left"),
+    Binding("right", "cell(0, 1)", "Cell right", show=False, id="cell-right"),
 ]
 
 
@@ -69,10 +74,12 @@ class SteppingScreen(Screen[None]):
             self.notify("A long run is in progress: Escape cancels it.", severity="warning")
             return
         views = self.walk_views()
+        focused = self.focused
         for view in views:
             how(view.walk)
             view.follow()
             view.refresh_view()
+            view.carry_cursor(focused)
         self._notify_divergence(views)
 
     def _notify_divergence(self, views: list[WalkView]) -> None:
@@ -131,6 +138,13 @@ class SteppingScreen(Screen[None]):
             except StepperError as exc:  # no 2 inputs, no map
                 self.notify(str(exc), severity="warning")
                 return
+    def action_cell(self, rows: int, cols: int) -> None:
+        """Select a cell of the current matrix (the first view's, side by side): its computation is
+        written out in the Why pane. The matrix then has focus and its own arrow keys move on."""
+        for view in self.walk_views()[:1]:
+            matrix = view.cursor_matrix()
+            if matrix is not None:
+                matrix.focus()
 
     def action_show_layer(self, delta: int) -> None:
         for view in self.walk_views():

@@ -88,6 +88,7 @@ class MatrixView(ScrollView, can_focus=True):
     def __init__(self, ref: Ref, title: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.ref = ref
+        self.caption = title
         self.border_title = title
         self.state: MatrixState | None = None
         self._groups: list[int | None] = []  # groups of equal columns in the current values
@@ -135,6 +136,9 @@ class MatrixView(ScrollView, can_focus=True):
         if old is None or old.role != state.role:
             # One class swap, so one restyle: each restyle costs about a millisecond.
             self.set_classes(f"-{state.role}")
+            # The current step's matrix is marked by a character as well as its border, so it is
+            # told from the focused one (and from the step's inputs) without colour.
+            self.border_title = ("▶ " if state.role == "current" else "") + self.caption
         size = Size(self._label_w + state.cols * (self._cell_w + CELL_GAP), self._line_count())
         if size != self.virtual_size:
             self.virtual_size = size  # a new layout, but only when the shape of the text changes
@@ -333,10 +337,20 @@ class MatrixView(ScrollView, can_focus=True):
     # --- the cursor ----------------------------------------------------------------------------
     def on_focus(self) -> None:
         self._announce()
+        self._show_cursor_place(focused=True)  # has_focus turns True after this handler
         self.refresh()
 
     def on_blur(self) -> None:
+        self.border_subtitle = ""
         self.refresh()
+
+    def _show_cursor_place(self, focused: bool = False) -> None:
+        """Keyboard focus is told by words under the matrix, not by the border's colour alone."""
+        if self.state is None or not (focused or self.has_focus):
+            return
+        row, col = self.cursor
+        where = ("b" if row == 0 else f"i={row - 1}") if self.is_weights else f"o={row}"
+        self.border_subtitle = f"cursor {where}, j={col}"
 
     def action_move(self, dr: int, dc: int) -> None:
         if self.state is None:
@@ -352,6 +366,7 @@ class MatrixView(ScrollView, can_focus=True):
             self._lines.pop(line, None)
             self.refresh(Region(0, line, width, 1))
         self._scroll_to_column(new[1])
+        self._show_cursor_place()
         self._announce()
 
     def _scroll_to_column(self, col: int) -> None:

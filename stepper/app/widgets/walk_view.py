@@ -268,6 +268,30 @@ class WalkView(Vertical):
         """The costs changed (an edit): draw the curve again at the next refresh."""
         self._curve_until = None
 
+    def cursor_matrix(self) -> MatrixView | None:
+        """Where the arrows select a cell: the matrix the current step computed, else (before the
+        first step) the first input of the next step that is on screen."""
+        views = [v for v in self.query(MatrixView) if v.state is not None and v.parent and v.parent.display]
+        for role in ("current", "input"):
+            for view in views:
+                if view.state is not None and view.state.role == role:
+                    return view
+        return views[0] if views else None
+
+    def carry_cursor(self, focused: object) -> None:
+        """The walk moved while a matrix of this view had the cursor: the cursor moves on to the new
+        current matrix, on the same row and column where it can, so the Why pane keeps explaining
+        the learner's cell as the steps go by."""
+        if not isinstance(focused, MatrixView) or focused not in self.query(MatrixView):
+            return
+        target = self.cursor_matrix()
+        if target is None or target is focused:
+            return
+        if target.state is not None:
+            row, col = focused.cursor
+            target.cursor = (min(row, target.state.rows - 1), min(col, target.state.cols - 1))
+        target.focus()
+
     def selected_cell(self) -> tuple[Ref, int, int] | None:
         """The selected cell, while its matrix is on screen (narrow, its pane may be hidden)."""
         if self.selected is None:
