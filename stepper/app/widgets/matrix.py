@@ -20,15 +20,16 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from stepper.app.contrast import background_of, readable
 from stepper.engine.explain import equal_column_groups
 from stepper.engine.steps import WEIGHT_SHAPED, Ref
 from stepper.formatting import format_number
 
 # Clone groups (permanent: equal weights in and out) are labelled C1, C2, ... and columns that are only
-# equal in this iteration's values =a, =b, ...: a label always, never colour alone.
-CLONE_STYLES = ("bold magenta", "bold cyan", "bold yellow", "bold green", "bold blue", "bold red")
+# equal in this iteration's values =a, =b, ...: a label always, never colour alone. The hues are
+# drawn lighter or darker as the background needs (see clone_style).
+CLONE_COLOURS = ("#ff79c6", "#5fd7ff", "#f1fa8c", "#50fa7b", "#7aa2ff", "#ff7b72")
 OBSERVED_MARKS = "abcdefgh"
-OBSERVED_STYLE = "italic"
 CELL_GAP = 1
 WRONG_MARK = Style(bold=True, color="red")
 WRONG_CELL = Style(bold=True, color="red", reverse=True)
@@ -38,8 +39,14 @@ def clone_mark(group: int) -> str:
     return f"C{group + 1}"
 
 
-def clone_style(group: int) -> str:
-    return CLONE_STYLES[group % len(CLONE_STYLES)]
+def clone_colour(group: int) -> str:
+    return CLONE_COLOURS[group % len(CLONE_COLOURS)]
+
+
+def clone_style(group: int, base: Style, dark: bool, bold: bool = True) -> Style:
+    """The clone group's colour, made readable on ``base``'s background (contrast at least 4.5)."""
+    colour = readable(clone_colour(group), background_of(base.bgcolor, dark))
+    return Style(color=colour, bold=bold)
 
 
 @dataclass(frozen=True)
@@ -93,7 +100,7 @@ class MatrixView(ScrollView, can_focus=True):
         self.state: MatrixState | None = None
         self._groups: list[int | None] = []  # groups of equal columns in the current values
         self._observed: list[int | None] = []  # their letter, for columns that are not clones
-        self._headers: list[tuple[str, str]] = []
+        self._headers: list[tuple[str, int | str | None]] = []
         self._cell_w = 1
         self._label_w = 1
         # Drawn lines, kept until something they show changes: a full repaint of the screen (after a
@@ -101,6 +108,7 @@ class MatrixView(ScrollView, can_focus=True):
         self._lines: dict[int, Strip] = {}
         self._drawn_for: tuple[object, ...] = ()
         self._base = Style()
+        self._dark = True
 
     @property
     def is_weights(self) -> bool:
@@ -180,16 +188,25 @@ class MatrixView(ScrollView, can_focus=True):
             return f"i={r - 1}" + (f" {clone_mark(g)}" if g is not None else "")
         return f"o={r}"
 
-    def col_label(self, c: int) -> tuple[str, str]:
-        """The header of column ``c`` and its style."""
+    def col_label(self, c: int) -> tuple[str, int | str | None]:
+        """The header of column ``c``, and its clone group (or "observed" for =a, =b, …)."""
         clones = self.state.col_clones if self.state else ()
         g = clones[c] if c < len(clones) else None
         if g is not None:
-            return f"j={c} {clone_mark(g)}", clone_style(g)
+            return f"j={c} {clone_mark(g)}", g
         seen = self._observed[c] if c < len(self._observed) else None
         if seen is not None:
-            return f"j={c} ={OBSERVED_MARKS[seen % len(OBSERVED_MARKS)]}", OBSERVED_STYLE
-        return f"j={c}", "dim"
+            return f"j={c} ={OBSERVED_MARKS[seen % len(OBSERVED_MARKS)]}", "observed"
+        return f"j={c}", None
+
+    def _label_style(self, kind: int | str | None, base: Style) -> Style:
+        """Labels are in the text colour (never dimmed: they must read at 4.5:1); clones in their
+        group's colour, made readable on this background."""
+        if isinstance(kind, int):
+            return base + clone_style(kind, base, self._dark)
+        if kind == "observed":
+            return base + Style(italic=True)
+        return base
 
     # --- where things are ----------------------------------------------------------------------
     def row_at_line(self, line: int) -> int | None:
@@ -235,6 +252,7 @@ class MatrixView(ScrollView, can_focus=True):
             return Strip.blank(max(width, 0))
         if not self._lines:
             self._base = self.rich_style  # once per drawing, not per line: it walks the DOM
+            self._dark = self.app.current_theme.dark
         base = self._base
         if y >= self._line_count():
             return (
@@ -258,7 +276,7 @@ class MatrixView(ScrollView, can_focus=True):
         state = self.state
         assert state is not None
         if state.note and y == self._line_count() - 1:
-            return [Segment(state.note, base + Style(italic=True, dim=True))], []
+            return [Segment(state.note, base + Style(italic=True))], []
         if self.is_weights and state.rows > 1 and y == 2:  # the rule under the bias row
             rule = base + Style(dim=True)
             pitch = self._cell_w + CELL_GAP
@@ -268,8 +286,7 @@ class MatrixView(ScrollView, can_focus=True):
             label = Segment(" " * self._label_w, base)
         else:
             g = state.row_clones[row] if row < len(state.row_clones) else None
-            style = base + (Style.parse(clone_style(g)) if g is not None else Style(dim=True))
-            label = Segment(self.row_label(row).ljust(self._label_w), style)
+            label = Segment(self.row_label(row).ljust(self._label_w), self._label_style(g, base))
         return [label], [seg for c in range(first, last) for seg in self._cell(row, c, base)]
 
     def _visible_columns(self) -> tuple[int, int]:
@@ -291,7 +308,7 @@ class MatrixView(ScrollView, can_focus=True):
         return Strip(
             [
                 Segment("◂ ", bright if more_left else dim),
-                Segment(f"j={first}–{last} of {self.state.cols} columns", dim),
+                Segment(f"j={first}–{last} of {self.state.cols} columns", base + Style(italic=True)),
                 Segment(" ▸", bright if more_right else dim),
             ]
         ).crop_extend(0, width, base)
@@ -302,8 +319,8 @@ class MatrixView(ScrollView, can_focus=True):
         assert state is not None
         w = self._cell_w
         if row is None:
-            label, header_style = self._headers[c]
-            header = base + Style.parse(header_style)
+            label, kind = self._headers[c]
+            header = self._label_style(kind, base)
             if self.has_focus and c == self.cursor[1]:
                 header += Style(reverse=True)  # the cursor's column, highlighted in the header
             return [Segment(" " * CELL_GAP + label.rjust(w), header)]
@@ -313,9 +330,9 @@ class MatrixView(ScrollView, can_focus=True):
             text, style = "·", Style(dim=True)
         else:
             text, style = format_number(float(value[row, c])), Style()
-            group = state.col_clones[c] if state.col_clones else None
-            if group is not None:
-                style = Style.parse(clone_style(group).replace("bold ", ""))
+            clones = state.col_clones
+            if clones and clones[c] is not None:
+                style = clone_style(clones[c], base, self._dark, bold=False)
         if wrong:
             style = WRONG_CELL
         if self.has_focus and (row, c) == self.cursor:
