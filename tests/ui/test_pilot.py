@@ -258,9 +258,9 @@ async def test_narrow_shows_one_layer_and_brackets_move_between_layers() -> None
         assert [p.display for p in panes] == [False, True, False]
         await pilot.press("f")  # the current step's layer is shown automatically
         assert [p.display for p in panes] == [False, False, True]
-        await pilot.resize_terminal(130, 40)
+        await pilot.resize_terminal(200, 60)
         await pilot.pause()
-        assert all(p.display for p in panes)  # a large terminal shows every layer
+        assert all(p.display for p in panes)  # 200 columns show every layer, each whole
         await pilot.resize_terminal(60, 20)
         await pilot.pause()
         assert [p.display for p in panes] == [False, False, True]
@@ -417,3 +417,33 @@ async def test_the_derivative_formula_names_its_layer() -> None:
         await pilot.press("down")
         await pilot.pause()
         assert "a^3 ⊙ (1 − a^3)" in why(app) and "a^ " not in why(app)
+
+
+async def test_a_matrix_never_shows_part_of_a_number() -> None:
+    """Issue 12: xor at 80x24 showed ".04589631" for -0.04589631 in a clipped column of W^0."""
+    app = StepperApp("xor")
+    async with app.run_test(size=(80, 24)) as pilot:
+        w0 = view(app, "weights", 0)
+        w0.focus()
+        await pilot.pause()
+        whole = w0.text()
+        for _ in range(3):
+            await pilot.press("right")
+            await pilot.pause()
+            for y in range(1, 5):
+                shown = w0.render_line(y).text
+                numbers = shown.split()[1:] if y != 2 else []
+                assert all(n in whole for n in numbers), (shown, whole)
+
+
+async def test_at_120x40_the_current_matrix_shows_every_column() -> None:
+    """Issue 12: step 11's dC/dW^2 showed 1 of its 2 columns, step 14's δ^2 lost its third."""
+    app = StepperApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        for step in range(1, 23):
+            await pilot.press("n")
+            await pilot.pause()
+            current = next((v for v in app.query(MatrixView) if v.has_class("-current")), None)
+            if current is None:  # the cost: one number, in the header
+                continue
+            assert current.region.width >= current.virtual_size.width + 2, (step, current.ref)

@@ -21,6 +21,8 @@ from tests.ui.helpers import state, view
 
 async def edit_first_bias(app: StepperApp, pilot, value: str) -> None:
     """Select W^0[b, j=1] (row 0, column 1) with the keyboard and type a new value."""
+    while not view(app, "weights", 0).parent.display:  # [ shows the layers to the left
+        await pilot.press("left_square_bracket")
     view(app, "weights", 0).focus()
     await pilot.press("right", "e")
     assert isinstance(app.screen, EditValue)

@@ -153,6 +153,10 @@ class MatrixView(ScrollView, can_focus=True):
         self._lines.clear()
         self.refresh()
 
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        # Sized to its content (labels and columns as wide as their widest number), not stretched.
+        return self.virtual_size.width
+
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         # Every line, plus one for where the columns in view are when they do not all fit.
         return self.virtual_size.height + (1 if self.virtual_size.width > width else 0)
@@ -260,14 +264,11 @@ class MatrixView(ScrollView, can_focus=True):
                 if self._overflows and y == self._line_count()
                 else Strip.blank(width, base)
             )
-        pitch = self._cell_w + CELL_GAP
-        scroll_x = int(self.scroll_offset.x)
-        first = max(0, scroll_x // pitch)
-        last = min(state.cols, (scroll_x + width) // pitch + 1)
-        fixed, moving = self._line(y, first, last, base)
-        # The columns scroll; the row labels stay at the left edge.
-        offset = scroll_x - first * pitch
-        moving_strip = Strip(moving).crop_extend(offset, offset + width - self._label_w, base)
+        # Whole columns only: a number is shown entirely or not at all (the position line under the
+        # grid says which columns are in view). The row labels stay at the left edge.
+        first, last = self._visible_columns()
+        fixed, moving = self._line(y, first, last + 1, base)
+        moving_strip = Strip(moving).crop_extend(0, width - self._label_w, base)
         return Strip.join([Strip(fixed), moving_strip]).crop_extend(0, width, base)
 
     def _line(self, y: int, first: int, last: int, base: Style) -> tuple[list[Segment], list[Segment]]:
@@ -289,15 +290,16 @@ class MatrixView(ScrollView, can_focus=True):
             label = Segment(self.row_label(row).ljust(self._label_w), self._label_style(g, base))
         return [label], [seg for c in range(first, last) for seg in self._cell(row, c, base)]
 
+    def _columns_that_fit(self) -> int:
+        room = self.scrollable_content_region.width - self._label_w
+        return max(1, room // (self._cell_w + CELL_GAP))
+
     def _visible_columns(self) -> tuple[int, int]:
         """The first and last column wholly in view."""
         assert self.state is not None
         pitch = self._cell_w + CELL_GAP
-        x = int(self.scroll_offset.x)
-        room = self.scrollable_content_region.width - self._label_w
-        first = -(-x // pitch)
-        last = max(first, (x + room) // pitch - 1)
-        return first, min(last, self.state.cols - 1)
+        first = min(-(-int(self.scroll_offset.x) // pitch), max(0, self.state.cols - 1))
+        return first, min(first + self._columns_that_fit(), self.state.cols) - 1
 
     def _position_line(self, width: int, base: Style) -> Strip:
         """◂ j=3–5 of 128 ▸: which columns are in view; the arrows are bright where there are more."""
@@ -387,15 +389,19 @@ class MatrixView(ScrollView, can_focus=True):
         self._announce()
 
     def _scroll_to_column(self, col: int) -> None:
-        """Keep the cursor's column in view, sideways."""
-        visible = self.scrollable_content_region.width - self._label_w
-        start = self._column_x(col) - self._label_w
-        end = start + self._cell_w
-        x = self.scroll_offset.x
-        if start < x:
-            self.scroll_to(x=start, animate=False, force=True, immediate=True)
-        elif end > x + visible:
-            self.scroll_to(x=end - visible, animate=False, force=True, immediate=True)
+        """Keep the cursor's column in view, sideways, scrolling by whole columns."""
+        if self.state is None:
+            return
+        first, last = self._visible_columns()
+        if col < first:
+            self._scroll_to_first(col)
+        elif col > last:
+            self._scroll_to_first(col - self._columns_that_fit() + 1)
+
+    def _scroll_to_first(self, first: int) -> None:
+        assert self.state is not None
+        first = min(max(0, first), max(0, self.state.cols - self._columns_that_fit()))
+        self.scroll_to(x=first * (self._cell_w + CELL_GAP), animate=False, force=True, immediate=True)
 
     def watch_scroll_x(self, old: float, new: float) -> None:
         super().watch_scroll_x(old, new)
@@ -405,12 +411,10 @@ class MatrixView(ScrollView, can_focus=True):
         if self.state is None:
             return
         if self._overflows and event.y == self._line_count():
-            # The position line: its left half pages left, its right half right.
-            page = max(1, self.scrollable_content_region.width - self._label_w)
-            step = -page if event.x < self.size.width // 2 else page
-            limit = max(0, self.virtual_size.width - self.scrollable_content_region.width)
-            x = min(max(0, int(self.scroll_offset.x) + step), limit)
-            self.scroll_to(x=x, animate=False, force=True, immediate=True)
+            # The position line: its left half pages left, its right half right, by whole columns.
+            page = self._columns_that_fit()
+            first, _ = self._visible_columns()
+            self._scroll_to_first(first - page if event.x < self.size.width // 2 else first + page)
             return
         if event.x < self._label_w:
             return

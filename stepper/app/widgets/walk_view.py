@@ -113,10 +113,7 @@ class WalkView(Vertical):
 
     def _panes(self) -> list[LayerPane]:
         net = self.walk.net
-        panes = [LayerPane(net, l) for l in range(1, net.depth + 1)]
-        for pane in panes:
-            pane.styles.width = f"{pane.columns + 1}fr"
-        return panes
+        return [LayerPane(net, l) for l in range(1, net.depth + 1)]
 
     def on_mount(self) -> None:
         if not self.compact:
@@ -168,17 +165,23 @@ class WalkView(Vertical):
         self.refresh_view()  # the notice and the header are written for the width
 
     def _show_only(self, layer: int) -> None:
-        """Narrow, the one layer; wide, as many layers around it as fit."""
+        """Narrow, the one layer; wide, as many layers around it as fit, each as wide as its matrices
+        need, and the rest of the width to the layer in view (the current step's), so its matrices
+        show every column they can."""
         panes = self.panes
         shown = {layer}
+        widths = [p.needed_width() for p in panes]
         if self.wide:
             # The decision map takes MAP_SHARE of the width; the layers that fit share the rest.
-            width = self._width - (int(self._width * MAP_SHARE) if self.map_shown else 0)
-            shown = layers_that_fit([p.min_width for p in panes], layer, width)
+            room = self._width - (int(self._width * MAP_SHARE) if self.map_shown else 0)
+            shown = layers_that_fit(widths, layer, room)
         elif self.map_shown:
             shown = set()  # narrow, the map takes the layers' place
-        for pane in panes:
+        for pane, width in zip(panes, widths):
             pane.display = pane.layer_index in shown
+            wanted = "1fr" if pane.layer_index == layer or not self.wide else f"{width}"
+            if str(pane.styles.width) != wanted:
+                pane.styles.width = wanted
 
     # --- the decision map -----------------------------------------------------------------------------
     def show_map(self, shown: bool) -> None:
@@ -235,6 +238,8 @@ class WalkView(Vertical):
         if layer != self.shown_layer:
             self.shown_layer = layer
         else:
+            if self.wide:
+                self._show_only(layer)  # matrices may have grown wider (a minus sign, say)
             self._scroll_to_current()
 
     def _update_health(self, diagnosis: Diagnosis) -> None:
