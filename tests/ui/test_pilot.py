@@ -447,3 +447,33 @@ async def test_at_120x40_the_current_matrix_shows_every_column() -> None:
             if current is None:  # the cost: one number, in the header
                 continue
             assert current.region.width >= current.virtual_size.width + 2, (step, current.ref)
+
+
+async def test_holding_n_draws_once_for_the_keys_that_queued_up() -> None:
+    """Key repeat queues n faster than a step is drawn: every n steps, the screen is drawn once for
+    the queued ones, so stepping stops as soon as the key is let go."""
+    from textual import events
+
+    from stepper.app.widgets.walk_view import WalkView
+
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        drawn: list[int] = []
+        original = WalkView.refresh_view
+
+        def counting(self) -> None:  # type: ignore[no-untyped-def]
+            drawn.append(self.walk.done)
+            original(self)
+
+        WalkView.refresh_view = counting  # type: ignore[method-assign]
+        try:
+            for _ in range(15):  # a burst, as key repeat sends it: no waiting between keys
+                app.post_message(events.Key("n", "n"))
+            await pilot.pause()
+            await pilot.pause()
+        finally:
+            WalkView.refresh_view = original  # type: ignore[method-assign]
+        assert app.walk.position == Position(1, 15)
+        assert 1 <= len(drawn) < 15 and drawn[-1] == 15
+        assert "step 15 of 22" in status(app)

@@ -51,6 +51,8 @@ class SteppingScreen(Screen[None]):
         super().__init__()
         self._timer: Timer | None = None
         self._at_divergence: set[str | None] = set()  # the views whose walk stands at its divergence
+        self._redraw_pending = False
+        self._focused_before: object = None
 
     def walk_views(self) -> list[WalkView]:
         return list(self.query(WalkView))
@@ -73,14 +75,22 @@ class SteppingScreen(Screen[None]):
         if self.busy:
             self.notify("A long run is in progress: Escape cancels it.", severity="warning")
             return
-        views = self.walk_views()
-        focused = self.focused
-        for view in views:
+        for view in self.walk_views():
             how(view.walk)
             view.follow()
+        # Holding n: the keys that queued up while one step was drawn each move the walk (cheap),
+        # and the screen is drawn once for all of them, so stepping stops when the key is let go.
+        if not self._redraw_pending:
+            self._redraw_pending = True
+            self._focused_before = self.focused
+            self.call_later(self._redraw)
+
+    def _redraw(self) -> None:
+        self._redraw_pending = False
+        for view in self.walk_views():
             view.refresh_view()
-            view.carry_cursor(focused)
-        self._notify_divergence(views)
+            view.carry_cursor(self._focused_before)
+        self._notify_divergence(self.walk_views())
 
     def _notify_divergence(self, views: list[WalkView]) -> None:
         """At the step where training diverged a walk stops (docs/json.md): say where, and why.
