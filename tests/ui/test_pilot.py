@@ -477,3 +477,34 @@ async def test_holding_n_draws_once_for_the_keys_that_queued_up() -> None:
         assert app.walk.position == Position(1, 15)
         assert 1 <= len(drawn) < 15 and drawn[-1] == 15
         assert "step 15 of 22" in status(app)
+
+
+async def test_dialogs_fit_80x24_and_notifications_wait_for_them(tmp_path, monkeypatch) -> None:
+    from textual.widgets import Input, Label
+
+    from stepper.app.screens.prompts import Export, OpenNetwork
+
+    monkeypatch.chdir(tmp_path)
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("o")
+        dialog = app.screen
+        assert isinstance(dialog, OpenNetwork)
+        path = dialog.query_one("#open-path", Input)
+        assert dialog.focused is path and path.region.bottom <= 24  # focused and in view
+        await pilot.press(*"xor", "enter")  # typing a name opens it
+        await pilot.pause()
+        assert app.net.name == "xor"
+        await pilot.press("x")
+        assert isinstance(app.screen, Export)
+        labels = [str(label.render()) for label in app.screen.query(Label)]
+        assert {"What", "Format", "File"} <= set(labels)  # every field labelled
+        for label in app.screen.query(Label):
+            assert label.region.right <= 80 and label.region.bottom <= 24  # hints whole, in view
+        app.notify("over the dialog?")
+        await pilot.pause()
+        shown = lambda: [n.message for n in app._notifications]  # noqa: E731
+        assert "over the dialog?" not in shown()  # held while the dialog is up
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "over the dialog?" in shown()

@@ -70,6 +70,12 @@ class SteppingScreen(Screen[None]):
         for view in views:
             view.apply_width(width // max(1, len(views)))
 
+    def on_screen_resume(self) -> None:
+        # A dialog closed: what it had to say (saved, exported, an error) is shown now.
+        show = getattr(self.app, "show_held_notices", None)
+        if show is not None:
+            self.call_later(show)
+
     def move(self, how: Callable[[Walk], object]) -> None:
         """Move every walk with ``how`` and show where they are."""
         if self.busy:
