@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widgets import Footer
 
 from stepper.app.walk_state import RUN_INTERVAL
 from stepper.app.widgets.walk_view import WalkView
@@ -69,6 +70,9 @@ class SteppingScreen(Screen[None]):
         views = self.walk_views()
         for view in views:
             view.apply_width(width // max(1, len(views)))
+        # Below 80 columns the footer's keys would run under its palette hint: ctrl+p still works.
+        for footer in self.query(Footer):
+            footer.show_command_palette = width >= 80
 
     def on_screen_resume(self) -> None:
         # A dialog closed: what it had to say (saved, exported, an error) is shown now.
