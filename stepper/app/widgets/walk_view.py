@@ -37,19 +37,20 @@ from stepper.app.widgets.status import StatusLine
 from stepper.engine.compare import MineChecker
 from stepper.engine.decision_map import check_two_inputs
 from stepper.engine.diagnose import Diagnosis
-from stepper.engine.steps import Ref
+from stepper.engine.steps import Phase, Ref
 from stepper.engine.walk import Walk
 
 WIDE = 120  # from this many columns, layers are shown side by side (as many as fit)
 MAP_SHARE = 0.45  # of a wide view's width, for the decision map while it is shown
 
 
-def layers_that_fit(min_widths: list[int], layer: int, width: int) -> set[int]:
-    """Layer ``layer`` and its neighbours, alternately right and left, while their panes fit."""
+def layers_that_fit(min_widths: list[int], layer: int, width: int, left_first: bool = False) -> set[int]:
+    """Layer ``layer`` and its neighbours, alternately right and left (``left_first``: left and
+    right, where a forward step's operands are), while their panes fit."""
     shown, used = {layer}, min_widths[layer - 1]
     left, right = layer - 1, layer + 1
     while left >= 1 or right <= len(min_widths):
-        for candidate in (right, left):
+        for candidate in (left, right) if left_first else (right, left):
             if 1 <= candidate <= len(min_widths) and candidate not in shown:
                 if used + min_widths[candidate - 1] > width:
                     return shown
@@ -174,7 +175,9 @@ class WalkView(Vertical):
         if self.wide:
             # The decision map takes MAP_SHARE of the width; the layers that fit share the rest.
             room = self._width - (int(self._width * MAP_SHARE) if self.map_shown else 0)
-            shown = layers_that_fit(widths, layer, room)
+            step = self.walk.current_step
+            forward = step is None or step.phase is Phase.FORWARD
+            shown = layers_that_fit(widths, layer, room, left_first=forward)
         elif self.map_shown:
             shown = set()  # narrow, the map takes the layers' place
         for pane, width in zip(panes, widths):
