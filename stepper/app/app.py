@@ -76,7 +76,7 @@ class StepperApp(App[None]):
             self.theme_changed_signal.subscribe(self, lambda theme: save_setting("theme", theme.name))
 
     # --- notifications never cover a dialog -------------------------------------------------------
-    def notify(self, message: str, **kwargs: Any) -> None:  # type: ignore[override]
+    def notify(self, message: str, **kwargs: Any) -> None:
         """Over a dialog (or the palette), a notification waits until it closes: at 80x24 a toast
         would hide the dialog's input or hint."""
         if isinstance(self.screen, ModalScreen):

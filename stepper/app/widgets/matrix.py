@@ -332,9 +332,9 @@ class MatrixView(ScrollView, can_focus=True):
             text, style = "·", Style(dim=True)
         else:
             text, style = format_number(float(value[row, c])), Style()
-            clones = state.col_clones
-            if clones and clones[c] is not None:
-                style = clone_style(clones[c], base, self._dark, bold=False)
+            group = state.col_clones[c] if state.col_clones else None
+            if group is not None:
+                style = clone_style(group, base, self._dark, bold=False)
         if wrong:
             style = WRONG_CELL
         if self.has_focus and (row, c) == self.cursor:
