@@ -18,8 +18,12 @@ from stepper.formatting import format_number
 
 
 def why_markup(walk: Walk, selected: tuple[Ref, int, int] | None, checker: MineChecker | None) -> str:
+    """The selected cell's computation first (the pane is short: what the learner picked is what they
+    want to read), then the step's formula, reason and product."""
     step = walk.current_step
     lines: list[str] = []
+    if selected is not None:
+        lines += cell_lines(walk, *selected, checker)
     if step is None:
         nxt = walk.steps[0]
         lines.append(
@@ -38,8 +42,6 @@ def why_markup(walk: Walk, selected: tuple[Ref, int, int] | None, checker: MineC
         if diverged is not None and walk.at_divergence:
             # The words of trace's last line: the walk goes no further than this step.
             lines.append(f"[b]Stopped:[/b] {escape(diverged.report)}")
-    if selected is not None:
-        lines += cell_lines(walk, *selected, checker)
     return "\n".join(lines)
 
 

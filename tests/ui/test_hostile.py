@@ -191,3 +191,17 @@ async def test_side_by_side_of_a_far_session_starts_both_walks_at_iteration_1(tm
         await pilot.press("v")
         await pilot.pause()
         assert [view.walk.position for view in app.screen.walk_views()] == [Position(1, 0)] * 2
+
+
+async def test_a_notice_held_under_a_dialog_keeps_user_text_as_text(tmp_path: Path) -> None:
+    app = StepperApp()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("x")  # the export dialog: notices wait until it closes
+        await pilot.pause()
+        path = tmp_path / "[bold]x.toml"
+        app.walk_screen.save_session(str(path))
+        await pilot.pause()
+        assert path.exists() and not toasts(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert any(f"Saved to {path}." in text for text in toasts(app))  # as written, brackets too
