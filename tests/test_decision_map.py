@@ -74,11 +74,16 @@ def test_maps_need_two_inputs(cli, tmp_path) -> None:
     assert "Traceback" not in run.err
 
 
-@pytest.mark.parametrize("bad", ["1", "0", "x", "5000"])
+@pytest.mark.parametrize("bad", ["1", "0", "-3", "x", "5000"])
 def test_a_bad_resolution_is_a_usage_error(cli, bad: str) -> None:
     run = cli("map", "xor", "--resolution", bad)
     assert run.code == 2
-    assert "--resolution" in run.err
+    # One message, the same range, whatever the bad value (a negative one too).
+    assert f"--resolution: expected a whole number 2..1001, got {bad}" in run.err
+
+
+def test_map_help_gives_the_resolution_range(cli) -> None:
+    assert "2..1001" in cli("map", "--help").out
 
 
 def test_text_map_marks_the_observations_by_target(cli) -> None:
