@@ -213,7 +213,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--iterations", type=_count, default=0, metavar="K", help="the weights after K iterations (default 0)"
     )
     p.add_argument(
-        "--resolution", type=_resolution, default=41, metavar="R", help="grid points per axis, 2..1001 (default 41)"
+        "--resolution",
+        type=_resolution,
+        default=41,
+        metavar="R",
+        help="grid points per axis, 2..1001 (default 41)",
     )
     _format_arg(p, ("text", "json"))
 

@@ -159,3 +159,59 @@ async def test_no_color_draws_the_ramp(monkeypatch) -> None:
         text = pane(app).text()
         assert "' .:-=+*#%@'" in text and "▀" not in text
         assert "●" in text and "○" in text
+
+
+def visible_lines(view: DecisionMapView) -> list[str]:
+    """The lines of the pane on screen without scrolling."""
+    return view.text().splitlines()[: view.scrollable_content_region.height]
+
+
+async def test_every_neurons_map_is_whole_on_screen_when_they_fit() -> None:
+    """The output map is sized by the pane's height as well as its width: the neurons' maps are not
+    pushed below the pane's bottom (default and xor at 120x40 and 200x60)."""
+    for example, size in [("xor", (120, 40)), ("xor", (200, 60)), (None, (200, 60))]:
+        app = StepperApp(example)
+        async with app.run_test(size=size) as pilot:
+            await pilot.press("m")
+            await pilot.pause()
+            view = pane(app)
+            text = view.text().splitlines()
+            shown = visible_lines(view)
+            assert len(text) <= view.scrollable_content_region.height, (example, size)
+            assert any("a^1_0" in line for line in shown) and "more maps below" not in "\n".join(shown)
+
+
+async def test_too_many_neurons_say_how_many_maps_are_below() -> None:
+    for example in ("spiral", None):  # 16+16 neurons; the default's 3+3 in a 21-line pane
+        app = StepperApp(example)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("m")
+            await pilot.pause()
+            shown = "\n".join(visible_lines(pane(app)))
+            assert "more maps below — scroll" in shown
+            assert "a^1_0" in shown
+
+
+async def test_the_output_map_does_not_grow_when_the_pane_gets_shorter() -> None:
+    app = StepperApp("xor")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        sizes = []
+        for height in range(40, 20, -1):
+            await pilot.resize_terminal(120, height)
+            await pilot.pause()
+            assert pane(app)._output_map is not None
+            sizes.append(pane(app)._output_map.resolution)
+        assert sizes == sorted(sizes, reverse=True)
+
+
+async def test_the_panes_title_is_whole_with_its_m_hides_hint_at_120_columns() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        view = pane(app)
+        title = str(view.border_title)
+        assert "m hides" in title and "iteration" in title
+        assert len(title) + 4 <= view.size.width  # the border's corners and spaces around it

@@ -41,6 +41,9 @@ LEVELS = 33  # colours on the scale (odd: one is the exact middle)
 DOT_HIGH, DOT_LOW = Style(color="#021c3d", bold=True), Style(color="#4a1500", bold=True)
 NAN_STYLE = Style(color="red", bold=True)
 MAX_BIG = 81  # pixels across the output map, at most
+# Lines of the output map at least, in a short pane and a tall one (where a map 16 pixels across
+# would leave spiral's 200 observations nothing to be seen on): below it, maps scroll.
+MIN_LINES, MIN_LINES_TALL, TALL = 8, 12, 30
 SMALL = 12  # pixels across a neuron's map (at 80 columns: 10)
 GAP = 2
 LEGEND_WIDTH = 16
@@ -180,27 +183,56 @@ class DecisionMapView(ScrollView, can_focus=True):
         cw, per_line = (2, 1) if ramp else (1, 2)
         small = (SMALL if width >= 100 else 10) // cw
         small -= small % per_line
-        tall = min(MAX_BIG, per_line * max(height - 1, 4))  # the title line, then the map
-        # Beside the output maps: the legend (about 40 columns) and the hidden neurons' maps; or
-        # below them, the legend's 4 lines still on screen. Whichever leaves the bigger map.
-        room = width - max(RIGHT_WIDTH, small * cw) - GAP * outputs
-        big_beside = min(tall, room // outputs // cw)
-        across = (width - GAP * (outputs - 1)) // outputs // cw
-        # Below, if the pane is tall enough, the first row of hidden maps stays in view too.
-        first_row = 2 + small // per_line if net.depth > 1 else 0  # a layer's heading, titles, maps
-        left_h = height - 5 - (first_row if height - 5 - first_row >= 12 else 0)
-        big_below = min(across, per_line * max(left_h, 4), MAX_BIG)
-        beside = big_beside >= big_below
-        big = max(8, big_beside if beside else big_below)
-        big -= big % per_line
+        counts = net.layers[1:-1]
+
+        def hidden_lines(room: int) -> int:
+            """Lines the hidden layers take in ``room`` columns: per layer a heading, rows of maps."""
+            per_row = max(1, (room + GAP) // (small * cw + GAP))
+            return sum(1 + -(-n // per_row) * (1 + small // per_line) for n in counts)
+
+        def fits(big: int, beside: bool) -> int:
+            """Lines the whole content takes with output maps ``big`` pixels across (0: too wide)."""
+            left_w = big * cw * outputs + GAP * (outputs - 1)
+            left_h = 1 + big // per_line
+            if beside:
+                room = width - left_w - GAP
+                if room < max(RIGHT_WIDTH, small * cw):
+                    return 0
+                return max(left_h, 4 + hidden_lines(room))
+            if left_w > width:
+                return 0
+            return left_h + 1 + 4 + hidden_lines(width)
+
+        # The biggest output maps with which every neuron's map is whole on screen, beside or below
+        # them. When they cannot all be (many neurons, a short pane), the output maps take their
+        # smallest size and the pane says how many maps are below: the size only shrinks as the
+        # pane does (a notice above it must not make the map bigger).
+        smallest = (MIN_LINES_TALL if height >= TALL else MIN_LINES) * per_line
+        best: tuple[int, bool] | None = None
+        for big in range(MAX_BIG - MAX_BIG % per_line, smallest - 1, -per_line):
+            for beside in (True, False):
+                lines = fits(big, beside)
+                if 0 < lines <= height:
+                    best = (big, beside)
+                    break
+            if best:
+                break
+        if best is None:
+            beside = fits(smallest, True) > 0
+            across = width // outputs // cw  # a pane too narrow even for the smallest maps
+            big = smallest if fits(smallest, beside) else max(8, across - across % per_line)
+        else:
+            big, beside = best
         left = self._outputs(big, ramp)
         left_w = big * cw * outputs + GAP * (outputs - 1)
         right = self._legend(ramp) + self._hidden(small, ramp, width - left_w - GAP if beside else width)
         if not beside:
             self._content += [*left, []]
-            self._expand(right, [])
-            return
+        top = len(self._content)
         self._expand(right, [])
+        self._say_what_is_below(top + 3, height)
+        if not beside:
+            return
         content = self._content
         content += [[]] * (len(left) - len(content))
         for k, line in enumerate(left):  # on screen: the maps beside them are drawn now
@@ -212,6 +244,18 @@ class DecisionMapView(ScrollView, can_focus=True):
             else:
                 start, build, _ = self._blocks[k]
                 self._blocks[k] = (start, build, pad)
+
+    def _say_what_is_below(self, line: int, height: int) -> None:
+        """On the legend's empty last line: how many neurons' maps are not whole on screen."""
+        starts = {start: build for start, build, _ in self._blocks.values()}
+        below = 0
+        for start, build in starts.items():
+            count = sum(1 for k in self._blocks if self._blocks[k][0] == start)
+            if start + count > height and isinstance(build, partial):
+                below += len(build.args[0])
+        if below and line < len(self._content):
+            more = f"▾ {below} more map{'s' * (below != 1)} below — scroll"
+            self._content[line] = [Segment(more, Style(bold=True))]
 
     def _expand(self, items: list[list[Segment] | _Later], prefix: list[Segment]) -> None:
         """Append lines; those of a _Later are placeholders, drawn when they come on screen."""
