@@ -128,7 +128,31 @@ async def test_the_map_exports_as_text_and_svg(tmp_path) -> None:
     assert "Weights after 1 iteration; a 41×41 grid" in text and "●" in text and "○" in text
     svg = (tmp_path / "map.svg").read_text()
     assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>")
-    assert svg.count("<rect") == 41 * 41 + 1 and svg.count("<circle") == 4
+    # The background, the grid's cells and the colour scale's 65 steps; a dot per observation.
+    assert svg.count("<rect") == 1 + 41 * 41 + 65 and svg.count("<circle") == 4
+    assert "after 1 iteration<" in svg
+
+
+async def test_the_svgs_caption_is_inside_it_and_the_default_name_says_the_same_iteration() -> None:
+    import re
+
+    from textual.widgets import Input
+
+    from stepper.exports.map_svg import CHAR, MARGIN
+
+    app = StepperApp("xor")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("i", "M")
+        await pilot.pause()
+        assert app.screen.query_one(Input).value == "xor-after1-map.txt"
+        await pilot.press("escape")
+        dmap = decision_map(app.walk_screen.net, app.walk_screen.walk.current_weights())
+        from stepper.exports.map_svg import map_svg
+
+        svg = map_svg(app.walk_screen.net, dmap, 1)
+    width = int(re.search(r'width="(\d+)"', svg).group(1))  # type: ignore[union-attr]
+    texts = re.findall(r'<text x="(\d+)"[^>]*>([^<]*)</text>', svg)
+    assert all(int(x) + CHAR * len(t) <= width + MARGIN for x, t in texts if "target" in t or "x^0" in t)
 
 
 async def test_help_and_palette_name_the_map_keys() -> None:
