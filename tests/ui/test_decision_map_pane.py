@@ -239,3 +239,17 @@ async def test_the_panes_title_is_whole_with_its_m_hides_hint_at_120_columns() -
         title = str(view.border_title)
         assert "m hides" in title and "iteration" in title
         assert len(title) + 4 <= view.size.width  # the border's corners and spaces around it
+
+
+async def test_the_footers_palette_key_reaches_the_right_edge_on_a_narrow_terminal() -> None:
+    """No column left of the keys scrolled under the docked palette key ("▏^p paletteq")."""
+    from textual.widgets._footer import FooterKey
+
+    app = StepperApp()
+    for size in ((60, 20), (40, 12), (80, 24)):
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            key = app.screen.query_one("FooterKey.-command-palette", FooterKey)
+            assert key.region.right == size[0]
+            assert app.screen.get_widget_at(size[0] - 1, size[1] - 1)[0] is key
+        app = StepperApp()
