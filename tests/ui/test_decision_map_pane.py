@@ -253,3 +253,18 @@ async def test_the_footers_palette_key_reaches_the_right_edge_on_a_narrow_termin
             assert key.region.right == size[0]
             assert app.screen.get_widget_at(size[0] - 1, size[1] - 1)[0] is key
         app = StepperApp()
+
+
+async def test_many_observations_get_smaller_dots_so_the_map_shows_between_them() -> None:
+    app = StepperApp("spiral")  # 200 observations
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        text = pane(app).text()
+        assert "•" in text and "◦" in text and "●" not in text and "○" not in text
+        assert "• target high  ◦ target low" in text
+    app = StepperApp("xor")  # 4: the big dots
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        assert "● target high  ○ target low" in pane(app).text()

@@ -48,6 +48,8 @@ SMALL = 12  # pixels across a neuron's map (at 80 columns: 10)
 GAP = 2
 LEGEND_WIDTH = 16
 RIGHT_WIDTH = 40  # the legend's lines, beside the output maps
+BIG_DOTS, SMALL_DOTS = (POSITIVE, NEGATIVE), ("•", "◦")
+DOTS_SHARE = 12  # smaller dots once more than 1 character in 12 of the map would be one
 CACHE = 8  # sets of weights whose maps are kept (stepping back and forth hits them)
 
 
@@ -64,6 +66,7 @@ class Tile:
     lo: float
     hi: float
     marks: dict[tuple[int, int], bool] | None = None  # (text row, column) → target is high
+    glyphs: tuple[str, str] = (POSITIVE, NEGATIVE)  # a high target's mark, a low one's
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,7 @@ class DecisionMapView(ScrollView, can_focus=True):
         self._laid_out_for: tuple[object, ...] = ()
         self._lines: dict[int, Strip] = {}
         self._output_map: DecisionMap | None = None
+        self._glyphs = BIG_DOTS
         # The cache's keys hold ids: keeping each map's weights alive keeps those ids unique.
         self._keep: dict[tuple[object, ...], tuple[np.ndarray, ...]] = {}
 
@@ -288,10 +292,15 @@ class DecisionMapView(ScrollView, can_focus=True):
         lo, hi = value_range(net.activations[-1], dmap.outputs)
         cells = observation_cells(dmap, net.inputs)
         classes = target_classes(net.targets)
+        # Many observations (spiral's 200) would bury the map under ● and ○: smaller dots then,
+        # still told apart without colour, leaving the map around them to be seen.
+        marked = len(set(zip(*cells)))
+        self._glyphs = SMALL_DOTS if marked * DOTS_SHARE > big * big // (1 if ramp else 2) else BIG_DOTS
         tiles = []
         for j in range(net.layers[-1]):
             marks = {(int(i), int(jj)): bool(c) for i, jj, c in zip(*cells, classes[:, j])}
-            tiles.append(Tile(f"a^{net.depth}_{j} output", "bold", dmap.outputs[:, :, j], lo, hi, marks))
+            title = f"a^{net.depth}_{j} output"
+            tiles.append(Tile(title, "bold", dmap.outputs[:, :, j], lo, hi, marks, self._glyphs))
         return self._tile_row(tiles, big, ramp)
 
     def _hidden(self, small: int, ramp: bool, width: int) -> list[list[Segment] | _Later]:
@@ -357,7 +366,7 @@ class DecisionMapView(ScrollView, can_focus=True):
                     k = levels[i, j]
                     cell = Segment("?" if k < 0 else RAMP[k], NAN_STYLE if k < 0 else None)
                     if (i, j) in marks:  # the mark, then the map: two characters per grid column
-                        line.append(Segment(POSITIVE if marks[(i, j)] else NEGATIVE, Style(bold=True)))
+                        line.append(Segment(tile.glyphs[0 if marks[(i, j)] else 1], Style(bold=True)))
                     else:
                         line.append(cell)
                     line.append(cell)
@@ -383,7 +392,7 @@ class DecisionMapView(ScrollView, can_focus=True):
                 mark = here.get(start)
                 if mark is not None:
                     style = _dot(mark, int(top[start]))
-                    line.append(Segment(POSITIVE if mark else NEGATIVE, style))
+                    line.append(Segment(tile.glyphs[0 if mark else 1], style))
                 else:
                     line.append(
                         Segment("▀" * (end - start), _half_block(int(top[start]), int(bottom[start])))
@@ -409,9 +418,9 @@ class DecisionMapView(ScrollView, can_focus=True):
             scale = [Segment(f"{low} "), *_merge(bar), Segment(f" {high}  a^{net.depth} ({act})")]
         dots = [
             # On the colours they are drawn on in the map, where the network has it right.
-            Segment(POSITIVE, DOT_HIGH + Style(bgcolor=SCALE[-1]) if not ramp else Style(bold=True)),
+            Segment(self._glyphs[0], DOT_HIGH + Style(bgcolor=SCALE[-1]) if not ramp else Style(bold=True)),
             Segment(" target high  "),
-            Segment(NEGATIVE, DOT_LOW + Style(bgcolor=SCALE[0]) if not ramp else Style(bold=True)),
+            Segment(self._glyphs[1], DOT_LOW + Style(bgcolor=SCALE[0]) if not ramp else Style(bold=True)),
             Segment(" target low"),
         ]
         x0, x1, y0, y1 = (f"{v:.3g}" for v in (dmap.x[0], dmap.x[-1], dmap.y[0], dmap.y[-1]))
