@@ -243,17 +243,22 @@ async def test_the_panes_title_is_whole_with_its_m_hides_hint_at_120_columns() -
 
 
 async def test_the_footers_palette_key_reaches_the_right_edge_on_a_narrow_terminal() -> None:
-    """No column left of the keys scrolled under the docked palette key ("▏^p paletteq")."""
+    """No column left of the keys scrolled under the docked palette key ("▏^p paletteq"); below 80
+    columns the palette key leaves the footer (the keys need the room)."""
     from textual.widgets._footer import FooterKey
 
-    app = StepperApp()
-    for size in ((60, 20), (40, 12), (80, 24)):
+    for size in ((80, 24), (100, 30)):
+        app = StepperApp()
         async with app.run_test(size=size) as pilot:
             await pilot.pause()
             key = app.screen.query_one("FooterKey.-command-palette", FooterKey)
             assert key.region.right == size[0]
             assert app.screen.get_widget_at(size[0] - 1, size[1] - 1)[0] is key
+    for size in ((60, 20), (40, 12)):
         app = StepperApp()
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            assert not app.screen.query("FooterKey.-command-palette")
 
 
 async def test_many_observations_get_smaller_dots_so_the_map_shows_between_them() -> None:
