@@ -227,10 +227,23 @@ def _short(value: object, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _shown(value: Any) -> str:
+    """A value read from TOML as the file's author wrote it: true, not Python's True."""
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if isinstance(value, str):
+        return f"a string ({_short(value)})"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    return _short(value)
+
+
 def _number_problem(value: Any) -> str | None:
     """What is wrong with a value read where a finite number belongs (None: nothing)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return f"expected a number, got {_short(value)}"
+        return f"expected a number, got {_shown(value)}"
     if isinstance(value, int) and abs(value) > 10**MAX_INTEGER_DIGITS:  # beyond float64's reach
         return f"expected a number, got a whole number of {len(str(abs(value)))} digits"
     if not math.isfinite(value):
@@ -305,7 +318,7 @@ class _Reader:
 
     def integer(self, key: str, value: Any, minimum: int, maximum: int | None = None) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(key, f"expected a whole number, got {value!r}")
+            raise self.fail(key, f"expected a whole number, got {_shown(value)}")
         if value < minimum:
             raise self.fail(key, f"expected a whole number >= {minimum}, got {value}")
         if maximum is not None and value > maximum:
@@ -352,6 +365,8 @@ class _Reader:
             if key not in GENERATOR_KEYS:
                 raise self.unknown(key, GENERATOR_KEYS, "inputs.")
         name = value.get("generator")
+        if name is None:
+            raise self.fail("inputs.generator", f"missing; add one of {', '.join(GENERATORS)}")
         if not isinstance(name, str) or name not in GENERATORS:
             raise self.fail("inputs.generator", f"expected one of {', '.join(GENERATORS)}, got {name!r}")
         if layers[0] != 2:
