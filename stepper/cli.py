@@ -156,6 +156,11 @@ def build_parser() -> argparse.ArgumentParser:
     _network_args(p)
     p.add_argument("--iterations", type=_count, default=1, metavar="K", help="iterations (default 1)")
     _format_arg(p, ("text", "json", "markdown", "latex"))
+    p.add_argument(
+        "--quiz",
+        action="store_true",
+        help="markdown or latex: an exercise, every result left blank, with an answer key at the end",
+    )
 
     p = sub.add_parser("train", help="run K iterations; the cost curve, outputs and final weights")
     _network_args(p)
@@ -266,6 +271,8 @@ def cmd_trace(args: argparse.Namespace) -> int:
     from stepper.engine.optimizers import OptimizerState
     from stepper.engine.steps import build_steps
 
+    if args.quiz and args.format not in ("markdown", "latex"):
+        raise StepperError(f"--quiz needs --format markdown or latex, not --format {args.format}")
     net = _load(args)
     steps = build_steps(net)
     values = []
@@ -287,7 +294,7 @@ def cmd_trace(args: argparse.Namespace) -> int:
     else:
         from stepper.exports.share import render_trace
 
-        print(render_trace(args.format, net, values, steps, diverged=diverged), end="")
+        print(render_trace(args.format, net, values, steps, diverged=diverged, quiz=args.quiz), end="")
     return _divergence_status(diverged)
 
 

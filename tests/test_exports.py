@@ -166,3 +166,55 @@ def test_the_header_says_observation_for_one(cli, tmp_path) -> None:
     path.write_text(text)
     assert ", 1 observation\n" in cli("trace", str(path)).out
     assert ", 2 observations\n" in cli("trace").out
+
+def test_every_export_narrates_the_symmetry(cli) -> None:
+    text = cli("trace").out
+    assert "Columns 0–2 of n^1 are equal because columns 0–2 of W^0 (the weights in) are" in text
+    md = cli("trace", "--format", "markdown").out
+    assert "> Columns 0–2 of δ^2 are equal because dC/da^2 and da^2/dn^2 have equal columns 0–2" in md
+    assert "neurons 0–2 of layer 2 are still clones." in md
+    tex = cli("trace", "--format", "latex").out
+    assert r"\emph{Columns 0--2 of $n^{1}$ are equal because" in tex
+
+
+def test_the_quiz_leaves_every_result_blank_and_answers_it_at_the_end(cli) -> None:
+    run = cli("trace", "--format", "markdown", "--quiz")
+    assert run.code == 0
+    questions, key = run.out.split("## Answer key, iteration 1")
+    assert len(re.findall(r"^### Step \d+: ", questions, flags=re.M)) == 22
+    assert len(re.findall(r"^### Step \d+: ", key, flags=re.M)) == 22
+    # The givens are in the questions, no result is: n^1 is 2.2 and a^1 0.9002495.
+    assert "0.8000000" in questions and "2.2000000" not in questions and "0.9002495" not in questions
+    # One blank per number computed: forward 32, cost 1, backward 20 + 30 + 27, update 9 + 12 + 8.
+    assert questions.count(r"\underline{\hphantom{0.0000000}}") == 32 + 1 + 77 + 29
+    for number in SEED_NUMBERS:
+        assert number in key
+    assert "`_0n^1_0 = 1·1.0000000 + 0.8000000·1.0000000 + 0.4000000·1.0000000 = 2.2000000`" in key
+    # The narration is the teacher's: in the key, not a hint in the questions.
+    assert "clones" not in questions and "still clones" in key
+
+
+def test_a_quiz_of_two_iterations_says_where_the_weights_come_from(cli) -> None:
+    tex = cli("trace", "xor", "--format", "latex", "--quiz", "--iterations", "2").out
+    assert tex.isascii() and _balanced(tex)
+    assert "The weights are your answers to the update steps of iteration 1." in tex
+    assert r"\section*{Answer key, iteration 2}" in tex
+
+
+def test_the_quiz_needs_markdown_or_latex(cli) -> None:
+    run = cli("trace", "--quiz")
+    assert run.code == 2
+    assert run.err.strip() == "stepper: error: --quiz needs --format markdown or latex, not --format text"
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="no LaTeX on this machine")
+def test_the_latex_quiz_compiles(cli, tmp_path: Path) -> None:
+    (tmp_path / "quiz.tex").write_text(cli("trace", "--format", "latex", "--quiz").out)
+    done = subprocess.run(
+        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "quiz.tex"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout[-2000:]

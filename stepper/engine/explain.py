@@ -154,8 +154,8 @@ def cell_terms(net: Network, values: IterationValues, ref: Ref, row: int, col: i
         value = v.da_dn[l]
         if value is None:
             return "softmax: a Jacobian per observation, applied in the δ step"
-        formula = net.activation(l).derivative_formula.replace("{l}", "")
-        return f"{formula} with a = {f(v.a[l][row, col])}, n = {f(v.n[l][row, col])}: {f(value[row, col])}"  # type: ignore[index]
+        formula = net.activation(l).derivative_formula.replace("^{l}", "").replace("{l}", "")
+        return f"= {formula} with a = {f(v.a[l][row, col])}, n = {f(v.n[l][row, col])}: {f(value[row, col])}"  # type: ignore[index]
     if q == "delta":
         fused = FUSED_DELTA.get((net.cost, net.activation(l).name)) if l == net.depth else None
         if fused is not None:

@@ -27,7 +27,7 @@ import numpy as np
 from stepper.engine.diagnose import NeuronGroup, find_clones
 from stepper.engine.iteration import Array, IterationValues
 from stepper.engine.network import Network
-from stepper.engine.steps import WEIGHT_SHAPED, Phase, Ref, Source, Step
+from stepper.engine.steps import WEIGHT_SHAPED, Phase, Ref, Source, Step, build_steps
 
 MAX_GROUPS = 4  # a step with more groups of equal slices names these and says how many more
 MAX_INDICES = 12  # longer index lists are shortened: "0, 1, 2, … (40 in all)"
@@ -96,8 +96,8 @@ class StepSymmetry:
 # --- reading values and slices -------------------------------------------------------------------
 def ref_value(net: Network, values: IterationValues, ref: Ref) -> Array | None:
     """The matrix ``ref`` stands for in this iteration (None for the cost or an unstored Jacobian)."""
-    if ref.quantity == "targets":
-        return net.targets
+    if ref.quantity == "targets":  # the batch's targets (all of them without mini-batches)
+        return getattr(values, "targets", net.targets)
     if ref.quantity == "cost":
         return None
     try:
@@ -130,9 +130,7 @@ def equal_groups(matrix: Array, axis: str) -> list[tuple[int, ...]]:
     if m.shape[0] < 2:
         return []
     with np.errstate(all="ignore"):
-        _, inverse, counts = np.unique(
-            m, axis=0, return_inverse=True, return_counts=True
-        )
+        _, inverse, counts = np.unique(m, axis=0, return_inverse=True, return_counts=True)
     inverse = inverse.reshape(-1)
     groups = [tuple(int(j) for j in np.flatnonzero(inverse == u)) for u in np.flatnonzero(counts > 1)]
     # NaN is not equal to NaN: np.unique may still put NaN slices together.
@@ -448,3 +446,11 @@ def break_text(b: Break) -> str:
     if b.still_equal:
         text += " Still equal: " + "; ".join(f"neurons {index_list(g)}" for g in b.still_equal) + "."
     return text
+
+
+def narration(net: Network, values: IterationValues) -> dict[int, list[str]]:
+    """Each step's narration by step index, for the exports (the whole iteration is traced, so an
+    export of one step says the same as the app at that step)."""
+    with np.errstate(all="ignore"):  # a diverged iteration's inf and NaN are never called equal
+        story = narrate(net, values, build_steps(net))
+    return {s.step.index: s.lines() for s in story}
