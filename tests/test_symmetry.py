@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 from hypothesis import given, settings
@@ -12,8 +13,19 @@ from stepper.engine.diagnose import find_clones
 from stepper.engine.init import InitSpec
 from stepper.engine.iteration import run_iteration
 from stepper.engine.network import Network
-from stepper.engine.steps import build_steps
-from stepper.engine.symmetry import Kind, _slice, equal_text, index_list, narrate, ref_value, sources_of
+from stepper.engine.quiz import Score, is_right, question
+from stepper.engine.steps import Ref, build_steps
+from stepper.engine.symmetry import (
+    Kind,
+    _slice,
+    equal_text,
+    index_list,
+    narrate,
+    neuron_spread,
+    ref_value,
+    sources_of,
+)
+from stepper.engine.walk import Walk
 from stepper.netfile import load_network
 
 
@@ -250,3 +262,53 @@ def test_the_steps_say_truly_what_each_slice_is_computed_from(sizes, seed) -> No
                     x = result[:, j] if axis == "columns" else result[j]
                     y = result[:, k] if axis == "columns" else result[k]
                     assert np.array_equal(x, y), (step.title, axis, j, k)
+
+
+def test_an_edit_in_the_walk_narrates_where_the_clones_broke() -> None:
+    walk = Walk(load_network("identical-columns"))
+    walk.to_iteration(3)
+    walk.edit_weight(0, 1, 1, 1.5)
+    (brk,) = walk.symmetry[0].breaks
+    assert brk.first and brk.was == "clones before the edit" and brk.still_equal == ((0, 2),)
+    walk.to_iteration(4)  # the next iteration has no "before": neurons 0 and 2 are simply clones
+    assert not any(s.breaks for s in walk.symmetry if s.step.output.layer == 1)
+
+
+def test_the_spread_is_flat_zero_for_clones_and_positive_after_a_random_init() -> None:
+    seed = load_network("identical-columns")
+    walk = Walk(seed)
+    for k in range(1, 4):
+        walk.to_iteration(k)
+        assert walk.values.cost > 0  # computing an iteration records its spread
+    assert walk.spread == {1: (0.0, 0.0), 2: (0.0, 0.0), 3: (0.0, 0.0)}
+    net = seed.with_init(InitSpec("normal", seed=1))
+    (first, second) = neuron_spread(net.weights)
+    w0 = net.weights[0]
+    by_hand = min(np.linalg.norm(w0[:, j] - w0[:, k]) for j, k in itertools.combinations(range(3), 2))
+    assert math.isclose(first, by_hand, rel_tol=1e-12) and second > 0
+    assert neuron_spread([np.ones((3, 1)), np.ones((2, 2))]) == (math.inf,)
+
+
+def test_a_quiz_answer_is_right_within_half_a_unit_of_the_4th_significant_digit() -> None:
+    assert is_right(2.2011, 2.2) and not is_right(2.2012, 2.2)
+    assert is_right(-0.0007545, -0.0007542904) and not is_right(-0.000755, -0.0007542904)
+    assert is_right(0.0, 0.0) and not is_right(1e-8, 0.0)
+
+
+def test_the_quiz_asks_for_the_selected_cell_of_the_next_matrix_else_row_0_column_0() -> None:
+    walk = Walk(load_network("identical-columns"))
+    q = question(walk)
+    assert (q.name, q.value) == ("_0n^1_0", 2.2)
+    assert q.verdict(2.2) == (True, "✓ right: _0n^1_0 = 2.2000000")
+    q = question(walk, (Ref("n", 1), 1, 2))
+    assert (q.name, q.row, q.col) == ("_1n^1_2", 1, 2) and math.isclose(q.value, 1.6)
+    right, text = q.verdict(1.7)
+    assert not right
+    assert text == (
+        "✗ wrong: _1n^1_2 = 1.6000000, not 1.7000000\n"
+        "_1n^1_2 = 1·1.0000000 + 0.3000000·1.0000000 + 0.3000000·1.0000000 = 1.6000000"
+    )
+    assert question(walk, (Ref("a", 1), 1, 2)).name == "_0n^1_0"  # a cell of another matrix
+    walk.forward(6)
+    assert question(walk).name == "C"
+    assert str(Score().add(True).add(False).add(True)) == "2/3 right"

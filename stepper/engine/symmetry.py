@@ -18,6 +18,7 @@ clones before an edit or a re-initialisation, when the caller says so) and whose
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -454,3 +455,24 @@ def narration(net: Network, values: IterationValues) -> dict[int, list[str]]:
     with np.errstate(all="ignore"):  # a diverged iteration's inf and NaN are never called equal
         story = narrate(net, values, build_steps(net))
     return {s.step.index: s.lines() for s in story}
+
+
+def neuron_spread(weights: Sequence[Array]) -> tuple[float, ...]:
+    """Per hidden layer l = 1..L-1: the smallest Euclidean distance between two of its neurons'
+    weights in (columns of W^{l-1}, bias included). Exactly 0 while two neurons are clones (or share
+    their weights in); inf for a layer of one neuron. How far apart the most similar neurons are."""
+    out = []
+    for w in weights[:-1]:
+        cols = w.shape[1]
+        if cols < 2:
+            out.append(math.inf)
+            continue
+        if equal_groups(w, "columns"):  # exact: rounding in the distances below must not hide a 0
+            out.append(0.0)
+            continue
+        norms = (w * w).sum(axis=0)
+        with np.errstate(all="ignore"):
+            d2 = norms[:, None] + norms[None, :] - 2.0 * (w.T @ w)
+        np.fill_diagonal(d2, np.inf)
+        out.append(float(math.sqrt(max(float(d2.min()), 0.0))))
+    return tuple(out)
