@@ -275,3 +275,18 @@ def equal_column_groups(matrix: np.ndarray) -> list[int | None]:
         )
     }
     return [order.get(int(u)) for u in inverse]
+
+
+def operand_slices(step: Step, row: int, col: int) -> list[tuple[Ref, str, int]]:
+    """For a product step (one whose rows and columns come from its operands' slices, as
+    ``Step.rows_from`` / ``columns_from`` say): the stored operands' row or column that make cell
+    (row, col) of its result, e.g. n^1 (0, 2) → row 0 of a^0 and column 2 of W^0. The column of ones
+    of [1 | a] is not stored, so it is left out. Other steps: []."""
+    if step.rows_from is None or step.columns_from is None:
+        return []
+    out = []
+    for sources, index in ((step.rows_from, row), (step.columns_from, col)):
+        for s in sources:
+            if index + s.offset >= 0:
+                out.append((s.ref, s.axis, index + s.offset))
+    return out
