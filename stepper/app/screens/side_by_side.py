@@ -24,11 +24,15 @@ class SideBySideScreen(SteppingScreen):
 
     BINDINGS = [*STEP_BINDINGS, Binding("escape,v", "close", "Back", id="side-close")]
 
-    def __init__(self, left: Network, right: Network) -> None:
+    def __init__(self, left: Network, right: Network, start: tuple[int, int] = (1, 0)) -> None:
+        """``start``: (iteration, steps done) where both walks begin: where the main walk is."""
         super().__init__()
+        walks = (Walk(left), Walk(right))
+        for walk in walks:
+            walk.seek(*start)
         self.columns = tuple(
-            WalkView(Walk(net), compact=True, id=f"side-{side}", classes="walk-column")
-            for net, side in ((left, "left"), (right, "right"))
+            WalkView(walk, compact=True, id=f"side-{side}", classes="walk-column")
+            for walk, side in zip(walks, ("left", "right"))
         )
         # Each column is titled by what differs: how it is trained, or else its init.
         same_run = run_description(left) == run_description(right)

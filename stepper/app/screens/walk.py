@@ -19,6 +19,7 @@ from stepper.app.screens.prompts import (
     SavePath,
     TrainingSettings,
 )
+from stepper.app.screens.quiz import QuizPrompt
 from stepper.app.screens.side_by_side import SideBySideScreen
 from stepper.app.screens.stepping import STEP_BINDINGS, SteppingScreen
 from stepper.app.walk_state import run_description
@@ -31,9 +32,11 @@ from stepper.engine.explain import cell_meaning, cell_name
 from stepper.engine.init import InitSpec
 from stepper.engine.network import Network
 from stepper.engine.optimizers import OptimizerSpec, switch_optimizer
+from stepper.engine.quiz import Question, Score, question
 from stepper.engine.steps import Ref
 from stepper.engine.walk import Walk
 from stepper.errors import StepperError
+from stepper.formatting import PRECISIONS
 
 # Actions that replace or change the walk (or read its history as a whole): refused during a long run.
 WALK_CHANGES = frozenset(
@@ -50,6 +53,7 @@ WALK_CHANGES = frozenset(
         "set_optimizer",
         "set_batch_size",
         "side_by_side_with",
+        "quiz",
     }
 )
 LONG_RUN = 2000  # going this many iterations ahead runs in a worker with a progress bar
@@ -62,13 +66,15 @@ class WalkScreen(SteppingScreen):
         *STEP_BINDINGS,
         Binding("g", "goto", "Go to", show=False, id="goto-iteration"),
         Binding("R", "reinitialise", "Re-init", show=False, id="reinitialise"),
-        Binding("t", "training", "Optimizer & batch", show=False, id="training-settings"),
+        Binding("T", "training", "Optimizer & batch", show=False, id="training-settings"),
         Binding("s", "break_symmetry", "Break symmetry", show=False, id="break-symmetry"),
         Binding("h", "health", "Health report", show=False, id="health"),
         Binding("v", "side_by_side", "Side by side", show=False, id="side-by-side"),
         Binding("e", "edit", "Edit weight", show=False, id="edit-weight"),
         Binding("x", "export", "Export", show=False, id="export"),
         Binding("M", "export_map", "Export decision map", show=False, id="export-map"),
+        Binding("t", "quiz", "Check yourself", show=False, id="quiz"),
+        Binding("d", "cycle_digits", "Digits 3/5/7", show=False, id="cycle-digits"),
         Binding("ctrl+s", "save_session", "Save session", show=False, id="save-session"),
         Binding("o", "open", "Open", show=False, id="open-network"),
         Binding("escape", "cancel", "Cancel run", show=False, id="cancel"),
@@ -77,6 +83,7 @@ class WalkScreen(SteppingScreen):
     def __init__(self, walk: Walk, checker: MineChecker | None = None) -> None:
         super().__init__()
         self.view = WalkView(walk, checker=checker, id="walk")
+        self.score = Score()  # the quiz's, for this session
 
     @property
     def walk(self) -> Walk:
@@ -204,7 +211,10 @@ class WalkScreen(SteppingScreen):
         if choice is None:
             return
         init, optimizer, training = choice
-        self.replace_network(self.net.with_init(init).with_optimizer(optimizer).with_training(training))
+        clones = tuple(self.diagnosis.clones)
+        walk = self.replace_network(self.net.with_init(init).with_optimizer(optimizer).with_training(training))
+        if clones:  # the Why pane says where they stop being equal
+            walk.broken = (1, clones, "clones before the re-initialisation")
         self.notify(f"Re-initialised: {init.describe()}, {run_description(self.net)}. Back at iteration 1.")
 
     def action_break_symmetry(self) -> None:
@@ -236,12 +246,14 @@ class WalkScreen(SteppingScreen):
         self.replace_network(net)
         self.notify(f"Now {run_description(net)}, from the same init. Back at iteration 1.")
 
-    def replace_network(self, net: Network) -> None:
+    def replace_network(self, net: Network) -> Walk:
         self.running = False
         if self.checker is not None:
             # The learner's numbers were for the network (and init) they were opened with.
             self.notify(f"The ≠ marks of {self.checker.source} are off: they belong to the other network.")
-        self.call_later(self.view.replace_walk, Walk(net))
+        walk = Walk(net)
+        self.call_later(self.view.replace_walk, walk)
+        return walk
 
     def action_open(self) -> None:
         from stepper.netfile import example_names, load_network
@@ -303,6 +315,7 @@ class WalkScreen(SteppingScreen):
         if value is None:
             return
         self.walk.edit_weight(layer, row, col, value)
+        self.view.verdict = None  # the numbers it was about are computed again
         self.view.forget_curve()
         self.view.refresh_view()
         name = cell_name(Ref("weights", layer), row, col)
@@ -386,7 +399,39 @@ class WalkScreen(SteppingScreen):
             else InitSpec("constant", value=1.0)
         )
         self.running = False
-        self.app.push_screen(SideBySideScreen(net, net.with_init(other)))
+        # Both sides start where this walk is: this network (with its edits) and the other init.
+        here = (self.walk.iteration, self.walk.done)
+        mine = net.with_session(self.walk.session())
+        self.app.push_screen(SideBySideScreen(mine, net.with_init(other).with_session(None), here))
+
+    # --- check yourself and precision ---------------------------------------------------------------
+    def action_quiz(self) -> None:
+        """Spec §10: the learner's value for a cell of the matrix the next step computes."""
+        self.running = False
+        if self.walk.next_step is None:  # at an iteration's end the next step is the next iteration's first
+            self.move(lambda w: w.forward())
+        q = question(self.walk, self.view.selected_cell())
+        if q is None:
+            self.notify("The next step stores nothing to ask about (a softmax Jacobian): n takes it.")
+            return
+        asked = str(self.score) if self.score.asked else "no answers yet"
+        self.app.push_screen(QuizPrompt(q, asked), lambda answer: self._answered(q, answer))
+
+    def _answered(self, q: Question, answer: float | None) -> None:
+        if answer is None:
+            return
+        right, text = q.verdict(answer)
+        self.score = self.score.add(right)
+        self.view.score = str(self.score)
+        self.move(lambda w: w.forward())
+        self.view.verdict = (self.walk.position, text)
+        self.view.refresh_view()
+        self.notify(f"{text.splitlines()[0]}  ({self.score})", severity="information" if right else "warning")
+
+    def action_cycle_digits(self) -> None:
+        self.view.digits = PRECISIONS[(PRECISIONS.index(self.view.digits) + 1) % len(PRECISIONS)]
+        self.view.refresh_view()
+        self.notify(f"Numbers now show {self.view.digits} digits (exports keep 7).")
 
     def action_side_by_side_with(self, other: str) -> None:
         """This network beside itself from the same init with optimizer ``other``, or batch size
