@@ -47,6 +47,8 @@ class QuizPrompt(ModalScreen[float | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         value = parse_answer(event.value)
         if value is None:
-            self.query_one("#quiz-error", Label).update("Enter a number, e.g. 2.2 or -1e-3.")
+            error = self.query_one("#quiz-error", Label)
+            error.update("Enter a number, e.g. 2.2 or -1e-3.")
+            error.display = True
             return
         self.dismiss(value)
