@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.widgets import Input
 
 from stepper.app import StepperApp
+from stepper.app.commands import screen_commands
 from stepper.app.screens.quiz import QuizPrompt, parse_answer
 from stepper.app.screens.side_by_side import SideBySideScreen
 from stepper.app.widgets.matrix import MatrixView
@@ -67,7 +68,7 @@ async def test_escape_skips_and_a_non_number_is_asked_again() -> None:
         assert "Enter a number" in str(app.screen.query_one("#quiz-error").render())
         await pilot.press("escape")
         await pilot.pause()
-        assert app.walk.position == Position(1, 0) and not app.score.asked
+        assert app.walk.position == Position(1, 0) and not app.walk_screen.score.asked
         assert not header(app).startswith("Quiz")
 
 
@@ -75,7 +76,7 @@ async def test_the_quiz_asks_for_the_selected_cell_of_the_next_matrix() -> None:
     app = StepperApp()
     async with app.run_test(size=(80, 24)) as pilot:
         n1 = view(app, "n", 1)
-        app.on_matrix_view_cell_selected(MatrixView.CellSelected(n1, 1, 2))
+        app.walk_screen.view.on_matrix_view_cell_selected(MatrixView.CellSelected(n1, 1, 2))
         await pilot.press("t")
         await pilot.pause()
         assert "What is _1n^1_2?" in str(app.screen.query_one("#quiz-question").render())
@@ -130,7 +131,7 @@ async def test_a_selected_product_cell_marks_its_operands_row_and_column() -> No
     app = StepperApp()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("n")
-        app.on_matrix_view_cell_selected(MatrixView.CellSelected(view(app, "n", 1), 0, 2))
+        app.walk_screen.view.on_matrix_view_cell_selected(MatrixView.CellSelected(view(app, "n", 1), 0, 2))
         await pilot.pause()
         a0, w0 = view(app, "a", 0).state, view(app, "weights", 0).state
         assert (a0.mark_row, a0.mark_col) == (0, None) and (w0.mark_row, w0.mark_col) == (None, 2)
@@ -162,7 +163,7 @@ async def test_side_by_side_starts_from_the_iteration_you_are_at() -> None:
 async def test_the_new_keys_are_in_help_and_the_palette() -> None:
     app = StepperApp()
     async with app.run_test(size=(80, 24)):
-        ids = {b.id: b.key for b in app.BINDINGS}  # type: ignore[union-attr]
+        ids = {b.id: b.key for b in app.walk_screen.BINDINGS}  # type: ignore[union-attr]
         assert ids["quiz"] == "t" and ids["cycle-digits"] == "d"
-        titles = [c.title for c in app.get_system_commands(app.screen)]
-        assert "Check yourself" in titles and "Digits 3/5/7" in titles
+        names = [name for name, _, _ in screen_commands(app.walk_screen)]
+        assert "Check yourself" in names and "Digits 3/5/7" in names
