@@ -88,16 +88,21 @@ def test_latex_compiles(cli, tmp_path: Path, activation, cost) -> None:
         net = tmp_path / "net.toml"
         net.write_text(ACTIVATION_COSTS.format(activation=activation, cost=cost))
         tex = cli("trace", str(net), "--format", "latex").out
-    (tmp_path / "trace.tex").write_text(tex)
+    assert _pdflatex(tmp_path, tex) > 1000
+
+
+def _pdflatex(folder: Path, tex: str) -> int:
+    """Compile ``tex`` in ``folder``; the size of the PDF it made."""
+    (folder / "trace.tex").write_text(tex)
     done = subprocess.run(
         ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "trace.tex"],
-        cwd=tmp_path,
+        cwd=folder,
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert done.returncode == 0, done.stdout[-2000:]
-    assert (tmp_path / "trace.pdf").stat().st_size > 1000
+    return (folder / "trace.pdf").stat().st_size
 
 
 @pytest.mark.parametrize(("activation", "cost"), VARIANTS)
@@ -209,12 +214,4 @@ def test_the_quiz_needs_markdown_or_latex(cli) -> None:
 
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="no LaTeX on this machine")
 def test_the_latex_quiz_compiles(cli, tmp_path: Path) -> None:
-    (tmp_path / "quiz.tex").write_text(cli("trace", "--format", "latex", "--quiz").out)
-    done = subprocess.run(
-        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "quiz.tex"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stdout[-2000:]
+    assert _pdflatex(tmp_path, cli("trace", "--format", "latex", "--quiz").out) > 1000
