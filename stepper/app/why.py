@@ -66,7 +66,7 @@ def product_lines(walk: Walk, selected: tuple[Ref, int, int] | None, digits: int
     if not layout:
         return []
     left, right, result = product.names
-    head = f"{left} (left) · {right} (above) = {result} (grid)"
+    head = f"{left} (left) · {right} (above) = {result} (result)"
     if mark is not None:
         head += f":  {ROW_MARK} row {mark[0]} of {left} · {COL_MARK} column {mark[1]} of {right}"
     out = [escape(head)]
