@@ -289,6 +289,16 @@ def test_the_spread_is_flat_zero_for_clones_and_positive_after_a_random_init() -
     assert neuron_spread([np.ones((3, 1)), np.ones((2, 2))]) == (math.inf,)
 
 
+def test_a_long_run_leaves_a_spread_point_at_each_checkpoint_for_the_plot() -> None:
+    net = load_network("identical-columns").with_init(InitSpec("normal", seed=1))
+    walk = Walk(net, max_checkpoints=8)
+    walk.to_iteration(200)
+    assert walk.values.cost > 0
+    assert len(walk.spread) >= 8 and 200 in walk.spread
+    # After a random init the closest neurons drift apart as they learn different things.
+    assert walk.spread[200][0] > walk.spread[1][0] > 0
+
+
 def test_a_quiz_answer_is_right_within_half_a_unit_of_the_4th_significant_digit() -> None:
     assert is_right(2.2011, 2.2) and not is_right(2.2012, 2.2)
     assert is_right(-0.0007545, -0.0007542904) and not is_right(-0.000755, -0.0007542904)

@@ -463,21 +463,20 @@ def neuron_spread(weights: Sequence[Array]) -> tuple[float, ...]:
     """Per hidden layer l = 1..L-1: the smallest Euclidean distance between two of its neurons'
     weights in (columns of W^{l-1}, bias included). Exactly 0 while two neurons are clones (or share
     their weights in); inf for a layer of one neuron. How far apart the most similar neurons are."""
-    out = []
-    for w in weights[:-1]:
-        cols = w.shape[1]
-        if cols < 2:
-            out.append(math.inf)
-            continue
-        norms = (w * w).sum(axis=0)
-        with np.errstate(all="ignore"):
-            d2 = norms[:, None] + norms[None, :] - 2.0 * (w.T @ w)
-        np.fill_diagonal(d2, np.inf)
-        # Rounding leaves ~1e-16 where two columns are equal: those pairs are checked exactly, so
-        # clones read exactly 0.
-        close = np.argwhere(d2 <= 1e-12 * (1.0 + norms.max()))
-        if any(np.array_equal(w[:, j], w[:, k]) for j, k in close):
-            out.append(0.0)
-            continue
-        out.append(float(math.sqrt(max(float(d2.min()), 0.0))))
-    return tuple(out)
+    with np.errstate(all="ignore"):  # a diverged run's inf and NaN give no distance, not warnings
+        return tuple(_closest(w) for w in weights[:-1])
+
+
+def _closest(w: Array) -> float:
+    """The smallest distance between two columns of ``w`` (inf for one column)."""
+    if w.shape[1] < 2:
+        return math.inf
+    norms = (w * w).sum(axis=0)
+    d2 = norms[:, None] + norms[None, :] - 2.0 * (w.T @ w)
+    np.fill_diagonal(d2, np.inf)
+    # Rounding leaves ~1e-16 where two columns are equal: those pairs are checked exactly, so clones
+    # read exactly 0.
+    close = np.argwhere(d2 <= 1e-12 * (1.0 + norms.max()))
+    if any(np.array_equal(w[:, j], w[:, k]) for j, k in close):
+        return 0.0
+    return float(math.sqrt(max(float(d2.min()), 0.0)))

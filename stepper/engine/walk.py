@@ -43,9 +43,6 @@ class Walk:
         self._symmetry: tuple[int, tuple[StepSymmetry, ...]] | None = None
         # Clones an edit or a re-initialisation broke, for the narration of that iteration.
         self.broken: tuple[int, tuple[NeuronGroup, ...], str] | None = None
-        # Per hidden layer, the smallest distance between two neurons' weights in, at the start of each
-        # iteration computed so far (the symmetry plot reads it).
-        self.spread: dict[int, tuple[float, ...]] = {}
         if net.session is not None:  # a saved stepper: its edits, then where it was
             for iteration, weights in net.session.pins:
                 self.history.pin(iteration, weights)
@@ -67,7 +64,6 @@ class Walk:
         self._diagnosis = None
         self._divergence = None
         self._symmetry = None
-        self.spread = {k: d for k, d in self.spread.items() if k < self.iteration}
         if clones:
             self.broken = (self.iteration, clones, "clones before the edit")
 
@@ -101,9 +97,15 @@ class Walk:
             with np.errstate(all="ignore"):  # inf and NaN are divergence (see ``divergence``)
                 values = self.history.run(it, self.history.start_at(it))
             self.history.costs[it] = values.cost
-            self.spread[it] = neuron_spread(values.weights)
+            self.history.spread[it] = neuron_spread(values.weights)
             self._values = (it, values)
         return self._values[1]
+
+    @property
+    def spread(self) -> dict[int, tuple[float, ...]]:
+        """Per hidden layer, the closest two neurons' distance (weights in) at the start of each
+        iteration known: every iteration shown, and the checkpoints of long runs."""
+        return self.history.spread
 
     @property
     def symmetry(self) -> tuple[StepSymmetry, ...]:
