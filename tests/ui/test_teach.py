@@ -105,7 +105,7 @@ async def test_d_cycles_3_5_7_digits_and_the_columns_follow() -> None:
         await pilot.press("d")
         assert "2.200 " in n1.text() + " " and "2.2000000" not in n1.text()
         assert n1.virtual_size.width < wide
-        assert "│2.200 2.200 2.200 │" in why(app)  # the product layout follows too
+        assert "│ 2.200 2.200 2.200 │" in why(app)  # the product layout follows too
         await pilot.press("d")
         assert "2.20000" in n1.text() and "2.2000000" not in n1.text()
         await pilot.press("d")
