@@ -17,8 +17,8 @@ from stepper.engine.batching import Batch, Schedule
 from stepper.engine.iteration import IterationValues, run_iteration
 from stepper.engine.network import Network
 from stepper.engine.optimizers import OptimizerState
-from stepper.engine.training import full_cost
 from stepper.engine.symmetry import neuron_spread
+from stepper.engine.training import full_cost
 
 Array = NDArray[np.float64]
 Weights = tuple[Array, ...]

@@ -26,7 +26,7 @@ then `w^l_{i,j}` from neuron i to neuron j |
 
 C is one number for the whole batch (the seed's: Σ (a − y)² over every observation and output).
 
-**Optimizers and mini-batches** (`t`, or `R`, or the palette's "Optimizer: …" and "Batch size: …").
+**Optimizers and mini-batches** (`T`, or `R`, or the palette's "Optimizer: …" and "Batch size: …").
 An iteration is one update on one batch: a^0 is the batch's inputs and C its cost. The update shows
 each term as a matrix: `g = dC/dW + λ·W` (L2 decay), `η·λ·W` (adamw's decoupled decay), momentum's
 velocity `v ← μ·v + g`, RMSprop's `s ← α·s + (1−α)·g²`, Adam's moments `m ← β1·m + (1−β1)·g` and

@@ -212,7 +212,8 @@ class WalkScreen(SteppingScreen):
             return
         init, optimizer, training = choice
         clones = tuple(self.diagnosis.clones)
-        walk = self.replace_network(self.net.with_init(init).with_optimizer(optimizer).with_training(training))
+        net = self.net.with_init(init).with_optimizer(optimizer).with_training(training)
+        walk = self.replace_network(net)
         if clones:  # the Why pane says where they stop being equal
             walk.broken = (1, clones, "clones before the re-initialisation")
         self.notify(f"Re-initialised: {init.describe()}, {run_description(self.net)}. Back at iteration 1.")
