@@ -1,4 +1,4 @@
-"""Key-to-idle CPU time per step in the stepper app, driven headless by Textual's Pilot (spec §6),
+"""Key-to-idle CPU time per step in the stepper app, driven headless by Textual's Pilot (README, "Speed"),
 and start-up time to the first screen.
 
 Each figure is the best of ``--runs`` medians: the machine's other work only ever adds time.

@@ -1,4 +1,4 @@
-"""The command line (spec section 4): a thin layer that reads arguments and calls the engine.
+"""The command line (docs/commands.md): a thin layer that reads arguments and calls the engine.
 
 Headless commands never import textual, so they start fast; only opening the stepper does.
 """
@@ -8,17 +8,20 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from stepper import __version__
 from stepper.errors import StepperError
 
 if TYPE_CHECKING:
     from stepper.engine.divergence import Divergence
+    from stepper.engine.network import Network
 
 COMMANDS = ("trace", "train", "diagnose", "map", "gradcheck", "compare", "examples", "serve")
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+OPEN_USAGE = "stepper [NETWORK] [--lr X] [--init SCHEME] [--seed N] [--compare MINE]"
 
 
 def _count(text: str) -> int:
@@ -94,6 +97,36 @@ def _hyper(args: argparse.Namespace) -> tuple[tuple[str, float], ...]:
     return tuple(out)
 
 
+def _positive_int(text: str) -> int:
+    value = _count(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {value}")
+    return value
+
+
+MIN_TAB_MEMORY = 320  # MiB: a tab's Python, numpy and Textual take ~250 MiB of address space to start
+
+
+def _tab_memory(text: str) -> int:
+    value = _count(text)
+    if value < MIN_TAB_MEMORY:
+        raise argparse.ArgumentTypeError(
+            f"expected at least {MIN_TAB_MEMORY} MiB (a tab needs about 250 to start), got {value}"
+        )
+    return value
+
+
+def _size(text: str) -> tuple[int, int]:
+    columns, _, rows = text.lower().partition("x")
+    try:
+        size = (int(columns), int(rows))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected COLUMNSxROWS, e.g. 200x60, got {text!r}") from None
+    if size[0] < 20 or size[1] < 10:
+        raise argparse.ArgumentTypeError(f"expected at least 20x10, got {text}")
+    return size
+
+
 def _network_args(p: argparse.ArgumentParser) -> None:
     from stepper.engine.init import SCHEMES
 
@@ -136,17 +169,18 @@ def _format_arg(p: argparse.ArgumentParser, formats: tuple[str, ...]) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="stepper",
-        usage="stepper [NETWORK] [--lr X] [--init SCHEME] [--seed N] [--compare MINE]\n"
-        "       stepper COMMAND [NETWORK] [options]",
+        usage=f"{OPEN_USAGE}\n       stepper COMMAND [NETWORK] [options]",
         description="Step through a small neural network — forward pass, backward pass, each weight "
         "update — number by number. With no command, opens the stepper on NETWORK.",
-        epilog="Run `stepper COMMAND --help` for a command's options.",
+        epilog="Run `stepper COMMAND --help` for a command's options. The reference (network files, "
+        "commands, JSON schemas, notation) is in stepper's docs/ folder: docs/README.md.",
     )
     parser.add_argument("--version", action="version", version=f"stepper {__version__}")
     # prog: subcommands say "stepper trace: error: …", not the two-line usage above.
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", prog="stepper")
 
-    p = sub.add_parser("open", help=argparse.SUPPRESS)
+    # `stepper [NETWORK]` runs "open", which is no command a user types: its errors say "stepper".
+    p = sub.add_parser("open", help=argparse.SUPPRESS, prog="stepper", usage=OPEN_USAGE)
     _network_args(p)
     p.add_argument(
         "--compare", metavar="MINE", help="mark every cell where your own numbers (JSON or .npz) differ"
@@ -207,6 +241,26 @@ def build_parser() -> argparse.ArgumentParser:
         "--host", default="127.0.0.1", metavar="H", help="address to listen on (default 127.0.0.1)"
     )
     p.add_argument("--port", type=_port, default=8000, metavar="P", help="port (default 8000)")
+    p.add_argument(
+        "--token",
+        metavar="T",
+        help="the secret every request must carry (default: $STEPPER_TOKEN, else a new random one)",
+    )
+    p.add_argument(
+        "--root",
+        metavar="DIR",
+        help="a folder whose network files the open dialog offers (default: built-in examples only)",
+    )
+    p.add_argument("--max-tabs", type=_positive_int, default=8, metavar="N", help="tabs at once (8)")
+    p.add_argument(
+        "--max-size", type=_size, default=(400, 150), metavar="COLSxROWS", help="terminal size cap (400x150)"
+    )
+    p.add_argument(
+        "--memory", type=_tab_memory, default=1024, metavar="MIB", help="memory per tab, in MiB (1024)"
+    )
+    p.add_argument(
+        "--idle", type=_positive_float, default=30.0, metavar="MIN", help="close a tab idle this long (30)"
+    )
 
     sub.add_parser("examples", help="list the built-in networks")
     # "open" is what `stepper [NETWORK]` runs; it is not a command to list.
@@ -219,10 +273,15 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
     args = list(argv)
     if not args or (args[0] not in COMMANDS and args[0] not in ("-h", "--help", "--version")):
         args = ["open", *args]
-    return parser.parse_args(args)
+    parsed, unknown = parser.parse_known_args(args)
+    if unknown:
+        # Said by the command's own parser, so the message shows its usage and name, not the top level's.
+        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        sub.choices[parsed.command].error(f"unrecognized arguments: {' '.join(unknown)}")
+    return parsed
 
 
-def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _load(args: argparse.Namespace) -> Network:
     from stepper.netfile import Overrides, load_network
 
     overrides = Overrides(
@@ -287,19 +346,31 @@ def cmd_trace(args: argparse.Namespace) -> int:
             if diverged is not None:
                 break
             start = (v.weights_after, v.state_after)
-    if args.format == "json":
-        from stepper.exports.json_out import dumps, trace_json
+    from stepper.exports.json_out import trace_json
+    from stepper.exports.share import render_trace
 
-        print(dumps(trace_json(net, values, diverged)))
-    else:
-        from stepper.exports.share import render_trace
-
-        print(render_trace(args.format, net, values, steps, diverged=diverged, quiz=args.quiz), end="")
+    _write(
+        args,
+        lambda: trace_json(net, values, diverged),
+        lambda: render_trace(args.format, net, values, steps, diverged=diverged, quiz=args.quiz),
+    )
     return _divergence_status(diverged)
 
 
+def _write(args: argparse.Namespace, document: Callable[[], Any], text: Callable[[], str]) -> None:
+    """The command's output on stdout: the JSON document with --format json, else its text (or
+    the Markdown or LaTeX that --format asked for), one newline at the end either way."""
+    if args.format == "json":
+        from stepper.exports.json_out import dumps
+
+        out = dumps(document())
+    else:
+        out = text()
+    sys.stdout.write(out if out.endswith("\n") else out + "\n")
+
+
 def _divergence_status(diverged: Divergence | None) -> int:
-    """Exit 1 with spec section 9's line on stderr when training diverged (the report was
+    """Exit 1 with the divergence line (docs/json.md) on stderr when training diverged (the report was
     printed anyway), else 0."""
     if diverged is not None:
         print(f"stepper: {diverged.message()}", file=sys.stderr)
@@ -319,14 +390,10 @@ def cmd_train(args: argparse.Namespace) -> int:
         result = train_with_progress(net, k)
     else:
         result = train(net, k)
-    if args.format == "json":
-        from stepper.exports.json_out import dumps, train_json
+    from stepper.exports.json_out import train_json
+    from stepper.exports.train_text import train_text
 
-        print(dumps(train_json(net, result)))
-    else:
-        from stepper.exports.train_text import train_text
-
-        print(train_text(net, result))
+    _write(args, lambda: train_json(net, result), lambda: train_text(net, result))
     return _divergence_status(result.diverged)
 
 
@@ -343,15 +410,14 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
     finite_costs = [c for c in result.costs[:done] if c is not None]
     with np.errstate(all="ignore"):  # a diverged run's inf and NaN are reported, not warned about
         report = diagnose(net, run_iteration(net, result.weights), done, finite_costs)
-    if args.format == "json":
-        from stepper.exports.diagnose_out import diagnose_json
-        from stepper.exports.json_out import diverged_json, dumps
+    from stepper.exports.diagnose_out import diagnose_json, diagnose_text
+    from stepper.exports.json_out import diverged_json
 
-        print(dumps({**diagnose_json(report), "diverged": diverged_json(report.diverged)}))
-    else:
-        from stepper.exports.diagnose_out import diagnose_text
-
-        print(diagnose_text(net, report))
+    _write(
+        args,
+        lambda: {**diagnose_json(report), "diverged": diverged_json(report.diverged)},
+        lambda: diagnose_text(net, report),
+    )
     # The diagnosed iteration is the one after the last completed: with K = 0 it is iteration 1,
     # and where training diverged it is the diverged one (report.diverged == result.diverged).
     return _divergence_status(report.diverged)
@@ -367,23 +433,22 @@ def cmd_map(args: argparse.Namespace) -> int:
     # Diverged in iteration k: the map of the weights it started from (the last finite ones).
     done = result.completed
     dmap = decision_map(net, result.weights, args.resolution)
-    if args.format == "json":
-        from stepper.exports.json_out import diverged_json, dumps
-        from stepper.exports.map_text import map_json
+    from stepper.exports.json_out import diverged_json
+    from stepper.exports.map_text import map_json, map_text
 
-        document = map_json(net, dmap, done)
-        if result.diverged is not None:  # spec section 9; absent otherwise, as section 8 writes it
-            document["diverged"] = diverged_json(result.diverged)
-        print(dumps(document))
-    else:
-        from stepper.exports.map_text import map_text
+    def document() -> dict[str, Any]:
+        out = map_json(net, dmap, done)
+        if result.diverged is not None:  # docs/json.md: absent otherwise
+            out["diverged"] = diverged_json(result.diverged)
+        return out
 
-        print(map_text(net, dmap, done), end="")
+    _write(args, document, lambda: map_text(net, dmap, done))
     return _divergence_status(result.diverged)
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from stepper.engine.compare import compare, load_mine_for
+    from stepper.engine.compare import compare
+    from stepper.minefile import load_mine_for
 
     net = _load(args)
     mine = load_mine_for(net, args.mine)
@@ -393,15 +458,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     with np.errstate(all="ignore"):  # inf and NaN are numbers to compare here, not warnings
         result = compare(net, mine, rtol=args.rtol, atol=args.atol)
-    if args.format == "json":
-        from stepper.exports.compare_out import compare_json
-        from stepper.exports.json_out import dumps
+    from stepper.exports.compare_out import compare_json, compare_text
 
-        print(dumps(compare_json(result)))
-    else:
-        from stepper.exports.compare_out import compare_text
-
-        print(compare_text(net, result, args.mine, args.rtol, args.atol))
+    _write(
+        args, lambda: compare_json(result), lambda: compare_text(net, result, args.mine, args.rtol, args.atol)
+    )
     return EXIT_OK if result.match else EXIT_CHECK_FAILED
 
 
@@ -410,23 +471,24 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
 
     net = _load(args)
     check = gradcheck(net)
-    if args.format == "json":
-        from stepper.exports.json_out import dumps, gradcheck_json
+    from stepper.exports.gradcheck_text import gradcheck_text
+    from stepper.exports.json_out import gradcheck_json
 
-        print(dumps(gradcheck_json(check)))
-    else:
-        from stepper.exports.gradcheck_text import gradcheck_text
-
-        print(gradcheck_text(check))
+    _write(args, lambda: gradcheck_json(check), lambda: gradcheck_text(check))
     return EXIT_OK if check.passed else EXIT_CHECK_FAILED
 
 
 def cmd_open(args: argparse.Namespace) -> int:
+    from stepper.served import Served
+
+    served = Served.from_environment()  # a browser tab of `stepper serve`
+    if served is not None:
+        served.apply_limits()
     net = _load(args)  # validate before starting the UI: bad input gets a message, not a screen
     from stepper.app import StepperApp
 
     # The app reads and checks the --compare file as it is made, before its screen opens.
-    app = StepperApp(network=net, compare=args.compare)
+    app = StepperApp(network=net, compare=args.compare, served=served)
     app.run()
     return app.return_code or EXIT_OK  # Textual sets 1 if the app crashed
 
@@ -434,6 +496,7 @@ def cmd_open(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     _load(args)  # bad input gets its message here, not in every browser tab
     from stepper.serve import serve
+    from stepper.serve_server import Limits
 
     argv = [args.network] if args.network else []
     flags = [
@@ -447,7 +510,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
     for flag, value in flags:
         if value is not None:
             argv += [flag, repr(value) if isinstance(value, float) else str(value)]
-    serve(argv, args.host, args.port)
+    serve(
+        argv,
+        args.host,
+        args.port,
+        token=args.token,
+        root=args.root,
+        limits=Limits(
+            tabs=args.max_tabs,
+            columns=args.max_size[0],
+            rows=args.max_size[1],
+            memory_mib=args.memory,
+            idle_minutes=args.idle,
+        ),
+    )
     return EXIT_OK
 
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 MIN_DECIMALS = 7  # the question prints 0.9002495: seven decimals
 SIG_DIGITS = 7  # small numbers keep seven significant digits (0.01893642)
 MAX_DECIMALS = 10
 PRECISIONS = (3, 5, 7)  # what the app's precision key cycles through; 7 is the question's
+# What format_number does, in the words an export's header uses.
+ROUNDING = (
+    "Numbers are rounded to at least 7 significant digits and 7 decimals "
+    "(0.9002495, 3.7007485, 0.01893642), in scientific notation from 1e5 and below 1e-8."
+)
 
 
 def format_number(x: float, digits: int = SIG_DIGITS) -> str:
@@ -25,7 +28,3 @@ def format_number(x: float, digits: int = SIG_DIGITS) -> str:
         return f"{x:.{digits - 1}e}"
     decimals = max(digits, digits - 1 - math.floor(math.log10(mag)))
     return f"{x:.{min(decimals, MAX_DECIMALS)}f}"
-
-
-def format_cells(matrix: np.ndarray, digits: int = SIG_DIGITS) -> list[list[str]]:
-    return [[format_number(float(v), digits) for v in row] for row in matrix]

@@ -1,4 +1,4 @@
-"""Network files (spec section 3): reading, validating and resolving them into a Network.
+"""Network files (docs/network-files.md): reading, validating and resolving them into a Network.
 
 Every problem becomes a :class:`StepperError` whose message names the file, the key (and its line
 when it can be found) and what was expected.
@@ -54,7 +54,7 @@ GENERATOR_KEYS = ("generator", "points", "noise", "seed")
 LABEL_KEYS = ("generator", "labels")
 OPTIMIZER_KEYS = ("name", *ALL_HYPER_KEYS)
 TRAINING_KEYS = ("batch_size", "shuffle", "seed")
-# A saved stepper (not in the spec's format, which is silent on sessions): where it was, and edits.
+# A saved stepper (docs/network-files.md, [session]): where it was, and edits.
 SESSION_KEYS = ("iteration", "step", "pins")
 PIN_KEYS = ("iteration", "weights")
 
@@ -65,6 +65,9 @@ MAX_OBSERVATIONS = 100_000
 MAX_CELLS_PER_LAYER = 4_000_000  # observations × neurons of one layer
 MAX_CSV_BYTES = 256 * 1024 * 1024
 ROW_SUM_TOLERANCE = 1e-9  # softmax + ce: each target row sums to 1 within this
+
+# The Python types of the numbers a TOML parser gives (bool is not among them: True is no weight).
+_NUMBER_TYPES = {int, float}
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,8 @@ class Source:
     label: str
     text: str
     path: Path | None
+    # Served in a browser: the folder every file it names (its CSV data) must be in (`stepper.served`).
+    within: Path | None = None
 
 
 def example_names() -> list[str]:
@@ -143,6 +148,15 @@ def parse_network(source: Source, overrides: Overrides, notes: list[str] | None 
     return _Reader(source, notes).network(data, overrides)
 
 
+def _number_problem(value: Any) -> str | None:
+    """What is wrong with a value read where a finite number belongs (None: nothing)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return f"expected a number, got {value!r}"
+    if not math.isfinite(value):
+        return f"expected a finite number, got {value}"
+    return None
+
+
 class _Reader:
     def __init__(self, source: Source, notes: list[str] | None = None) -> None:
         self.source = source
@@ -181,10 +195,9 @@ class _Reader:
 
     # --- pieces ---------------------------------------------------------------------------
     def number(self, key: str, value: Any) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise self.fail(key, f"expected a number, got {value!r}")
-        if not math.isfinite(value):
-            raise self.fail(key, f"expected a finite number, got {value}")
+        problem = _number_problem(value)
+        if problem:
+            raise self.fail(key, problem)
         return float(value)
 
     def integer(self, key: str, value: Any, minimum: int) -> int:
@@ -203,9 +216,19 @@ class _Reader:
         for i, row in enumerate(value):
             if len(row) != cols:
                 raise self.fail(f"{key}[{i}]", f"expected {cols} numbers in this row, got {len(row)}")
-            for j, x in enumerate(row):
-                self.number(f"{key}[{i}][{j}]", x)
-        return np.array(value, dtype=np.float64)
+        # Whole arrays at a time: a 256 × 784 data set is 200,000 numbers, too many to check one
+        # Python call each. TOML gives only int, float, bool, str and tables; numpy would quietly turn
+        # True into 1.0 and "2" into 2.0, so the types are checked first, in one pass per row.
+        if all(set(map(type, row)) <= _NUMBER_TYPES for row in value):
+            matrix = np.array(value, dtype=np.float64)
+            finite = np.isfinite(matrix)
+            if finite.all():
+                return matrix
+            i, j = (int(x) for x in np.argwhere(~finite)[0])
+        else:
+            cells = ((i, j) for i, row in enumerate(value) for j, x in enumerate(row))
+            i, j = next((i, j) for i, j in cells if type(value[i][j]) not in _NUMBER_TYPES)
+        raise self.fail(f"{key}[{i}][{j}]", _number_problem(value[i][j]) or "expected a number")
 
     def data(self, key: str, value: Any, cols: int) -> np.ndarray:
         if isinstance(value, str):
@@ -261,6 +284,8 @@ class _Reader:
     def csv(self, key: str, name: str, cols: int) -> np.ndarray:
         base = self.source.path.parent if self.source.path else Path.cwd()
         path = base / name
+        if self.source.within is not None and not path.resolve().is_relative_to(self.source.within):
+            raise self.fail(key, f"CSV file {name!r} is outside the served folder")
         if not path.is_file():
             raise self.fail(key, f"CSV file {str(path)!r} not found (paths are relative to the network file)")
         if path.stat().st_size > MAX_CSV_BYTES:
@@ -381,7 +406,7 @@ class _Reader:
         )
 
     def check_cost_fits(self, cost: str, output: str, targets: np.ndarray) -> None:
-        """bce and ce need outputs in (0, 1) and targets they can be measured against (spec §9)."""
+        """bce and ce need outputs in (0, 1) and targets they can measure (docs/network-files.md)."""
         fits = COSTS[cost].fits
         if fits is None:
             return

@@ -2,21 +2,23 @@
 
 Each browser tab gets its own stepper process, started with this very Python interpreter (not
 whatever ``python`` is first on PATH), so a virtual environment's stepper is the one served.
-textual-serve bundles its JavaScript, so the page works offline.
+textual-serve bundles its JavaScript (and stepper serves its own copy of the page, without a web
+font from elsewhere), so the page works offline. Who may connect, and what a tab may do, is
+`stepper.serve_server` (the server) and `stepper.served` (the app in each tab).
 """
 
 from __future__ import annotations
 
 import ipaddress
-import shlex
+import os
+import secrets
 import socket
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from stepper.errors import StepperError
-
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8000
+from stepper.serve_server import TOKEN_ENV, Limits
 
 
 def is_loopback(host: str) -> bool:
@@ -53,9 +55,9 @@ def public_url(host: str, port: int) -> str:
     return f"http://{shown}:{port}"
 
 
-def app_command(argv: Sequence[str]) -> str:
-    """The shell command textual-serve runs per browser tab: this interpreter, stepper, the options."""
-    return " ".join(shlex.quote(part) for part in (sys.executable, "-m", "stepper", *argv))
+def app_argv(argv: Sequence[str]) -> list[str]:
+    """What each browser tab runs (no shell): this interpreter, stepper, the options."""
+    return [sys.executable, "-m", "stepper", *argv]
 
 
 def check_port_free(host: str, port: int) -> None:
@@ -69,17 +71,56 @@ def check_port_free(host: str, port: int) -> None:
             raise StepperError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
 
 
-def serve(argv: Sequence[str], host: str, port: int) -> None:
-    from textual_serve.server import Server
+MIN_TOKEN = 8  # characters: a shorter secret is guessed too soon
 
+
+def choose_token(given: str | None) -> str:
+    """--token, else $STEPPER_TOKEN, else a new random one (printed in the URL, as Jupyter does)."""
+    token = given if given is not None else os.environ.get(TOKEN_ENV) or secrets.token_urlsafe(24)
+    if len(token) < MIN_TOKEN or not all(c.isascii() and (c.isalnum() or c in "-_.~") for c in token):
+        raise StepperError(
+            f"--token / ${TOKEN_ENV}: expected at least {MIN_TOKEN} letters, digits or -_.~ "
+            f"(got {len(token)} characters)"
+        )
+    return token
+
+
+def served_root(root: str | None) -> Path | None:
+    if root is None:
+        return None
+    folder = Path(root).expanduser()
+    if not folder.is_dir():
+        raise StepperError(f"--root {root}: no such folder")
+    return folder.resolve()
+
+
+def serve(
+    argv: Sequence[str],
+    host: str,
+    port: int,
+    *,
+    token: str | None = None,
+    root: str | None = None,
+    limits: Limits | None = None,
+) -> None:
+    from stepper.serve_server import StepperServer
+
+    secret = choose_token(token)
+    folder = served_root(root)
     check_port_free(host, port)
     if not is_loopback(host):
         print(
             f"stepper: warning: serving on {host}, not on loopback: anyone who can reach this address "
-            "can use the app, and run training on this machine.",
+            "and has the token can use the app, and run training on this machine.",
             file=sys.stderr,
         )
-    server = Server(
-        app_command(argv), host=host, port=port, title="stepper", public_url=public_url(host, port)
+    server = StepperServer(
+        app_argv(argv),
+        host=host,
+        port=port,
+        public_url=public_url(host, port),
+        token=secret,
+        limits=limits or Limits(),
+        root=folder,
     )
     server.serve()

@@ -7,18 +7,22 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import itertools
 import json
+import os
 import shutil
+import signal
 import subprocess
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
 
-from tests.test_serve import free_port, serving
+from tests.test_serve import TOKEN, free_port, one_child, serving, wait_until_gone
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -29,6 +33,7 @@ class DevTools:
     def __init__(self, ws: aiohttp.ClientWebSocketResponse) -> None:
         self.ws = ws
         self.ids = itertools.count(1)
+        self.events: list[dict[str, Any]] = []  # the notifications seen so far (Network.*, Page.*)
 
     async def call(self, method: str, **params: Any) -> dict[str, Any]:
         call_id = next(self.ids)
@@ -39,6 +44,8 @@ class DevTools:
                 if "error" in message:
                     raise AssertionError(f"{method}: {message['error']}")
                 return message.get("result", {})
+            if "method" in message:
+                self.events.append(message)
 
     async def evaluate(self, expression: str) -> Any:
         result = await self.call("Runtime.evaluate", expression=expression, returnByValue=True)
@@ -57,61 +64,142 @@ class DevTools:
         return data
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine (.ci/run installs it)")
-async def test_chromium_renders_the_served_app_and_steps(tmp_path: Path) -> None:
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None, reason="no Chromium on this machine (.ci/run installs it)"
+)
+
+
+@contextlib.asynccontextmanager
+async def chromium(tmp_path: Path) -> AsyncIterator[tuple[DevTools, subprocess.Popen[bytes]]]:
+    """Headless Chromium (in its own process group, so all of it can be killed) and its first page."""
     debug_port = free_port()
-    with serving() as (_, port):
-        browser = subprocess.Popen(
-            [
-                str(CHROMIUM),
-                "--headless=new",
-                "--no-sandbox",  # CI runs as root
-                "--disable-gpu",
-                "--no-first-run",
-                f"--user-data-dir={tmp_path / 'profile'}",
-                f"--remote-debugging-port={debug_port}",
-                "--window-size=1280,900",
-                "about:blank",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+    browser = subprocess.Popen(
+        [
+            str(CHROMIUM),
+            "--headless=new",
+            "--no-sandbox",  # CI runs as root
+            "--disable-gpu",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            f"--remote-debugging-port={debug_port}",
+            "--window-size=1280,900",
+            "about:blank",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        async with aiohttp.ClientSession() as session:
+            targets: list[dict[str, Any]] = []
+            deadline = time.monotonic() + 30
+            while not targets:
+                try:
+                    async with session.get(f"http://127.0.0.1:{debug_port}/json/list") as answer:
+                        targets = [t for t in await answer.json() if t["type"] == "page"]
+                except aiohttp.ClientError:
+                    assert time.monotonic() < deadline, "Chromium did not start"
+                    await asyncio.sleep(0.2)
+            async with session.ws_connect(targets[0]["webSocketDebuggerUrl"], max_msg_size=0) as ws:
+                yield DevTools(ws), browser
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(browser.pid, signal.SIGKILL)
+        browser.wait(timeout=10)
+
+
+async def open_app(tools: DevTools, port: int) -> None:
+    await tools.call("Page.enable")
+    await tools.call("Page.navigate", url=f"http://127.0.0.1:{port}/?token={TOKEN}")
+    # textual-serve marks the page once the app's first output arrives.
+    await tools.wait_for("document.body && document.body.classList.contains('-first-byte')")
+    await tools.wait_for("!!document.querySelector('.xterm-screen')")
+
+
+async def press(tools: DevTools, key: str, code: str, text: str, keycode: int) -> None:
+    for kind in ("keyDown", "keyUp"):  # keyDown with text types it once
+        await tools.call(
+            "Input.dispatchKeyEvent", type=kind, key=key, code=code, text=text, windowsVirtualKeyCode=keycode
         )
-        try:
-            async with aiohttp.ClientSession() as session:
-                targets: list[dict[str, Any]] = []
-                deadline = time.monotonic() + 30
-                while not targets:
-                    try:
-                        async with session.get(f"http://127.0.0.1:{debug_port}/json/list") as answer:
-                            targets = [t for t in await answer.json() if t["type"] == "page"]
-                    except aiohttp.ClientError:
-                        assert time.monotonic() < deadline, "Chromium did not start"
-                        await asyncio.sleep(0.2)
-                async with session.ws_connect(targets[0]["webSocketDebuggerUrl"], max_msg_size=0) as ws:
-                    tools = DevTools(ws)
-                    await tools.call("Page.enable")
-                    await tools.call("Page.navigate", url=f"http://127.0.0.1:{port}/")
-                    # textual-serve marks the page once the app's first output arrives.
-                    await tools.wait_for("document.body && document.body.classList.contains('-first-byte')")
-                    await tools.wait_for("!!document.querySelector('.xterm-screen')")
-                    await asyncio.sleep(2.0)  # let the first screen finish drawing
-                    before = await tools.screenshot(tmp_path / "start.png")
-                    await tools.evaluate("document.querySelector('.xterm-helper-textarea').focus()")
-                    for kind in ("keyDown", "keyUp"):  # keyDown with text types it once
-                        await tools.call(
-                            "Input.dispatchKeyEvent",
-                            type=kind,
-                            key="n",
-                            code="KeyN",
-                            text="n",
-                            windowsVirtualKeyCode=78,
-                        )
-                    await asyncio.sleep(2.0)
-                    after = await tools.screenshot(tmp_path / "after-n.png")
-        finally:
-            browser.terminate()
-            browser.wait(timeout=10)
+
+
+@needs_chromium
+async def test_chromium_renders_the_served_app_and_steps_fetching_nothing_from_elsewhere(
+    tmp_path: Path,
+) -> None:
+    with serving() as (_, port):
+        async with chromium(tmp_path) as (tools, _):
+            await tools.call("Network.enable")
+            await open_app(tools, port)
+            await asyncio.sleep(2.0)  # let the first screen finish drawing
+            before = await tools.screenshot(tmp_path / "start.png")
+            await tools.evaluate("document.querySelector('.xterm-helper-textarea').focus()")
+            await press(tools, "n", "KeyN", "n", 78)
+            await asyncio.sleep(2.0)
+            after = await tools.screenshot(tmp_path / "after-n.png")
+            # Every request the page made went to this server (no web font from elsewhere), and
+            # its own requests (script, font, websocket) were let in with the token's cookie.
+            fonts = await tools.evaluate(
+                "document.fonts.check('16px \"Roboto Mono\"') && "
+                "[...document.fonts].filter(f => f.status == 'loaded').length"
+            )
+    requests = [e["params"] for e in tools.events if e.get("method") == "Network.requestWillBeSent"]
+    urls = {r["request"]["url"] for r in requests}
+    assert urls and all(url.startswith(f"http://127.0.0.1:{port}/") for url in urls), urls
+    responses = [
+        e["params"]["response"] for e in tools.events if e.get("method") == "Network.responseReceived"
+    ]
+    status = {r["url"].split("?")[0].removeprefix(f"http://127.0.0.1:{port}"): r["status"] for r in responses}
+    assert {"/", "/static/js/textual.js", "/static/fonts/RobotoMono-VariableFont_wght.ttf"} <= set(status)
+    assert all(code == 200 for path, code in status.items() if path != "/favicon.ico"), status
+    assert fonts and fonts >= 1  # the bundled Roboto Mono was loaded
     assert before[:8] == after[:8] == b"\x89PNG\r\n\x1a\n"
     assert len(after) > 20_000  # a screen full of text, not a blank page
     assert after != before  # stepping changed what the browser shows
     print(f"screenshots: {tmp_path / 'start.png'}, {tmp_path / 'after-n.png'}")
+
+
+@needs_chromium
+async def test_an_export_in_chromium_is_a_download_and_no_file_is_written_on_the_server(
+    tmp_path: Path,
+) -> None:
+    downloads, server_folder = tmp_path / "downloads", tmp_path / "server"
+    downloads.mkdir()
+    server_folder.mkdir()
+    with serving(cwd=server_folder) as (_, port):
+        async with chromium(tmp_path) as (tools, _):
+            await tools.call("Browser.setDownloadBehavior", behavior="allow", downloadPath=str(downloads))
+            await open_app(tools, port)
+            await asyncio.sleep(1.0)
+            await tools.evaluate("document.querySelector('.xterm-helper-textarea').focus()")
+            await press(tools, "n", "KeyN", "n", 78)
+            await press(tools, "x", "KeyX", "x", 88)
+            await asyncio.sleep(1.0)
+            await press(tools, "Enter", "Enter", "\r", 13)
+            deadline = time.monotonic() + 20
+            while not [f for f in downloads.iterdir() if f.suffix == ".md"]:
+                assert time.monotonic() < deadline, f"no download: {list(downloads.iterdir())}"
+                await asyncio.sleep(0.2)
+    (export,) = downloads.glob("*.md")
+    assert export.name == "identical-columns-iteration1-step1.md"
+    assert "### Step 1: forward" in export.read_text()
+    assert list(server_folder.iterdir()) == []
+
+
+@needs_chromium
+@pytest.mark.parametrize("how", ["killed", "frozen"])
+async def test_the_tab_process_ends_when_the_browser_is_killed_or_frozen(tmp_path: Path, how: str) -> None:
+    with serving() as (server, port):
+        async with chromium(tmp_path) as (tools, browser):
+            await open_app(tools, port)
+            await tools.evaluate("document.querySelector('.xterm-helper-textarea').focus()")
+            await tools.call("Input.dispatchKeyEvent", type="keyDown", key=" ", code="Space", text=" ")
+            pid = one_child(server)
+            await asyncio.sleep(1.0)  # training, drawing many screens a second
+            os.killpg(browser.pid, signal.SIGKILL if how == "killed" else signal.SIGSTOP)
+            # Killed, the connection closes at once; frozen, the server's heartbeat finds it gone.
+            took = await wait_until_gone({pid}, 5 if how == "killed" else 15)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(browser.pid, signal.SIGCONT)
+        assert server.poll() is None
+    print(f"the tab's process ended {took:.1f} s after the browser was {how}")

@@ -22,3 +22,19 @@ def test_a_subcommand_error_names_the_subcommand(cli) -> None:
     last = run.err.splitlines()[-1]
     assert last == "stepper trace: error: argument --lr: expected a finite number, got inf"
     assert run.err.startswith("usage: stepper trace ")
+
+
+def test_usage_errors_name_only_commands_that_help_lists(cli) -> None:
+    # `stepper [NETWORK]` runs an unlisted "open" command: its errors must not say "stepper open".
+    run = cli("--lr", "x")
+    assert run.code == 2
+    assert run.err.splitlines()[-1] == "stepper: error: argument --lr: expected a number, got 'x'"
+    assert "open" not in run.err
+    assert run.err.startswith("usage: stepper [NETWORK] [--lr X]")
+
+
+def test_an_unknown_option_is_named_by_its_command(cli) -> None:
+    run = cli("trace", "--bogus")
+    assert run.code == 2
+    assert run.err.startswith("usage: stepper trace ")
+    assert run.err.splitlines()[-1] == "stepper trace: error: unrecognized arguments: --bogus"

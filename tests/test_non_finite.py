@@ -1,4 +1,4 @@
-"""Numbers at the edges (spec section 9): stable bce/ce, divergence, inf vs NaN, honest gradcheck."""
+"""Numbers at the edges (docs/json.md): stable bce/ce, divergence, inf vs NaN, honest gradcheck."""
 
 from __future__ import annotations
 

@@ -231,7 +231,7 @@ def test_serve_passes_the_optimizer_and_batch_overrides_to_each_tab(cli, monkeyp
     import stepper.serve
 
     seen: list[list[str]] = []
-    monkeypatch.setattr(stepper.serve, "serve", lambda argv, host, port: seen.append(argv))
+    monkeypatch.setattr(stepper.serve, "serve", lambda argv, host, port, **_: seen.append(argv))
     run = cli("serve", "xor", "--optimizer", "adam", "--beta1", "0.8", "--batch-size", "2", "--port", "8150")
     assert run.code == 0
     assert seen == [["xor", "--optimizer", "adam", "--batch-size", "2", "--beta1", "0.8"]]

@@ -1,7 +1,7 @@
 """The numbers printed in seed/question.md, reproduced by `stepper trace` and `stepper train`.
 
 The question's author computed in float32, so its last printed digit can differ from float64 by one
-unit; rtol 1e-5 is the spec's compare tolerance for exactly that reason.
+unit; rtol 1e-5 is stepper compare's default tolerance for exactly that reason.
 """
 
 from __future__ import annotations

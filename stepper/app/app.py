@@ -7,6 +7,7 @@ What a user steps through lives in the screens: :class:`WalkScreen` (one walk) a
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
@@ -16,10 +17,12 @@ from stepper.app.commands import StepperCommands, key_name
 from stepper.app.screens.help import HelpScreen
 from stepper.app.screens.walk import WalkScreen
 from stepper.app.settings import load_settings, save_setting
-from stepper.engine.compare import MineChecker, load_mine_for
+from stepper.engine.compare import MineChecker
 from stepper.engine.diagnose import Diagnosis
 from stepper.engine.network import Network
 from stepper.engine.walk import Walk
+from stepper.minefile import load_mine_for
+from stepper.served import Served
 
 
 class StepperApp(App[None]):
@@ -35,17 +38,22 @@ class StepperApp(App[None]):
     ]
 
     def __init__(
-        self, network: str | Path | Network | None = None, compare: str | Path | None = None
+        self,
+        network: str | Path | Network | None = None,
+        compare: str | Path | None = None,
+        served: Served | None = None,
     ) -> None:
         """``compare``: a file of the learner's own numbers (trace JSON or .npz): every cell where
-        they differ is marked, and the stepper opens at the first difference."""
+        they differ is marked, and the stepper opens at the first difference. ``served``: running
+        in a browser tab (``stepper serve``): files go to the browser, and only ``served`` may be read."""
         super().__init__()
+        self.served = served
         net = self._load(network)
         checker = None
         if compare is not None:
             mine = load_mine_for(net, str(compare))
             checker = MineChecker(net, mine, Path(compare).name)
-        self.walk_screen = WalkScreen(Walk(net), checker)
+        self.walk_screen = WalkScreen(Walk(net), checker, served=served)
         theme = load_settings().get("theme")
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
@@ -58,12 +66,13 @@ class StepperApp(App[None]):
 
         return load_network(None if network is None else str(network))
 
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[Any]:
         return self.walk_screen
 
     def on_mount(self) -> None:
-        # The theme chosen in the command palette is kept for the next run.
-        self.theme_changed_signal.subscribe(self, lambda theme: save_setting("theme", theme.name))
+        # The theme chosen in the command palette is kept for the next run (not a browser tab's).
+        if self.served is None:
+            self.theme_changed_signal.subscribe(self, lambda theme: save_setting("theme", theme.name))
 
     # --- the main walk, as tests and scripts read it ------------------------------------------------
     @property

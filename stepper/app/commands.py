@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from functools import partial
+from typing import Any
 
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -45,7 +46,7 @@ def key_name(key: str) -> str:
     )
 
 
-def screen_commands(screen: Screen) -> Iterator[tuple[str, str, str]]:
+def screen_commands(screen: Screen[Any]) -> Iterator[tuple[str, str, str]]:
     """(name, help, action) for every key of ``screen``, then the extra commands it can run."""
     actions = set()
     for binding in screen.BINDINGS:
@@ -73,7 +74,7 @@ class StepperCommands(Provider):
         for name, help, action in screen_commands(self.screen):
             yield DiscoveryHit(name, partial(self._run, action), help=help)
 
-    async def search(self, query: str) -> AsyncIterator[Hit]:  # type: ignore[override]
+    async def search(self, query: str) -> AsyncIterator[Hit]:
         matcher = self.matcher(query)
         for name, help, action in screen_commands(self.screen):
             score = matcher.match(name)

@@ -121,7 +121,7 @@ def status_lines(walk: Walk, compact: bool = False) -> tuple[str, str]:
     step = walk.current_step
     total = walk.steps_per_iteration
     cost = walk.value(Ref("cost", walk.net.depth))
-    cost_text = format_number(float(cost)) if cost is not None else "—"  # type: ignore[arg-type]
+    cost_text = format_number(float(cost)) if cost is not None else "—"
     run = run_label(walk, compact)
     if compact:
         formula = step.formula if step is not None else "ready"

@@ -103,12 +103,13 @@ def cell_lines(walk: Walk, ref: Ref, row: int, col: int, checker: MineChecker | 
     head = f"[b]{escape(cell_name(ref, row, col))}[/b]"
     if not walk.is_computed(ref):
         return [f"{head}: not computed yet in this iteration"]
-    try:
-        terms = cell_terms(walk.net, walk.values, ref, row, col)
-    except (IndexError, TypeError, ValueError):
-        terms = ""
+    # Not guarded: every cell shown has its computation (tests/ui/test_why_cells.py); an error here is
+    # an engine bug, to be seen, not a blank line.
+    terms = cell_terms(walk.net, walk.values, ref, row, col)
     lines = [f"{head}: {escape(cell_meaning(ref, row, col))}", f"  {escape(terms)}"]
-    check = checker.at(walk.iteration, walk.values).get(ref) if checker is not None else None
+    if checker is None:
+        return lines
+    check = checker.at(walk.iteration, walk.values).get(ref)
     if check is not None and check.bad is not None and check.bad[row, col]:
-        lines.append(f"  ≠ yours ({escape(checker.source)}): {format_number(float(check.got[row, col]))}")  # type: ignore[union-attr]
+        lines.append(f"  ≠ yours ({escape(checker.source)}): {format_number(float(check.got[row, col]))}")
     return lines

@@ -18,7 +18,8 @@ def _sigmoid(n: Array) -> Array:
 
 def _softmax(n: Array) -> Array:
     shifted = np.exp(n - n.max(axis=1, keepdims=True))
-    return shifted / shifted.sum(axis=1, keepdims=True)
+    out: Array = shifted / shifted.sum(axis=1, keepdims=True)
+    return out
 
 
 LEAKY_SLOPE = 0.01
@@ -71,4 +72,5 @@ ACTIVATIONS: dict[str, Activation] = {
 
 def softmax_backward(dc_da: Array, a: Array) -> Array:
     """δ = dC/dn for a softmax layer: each row multiplied by its Jacobian diag(a) − aᵀa."""
-    return a * (dc_da - np.sum(dc_da * a, axis=1, keepdims=True))
+    delta: Array = a * (dc_da - np.sum(dc_da * a, axis=1, keepdims=True))
+    return delta

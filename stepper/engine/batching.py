@@ -1,4 +1,4 @@
-"""Mini-batches (spec section 7, [training]): which observations each iteration updates on.
+"""Mini-batches (docs/network-files.md, [training]): which observations each iteration updates on.
 
 ``rng = numpy.random.default_rng(seed)`` is made once; each epoch takes ``rng.permutation(N)``
 (without shuffle: 0..N−1) and cuts it into consecutive batches of batch_size, the last one of an

@@ -1,8 +1,9 @@
 """Cost functions over the whole batch, and their gradients dC/da^L.
 
-bce and ce need outputs in (0, 1), so they fit only a sigmoid or softmax output layer (spec section
-9). With those the cost is computed from n^L through ln a^L and ln(1 − a^L) written in n^L
-(softplus, log-sum-exp): never clipped, and finite wherever n^L is, even when a^L rounds to 0 or 1.
+bce and ce need outputs in (0, 1), so they fit only a sigmoid or softmax output layer
+(docs/network-files.md). With those the cost is computed from n^L through ln a^L and ln(1 − a^L)
+written in n^L (softplus, log-sum-exp): never clipped, and finite wherever n^L is, even when a^L
+rounds to 0 or 1.
 """
 
 from __future__ import annotations
@@ -22,15 +23,18 @@ PROBABILITY_OUTPUTS = ("sigmoid", "softmax")
 def log_a(activation: str, n: Array) -> Array:
     """ln a of a sigmoid or softmax output, from its pre-activation n: finite wherever n is."""
     if activation == "sigmoid":
-        return -np.logaddexp(0.0, -n)  # ln σ(n) = −softplus(−n); logaddexp never overflows
+        log_sigmoid: Array = -np.logaddexp(0.0, -n)  # ln σ(n) = −softplus(−n); never overflows
+        return log_sigmoid
     top = n.max(axis=1, keepdims=True)
-    return n - (top + np.log(np.exp(n - top).sum(axis=1, keepdims=True)))  # n − logsumexp(n)
+    log_softmax: Array = n - (top + np.log(np.exp(n - top).sum(axis=1, keepdims=True)))  # n − logsumexp(n)
+    return log_softmax
 
 
 def log_1ma(activation: str, n: Array) -> Array:
     """ln(1 − a) of a sigmoid or softmax output, from its pre-activation n."""
     if activation == "sigmoid":
-        return -np.logaddexp(0.0, n)  # ln(1 − σ(n)) = −softplus(n)
+        log_1m_sigmoid: Array = -np.logaddexp(0.0, n)  # ln(1 − σ(n)) = −softplus(n)
+        return log_1m_sigmoid
     # 1 − a_j = Σ_{k≠j} e^{n_k} / Σ_k e^{n_k}. Off the row's largest entry the sum without j still
     # holds the largest term (≥ 1 after the shift), so subtracting loses nothing; at the largest
     # entry it is the log-sum-exp of the others, computed on its own.
@@ -45,7 +49,7 @@ def log_1ma(activation: str, n: Array) -> Array:
     masked[rows, top_j] = -np.inf
     top2 = masked.max(axis=1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):  # ln 0 at the largest entry is replaced
-        out = np.log(total - e) - log_total
+        out: Array = np.log(total - e) - log_total
         lse_others = top2 + np.log(np.exp(masked - top2).sum(axis=1, keepdims=True))
     # A single output has no others: a = 1 and ln(1 − a) = −inf.
     out[rows, top_j] = np.where(np.isfinite(top2), lse_others - top - log_total, -np.inf)[:, 0]
@@ -154,7 +158,7 @@ FUSED_DELTA = {
 def output_delta(cost: Cost, activation: str, a: Array, y: Array) -> Array | None:
     """δ^L = dC/dn^L written directly where the factors cancel, else None (multiply the factors).
 
-    sigmoid + bce and softmax + ce: a − y exactly (spec section 9); sigmoid + ce: −y·(1 − a). These
+    sigmoid + bce and softmax + ce: a − y exactly (docs/network-files.md); sigmoid + ce: −y·(1 − a). These
     equal dC/da ⊙ da/dn wherever both factors are finite, and stay finite where a rounds to 0 or 1.
     """
     formula = FUSED_DELTA.get((cost.name, activation))

@@ -1,4 +1,4 @@
-"""Decision maps (spec section 8): a network's outputs, and every hidden neuron, over the input plane.
+"""Decision maps (docs/json.md): a network's outputs, and every hidden neuron, over the input plane.
 
 For a network with 2 inputs, the grid spans the observations' inputs with a 10 % margin; one
 forward pass over all R×R grid points at once gives every layer's values there.
@@ -119,9 +119,10 @@ def observation_cells(dmap: DecisionMap, inputs: Array) -> tuple[Array, Array]:
     return np.clip(i, 0, r - 1), np.clip(j, 0, r - 1)
 
 
-def target_classes(targets: Array) -> Array:
+def target_classes(targets: Array) -> NDArray[np.bool_]:
     """True where an observation's target is in the upper half of that output's targets: drawn ●
     (else ○). With 0/1 labels that is the label; all-equal targets are all ●."""
     lo = targets.min(axis=0)
     hi = targets.max(axis=0)
-    return targets >= (lo + hi) / 2
+    high: NDArray[np.bool_] = targets >= (lo + hi) / 2
+    return high

@@ -1,4 +1,4 @@
-"""What is wrong with a network's training, in plain words (spec section 4, ``diagnose``).
+"""What is wrong with a network's training, in plain words (docs/commands.md, ``stepper diagnose``).
 
 Two kinds of finding, kept apart because a learner must treat them differently:
 
@@ -16,8 +16,10 @@ import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 import numpy as np
+from numpy.typing import NDArray
 
 from stepper.engine.divergence import Divergence, find_divergence
 from stepper.engine.iteration import Array, IterationValues
@@ -44,11 +46,23 @@ class NeuronGroup:
         return {"layer": self.layer, "neurons": list(self.neurons)}
 
 
+class FindingKind(StrEnum):
+    """What a finding is about (its value is the name the health notice and tests use)."""
+
+    CLONES = "clones"
+    DEAD = "dead"
+    SATURATED = "saturated"
+    VANISHING = "vanishing"
+    EXPLODING = "exploding"
+    CONSTANT_OUTPUT = "constant-output"
+    DIVERGING = "diverging"
+
+
 @dataclass(frozen=True)
 class Finding:
     """One problem: ``kind`` names it, ``text`` explains it and says the usual remedy."""
 
-    kind: str  # "clones" | "dead" | "saturated" | "vanishing" | "exploding" | "constant-output" | "diverging"
+    kind: FindingKind
     text: str
     permanent: bool = False
 
@@ -145,101 +159,118 @@ def frobenius(m: Array) -> float:
     return biggest * float(np.linalg.norm(m / biggest))
 
 
-def _units(values: Array | None, mask_fn) -> list[int]:  # type: ignore[no-untyped-def]
-    if values is None:
-        return []
-    return [int(j) for j in np.flatnonzero(mask_fn(values).all(axis=0))]
+def _units(mask: NDArray[np.bool_]) -> list[int]:
+    """The neurons (columns) for which ``mask`` holds on every observation (row)."""
+    return [int(j) for j in np.flatnonzero(mask.all(axis=0))]
 
 
-def diagnose(net: Network, values: IterationValues, iteration: int, costs: Sequence[float] = ()) -> Diagnosis:
-    """Everything :mod:`stepper.engine.diagnose` looks for, in the iteration whose values are given.
+def _unit_words(neurons: Sequence[int]) -> tuple[str, str]:
+    """("unit", "is") or ("units", "are"), as many neurons as there are."""
+    return ("unit", "is") if len(neurons) == 1 else ("units", "are")
 
-    ``iteration`` is how many iterations produced ``values.weights``; ``costs`` are the costs of the
-    iterations run so far (for a rising cost), oldest first.
-    """
-    L = net.depth
-    diverged = find_divergence(values, build_steps(net), iteration + 1)
-    clones = find_clones(net, values.weights)
-    widths = effective_widths(net, clones)
-    findings: list[Finding] = []
 
-    for where, neurons in clone_sentences(clones):
-        findings.append(
-            Finding(
-                "clones",
-                f"{where.capitalize()}: {neurons} are clones — they start with the same weights, so they "
-                "compute the same values and get the same gradients; gradient descent can never make them "
-                "differ.",
-                permanent=True,
-            )
+# --- one function per finding, each with its remedy ------------------------------------------------
+def clone_findings(net: Network, clones: list[NeuronGroup], widths: tuple[int, ...]) -> list[Finding]:
+    """Clones: permanent, so the remedy is a new initialisation."""
+    findings = [
+        Finding(
+            FindingKind.CLONES,
+            f"{where.capitalize()}: {neurons} are clones — they start with the same weights, so they "
+            "compute the same values and get the same gradients; gradient descent can never make them "
+            "differ.",
+            permanent=True,
         )
+        for where, neurons in clone_sentences(clones)
+    ]
     if clones:
         findings.append(
             Finding(
-                "clones",
+                FindingKind.CLONES,
                 f"Your {shape_text(net.layers)} network is effectively {shape_text(widths)}. "
                 "Break the symmetry: random init.",
                 permanent=True,
             )
         )
+    return findings
 
-    dead = [
-        NeuronGroup(l, tuple(units))
-        for l in range(1, L + 1)
-        if net.activation(l).name == "relu" and (units := _units(values.n[l], lambda n: n <= 0))
-    ]
-    for g in dead:
+
+def dead_units(net: Network, values: IterationValues) -> tuple[list[NeuronGroup], list[Finding]]:
+    """ReLU units with n ≤ 0 for every observation: no gradient reaches their incoming weights."""
+    groups: list[NeuronGroup] = []
+    findings: list[Finding] = []
+    for l in range(1, net.depth + 1):
+        n = values.n[l]
+        units = _units(n <= 0) if n is not None and net.activation(l).name == "relu" else []
+        if units:
+            groups.append(NeuronGroup(l, tuple(units)))
+    for g in groups:
+        unit, verb = _unit_words(g.neurons)
         findings.append(
             Finding(
-                "dead",
-                f"Layer {g.layer}: ReLU {'unit' if len(g.neurons) == 1 else 'units'} {_and(g.neurons)} "
-                f"{'is' if len(g.neurons) == 1 else 'are'} dead — n ≤ 0 for every observation, so the output "
-                "is 0 and no gradient passes back: the weights coming in never change again. Remedy: a "
-                "smaller learning rate, He init, positive initial biases, or leaky_relu.",
+                FindingKind.DEAD,
+                f"Layer {g.layer}: ReLU {unit} {_and(g.neurons)} {verb} dead — n ≤ 0 for every observation, "
+                "so the output is 0 and no gradient passes back: the weights coming in never change again. "
+                "Remedy: a smaller learning rate, He init, positive initial biases, or leaky_relu.",
             )
         )
+    return groups, findings
 
-    saturated: list[NeuronGroup] = []
-    for l in range(1, L + 1):
+
+def saturated_units(net: Network, values: IterationValues) -> tuple[list[NeuronGroup], list[Finding]]:
+    """sigmoid/tanh units whose f'(n) is nearly 0 for every observation: they hardly learn."""
+    groups: list[NeuronGroup] = []
+    findings: list[Finding] = []
+    for l in range(1, net.depth + 1):
         name = net.activation(l).name
         peak = _PEAK_DERIVATIVE.get(name)
         if peak is None:
             continue
-        units = _units(values.da_dn[l], lambda d, peak=peak: np.abs(d) < SATURATED * peak)
-        if units:
-            saturated.append(NeuronGroup(l, tuple(units)))
-            findings.append(
-                Finding(
-                    "saturated",
-                    f"Layer {l}: {name} {'unit' if len(units) == 1 else 'units'} {_and(units)} "
-                    f"{'is' if len(units) == 1 else 'are'} saturated — f'(n) is below {SATURATED:.0%} of its "
-                    "largest value for every observation, so almost no gradient passes through. Remedy: "
-                    "smaller initial weights (xavier), inputs scaled to about [-1, 1].",
-                )
+        d = values.da_dn[l]
+        units = _units(np.abs(d) < SATURATED * peak) if d is not None else []
+        if not units:
+            continue
+        groups.append(NeuronGroup(l, tuple(units)))
+        unit, verb = _unit_words(units)
+        findings.append(
+            Finding(
+                FindingKind.SATURATED,
+                f"Layer {l}: {name} {unit} {_and(units)} {verb} saturated — f'(n) is below "
+                f"{SATURATED:.0%} of its largest value for every observation, so almost no gradient "
+                "passes through. Remedy: smaller initial weights (xavier), inputs scaled to about [-1, 1].",
             )
+        )
+    return groups, findings
 
-    norms = [frobenius(g) for g in values.grad]
-    if L >= 2 and all(math.isfinite(x) for x in norms) and norms[-1] > 0:
-        ratio = norms[0] / norms[-1]
-        if ratio < VANISHING:
-            findings.append(
-                Finding(
-                    "vanishing",
-                    f"Vanishing gradients: ‖dC/dW^0‖ is {ratio:.1e} of ‖dC/dW^{L - 1}‖, so the first layers "
-                    "hardly learn. Remedy: relu or tanh instead of sigmoid in hidden layers, xavier/he init, "
-                    "fewer layers.",
-                )
+
+def gradient_ratio_findings(norms: list[float]) -> list[Finding]:
+    """Vanishing or exploding gradients: the first layer's gradient against the last's."""
+    last = len(norms) - 1
+    if last < 1 or not all(math.isfinite(x) for x in norms) or norms[-1] <= 0:
+        return []
+    ratio = norms[0] / norms[-1]
+    if ratio < VANISHING:
+        return [
+            Finding(
+                FindingKind.VANISHING,
+                f"Vanishing gradients: ‖dC/dW^0‖ is {ratio:.1e} of ‖dC/dW^{last}‖, so the first layers "
+                "hardly learn. Remedy: relu or tanh instead of sigmoid in hidden layers, xavier/he init, "
+                "fewer layers.",
             )
-        elif ratio > EXPLODING:
-            findings.append(
-                Finding(
-                    "exploding",
-                    f"Exploding gradients: ‖dC/dW^0‖ is {ratio:.1e} times ‖dC/dW^{L - 1}‖, so the first "
-                    "layers take huge steps. Remedy: a smaller learning rate, smaller initial weights "
-                    "(xavier/he).",
-                )
+        ]
+    if ratio > EXPLODING:
+        return [
+            Finding(
+                FindingKind.EXPLODING,
+                f"Exploding gradients: ‖dC/dW^0‖ is {ratio:.1e} times ‖dC/dW^{last}‖, so the first "
+                "layers take huge steps. Remedy: a smaller learning rate, smaller initial weights "
+                "(xavier/he).",
             )
-    # An update bigger than the weights it changes throws away what they had learned.
+        ]
+    return []
+
+
+def oversized_step_findings(net: Network, values: IterationValues, norms: list[float]) -> list[Finding]:
+    """An update bigger than the weights it changes throws away what they had learned."""
     # With an optimizer the step is not η·dC/dW (Adam's is about η per weight): use its ΔW.
     plain = values.terms is None
     sizes = norms if plain else [frobenius(c) for c in values.change]
@@ -249,64 +280,100 @@ def diagnose(net: Network, values: IterationValues, iteration: int, costs: Seque
         for l, (g, w) in enumerate(zip(sizes, values.weights))
         if math.isfinite(g)
     ]
-    if steps and not any(f.kind == "exploding" for f in findings):
-        worst, l = max(steps)
-        if worst > OVERSIZED_STEP:
-            findings.append(
-                Finding(
-                    "exploding",
-                    f"Exploding gradients: one update would move W^{l} by {worst:.1e} times its own size "
-                    f"({'η·‖dC/dW^' if plain else '‖ΔW^'}{l}‖ / ‖W^{l}‖), so training jumps around or "
-                    "blows up. Remedy: a smaller "
-                    "learning rate, smaller initial weights (xavier/he).",
-                )
-            )
+    if not steps:
+        return []
+    worst, l = max(steps)
+    if worst <= OVERSIZED_STEP:
+        return []
+    return [
+        Finding(
+            FindingKind.EXPLODING,
+            f"Exploding gradients: one update would move W^{l} by {worst:.1e} times its own size "
+            f"({'η·‖dC/dW^' if plain else '‖ΔW^'}{l}‖ / ‖W^{l}‖), so training jumps around or "
+            "blows up. Remedy: a smaller learning rate, smaller initial weights (xavier/he).",
+        )
+    ]
 
-    outputs, targets = values.a[L], values.targets  # this iteration's batch
+
+def constant_output_findings(
+    net: Network, values: IterationValues, iteration: int, has_clones: bool
+) -> list[Finding]:
+    """Every observation gets (nearly) the same output: the network cannot tell them apart."""
+    outputs, targets = values.a[net.depth], values.targets  # this iteration's batch
     target_spread = np.ptp(targets, axis=0)
     output_spread = np.ptp(outputs, axis=0)
     # Untrained small weights give nearly equal outputs too, harmlessly: before any training only
     # outputs that cannot differ (exactly equal) are reported.
     limit = CONSTANT_OUTPUT * target_spread if iteration > 0 else 0 * target_spread
-    if (
+    if not (
         outputs.shape[0] >= 2  # a batch of one observation cannot show outputs that vary
         and np.isfinite(outputs).all()
         and (target_spread > 0).any()
         and (output_spread <= limit).all()
     ):
-        mean_out, mean_target = outputs.mean(axis=0), targets.mean(axis=0)
-        fmt = ", ".join
-        at_mean = np.allclose(mean_out, mean_target, rtol=0, atol=CONSTANT_OUTPUT * target_spread.max())
-        findings.append(
-            Finding(
-                "constant-output",
-                "The output does not depend on the input: every observation gets "
-                f"({fmt(f'{x:.4f}' for x in mean_out)})"
-                + (
-                    f", the mean of the targets ({fmt(f'{x:.4f}' for x in mean_target)}) — the best a "
-                    "network can do when it cannot tell the observations apart."
-                    if at_mean
-                    else "."
-                )
-                + (
-                    " Clones make this likely: the network has fewer distinct neurons than it seems."
-                    if clones
-                    else " Remedy: a random init, more hidden units, or inputs scaled to about [-1, 1]."
-                ),
+        return []
+    mean_out, mean_target = outputs.mean(axis=0), targets.mean(axis=0)
+    fmt = ", ".join
+    at_mean = np.allclose(mean_out, mean_target, rtol=0, atol=CONSTANT_OUTPUT * target_spread.max())
+    return [
+        Finding(
+            FindingKind.CONSTANT_OUTPUT,
+            "The output does not depend on the input: every observation gets "
+            f"({fmt(f'{x:.4f}' for x in mean_out)})"
+            + (
+                f", the mean of the targets ({fmt(f'{x:.4f}' for x in mean_target)}) — the best a "
+                "network can do when it cannot tell the observations apart."
+                if at_mean
+                else "."
             )
+            + (
+                " Clones make this likely: the network has fewer distinct neurons than it seems."
+                if has_clones
+                else " Remedy: a random init, more hidden units, or inputs scaled to about [-1, 1]."
+            ),
         )
+    ]
 
-    recent = list(costs)[-(RISING + 1) :]
+
+def diverging_findings(diverged: Divergence | None, costs: Sequence[float]) -> list[Finding]:
+    """An inf or NaN in the iteration diagnosed, or a cost that has risen RISING times in a row."""
     if diverged is not None:
-        # The words of spec section 9's stderr line, and the remedy trace gives (one source).
-        findings.append(Finding("diverging", f"Training {diverged.report}"))
-    elif len(recent) == RISING + 1 and all(b > a for a, b in itertools.pairwise(recent)):
-        findings.append(
+        # The words of the divergence line on stderr, and the remedy trace gives (one source).
+        return [Finding(FindingKind.DIVERGING, f"Training {diverged.report}")]
+    recent = list(costs)[-(RISING + 1) :]
+    if len(recent) == RISING + 1 and all(b > a for a, b in itertools.pairwise(recent)):
+        return [
             Finding(
-                "diverging",
+                FindingKind.DIVERGING,
                 f"The cost has risen over each of the last {RISING} iterations: training is diverging. "
                 "Remedy: a smaller learning rate.",
             )
-        )
+        ]
+    return []
 
+
+def diagnose(net: Network, values: IterationValues, iteration: int, costs: Sequence[float] = ()) -> Diagnosis:
+    """Everything :mod:`stepper.engine.diagnose` looks for, in the iteration whose values are given.
+
+    ``iteration`` is how many iterations produced ``values.weights``; ``costs`` are the costs of the
+    iterations run so far (for a rising cost), oldest first.
+    """
+    diverged = find_divergence(values, build_steps(net), iteration + 1)
+    clones = find_clones(net, values.weights)
+    widths = effective_widths(net, clones)
+    dead, dead_found = dead_units(net, values)
+    saturated, saturated_found = saturated_units(net, values)
+    norms = [frobenius(g) for g in values.grad]
+    # One "exploding" finding at most: the ratio of gradients says it, else the size of a step may.
+    gradients = gradient_ratio_findings(norms)
+    if not any(f.kind is FindingKind.EXPLODING for f in gradients):
+        gradients += oversized_step_findings(net, values, norms)
+    findings = [
+        *clone_findings(net, clones, widths),
+        *dead_found,
+        *saturated_found,
+        *gradients,
+        *constant_output_findings(net, values, iteration, bool(clones)),
+        *diverging_findings(diverged, costs),
+    ]
     return Diagnosis(iteration, tuple(net.layers), widths, clones, dead, saturated, norms, findings, diverged)

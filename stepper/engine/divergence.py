@@ -1,4 +1,4 @@
-"""Divergence (spec section 9): the first quantity of an iteration that became inf or NaN.
+"""Divergence (docs/json.md): the first quantity of an iteration that became inf or NaN.
 
 Training ends there. Divergence is judged on n, a, C, δ, dC/dW and W, in the order the steps compute
 them; dC/da and da/dn may be non-finite in the stable bce/ce forms without ending anything.
@@ -36,11 +36,11 @@ class Divergence:
 
     @property
     def what(self) -> str:
-        """"cost" or "n of layer 3": the quantity in the words of spec section 9."""
+        """"cost" or "n of layer 3": the quantity in the words of docs/json.md."""
         return self.quantity if self.layer is None else f"{self.quantity} of layer {self.layer}"
 
     def message(self) -> str:
-        """The stderr line of spec section 9."""
+        """The stderr line of docs/json.md (divergence)."""
         return f"diverged at iteration {self.iteration}: {self.what} became {self.became}"
 
     @property

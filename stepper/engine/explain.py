@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from stepper.engine.costs import FUSED_DELTA
-from stepper.engine.iteration import IterationValues
+from stepper.engine.iteration import Array, IterationValues
 from stepper.engine.network import Network
 from stepper.engine.steps import WEIGHT_SHAPED, Ref, Step
 from stepper.formatting import format_number as f
@@ -102,24 +102,33 @@ def product_operands(net: Network, step: Step, values: IterationValues) -> Produ
         return Product(
             with_ones(v.a[l - 1]),
             v.weights[l - 1],
-            v.n[l],
-            (f"[1 | a^{l - 1}]", f"W^{l - 1}", f"n^{l}"),  # type: ignore[arg-type]
+            _at(v.n, "n", l),
+            (f"[1 | a^{l - 1}]", f"W^{l - 1}", f"n^{l}"),
         )
     if ref.quantity == "grad":
         return Product(
             with_ones(v.a[l]).T,
-            v.delta[l + 1],
+            _at(v.delta, "delta", l + 1),
             v.grad[l],
-            (f"[1 | a^{l}]ᵀ", f"δ^{l + 1}", f"dC/dW^{l}"),  # type: ignore[arg-type]
+            (f"[1 | a^{l}]ᵀ", f"δ^{l + 1}", f"dC/dW^{l}"),
         )
     if ref.quantity == "dC_da" and l < net.depth:
         return Product(
-            v.delta[l + 1],  # type: ignore[arg-type]
+            _at(v.delta, "delta", l + 1),
             v.weights[l][1:].T,
-            v.dC_da[l],  # type: ignore[arg-type]
+            _at(v.dC_da, "dC_da", l),
             (f"δ^{l + 1}", f"(W^{l} without bias row)ᵀ", f"dC/da^{l}"),
         )
     return None
+
+
+def _at(per_layer: list[Array | None], quantity: str, layer: int) -> Array:
+    """``quantity`` of ``layer``, which the step being explained has already computed: if it has
+    not, the caller asked about a step out of order, a bug to report rather than hide."""
+    matrix = per_layer[layer]
+    if matrix is None:
+        raise ValueError(f"{quantity} of layer {layer} is not computed in this iteration")
+    return matrix
 
 
 def with_ones(a: np.ndarray) -> np.ndarray:
@@ -136,40 +145,44 @@ def cell_terms(net: Network, values: IterationValues, ref: Ref, row: int, col: i
         terms = [f"1·{f(w[0, col])}"] + [
             f"{f(prev[row, i])}·{f(w[i + 1, col])}" for i in range(prev.shape[1])
         ]
-        return f"= {_sum(terms)} = {f(v.n[l][row, col])}"  # type: ignore[index]
+        return f"= {_sum(terms)} = {f(_at(v.n, q, l)[row, col])}"
     if q == "a":
         if l == 0:
             return f"= input {f(v.a[0][row, col])}"
         act = net.activation(l).name
-        return f"= {act}({f(v.n[l][row, col])}) = {f(v.a[l][row, col])}"  # type: ignore[index]
+        return f"= {act}({f(_at(v.n, 'n', l)[row, col])}) = {f(v.a[l][row, col])}"
     if q == "dC_da":
+        value = f(_at(v.dC_da, q, l)[row, col])
         if l == net.depth:
             a, y = v.a[l][row, col], v.targets[row, col]
             formula = net.cost_fn.gradient_formula.replace("{L}", str(l))
-            return f"from a = {f(a)}, y = {f(y)}: {formula} = {f(v.dC_da[l][row, col])}"  # type: ignore[index]
-        d, w = v.delta[l + 1], v.weights[l]
-        terms = [f"{f(d[row, j])}·{f(w[col + 1, j])}" for j in range(d.shape[1])]  # type: ignore[index]
-        return f"= Σ_j δ^{l + 1}_j · w^{l}_{{{col},j}} = {_sum(terms)} = {f(v.dC_da[l][row, col])}"  # type: ignore[index]
+            return f"from a = {f(a)}, y = {f(y)}: {formula} = {value}"
+        d, w = _at(v.delta, "delta", l + 1), v.weights[l]
+        terms = [f"{f(d[row, j])}·{f(w[col + 1, j])}" for j in range(d.shape[1])]
+        return f"= Σ_j δ^{l + 1}_j · w^{l}_{{{col},j}} = {_sum(terms)} = {value}"
     if q == "da_dn":
-        value = v.da_dn[l]
-        if value is None:
+        derivative = v.da_dn[l]
+        if derivative is None:
             return "softmax: a Jacobian per observation, applied in the δ step"
         formula = net.activation(l).derivative_formula.replace("^{l}", "").replace("{l}", "")
-        return f"= {formula} with a = {f(v.a[l][row, col])}, n = {f(v.n[l][row, col])}: {f(value[row, col])}"  # type: ignore[index]
+        n = _at(v.n, "n", l)
+        return f"= {formula} with a = {f(v.a[l][row, col])}, n = {f(n[row, col])}: {f(derivative[row, col])}"
     if q == "delta":
+        delta = f(_at(v.delta, q, l)[row, col])
         fused = FUSED_DELTA.get((net.cost, net.activation(l).name)) if l == net.depth else None
         if fused is not None:
             # Computed directly, not as the product of the factors shown (which may be inf · 0).
-            a, y = f(v.a[l][row, col]), f(net.targets[row, col])  # type: ignore[index]
+            a, y = f(v.a[l][row, col]), f(net.targets[row, col])
             put = f"{a} − {y}" if fused == "a^{l} − y" else f"{y}·({a} − 1)"
-            return f"= {fused.replace('{l}', str(l))} = {put} = {f(v.delta[l][row, col])}"  # type: ignore[index]
-        if v.da_dn[l] is None:
-            return f"= dC/da · softmax Jacobian (row {row}) = {f(v.delta[l][row, col])}"  # type: ignore[index]
-        return f"= {f(v.dC_da[l][row, col])} · {f(v.da_dn[l][row, col])} = {f(v.delta[l][row, col])}"  # type: ignore[index]
+            return f"= {fused.replace('{l}', str(l))} = {put} = {delta}"
+        derivative = v.da_dn[l]
+        if derivative is None:
+            return f"= dC/da · softmax Jacobian (row {row}) = {delta}"
+        return f"= {f(_at(v.dC_da, 'dC_da', l)[row, col])} · {f(derivative[row, col])} = {delta}"
     if q == "grad":
-        prev, d = v.a[l], v.delta[l + 1]
+        prev, d = v.a[l], _at(v.delta, "delta", l + 1)
         left = np.ones(prev.shape[0]) if row == 0 else prev[:, row - 1]
-        terms = [f"{f(left[o])}·{f(d[o, col])}" for o in range(prev.shape[0])]  # type: ignore[index]
+        terms = [f"{f(left[o])}·{f(d[o, col])}" for o in range(prev.shape[0])]
         return f"= Σ_o [1 | a^{l}]_(o,{row}) · δ^{l + 1}_(o,{col}) = {_sum(terms)} = {f(v.grad[l][row, col])}"
     if q in UPDATE_TERMS or (q in ("weights_after", "change") and v.terms):
         return update_cell_terms(net, values, q, l, row, col)

@@ -1,4 +1,4 @@
-"""Backpropagation checked against central finite differences of the cost (spec sections 4, 9).
+"""Backpropagation checked against central finite differences of the cost (docs/commands.md).
 
 Two things make a difference quotient disagree with an exact gradient without backprop being wrong,
 and both are accounted for here rather than hidden in a lenient tolerance:
@@ -25,7 +25,7 @@ import numpy as np
 
 from stepper.engine.costs import cost_value, output_delta
 from stepper.engine.divergence import Divergence, find_divergence
-from stepper.engine.iteration import forward, run_iteration
+from stepper.engine.iteration import computed, forward, run_iteration
 from stepper.engine.network import Network
 from stepper.engine.steps import build_steps
 
@@ -82,7 +82,7 @@ class GradCheck:
             "checked": self.checked,
             "kinks": self.kinks,
             # Why nothing was compared: {"quantity", "layer"} of the first non-finite value, as in
-            # spec section 9's "diverged", at the weights checked.
+            # the "diverged" of docs/json.md, at the weights checked.
             "non_finite": None
             if self.non_finite is None
             else {"quantity": self.non_finite.quantity, "layer": self.non_finite.layer},
@@ -116,11 +116,12 @@ def _evaluate(net: Network, weights: list[np.ndarray]) -> tuple[float, float, li
     with np.errstate(all="ignore"):  # a saturated output's dC/da may be inf: it is left out below
         vals = run_iteration(net, tuple(weights))
         act = net.layer_activations[-1]
-        spread = abs(vals.cost) + sum(float(np.abs(d * z).sum()) for d, z in zip(vals.delta[1:], vals.n[1:]))  # type: ignore[operator]
+        n, delta = computed(vals.n), computed(vals.delta)
+        spread = abs(vals.cost) + sum(float(np.abs(delta[l] * n[l]).sum()) for l in range(1, len(n)))
         if output_delta(net.cost_fn, act.name, vals.a[-1], net.targets) is None:
-            spread += float(np.abs(vals.dC_da[-1] * vals.a[-1]).sum())  # type: ignore[operator]
-    signs = [vals.n[l + 1] > 0 for l, f in enumerate(net.layer_activations) if f.name in KINKED]
-    return vals.cost, spread if np.isfinite(spread) else abs(vals.cost), signs  # type: ignore[return-value]
+            spread += float(np.abs(computed(vals.dC_da)[-1] * vals.a[-1]).sum())
+    signs = [n[l + 1] > 0 for l, f in enumerate(net.layer_activations) if f.name in KINKED]
+    return vals.cost, spread if np.isfinite(spread) else abs(vals.cost), signs
 
 
 MAX_ENTRIES_PER_LAYER = 400

@@ -2,7 +2,7 @@
 
 Every scheme fills augmented matrices (bias row first). Random schemes draw from numpy's PCG64
 generator seeded with ``seed``, layer by layer, so the same seed gives the same weights on every
-machine (with the pinned numpy).
+machine: tests/test_init_draws.py pins the draws for the numpy releases we test.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ _NO_STATE = OptimizerState()
 
 @dataclass(slots=True)
 class IterationValues:
-    """Every quantity of one iteration, indexed by layer as in the spec (None where undefined).
+    """Every quantity of one iteration, indexed by layer as in docs/notation.md (None where undefined).
 
     n[0], dC_da[0], da_dn[0], delta[0] are None; da_dn[l] is None for a softmax layer.
     Treat it as read-only: the lists are lists only because building tuples costs time.
@@ -74,6 +74,18 @@ class IterationValues:
         return self.batch.epoch if self.batch is not None else 0
 
 
+def computed(per_layer: list[Array | None]) -> list[Array]:
+    """A per-layer list whose layers 1..L all hold a matrix (n, dC_da or delta of an iteration that
+    ran to its end, on a network without a softmax layer for da_dn), typed as such; index 0 is an
+    empty matrix, as layer 0 has none. A missing layer is a bug of the caller: ValueError."""
+    out = [np.empty((0, 0))]
+    for layer, matrix in enumerate(per_layer[1:], start=1):
+        if matrix is None:
+            raise ValueError(f"layer {layer} was not computed")
+        out.append(matrix)
+    return out
+
+
 def forward(net: Network, weights: tuple[Array, ...] | list[Array]) -> tuple[list[Array], list[Array]]:
     """n^1..n^L (with n[0] absent) and a^0..a^L for the given weights."""
     a = [net.inputs]
@@ -93,7 +105,7 @@ def run_iteration(
     batch: Batch | None = None,
 ) -> IterationValues:
     """Forward pass, cost, backward pass and update on ``batch`` (None: every observation), from
-    the optimizer state ``state``, in spec order.
+    the optimizer state ``state``, in the order of docs/notation.md.
 
     Written lean on purpose: `stepper train` runs this every iteration, and on tiny networks the
     Python around the numpy calls is most of the time.

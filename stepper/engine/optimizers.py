@@ -1,7 +1,7 @@
-"""The optimizers of spec section 7: how a gradient becomes a weight update, and the state they carry.
+"""The optimizers (docs/network-files.md): how a gradient becomes a weight update, and the state they carry.
 
 The formulas are PyTorch's (torch.optim.SGD, SGD with momentum, RMSprop, Adam, AdamW with default
-flags), with one difference the spec makes on purpose: weight decay never touches the bias row.
+flags), with one difference made on purpose: weight decay never touches the bias row.
 Every term an update uses is returned as its own per-layer matrix, so the walk can show each as a
 step and the trace can print it.
 """
@@ -124,7 +124,7 @@ def update(
     before: OptimizerState,
     mistake: str = "",
 ) -> UpdateTerms:
-    """One update of every weight matrix by ``spec``'s formulas (spec section 7).
+    """One update of every weight matrix by ``spec``'s formulas (docs/network-files.md).
 
     Terms, by name: ``g`` the gradient with L2 decay added (when there is L2 decay), ``decay`` the
     decoupled decay η·λ·W (adamw with decay), the state matrices, ``change`` ΔW, ``weights_after``.

@@ -1,4 +1,4 @@
-"""Check yourself (spec section 10): the learner gives one cell of the matrix the next step computes.
+"""Check yourself (docs/commands.md): the learner gives one cell of the matrix the next step computes.
 
 The cell is the selected one when it belongs to that matrix, else row 0, column 0. An answer within
 0.5 of the 4th significant digit is right: |x − v| ≤ 5e-4·|v| + 1e-9. Right or wrong, the step is

@@ -1,4 +1,4 @@
-"""The steps of one iteration (spec section 2), described as data.
+"""The steps of one iteration (docs/notation.md), described as data.
 
 A :class:`Step` says what is computed, from what, by which formula, and why; its numbers come from
 an :class:`~stepper.engine.iteration.IterationValues`. Everything that shows or exports a step reads
@@ -41,9 +41,6 @@ OPTIMIZER_TERMS = ("g", "decay", "v", "s", "m", "m_hat", "v_hat")
 PREVIOUS_STATE = ("v_prev", "s_prev", "m_prev")
 WEIGHT_SHAPED = frozenset({"weights", "weights_after", "grad", "change", *OPTIMIZER_TERMS, *PREVIOUS_STATE})
 
-# Quantities in the order an iteration first produces them, as trace JSON names them.
-QUANTITIES = ("n", "a", "cost", "dC_da", "da_dn", "delta", "grad", "weights_after")
-
 _SYMBOLS = {
     "n": "n^{l}",
     "a": "a^{l}",
@@ -68,15 +65,24 @@ _SYMBOLS = {
     "m_prev": "m^{l} (before)",
 }
 
-# The textbook names the help screen shows beside the spec's.
-TEXTBOOK = {
-    "n": "z^{l} (pre-activation)",
-    "a": "a^{l} (activation)",
-    "dC_da": "∂C/∂a^{l}",
-    "da_dn": "σ'(z^{l})",
-    "delta": "δ^{l} (error term)",
-    "grad": "∇W^{l}, ∂C/∂W^{l}",
-}
+# stepper's names beside the textbook's, and what each means: the help screen's notation table
+# (and docs/notation.md's). Formulas are in backticks, as the help screen's Markdown shows them.
+NOTATION = (
+    ("`_o a^l_j`", "a", "row o (observation), column j (neuron) of layer l's activations"),
+    ("`n^l`", "z^l", "pre-activation: `n^l = [1 | a^(l-1)] · W^(l-1)`"),
+    ("`a^l = f(n^l)`", "a^l = σ(z^l)", "activation"),
+    (
+        "`W^l`",
+        "W, b",
+        "weights from layer l to l+1; **row 0 (b) is the bias row**, then `w^l_{i,j}` from neuron i to "
+        "neuron j",
+    ),
+    ("`dC/da^l`", "∂C/∂a", "how the cost changes with each activation"),
+    ("`da^l/dn^l`", "σ'(z)", "the activation's derivative, element-wise"),
+    ("`δ^l = dC/dn^l`", "δ", "error term: `dC/da^l ⊙ da^l/dn^l`"),
+    ("`dC/dW^l`", "∇W, ∂C/∂W", "`[1 | a^l]ᵀ · δ^(l+1)`: summed over the batch"),
+    ("`η`", "learning rate", "`W ← W − η · dC/dW`"),
+)
 
 
 def symbol(quantity: str, layer: int) -> str:
@@ -303,7 +309,7 @@ def build_steps(net: Network, observations: int | None = None) -> tuple[Step, ..
 
 
 def update_steps(opt: OptimizerSpec, lr: float, l: int, shape: str) -> list[dict[str, object]]:
-    """The update of W^l as steps: decay, each state update, ΔW, W updated (spec section 7).
+    """The update of W^l as steps: decay, each state update, ΔW, W updated (docs/network-files.md).
 
     Plain sgd without decay is one step, as in the seed's 22."""
     same = f"{shape} → {shape}"

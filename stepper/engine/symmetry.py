@@ -236,7 +236,8 @@ def _equal_slices(
     clones: list[NeuronGroup],
 ) -> EqualSlices:
     layer, neurons = _neurons(indices, where)
-    facts, differing = [], []
+    facts: list[Fact] = []
+    differing: list[Fact] = []
     for source in sources_of(step, axis):
         matrix = ref_value(net, values, source.ref)
         if matrix is None:

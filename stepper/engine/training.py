@@ -1,10 +1,11 @@
-"""Many iterations at once, with divergence reported instead of crashed on (spec section 9)."""
+"""Many iterations at once, with divergence reported instead of crashed on (docs/json.md)."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -109,7 +110,8 @@ def train(
         if schedule is None:  # full batch: epoch k's cost is C_{k+1}, the last one computed here
             done = len(costs) - (1 if diverged is not None else 0)
             last = cost_value(net.cost_fn, net.activations[-1], n[-1], a[-1], net.targets)
-            epoch_costs = [*costs[1:done], last][:done]  # type: ignore[list-item]
+            # Before a divergence every cost is a number: only a diverged iteration's may be None.
+            epoch_costs = cast("list[float]", [*costs[1:done], last][:done])
     return TrainResult(costs, w, a[-1], diverged, cancelled, epoch_costs, state)
 
 

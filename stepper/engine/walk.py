@@ -112,7 +112,8 @@ class Walk:
         """This iteration's symmetry narration, one entry per step (engine/symmetry.py)."""
         it = self.iteration
         if self._symmetry is None or self._symmetry[0] != it:
-            before, label = ((), "")
+            before: tuple[NeuronGroup, ...] = ()
+            label = ""
             if self.broken is not None and self.broken[0] == it:
                 before, label = self.broken[1], self.broken[2]
             with np.errstate(all="ignore"):

@@ -1,1 +1,1 @@
-"""Ways to write a trace out: text for people, JSON for programs (and, later, Markdown and LaTeX)."""
+"""Everything stepper writes out: text, JSON, Markdown and LaTeX traces, reports, network files."""

@@ -1,4 +1,4 @@
-"""``stepper compare``: the JSON of spec section 4 and an explanation for a person."""
+"""``stepper compare``: the JSON of docs/json.md and an explanation for a person."""
 
 from __future__ import annotations
 
@@ -30,12 +30,12 @@ def compare_text(net: Network, result: Comparison, source: str, rtol: float, ato
         return "\n".join(out)
     what = symbol(first.quantity, first.layer)
     where = f"iteration {first.iteration}, {what} ({first.quantity}, layer {first.layer})"
-    if first.row is None:
+    if first.row is None or first.expected is None or first.got is None:  # the shapes differ
         out.append(f"✗ First difference: {where}: {first.reason}.")
     else:
         out.append(f"✗ First difference: {where}, row {first.row}, column {first.col}")
-        out.append(f"    expected  {format_number(first.expected)}   (stepper)")  # type: ignore[arg-type]
-        out.append(f"    got       {format_number(first.got)}   ({source})")  # type: ignore[arg-type]
+        out.append(f"    expected  {format_number(first.expected)}   (stepper)")
+        out.append(f"    got       {format_number(first.got)}   ({source})")
     out.append(f"  It is computed as  {first.formula}")
     if first.hint:
         out.extend(

@@ -1,11 +1,11 @@
-"""``stepper diagnose``: the JSON of spec section 4 and a report for people."""
+"""``stepper diagnose``: the JSON of docs/json.md and a report for people."""
 
 from __future__ import annotations
 
 import textwrap
 from typing import Any
 
-from stepper.engine.diagnose import Diagnosis, NeuronGroup, shape_text
+from stepper.engine.diagnose import Diagnosis, FindingKind, NeuronGroup, shape_text
 from stepper.engine.network import Network
 from stepper.exports.text import WIDTH, network_line
 
@@ -51,6 +51,6 @@ def diagnose_text(net: Network, d: Diagnosis, width: int = WIDTH) -> str:
     for f in d.findings:
         mark = "✗" if f.permanent else "!"
         out.extend(textwrap.wrap(f.text, width, initial_indent=f"{mark} ", subsequent_indent="  "))
-    if any(f.kind == "clones" for f in d.findings):
+    if any(f.kind is FindingKind.CLONES for f in d.findings):
         out.append("  Try: stepper diagnose --init normal --seed 1")
     return "\n".join(out)

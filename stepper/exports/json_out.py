@@ -1,5 +1,5 @@
-"""The JSON outputs of spec section 4. Floats are written with repr, so they round-trip exactly;
-inf, -inf and NaN as the strings "inf", "-inf", "nan" (spec section 9)."""
+"""The JSON outputs (docs/json.md). Floats are written with repr, so they round-trip exactly;
+inf, -inf and NaN as the strings "inf", "-inf", "nan" (docs/json.md)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ NON_FINITE = {math.inf: "inf", -math.inf: "-inf"}
 
 def number(x: float) -> float | str:
     """A float as JSON can hold it: inf, -inf and NaN become the strings "inf", "-inf", "nan"
-    (spec section 9), never bare Infinity/NaN and never null."""
+    (docs/json.md), never bare Infinity/NaN and never null."""
     if math.isfinite(x):
         return x
     return "nan" if math.isnan(x) else NON_FINITE[x]
@@ -46,7 +46,7 @@ def plain(value: Any) -> Any:
 def optimizer_dict(
     net: Network, v: IterationValues, steps: tuple[Step, ...], diverged: Divergence | None
 ) -> dict[str, Any]:
-    """The optimizer's name, t and state after this iteration's update (spec section 7); in a
+    """The optimizer's name, t and state after this iteration's update (docs/json.md); in a
     diverged iteration, the state matrices computed after the divergence are null."""
     name = net.optimizer.name
     terms = v.terms or {}

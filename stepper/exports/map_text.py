@@ -22,7 +22,8 @@ def ramp_levels(values: np.ndarray, lo: float, hi: float, levels: int = len(RAMP
         scaled = np.floor((values - lo) / span * levels)
     out = np.clip(np.nan_to_num(scaled, nan=0.0, posinf=levels - 1, neginf=0.0), 0, levels - 1)
     out[np.isnan(values)] = -1  # after the clip: only a NaN is "not on the scale"
-    return out.astype(int)
+    levels_of: np.ndarray = out.astype(int)
+    return levels_of
 
 
 def map_lines(

@@ -1,4 +1,4 @@
-"""A network file (spec section 3) written from a Network, optionally with a stepper session.
+"""A network file (docs/network-files.md) written from a Network, optionally with a stepper session.
 
 Floats are written with ``repr``, the shortest text that reads back as the same float, so a saved
 network and session round-trip exactly. The writer is small and specific on purpose: matrices are

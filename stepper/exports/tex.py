@@ -19,11 +19,29 @@ from stepper.engine.network import Network
 from stepper.engine.steps import Step
 from stepper.engine.symmetry import narration
 from stepper.exports.text import end_line, network_line
-from stepper.formatting import format_number
+from stepper.formatting import ROUNDING, format_number
 
 MAX_SIDE = 12  # larger matrices show their first and last rows/columns around ⋯ and ⋮
 
-# Unicode of the spec's notation → LaTeX math, after words and superscripts are done.
+# A display: one formula, or a product's three parts (left operand, right operand, result).
+Display = str | tuple[str, str, str]
+
+# Displays that never run off the page. A product sits on one line when it fits, else each operand
+# on its own line; a line still wider than the text (a 12-column matrix of long numbers) is scaled
+# down to the text width rather than cut off.
+_PREAMBLE = [
+    r"\newsavebox\stepperbox",
+    r"\newcommand\stepperfit[1]{\sbox\stepperbox{$\displaystyle #1$}%",
+    r"  \ifdim\wd\stepperbox>\linewidth\resizebox{\linewidth}{!}{\usebox\stepperbox}%",
+    r"  \else\usebox\stepperbox\fi}",
+    r"\newcommand\stepperdisplay[1]{\par\smallskip{\centering\stepperfit{#1}\par}\smallskip}",
+    r"\newcommand\stepperproduct[3]{\sbox\stepperbox{$\displaystyle #1 \cdot #2 = #3$}%",
+    r"  \ifdim\wd\stepperbox>\linewidth",
+    r"    \stepperdisplay{#1}\stepperdisplay{\cdot #2}\stepperdisplay{= #3}%",
+    r"  \else\stepperdisplay{#1 \cdot #2 = #3}\fi}",
+]
+
+# Unicode of stepper's notation (docs/notation.md) → LaTeX math, after words and superscripts are done.
 _SYMBOLS = [
     ("→", r" \to "),
     ("×", r"\times "),
@@ -64,7 +82,7 @@ def _words(match: re.Match[str]) -> str:
 
 
 def latex_math(formula: str) -> str:
-    """A formula in the spec's notation as LaTeX math: ``n^1 = [1 | a^0] · W^0`` →
+    """A formula in stepper's notation as LaTeX math: ``n^1 = [1 | a^0] · W^0`` →
     ``n^{1} = [1 \\mid a^{0}] \\cdot W^{0}``."""
     text = formula.replace(" without bias row", "@NOBIAS@")
     # The optimizer's hatted moments and square roots, before words and superscripts.
@@ -124,20 +142,22 @@ def pmatrix(matrix: np.ndarray) -> str:
     return rf"\begin{{pmatrix}} {body} \end{{pmatrix}}"
 
 
-def _step_blocks(net: Network, step: Step, values: IterationValues) -> tuple[str, list[str]]:
-    """The step's heading text and its display-math lines."""
+def _step_blocks(net: Network, step: Step, values: IterationValues) -> tuple[str, list[Display]]:
+    """The step's heading text and its displays."""
     ref = step.output
     heading = f"Step {step.number}: {step.phase.value} · {step.title}"
-    maths = [rf"{latex_math(step.formula)} \qquad {latex_math(step.shapes)}"]
+    maths: list[Display] = [rf"{latex_math(step.formula)} \qquad {latex_math(step.shapes)}"]
     product = product_operands(net, step, values)
     if ref.quantity == "cost":
         maths.append(rf"C = {tex_number(values.cost)}")
     elif product is not None:
         left, right, result = (latex_math(n) for n in product.names)
         maths.append(
-            rf"\underbrace{{{pmatrix(product.left)}}}_{{{left}}} \cdot "
-            rf"\underbrace{{{pmatrix(product.right)}}}_{{{right}}} = "
-            rf"\underbrace{{{pmatrix(product.result)}}}_{{{result}}}"
+            (
+                rf"\underbrace{{{pmatrix(product.left)}}}_{{{left}}}",
+                rf"\underbrace{{{pmatrix(product.right)}}}_{{{right}}}",
+                rf"\underbrace{{{pmatrix(product.result)}}}_{{{result}}}",
+            )
         )
     else:
         matrix = values.quantity(ref.quantity)[ref.layer]
@@ -148,10 +168,22 @@ def _step_blocks(net: Network, step: Step, values: IterationValues) -> tuple[str
     return heading, maths
 
 
-def _start_blocks(net: Network, values: IterationValues) -> list[str]:
-    maths = [rf"W^{{{l}}} = {pmatrix(w)}" for l, w in enumerate(values.weights)]
-    maths.append(rf"a^{{0}} = {pmatrix(values.a[0])} \qquad y = {pmatrix(values.targets)}")
+def _start_blocks(net: Network, values: IterationValues) -> list[Display]:
+    maths: list[Display] = [rf"W^{{{l}}} = {pmatrix(w)}" for l, w in enumerate(values.weights)]
+    maths += [rf"a^{{0}} = {pmatrix(values.a[0])}", rf"y = {pmatrix(values.targets)}"]
     return maths
+
+
+def _markdown(display: Display) -> str:
+    """One MathJax display: a product on one line (the page scrolls sideways if it must)."""
+    return display if isinstance(display, str) else r"{} \cdot {} = {}".format(*display)
+
+
+def _latex(display: Display) -> str:
+    """One display of the LaTeX document, through the macros of :data:`_PREAMBLE`."""
+    if isinstance(display, str):
+        return rf"\stepperdisplay{{{display}}}"
+    return r"\stepperproduct{{{}}}{{{}}}{{{}}}".format(*display)
 
 
 # A blank as wide as a number, for the learner to write in: an underline in MathJax and LaTeX alike.
@@ -164,10 +196,10 @@ def _blank_matrix(matrix: np.ndarray) -> str:
     return rf"\begin{{pmatrix}} {body} \end{{pmatrix}}"
 
 
-def _question_maths(step: Step, values: IterationValues) -> list[str]:
+def _question_maths(step: Step, values: IterationValues) -> list[Display]:
     """The step as a question: its formula and shapes, and its result as blanks."""
     ref = step.output
-    maths = [rf"{latex_math(step.formula)} \qquad {latex_math(step.shapes)}"]
+    maths: list[Display] = [rf"{latex_math(step.formula)} \qquad {latex_math(step.shapes)}"]
     if ref.quantity == "cost":
         maths.append(rf"C = {BLANK}")
         return maths
@@ -179,7 +211,7 @@ def _question_maths(step: Step, values: IterationValues) -> list[str]:
     return maths
 
 
-def _answer(net: Network, step: Step, values: IterationValues) -> tuple[list[str], list[str]]:
+def _answer(net: Network, step: Step, values: IterationValues) -> tuple[list[Display], list[str]]:
     """The answer key's entry for a step: its result, and cell (0, 0) worked out term by term."""
     ref = step.output
     if ref.quantity == "cost":
@@ -192,9 +224,16 @@ def _answer(net: Network, step: Step, values: IterationValues) -> tuple[list[str
 
 
 # A document as blocks, written out by trace_markdown and trace_latex alike:
-# ("section" | "subsection" | "math" | "text" | "note" | "work", content); "note" is the symmetry
-# narration, "work" a cell's computation in the spec's notation.
-Block = tuple[str, str]
+# ("section" | "subsection" | "math" | "text" | "note" | "work", content); "math" holds a Display,
+# the others text; "note" is the symmetry narration, "work" a cell's computation in stepper's
+# notation (docs/notation.md).
+Block = tuple[str, Display]
+
+
+def _text(content: Display) -> str:
+    """A block's text: only a "math" block holds a product's three parts."""
+    assert isinstance(content, str), content
+    return content
 
 
 def _body(
@@ -259,23 +298,23 @@ def trace_markdown(
         f"# stepper {'exercise' if quiz else 'trace'}: {network_line(net)}",
         "",
         "Notation: row o is an observation, column j a neuron; in a weight matrix W^l row 0 is the "
-        "bias row b and row i + 1 holds the weights from neuron i. Numbers are rounded to 7 decimals.",
+        f"bias row b and row i + 1 holds the weights from neuron i. {ROUNDING}",
     ]
     if quiz:
         out += ["", QUIZ_INTRO]
     for kind, content in _body(net, iterations, steps, first, diverged, quiz):
         if kind == "section":
-            out += ["", f"## {content}", ""]
+            out += ["", f"## {_text(content)}", ""]
         elif kind == "subsection":
-            out += [f"### {content}", ""]
+            out += [f"### {_text(content)}", ""]
         elif kind == "math":
-            out += [f"$${content}$$", ""]
+            out += [f"$${_markdown(content)}$$", ""]
         elif kind == "note":
-            out += [f"> {content}", ""]
+            out += [f"> {_text(content)}", ""]
         elif kind == "work":
-            out += [f"`{content}`", ""]
+            out += [f"`{_text(content)}`", ""]
         else:
-            out += [content, ""]
+            out += [_text(content), ""]
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -288,38 +327,41 @@ def trace_latex(
     quiz: bool = False,
 ) -> str:
     widest = max(
-        [MAX_SIDE]
-        + [min(np.atleast_2d(m).shape[1], MAX_SIDE) for v in iterations for m in (*v.weights, *v.a)]
+        [1] + [min(np.atleast_2d(m).shape[1], MAX_SIDE) for v in iterations for m in (*v.weights, *v.a)]
     )
     what = "exercise" if quiz else "trace"
     out = [
         r"\documentclass[10pt]{article}",
+        # Landscape when a matrix has more than 6 columns: a 10-wide layer's matrices fit at full size.
+        rf"\usepackage[a4paper,margin=2cm{',landscape' if widest > 6 else ''}]{{geometry}}",
         r"\usepackage{amsmath}",
+        r"\usepackage{graphicx}",
         r"\usepackage[utf8]{inputenc}",
         rf"\setcounter{{MaxMatrixCols}}{{{widest + 2}}}",
         r"\allowdisplaybreaks",
+        *_PREAMBLE,
         rf"\title{{stepper {what}: {latex_text(net.name)}}}",
         r"\date{}",
         r"\begin{document}",
         r"\maketitle",
         latex_text(network_line(net)) + r"\par",
         "Row $o$ is an observation, column $j$ a neuron; in a weight matrix $W^{l}$ row 0 is the bias "
-        r"row $b$ and row $i + 1$ holds the weights from neuron $i$.\par",
+        r"row $b$ and row $i + 1$ holds the weights from neuron $i$. " + latex_text(ROUNDING) + r"\par",
     ]
     if quiz:
         out.append(latex_text(QUIZ_INTRO) + r"\par")
     for kind, content in _body(net, iterations, steps, first, diverged, quiz):
         if kind == "section":
-            out.append(rf"\section*{{{content}}}")
+            out.append(rf"\section*{{{latex_text(_text(content))}}}")
         elif kind == "subsection":
-            out.append(rf"\subsection*{{{latex_text(content)}}}")
+            out.append(rf"\subsection*{{{latex_text(_text(content))}}}")
         elif kind == "math":
-            out.append(rf"\[ {content} \]")
+            out.append(_latex(content))
         elif kind == "note":
-            out.append(r"\emph{" + latex_text(content) + r"}\par")
+            out.append(r"\emph{" + latex_text(_text(content)) + r"}\par")
         elif kind == "work":
-            out.append(rf"\[ {work_math(content)} \]")
+            out.append(_latex(work_math(_text(content))))
         else:
-            out.append(latex_text(content) + r"\par")
+            out.append(latex_text(_text(content)) + r"\par")
     out.append(r"\end{document}")
     return "\n".join(out) + "\n"

@@ -33,7 +33,7 @@ def network_line(net: Network) -> str:
 
 
 def batch_line(net: Network, iteration: int, values: IterationValues) -> str:
-    """Which update this is: t, the epoch and the batch's observations (spec section 7)."""
+    """Which update this is: t, the epoch and the batch's observations (docs/network-files.md, [training])."""
     if values.batch is None:
         return (
             f"t = {values.state_after.t}, epoch {iteration}, full batch (all {net.observations} observations)"

@@ -55,14 +55,13 @@ async def test_stepping_back_over_an_adam_update_restores_the_state_exactly() ->
         assert state(app) == here
 
 
-async def test_T_chooses_the_optimizer_and_batch_size_from_the_same_init() -> None:
-    """T (shift+t: spec section 10 gives t to the quiz) opens the optimizer and batch dialog."""
+async def test_t_chooses_the_optimizer_and_batch_size_from_the_same_init() -> None:
     from stepper.app.screens.prompts import TrainingSettings
 
     app = StepperApp(network="xor")
     async with app.run_test(size=(80, 24)) as pilot:
         init = [w.copy() for w in app.walk.history.weights_at(1)]
-        await pilot.press("i", "T")
+        await pilot.press("i", "O")
         assert isinstance(app.screen, TrainingSettings)
         app.screen.query_one("#train-optimizer").value = "adam"
         app.screen.query_one("#train-batch").value = "2"
@@ -74,7 +73,7 @@ async def test_T_chooses_the_optimizer_and_batch_size_from_the_same_init() -> No
         assert app.walk.position.iteration == 1
         assert all((a == b).all() for a, b in zip(init, app.walk.history.weights_at(1)))
         assert "t=1 · epoch 1, batch 1/2" in status(app) and "step 0 of 25" in status(app)
-        await pilot.press("T")
+        await pilot.press("O")
         app.screen.query_one("#train-batch").value = "-1"
         app.screen.query_one("#train-batch").focus()
         await pilot.press("enter")

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from stepper.app import StepperApp
+from stepper.app.clipboard import clipboard_notice
 from stepper.app.screens.prompts import EditValue, Export, SavePath
 from stepper.app.widgets.matrix import MatrixView
 from stepper.engine.walk import Position
@@ -191,3 +192,20 @@ def test_open_with_a_malformed_compare_file_exits_2_before_the_screen(cli, tmp_p
     bad.write_text('{"iterations": 3}')
     run = cli("--compare", str(bad))
     assert run.code == 2 and '"iterations" list' in run.err
+
+
+@pytest.mark.parametrize(
+    ("env", "headless", "says"),
+    [
+        ({"TERM": "xterm-256color"}, False, "Sent step 11 as markdown (1,234 characters) to the terminal's"),
+        ({"TERM": "xterm-256color", "TMUX": "/tmp/tmux"}, False, "(tmux: set -g set-clipboard on)"),
+        ({"TERM_PROGRAM": "Apple_Terminal"}, False, "Not copied: macOS Terminal ignores"),
+        ({"TERM": "linux"}, False, "Not copied: the Linux console has no clipboard"),
+        ({}, True, "Not copied: no terminal"),
+    ],
+)
+def test_ctrl_y_says_copied_only_when_it_could_be(env: dict[str, str], headless: bool, says: str) -> None:
+    notice = clipboard_notice("step 11 as markdown", 1234, env, headless)
+    assert says in notice.message
+    assert "Copied" not in notice.message
+    assert notice.severity == ("warning" if "Not copied" in says else "information")

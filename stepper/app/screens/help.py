@@ -8,25 +8,21 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
-NOTATION = """\
+from stepper.engine.steps import NOTATION
+
+# A "|" inside a cell would end it: Markdown tables want it escaped.
+_ROWS = "\n".join("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in NOTATION)
+
+NOTATION_TEXT = f"""\
 ## Notation (the question's, with textbook names)
 
 | stepper | textbook | meaning |
 |---|---|---|
-| `_o a^l_j` | a | row o (observation), column j (neuron) of layer l's activations |
-| `n^l` | z^l | pre-activation: `n^l = [1 \\| a^(l-1)] · W^(l-1)` |
-| `a^l = f(n^l)` | a^l = σ(z^l) | activation |
-| `W^l` | W, b | weights from layer l to l+1; **row 0 (b) is the bias row**, \
-then `w^l_{i,j}` from neuron i to neuron j |
-| `dC/da^l` | ∂C/∂a | how the cost changes with each activation |
-| `da^l/dn^l` | σ'(z) | the activation's derivative, element-wise |
-| `δ^l = dC/dn^l` | δ | error term: `dC/da^l ⊙ da^l/dn^l` |
-| `dC/dW^l` | ∇W, ∂C/∂W | `[1 \\| a^l]ᵀ · δ^(l+1)`: summed over the batch |
-| `η` | learning rate | `W ← W − η · dC/dW` |
+{_ROWS}
 
 C is one number for the whole batch (the seed's: Σ (a − y)² over every observation and output).
 
-**Optimizers and mini-batches** (`T`, or `R`, or the palette's "Optimizer: …" and "Batch size: …").
+**Optimizers and mini-batches** (`O`, or `R`, or the palette's "Optimizer: …" and "Batch size: …").
 An iteration is one update on one batch: a^0 is the batch's inputs and C its cost. The update shows
 each term as a matrix: `g = dC/dW + λ·W` (L2 decay), `η·λ·W` (adamw's decoupled decay), momentum's
 velocity `v ← μ·v + g`, RMSprop's `s ← α·s + (1−α)·g²`, Adam's moments `m ← β1·m + (1−β1)·g` and
@@ -75,6 +71,6 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         table = "\n".join(f"| `{k}` | {d} |" for k, d in self.keys)
-        text = f"# stepper — help\n\n## Keys\n\n| key | does |\n|---|---|\n{table}\n\n{NOTATION}"
+        text = f"# stepper — help\n\n## Keys\n\n| key | does |\n|---|---|\n{table}\n\n{NOTATION_TEXT}"
         with VerticalScroll(id="help-body"):
             yield Markdown(text)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -51,7 +53,7 @@ def labelled(label: str, field: Input) -> Horizontal:
 
 
 def read_optimizer_fields(
-    screen: ModalScreen, current: OptimizerSpec | None, training: TrainingSpec | None, prefix: str
+    screen: ModalScreen[Any], current: OptimizerSpec | None, training: TrainingSpec | None, prefix: str
 ) -> tuple[OptimizerSpec | None, TrainingSpec | None] | str:
     """The chosen optimizer (its other settings kept where they apply) and batching, or why not."""
     name = str(screen.query_one(f"#{prefix}-optimizer", Select).value)
@@ -198,15 +200,24 @@ class OpenNetwork(ModalScreen[tuple[str, OptimizerSpec | None, TrainingSpec | No
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="cancel-open")]
 
-    def __init__(self, examples: list[tuple[str, str]]) -> None:
+    def __init__(self, examples: list[tuple[str, str]], served: bool = False) -> None:
+        """``served``: in a browser tab, where only the listed files (examples, --root) can be opened."""
         super().__init__()
         self.examples = examples
+        self.served = served
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label("Open a built-in example, or type a network file path and press Enter")
+            yield Label(
+                "Open a built-in example or a file of the served folder"
+                if self.served
+                else "Open a built-in example, or type a network file path and press Enter"
+            )
             yield OptionList(*[Option(f"{n} — {d}", id=n) for n, d in self.examples], id="open-examples")
-            yield Input(placeholder="path/to/network.toml", id="open-path")
+            yield Input(
+                placeholder="path in the served folder" if self.served else "path/to/network.toml",
+                id="open-path",
+            )
             yield from optimizer_fields(None, None, "open")
             yield Label("", id="open-error", classes="error")
 
@@ -235,16 +246,23 @@ class SavePath(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="cancel-save")]
 
-    def __init__(self, title: str, default: str) -> None:
+    def __init__(self, title: str, default: str, download: bool = False) -> None:
+        """``download``: in a browser tab, where the file goes to the browser under this name."""
         super().__init__()
         self.title_text = title
         self.default = default
+        self.download = download
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.title_text)
             yield Input(self.default, placeholder="path/to/file", id="save-path")
-            yield Label("Enter to save (an existing file is replaced), Escape to cancel", classes="hint")
+            yield Label(
+                "Enter downloads it in your browser, Escape cancels"
+                if self.download
+                else "Enter to save (an existing file is replaced), Escape to cancel",
+                classes="hint",
+            )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.value.strip():
@@ -294,12 +312,14 @@ class Export(ModalScreen[tuple[str, str, str | None] | None]):
     AUTO_FOCUS = "#export-path"  # Enter saves at once; Tab reaches the scope and format
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel", id="cancel-export"),
-        Binding("ctrl+y", "copy", "Copy to clipboard", id="export-copy"),
+        Binding("ctrl+y", "copy", "Send to clipboard", id="export-copy"),
     ]
 
-    def __init__(self, default_stem: str) -> None:
+    def __init__(self, default_stem: str, download: bool = False) -> None:
+        """``download``: in a browser tab, where Enter sends the file to the browser."""
         super().__init__()
         self.default_stem = default_stem
+        self.download = download
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -308,7 +328,9 @@ class Export(ModalScreen[tuple[str, str, str | None] | None]):
             yield Select(EXPORT_FORMATS, value="markdown", allow_blank=False, id="export-format")
             yield Input(f"{self.default_stem}.md", placeholder="path/to/file", id="export-path")
             yield Label(
-                "Enter saves to the file · ctrl+y copies to the clipboard · Escape cancels", classes="hint"
+                f"Enter {'downloads' if self.download else 'saves'} · "
+                "ctrl+y sends to the clipboard · Escape cancels",
+                classes="hint",
             )
 
     def _choice(self) -> tuple[str, str]:

@@ -1,4 +1,4 @@
-"""Check yourself (spec section 10): the learner's value for one cell of the next step's matrix."""
+"""Check yourself (docs/commands.md): the learner's value for one cell of the next step's matrix."""
 
 from __future__ import annotations
 

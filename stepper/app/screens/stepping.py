@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from textual import events
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -53,7 +54,7 @@ class SteppingScreen(Screen[None]):
     def on_mount(self) -> None:
         self._apply_width(self.app.size.width)
 
-    def on_resize(self, event) -> None:  # type: ignore[no-untyped-def]
+    def on_resize(self, event: events.Resize) -> None:
         self._apply_width(event.size.width)
 
     def _apply_width(self, width: int) -> None:
@@ -75,7 +76,7 @@ class SteppingScreen(Screen[None]):
         self._notify_divergence(views)
 
     def _notify_divergence(self, views: list[WalkView]) -> None:
-        """At the step where training diverged a walk stops (spec section 9): say where, and why.
+        """At the step where training diverged a walk stops (docs/json.md): say where, and why.
 
         Once, as the walk arrives there: a key that cannot move it further adds no toast (the health
         notice keeps saying it).

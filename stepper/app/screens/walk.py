@@ -3,12 +3,17 @@ everything that reads it (export, save, health, side by side)."""
 
 from __future__ import annotations
 
+import os
+import re
+from pathlib import Path
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Button, Footer, ProgressBar
 from textual.worker import get_current_worker
 
+from stepper.app.clipboard import clipboard_notice
 from stepper.app.screens.health import HealthScreen
 from stepper.app.screens.prompts import (
     EditValue,
@@ -37,6 +42,7 @@ from stepper.engine.steps import Ref
 from stepper.engine.walk import Walk
 from stepper.errors import StepperError
 from stepper.formatting import PRECISIONS
+from stepper.served import Served
 
 # Actions that replace or change the walk (or read its history as a whole): refused during a long run.
 WALK_CHANGES = frozenset(
@@ -66,7 +72,7 @@ class WalkScreen(SteppingScreen):
         *STEP_BINDINGS,
         Binding("g", "goto", "Go to", show=False, id="goto-iteration"),
         Binding("R", "reinitialise", "Re-init", show=False, id="reinitialise"),
-        Binding("T", "training", "Optimizer & batch", show=False, id="training-settings"),
+        Binding("O", "training", "Optimizer & batch", show=False, id="training-settings"),
         Binding("s", "break_symmetry", "Break symmetry", show=False, id="break-symmetry"),
         Binding("h", "health", "Health report", show=False, id="health"),
         Binding("v", "side_by_side", "Side by side", show=False, id="side-by-side"),
@@ -80,10 +86,12 @@ class WalkScreen(SteppingScreen):
         Binding("escape", "cancel", "Cancel run", show=False, id="cancel"),
     ]
 
-    def __init__(self, walk: Walk, checker: MineChecker | None = None) -> None:
+    def __init__(self, walk: Walk, checker: MineChecker | None = None, served: Served | None = None) -> None:
+        """``served``: in a browser tab, where files go to the browser and only ``served`` is read."""
         super().__init__()
         self.view = WalkView(walk, checker=checker, id="walk")
         self.score = Score()  # the quiz's, for this session
+        self.served = served
 
     @property
     def walk(self) -> Walk:
@@ -260,7 +268,12 @@ class WalkScreen(SteppingScreen):
         from stepper.netfile import example_names, load_network
 
         examples = [(name, load_network(name).description) for name in example_names()]
-        self.app.push_screen(OpenNetwork(examples), self.open_network)
+        if self.served is None:
+            self.app.push_screen(OpenNetwork(examples), self.open_network)
+            return
+        # A browser tab opens the examples and the files under --root, nothing else.
+        files = [(name, "in the served folder") for name in self.served.network_files()]
+        self.app.push_screen(OpenNetwork(examples + files, served=True), self.open_network)
 
     def open_network(self, choice: tuple[str, OptimizerSpec | None, TrainingSpec | None] | None) -> None:
         if choice is None:
@@ -269,7 +282,7 @@ class WalkScreen(SteppingScreen):
 
         network, optimizer, training = choice
         try:
-            net = load_network(network)
+            net = load_network(network) if self.served is None else self.served.load(network)
         except StepperError as exc:
             self.notify(str(exc), severity="error", timeout=8)
             return
@@ -284,21 +297,43 @@ class WalkScreen(SteppingScreen):
     def action_save_session(self) -> None:
         default = f"{self.net.name}-session.toml"
         self.app.push_screen(
-            SavePath("Save this session (network, weights, iteration and step) to:", default),
+            SavePath(
+                "Save this session (network, weights, iteration and step) to:",
+                default,
+                download=self.served is not None,
+            ),
             self.save_session,
         )
 
     def save_session(self, path: str | None) -> None:
         if path is None:
             return
-        from stepper.exports.network_file import save_network
+        from stepper.exports.network_file import network_toml
+
+        text = network_toml(self.net, self.walk.session())
+        if self.keep(path, text):
+            self.notify(f"Saved to {path}. Open it again with: stepper {path}")
+
+    def keep(self, path: str, text: str) -> bool:
+        """Write ``text`` to ``path`` (whole or not at all): True, and the caller says where. In a
+        browser tab it goes to the browser as a download instead (a served app writes no file on the
+        server): False, as when the write failed; either is told here."""
+        if self.served is not None:
+            from io import StringIO
+
+            # Only a name goes to the browser, as plain characters (it ends up in an HTTP header).
+            name = re.sub(r"[^\w.+-]", "_", Path(path).name, flags=re.ASCII) or "stepper.txt"
+            self.app.deliver_text(StringIO(text), save_filename=name, mime_type="text/plain")
+            self.notify(f"Sent {name} to your browser as a download.")
+            return False
+        from stepper.atomic import write_atomically
 
         try:
-            save_network(self.net, path, self.walk.session())
+            write_atomically(path, text)
         except StepperError as exc:
             self.notify(str(exc), severity="error", timeout=8)
-            return
-        self.notify(f"Saved to {path}. Open it again with: stepper {path}")
+            return False
+        return True
 
     def action_edit(self) -> None:
         selected = self.view.selected_cell()
@@ -324,12 +359,11 @@ class WalkScreen(SteppingScreen):
 
     def action_export(self) -> None:
         stem = f"{self.net.name}-iteration{self.walk.iteration}-step{self.walk.done}"
-        self.app.push_screen(Export(stem), self.export)
+        self.app.push_screen(Export(stem, download=self.served is not None), self.export)
 
     def export(self, choice: tuple[str, str, str | None] | None) -> None:
         if choice is None:
             return
-        from stepper.atomic import write_atomically
         from stepper.exports.share import render_trace
 
         scope, fmt, path = choice
@@ -343,14 +377,11 @@ class WalkScreen(SteppingScreen):
         if path is None:
             # OSC 52: the terminal puts it on the clipboard, over SSH too (if the terminal allows it).
             self.app.copy_to_clipboard(text)
-            self.notify(f"Copied {what} as {fmt} to the clipboard ({len(text)} characters).")
+            notice = clipboard_notice(f"{what} as {fmt}", len(text), os.environ, self.app.is_headless)
+            self.notify(notice.message, severity=notice.severity, timeout=8)
             return
-        try:
-            write_atomically(path, text)
-        except StepperError as exc:
-            self.notify(str(exc), severity="error", timeout=8)
-            return
-        self.notify(f"Exported {what} as {fmt} to {path}.")
+        if self.keep(path, text):
+            self.notify(f"Exported {what} as {fmt} to {path}.")
 
     def action_export_map(self) -> None:
         try:
@@ -403,11 +434,12 @@ class WalkScreen(SteppingScreen):
         # Both sides start where this walk is: this network (with its edits) and the other init.
         here = (self.walk.iteration, self.walk.done)
         mine = net.with_session(self.walk.session())
-        self.app.push_screen(SideBySideScreen(mine, net.with_init(other).with_session(None), here))
+        self.app.push_screen(SideBySideScreen(mine, net.with_init(other), here))
 
     # --- check yourself and precision ---------------------------------------------------------------
     def action_quiz(self) -> None:
-        """Spec §10: the learner's value for a cell of the matrix the next step computes."""
+        """Check yourself (docs/commands.md): the learner's value for a cell of the matrix the next
+        step computes."""
         self.running = False
         if self.walk.next_step is None:  # at an iteration's end the next step is the next iteration's first
             self.move(lambda w: w.forward())

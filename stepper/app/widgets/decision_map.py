@@ -1,5 +1,5 @@
 """The decision map pane: the network's output over the input plane with the observations on it, and
-one small map per hidden neuron (spec section 8), as TensorFlow Playground draws them.
+one small map per hidden neuron (docs/commands.md), as TensorFlow Playground draws them.
 
 Drawn with Textual's line API: only the lines on screen are drawn, each once until what it shows
 changes. In colour, each character is two pixels (an upper half block: its colour above, its
@@ -14,6 +14,7 @@ import itertools
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 from rich.color import Color
@@ -272,7 +273,7 @@ class DecisionMapView(ScrollView, can_focus=True):
             for k in range(0, len(tiles), per_row):
                 row = tiles[k : k + per_row]
                 count = 1 + small // (1 if ramp else 2)  # the titles, then the map's lines
-                lines.append(_Later(count, lambda row=row: self._tile_row(row, small, ramp)))
+                lines.append(_Later(count, partial(self._tile_row, row, small, ramp)))
         return lines
 
     def _tile_row(self, tiles: list[Tile], size: int, ramp: bool) -> list[list[Segment]]:
@@ -347,6 +348,7 @@ class DecisionMapView(ScrollView, can_focus=True):
         """The output scale, what the dots mean and the axes: a few short lines."""
         assert self.state is not None
         net, dmap = self.state.net, self._output_map
+        assert dmap is not None  # the legend is drawn with the maps, after set_state made them
         act = net.activations[-1]
         lo, hi = value_range(act, dmap.outputs)
         low, high = f"{lo:.3g}", f"{hi:.3g}"

@@ -3,6 +3,7 @@ the gradient of W^{l-1} and its update."""
 
 from __future__ import annotations
 
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 
 from stepper.app.widgets.matrix import MatrixView
@@ -32,17 +33,17 @@ def pane_refs(net: Network, layer: int) -> list[tuple[Ref, str]]:
     # The optimizer's terms (decay, state, ΔW), as the engine's update steps list them; plain sgd
     # has none, and shows ΔW beside the update that makes it.
     terms = [
-        step["output"]
+        output
         for step in update_steps(net.optimizer, net.learning_rate, l - 1, "")
-        if step["output"].quantity != "weights_after"  # type: ignore[attr-defined]
+        if isinstance(output := step["output"], Ref) and output.quantity != "weights_after"
     ]
     if not terms:
         refs.append((Ref("change", l - 1), f"ΔW^{l - 1} = −η·dC/dW^{l - 1}"))
     for ref in terms:
-        label = TERM_LABELS.get(ref.quantity, "")  # type: ignore[attr-defined]
-        if ref.quantity == "v":  # type: ignore[attr-defined]
+        label = TERM_LABELS.get(ref.quantity, "")
+        if ref.quantity == "v":
             label = "velocity" if net.optimizer.name == "momentum" else "2nd moment"
-        refs.append((ref, f"{ref.symbol}  {label}".rstrip()))  # type: ignore[attr-defined]
+        refs.append((ref, f"{ref.symbol}  {label}".rstrip()))
     refs.append((Ref("weights_after", l - 1), f"W^{l - 1}  updated"))
     return refs
 
@@ -107,5 +108,5 @@ class LayerPane(VerticalScroll, can_focus=False):
                     self.scroll_to_widget(views[0], animate=False, top=True)
                 return
 
-    def compose(self):  # type: ignore[no-untyped-def]
+    def compose(self) -> ComposeResult:
         yield from self.views

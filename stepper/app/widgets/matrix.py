@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -210,7 +211,7 @@ class MatrixView(ScrollView, can_focus=True):
         """The matrix row drawn on ``line``: the header is line 0, and a weight matrix's bias row
         is followed by a rule line."""
         assert self.state is not None
-        row = line - 1
+        row: int | None = line - 1
         if self.is_weights and self.state.rows > 1 and line >= 2:
             row = None if line == 2 else line - 2
         return row if row is not None and 0 <= row < self.state.rows else None
@@ -319,8 +320,8 @@ class MatrixView(ScrollView, can_focus=True):
         assert state is not None
         w = self._cell_w
         if row is None:
-            label, style = self._headers[c]
-            header = base + Style.parse(style)
+            label, header_style = self._headers[c]
+            header = base + Style.parse(header_style)
             if self.has_focus and c == self.cursor[1]:
                 header += Style(reverse=True)  # the cursor's column, highlighted in the header
             if c == state.mark_col:
@@ -335,9 +336,9 @@ class MatrixView(ScrollView, can_focus=True):
             text, style = "·", Style(dim=True)
         else:
             text, style = format_number(float(value[row, c]), state.digits), Style()
-            clones = state.col_clones
-            if clones and clones[c] is not None:
-                style = Style.parse(clone_style(clones[c]).replace("bold ", ""))
+            group = state.col_clones[c] if state.col_clones else None
+            if group is not None:
+                style = Style.parse(clone_style(group).replace("bold ", ""))
         if row == state.mark_row or c == state.mark_col:
             style += MARKED
         if wrong:
@@ -397,7 +398,7 @@ class MatrixView(ScrollView, can_focus=True):
         super().watch_scroll_x(old, new)
         self.refresh()  # the position line and every row show other columns now
 
-    def on_click(self, event) -> None:  # type: ignore[no-untyped-def]
+    def on_click(self, event: events.Click) -> None:
         if self.state is None:
             return
         if self._overflows and event.y == self._line_count():

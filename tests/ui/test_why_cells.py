@@ -1,0 +1,60 @@
+"""Every cell the Why pane can be asked about gets its term-by-term computation.
+
+The pane calls the engine's cell_terms without catching anything: a quantity it cannot explain is an
+engine bug, and it must fail here, not show an empty line to the learner.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from stepper.app.widgets.layer_pane import pane_refs
+from stepper.engine.explain import cell_terms
+from stepper.engine.iteration import run_iteration
+from stepper.engine.network import Network
+from stepper.engine.steps import Ref
+from stepper.netfile import example_names, load_network
+from tests.test_exports import ACTIVATION_COSTS, VARIANTS
+
+
+def _matrix(net: Network, ref: Ref) -> np.ndarray:
+    values = run_iteration(net, net.weights)
+    if ref.quantity == "targets":
+        return net.targets
+    if ref.quantity in ("weights", "change", "weights_after"):
+        return {"weights": values.weights, "change": values.change, "weights_after": values.weights_after}[
+            ref.quantity
+        ][ref.layer]
+    matrix = values.quantity(ref.quantity)[ref.layer]
+    return values.a[ref.layer] if matrix is None else matrix  # softmax da/dn: shaped like a
+
+
+def _networks(tmp_path: Path) -> list[Network]:
+    nets = [load_network(name) for name in example_names()]
+    for activation, cost in VARIANTS:
+        path = tmp_path / f"{cost}.toml"
+        path.write_text(ACTIVATION_COSTS.format(activation=activation, cost=cost))
+        nets.append(load_network(str(path)))
+    return nets
+
+
+def test_every_selectable_cell_has_its_computation(tmp_path: Path) -> None:
+    for net in _networks(tmp_path):
+        values = run_iteration(net, net.weights)
+        for layer in range(1, net.depth + 1):
+            for ref, _ in pane_refs(net, layer):
+                rows, cols = _matrix(net, ref).shape
+                for row, col in {(0, 0), (rows - 1, cols - 1)}:
+                    text = cell_terms(net, values, ref, row, col)
+                    assert text.strip(), (net.name, ref, row, col)
+
+
+def test_a_cell_of_an_uncomputed_quantity_is_an_error_not_a_blank() -> None:
+    net = load_network()
+    values = run_iteration(net, net.weights)
+    values.n[1] = None  # as if the iteration had stopped before n^1
+    with pytest.raises(ValueError, match="n of layer 1 is not computed"):
+        cell_terms(net, values, Ref("n", 1), 0, 0)
