@@ -244,5 +244,7 @@ def test_the_quiz_needs_markdown_or_latex(cli) -> None:
 
 
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="no LaTeX on this machine")
-def test_the_latex_quiz_compiles(cli, tmp_path: Path) -> None:
-    assert _pdflatex(tmp_path, cli("trace", "--format", "latex", "--quiz").out) > 1000
+@pytest.mark.parametrize("wide", [False, True], ids=["seed", "10 wide"])
+def test_the_latex_quiz_compiles_and_fits_the_page(cli, tmp_path: Path, wide: bool) -> None:
+    network = [str(_wide_network(tmp_path / "wide.toml"))] if wide else []
+    assert _pdflatex(tmp_path, cli("trace", *network, "--format", "latex", "--quiz").out) > 1000
