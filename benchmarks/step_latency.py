@@ -1,5 +1,7 @@
 """Key-to-idle CPU time per step in the stepper app, driven headless by Textual's Pilot (README, "Speed"),
-and start-up time to the first screen.
+and start-up time to the first screen; beside it, the yardstick: a minimal Textual app that rewrites
+one of 21 small matrices per key, and the ratio of the two (issue 12 aims at 2.5x for the seed
+network, 4x for 784-128-10 x 256).
 
 Each figure is the best of ``--runs`` medians: the machine's other work only ever adds time.
 Usage: python benchmarks/step_latency.py [--steps N] [--runs R]
@@ -12,7 +14,11 @@ import asyncio
 import statistics
 import time
 
+import numpy as np
 from networks import wide_network
+from textual.app import App, ComposeResult
+from textual.containers import Grid
+from textual.widgets import Static
 
 from stepper.app import StepperApp
 from stepper.engine.batching import TrainingSpec
@@ -39,6 +45,42 @@ async def measure(
             await pilot.pause()
             times.append(time.process_time() - t)
     return statistics.median(times) * 1000, startup
+
+
+class MinimalApp(App[None]):
+    """The least a stepping app can do: 21 small matrices, one of them rewritten per key."""
+
+    CSS = "Grid { grid-size: 3; } Static { border: round $panel; height: auto; }"
+    BINDINGS = [("n", "next", "Next")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.k = 0
+        self.rng = np.random.default_rng(0)
+
+    def compose(self) -> ComposeResult:
+        with Grid():
+            for i in range(21):
+                yield Static(self._matrix(), id=f"m{i}")
+
+    def _matrix(self) -> str:
+        return "\n".join("  ".join(f"{x:10.7f}" for x in row) for row in self.rng.normal(size=(3, 3)))
+
+    def action_next(self) -> None:
+        self.query_one(f"#m{self.k % 21}", Static).update(self._matrix())
+        self.k += 1
+
+
+async def measure_app(app: App[None], steps: int, size: tuple[int, int]) -> float:
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        times = []
+        for _ in range(steps):
+            t = time.process_time()
+            await pilot.press("n")
+            await pilot.pause()
+            times.append(time.process_time() - t)
+    return statistics.median(times) * 1000
 
 
 def main() -> None:
@@ -69,11 +111,21 @@ def main() -> None:
             False,
         ),
     ]
+    minimal = {
+        size: min(asyncio.run(measure_app(MinimalApp(), args.steps, size)) for _ in range(args.runs))
+        for size in {run[2] for run in runs}
+    }
+    for size, ms in sorted(minimal.items()):
+        print(f"{'minimal app, ' + 'x'.join(map(str, size)):<28} median key-to-idle CPU {ms:7.1f} ms/step")
     for label, net, size, key, show_map in runs:
         median_ms, startup = min(
             asyncio.run(measure(net, args.steps, size, key, show_map)) for _ in range(args.runs)
         )
-        print(f"{label:<28} median key-to-idle CPU {median_ms:7.1f} ms/step   start-up {startup:5.2f} s")
+        ratio = median_ms / minimal[size]
+        print(
+            f"{label:<28} median key-to-idle CPU {median_ms:7.1f} ms/step   start-up {startup:5.2f} s   "
+            f"{ratio:4.1f}x the minimal app"
+        )
 
 
 if __name__ == "__main__":

@@ -220,7 +220,7 @@ async def test_a_tab_is_told_it_is_served_and_its_root_folder(tmp_path: Path) ->
                 await ws.send_json(["stdin", "n"])
                 assert await read_until(ws, "step 1 of 22", [])
                 await ws.send_json(["stdin", "o"])
-                assert await read_until(ws, "a file of the served folder", [])
+                assert await read_until(ws, "File in the served folder", [])
                 environ = Path(f"/proc/{one_child(proc)}/environ").read_text()
                 assert f"STEPPER_SERVE_ROOT={tmp_path.resolve()}\0" in environ
 

@@ -308,17 +308,17 @@ def test_a_quiz_answer_is_right_within_half_a_unit_of_the_4th_significant_digit(
 def test_the_quiz_asks_for_the_selected_cell_of_the_next_matrix_else_row_0_column_0() -> None:
     walk = Walk(load_network("identical-columns"))
     q = question(walk)
-    assert (q.name, q.value) == ("_0n^1_0", 2.2)
-    assert q.verdict(2.2) == (True, "✓ right: _0n^1_0 = 2.2000000")
+    assert (q.name, q.value) == ("n^1[o=0, j=0]", 2.2)
+    assert q.verdict(2.2) == (True, "✓ right: n^1[o=0, j=0] = 2.2000000")
     q = question(walk, (Ref("n", 1), 1, 2))
-    assert (q.name, q.row, q.col) == ("_1n^1_2", 1, 2) and math.isclose(q.value, 1.6)
+    assert (q.name, q.row, q.col) == ("n^1[o=1, j=2]", 1, 2) and math.isclose(q.value, 1.6)
     right, text = q.verdict(1.7)
     assert not right
     assert text == (
-        "✗ wrong: _1n^1_2 = 1.6000000, not 1.7000000\n"
-        "_1n^1_2 = 1·1.0000000 + 0.3000000·1.0000000 + 0.3000000·1.0000000 = 1.6000000"
+        "✗ wrong: n^1[o=1, j=2] = 1.6000000, not 1.7000000\n"
+        "n^1[o=1, j=2] = 1·1.0000000 + 0.3000000·1.0000000 + 0.3000000·1.0000000 = 1.6000000"
     )
-    assert question(walk, (Ref("a", 1), 1, 2)).name == "_0n^1_0"  # a cell of another matrix
+    assert question(walk, (Ref("a", 1), 1, 2)).name == "n^1[o=0, j=0]"  # a cell of another matrix
     walk.forward(6)
     assert question(walk).name == "C"
     assert str(Score().add(True).add(False).add(True)) == "2/3 right"

@@ -149,3 +149,14 @@ def test_a_784_128_10_walk_steps_back_to_iteration_1_exactly_with_few_checkpoint
         ref = step.output
         want = first.cost if ref.quantity == "cost" else first.quantity(ref.quantity)[ref.layer]
         assert np.array_equal(np.asarray(walk.value(ref)), np.asarray(want)), step.title
+
+
+def test_cells_are_named_as_the_screen_labels_them() -> None:
+    from stepper.engine.explain import cell_name
+
+    assert cell_name(Ref("delta", 2), 0, 1) == "δ^2[o=0, j=1]"
+    assert cell_name(Ref("da_dn", 1), 1, 2) == "da^1/dn^1[o=1, j=2]"
+    assert cell_name(Ref("weights", 0), 0, 1) == "W^0[b, j=1]"  # row 0 is the bias row b
+    assert cell_name(Ref("grad", 1), 3, 0) == "dC/dW^1[i=2, j=0]"
+    assert cell_name(Ref("change", 2), 1, 1) == "ΔW^2[i=0, j=1]"
+    assert cell_name(Ref("targets", 3), 1, 0) == "y[o=1, j=0]"

@@ -11,7 +11,7 @@ from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from stepper.app.commands import StepperCommands, key_name
 from stepper.app.screens.help import HelpScreen
@@ -54,6 +54,7 @@ class StepperApp(App[None]):
             mine = load_mine_for(net, str(compare))
             checker = MineChecker(net, mine, Path(compare).name)
         self.walk_screen = WalkScreen(Walk(net), checker, served=served)
+        self._held_notices: list[tuple[str, dict[str, Any]]] = []
         theme = load_settings().get("theme")
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
@@ -73,6 +74,20 @@ class StepperApp(App[None]):
         # The theme chosen in the command palette is kept for the next run (not a browser tab's).
         if self.served is None:
             self.theme_changed_signal.subscribe(self, lambda theme: save_setting("theme", theme.name))
+
+    # --- notifications never cover a dialog -------------------------------------------------------
+    def notify(self, message: str, **kwargs: Any) -> None:
+        """Over a dialog (or the palette), a notification waits until it closes: at 80x24 a toast
+        would hide the dialog's input or hint."""
+        if isinstance(self.screen, ModalScreen):
+            self._held_notices.append((message, kwargs))
+            return
+        super().notify(message, **kwargs)
+
+    def show_held_notices(self) -> None:
+        held, self._held_notices = self._held_notices, []
+        for message, kwargs in held:
+            super().notify(message, **kwargs)
 
     # --- the main walk, as tests and scripts read it ------------------------------------------------
     @property

@@ -134,10 +134,13 @@ def status_lines(walk: Walk, compact: bool = False) -> tuple[str, str]:
             layer = f"W^{step.layer} (layer {step.layer} → {step.layer + 1})"
         else:
             layer = f"layer {step.layer}" if step.phase is not Phase.COST else "output"
+        # The cost before the phase and layer: a narrow header cuts the end of the line, never the cost.
         where = (
-            f"Iteration {walk.iteration}{run} · step {step.number} of {total} · {step.phase.value} · {layer}"
+            f"Iteration {walk.iteration}{run} · step {step.number} of {total} · C = {cost_text}"
+            f" · {step.phase.value} · {layer}"
         )
         formula = f"{step.formula}    {step.shapes}"
+        return where, formula
     return f"{where} · C = {cost_text}", formula
 
 

@@ -24,9 +24,13 @@ def why_markup(
     digits: int = SIG_DIGITS,
     verdict: str | None = None,
 ) -> str:
-    """``verdict``: the quiz's answer to the learner for this step (✓ right / ✗ wrong …), first."""
+    """The quiz's ``verdict`` for this step (✓ right / ✗ wrong …) first, then the selected cell's
+    computation (the pane is short: what the learner picked is what they want to read), then the
+    step's formula, narration, reason and product."""
     step = walk.current_step
     lines: list[str] = [escape(line) for line in (verdict or "").splitlines()]
+    if selected is not None:
+        lines += cell_lines(walk, *selected, checker)
     if step is None:
         nxt = walk.steps[0]
         lines.append(
@@ -44,15 +48,13 @@ def why_markup(
         if diverged is not None and walk.at_divergence:
             # The words of trace's last line: the walk goes no further than this step.
             lines.append(f"[b]Stopped:[/b] {escape(diverged.report)}")
-    if selected is not None:
-        lines += cell_lines(walk, *selected, checker)
     return "\n".join(lines)
 
 
 def product_lines(walk: Walk, selected: tuple[Ref, int, int] | None, digits: int) -> list[str]:
     """The step's product as in the question, its operands labelled; with a cell of the result
-    selected, its row of the left operand (▶) and column of the right one (▼) are marked, in bold,
-    and its term-by-term sum is written under them."""
+    selected, its row of the left operand (▶) and column of the right one (▼) are marked, in bold
+    (its term-by-term sum leads the pane, see why_markup)."""
     step = walk.current_step
     if step is None:
         return []
@@ -73,9 +75,6 @@ def product_lines(walk: Walk, selected: tuple[Ref, int, int] | None, digits: int
     for line in layout:
         marked = line.lstrip().startswith((ROW_MARK, COL_MARK))
         out.append(f"[b]{escape(line)}[/b]" if marked else escape(line))
-    if mark is not None:
-        terms = cell_terms(walk.net, walk.values, step.output, *mark)
-        out.append(escape(f"{cell_name(step.output, *mark)} {terms}"))
     return out
 
 

@@ -13,7 +13,7 @@ import numpy as np
 from stepper.engine.costs import FUSED_DELTA
 from stepper.engine.iteration import Array, IterationValues
 from stepper.engine.network import Network
-from stepper.engine.steps import WEIGHT_SHAPED, Ref, Step
+from stepper.engine.steps import WEIGHT_SHAPED, Ref, Step, symbol
 from stepper.formatting import format_number as f
 
 MAX_TERMS = 6  # a sum with more terms is shortened to its first ones and "…"
@@ -34,30 +34,13 @@ STATE_MEANINGS = {
 
 
 def cell_name(ref: Ref, row: int, col: int) -> str:
-    """The question's index notation: _0a^1_2 is observation 0, layer 1, neuron 2."""
+    """The cell as the screen labels it: δ^2[o=0, j=1] is row o=0 (observation 0), column j=1
+    (neuron 1) of δ^2; W^1[i=0, j=2] the weight from neuron 0 to neuron 2, W^1[b, j=2] its bias."""
     q, l = ref.quantity, ref.layer
     if q in WEIGHT_SHAPED:
-        core = f"b^{l}_{col}" if row == 0 else f"w^{l}_{{{row - 1},{col}}}"
-        names = {
-            "grad": f"dC/d{core}",
-            "change": f"Δ{core}",
-            "g": f"g({core})",
-            "decay": f"η·λ·{core}",
-            **{
-                k: f"{k.replace('_prev', '').replace('m_hat', 'm̂').replace('v_hat', 'v̂')}({core})"
-                for k in ("v", "s", "m", "m_hat", "v_hat", "v_prev", "s_prev", "m_prev")
-            },
-        }
-        return names.get(q, core)
-    base = {
-        "n": f"n^{l}_{col}",
-        "a": f"a^{l}_{col}",
-        "dC_da": f"dC/da^{l}_{col}",
-        "da_dn": f"da^{l}_{col}/dn^{l}_{col}",
-        "delta": f"δ^{l}_{col}",
-        "targets": f"y_{col}",
-    }[q]
-    return f"_{row}{base}"
+        where = f"[b, j={col}]" if row == 0 else f"[i={row - 1}, j={col}]"
+        return symbol(q, l) + where
+    return f"{symbol(q, l)}[o={row}, j={col}]"
 
 
 def cell_meaning(ref: Ref, row: int, col: int) -> str:
@@ -164,7 +147,7 @@ def cell_terms(net: Network, values: IterationValues, ref: Ref, row: int, col: i
         derivative = v.da_dn[l]
         if derivative is None:
             return "softmax: a Jacobian per observation, applied in the δ step"
-        formula = net.activation(l).derivative_formula.replace("^{l}", "").replace("{l}", "")
+        formula = net.activation(l).derivative_formula.replace("{l}", str(l))
         n = _at(v.n, "n", l)
         return f"= {formula} with a = {f(v.a[l][row, col])}, n = {f(n[row, col])}: {f(derivative[row, col])}"
     if q == "delta":

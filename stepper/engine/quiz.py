@@ -30,7 +30,7 @@ class Question:
     row: int
     col: int
     value: float
-    name: str  # _0n^1_0, or C
+    name: str  # n^1[o=0, j=0], or C
     meaning: str
     computation: str  # the cell's formula with its numbers: "= 1·1 + 0.8·1 + 0.4·1 = 2.2"
 

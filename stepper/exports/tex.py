@@ -69,7 +69,6 @@ FUNCTIONS = {"sigmoid", "tanh", "relu", "leaky_relu", "linear", "softmax", "diag
 def work_math(text: str) -> str:
     """A cell's computation (explain.cell_terms) as LaTeX math: its index subscripts grouped."""
     text = re.sub(r"_\(([^)]*)\)", r"_{(\1)}", text)  # [1 | a^2]_(o,0)
-    text = re.sub(r"(^|\s)_(\d+)", r"\1{}_{\2}", text)  # _0n^1_0: the observation before the name
     return latex_math(text)
 
 

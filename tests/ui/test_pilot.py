@@ -205,7 +205,7 @@ async def test_selecting_a_cell_explains_it_term_by_term() -> None:
         await pilot.press("down", "right")
         await pilot.pause()
         text = str(app.query_one("#explain-text").render())
-        assert "_1n^2_1" in text and "0.8320184·1.0000000" in text and "3.4960552" in text
+        assert "n^2[o=1, j=1]" in text and "0.8320184·1.0000000" in text and "3.4960552" in text
 
 
 async def test_the_update_shows_the_change_and_scrolls_it_into_view() -> None:
@@ -258,9 +258,9 @@ async def test_narrow_shows_one_layer_and_brackets_move_between_layers() -> None
         assert [p.display for p in panes] == [False, True, False]
         await pilot.press("f")  # the current step's layer is shown automatically
         assert [p.display for p in panes] == [False, False, True]
-        await pilot.resize_terminal(130, 40)
+        await pilot.resize_terminal(200, 60)
         await pilot.pause()
-        assert all(p.display for p in panes)  # a large terminal shows every layer
+        assert all(p.display for p in panes)  # 200 columns show every layer, each whole
         await pilot.resize_terminal(60, 20)
         await pilot.pause()
         assert [p.display for p in panes] == [False, False, True]
@@ -372,3 +372,140 @@ async def test_a_divergence_heads_the_wide_notice_above_the_clones(tmp_path) -> 
         notice = str(app.query_one("#health-text").render())
         assert notice.startswith("! Training diverged at iteration 1: n of layer 8 became inf.")
         assert "initial weights or the" in notice and "✗ Layers 1, 2" in notice
+
+
+def why(app: StepperApp) -> str:
+    return str(app.query_one("#explain-text").render())
+
+
+async def test_arrows_select_a_cell_of_the_current_matrix_without_tab() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n", "n", "n")  # n^2 just computed
+        await pilot.press("down", "down", "right")  # the first arrow selects, the next ones move
+        await pilot.pause()
+        n2 = view(app, "n", 2)
+        assert app.screen.focused is n2 and n2.cursor == (1, 1)
+        assert n2.border_subtitle == "cursor o=1, j=1"  # focus is said in words, not colour alone
+        assert n2.border_title.startswith("▶ ")  # and the current step by a mark
+        text = why(app)
+        # The cell's computation comes first, above the step's general text.
+        assert text.index("n^2[o=1, j=1]") < text.index("Each neuron j of layer 2")
+        assert "0.8320184·1.0000000" in text and "3.4960552" in text
+        await pilot.press("n")  # the cursor follows the current step, on the same cell
+        a2 = view(app, "a", 2)
+        assert app.screen.focused is a2 and a2.cursor == (1, 1)
+        assert why(app).startswith("a^2[o=1, j=1]")
+
+
+async def test_w_gives_the_why_pane_most_of_the_screen() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        short = app.query_one("#explain").size.height
+        await pilot.press("w")
+        await pilot.pause()
+        assert app.query_one("#explain").size.height > short + 2
+        await pilot.press("w")
+        await pilot.pause()
+        assert app.query_one("#explain").size.height == short
+
+
+async def test_the_derivative_formula_names_its_layer() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f", "n", "n", "n")  # da^3/dn^3, step 9
+        await pilot.press("down")
+        await pilot.pause()
+        assert "a^3 ⊙ (1 − a^3)" in why(app) and "a^ " not in why(app)
+
+
+async def test_a_matrix_never_shows_part_of_a_number() -> None:
+    """Issue 12: xor at 80x24 showed ".04589631" for -0.04589631 in a clipped column of W^0."""
+    app = StepperApp("xor")
+    async with app.run_test(size=(80, 24)) as pilot:
+        w0 = view(app, "weights", 0)
+        w0.focus()
+        await pilot.pause()
+        whole = w0.text()
+        for _ in range(3):
+            await pilot.press("right")
+            await pilot.pause()
+            for y in range(1, 5):
+                shown = w0.render_line(y).text
+                numbers = shown.split()[1:] if y != 2 else []
+                assert all(n in whole for n in numbers), (shown, whole)
+
+
+async def test_at_120x40_the_current_matrix_shows_every_column() -> None:
+    """Issue 12: step 11's dC/dW^2 showed 1 of its 2 columns, step 14's δ^2 lost its third."""
+    app = StepperApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        for step in range(1, 23):
+            await pilot.press("n")
+            await pilot.pause()
+            current = next((v for v in app.query(MatrixView) if v.has_class("-current")), None)
+            if current is None:  # the cost: one number, in the header
+                continue
+            assert current.region.width >= current.virtual_size.width + 2, (step, current.ref)
+
+
+async def test_holding_n_draws_once_for_the_keys_that_queued_up() -> None:
+    """Key repeat queues n faster than a step is drawn: every n steps, the screen is drawn once for
+    the queued ones, so stepping stops as soon as the key is let go."""
+    from textual import events
+
+    from stepper.app.widgets.walk_view import WalkView
+
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        drawn: list[int] = []
+        original = WalkView.refresh_view
+
+        def counting(self) -> None:  # type: ignore[no-untyped-def]
+            drawn.append(self.walk.done)
+            original(self)
+
+        WalkView.refresh_view = counting  # type: ignore[method-assign]
+        try:
+            for _ in range(15):  # a burst, as key repeat sends it: no waiting between keys
+                app.post_message(events.Key("n", "n"))
+            await pilot.pause()
+            await pilot.pause()
+        finally:
+            WalkView.refresh_view = original  # type: ignore[method-assign]
+        assert app.walk.position == Position(1, 15)
+        assert 1 <= len(drawn) < 15 and drawn[-1] == 15
+        assert "step 15 of 22" in status(app)
+
+
+async def test_dialogs_fit_80x24_and_notifications_wait_for_them(tmp_path, monkeypatch) -> None:
+    from textual.widgets import Input, Label
+
+    from stepper.app.screens.prompts import Export, OpenNetwork
+
+    monkeypatch.chdir(tmp_path)
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("o")
+        dialog = app.screen
+        assert isinstance(dialog, OpenNetwork)
+        path = dialog.query_one("#open-path", Input)
+        assert dialog.focused is path and path.region.bottom <= 24  # focused and in view
+        await pilot.press(*"xor", "enter")  # typing a name opens it
+        await pilot.pause()
+        assert app.net.name == "xor"
+        await pilot.press("x")
+        assert isinstance(app.screen, Export)
+        labels = [str(label.render()) for label in app.screen.query(Label)]
+        assert {"What", "Format", "File"} <= set(labels)  # every field labelled
+        for label in app.screen.query(Label):
+            assert label.region.right <= 80 and label.region.bottom <= 24  # hints whole, in view
+        app.notify("over the dialog?")
+        await pilot.pause()
+        shown = lambda: [n.message for n in app._notifications]  # noqa: E731
+        assert "over the dialog?" not in shown()  # held while the dialog is up
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "over the dialog?" in shown()

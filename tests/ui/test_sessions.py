@@ -20,7 +20,9 @@ from tests.ui.helpers import state, view
 
 
 async def edit_first_bias(app: StepperApp, pilot, value: str) -> None:
-    """Select b^0_1 of W^0 (row 0, column 1) with the keyboard and type a new value."""
+    """Select W^0[b, j=1] (row 0, column 1) with the keyboard and type a new value."""
+    while not view(app, "weights", 0).parent.display:  # [ shows the layers to the left
+        await pilot.press("left_square_bracket")
     view(app, "weights", 0).focus()
     await pilot.press("right", "e")
     assert isinstance(app.screen, EditValue)
@@ -167,7 +169,7 @@ async def test_compare_marks_the_learners_wrong_cells_and_opens_at_the_first(tmp
         view(app, "delta", 2).focus()  # the selected cell: ours term by term, and theirs
         await pilot.pause()
         why = str(app.query_one("#explain-text").render())
-        assert "_0δ^2_0" in why and "≠ yours (mine.json): -0.07359494" in why
+        assert "δ^2[o=0, j=0]" in why and "≠ yours (mine.json): -0.07359494" in why
         await pilot.press("s")  # another init: the learner's numbers no longer apply
         await pilot.press(*"n" * 14)
         assert app.checker is None and "≠" not in view(app, "delta", 2).text()

@@ -35,7 +35,7 @@ async def test_a_right_answer_takes_the_step_and_scores() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await answer(pilot, "2.2")
         assert app.walk.position == Position(1, 1)
-        assert "✓ right: _0n^1_0 = 2.2000000" in why(app)
+        assert "✓ right: n^1[o=0, j=0] = 2.2000000" in why(app)
         assert header(app).startswith("Quiz 1/1 right │ Layers")
 
 
@@ -47,8 +47,8 @@ async def test_a_wrong_answer_shows_the_value_and_its_computation_and_takes_the_
         await answer(pilot, "0.9008")
         assert app.walk.position == Position(1, 2)
         text = why(app)
-        assert "✗ wrong: _0a^1_0 = 0.9002495, not 0.9008000" in text
-        assert "_0a^1_0 = sigmoid(2.2000000) = 0.9002495" in text
+        assert "✗ wrong: a^1[o=0, j=0] = 0.9002495, not 0.9008000" in text
+        assert "a^1[o=0, j=0] = sigmoid(2.2000000) = 0.9002495" in text
         assert "Quiz 1/2 right" in header(app)
         await answer(pilot, "3.7007")  # n^2: 3.7007485
         assert "Quiz 2/3 right" in header(app)
@@ -79,7 +79,7 @@ async def test_the_quiz_asks_for_the_selected_cell_of_the_next_matrix() -> None:
         app.walk_screen.view.on_matrix_view_cell_selected(MatrixView.CellSelected(n1, 1, 2))
         await pilot.press("t")
         await pilot.pause()
-        assert "What is _1n^1_2?" in str(app.screen.query_one("#quiz-question").render())
+        assert "What is n^1[o=1, j=2]?" in str(app.screen.query_one("#quiz-question").render())
 
 
 async def test_at_the_end_of_an_iteration_the_quiz_asks_about_the_next_one() -> None:
@@ -88,7 +88,7 @@ async def test_at_the_end_of_an_iteration_the_quiz_asks_about_the_next_one() -> 
         await pilot.press("u")
         await answer(pilot, "2.1")  # iteration 2's n^1: the updated W^0 makes it 2.1994050
         assert app.walk.position == Position(2, 1)
-        assert "✗ wrong: _0n^1_0 = 2.1994050, not 2.1000000" in why(app)
+        assert "✗ wrong: n^1[o=0, j=0] = 2.1994050, not 2.1000000" in why(app)
 
 
 def test_answers_are_read_as_a_learner_writes_them() -> None:
@@ -139,7 +139,10 @@ async def test_a_selected_product_cell_marks_its_operands_row_and_column() -> No
         assert "▼" in view(app, "weights", 0).text().splitlines()[0]  # over j=2
         text = why(app)
         assert "▶ row 0 of [1 | a^0] · ▼ column 2 of W^0" in text
-        assert "_0n^1_2 = 1·1.0000000 + 0.8000000·1.0000000 + 0.4000000·1.0000000 = 2.2000000" in text
+        # The cell's sum leads the pane (issue 12: the selected cell first), once.
+        sum_ = "= 1·1.0000000 + 0.8000000·1.0000000 + 0.4000000·1.0000000 = 2.2000000"
+        assert text.startswith(f"n^1[o=0, j=2]: observation 0, neuron 2 of layer 1\n  {sum_}\n")
+        assert text.count(sum_) == 1
 
 
 async def test_the_layer_map_marks_the_current_layer_and_the_clones() -> None:

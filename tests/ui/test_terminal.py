@@ -51,7 +51,8 @@ async def test_resizing_to_60x20_and_back_mid_iteration_keeps_the_state() -> Non
         await pilot.pause()
         await pilot.press("p", "p")
         assert state(app) == before
-        assert all(p.display for p in app.query(".layer-pane"))  # back to every layer side by side
+        # Back to layers side by side: the current one and as many around it as fit whole.
+        assert sum(p.display for p in app.query(".layer-pane")) >= 2
 
 
 async def test_moving_the_cursor_in_a_785_by_128_matrix_redraws_three_lines_only() -> None:

@@ -134,7 +134,7 @@ class GotoIteration(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label("Go to the start of iteration:")
+            yield Label("Go to the start of iteration", classes="field")
             yield Input(placeholder="e.g. 1000", type="integer", id="goto-input")
             yield Label("", id="goto-error", classes="error")
 
@@ -164,6 +164,7 @@ class Reinitialise(ModalScreen[tuple[InitSpec, OptimizerSpec, TrainingSpec] | No
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("Re-initialise the weights (restarts at iteration 1)")
+            yield Label("Scheme", classes="field")
             yield Select(
                 [(f"{s}: {SCHEME_HELP[s]}", s) for s in SCHEMES],
                 value="normal" if self.current.scheme == "constant" else self.current.scheme,
@@ -198,6 +199,7 @@ class Reinitialise(ModalScreen[tuple[InitSpec, OptimizerSpec, TrainingSpec] | No
 class OpenNetwork(ModalScreen[tuple[str, OptimizerSpec | None, TrainingSpec | None] | None]):
     """A network to open: (example or path, optimizer override or None, batching override or None)."""
 
+    AUTO_FOCUS = "#open-path"  # typing a name or path works at once; Tab reaches the list
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="cancel-open")]
 
     def __init__(self, examples: list[tuple[str, str]], served: bool = False) -> None:
@@ -208,18 +210,24 @@ class OpenNetwork(ModalScreen[tuple[str, OptimizerSpec | None, TrainingSpec | No
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
+            yield Label("Open a network")
             yield Label(
-                "Open a built-in example or a file of the served folder"
+                "File in the served folder, or example name (Enter opens it)"
                 if self.served
-                else "Open a built-in example, or type a network file path and press Enter"
+                else "File or example name (Enter opens it)",
+                classes="field",
             )
-            yield OptionList(*[Option(f"{n} — {d}", id=n) for n, d in self.examples], id="open-examples")
             yield Input(
-                placeholder="path in the served folder" if self.served else "path/to/network.toml",
+                placeholder=(
+                    "path in the served folder or xor" if self.served else "path/to/network.toml or xor"
+                ),
                 id="open-path",
             )
-            yield from optimizer_fields(None, None, "open")
             yield Label("", id="open-error", classes="error")
+            yield Label("Built-in examples (Tab, arrows, Enter)", classes="field")
+            yield OptionList(*[Option(f"{n} — {d}", id=n) for n, d in self.examples], id="open-examples")
+            yield from optimizer_fields(None, None, "open")
+            yield Label("Escape cancels", classes="hint")
 
     def _choose(self, network: str) -> None:
         chosen = read_optimizer_fields(self, None, None, "open")
@@ -255,7 +263,7 @@ class SavePath(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text)
+            yield Label(self.title_text, classes="field")
             yield Input(self.default, placeholder="path/to/file", id="save-path")
             yield Label(
                 "Enter downloads it in your browser, Escape cancels"
@@ -280,7 +288,8 @@ class EditValue(ModalScreen[float | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(f"New value for {self.cell}: {self.meaning}")
+            yield Label(f"New value for {self.cell}", classes="field")
+            yield Label(self.meaning)
             yield Input(repr(self.current), type="number", id="edit-value")
             yield Label("", id="edit-error", classes="error")
             yield Label("Everything computed from it is computed again. Escape cancels.", classes="hint")
@@ -323,9 +332,12 @@ class Export(ModalScreen[tuple[str, str, str | None] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label("Export")
+            yield Label("Export", classes="field")
+            yield Label("What", classes="field")
             yield Select(EXPORT_SCOPES, value="step", allow_blank=False, id="export-scope")
+            yield Label("Format", classes="field")
             yield Select(EXPORT_FORMATS, value="markdown", allow_blank=False, id="export-format")
+            yield Label("File", classes="field")
             yield Input(f"{self.default_stem}.md", placeholder="path/to/file", id="export-path")
             yield Label(
                 f"Enter {'downloads' if self.download else 'saves'} · "

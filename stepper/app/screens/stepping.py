@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widgets import Footer
 
 from stepper.app.walk_state import RUN_INTERVAL
 from stepper.app.widgets.walk_view import WalkView
@@ -33,6 +34,11 @@ STEP_BINDINGS = [
     Binding("right_square_bracket", "show_layer(1)", "Next layer", show=False, id="next-layer"),
     Binding("r", "restart", "Restart", show=False, id="restart"),
     Binding("m", "toggle_map", "Decision map", show=False, id="decision-map"),
+    # Arrows select a cell of the current matrix, no Tab needed (Tab still reaches every matrix).
+    Binding("up", "cell(-1, 0)", "Cell up", show=False, id="cell-up"),
+    Binding("down", "cell(1, 0)", "Cell down", show=False, id="cell-down"),
+    Binding("left", "cell(0, -1)", "Cell left", show=False, id="cell-left"),
+    Binding("right", "cell(0, 1)", "Cell right", show=False, id="cell-right"),
 ]
 
 
@@ -46,6 +52,8 @@ class SteppingScreen(Screen[None]):
         super().__init__()
         self._timer: Timer | None = None
         self._at_divergence: set[str | None] = set()  # the views whose walk stands at its divergence
+        self._redraw_pending = False
+        self._focused_before: object = None
 
     def walk_views(self) -> list[WalkView]:
         return list(self.query(WalkView))
@@ -62,18 +70,37 @@ class SteppingScreen(Screen[None]):
         views = self.walk_views()
         for view in views:
             view.apply_width(width // max(1, len(views)))
+        # Below 80 columns the footer's keys would run under its palette hint: ctrl+p still works.
+        for footer in self.query(Footer):
+            footer.show_command_palette = width >= 80
+
+    def on_screen_resume(self) -> None:
+        # A dialog closed: what it had to say (saved, exported, an error) is shown now.
+        show = getattr(self.app, "show_held_notices", None)
+        if show is not None:
+            self.call_later(show)
 
     def move(self, how: Callable[[Walk], object]) -> None:
         """Move every walk with ``how`` and show where they are."""
         if self.busy:
             self.notify("A long run is in progress: Escape cancels it.", severity="warning")
             return
-        views = self.walk_views()
-        for view in views:
+        for view in self.walk_views():
             how(view.walk)
             view.follow()
+        # Holding n: the keys that queued up while one step was drawn each move the walk (cheap),
+        # and the screen is drawn once for all of them, so stepping stops when the key is let go.
+        if not self._redraw_pending:
+            self._redraw_pending = True
+            self._focused_before = self.focused
+            self.call_later(self._redraw)
+
+    def _redraw(self) -> None:
+        self._redraw_pending = False
+        for view in self.walk_views():
             view.refresh_view()
-        self._notify_divergence(views)
+            view.carry_cursor(self._focused_before)
+        self._notify_divergence(self.walk_views())
 
     def _notify_divergence(self, views: list[WalkView]) -> None:
         """At the step where training diverged a walk stops (docs/json.md): say where, and why.
@@ -131,6 +158,13 @@ class SteppingScreen(Screen[None]):
             except StepperError as exc:  # no 2 inputs, no map
                 self.notify(str(exc), severity="warning")
                 return
+    def action_cell(self, rows: int, cols: int) -> None:
+        """Select a cell of the current matrix (the first view's, side by side): its computation is
+        written out in the Why pane. The matrix then has focus and its own arrow keys move on."""
+        for view in self.walk_views()[:1]:
+            matrix = view.cursor_matrix()
+            if matrix is not None:
+                matrix.focus()
 
     def action_show_layer(self, delta: int) -> None:
         for view in self.walk_views():

@@ -83,6 +83,7 @@ class WalkScreen(SteppingScreen):
         Binding("d", "cycle_digits", "Digits 3/5/7", show=False, id="cycle-digits"),
         Binding("ctrl+s", "save_session", "Save session", show=False, id="save-session"),
         Binding("o", "open", "Open", show=False, id="open-network"),
+        Binding("w", "grow_why", "Why pane: taller / shorter", show=False, id="grow-why"),
         Binding("escape", "cancel", "Cancel run", show=False, id="cancel"),
     ]
 
@@ -158,6 +159,10 @@ class WalkScreen(SteppingScreen):
             severity="warning",
             timeout=12,
         )
+
+    def action_grow_why(self) -> None:
+        """The Why pane takes two thirds of the height (a long product or cell computation), or its own."""
+        self.view.toggle_class("-why-tall")
 
     # --- going far ----------------------------------------------------------------------------------
     def action_goto(self) -> None:
@@ -339,7 +344,8 @@ class WalkScreen(SteppingScreen):
         selected = self.view.selected_cell()
         if selected is None or selected[0].quantity != "weights":
             self.notify(
-                'Select a cell of a weight matrix W ("weights in") first: click it, or Tab and arrows.'
+                'Select a cell of a weight matrix W ("weights in") first: click it, or Tab to it and use '
+                "the arrows."
             )
             return
         ref, row, col = selected

@@ -268,7 +268,10 @@ class DecisionMapView(ScrollView, can_focus=True):
             for n in range(net.layers[layer]):
                 g = groups[n] if n < len(groups) else None
                 title = f"a^{layer}_{n}" + (f" {clone_mark(g)}" if g is not None else "")
-                style = clone_style(g) if g is not None else ""
+                # The clone's colour, readable on this pane's background (as in the matrices).
+                style = ""
+                if g is not None:
+                    style = str(clone_style(g, self.rich_style, self.app.current_theme.dark))
                 tiles.append(Tile(title, style, values[:, :, n], lo, hi))
             for k in range(0, len(tiles), per_row):
                 row = tiles[k : k + per_row]

@@ -85,6 +85,12 @@ class LayerPane(VerticalScroll, can_focus=False):
         kind = "Output layer" if self.kind == "output" else "Layer"
         self.border_title = f"{kind} {self.layer_index} · {width}"
 
+    def needed_width(self) -> int:
+        """Columns to show every matrix whole: the widest, plus its border, the pane's border and
+        scrollbar (never less than the pane's title needs)."""
+        widest = max((v.virtual_size.width for v in self.views if v.state is not None), default=0)
+        return max(widest + 2, len(str(self.border_title)) + 4) + 3
+
     def shows_whole(self, view: MatrixView) -> bool:
         """Whether all of ``view`` is inside the pane's scrolled window."""
         region = view.virtual_region_with_margin

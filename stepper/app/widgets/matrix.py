@@ -20,15 +20,16 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from stepper.app.contrast import background_of, readable
 from stepper.engine.explain import equal_column_groups
 from stepper.engine.steps import WEIGHT_SHAPED, Ref
 from stepper.formatting import SIG_DIGITS, format_number
 
 # Clone groups (permanent: equal weights in and out) are labelled C1, C2, ... and columns that are only
-# equal in this iteration's values =a, =b, ...: a label always, never colour alone.
-CLONE_STYLES = ("bold magenta", "bold cyan", "bold yellow", "bold green", "bold blue", "bold red")
+# equal in this iteration's values =a, =b, ...: a label always, never colour alone. The hues are
+# drawn lighter or darker as the background needs (see clone_style).
+CLONE_COLOURS = ("#ff79c6", "#5fd7ff", "#f1fa8c", "#50fa7b", "#7aa2ff", "#ff7b72")
 OBSERVED_MARKS = "abcdefgh"
-OBSERVED_STYLE = "italic"
 CELL_GAP = 1
 WRONG_MARK = Style(bold=True, color="red")
 WRONG_CELL = Style(bold=True, color="red", reverse=True)
@@ -43,8 +44,14 @@ def clone_mark(group: int) -> str:
     return f"C{group + 1}"
 
 
-def clone_style(group: int) -> str:
-    return CLONE_STYLES[group % len(CLONE_STYLES)]
+def clone_colour(group: int) -> str:
+    return CLONE_COLOURS[group % len(CLONE_COLOURS)]
+
+
+def clone_style(group: int, base: Style, dark: bool, bold: bool = True) -> Style:
+    """The clone group's colour, made readable on ``base``'s background (contrast at least 4.5)."""
+    colour = readable(clone_colour(group), background_of(base.bgcolor, dark))
+    return Style(color=colour, bold=bold)
 
 
 @dataclass(frozen=True)
@@ -97,11 +104,12 @@ class MatrixView(ScrollView, can_focus=True):
     def __init__(self, ref: Ref, title: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.ref = ref
+        self.caption = title
         self.border_title = title
         self.state: MatrixState | None = None
         self._groups: list[int | None] = []  # groups of equal columns in the current values
         self._observed: list[int | None] = []  # their letter, for columns that are not clones
-        self._headers: list[tuple[str, str]] = []
+        self._headers: list[tuple[str, int | str | None]] = []
         self._cell_w = 1
         self._label_w = 1
         # Drawn lines, kept until something they show changes: a full repaint of the screen (after a
@@ -109,6 +117,7 @@ class MatrixView(ScrollView, can_focus=True):
         self._lines: dict[int, Strip] = {}
         self._drawn_for: tuple[object, ...] = ()
         self._base = Style()
+        self._dark = True
 
     @property
     def is_weights(self) -> bool:
@@ -154,11 +163,18 @@ class MatrixView(ScrollView, can_focus=True):
         if old is None or old.role != state.role:
             # One class swap, so one restyle: each restyle costs about a millisecond.
             self.set_classes(f"-{state.role}")
+            # The current step's matrix is marked by a character as well as its border, so it is
+            # told from the focused one (and from the step's inputs) without colour.
+            self.border_title = ("▶ " if state.role == "current" else "") + self.caption
         size = Size(self._label_w + state.cols * (self._cell_w + CELL_GAP), self._line_count())
         if size != self.virtual_size:
             self.virtual_size = size  # a new layout, but only when the shape of the text changes
         self._lines.clear()
         self.refresh()
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        # Sized to its content (labels and columns as wide as their widest number), not stretched.
+        return self.virtual_size.width
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         # Every line, plus one for where the columns in view are when they do not all fit.
@@ -195,16 +211,25 @@ class MatrixView(ScrollView, can_focus=True):
             return f"i={r - 1}" + (f" {clone_mark(g)}" if g is not None else "")
         return f"o={r}"
 
-    def col_label(self, c: int) -> tuple[str, str]:
-        """The header of column ``c`` and its style."""
+    def col_label(self, c: int) -> tuple[str, int | str | None]:
+        """The header of column ``c``, and its clone group (or "observed" for =a, =b, …)."""
         clones = self.state.col_clones if self.state else ()
         g = clones[c] if c < len(clones) else None
         if g is not None:
-            return f"j={c} {clone_mark(g)}", clone_style(g)
+            return f"j={c} {clone_mark(g)}", g
         seen = self._observed[c] if c < len(self._observed) else None
         if seen is not None:
-            return f"j={c} ={OBSERVED_MARKS[seen % len(OBSERVED_MARKS)]}", OBSERVED_STYLE
-        return f"j={c}", "dim"
+            return f"j={c} ={OBSERVED_MARKS[seen % len(OBSERVED_MARKS)]}", "observed"
+        return f"j={c}", None
+
+    def _label_style(self, kind: int | str | None, base: Style) -> Style:
+        """Labels are in the text colour (never dimmed: they must read at 4.5:1); clones in their
+        group's colour, made readable on this background."""
+        if isinstance(kind, int):
+            return base + clone_style(kind, base, self._dark)
+        if kind == "observed":
+            return base + Style(italic=True)
+        return base
 
     # --- where things are ----------------------------------------------------------------------
     def row_at_line(self, line: int) -> int | None:
@@ -250,6 +275,7 @@ class MatrixView(ScrollView, can_focus=True):
             return Strip.blank(max(width, 0))
         if not self._lines:
             self._base = self.rich_style  # once per drawing, not per line: it walks the DOM
+            self._dark = self.app.current_theme.dark
         base = self._base
         if y >= self._line_count():
             return (
@@ -257,14 +283,11 @@ class MatrixView(ScrollView, can_focus=True):
                 if self._overflows and y == self._line_count()
                 else Strip.blank(width, base)
             )
-        pitch = self._cell_w + CELL_GAP
-        scroll_x = int(self.scroll_offset.x)
-        first = max(0, scroll_x // pitch)
-        last = min(state.cols, (scroll_x + width) // pitch + 1)
-        fixed, moving = self._line(y, first, last, base)
-        # The columns scroll; the row labels stay at the left edge.
-        offset = scroll_x - first * pitch
-        moving_strip = Strip(moving).crop_extend(offset, offset + width - self._label_w, base)
+        # Whole columns only: a number is shown entirely or not at all (the position line under the
+        # grid says which columns are in view). The row labels stay at the left edge.
+        first, last = self._visible_columns()
+        fixed, moving = self._line(y, first, last + 1, base)
+        moving_strip = Strip(moving).crop_extend(0, width - self._label_w, base)
         return Strip.join([Strip(fixed), moving_strip]).crop_extend(0, width, base)
 
     def _line(self, y: int, first: int, last: int, base: Style) -> tuple[list[Segment], list[Segment]]:
@@ -273,7 +296,7 @@ class MatrixView(ScrollView, can_focus=True):
         state = self.state
         assert state is not None
         if state.note and y == self._line_count() - 1:
-            return [Segment(state.note, base + Style(italic=True, dim=True))], []
+            return [Segment(state.note, base + Style(italic=True))], []
         if self.is_weights and state.rows > 1 and y == 2:  # the rule under the bias row
             rule = base + Style(dim=True)
             pitch = self._cell_w + CELL_GAP
@@ -283,22 +306,23 @@ class MatrixView(ScrollView, can_focus=True):
             label = Segment(" " * self._label_w, base)
         else:
             g = state.row_clones[row] if row < len(state.row_clones) else None
-            style = base + (Style.parse(clone_style(g)) if g is not None else Style(dim=True))
+            style = self._label_style(g, base)
             text = self.row_label(row).ljust(self._label_w)
             if row == state.mark_row:  # the label has a spare last character: the ▶ goes there
                 text, style = text[:-1] + "▶", style + MARKED
             label = Segment(text, style)
         return [label], [seg for c in range(first, last) for seg in self._cell(row, c, base)]
 
+    def _columns_that_fit(self) -> int:
+        room = self.scrollable_content_region.width - self._label_w
+        return max(1, room // (self._cell_w + CELL_GAP))
+
     def _visible_columns(self) -> tuple[int, int]:
         """The first and last column wholly in view."""
         assert self.state is not None
         pitch = self._cell_w + CELL_GAP
-        x = int(self.scroll_offset.x)
-        room = self.scrollable_content_region.width - self._label_w
-        first = -(-x // pitch)
-        last = max(first, (x + room) // pitch - 1)
-        return first, min(last, self.state.cols - 1)
+        first = min(-(-int(self.scroll_offset.x) // pitch), max(0, self.state.cols - 1))
+        return first, min(first + self._columns_that_fit(), self.state.cols) - 1
 
     def _position_line(self, width: int, base: Style) -> Strip:
         """◂ j=3–5 of 128 ▸: which columns are in view; the arrows are bright where there are more."""
@@ -309,7 +333,7 @@ class MatrixView(ScrollView, can_focus=True):
         return Strip(
             [
                 Segment("◂ ", bright if more_left else dim),
-                Segment(f"j={first}–{last} of {self.state.cols} columns", dim),
+                Segment(f"j={first}–{last} of {self.state.cols} columns", base + Style(italic=True)),
                 Segment(" ▸", bright if more_right else dim),
             ]
         ).crop_extend(0, width, base)
@@ -320,8 +344,8 @@ class MatrixView(ScrollView, can_focus=True):
         assert state is not None
         w = self._cell_w
         if row is None:
-            label, header_style = self._headers[c]
-            header = base + Style.parse(header_style)
+            label, kind = self._headers[c]
+            header = self._label_style(kind, base)
             if self.has_focus and c == self.cursor[1]:
                 header += Style(reverse=True)  # the cursor's column, highlighted in the header
             if c == state.mark_col:
@@ -338,7 +362,7 @@ class MatrixView(ScrollView, can_focus=True):
             text, style = format_number(float(value[row, c]), state.digits), Style()
             group = state.col_clones[c] if state.col_clones else None
             if group is not None:
-                style = Style.parse(clone_style(group).replace("bold ", ""))
+                style = clone_style(group, base, self._dark, bold=False)
         if row == state.mark_row or c == state.mark_col:
             style += MARKED
         if wrong:
@@ -362,10 +386,20 @@ class MatrixView(ScrollView, can_focus=True):
     # --- the cursor ----------------------------------------------------------------------------
     def on_focus(self) -> None:
         self._announce()
+        self._show_cursor_place(focused=True)  # has_focus turns True after this handler
         self.refresh()
 
     def on_blur(self) -> None:
+        self.border_subtitle = ""
         self.refresh()
+
+    def _show_cursor_place(self, focused: bool = False) -> None:
+        """Keyboard focus is told by words under the matrix, not by the border's colour alone."""
+        if self.state is None or not (focused or self.has_focus):
+            return
+        row, col = self.cursor
+        where = ("b" if row == 0 else f"i={row - 1}") if self.is_weights else f"o={row}"
+        self.border_subtitle = f"cursor {where}, j={col}"
 
     def action_move(self, dr: int, dc: int) -> None:
         if self.state is None:
@@ -381,18 +415,23 @@ class MatrixView(ScrollView, can_focus=True):
             self._lines.pop(line, None)
             self.refresh(Region(0, line, width, 1))
         self._scroll_to_column(new[1])
+        self._show_cursor_place()
         self._announce()
 
     def _scroll_to_column(self, col: int) -> None:
-        """Keep the cursor's column in view, sideways."""
-        visible = self.scrollable_content_region.width - self._label_w
-        start = self._column_x(col) - self._label_w
-        end = start + self._cell_w
-        x = self.scroll_offset.x
-        if start < x:
-            self.scroll_to(x=start, animate=False, force=True, immediate=True)
-        elif end > x + visible:
-            self.scroll_to(x=end - visible, animate=False, force=True, immediate=True)
+        """Keep the cursor's column in view, sideways, scrolling by whole columns."""
+        if self.state is None:
+            return
+        first, last = self._visible_columns()
+        if col < first:
+            self._scroll_to_first(col)
+        elif col > last:
+            self._scroll_to_first(col - self._columns_that_fit() + 1)
+
+    def _scroll_to_first(self, first: int) -> None:
+        assert self.state is not None
+        first = min(max(0, first), max(0, self.state.cols - self._columns_that_fit()))
+        self.scroll_to(x=first * (self._cell_w + CELL_GAP), animate=False, force=True, immediate=True)
 
     def watch_scroll_x(self, old: float, new: float) -> None:
         super().watch_scroll_x(old, new)
@@ -402,12 +441,10 @@ class MatrixView(ScrollView, can_focus=True):
         if self.state is None:
             return
         if self._overflows and event.y == self._line_count():
-            # The position line: its left half pages left, its right half right.
-            page = max(1, self.scrollable_content_region.width - self._label_w)
-            step = -page if event.x < self.size.width // 2 else page
-            limit = max(0, self.virtual_size.width - self.scrollable_content_region.width)
-            x = min(max(0, int(self.scroll_offset.x) + step), limit)
-            self.scroll_to(x=x, animate=False, force=True, immediate=True)
+            # The position line: its left half pages left, its right half right, by whole columns.
+            page = self._columns_that_fit()
+            first, _ = self._visible_columns()
+            self._scroll_to_first(first - page if event.x < self.size.width // 2 else first + page)
             return
         if event.x < self._label_w:
             return

@@ -9,6 +9,10 @@ from textual.widget import Widget
 class StatusLine(Widget):
     """Fixed height, so a new text needs a repaint but never a new layout."""
 
+    # Each line cut with … when too long: a wrapped first line would push the formula out of the
+    # two-line header.
+    DEFAULT_CSS = "StatusLine { text-wrap: nowrap; text-overflow: ellipsis; }"
+
     def __init__(self, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.text = Text()

@@ -38,7 +38,7 @@ from stepper.app.widgets.status import StatusLine
 from stepper.engine.compare import MineChecker
 from stepper.engine.decision_map import check_two_inputs
 from stepper.engine.diagnose import Diagnosis
-from stepper.engine.steps import Ref
+from stepper.engine.steps import Phase, Ref
 from stepper.engine.walk import Position, Walk
 from stepper.formatting import SIG_DIGITS
 
@@ -46,12 +46,13 @@ WIDE = 120  # from this many columns, layers are shown side by side (as many as 
 MAP_SHARE = 0.45  # of a wide view's width, for the decision map while it is shown
 
 
-def layers_that_fit(min_widths: list[int], layer: int, width: int) -> set[int]:
-    """Layer ``layer`` and its neighbours, alternately right and left, while their panes fit."""
+def layers_that_fit(min_widths: list[int], layer: int, width: int, left_first: bool = False) -> set[int]:
+    """Layer ``layer`` and its neighbours, alternately right and left (``left_first``: left and
+    right, where a forward step's operands are), while their panes fit."""
     shown, used = {layer}, min_widths[layer - 1]
     left, right = layer - 1, layer + 1
     while left >= 1 or right <= len(min_widths):
-        for candidate in (right, left):
+        for candidate in (left, right) if left_first else (right, left):
             if 1 <= candidate <= len(min_widths) and candidate not in shown:
                 if used + min_widths[candidate - 1] > width:
                     return shown
@@ -120,10 +121,7 @@ class WalkView(Vertical):
 
     def _panes(self) -> list[LayerPane]:
         net = self.walk.net
-        panes = [LayerPane(net, l) for l in range(1, net.depth + 1)]
-        for pane in panes:
-            pane.styles.width = f"{pane.columns + 1}fr"
-        return panes
+        return [LayerPane(net, l) for l in range(1, net.depth + 1)]
 
     def on_mount(self) -> None:
         if not self.compact:
@@ -176,17 +174,25 @@ class WalkView(Vertical):
         self.refresh_view()  # the notice and the header are written for the width
 
     def _show_only(self, layer: int) -> None:
-        """Narrow, the one layer; wide, as many layers around it as fit."""
+        """Narrow, the one layer; wide, as many layers around it as fit, each as wide as its matrices
+        need, and the rest of the width to the layer in view (the current step's), so its matrices
+        show every column they can."""
         panes = self.panes
         shown = {layer}
+        widths = [p.needed_width() for p in panes]
         if self.wide:
             # The decision map takes MAP_SHARE of the width; the layers that fit share the rest.
-            width = self._width - (int(self._width * MAP_SHARE) if self.map_shown else 0)
-            shown = layers_that_fit([p.min_width for p in panes], layer, width)
+            room = self._width - (int(self._width * MAP_SHARE) if self.map_shown else 0)
+            step = self.walk.current_step
+            forward = step is None or step.phase is Phase.FORWARD
+            shown = layers_that_fit(widths, layer, room, left_first=forward)
         elif self.map_shown:
             shown = set()  # narrow, the map takes the layers' place
-        for pane in panes:
+        for pane, width in zip(panes, widths):
             pane.display = pane.layer_index in shown
+            wanted = "1fr" if pane.layer_index == layer or not self.wide else f"{width}"
+            if str(pane.styles.width) != wanted:
+                pane.styles.width = wanted
 
     # --- the decision map -----------------------------------------------------------------------------
     def show_map(self, shown: bool) -> None:
@@ -243,6 +249,8 @@ class WalkView(Vertical):
         if layer != self.shown_layer:
             self.shown_layer = layer
         else:
+            if self.wide:
+                self._show_only(layer)  # matrices may have grown wider (a minus sign, say)
             self._scroll_to_current()
 
     def _update_health(self, diagnosis: Diagnosis) -> None:
@@ -280,6 +288,30 @@ class WalkView(Vertical):
     def forget_curve(self) -> None:
         """The costs changed (an edit): draw the curve again at the next refresh."""
         self._curve_until = None
+
+    def cursor_matrix(self) -> MatrixView | None:
+        """Where the arrows select a cell: the matrix the current step computed, else (before the
+        first step) the first input of the next step that is on screen."""
+        views = [v for v in self.query(MatrixView) if v.state is not None and v.parent and v.parent.display]
+        for role in ("current", "input"):
+            for view in views:
+                if view.state is not None and view.state.role == role:
+                    return view
+        return views[0] if views else None
+
+    def carry_cursor(self, focused: object) -> None:
+        """The walk moved while a matrix of this view had the cursor: the cursor moves on to the new
+        current matrix, on the same row and column where it can, so the Why pane keeps explaining
+        the learner's cell as the steps go by."""
+        if not isinstance(focused, MatrixView) or focused not in self.query(MatrixView):
+            return
+        target = self.cursor_matrix()
+        if target is None or target is focused:
+            return
+        if target.state is not None:
+            row, col = focused.cursor
+            target.cursor = (min(row, target.state.rows - 1), min(col, target.state.cols - 1))
+        target.focus()
 
     def selected_cell(self) -> tuple[Ref, int, int] | None:
         """The selected cell, while its matrix is on screen (narrow, its pane may be hidden)."""

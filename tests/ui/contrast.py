@@ -1,0 +1,72 @@
+"""WCAG contrast of what the screen shows: every run of letters and digits against the background
+drawn behind it, read from the app's SVG screenshot (the colours a terminal gets, dim included:
+Rich blends dim text towards its background, as terminals do)."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+CELL_W, LINE_H, TOP = 12.2, 24.4, 1.5
+
+_CLASS = re.compile(r"\.(terminal-[\w-]+?-r\d+|terminal-r\d+) \{ fill: (#[0-9a-f]{6})")
+_RECT = re.compile(r'<rect fill="(#[0-9a-f]{6})" x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="[\d.]+"')
+_TEXT = re.compile(
+    r'<text class="([\w-]+)" x="([\d.]+)" y="[\d.]+" textLength="[\d.]+" '
+    r'clip-path="url\(#[\w-]*?line-(\d+)\)">(.*?)</text>'
+)
+
+
+def luminance(hex_colour: str) -> float:  # WCAG 2 relative luminance
+    def channel(c: int) -> float:
+        s = c / 255
+        return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(fg: str, bg: str) -> float:
+    a, b = sorted((luminance(fg), luminance(bg)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+@dataclass(frozen=True)
+class Run:
+    text: str
+    line: int
+    col: int
+    fg: str
+    bg: str
+
+    @property
+    def ratio(self) -> float:
+        return contrast(self.fg, self.bg)
+
+
+def text_runs(svg: str) -> list[Run]:
+    """Every drawn run of text that holds a letter or digit, with its colour and its background."""
+    fills = dict(_CLASS.findall(svg))
+    background: dict[tuple[int, int], str] = {}
+    for fill, x, y, width in _RECT.findall(svg):
+        line = round((float(y) - TOP) / LINE_H)
+        first = round(float(x) / CELL_W)
+        for col in range(first, first + round(float(width) / CELL_W)):
+            background[line, col] = fill
+    runs = []
+    for cls, x, line, text in _TEXT.findall(svg):
+        text = html.unescape(text).replace("\xa0", " ")
+        if not any(ch.isalnum() for ch in text) or cls not in fills:
+            continue
+        col = round(float(x) / CELL_W)
+        # The background under the run's first letter or digit.
+        offset = next(i for i, ch in enumerate(text) if ch.isalnum())
+        bg = background.get((int(line), col + offset))
+        if bg is not None:
+            runs.append(Run(text.strip(), int(line), col, fills[cls], bg))
+    return runs
+
+
+def unreadable(svg: str, minimum: float = 4.5) -> list[Run]:
+    return [run for run in text_runs(svg) if run.ratio < minimum]

@@ -1,0 +1,51 @@
+"""Every letter and digit on screen reads at WCAG 4.5:1 against what is drawn behind it, in every
+theme the app offers and under NO_COLOR (issue 12: titles of matrices not computed yet were drawn
+almost in the background colour, and NO_COLOR drew the current matrix grey on grey)."""
+
+from __future__ import annotations
+
+import pytest
+
+from stepper.app import StepperApp
+from tests.ui.contrast import contrast, unreadable
+
+# Pending, input, current and focused matrices, clone colours, the notice, the Why pane, the footer.
+KEYS = ("f", "n", "n", "n", "down")
+
+
+async def unreadable_on_screen(keys: tuple[str, ...], theme: str | None = None, size=(120, 40)) -> list:
+    """The runs of text below 4.5:1; over a dialog, those of the dialog (the screen behind it is
+    faded on purpose)."""
+    app = StepperApp()
+    async with app.run_test(size=size) as pilot:
+        if theme is not None:
+            app.theme = theme
+        await pilot.press(*keys)
+        await pilot.pause()
+        bad = unreadable(app.export_screenshot())
+        dialogs = app.screen.query(".dialog")
+        if dialogs:
+            region = dialogs.first().region
+            bad = [r for r in bad if region.contains(r.col, r.line)]
+        return [(r.text, r.fg, r.bg, round(r.ratio, 2)) for r in bad]
+
+
+def test_contrast_is_the_wcag_ratio() -> None:
+    assert contrast("#000000", "#ffffff") == pytest.approx(21.0)
+    assert contrast("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)  # just too faint
+    assert contrast("#121212", "#121212") == 1.0
+
+
+@pytest.mark.parametrize("theme", sorted(StepperApp().available_themes))
+async def test_every_theme_is_readable(theme: str) -> None:
+    assert await unreadable_on_screen(KEYS, theme) == []
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [(), KEYS, ("u",), ("v", "i", "f"), ("x",), ("o",), ("R",)],
+    ids=["start", "backward", "update", "side-by-side", "export", "open", "re-init"],
+)
+async def test_no_color_is_readable(keys, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert await unreadable_on_screen(keys, size=(80, 24)) == []
