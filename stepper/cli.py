@@ -61,9 +61,13 @@ def _non_negative_float(text: str) -> float:
 def _resolution(text: str) -> int:
     from stepper.engine.decision_map import MAX_RESOLUTION
 
-    value = _count(text)
-    if not 2 <= value <= MAX_RESOLUTION:
-        raise argparse.ArgumentTypeError(f"expected a whole number 2..{MAX_RESOLUTION}, got {value}")
+    # One message for every bad value (not _count's ">= 0" for a negative one).
+    try:
+        value = int(text)
+    except ValueError:
+        value = None
+    if value is None or not 2 <= value <= MAX_RESOLUTION:
+        raise argparse.ArgumentTypeError(f"expected a whole number 2..{MAX_RESOLUTION}, got {text}")
     return value
 
 
@@ -214,7 +218,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--iterations", type=_count, default=0, metavar="K", help="the weights after K iterations (default 0)"
     )
     p.add_argument(
-        "--resolution", type=_resolution, default=41, metavar="R", help="grid points per axis (default 41)"
+        "--resolution",
+        type=_resolution,
+        default=41,
+        metavar="R",
+        help="grid points per axis, 2..1001 (default 41)",
     )
     _format_arg(p, ("text", "json"))
 

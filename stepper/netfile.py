@@ -148,10 +148,23 @@ def parse_network(source: Source, overrides: Overrides, notes: list[str] | None 
     return _Reader(source, notes).network(data, overrides)
 
 
+def _shown(value: Any) -> str:
+    """A value read from TOML as the file's author wrote it: true, not Python's True."""
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if isinstance(value, str):
+        return f"a string ({value!r})"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
+
+
 def _number_problem(value: Any) -> str | None:
     """What is wrong with a value read where a finite number belongs (None: nothing)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return f"expected a number, got {value!r}"
+        return f"expected a number, got {_shown(value)}"
     if not math.isfinite(value):
         return f"expected a finite number, got {value}"
     return None
@@ -202,7 +215,7 @@ class _Reader:
 
     def integer(self, key: str, value: Any, minimum: int) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(key, f"expected a whole number, got {value!r}")
+            raise self.fail(key, f"expected a whole number, got {_shown(value)}")
         if value < minimum:
             raise self.fail(key, f"expected a whole number >= {minimum}, got {value}")
         return value
@@ -243,6 +256,8 @@ class _Reader:
             if key not in GENERATOR_KEYS:
                 raise self.unknown(key, GENERATOR_KEYS, "inputs.")
         name = value.get("generator")
+        if name is None:
+            raise self.fail("inputs.generator", f"missing; add one of {', '.join(GENERATORS)}")
         if not isinstance(name, str) or name not in GENERATORS:
             raise self.fail("inputs.generator", f"expected one of {', '.join(GENERATORS)}, got {name!r}")
         if layers[0] != 2:

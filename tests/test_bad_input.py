@@ -49,11 +49,11 @@ CASES = {
     # Matrices are checked whole; the message still names the first bad cell and what it holds.
     "bool in a matrix": (
         edit("[[0.2, 0.4], [1.0, 0.0]]", "[[0.2, 0.4], [1.0, true]]"),
-        ["targets[1][1]", "True"],
+        ["targets[1][1]", "got a boolean (true)"],
     ),
     "string in a matrix": (
         edit("[0.3, 0.3]]", '[0.3, "0.3"]]'),
-        ["inputs[1][1]", "expected a number, got '0.3'"],
+        ["inputs[1][1]", "expected a number, got a string ('0.3')"],
     ),
     "overflowing float": (edit("[0.3, 0.3]]", "[1e999, 0.3]]"), ["inputs[1][0]", "finite number, got inf"]),
     "inf": (edit("learning_rate = 0.5", "learning_rate = inf"), ["learning_rate", "finite"]),

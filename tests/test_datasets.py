@@ -111,6 +111,12 @@ def test_a_network_file_generates_inputs_and_targets(tmp_path) -> None:
             '{ generator = "xor", labels = [0, "a"] }',
             "targets.labels[1]: expected a number",
         ),
+        ("{ points = 100 }", '{ generator = "xor" }', "inputs.generator: missing; add one of circle, xor"),
+        (
+            '{ generator = "xor", points = true }',
+            '{ generator = "xor" }',
+            "inputs.points: expected a whole number, got a boolean (true)",
+        ),
     ],
 )
 def test_bad_generator_tables_name_file_line_and_key(

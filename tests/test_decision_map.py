@@ -74,11 +74,16 @@ def test_maps_need_two_inputs(cli, tmp_path) -> None:
     assert "Traceback" not in run.err
 
 
-@pytest.mark.parametrize("bad", ["1", "0", "x", "5000"])
+@pytest.mark.parametrize("bad", ["1", "0", "-3", "x", "5000"])
 def test_a_bad_resolution_is_a_usage_error(cli, bad: str) -> None:
     run = cli("map", "xor", "--resolution", bad)
     assert run.code == 2
-    assert "--resolution" in run.err
+    # One message, the same range, whatever the bad value (a negative one too).
+    assert f"--resolution: expected a whole number 2..1001, got {bad}" in run.err
+
+
+def test_map_help_gives_the_resolution_range(cli) -> None:
+    assert "2..1001" in cli("map", "--help").out
 
 
 def test_text_map_marks_the_observations_by_target(cli) -> None:
@@ -86,13 +91,14 @@ def test_text_map_marks_the_observations_by_target(cli) -> None:
     assert run.code == 0
     lines = run.out.splitlines()
     grid = [line.split("│", 1)[1] for line in lines if "│" in line]
-    assert len(grid) == 21 and all(len(row) == 21 for row in grid)
+    # Two characters per cell, so that the map is as wide as it is tall (a circle looks round).
+    assert len(grid) == 21 and all(len(row) == 42 for row in grid)
     # xor's targets: (0,1) and (1,0) are 1 (●), (0,0) and (1,1) are 0 (○). y grows upwards.
     top, bottom = grid[2], grid[18]  # y = 1.0 and y = 0.0 (of −0.1..1.1 in 21 points)
-    assert top[2] == "●" and top[18] == "○"
-    assert bottom[2] == "○" and bottom[18] == "●"
+    assert top[4] == "●" and top[36] == "○"
+    assert bottom[4] == "○" and bottom[36] == "●"
     # Learned: high (dark) near the ● observations, low (light) near the ○ ones.
-    assert top[3] in "%@" and bottom[3] in " .:"
+    assert top[6:8] in ("%%", "@@") and bottom[6:8] in ("  ", "..", "::")
 
 
 @settings(max_examples=25, deadline=None)

@@ -14,6 +14,9 @@ from stepper.engine.network import Network
 LOW, MID, HIGH = (245, 147, 34), (232, 234, 235), (8, 119, 189)
 CELL = 8  # pixels per grid cell
 MARGIN = 24
+CHAR = 7  # pixels per character of the 12 px sans-serif text, about (wide enough for the caption)
+LINE = 16  # pixels per line of text
+BAR_WIDTH, BAR_HEIGHT = 160, 10
 
 
 def colour_scale(levels: int) -> list[tuple[int, int, int]]:
@@ -36,9 +39,17 @@ def map_svg(net: Network, dmap: DecisionMap, iteration: int) -> str:
     r = dmap.resolution
     outputs = net.layers[-1]
     side = r * CELL
-    width = MARGIN + outputs * (side + MARGIN)
-    height = side + 3 * MARGIN
     lo, hi = value_range(net.activations[-1], dmap.outputs)
+    x0, x1, y0, y1 = (f"{v:.3g}" for v in (dmap.x[0], dmap.x[-1], dmap.y[0], dmap.y[-1]))
+    caption = [
+        f"x^0 {x0} … {x1} →   x^1 {y0} … {y1} ↑",
+        f"● target high  ○ target low · after {iteration} iteration{'s' * (iteration != 1)}",
+    ]
+    # As wide as the maps, or as the longest caption line (about 7 px a character at 12 px).
+    width = max(MARGIN + outputs * (side + MARGIN), 2 * MARGIN + CHAR * max(map(len, caption)))
+    bar_top = MARGIN + side + MARGIN // 2
+    caption_top = bar_top + BAR_HEIGHT + 2 * LINE
+    height = caption_top + LINE * (len(caption) - 1) + MARGIN
     scale = [_hex(c) for c in colour_scale(65)]
     rows, cols = observation_cells(dmap, net.inputs)
     classes = target_classes(net.targets)
@@ -69,10 +80,21 @@ def map_svg(net: Network, dmap: DecisionMap, iteration: int) -> str:
             cy = top + (r - 1 - i) * CELL + CELL / 2
             fill = "#08306b" if high else "white"
             parts.append(f'<circle cx="{cx}" cy="{cy}" r="{CELL / 2.5}" fill="{fill}" stroke="#222"/>')
-    x0, x1, y0, y1 = (f"{v:.3g}" for v in (dmap.x[0], dmap.x[-1], dmap.y[0], dmap.y[-1]))
+    # The colour scale: what a colour means, from lo to hi of a^L's range.
+    step = BAR_WIDTH / len(scale)
+    for k, colour in enumerate(scale):
+        parts.append(
+            f'<rect x="{MARGIN + k * step:.2f}" y="{bar_top}" width="{step + 0.5:.2f}" '
+            f'height="{BAR_HEIGHT}" fill="{colour}"/>'
+        )
+    label_y = bar_top + BAR_HEIGHT + LINE
+    parts.append(f'<text x="{MARGIN}" y="{label_y}">{lo:.3g}</text>')
+    parts.append(f'<text x="{MARGIN + BAR_WIDTH}" y="{label_y}" text-anchor="end">{hi:.3g}</text>')
     parts.append(
-        f'<text x="{MARGIN}" y="{height - MARGIN / 2}">x^0 {x0} … {x1} →   x^1 {y0} … {y1} ↑   '
-        f"● target high  ○ target low · after {iteration} iterations</text>"
+        f'<text x="{MARGIN + BAR_WIDTH + 8}" y="{bar_top + BAR_HEIGHT}">'
+        f"a^{net.depth} ({escape(net.activations[-1])})</text>"
     )
+    for k, line in enumerate(caption):
+        parts.append(f'<text x="{MARGIN}" y="{caption_top + k * LINE}">{escape(line)}</text>')
     parts.append("</svg>")
     return "\n".join(parts) + "\n"

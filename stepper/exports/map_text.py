@@ -29,11 +29,14 @@ def ramp_levels(values: np.ndarray, lo: float, hi: float, levels: int = len(RAMP
 def map_lines(
     values: np.ndarray, lo: float, hi: float, marks: dict[tuple[int, int], str] | None = None
 ) -> list[str]:
-    """An (R, R) map as R lines of R characters, y increasing upwards; ``marks`` by cell (i, j)."""
+    """An (R, R) map as R lines of 2R characters, y increasing upwards; ``marks`` by cell (i, j).
+
+    Two characters per cell, as the app's ramp: a character is about twice as tall as wide, so a
+    circle looks round. A mark takes its cell's first character, the ramp's the second."""
     levels = ramp_levels(values, lo, hi)
-    rows = [["?" if k < 0 else RAMP[k] for k in row] for row in levels]
+    rows = [["?" * 2 if k < 0 else RAMP[k] * 2 for k in row] for row in levels]
     for (i, j), mark in (marks or {}).items():
-        rows[i][j] = mark
+        rows[i][j] = mark + rows[i][j][1]
     return ["".join(row) for row in reversed(rows)]
 
 
@@ -66,8 +69,8 @@ def map_text(net: Network, dmap: DecisionMap, iteration: int) -> str:
             label = y_hi if k == 0 else y_lo if k == r - 1 else ""
             lines.append(f"  {label:>{pad}} │{line}")
         x_lo, x_hi = _axis_label(float(dmap.x[0])), _axis_label(float(dmap.x[-1]))
-        lines.append(f"  {'':>{pad}} └{'─' * r}")
-        lines.append(f"  {'':>{pad}}  {x_lo}{x_hi:>{max(r - len(x_lo), len(x_hi) + 1)}}")
+        lines.append(f"  {'':>{pad}} └{'─' * 2 * r}")
+        lines.append(f"  {'':>{pad}}  {x_lo}{x_hi:>{max(2 * r - len(x_lo), len(x_hi) + 1)}}")
     scale = "range of " + activation if activation in ("sigmoid", "softmax", "tanh") else "range of the map"
     lines += [
         "",

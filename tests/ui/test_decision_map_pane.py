@@ -128,7 +128,31 @@ async def test_the_map_exports_as_text_and_svg(tmp_path) -> None:
     assert "Weights after 1 iteration; a 41×41 grid" in text and "●" in text and "○" in text
     svg = (tmp_path / "map.svg").read_text()
     assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>")
-    assert svg.count("<rect") == 41 * 41 + 1 and svg.count("<circle") == 4
+    # The background, the grid's cells and the colour scale's 65 steps; a dot per observation.
+    assert svg.count("<rect") == 1 + 41 * 41 + 65 and svg.count("<circle") == 4
+    assert "after 1 iteration<" in svg
+
+
+async def test_the_svgs_caption_is_inside_it_and_the_default_name_says_the_same_iteration() -> None:
+    import re
+
+    from textual.widgets import Input
+
+    from stepper.exports.map_svg import CHAR, MARGIN
+
+    app = StepperApp("xor")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("i", "M")
+        await pilot.pause()
+        assert app.screen.query_one(Input).value == "xor-after1-map.txt"
+        await pilot.press("escape")
+        dmap = decision_map(app.walk_screen.net, app.walk_screen.walk.current_weights())
+        from stepper.exports.map_svg import map_svg
+
+        svg = map_svg(app.walk_screen.net, dmap, 1)
+    width = int(re.search(r'width="(\d+)"', svg).group(1))  # type: ignore[union-attr]
+    texts = re.findall(r'<text x="(\d+)"[^>]*>([^<]*)</text>', svg)
+    assert all(int(x) + CHAR * len(t) <= width + MARGIN for x, t in texts if "target" in t or "x^0" in t)
 
 
 async def test_help_and_palette_name_the_map_keys() -> None:
@@ -158,4 +182,95 @@ async def test_no_color_draws_the_ramp(monkeypatch) -> None:
         await pilot.pause()
         text = pane(app).text()
         assert "' .:-=+*#%@'" in text and "▀" not in text
-        assert "●" in text and "○" in text
+        # circle's many observations on a small map: the small dots, told apart without colour.
+        assert "•" in text and "◦" in text
+
+
+def visible_lines(view: DecisionMapView) -> list[str]:
+    """The lines of the pane on screen without scrolling."""
+    return view.text().splitlines()[: view.scrollable_content_region.height]
+
+
+async def test_every_neurons_map_is_whole_on_screen_when_they_fit() -> None:
+    """The output map is sized by the pane's height as well as its width: the neurons' maps are not
+    pushed below the pane's bottom (default and xor at 120x40 and 200x60)."""
+    for example, size in [("xor", (120, 40)), ("xor", (200, 60)), (None, (200, 60))]:
+        app = StepperApp(example)
+        async with app.run_test(size=size) as pilot:
+            await pilot.press("m")
+            await pilot.pause()
+            view = pane(app)
+            text = view.text().splitlines()
+            shown = visible_lines(view)
+            assert len(text) <= view.scrollable_content_region.height, (example, size)
+            assert any("a^1_0" in line for line in shown) and "more maps below" not in "\n".join(shown)
+
+
+async def test_too_many_neurons_say_how_many_maps_are_below() -> None:
+    for example in ("spiral", None):  # 16+16 neurons; the default's 3+3 in a 21-line pane
+        app = StepperApp(example)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("m")
+            await pilot.pause()
+            shown = "\n".join(visible_lines(pane(app)))
+            assert "more maps below — scroll" in shown
+            assert "a^1_0" in shown
+
+
+async def test_the_output_map_does_not_grow_when_the_pane_gets_shorter() -> None:
+    app = StepperApp("xor")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        sizes = []
+        for height in range(40, 20, -1):
+            await pilot.resize_terminal(120, height)
+            await pilot.pause()
+            assert pane(app)._output_map is not None
+            sizes.append(pane(app)._output_map.resolution)
+        assert sizes == sorted(sizes, reverse=True)
+
+
+async def test_the_panes_title_is_whole_with_its_m_hides_hint_at_120_columns() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        view = pane(app)
+        title = str(view.border_title)
+        assert "m hides" in title and "iteration" in title
+        assert len(title) + 4 <= view.size.width  # the border's corners and spaces around it
+
+
+async def test_the_footers_palette_key_reaches_the_right_edge_on_a_narrow_terminal() -> None:
+    """No column left of the keys scrolled under the docked palette key ("▏^p paletteq"); below 80
+    columns the palette key leaves the footer (the keys need the room)."""
+    from textual.widgets._footer import FooterKey
+
+    for size in ((80, 24), (100, 30)):
+        app = StepperApp()
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            key = app.screen.query_one("FooterKey.-command-palette", FooterKey)
+            assert key.region.right == size[0]
+            assert app.screen.get_widget_at(size[0] - 1, size[1] - 1)[0] is key
+    for size in ((60, 20), (40, 12)):
+        app = StepperApp()
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            assert not app.screen.query("FooterKey.-command-palette")
+
+
+async def test_many_observations_get_smaller_dots_so_the_map_shows_between_them() -> None:
+    app = StepperApp("spiral")  # 200 observations
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        text = pane(app).text()
+        assert "•" in text and "◦" in text and "●" not in text and "○" not in text
+        assert "• target high  ◦ target low" in text
+    app = StepperApp("xor")  # 4: the big dots
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        assert "● target high  ○ target low" in pane(app).text()

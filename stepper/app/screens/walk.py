@@ -395,9 +395,15 @@ class WalkScreen(SteppingScreen):
         except StepperError as exc:
             self.notify(str(exc), severity="warning")
             return
-        default = f"{self.net.name}-iteration{self.walk.iteration}-map.txt"
+        # Named after what the file says: the weights after `done` iterations.
+        default = f"{self.net.name}-after{self._map_iterations()}-map.txt"
         prompt = SavePath("Export the decision map (.txt text, .svg picture) to:", default)
         self.app.push_screen(prompt, self.export_map)
+
+    def _map_iterations(self) -> int:
+        """Weights after k − 1 iterations, or after k once this iteration's update is done."""
+        walk = self.walk
+        return walk.iteration - (not walk.is_computed(Ref("weights_after", self.net.depth - 1)))
 
     def export_map(self, path: str | None) -> None:
         """The map of the weights now, on the grid `stepper map` uses, as text or (.svg) SVG."""
@@ -411,10 +417,8 @@ class WalkScreen(SteppingScreen):
         walk = self.walk
         dmap = decision_map(self.net, walk.current_weights())
         render = map_svg if path.lower().endswith(".svg") else map_text
-        # Weights after k − 1 iterations, or after k once this iteration's update is done.
-        done = walk.iteration - (not walk.is_computed(Ref("weights_after", self.net.depth - 1)))
         try:
-            write_atomically(path, render(self.net, dmap, done))
+            write_atomically(path, render(self.net, dmap, self._map_iterations()))
         except StepperError as exc:
             self.notify(str(exc), severity="error", timeout=8)
             return

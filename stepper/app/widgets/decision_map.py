@@ -41,10 +41,15 @@ LEVELS = 33  # colours on the scale (odd: one is the exact middle)
 DOT_HIGH, DOT_LOW = Style(color="#021c3d", bold=True), Style(color="#4a1500", bold=True)
 NAN_STYLE = Style(color="red", bold=True)
 MAX_BIG = 81  # pixels across the output map, at most
+# Lines of the output map at least, in a short pane and a tall one (where a map 16 pixels across
+# would leave spiral's 200 observations nothing to be seen on): below it, maps scroll.
+MIN_LINES, MIN_LINES_TALL, TALL = 8, 12, 30
 SMALL = 12  # pixels across a neuron's map (at 80 columns: 10)
 GAP = 2
 LEGEND_WIDTH = 16
 RIGHT_WIDTH = 40  # the legend's lines, beside the output maps
+BIG_DOTS, SMALL_DOTS = (POSITIVE, NEGATIVE), ("•", "◦")
+DOTS_SHARE = 12  # smaller dots once more than 1 character in 12 of the map would be one
 CACHE = 8  # sets of weights whose maps are kept (stepping back and forth hits them)
 
 
@@ -61,6 +66,7 @@ class Tile:
     lo: float
     hi: float
     marks: dict[tuple[int, int], bool] | None = None  # (text row, column) → target is high
+    glyphs: tuple[str, str] = (POSITIVE, NEGATIVE)  # a high target's mark, a low one's
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,7 @@ class DecisionMapView(ScrollView, can_focus=True):
         self._laid_out_for: tuple[object, ...] = ()
         self._lines: dict[int, Strip] = {}
         self._output_map: DecisionMap | None = None
+        self._glyphs = BIG_DOTS
         # The cache's keys hold ids: keeping each map's weights alive keeps those ids unique.
         self._keep: dict[tuple[object, ...], tuple[np.ndarray, ...]] = {}
 
@@ -180,27 +187,56 @@ class DecisionMapView(ScrollView, can_focus=True):
         cw, per_line = (2, 1) if ramp else (1, 2)
         small = (SMALL if width >= 100 else 10) // cw
         small -= small % per_line
-        tall = min(MAX_BIG, per_line * max(height - 1, 4))  # the title line, then the map
-        # Beside the output maps: the legend (about 40 columns) and the hidden neurons' maps; or
-        # below them, the legend's 4 lines still on screen. Whichever leaves the bigger map.
-        room = width - max(RIGHT_WIDTH, small * cw) - GAP * outputs
-        big_beside = min(tall, room // outputs // cw)
-        across = (width - GAP * (outputs - 1)) // outputs // cw
-        # Below, if the pane is tall enough, the first row of hidden maps stays in view too.
-        first_row = 2 + small // per_line if net.depth > 1 else 0  # a layer's heading, titles, maps
-        left_h = height - 5 - (first_row if height - 5 - first_row >= 12 else 0)
-        big_below = min(across, per_line * max(left_h, 4), MAX_BIG)
-        beside = big_beside >= big_below
-        big = max(8, big_beside if beside else big_below)
-        big -= big % per_line
+        counts = net.layers[1:-1]
+
+        def hidden_lines(room: int) -> int:
+            """Lines the hidden layers take in ``room`` columns: per layer a heading, rows of maps."""
+            per_row = max(1, (room + GAP) // (small * cw + GAP))
+            return sum(1 + -(-n // per_row) * (1 + small // per_line) for n in counts)
+
+        def fits(big: int, beside: bool) -> int:
+            """Lines the whole content takes with output maps ``big`` pixels across (0: too wide)."""
+            left_w = big * cw * outputs + GAP * (outputs - 1)
+            left_h = 1 + big // per_line
+            if beside:
+                room = width - left_w - GAP
+                if room < max(RIGHT_WIDTH, small * cw):
+                    return 0
+                return max(left_h, 4 + hidden_lines(room))
+            if left_w > width:
+                return 0
+            return left_h + 1 + 4 + hidden_lines(width)
+
+        # The biggest output maps with which every neuron's map is whole on screen, beside or below
+        # them. When they cannot all be (many neurons, a short pane), the output maps take their
+        # smallest size and the pane says how many maps are below: the size only shrinks as the
+        # pane does (a notice above it must not make the map bigger).
+        smallest = (MIN_LINES_TALL if height >= TALL else MIN_LINES) * per_line
+        best: tuple[int, bool] | None = None
+        for big in range(MAX_BIG - MAX_BIG % per_line, smallest - 1, -per_line):
+            for beside in (True, False):
+                lines = fits(big, beside)
+                if 0 < lines <= height:
+                    best = (big, beside)
+                    break
+            if best:
+                break
+        if best is None:
+            beside = fits(smallest, True) > 0
+            across = width // outputs // cw  # a pane too narrow even for the smallest maps
+            big = smallest if fits(smallest, beside) else max(8, across - across % per_line)
+        else:
+            big, beside = best
         left = self._outputs(big, ramp)
         left_w = big * cw * outputs + GAP * (outputs - 1)
         right = self._legend(ramp) + self._hidden(small, ramp, width - left_w - GAP if beside else width)
         if not beside:
             self._content += [*left, []]
-            self._expand(right, [])
-            return
+        top = len(self._content)
         self._expand(right, [])
+        self._say_what_is_below(top + 3, height)
+        if not beside:
+            return
         content = self._content
         content += [[]] * (len(left) - len(content))
         for k, line in enumerate(left):  # on screen: the maps beside them are drawn now
@@ -212,6 +248,18 @@ class DecisionMapView(ScrollView, can_focus=True):
             else:
                 start, build, _ = self._blocks[k]
                 self._blocks[k] = (start, build, pad)
+
+    def _say_what_is_below(self, line: int, height: int) -> None:
+        """On the legend's empty last line: how many neurons' maps are not whole on screen."""
+        starts = {start: build for start, build, _ in self._blocks.values()}
+        below = 0
+        for start, build in starts.items():
+            count = sum(1 for k in self._blocks if self._blocks[k][0] == start)
+            if start + count > height and isinstance(build, partial):
+                below += len(build.args[0])
+        if below and line < len(self._content):
+            more = f"▾ {below} more map{'s' * (below != 1)} below — scroll"
+            self._content[line] = [Segment(more, Style(bold=True))]
 
     def _expand(self, items: list[list[Segment] | _Later], prefix: list[Segment]) -> None:
         """Append lines; those of a _Later are placeholders, drawn when they come on screen."""
@@ -244,10 +292,15 @@ class DecisionMapView(ScrollView, can_focus=True):
         lo, hi = value_range(net.activations[-1], dmap.outputs)
         cells = observation_cells(dmap, net.inputs)
         classes = target_classes(net.targets)
+        # Many observations (spiral's 200) would bury the map under ● and ○: smaller dots then,
+        # still told apart without colour, leaving the map around them to be seen.
+        marked = len(set(zip(*cells)))
+        self._glyphs = SMALL_DOTS if marked * DOTS_SHARE > big * big // (1 if ramp else 2) else BIG_DOTS
         tiles = []
         for j in range(net.layers[-1]):
             marks = {(int(i), int(jj)): bool(c) for i, jj, c in zip(*cells, classes[:, j])}
-            tiles.append(Tile(f"a^{net.depth}_{j} output", "bold", dmap.outputs[:, :, j], lo, hi, marks))
+            title = f"a^{net.depth}_{j} output"
+            tiles.append(Tile(title, "bold", dmap.outputs[:, :, j], lo, hi, marks, self._glyphs))
         return self._tile_row(tiles, big, ramp)
 
     def _hidden(self, small: int, ramp: bool, width: int) -> list[list[Segment] | _Later]:
@@ -313,7 +366,7 @@ class DecisionMapView(ScrollView, can_focus=True):
                     k = levels[i, j]
                     cell = Segment("?" if k < 0 else RAMP[k], NAN_STYLE if k < 0 else None)
                     if (i, j) in marks:  # the mark, then the map: two characters per grid column
-                        line.append(Segment(POSITIVE if marks[(i, j)] else NEGATIVE, Style(bold=True)))
+                        line.append(Segment(tile.glyphs[0 if marks[(i, j)] else 1], Style(bold=True)))
                     else:
                         line.append(cell)
                     line.append(cell)
@@ -339,7 +392,7 @@ class DecisionMapView(ScrollView, can_focus=True):
                 mark = here.get(start)
                 if mark is not None:
                     style = _dot(mark, int(top[start]))
-                    line.append(Segment(POSITIVE if mark else NEGATIVE, style))
+                    line.append(Segment(tile.glyphs[0 if mark else 1], style))
                 else:
                     line.append(
                         Segment("▀" * (end - start), _half_block(int(top[start]), int(bottom[start])))
@@ -365,9 +418,9 @@ class DecisionMapView(ScrollView, can_focus=True):
             scale = [Segment(f"{low} "), *_merge(bar), Segment(f" {high}  a^{net.depth} ({act})")]
         dots = [
             # On the colours they are drawn on in the map, where the network has it right.
-            Segment(POSITIVE, DOT_HIGH + Style(bgcolor=SCALE[-1]) if not ramp else Style(bold=True)),
+            Segment(self._glyphs[0], DOT_HIGH + Style(bgcolor=SCALE[-1]) if not ramp else Style(bold=True)),
             Segment(" target high  "),
-            Segment(NEGATIVE, DOT_LOW + Style(bgcolor=SCALE[0]) if not ramp else Style(bold=True)),
+            Segment(self._glyphs[1], DOT_LOW + Style(bgcolor=SCALE[0]) if not ramp else Style(bold=True)),
             Segment(" target low"),
         ]
         x0, x1, y0, y1 = (f"{v:.3g}" for v in (dmap.x[0], dmap.x[-1], dmap.y[0], dmap.y[-1]))

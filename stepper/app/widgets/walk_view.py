@@ -209,7 +209,7 @@ class WalkView(Vertical):
     def _update_map(self) -> None:
         walk = self.walk
         view = self.query_one("#map", DecisionMapView)
-        view.border_title = f"Decision map · the weights now (iteration {walk.iteration}) · m hides"
+        view.border_title = f"Map · iteration {walk.iteration} · m hides"  # whole in a 40-column pane
         view.show(MapState(walk.net, walk.current_weights(), clone_map(walk.diagnosis), walk.iteration))
 
     def show_layer(self, delta: int) -> None:
