@@ -206,6 +206,11 @@ def build_parser() -> argparse.ArgumentParser:
     _network_args(p)
     p.add_argument("--iterations", type=_iterations, default=1, metavar="K", help="iterations (default 1)")
     _format_arg(p, ("text", "json", "markdown", "latex"))
+    p.add_argument(
+        "--quiz",
+        action="store_true",
+        help="markdown or latex: an exercise, every result left blank, with an answer key at the end",
+    )
 
     p = sub.add_parser("train", help="run K iterations; the cost curve, outputs and final weights")
     _network_args(p)
@@ -349,6 +354,8 @@ def cmd_trace(args: argparse.Namespace) -> int:
     from stepper.engine.optimizers import OptimizerState
     from stepper.engine.steps import build_steps
 
+    if args.quiz and args.format not in ("markdown", "latex"):
+        raise StepperError(f"--quiz needs --format markdown or latex, not --format {args.format}")
     net = _load(args)
     steps = build_steps(net)
     found: list[Divergence] = []
@@ -381,7 +388,11 @@ def cmd_trace(args: argparse.Namespace) -> int:
 
         values = [v for v, _ in iterations()]
         diverged = found[0] if found else None
-        _write(args, dict, lambda: render_trace(args.format, net, values, steps, diverged=diverged))
+        _write(
+            args,
+            dict,
+            lambda: render_trace(args.format, net, values, steps, diverged=diverged, quiz=args.quiz),
+        )
     return _divergence_status(found[0] if found else None)
 
 

@@ -7,6 +7,7 @@ import math
 MIN_DECIMALS = 7  # the question prints 0.9002495: seven decimals
 SIG_DIGITS = 7  # small numbers keep seven significant digits (0.01893642)
 MAX_DECIMALS = 10
+PRECISIONS = (3, 5, 7)  # what the app's precision key cycles through; 7 is the question's
 # What format_number does, in the words an export's header uses.
 ROUNDING = (
     "Numbers are rounded to at least 7 significant digits and 7 decimals "
@@ -14,15 +15,16 @@ ROUNDING = (
 )
 
 
-def format_number(x: float) -> str:
-    """0.9002495, 2.2000000, 0.01893642, -0.0007542904; scientific when very large or tiny."""
+def format_number(x: float, digits: int = SIG_DIGITS) -> str:
+    """``digits`` decimals, or ``digits`` significant digits for small numbers; scientific when very
+    large or tiny. With 7 (every export): 0.9002495, 2.2000000, 0.01893642, -0.0007542904. With 3:
+    0.900, 2.200, 0.0189, -0.000754."""
     if not math.isfinite(x):
         return "nan" if math.isnan(x) else ("inf" if x > 0 else "-inf")
     if x == 0:
-        return f"{0.0:.{MIN_DECIMALS}f}"
+        return f"{0.0:.{digits}f}"
     mag = abs(x)
     if mag >= 1e5 or mag < 10.0 ** -(MAX_DECIMALS - 2):
-        return f"{x:.6e}"
-    decimals = max(MIN_DECIMALS, SIG_DIGITS - 1 - math.floor(math.log10(mag)))
+        return f"{x:.{digits - 1}e}"
+    decimals = max(digits, digits - 1 - math.floor(math.log10(mag)))
     return f"{x:.{min(decimals, MAX_DECIMALS)}f}"
-

@@ -114,19 +114,24 @@ def test_latex_compiles_and_fits_the_page(cli, tmp_path: Path, activation, cost)
         net = tmp_path / "net.toml"
         net.write_text(ACTIVATION_COSTS.format(activation=activation, cost=cost))
         tex = cli("trace", str(net), "--format", "latex").out
-    (tmp_path / "trace.tex").write_text(tex)
+    assert _pdflatex(tmp_path, tex) > 1000
+
+
+def _pdflatex(folder: Path, tex: str) -> int:
+    """Compile ``tex`` in ``folder``: nothing may run off the page. The size of the PDF it made."""
+    (folder / "trace.tex").write_text(tex)
     done = subprocess.run(
         ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "trace.tex"],
-        cwd=tmp_path,
+        cwd=folder,
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert done.returncode == 0, done.stdout[-2000:]
-    assert (tmp_path / "trace.pdf").stat().st_size > 1000
-    log = (tmp_path / "trace.log").read_text(errors="replace")
+    log = (folder / "trace.log").read_text(errors="replace")
     overfull = [line for line in log.splitlines() if line.startswith("Overfull \\hbox")]
     assert not overfull, "runs off the page: " + "; ".join(overfull)
+    return (folder / "trace.pdf").stat().st_size
 
 
 @pytest.mark.parametrize(("activation", "cost"), VARIANTS)
@@ -195,3 +200,51 @@ def test_the_header_says_observation_for_one(cli, tmp_path) -> None:
     path.write_text(text)
     assert ", 1 observation\n" in cli("trace", str(path)).out
     assert ", 2 observations\n" in cli("trace").out
+
+def test_every_export_narrates_the_symmetry(cli) -> None:
+    text = cli("trace").out
+    assert "Columns 0–2 of n^1 are equal because columns 0–2 of W^0 (the weights in) are" in text
+    md = cli("trace", "--format", "markdown").out
+    assert "> Columns 0–2 of δ^2 are equal because dC/da^2 and da^2/dn^2 have equal columns 0–2" in md
+    assert "neurons 0–2 of layer 2 are still clones." in md
+    tex = cli("trace", "--format", "latex").out
+    assert r"\emph{Columns 0--2 of $n^{1}$ are equal because" in tex
+
+
+def test_the_quiz_leaves_every_result_blank_and_answers_it_at_the_end(cli) -> None:
+    run = cli("trace", "--format", "markdown", "--quiz")
+    assert run.code == 0
+    questions, key = run.out.split("## Answer key, iteration 1")
+    assert len(re.findall(r"^### Step \d+: ", questions, flags=re.M)) == 22
+    assert len(re.findall(r"^### Step \d+: ", key, flags=re.M)) == 22
+    # The givens are in the questions, no result is: n^1 is 2.2 and a^1 0.9002495 (which the header's
+    # rounding note quotes as its example, so it is left out).
+    body = questions.split("## Iteration 1", 1)[1]
+    assert "0.8000000" in body and "2.2000000" not in body and "0.9002495" not in body
+    # One blank per number computed: forward 32, cost 1, backward 20 + 30 + 27, update 9 + 12 + 8.
+    assert questions.count(r"\underline{\hphantom{0.0000000}}") == 32 + 1 + 77 + 29
+    for number in SEED_NUMBERS:
+        assert number in key
+    assert "`n^1[o=0, j=0] = 1·1.0000000 + 0.8000000·1.0000000 + 0.4000000·1.0000000 = 2.2000000`" in key
+    # The narration is the teacher's: in the key, not a hint in the questions.
+    assert "clones" not in questions and "still clones" in key
+
+
+def test_a_quiz_of_two_iterations_says_where_the_weights_come_from(cli) -> None:
+    tex = cli("trace", "xor", "--format", "latex", "--quiz", "--iterations", "2").out
+    assert tex.isascii() and _balanced(tex)
+    assert "The weights are your answers to the update steps of iteration 1." in tex
+    assert r"\section*{Answer key, iteration 2}" in tex
+
+
+def test_the_quiz_needs_markdown_or_latex(cli) -> None:
+    run = cli("trace", "--quiz")
+    assert run.code == 2
+    assert run.err.strip() == "stepper: error: --quiz needs --format markdown or latex, not --format text"
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="no LaTeX on this machine")
+@pytest.mark.parametrize("wide", [False, True], ids=["seed", "10 wide"])
+def test_the_latex_quiz_compiles_and_fits_the_page(cli, tmp_path: Path, wide: bool) -> None:
+    network = [str(_wide_network(tmp_path / "wide.toml"))] if wide else []
+    assert _pdflatex(tmp_path, cli("trace", *network, "--format", "latex", "--quiz").out) > 1000

@@ -14,10 +14,11 @@ import numpy as np
 from stepper.app.widgets.matrix import MatrixState, MatrixView
 from stepper.engine.compare import Checked
 from stepper.engine.diagnose import Diagnosis, clone_sentences
+from stepper.engine.explain import operand_slices
 from stepper.engine.network import Network
 from stepper.engine.steps import WEIGHT_SHAPED, Phase, Ref, Step
 from stepper.engine.walk import Walk
-from stepper.formatting import format_number
+from stepper.formatting import SIG_DIGITS, format_number
 
 RUN_INTERVAL = 1 / 20  # continuous training, here and side by side: one iteration per tick
 
@@ -45,11 +46,20 @@ def matrix_shape(walk: Walk, ref: Ref) -> tuple[int, int]:
 
 
 def show_matrices(
-    views: Iterable[MatrixView], walk: Walk, checks: Mapping[Ref, Checked] | None = None
+    views: Iterable[MatrixView],
+    walk: Walk,
+    checks: Mapping[Ref, Checked] | None = None,
+    digits: int = SIG_DIGITS,
+    selected: tuple[Ref, int, int] | None = None,
 ) -> None:
     """Give every view its value, its role in the current step and the clone groups it shows; with
-    ``checks``, the cells where the learner's own numbers differ."""
+    ``checks``, the cells where the learner's own numbers differ; with a ``selected`` cell of the
+    current product, the operands' row and column that make it."""
     step = walk.current_step
+    marks: dict[Ref, dict[str, int]] = {}
+    if step is not None and selected is not None and selected[0] == step.output:
+        for ref, axis, index in operand_slices(step, selected[1], selected[2]):
+            marks.setdefault(ref, {})[axis] = index
     inputs = set(step.inputs) if step else set()
     # Plain sgd: ΔW is made by the update step along with the new W, so it is marked with it.
     updating = step is not None and step.output.quantity == "weights_after"
@@ -86,8 +96,22 @@ def show_matrices(
         # Columns are as wide before a value is revealed as after: the view keeps its size, and a
         # step needs a repaint but no new layout.
         sizing = value if value is not None else walk.peek(ref)
+        mark = marks.get(ref, {})
         view.show(
-            MatrixState(value, role, rows, cols, note, col_clones, row_clones, differs, sizing)  # type: ignore[arg-type]
+            MatrixState(
+                value,  # type: ignore[arg-type]
+                role,
+                rows,
+                cols,
+                note,
+                col_clones,
+                row_clones,
+                differs,
+                sizing,  # type: ignore[arg-type]
+                digits,
+                mark.get("rows"),
+                mark.get("columns"),
+            )
         )
 
 
@@ -189,3 +213,46 @@ def clone_sentences_line(d: Diagnosis) -> str:
     where = "; ".join(f"{layers}: {neurons}" for layers, neurons in clone_sentences(d.clones))
     effective = d.effective_shape
     return f"✗ Clones in {where} — effectively {effective}."
+
+
+SPARK = "▁▂▃▄▅▆▇█"
+
+
+def spark(values: list[float]) -> str:
+    """A one-line plot from the lowest value (▁) to the highest (█); all ▁ when flat, as clones'
+    distance 0 is."""
+    lo, hi = min(values, default=0.0), max(values, default=0.0)
+    if not hi > lo:
+        return SPARK[0] * len(values)
+    return "".join(SPARK[int((v - lo) / (hi - lo) * (len(SPARK) - 1) + 0.5)] for v in values)
+
+
+def spread_series(walk: Walk, layer: int, count: int) -> list[float]:
+    """Layer ``layer``'s spread at the start of the last ``count`` iterations computed, up to this one."""
+    known = walk.spread
+    its = [k for k in sorted(known) if k <= walk.iteration][-count:]
+    return [known[k][layer - 1] for k in its if math.isfinite(known[k][layer - 1])]
+
+
+def layer_map_line(walk: Walk, width: int) -> str:
+    """Every layer's size in one line, the current one in ▶ ◀, clones as "3=1" (3 neurons, 1
+    distinct), and per hidden layer a small plot of the distance between its two closest neurons'
+    weights in over the last iterations, with its value now. Shorter forms when it would not fit."""
+    net = walk.net
+    current = pane_layer(walk.current_step)
+    effective = walk.diagnosis.effective_layers
+
+    def entry(l: int, bars: int) -> str:
+        size = net.layers[l]
+        text = f"L{l} {size}" + (f"={effective[l]}" if effective[l] != size else "")
+        if bars and 0 < l < net.depth:
+            series = spread_series(walk, l, bars)
+            if series:
+                text += f" {spark(series)} d={format_number(series[-1], 3)}"
+        return f"▶{text}◀" if l == current else text
+
+    for bars in (8, 4, 0):
+        line = "Layers " + " ─ ".join(entry(l, bars) for l in range(net.depth + 1))
+        if len(line) <= width:
+            return line
+    return line[: max(0, width - 1)] + "…"

@@ -13,15 +13,22 @@ from stepper.engine.compare import MineChecker
 from stepper.engine.explain import cell_meaning, cell_name, cell_terms, product_operands
 from stepper.engine.steps import Ref
 from stepper.engine.walk import Walk
-from stepper.exports.product import product_layout
-from stepper.formatting import format_number
+from stepper.exports.product import COL_MARK, ROW_MARK, product_layout
+from stepper.formatting import SIG_DIGITS, format_number
 
 
-def why_markup(walk: Walk, selected: tuple[Ref, int, int] | None, checker: MineChecker | None) -> str:
-    """The selected cell's computation first (the pane is short: what the learner picked is what they
-    want to read), then the step's formula, reason and product."""
+def why_markup(
+    walk: Walk,
+    selected: tuple[Ref, int, int] | None,
+    checker: MineChecker | None,
+    digits: int = SIG_DIGITS,
+    verdict: str | None = None,
+) -> str:
+    """The quiz's ``verdict`` for this step (✓ right / ✗ wrong …) first, then the selected cell's
+    computation (the pane is short: what the learner picked is what they want to read), then the
+    step's formula, narration, reason and product."""
     step = walk.current_step
-    lines: list[str] = []
+    lines: list[str] = [escape(line) for line in (verdict or "").splitlines()]
     if selected is not None:
         lines += cell_lines(walk, *selected, checker)
     if step is None:
@@ -32,17 +39,43 @@ def why_markup(walk: Walk, selected: tuple[Ref, int, int] | None, checker: MineC
         lines.append(escape(f"Next: {nxt.title}: {nxt.formula}"))
     else:
         lines.append(f"[b]{escape(step.title)}[/b]   {escape(step.formula)}   {escape(step.shapes)}")
+        # Which columns are equal here and why, or where a symmetry broke: the point of the seed.
+        lines += [f"[i]{escape(line)}[/i]" for line in walk.symmetry[step.index].lines()]
         lines.append(escape(step.why))
-        product = product_operands(walk.net, step, walk.values)
-        layout = None if product is None else product_layout(product.left, product.right, product.result)
-        if layout:
-            lines += [escape(line) for line in layout]
+        lines += product_lines(walk, selected, digits)
         lines += [escape(line) for line in differences(walk, step.output, checker)]
         diverged = walk.divergence
         if diverged is not None and walk.at_divergence:
             # The words of trace's last line: the walk goes no further than this step.
             lines.append(f"[b]Stopped:[/b] {escape(diverged.report)}")
     return "\n".join(lines)
+
+
+def product_lines(walk: Walk, selected: tuple[Ref, int, int] | None, digits: int) -> list[str]:
+    """The step's product as in the question, its operands labelled; with a cell of the result
+    selected, its row of the left operand (▶) and column of the right one (▼) are marked, in bold
+    (its term-by-term sum leads the pane, see why_markup)."""
+    step = walk.current_step
+    if step is None:
+        return []
+    product = product_operands(walk.net, step, walk.values)
+    if product is None:
+        return []
+    mark = None
+    if selected is not None and selected[0] == step.output:
+        mark = (selected[1], selected[2])
+    layout = product_layout(product.left, product.right, product.result, digits, mark)
+    if not layout:
+        return []
+    left, right, result = product.names
+    head = f"{left} (left) · {right} (above) = {result} (result)"
+    if mark is not None:
+        head += f":  {ROW_MARK} row {mark[0]} of {left} · {COL_MARK} column {mark[1]} of {right}"
+    out = [escape(head)]
+    for line in layout:
+        marked = line.lstrip().startswith((ROW_MARK, COL_MARK))
+        out.append(f"[b]{escape(line)}[/b]" if marked else escape(line))
+    return out
 
 
 def differences(walk: Walk, ref: Ref, checker: MineChecker | None) -> list[str]:

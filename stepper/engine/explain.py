@@ -149,7 +149,7 @@ def cell_terms(net: Network, values: IterationValues, ref: Ref, row: int, col: i
             return "softmax: a Jacobian per observation, applied in the δ step"
         formula = net.activation(l).derivative_formula.replace("{l}", str(l))
         n = _at(v.n, "n", l)
-        return f"{formula} with a = {f(v.a[l][row, col])}, n = {f(n[row, col])}: {f(derivative[row, col])}"
+        return f"= {formula} with a = {f(v.a[l][row, col])}, n = {f(n[row, col])}: {f(derivative[row, col])}"
     if q == "delta":
         delta = f(_at(v.delta, q, l)[row, col])
         fused = FUSED_DELTA.get((net.cost, net.activation(l).name)) if l == net.depth else None
@@ -271,3 +271,18 @@ def equal_column_groups(matrix: np.ndarray) -> list[int | None]:
         )
     }
     return [order.get(int(u)) for u in inverse]
+
+
+def operand_slices(step: Step, row: int, col: int) -> list[tuple[Ref, str, int]]:
+    """For a product step (one whose rows and columns come from its operands' slices, as
+    ``Step.rows_from`` / ``columns_from`` say): the stored operands' row or column that make cell
+    (row, col) of its result, e.g. n^1 (0, 2) → row 0 of a^0 and column 2 of W^0. The column of ones
+    of [1 | a] is not stored, so it is left out. Other steps: []."""
+    if step.rows_from is None or step.columns_from is None:
+        return []
+    out = []
+    for sources, index in ((step.rows_from, row), (step.columns_from, col)):
+        for s in sources:
+            if index + s.offset >= 0:
+                out.append((s.ref, s.axis, index + s.offset))
+    return out

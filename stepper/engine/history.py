@@ -17,6 +17,7 @@ from stepper.engine.batching import Batch, Schedule
 from stepper.engine.iteration import IterationValues, run_iteration
 from stepper.engine.network import Network
 from stepper.engine.optimizers import OptimizerState
+from stepper.engine.symmetry import neuron_spread
 from stepper.engine.training import full_cost
 
 Array = NDArray[np.float64]
@@ -39,6 +40,10 @@ class WeightHistory:
         self.schedule = None if net.full_batch else Schedule(net.training, net.observations)
         # C_k of every iteration computed so far (the loss curve reads them).
         self.costs = CostHistory()
+        # Per hidden layer, the distance between its two closest neurons' weights in at the start of
+        # an iteration (symmetry.neuron_spread): for every iteration the walk shows, and for each
+        # checkpoint a long run stores, so its plot spans the run without a cost per iteration.
+        self.spread: dict[int, tuple[float, ...]] = {1: neuron_spread(net.weights)}
         # The first iteration seen to produce a non-finite cost, n or weights: training ends there.
         self.diverged_at: int | None = None
         # With mini-batches: the cost over all observations after each epoch completed so far.
@@ -110,6 +115,8 @@ class WeightHistory:
             1: self._initial
         }
         self.costs.forget_from(iteration)
+        self.spread = {k: d for k, d in self.spread.items() if k < iteration}
+        self.spread[iteration] = neuron_spread(weights)
         if self.diverged_at is not None and self.diverged_at >= iteration:
             self.diverged_at = None
         if self.schedule is not None:  # epoch e's cost reads the weights at iteration e·P + 1
@@ -134,6 +141,7 @@ class WeightHistory:
         if (iteration - 1) % self.stride != 0 or iteration in self._checkpoints:
             return
         self._checkpoints[iteration] = here
+        self.spread[iteration] = neuron_spread(here[0])
         if len(self._checkpoints) > self.max_checkpoints:
             self.stride *= 2
             self._checkpoints = {k: w for k, w in self._checkpoints.items() if (k - 1) % self.stride == 0}

@@ -96,6 +96,10 @@ class Network:
             session=None,
         )
 
+    def with_session(self, session: Session | None) -> Network:
+        """This network where a session left it (side by side starts where the walk is)."""
+        return _replace(self, session=session)
+
     def with_learning_rate(self, learning_rate: float) -> Network:
         return _replace(self, learning_rate=learning_rate)
 

@@ -90,8 +90,29 @@ def symbol(quantity: str, layer: int) -> str:
 
 
 @dataclass(frozen=True)
+class Source:
+    """What one slice of a step's result is computed from: column j of the result (or row j) is
+    computed from ``axis`` j + ``offset`` of ``ref`` and from nothing else that differs between
+    columns. Index -1 with ``ones`` is the column of ones of [1 | a].
+
+    So if the sources of columns j and k are equal, the result's columns j and k are equal: this is
+    how the symmetry narration (engine/symmetry.py) traces equal columns back to their cause.
+    """
+
+    ref: Ref
+    axis: str  # "columns" | "rows"
+    offset: int = 0
+    ones: bool = False
+
+
+@dataclass(frozen=True)
 class Step:
-    """One step: it produces ``output`` from ``inputs`` by ``formula``."""
+    """One step: it produces ``output`` from ``inputs`` by ``formula``.
+
+    ``columns_from`` / ``rows_from`` say which slices of which inputs each column / row of the
+    result comes from; None means "entry by entry": column j of the result comes from column j of
+    every input (true of every element-wise step, the update steps included).
+    """
 
     index: int  # 0-based position in the iteration
     phase: Phase
@@ -102,6 +123,8 @@ class Step:
     shapes: str  # e.g. "(2×4)·(4×3) → (2×3)"
     title: str  # a short name: "pre-activation n^2"
     why: str  # which chain-rule factor this is, and why it is needed
+    columns_from: tuple[Source, ...] | None = None
+    rows_from: tuple[Source, ...] | None = None
 
     @property
     def number(self) -> int:
@@ -124,6 +147,16 @@ def _delta_why(net: Network, l: int) -> str:
         f"δ^{l} = {fused.replace('{l}', str(l))} (the two factors cancel), so it stays exact where a^{l} "
         "rounds to 0 or 1 and the factors shown are inf, nan or 0."
     )
+
+
+def _delta_sources(net: Network, l: int) -> tuple[Source, ...] | None:
+    """What column j of δ^l is computed from, where it is not "dC/da^l and da^l/dn^l, entry by entry"."""
+    if l == net.depth and (net.cost, net.activation(l).name) in FUSED_DELTA:
+        return (Source(Ref("a", l), "columns"), Source(Ref("targets", l), "columns"))  # a − y, directly
+    if net.activation(l).derivative is None:
+        # A softmax Jacobian is not stored: its columns follow those of a^l.
+        return (Source(Ref("dC_da", l), "columns"), Source(Ref("a", l), "columns"))
+    return None
 
 
 def build_steps(net: Network, observations: int | None = None) -> tuple[Step, ...]:
@@ -153,6 +186,8 @@ def build_steps(net: Network, observations: int | None = None) -> tuple[Step, ..
                 f"Each neuron j of layer {l} sums its inputs weighted by column j of W^{l - 1}; "
                 "the column of ones picks up the bias row b."
             ),
+            columns_from=(Source(Ref("weights", l - 1), "columns"),),
+            rows_from=(Source(Ref("a", l - 1), "rows"),),
         )
         add(
             phase=Phase.FORWARD,
@@ -207,6 +242,9 @@ def build_steps(net: Network, observations: int | None = None) -> tuple[Step, ..
                     f"Neuron i of layer {l} feeds every neuron of layer {l + 1} through row i of "
                     f"W^{l}: its share of the blame is the sum of δ^{l + 1} weighted by that row."
                 ),
+                # Column i of dC/da^l is δ^{l+1} times row i of W^l without its bias row.
+                columns_from=(Source(Ref("weights", l), "rows", offset=1),),
+                rows_from=(Source(Ref("delta", l + 1), "rows"),),
             )
         if act.derivative is None:
             add(
@@ -244,6 +282,7 @@ def build_steps(net: Network, observations: int | None = None) -> tuple[Step, ..
             shapes=f"{_shape(m, size[l])} ⊙ {_shape(m, size[l])} → {_shape(m, size[l])}",
             title=f"error term δ^{l}",
             why=_delta_why(net, l),
+            columns_from=_delta_sources(net, l),
         )
         add(
             phase=Phase.BACKWARD,
@@ -259,6 +298,9 @@ def build_steps(net: Network, observations: int | None = None) -> tuple[Step, ..
                 f"The last factor dn^{l}/dW^{l - 1} is the previous activation [1 | a^{l - 1}]; the "
                 "product sums over observations, so each weight gets the total over the batch."
             ),
+            columns_from=(Source(Ref("delta", l), "columns"),),
+            # Row 0 (the bias row) comes from the column of ones, row i + 1 from column i of a^{l-1}.
+            rows_from=(Source(Ref("a", l - 1), "columns", offset=-1, ones=True),),
         )
     for l in range(L):
         for kw in update_steps(net.optimizer, net.learning_rate, l, _shape(size[l] + 1, size[l + 1])):

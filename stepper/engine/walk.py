@@ -12,12 +12,13 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from stepper.engine.diagnose import RISING, Diagnosis, diagnose
+from stepper.engine.diagnose import RISING, Diagnosis, NeuronGroup, diagnose, find_clones
 from stepper.engine.divergence import Divergence, find_divergence
 from stepper.engine.history import WeightHistory
 from stepper.engine.iteration import IterationValues
 from stepper.engine.network import Network, Session
 from stepper.engine.steps import Phase, Ref, Step, build_steps
+from stepper.engine.symmetry import StepSymmetry, narrate, neuron_spread
 
 Array = NDArray[np.float64]
 
@@ -43,6 +44,9 @@ class Walk:
         self._diagnosis: tuple[int, Diagnosis] | None = None
         self._divergence: tuple[int, Divergence | None] | None = None
         self.saved_position: tuple[int, int] | None = None
+        self._symmetry: tuple[int, tuple[StepSymmetry, ...]] | None = None
+        # Clones an edit or a re-initialisation broke, for the narration of that iteration.
+        self.broken: tuple[int, tuple[NeuronGroup, ...], str] | None = None
         if net.session is not None:  # a saved stepper: its edits, then where it was
             for iteration, weights in net.session.pins:
                 self.history.pin(iteration, weights)
@@ -58,12 +62,17 @@ class Walk:
     def edit_weight(self, layer: int, row: int, col: int, value: float) -> None:
         """Set one entry of W^layer at the start of the current iteration; everything computed from
         it in this iteration and after is computed again."""
-        weights = [w.copy() for w in self.history.weights_at(self.iteration)]
+        before = self.history.weights_at(self.iteration)
+        weights = [w.copy() for w in before]
         weights[layer][row, col] = value
+        clones = tuple(find_clones(self.net, before))
         self.history.pin(self.iteration, tuple(weights))
         self._values = None
         self._diagnosis = None
         self._divergence = None
+        self._symmetry = None
+        if clones:
+            self.broken = (self.iteration, clones, "clones before the edit")
 
     # --- where we are -------------------------------------------------------------------------
     @property
@@ -95,8 +104,29 @@ class Walk:
             with np.errstate(all="ignore"):  # inf and NaN are divergence (see ``divergence``)
                 values = self.history.run(it, self.history.start_at(it))
             self.history.costs[it] = values.cost
+            self.history.spread[it] = neuron_spread(values.weights)
             self._values = (it, values)
         return self._values[1]
+
+    @property
+    def spread(self) -> dict[int, tuple[float, ...]]:
+        """Per hidden layer, the closest two neurons' distance (weights in) at the start of each
+        iteration known: every iteration shown, and the checkpoints of long runs."""
+        return self.history.spread
+
+    @property
+    def symmetry(self) -> tuple[StepSymmetry, ...]:
+        """This iteration's symmetry narration, one entry per step (engine/symmetry.py)."""
+        it = self.iteration
+        if self._symmetry is None or self._symmetry[0] != it:
+            before: tuple[NeuronGroup, ...] = ()
+            label = ""
+            if self.broken is not None and self.broken[0] == it:
+                before, label = self.broken[1], self.broken[2]
+            with np.errstate(all="ignore"):
+                story = narrate(self.net, self.values, self.steps, before, label or "clones before")
+            self._symmetry = (it, story)
+        return self._symmetry[1]
 
     @property
     def diagnosis(self) -> Diagnosis:

@@ -5,17 +5,29 @@ from __future__ import annotations
 
 import numpy as np
 
-from stepper.formatting import format_number
+from stepper.formatting import SIG_DIGITS, format_number
 
 MAX_SIDE = 8  # larger products are not laid out: they would not fit a screen
+ROW_MARK = "▶"  # the left operand's row that makes the marked result cell
+COL_MARK = "▼"  # the right operand's column that makes it
 
 
-def product_layout(left: np.ndarray, right: np.ndarray, result: np.ndarray) -> list[str] | None:
+def product_layout(
+    left: np.ndarray,
+    right: np.ndarray,
+    result: np.ndarray,
+    digits: int = SIG_DIGITS,
+    mark: tuple[int, int] | None = None,
+) -> list[str] | None:
+    """The layout's lines, or None for a product too large to lay out.
+
+    ``mark`` = (row, col) of a result cell: its row of the left operand gets ▶ and its column of
+    the right operand ▼ (characters, so they read the same without colour)."""
     if max(*left.shape, *right.shape) > MAX_SIDE:
         return None
 
     def cells(m: np.ndarray) -> list[list[str]]:
-        return [[format_number(float(x)) for x in row] for row in m]
+        return [[format_number(float(x), digits) for x in row] for row in m]
 
     lc, rc, pc = cells(left), cells(right), cells(result)
     w = max(len(c) for block in (lc, rc, pc) for row in block for c in row)
@@ -24,9 +36,15 @@ def product_layout(left: np.ndarray, right: np.ndarray, result: np.ndarray) -> l
         # A space inside each bar on both sides: a cell as wide as the widest is not glued to "│".
         return "│ " + " ".join(c.rjust(w) for c in row) + " │"
 
-    indent = " " * (len(grid_row(lc[0])) - 1)  # the right operand and result share the left's "│"
-    lines = [indent + grid_row(row) for row in rc]
+    gutter = "" if mark is None else "  "  # room for ▶ before the left operand's rows
+    indent = gutter + " " * (len(grid_row(lc[0])) - 1)  # the right operand and result share its "│"
+    lines = []
+    if mark is not None:
+        # ▼ over the middle of the marked column of the right operand.
+        lines.append(" " * (len(indent) + 2 + mark[1] * (w + 1) + w // 2) + COL_MARK)
+    lines += [indent + grid_row(row) for row in rc]
     lines.append(indent + "├" + "─" * (len(grid_row(rc[0])) - 2) + "┤")
-    for lrow, prow in zip(lc, pc):
-        lines.append(grid_row(lrow)[:-1] + grid_row(prow))
+    for o, (lrow, prow) in enumerate(zip(lc, pc)):
+        pointer = "" if mark is None else (ROW_MARK + " " if o == mark[0] else "  ")
+        lines.append(pointer + grid_row(lrow)[:-1] + grid_row(prow))
     return lines

@@ -15,17 +15,19 @@ def render_trace(
     steps: tuple[Step, ...],
     first: int = 1,
     diverged: Divergence | None = None,
+    quiz: bool = False,
 ) -> str:
     """Iterations ``first``, ``first + 1``, … with the given steps, in format ``fmt``; the iteration
-    that ``diverged`` in stops at the divergence."""
+    that ``diverged`` in stops at the divergence; ``quiz`` (markdown and latex): an exercise with
+    blanks and an answer key."""
     if fmt == "markdown":
         from stepper.exports.tex import trace_markdown
 
-        return trace_markdown(net, iterations, steps, first, diverged)
+        return trace_markdown(net, iterations, steps, first, diverged, quiz)
     if fmt == "latex":
         from stepper.exports.tex import trace_latex
 
-        return trace_latex(net, iterations, steps, first, diverged)
+        return trace_latex(net, iterations, steps, first, diverged, quiz)
     from stepper.exports.text import trace_text
 
     return trace_text(net, iterations, steps, first, diverged) + "\n"

@@ -13,10 +13,11 @@ import re
 import numpy as np
 
 from stepper.engine.divergence import Divergence, steps_shown
-from stepper.engine.explain import product_operands
+from stepper.engine.explain import cell_name, cell_terms, product_operands
 from stepper.engine.iteration import IterationValues
 from stepper.engine.network import Network
 from stepper.engine.steps import Step
+from stepper.engine.symmetry import narration
 from stepper.exports.text import end_line, network_line
 from stepper.formatting import ROUNDING, format_number
 
@@ -65,6 +66,12 @@ _SYMBOLS = [
 FUNCTIONS = {"sigmoid", "tanh", "relu", "leaky_relu", "linear", "softmax", "diag", "mean"}
 
 
+def work_math(text: str) -> str:
+    """A cell's computation (explain.cell_terms) as LaTeX math: its index subscripts grouped."""
+    text = re.sub(r"_\(([^)]*)\)", r"_{(\1)}", text)  # [1 | a^2]_(o,0)
+    return latex_math(text)
+
+
 def _words(match: re.Match[str]) -> str:
     words = match.group(0)
     if words in FUNCTIONS:
@@ -103,7 +110,8 @@ def latex_text(text: str) -> str:
     for ch in "&%$#_{}":
         out = out.replace(ch, "\\" + ch)
     out = re.sub(r"(\S*\^\S+|δ\S*|[mv]̂|[ΣηΔ·⊙ᵀ−βλμαε√²½])", lambda m: f"${latex_math(m.group(1))}$", out)
-    return out.replace("→", r"$\to$").replace("×", r"$\times$").replace("—", "---")
+    out = out.replace("→", r"$\to$").replace("×", r"$\times$").replace("—", "---").replace("–", "--")
+    return out.replace("…", r"\ldots{}")
 
 
 def tex_number(x: float) -> str:
@@ -177,29 +185,136 @@ def _latex(display: Display) -> str:
     return r"\stepperproduct{{{}}}{{{}}}{{{}}}".format(*display)
 
 
+# A blank as wide as a number, for the learner to write in: an underline in MathJax and LaTeX alike.
+BLANK = r"\underline{\hphantom{0.0000000}}"
+
+
+def _blank_matrix(matrix: np.ndarray) -> str:
+    cells = [[c if c in (r"\vdots", r"\ddots", r"\cdots") else BLANK for c in row] for row in _cells(matrix)]
+    body = r" \\ ".join(" & ".join(row) for row in cells)
+    return rf"\begin{{pmatrix}} {body} \end{{pmatrix}}"
+
+
+def _question_maths(step: Step, values: IterationValues) -> list[Display]:
+    """The step as a question: its formula and shapes, and its result as blanks."""
+    ref = step.output
+    maths: list[Display] = [rf"{latex_math(step.formula)} \qquad {latex_math(step.shapes)}"]
+    if ref.quantity == "cost":
+        maths.append(rf"C = {BLANK}")
+        return maths
+    matrix = values.quantity(ref.quantity)[ref.layer]
+    if matrix is None:
+        maths.append(r"\text{(a Jacobian per observation: nothing to fill in)}")
+    else:
+        maths.append(rf"{latex_math(ref.symbol)} = {_blank_matrix(matrix)}")
+    return maths
+
+
+def _answer(net: Network, step: Step, values: IterationValues) -> tuple[list[Display], list[str]]:
+    """The answer key's entry for a step: its result, and cell (0, 0) worked out term by term."""
+    ref = step.output
+    if ref.quantity == "cost":
+        return [rf"C = {format_number(values.cost)}"], []
+    matrix = values.quantity(ref.quantity)[ref.layer]
+    if matrix is None:
+        return [], []
+    work = f"{cell_name(ref, 0, 0)} {cell_terms(net, values, ref, 0, 0)}"
+    return [rf"{latex_math(ref.symbol)} = {pmatrix(matrix)}"], [work]
+
+
+# A document as blocks, written out by trace_markdown and trace_latex alike:
+# ("section" | "subsection" | "math" | "text" | "note" | "work", content); "math" holds a Display,
+# the others text; "note" is the symmetry narration, "work" a cell's computation in stepper's
+# notation (docs/notation.md).
+Block = tuple[str, Display]
+
+
+def _text(content: Display) -> str:
+    """A block's text: only a "math" block holds a product's three parts."""
+    assert isinstance(content, str), content
+    return content
+
+
+def _body(
+    net: Network,
+    iterations: list[IterationValues],
+    steps: tuple[Step, ...],
+    first: int,
+    diverged: Divergence | None,
+    quiz: bool,
+) -> list[Block]:
+    out: list[Block] = []
+    key: list[Block] = []
+    for k, values in enumerate(iterations, start=first):
+        out.append(("section", f"Iteration {k}"))
+        if quiz and k > first:
+            out.append(("text", f"The weights are your answers to the update steps of iteration {k - 1}."))
+        else:
+            out.append(("text", "Weights at the start of the iteration, inputs and targets:"))
+            out += [("math", m) for m in _start_blocks(net, values)]
+        story = narration(net, values)
+        if quiz:
+            key.append(("section", f"Answer key, iteration {k}"))
+        for step in steps_shown(steps, diverged, k):
+            heading, maths = _step_blocks(net, step, values)
+            out.append(("subsection", heading))
+            if quiz:
+                out += [("math", m) for m in _question_maths(step, values)]
+                out.append(("text", step.why))
+                result, work = _answer(net, step, values)
+                key.append(("subsection", heading))
+                key += [("math", m) for m in result]
+                key += [("work", w) for w in work]
+                key += [("note", line) for line in story.get(step.index, [])]
+            else:
+                out += [("math", m) for m in maths]
+                out.append(("text", step.why))
+                out += [("note", line) for line in story.get(step.index, [])]
+        if not quiz or (diverged is not None and diverged.iteration == k):
+            # A quiz does not give its cost away; where training stopped, it says so.
+            out.append(("text", end_line(k, values, diverged)))
+    if quiz:
+        out += key
+    return out
+
+
+QUIZ_INTRO = (
+    "An exercise: fill in every blank, one step after another, from the weights, inputs and targets "
+    "given at the start. Each step's answer uses earlier answers; the answer key at the end has every "
+    "result, and cell (0, 0) of each worked out term by term."
+)
+
+
 def trace_markdown(
     net: Network,
     iterations: list[IterationValues],
     steps: tuple[Step, ...],
     first: int = 1,
     diverged: Divergence | None = None,
+    quiz: bool = False,
 ) -> str:
     out = [
-        f"# stepper trace: {network_line(net)}",
+        f"# stepper {'exercise' if quiz else 'trace'}: {network_line(net)}",
         "",
         "Notation: row o is an observation, column j a neuron; in a weight matrix W^l row 0 is the "
         f"bias row b and row i + 1 holds the weights from neuron i. {ROUNDING}",
     ]
-    for k, values in enumerate(iterations, start=first):
-        out += ["", f"## Iteration {k}", "", "Weights at the start of the iteration, inputs and targets:", ""]
-        out += [line for m in _start_blocks(net, values) for line in (f"$${_markdown(m)}$$", "")]
-        for step in steps_shown(steps, diverged, k):
-            heading, maths = _step_blocks(net, step, values)
-            out += [f"### {heading}", ""]
-            out += [line for m in maths for line in (f"$${_markdown(m)}$$", "")]
-            out += [step.why, ""]
-        out += [end_line(k, values, diverged)]
-    return "\n".join(out) + "\n"
+    if quiz:
+        out += ["", QUIZ_INTRO]
+    for kind, content in _body(net, iterations, steps, first, diverged, quiz):
+        if kind == "section":
+            out += ["", f"## {_text(content)}", ""]
+        elif kind == "subsection":
+            out += [f"### {_text(content)}", ""]
+        elif kind == "math":
+            out += [f"$${_markdown(content)}$$", ""]
+        elif kind == "note":
+            out += [f"> {_text(content)}", ""]
+        elif kind == "work":
+            out += [f"`{_text(content)}`", ""]
+        else:
+            out += [_text(content), ""]
+    return "\n".join(out).rstrip("\n") + "\n"
 
 
 def trace_latex(
@@ -208,10 +323,12 @@ def trace_latex(
     steps: tuple[Step, ...],
     first: int = 1,
     diverged: Divergence | None = None,
+    quiz: bool = False,
 ) -> str:
     widest = max(
         [1] + [min(np.atleast_2d(m).shape[1], MAX_SIDE) for v in iterations for m in (*v.weights, *v.a)]
     )
+    what = "exercise" if quiz else "trace"
     out = [
         r"\documentclass[10pt]{article}",
         # Landscape when a matrix has more than 6 columns: a 10-wide layer's matrices fit at full size.
@@ -220,8 +337,9 @@ def trace_latex(
         r"\usepackage{graphicx}",
         r"\usepackage[utf8]{inputenc}",
         rf"\setcounter{{MaxMatrixCols}}{{{widest + 2}}}",
+        r"\allowdisplaybreaks",
         *_PREAMBLE,
-        rf"\title{{stepper trace: {latex_text(net.name)}}}",
+        rf"\title{{stepper {what}: {latex_text(net.name)}}}",
         r"\date{}",
         r"\begin{document}",
         r"\maketitle",
@@ -229,14 +347,20 @@ def trace_latex(
         "Row $o$ is an observation, column $j$ a neuron; in a weight matrix $W^{l}$ row 0 is the bias "
         r"row $b$ and row $i + 1$ holds the weights from neuron $i$. " + latex_text(ROUNDING) + r"\par",
     ]
-    for k, values in enumerate(iterations, start=first):
-        out += [rf"\section*{{Iteration {k}}}", "Weights at the start of the iteration, inputs and targets:"]
-        out += [_latex(m) for m in _start_blocks(net, values)]
-        for step in steps_shown(steps, diverged, k):
-            heading, maths = _step_blocks(net, step, values)
-            out.append(rf"\subsection*{{{latex_text(heading)}}}")
-            out += [_latex(m) for m in maths]
-            out.append(latex_text(step.why) + r"\par")
-        out.append(latex_text(end_line(k, values, diverged)) + r"\par")
+    if quiz:
+        out.append(latex_text(QUIZ_INTRO) + r"\par")
+    for kind, content in _body(net, iterations, steps, first, diverged, quiz):
+        if kind == "section":
+            out.append(rf"\section*{{{latex_text(_text(content))}}}")
+        elif kind == "subsection":
+            out.append(rf"\subsection*{{{latex_text(_text(content))}}}")
+        elif kind == "math":
+            out.append(_latex(content))
+        elif kind == "note":
+            out.append(r"\emph{" + latex_text(_text(content)) + r"}\par")
+        elif kind == "work":
+            out.append(_latex(work_math(_text(content))))
+        else:
+            out.append(latex_text(_text(content)) + r"\par")
     out.append(r"\end{document}")
     return "\n".join(out) + "\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable, Iterator
 
 from stepper.engine.divergence import Divergence, steps_shown
@@ -9,6 +10,7 @@ from stepper.engine.explain import product_operands
 from stepper.engine.iteration import IterationValues
 from stepper.engine.network import Network
 from stepper.engine.steps import Step
+from stepper.engine.symmetry import narration
 from stepper.exports.matrix_text import render_matrix
 from stepper.exports.product import product_layout
 from stepper.formatting import format_number
@@ -50,7 +52,13 @@ def rule(title: str, char: str) -> str:
     return head + char * max(0, WIDTH - len(head))
 
 
-def step_text(net: Network, step: Step, values: IterationValues, steps_total: int) -> list[str]:
+def step_text(
+    net: Network,
+    step: Step,
+    values: IterationValues,
+    steps_total: int,
+    story: list[str] = (),  # type: ignore[assignment]
+) -> list[str]:
     out = [rule(f"Step {step.number}/{steps_total} · {step.phase.value} · {step.title}", "─")]
     out.append(f"{step.formula}      {step.shapes}")
     ref = step.output
@@ -70,6 +78,9 @@ def step_text(net: Network, step: Step, values: IterationValues, steps_total: in
             out.append("  (a Jacobian per observation: applied in the next step, not stored)")
         else:
             out.extend(render_matrix(matrix, ref.quantity))
+    # Which columns are equal and why (engine/symmetry.py).
+    for sentence in story:
+        out.extend(textwrap.wrap(sentence, WIDTH, initial_indent="  ", subsequent_indent="    "))
     return out
 
 
@@ -99,9 +110,10 @@ def iteration_text(
     out.extend(render_matrix(values.a[0], "a"))
     out.append("Targets y:")
     out.extend(render_matrix(values.targets, "a"))
+    story = narration(net, values)
     for step in steps_shown(steps, diverged, iteration):
         out.append("")
-        out.extend(step_text(net, step, values, len(steps)))
+        out.extend(step_text(net, step, values, len(steps), story.get(step.index, [])))
     out.append("")
     out.append(end_line(iteration, values, diverged))
     return out

@@ -295,7 +295,8 @@ async def test_the_palette_runs_the_keys_of_the_screen_in_front() -> None:
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, SideBySideScreen)
-        assert [c.walk.position for c in screen.columns] == [Position(1, 1)] * 2
+        # Side by side starts where the main walk is (the end of iteration 1): Next starts iteration 2.
+        assert [c.walk.position for c in screen.columns] == [Position(2, 0)] * 2
         assert app.walk.position == Position(1, 22)  # the main walk stays where it was
 
 

@@ -118,6 +118,22 @@ def test_decision_map_in_16_colours_120x40(snap_compare) -> None:
     assert snap_compare(StepperApp("xor"), run_before=_learned_xor_map("ansi-dark"), terminal_size=(120, 40))
 
 
+@pytest.mark.parametrize("steps", [1, 14, 19])
+def test_the_why_pane_narrates_the_symmetry(snap_compare, steps) -> None:
+    """n^1: equal because W^0's columns are; δ^2: because dC/da^2 and da^2/dn^2 are, in the end W^2's
+    outgoing rows; dC/dW^0: equal gradients for the clones."""
+    assert snap_compare(StepperApp(), press=["n"] * steps, terminal_size=(120, 40))
+
+
+def test_the_why_pane_says_where_s_broke_the_symmetry(snap_compare) -> None:
+    assert snap_compare(StepperApp(), press=["s", "n"], terminal_size=(120, 40))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_the_quiz_dialog(snap_compare, size) -> None:
+    assert snap_compare(StepperApp(), press=["n", "t", "0", ".", "9"], terminal_size=size)
+
+
 # Issue 12: each screen state at 80x24, 120x40 and 200x60, under NO_COLOR and in a 16-colour theme.
 STATES = {
     "start": [],

@@ -39,6 +39,23 @@ Break the symmetry with `s` (random init), or compare both inits side by side wi
 
 Columns that are only **equal now**, in this iteration's values, are labelled `=a`, `=b`, ….
 
+**Why pane.** At each step it says which columns (or rows) of the result are equal and why, traced
+back to the weights: *clones* (equal weights in and out: this lasts), *equal because of equal inputs*
+but not clones (it ends later in the iteration), or *equal in value only* (a coincidence). After `s`
+or an edit (`e`) it says where the clones' columns first differ. Select a cell of a product (n,
+dC/dW, a hidden dC/da): its row of the left operand is marked ▶ and its column of the right operand
+▼, on the matrices and in the layout, with its sum written out.
+
+**Header.** The third line maps the layers: `L1 3=1` is layer 1 with 3 neurons of which 1 is
+distinct (clones), ▶ ◀ marks the current one, and each hidden layer has a small plot of `d`, the
+distance between its two closest neurons' weights in over the last iterations: flat at 0 for
+clones, rising after `s`. With the quiz, the score leads it (`Quiz 3/4 right`).
+
+**Check yourself** (`t`): type the value of one cell of the matrix the next step computes (the
+selected cell of that matrix, else row 0, column 0). Within 0.5 of the 4th significant digit is
+✓ right; ✗ wrong shows the value and the cell's computation. Either way the step is taken.
+`d` shows 3, 5 or 7 digits (exports always write 7).
+
 The notice above the layers lists the iteration's problems: ✗ permanent (clones), ! observed now
 (dead ReLU units, saturated units, vanishing or exploding gradients, constant output, divergence).
 `h` shows the full report.

@@ -24,13 +24,17 @@ class SideBySideScreen(SteppingScreen):
 
     BINDINGS = [*STEP_BINDINGS, Binding("escape,v", "close", "Back", id="side-close")]
 
-    def __init__(self, left: Network, right: Network) -> None:
+    def __init__(self, left: Network, right: Network, start: tuple[int, int] = (1, 0)) -> None:
+        """``start``: (iteration, steps done) where both walks begin: where the main walk is."""
         super().__init__()
+        # Both where the main walk is, in lockstep: a saved session's own position is not gone to
+        # (its edits are kept), or one side would start elsewhere than the other.
+        walks = (Walk(left, resume=False), Walk(right, resume=False))
+        for walk in walks:
+            walk.seek(*start)
         self.columns = tuple(
-            # Both from iteration 1, in lockstep: a saved session's position is not gone to (its
-            # edits are kept), or one side would start far ahead of the other, and late.
-            WalkView(Walk(net, resume=False), compact=True, id=f"side-{side}", classes="walk-column")
-            for net, side in ((left, "left"), (right, "right"))
+            WalkView(walk, compact=True, id=f"side-{side}", classes="walk-column")
+            for walk, side in zip(walks, ("left", "right"))
         )
         # Each column is titled by what differs: how it is trained, or else its init.
         same_run = run_description(left) == run_description(right)

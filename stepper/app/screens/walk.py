@@ -26,6 +26,7 @@ from stepper.app.screens.prompts import (
     SavePath,
     TrainingSettings,
 )
+from stepper.app.screens.quiz import QuizPrompt
 from stepper.app.screens.side_by_side import SideBySideScreen
 from stepper.app.screens.stepping import STEP_BINDINGS, SteppingScreen
 from stepper.app.walk_state import run_description
@@ -38,9 +39,11 @@ from stepper.engine.explain import cell_meaning, cell_name
 from stepper.engine.init import InitSpec
 from stepper.engine.network import Network
 from stepper.engine.optimizers import OptimizerSpec, switch_optimizer
+from stepper.engine.quiz import Question, Score, question
 from stepper.engine.steps import Ref
 from stepper.engine.walk import Walk
 from stepper.errors import StepperError
+from stepper.formatting import PRECISIONS
 from stepper.limits import parameters
 from stepper.served import Served
 
@@ -59,6 +62,7 @@ WALK_CHANGES = frozenset(
         "set_optimizer",
         "set_batch_size",
         "side_by_side_with",
+        "quiz",
     }
 )
 LONG_RUN = 2000  # going this many seed-sized iterations ahead runs in a worker with a progress bar
@@ -100,6 +104,8 @@ class WalkScreen(SteppingScreen):
         Binding("e", "edit", "Edit weight", show=False, id="edit-weight"),
         Binding("x", "export", "Export", show=False, id="export"),
         Binding("M", "export_map", "Export decision map", show=False, id="export-map"),
+        Binding("t", "quiz", "Check yourself", show=False, id="quiz"),
+        Binding("d", "cycle_digits", "Digits 3/5/7", show=False, id="cycle-digits"),
         Binding("ctrl+s", "save_session", "Save session", show=False, id="save-session"),
         Binding("o", "open", "Open", show=False, id="open-network"),
         Binding("w", "grow_why", "Why pane: taller / shorter", show=False, id="grow-why"),
@@ -111,6 +117,7 @@ class WalkScreen(SteppingScreen):
         super().__init__()
         self._resume = far_position(walk)
         self.view = WalkView(walk, checker=checker, id="walk")
+        self.score = Score()  # the quiz's, for this session
         self.served = served
 
     @property
@@ -303,7 +310,11 @@ class WalkScreen(SteppingScreen):
         if choice is None:
             return
         init, optimizer, training = choice
-        self.replace_network(self.net.with_init(init).with_optimizer(optimizer).with_training(training))
+        clones = tuple(self.diagnosis.clones)
+        net = self.net.with_init(init).with_optimizer(optimizer).with_training(training)
+        walk = self.replace_network(net)
+        if clones:  # the Why pane says where they stop being equal
+            walk.broken = (1, clones, "clones before the re-initialisation")
         self.notify(f"Re-initialised: {init.describe()}, {run_description(self.net)}. Back at iteration 1.")
 
     def action_break_symmetry(self) -> None:
@@ -335,7 +346,7 @@ class WalkScreen(SteppingScreen):
         self.replace_network(net)
         self.notify(f"Now {run_description(net)}, from the same init. Back at iteration 1.")
 
-    def replace_network(self, net: Network) -> None:
+    def replace_network(self, net: Network) -> Walk:
         self.running = False
         if self.checker is not None:
             # The learner's numbers were for the network (and init) they were opened with.
@@ -346,6 +357,7 @@ class WalkScreen(SteppingScreen):
         walk = Walk(net, resume=False)
         far = far_position(walk)  # a session saved far into training: reached in a worker
         self.call_later(self._show_walk, walk, far)
+        return walk
 
     async def _show_walk(self, walk: Walk, far: tuple[int, int] | None) -> None:
         await self.view.replace_walk(walk)
@@ -440,6 +452,7 @@ class WalkScreen(SteppingScreen):
         if value is None:
             return
         self.walk.edit_weight(layer, row, col, value)
+        self.view.verdict = None  # the numbers it was about are computed again
         self.view.forget_curve()
         self.view.refresh_view()
         name = cell_name(Ref("weights", layer), row, col)
@@ -525,7 +538,40 @@ class WalkScreen(SteppingScreen):
             else InitSpec("constant", value=1.0)
         )
         self.running = False
-        self.app.push_screen(SideBySideScreen(net, net.with_init(other)))
+        # Both sides start where this walk is: this network (with its edits) and the other init.
+        here = (self.walk.iteration, self.walk.done)
+        mine = net.with_session(self.walk.session())
+        self.app.push_screen(SideBySideScreen(mine, net.with_init(other), here))
+
+    # --- check yourself and precision ---------------------------------------------------------------
+    def action_quiz(self) -> None:
+        """Check yourself (docs/commands.md): the learner's value for a cell of the matrix the next
+        step computes."""
+        self.running = False
+        if self.walk.next_step is None:  # at an iteration's end the next step is the next iteration's first
+            self.move(lambda w: w.forward())
+        q = question(self.walk, self.view.selected_cell())
+        if q is None:
+            self.notify("The next step stores nothing to ask about (a softmax Jacobian): n takes it.")
+            return
+        asked = str(self.score) if self.score.asked else "no answers yet"
+        self.app.push_screen(QuizPrompt(q, asked), lambda answer: self._answered(q, answer))
+
+    def _answered(self, q: Question, answer: float | None) -> None:
+        if answer is None:
+            return
+        right, text = q.verdict(answer)
+        self.score = self.score.add(right)
+        self.view.score = str(self.score)
+        self.move(lambda w: w.forward())
+        self.view.verdict = (self.walk.position, text)
+        self.view.refresh_view()
+        self.notify(f"{text.splitlines()[0]}  ({self.score})", severity="information" if right else "warning")
+
+    def action_cycle_digits(self) -> None:
+        self.view.digits = PRECISIONS[(PRECISIONS.index(self.view.digits) + 1) % len(PRECISIONS)]
+        self.view.refresh_view()
+        self.notify(f"Numbers now show {self.view.digits} digits (exports keep 7).")
 
     def action_side_by_side_with(self, other: str) -> None:
         """This network beside itself from the same init with optimizer ``other``, or batch size

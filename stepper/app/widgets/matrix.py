@@ -23,7 +23,7 @@ from textual.strip import Strip
 from stepper.app.contrast import background_of, readable
 from stepper.engine.explain import equal_column_groups
 from stepper.engine.steps import WEIGHT_SHAPED, Ref
-from stepper.formatting import format_number
+from stepper.formatting import SIG_DIGITS, format_number
 
 # Clone groups (permanent: equal weights in and out) are labelled C1, C2, ... and columns that are only
 # equal in this iteration's values =a, =b, ...: a label always, never colour alone. The hues are
@@ -33,6 +33,11 @@ OBSERVED_MARKS = "abcdefgh"
 CELL_GAP = 1
 WRONG_MARK = Style(bold=True, color="red")
 WRONG_CELL = Style(bold=True, color="red", reverse=True)
+
+
+# An operand's row or column that makes the selected result cell: bold and underlined, besides the
+# ▶ and ▼ characters (so it reads the same without colour).
+MARKED = Style(bold=True, underline=True)
 
 
 def clone_mark(group: int) -> str:
@@ -60,6 +65,10 @@ class MatrixState:
     row_clones: tuple[int | None, ...] = ()  # for weight matrices: each row's (row 0, the bias: None)
     differs: np.ndarray | None = None  # cells where the learner's own numbers differ (--compare)
     sizing: np.ndarray | None = None  # the values the columns are made wide enough for
+    digits: int = SIG_DIGITS  # the precision key's 3, 5 or 7 (the columns' width follows)
+    # The row (▶) and column (▼) of this matrix that make the selected cell of the current product.
+    mark_row: int | None = None
+    mark_col: int | None = None
 
 
 class MatrixView(ScrollView, can_focus=True):
@@ -122,8 +131,16 @@ class MatrixView(ScrollView, can_focus=True):
             and old.value is state.value
             and old.differs is state.differs
             and old.sizing is state.sizing
-            and (old.role, old.note, old.col_clones, old.row_clones)
-            == (state.role, state.note, state.col_clones, state.row_clones)
+            and (old.role, old.note, old.col_clones, old.row_clones, old.digits, old.mark_row, old.mark_col)
+            == (
+                state.role,
+                state.note,
+                state.col_clones,
+                state.row_clones,
+                state.digits,
+                state.mark_row,
+                state.mark_col,
+            )
         ):
             return  # nothing to redraw: the common case for most matrices on each step
         self.state = state
@@ -140,7 +157,9 @@ class MatrixView(ScrollView, can_focus=True):
         ]
         self._headers = [self.col_label(c) for c in range(state.cols)]
         self._label_w = max(len(self.row_label(r)) for r in range(state.rows)) + 1
-        self._cell_w = max(self._number_width(state.sizing), *(len(h) for h, _ in self._headers))
+        self._cell_w = max(
+            self._number_width(state.sizing, state.digits), *(len(h) for h, _ in self._headers)
+        )
         if old is None or old.role != state.role:
             # One class swap, so one restyle: each restyle costs about a millisecond.
             self.set_classes(f"-{state.role}")
@@ -166,7 +185,7 @@ class MatrixView(ScrollView, can_focus=True):
         return self.virtual_size.width > self.scrollable_content_region.width
 
     @staticmethod
-    def _number_width(value: np.ndarray | None) -> int:
+    def _number_width(value: np.ndarray | None, digits: int = SIG_DIGITS) -> int:
         """The widest formatted number: always one of the extremes, so no need to format them all."""
         if value is None or not value.size:
             return 1
@@ -174,7 +193,7 @@ class MatrixView(ScrollView, can_focus=True):
         nonzero = np.abs(value[value != 0])
         if nonzero.size:
             probes.append(float(nonzero.min()) * (-1 if (value < 0).any() else 1))
-        return max(len(format_number(x)) for x in probes)
+        return max(len(format_number(x, digits)) for x in probes)
 
     def _line_count(self) -> int:
         state = self.state
@@ -287,7 +306,11 @@ class MatrixView(ScrollView, can_focus=True):
             label = Segment(" " * self._label_w, base)
         else:
             g = state.row_clones[row] if row < len(state.row_clones) else None
-            label = Segment(self.row_label(row).ljust(self._label_w), self._label_style(g, base))
+            style = self._label_style(g, base)
+            text = self.row_label(row).ljust(self._label_w)
+            if row == state.mark_row:  # the label has a spare last character: the ▶ goes there
+                text, style = text[:-1] + "▶", style + MARKED
+            label = Segment(text, style)
         return [label], [seg for c in range(first, last) for seg in self._cell(row, c, base)]
 
     def _columns_that_fit(self) -> int:
@@ -325,16 +348,23 @@ class MatrixView(ScrollView, can_focus=True):
             header = self._label_style(kind, base)
             if self.has_focus and c == self.cursor[1]:
                 header += Style(reverse=True)  # the cursor's column, highlighted in the header
+            if c == state.mark_col:
+                return [
+                    Segment(" " * (CELL_GAP - 1) + "▼", base + MARKED),
+                    Segment(label.rjust(w), header + MARKED),
+                ]
             return [Segment(" " * CELL_GAP + label.rjust(w), header)]
         value = state.value
         wrong = state.differs is not None and bool(state.differs[row, c])
         if value is None:
             text, style = "·", Style(dim=True)
         else:
-            text, style = format_number(float(value[row, c])), Style()
+            text, style = format_number(float(value[row, c]), state.digits), Style()
             group = state.col_clones[c] if state.col_clones else None
             if group is not None:
                 style = clone_style(group, base, self._dark, bold=False)
+        if row == state.mark_row or c == state.mark_col:
+            style += MARKED
         if wrong:
             style = WRONG_CELL
         if self.has_focus and (row, c) == self.cursor:

@@ -23,6 +23,7 @@ from stepper.app.walk_state import (
     cost_curve,
     curve_end,
     epoch_curve,
+    layer_map_line,
     pane_layer,
     show_matrices,
     status_lines,
@@ -38,7 +39,8 @@ from stepper.engine.compare import MineChecker
 from stepper.engine.decision_map import check_two_inputs
 from stepper.engine.diagnose import Diagnosis
 from stepper.engine.steps import Phase, Ref
-from stepper.engine.walk import Walk
+from stepper.engine.walk import Position, Walk
+from stepper.formatting import SIG_DIGITS
 
 WIDE = 120  # from this many columns, layers are shown side by side (as many as fit)
 MAP_SHARE = 0.45  # of a wide view's width, for the decision map while it is shown
@@ -90,6 +92,9 @@ class WalkView(Vertical):
         self._curve_until: tuple[int, bool] | None = None
         self._notice_for: tuple[Diagnosis, bool] | None = None
         self._width = 80
+        self.digits = SIG_DIGITS  # the precision key's 3, 5 or 7
+        self.score = ""  # the quiz's score ("3/4 right"), leading the layer map line once asked
+        self.verdict: tuple[Position, str] | None = None  # the quiz's last answer, where it was given
         self._ready = False  # until mounted: a screen may move the walk before its view is built
         self.map_shown = False
 
@@ -101,6 +106,8 @@ class WalkView(Vertical):
                 # Per-iteration cost (of each batch); with mini-batches, the epoch cost under it.
                 yield Sparkline([], id="loss")
                 yield Sparkline([], id="epoch-loss")
+        if not self.compact:
+            yield Static(id="layer-map", markup=False)
         if self.compact:
             yield Static(id="clone-line")
         else:
@@ -130,6 +137,7 @@ class WalkView(Vertical):
         self.walk, self.checker = walk, checker
         self.set_class(walk.history.schedule is not None, "-batches")
         self.selected = None
+        self.verdict = None  # a quiz answer belongs to the walk it was given in
         self.pinned_layer = None
         self._curve_until = None
         self._notice_for = None
@@ -233,7 +241,7 @@ class WalkView(Vertical):
             return
         walk = self.walk
         checks = self.checker.at(walk.iteration, walk.values) if self.checker is not None else {}
-        show_matrices(self.query(MatrixView), walk, checks)
+        show_matrices(self.query(MatrixView), walk, checks, self.digits, self.selected_cell())
         if self.map_shown:
             self._update_map()
         self._update_health(walk.diagnosis)
@@ -261,6 +269,11 @@ class WalkView(Vertical):
 
     def _update_status(self) -> None:
         self.query_one("#status", StatusLine).show(*status_lines(self.walk, compact=self.compact))
+        if not self.compact:
+            # The quiz's score leads the header's third line, before the layer map.
+            score = f"Quiz {self.score} │ " if self.score else ""
+            line = layer_map_line(self.walk, self._width - 2 - len(score))
+            self.query_one("#layer-map", Static).update(score + line)
         # Redraw the curves only when they gain or lose a point: a cost, or (update done) an epoch.
         last = (curve_end(self.walk), self.walk.done == self.walk.steps_per_iteration)
         if last != self._curve_until:
@@ -317,11 +330,17 @@ class WalkView(Vertical):
     def _update_explanation(self) -> None:
         if self.compact:
             return
-        markup = why_markup(self.walk, self.selected_cell(), self.checker)
+        verdict = None
+        if self.verdict is not None and self.verdict[0] == self.walk.position:
+            verdict = self.verdict[1]
+        markup = why_markup(self.walk, self.selected_cell(), self.checker, self.digits, verdict)
         self.query_one("#explain-text", Explanation).show(markup)
 
     def on_matrix_view_cell_selected(self, event: MatrixView.CellSelected) -> None:
         # The cell is this view's: a screen with two views must not see the other's cells.
         event.stop()
         self.selected = (event.view, event.row, event.col)
+        # The operands that make the selected cell are marked on the matrices, too.
+        checks = self.checker.at(self.walk.iteration, self.walk.values) if self.checker is not None else {}
+        show_matrices(self.query(MatrixView), self.walk, checks, self.digits, self.selected_cell())
         self._update_explanation()

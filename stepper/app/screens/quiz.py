@@ -1,0 +1,54 @@
+"""Check yourself (docs/commands.md): the learner's value for one cell of the next step's matrix."""
+
+from __future__ import annotations
+
+import math
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label
+
+from stepper.engine.quiz import Question
+
+
+def parse_answer(text: str) -> float | None:
+    """A finite number, written as the learner would: 0.9, -1e-3, ,9 or 0,9 (a decimal comma)."""
+    try:
+        value = float(text.strip().replace(",", ".").replace("−", "-"))
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+class QuizPrompt(ModalScreen[float | None]):
+    """Asks for one value; Escape leaves without answering (nothing is counted, no step is taken)."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Skip", id="cancel-quiz")]
+
+    def __init__(self, question: Question, score: str) -> None:
+        super().__init__()
+        self.question = question
+        self.score = score
+
+    def compose(self) -> ComposeResult:
+        q = self.question
+        with Vertical(classes="dialog", id="quiz-dialog") as box:
+            box.border_title = f"Check yourself · {self.score}"
+            # Cell names and formulas hold brackets: shown as they are, never read as markup.
+            yield Label(f"Step {q.step.number}: {q.step.title}", markup=False)
+            yield Label(q.step.formula, markup=False)
+            yield Label(f"What is {q.name}? ({q.meaning})", markup=False, id="quiz-question")
+            yield Input(placeholder="your value, e.g. 0.9002", id="quiz-answer")
+            yield Label("", id="quiz-error", classes="error")
+            yield Label("Enter answers and takes the step · Escape skips", classes="hint")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        value = parse_answer(event.value)
+        if value is None:
+            error = self.query_one("#quiz-error", Label)
+            error.update("Enter a number, e.g. 2.2 or -1e-3.")
+            error.display = True
+            return
+        self.dismiss(value)

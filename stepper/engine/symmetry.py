@@ -1,0 +1,483 @@
+"""Symmetry narration: at each step, which columns (or rows) of its result are equal, and why.
+
+The reason is traced through the step descriptions (``Step.columns_from`` / ``rows_from`` in
+``steps.py``): column j of a result is computed from certain slices of its inputs, so equal sources
+make equal columns, and the sources' own equality is traced back to where it starts: the weights at
+the start of the iteration, the inputs a^0 or the targets y. Three cases are kept apart, because a
+learner must treat them differently:
+
+* ``CLONES`` — equal because their sources are equal, and the neurons are clones (equal weights in
+  and out, ``diagnose.find_clones``): gradient descent can never separate them.
+* ``CARRIED`` — equal because their sources are equal, but the neurons are not clones (say, equal
+  weights in, unequal weights out): the symmetry ends later in the iteration.
+* ``COINCIDENCE`` — equal numbers whose sources differ: never called clones.
+
+It also says where a symmetry breaks: neurons that were equal earlier in this iteration (or were
+clones before an edit or a re-initialisation, when the caller says so) and whose slices differ here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+import numpy as np
+
+from stepper.engine.diagnose import NeuronGroup, find_clones
+from stepper.engine.iteration import Array, IterationValues
+from stepper.engine.network import Network
+from stepper.engine.steps import WEIGHT_SHAPED, Phase, Ref, Source, Step, build_steps
+
+MAX_GROUPS = 4  # a step with more groups of equal slices names these and says how many more
+MAX_INDICES = 12  # longer index lists are shortened: "0, 1, 2, … (40 in all)"
+
+
+class Kind(StrEnum):
+    CLONES = "clones"
+    CARRIED = "carried"
+    COINCIDENCE = "coincidence"
+
+
+@dataclass(frozen=True)
+class Fact:
+    """Some slices of one quantity: columns (0, 1, 2) of W^0."""
+
+    ref: Ref
+    axis: str  # "columns" | "rows"
+    indices: tuple[int, ...]
+
+    def text(self) -> str:
+        return f"{slice_names(self.ref, self.axis, self.indices)} of {self.ref.symbol}" + _role(self)
+
+
+@dataclass(frozen=True)
+class EqualSlices:
+    """A group of equal columns (or rows) of a step's result, and why they are equal."""
+
+    axis: str
+    indices: tuple[int, ...]  # of the result
+    kind: Kind
+    sources: tuple[Fact, ...]  # the slices they are computed from (those that differ, for a coincidence)
+    roots: tuple[Fact, ...]  # where the equality starts: weights, inputs or targets
+    layer: int | None  # the layer whose neurons these slices belong to
+    neurons: tuple[int, ...]
+    not_clones: str = ""  # for CARRIED in a hidden layer: why the symmetry will not last
+
+
+@dataclass(frozen=True)
+class Break:
+    """Neurons that were alike until this step, and differ here."""
+
+    layer: int
+    neurons: tuple[int, ...]
+    was: str  # "equal so far in this iteration", "clones before the edit"
+    result: Fact  # the result's slices that differ
+    differing: tuple[Fact, ...]  # the sources that differ: the cause
+    still_equal: tuple[tuple[int, ...], ...]
+    first: bool
+
+
+@dataclass(frozen=True)
+class StepSymmetry:
+    step: Step
+    equal: tuple[EqualSlices, ...]
+    breaks: tuple[Break, ...]
+
+    def lines(self) -> list[str]:
+        """The narration, one sentence per line (empty when nothing is equal and nothing breaks)."""
+        out = [break_text(b) for b in self.breaks]
+        out += [equal_text(self.step, e) for e in self.equal[:MAX_GROUPS]]
+        if len(self.equal) > MAX_GROUPS:
+            out.append(f"… and {len(self.equal) - MAX_GROUPS} more groups of equal slices.")
+        return out
+
+
+# --- reading values and slices -------------------------------------------------------------------
+def ref_value(net: Network, values: IterationValues, ref: Ref) -> Array | None:
+    """The matrix ``ref`` stands for in this iteration (None for the cost or an unstored Jacobian)."""
+    if ref.quantity == "targets":  # the batch's targets (all of them without mini-batches)
+        return getattr(values, "targets", net.targets)
+    if ref.quantity == "cost":
+        return None
+    try:
+        value = values.quantity(ref.quantity)[ref.layer]
+    except (AttributeError, IndexError, TypeError):
+        return None
+    return value if isinstance(value, np.ndarray) and value.ndim == 2 else None
+
+
+def _slice(matrix: Array, source: Source, index: int) -> Array | None:
+    k = index + source.offset
+    if source.ones and k == -1:
+        return np.ones(matrix.shape[0] if source.axis == "columns" else matrix.shape[1])
+    if k < 0:
+        return None
+    return matrix[:, k] if source.axis == "columns" else matrix[k]
+
+
+def _all_equal(matrix: Array, source: Source, indices: Sequence[int]) -> bool:
+    slices = [_slice(matrix, source, i) for i in indices]
+    if any(s is None for s in slices):
+        return False
+    first = slices[0]
+    return all(np.array_equal(first, s) for s in slices[1:])  # type: ignore[arg-type]
+
+
+def equal_groups(matrix: Array, axis: str) -> list[tuple[int, ...]]:
+    """Groups (two or more) of exactly equal columns or rows, in order of their first member.
+
+    Grouped by their bytes (with -0.0 made 0.0): a dictionary, not np.unique(axis=0), which is ten
+    times slower on a 785×128 weight matrix. Slices holding NaN or inf are never called equal.
+    """
+    m = np.ascontiguousarray((matrix.T if axis == "columns" else matrix) + 0.0)
+    if m.shape[0] < 2:
+        return []
+    found: dict[bytes, list[int]] = {}
+    for i, row in enumerate(m):
+        found.setdefault(row.tobytes(), []).append(i)
+    groups = [tuple(g) for g in found.values() if len(g) > 1 and np.isfinite(m[g[0]]).all()]
+    return sorted(groups, key=lambda g: g[0])
+
+
+def neuron_axis(ref: Ref, axis: str) -> tuple[int, int] | None:
+    """(layer, offset): slice k of ``ref`` along ``axis`` belongs to neuron k + offset of that layer.
+
+    Per-neuron quantities: column j is neuron j of their layer. Weight-shaped W^l: column j is
+    neuron j of layer l + 1 (its weights in), row i + 1 is neuron i of layer l (its weights out).
+    """
+    if ref.quantity == "cost":
+        return None
+    if ref.quantity in WEIGHT_SHAPED:
+        return (ref.layer + 1, 0) if axis == "columns" else (ref.layer, -1)
+    return (ref.layer, 0) if axis == "columns" else None
+
+
+def sources_of(step: Step, axis: str) -> tuple[Source, ...]:
+    given = step.columns_from if axis == "columns" else step.rows_from
+    if given is not None:
+        return given
+    # Entry by entry: slice j of the result comes from slice j of every input.
+    return tuple(Source(ref, axis) for ref in step.inputs)
+
+
+# --- narrating an iteration ----------------------------------------------------------------------
+def narrate(
+    net: Network,
+    values: IterationValues,
+    steps: Sequence[Step],
+    before: Sequence[NeuronGroup] = (),
+    before_label: str = "clones before the change",
+) -> tuple[StepSymmetry, ...]:
+    """One :class:`StepSymmetry` per step of the iteration.
+
+    ``before``: neuron groups that were clones before an edit or a re-initialisation; the first step
+    where they differ is where the symmetry broke. Without it, a break is a group that was equal
+    earlier in this iteration and differs here.
+    """
+    producer = {s.output: s for s in steps}
+    clones = find_clones(net, values.weights)
+    tied: dict[int, dict[tuple[int, ...], str]] = {}
+    for g in before:
+        tied.setdefault(g.layer, {})[g.neurons] = before_label
+    broken: dict[int, list[set[int]]] = {}  # groups that broke in this iteration: not tied again
+    out: list[StepSymmetry] = []
+    first_from_before = bool(before)
+    for step in steps:
+        result = ref_value(net, values, step.output)
+        if result is None:
+            out.append(StepSymmetry(step, (), ()))
+            continue
+        axes = ["columns"] + (["rows"] if step.output.quantity in WEIGHT_SHAPED else [])
+        equal: list[EqualSlices] = []
+        breaks: list[Break] = []
+        for axis in axes:
+            groups = equal_groups(result, axis)
+            where = neuron_axis(step.output, axis)
+            if where is not None:
+                found = _breaks(net, values, step, axis, where, groups, tied)
+                for b in found:
+                    broken.setdefault(b.layer, []).append(set(b.neurons))
+                    # "Where it broke first" is said of the clones an edit or re-initialisation broke.
+                    if first_from_before and b.was == before_label:
+                        b = replace(b, first=True)
+                        first_from_before = False
+                    breaks.append(b)
+            for indices in groups:
+                e = _equal_slices(net, values, step, axis, indices, where, producer, clones)
+                equal.append(e)
+                if (
+                    e.kind is not Kind.COINCIDENCE
+                    and e.layer is not None
+                    and len(e.neurons) > 1
+                    and not any(g <= set(e.neurons) for g in broken.get(e.layer, []))
+                ):
+                    tied.setdefault(e.layer, {}).setdefault(e.neurons, "equal so far in this iteration")
+        out.append(StepSymmetry(step, tuple(equal), tuple(breaks)))
+    return tuple(out)
+
+
+def _neurons(indices: Sequence[int], where: tuple[int, int] | None) -> tuple[int | None, tuple[int, ...]]:
+    if where is None:
+        return None, ()
+    layer, offset = where
+    return layer, tuple(i + offset for i in indices if i + offset >= 0)
+
+
+def _equal_slices(
+    net: Network,
+    values: IterationValues,
+    step: Step,
+    axis: str,
+    indices: tuple[int, ...],
+    where: tuple[int, int] | None,
+    producer: dict[Ref, Step],
+    clones: list[NeuronGroup],
+) -> EqualSlices:
+    layer, neurons = _neurons(indices, where)
+    facts: list[Fact] = []
+    differing: list[Fact] = []
+    for source in sources_of(step, axis):
+        matrix = ref_value(net, values, source.ref)
+        if matrix is None:
+            continue
+        fact = Fact(source.ref, source.axis, _shifted(indices, source))
+        (facts if _all_equal(matrix, source, indices) else differing).append(fact)
+    if differing or not facts:
+        return EqualSlices(axis, indices, Kind.COINCIDENCE, tuple(differing), (), layer, neurons)
+    roots: dict[Fact, None] = {}
+    for source in sources_of(step, axis):
+        if ref_value(net, values, source.ref) is not None:
+            for r in _roots(
+                net, values, source.ref, source.axis, _shifted(indices, source, keep_ones=True), producer
+            ):
+                roots[r] = None
+    is_clone = (
+        layer is not None
+        and len(neurons) > 1
+        and any(g.layer == layer and set(neurons) <= set(g.neurons) for g in clones)
+    )
+    reason = "" if is_clone or layer is None else _not_clones(net, values, layer, neurons)
+    return EqualSlices(
+        axis,
+        indices,
+        Kind.CLONES if is_clone else Kind.CARRIED,
+        tuple(facts),
+        tuple(roots),
+        layer,
+        neurons,
+        reason,
+    )
+
+
+def _shifted(indices: Sequence[int], source: Source, keep_ones: bool = False) -> tuple[int, ...]:
+    """The source's own indices; the column of ones (-1) is left out unless ``keep_ones``."""
+    return tuple(i + source.offset for i in indices if keep_ones or i + source.offset >= 0)
+
+
+def _roots(
+    net: Network,
+    values: IterationValues,
+    ref: Ref,
+    axis: str,
+    indices: tuple[int, ...],
+    producer: dict[Ref, Step],
+) -> list[Fact]:
+    """Where the equality of ``axis`` ``indices`` of ``ref`` starts, following the steps back."""
+    step = producer.get(ref)
+    if step is None:  # weights at the start, inputs, targets: given, not computed
+        kept = tuple(i for i in indices if i >= 0)
+        return [Fact(ref, axis, kept)] if len(kept) > 1 else []
+    found: list[Fact] = []
+    for source in sources_of(step, axis):
+        matrix = ref_value(net, values, source.ref)
+        if matrix is None or not _all_equal(matrix, source, [i for i in indices if i >= 0]):
+            continue
+        for r in _roots(
+            net, values, source.ref, source.axis, _shifted(indices, source, keep_ones=True), producer
+        ):
+            if r not in found:
+                found.append(r)
+    return found
+
+
+def _not_clones(net: Network, values: IterationValues, layer: int, neurons: tuple[int, ...]) -> str:
+    """Why equal neurons of a hidden layer are not clones: their weights in or out differ."""
+    if not 1 <= layer < net.depth or len(neurons) < 2:
+        return ""
+    w_in, w_out = values.weights[layer - 1], values.weights[layer]
+    parts = []
+    if not all(np.array_equal(w_in[:, neurons[0]], w_in[:, j]) for j in neurons[1:]):
+        parts.append(f"their weights in (columns {index_list(neurons)} of W^{layer - 1}) differ")
+    if not all(np.array_equal(w_out[1 + neurons[0]], w_out[1 + j]) for j in neurons[1:]):
+        parts.append(f"their weights out (rows {index_list(neurons, 'i=')} of W^{layer}) differ")
+    return " and ".join(parts)
+
+
+def _breaks(
+    net: Network,
+    values: IterationValues,
+    step: Step,
+    axis: str,
+    where: tuple[int, int],
+    groups: list[tuple[int, ...]],
+    tied: dict[int, dict[tuple[int, ...], str]],
+) -> list[Break]:
+    """Tied neuron groups of this layer whose slices are not all equal in this step's result."""
+    layer, offset = where
+    ties = tied.get(layer)
+    if not ties:
+        return []
+    size = ref_value(net, values, step.output).shape[1 if axis == "columns" else 0]  # type: ignore[union-attr]
+    equal_neurons = [{i + offset for i in g} for g in groups]
+    found: list[Break] = []
+    for neurons, was in list(ties.items()):
+        if any(not 0 <= j - offset < size for j in neurons):
+            continue
+        if any(set(neurons) <= g for g in equal_neurons):
+            continue
+        still = tuple(tuple(sorted(set(neurons) & g)) for g in equal_neurons if len(set(neurons) & g) > 1)
+        indices = tuple(j - offset for j in neurons)
+        differing = []
+        for source in sources_of(step, axis):
+            matrix = ref_value(net, values, source.ref)
+            if matrix is not None and not _all_equal(matrix, source, indices):
+                differing.append(Fact(source.ref, source.axis, _shifted(indices, source)))
+        found.append(
+            Break(layer, neurons, was, Fact(step.output, axis, indices), tuple(differing), still, first=False)
+        )
+        del ties[neurons]
+        for s in still:
+            ties[s] = was
+    return found
+
+
+# --- words -----------------------------------------------------------------------------------------
+def index_list(indices: Sequence[int | str], prefix: str = "") -> str:
+    """0–2, 0 and 2, 0, 1 and 3; runs of three or more consecutive numbers as a range.
+    ``prefix`` goes before each number: i=0 and i=2."""
+    items = list(indices)
+    parts: list[str] = []
+    k = 0
+    while k < len(items):
+        run = k
+        while (
+            run + 1 < len(items)
+            and isinstance(items[run], int)
+            and isinstance(items[run + 1], int)
+            and items[run + 1] == items[run] + 1  # type: ignore[operator]
+        ):
+            run += 1
+        if run - k >= 2:
+            parts.append(f"{prefix}{items[k]}–{items[run]}")
+            k = run + 1
+        else:
+            parts.append(f"{prefix}{items[k]}" if isinstance(items[k], int) else str(items[k]))
+            k += 1
+    if len(parts) > MAX_INDICES:
+        return ", ".join(parts[: MAX_INDICES - 1]) + f", … ({len(items)} in all)"
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def slice_names(ref: Ref, axis: str, indices: Sequence[int]) -> str:
+    """ "columns 0–2", "rows i=0–2" (weights: row 0 is the bias row b), "rows o=0 and o=1"."""
+    if axis == "columns":
+        return f"columns {index_list(indices)}"
+    if ref.quantity in WEIGHT_SHAPED:
+        bias = ["b"] if 0 in indices else []
+        rest = [i - 1 for i in indices if i > 0]
+        if not rest:
+            return "row b"
+        return "rows " + index_list([*bias, *rest], "i=")
+    return "rows " + index_list(indices, "o=")
+
+
+def _role(fact: Fact) -> str:
+    if fact.ref.quantity == "weights":
+        return " (the weights in)" if fact.axis == "columns" else " (the weights out)"
+    if fact.ref.quantity == "a" and fact.ref.layer == 0:
+        return " (the inputs)"
+    return ""
+
+
+def _facts(facts: Sequence[Fact]) -> str:
+    """'columns 0–2 of n^1', or 'dC/da^2 and da^2/dn^2 have equal columns 0–2'."""
+    if len(facts) > 1 and len({(f.axis, f.indices) for f in facts}) == 1:
+        names = " and ".join(f.ref.symbol for f in facts)
+        return f"{names} have equal {slice_names(facts[0].ref, facts[0].axis, facts[0].indices)}"
+    return " and ".join(f.text() for f in facts) + " are equal"
+
+
+def _subject(step: Step, axis: str, indices: Sequence[int]) -> str:
+    text = f"{slice_names(step.output, axis, indices)} of {step.output.symbol}"
+    return text[0].upper() + text[1:]
+
+
+def equal_text(step: Step, e: EqualSlices) -> str:
+    subject = _subject(step, e.axis, e.indices)
+    who = f"neurons {index_list(e.neurons)} of layer {e.layer}" if e.layer is not None else ""
+    if e.kind is Kind.COINCIDENCE:
+        differ = " and ".join(f.text() for f in e.sources)
+        return (
+            f"{subject} are equal in value only: {differ} differ, so this is a coincidence of these "
+            "numbers, not a symmetry that lasts."
+        )
+    if step.phase is Phase.UPDATE and step.output.quantity == "weights_after":
+        text = f"{subject} stay equal: {_facts(e.sources)} — equal gradients, so equal changes"
+        if e.kind is Kind.CLONES:
+            return text + f": {who} are still clones."
+        return text + "."
+    text = f"{subject} are equal because {_facts(e.sources)}"
+    if e.roots and set(e.roots) != set(e.sources):
+        text += f", in the end because {' and '.join(f.text() for f in e.roots)} are equal"
+    text += "."
+    if e.kind is Kind.CLONES:
+        text += f" {who[0].upper() + who[1:]} are clones (equal weights in and out)."
+    elif e.not_clones:
+        text += f" Not clones: {e.not_clones}, so this will not last."
+    return text
+
+
+def break_text(b: Break) -> str:
+    text = (
+        f"The symmetry breaks here{' first' if b.first else ''}: neurons {index_list(b.neurons)} of layer "
+        f"{b.layer}, {b.was}, differ in {b.result.text()}"
+    )
+    if b.differing:
+        text += f" because {' and '.join(f.text() for f in b.differing)} differ"
+    text += "."
+    if b.still_equal:
+        text += " Still equal: " + "; ".join(f"neurons {index_list(g)}" for g in b.still_equal) + "."
+    return text
+
+
+def narration(net: Network, values: IterationValues) -> dict[int, list[str]]:
+    """Each step's narration by step index, for the exports (the whole iteration is traced, so an
+    export of one step says the same as the app at that step)."""
+    with np.errstate(all="ignore"):  # a diverged iteration's inf and NaN are never called equal
+        story = narrate(net, values, build_steps(net))
+    return {s.step.index: s.lines() for s in story}
+
+
+def neuron_spread(weights: Sequence[Array]) -> tuple[float, ...]:
+    """Per hidden layer l = 1..L-1: the smallest Euclidean distance between two of its neurons'
+    weights in (columns of W^{l-1}, bias included). Exactly 0 while two neurons are clones (or share
+    their weights in); inf for a layer of one neuron. How far apart the most similar neurons are."""
+    with np.errstate(all="ignore"):  # a diverged run's inf and NaN give no distance, not warnings
+        return tuple(_closest(w) for w in weights[:-1])
+
+
+def _closest(w: Array) -> float:
+    """The smallest distance between two columns of ``w`` (inf for one column)."""
+    if w.shape[1] < 2:
+        return math.inf
+    norms = (w * w).sum(axis=0)
+    d2 = norms[:, None] + norms[None, :] - 2.0 * (w.T @ w)
+    np.fill_diagonal(d2, np.inf)
+    # Rounding leaves ~1e-16 where two columns are equal: those pairs are checked exactly, so clones
+    # read exactly 0.
+    close = np.argwhere(d2 <= 1e-12 * (1.0 + norms.max()))
+    if any(np.array_equal(w[:, j], w[:, k]) for j, k in close):
+        return 0.0
+    return float(math.sqrt(max(float(d2.min()), 0.0)))

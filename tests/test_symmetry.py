@@ -1,0 +1,324 @@
+"""The symmetry narration: which columns (rows) of each step's result are equal, and why."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from stepper.engine.diagnose import find_clones
+from stepper.engine.init import InitSpec
+from stepper.engine.iteration import run_iteration
+from stepper.engine.network import Network
+from stepper.engine.quiz import Score, is_right, question
+from stepper.engine.steps import Ref, build_steps
+from stepper.engine.symmetry import (
+    Kind,
+    _slice,
+    equal_text,
+    index_list,
+    narrate,
+    neuron_spread,
+    ref_value,
+    sources_of,
+)
+from stepper.engine.walk import Walk
+from stepper.netfile import load_network
+
+
+def _seed_story(before=(), label="clones before the change"):
+    net = load_network("identical-columns")
+    return net, narrate(net, run_iteration(net, net.weights), build_steps(net), before, label)
+
+
+def _by_number(story):
+    return {s.step.number: s for s in story}
+
+
+def test_the_seed_at_n1_says_the_columns_are_equal_because_the_columns_of_W0_are() -> None:
+    _, story = _seed_story()
+    step1 = _by_number(story)[1]
+    (group,) = step1.equal
+    assert (group.axis, group.indices, group.kind) == ("columns", (0, 1, 2), Kind.CLONES)
+    assert step1.lines() == [
+        "Columns 0–2 of n^1 are equal because columns 0–2 of W^0 (the weights in) are equal. "
+        "Neurons 0–2 of layer 1 are clones (equal weights in and out)."
+    ]
+
+
+def test_the_seed_at_delta2_traces_the_equal_columns_to_the_outgoing_rows_of_W2() -> None:
+    _, story = _seed_story()
+    (group,) = _by_number(story)[14].equal
+    assert [f.ref.symbol for f in group.sources] == ["dC/da^2", "da^2/dn^2"]
+    roots = {(f.ref.symbol, f.axis, f.indices) for f in group.roots}
+    assert roots == {("W^2", "rows", (1, 2, 3)), ("W^1", "columns", (0, 1, 2))}
+    text = _by_number(story)[14].lines()[0]
+    assert "because dC/da^2 and da^2/dn^2 have equal columns 0–2" in text
+    assert "rows i=0–2 of W^2 (the weights out)" in text
+
+
+def test_the_seed_update_says_equal_gradients_so_equal_changes_still_clones() -> None:
+    _, story = _seed_story()
+    lines = _by_number(story)[21].lines()
+    assert lines == [
+        "Columns 0–2 of W^1 stay equal: W^1 and dC/dW^1 have equal columns 0–2 — equal gradients, so "
+        "equal changes: neurons 0–2 of layer 2 are still clones.",
+        "Rows i=0–2 of W^1 stay equal: W^1 and dC/dW^1 have equal rows i=0–2 — equal gradients, so equal "
+        "changes: neurons 0–2 of layer 1 are still clones.",
+    ]
+
+
+def test_the_seed_outputs_are_equal_until_their_targets_tell_them_apart() -> None:
+    _, story = _seed_story()
+    steps = _by_number(story)
+    assert steps[5].equal[0].kind is Kind.CARRIED  # output neurons are never clones
+    (brk,) = steps[8].breaks
+    assert (brk.layer, brk.neurons, brk.first) == (3, (0, 1), False)
+    assert [f.ref.symbol for f in brk.differing] == ["y"]
+    assert not steps[10].breaks  # told once, not again at δ^3
+
+
+def test_after_s_it_says_where_the_symmetry_broke_first() -> None:
+    seed = load_network("identical-columns")
+    before = find_clones(seed, seed.weights)
+    net = seed.with_init(InitSpec("normal", seed=1))
+    story = _by_number(
+        narrate(
+            net,
+            run_iteration(net, net.weights),
+            build_steps(net),
+            before,
+            "clones before the re-initialisation",
+        )
+    )
+    assert story[1].lines() == [
+        "The symmetry breaks here first: neurons 0–2 of layer 1, clones before the re-initialisation, "
+        "differ in columns 0–2 of n^1 because columns 0–2 of W^0 (the weights in) differ."
+    ]
+    assert story[3].breaks[0].layer == 2 and not story[3].breaks[0].first
+    assert not any(s.equal for s in story.values())
+
+
+def test_an_edit_breaks_one_neuron_off_and_leaves_the_others_clones() -> None:
+    net = load_network("identical-columns")
+    before = find_clones(net, net.weights)
+    weights = [w.copy() for w in net.weights]
+    weights[0][1, 1] = 1.5  # w^0_{0,1}
+    story = _by_number(
+        narrate(net, run_iteration(net, tuple(weights)), build_steps(net), before, "clones before the edit")
+    )
+    (brk,) = story[1].breaks
+    assert (brk.neurons, brk.still_equal, brk.first) == ((0, 1, 2), ((0, 2),), True)
+    assert story[1].equal[0].kind is Kind.CLONES and story[1].equal[0].neurons == (0, 2)
+    # Layer 2 is untouched: its neurons are still clones; layer 1's 0-1-2 only look equal in dC/da^1.
+    assert story[3].equal[0].kind is Kind.CLONES
+    (looks,) = story[16].equal
+    assert looks.kind is Kind.CARRIED and "weights in (columns 0–2 of W^0) differ" in looks.not_clones
+    assert "are clones" not in story[16].lines()[0]
+
+
+def _one_observation_net(weights: list[np.ndarray]) -> Network:
+    return Network(
+        (2, 2, 1),
+        ("sigmoid", "sigmoid"),
+        "sse",
+        0.5,
+        np.array([[0.8, 0.4]]),
+        np.array([[0.3]]),
+        tuple(weights),
+    )
+
+
+def test_equal_columns_with_unequal_causes_are_a_coincidence_not_clones() -> None:
+    # 0.5·0.8 = 1·0.4: n^1's columns are equal numbers computed from different weights.
+    w0 = np.array([[0.0, 0.0], [0.5, 0.0], [0.0, 1.0]])
+    w1 = np.array([[0.1], [0.3], [0.3]])
+    net = _one_observation_net([w0, w1])
+    values = run_iteration(net, net.weights)
+    assert np.array_equal(values.n[1][:, 0], values.n[1][:, 1])
+    story = _by_number(narrate(net, values, build_steps(net)))
+    (n1,) = story[1].equal
+    assert n1.kind is Kind.COINCIDENCE
+    assert story[1].lines() == [
+        "Columns 0 and 1 of n^1 are equal in value only: columns 0 and 1 of W^0 (the weights in) differ, "
+        "so this is a coincidence of these numbers, not a symmetry that lasts."
+    ]
+    # a^1 follows n^1 entry by entry, but nothing upstream is symmetric: still not clones.
+    (a1,) = story[2].equal
+    assert a1.kind is Kind.CARRIED and a1.roots == ()
+    assert "weights in (columns 0 and 1 of W^0) differ" in a1.not_clones
+    for s in story.values():
+        assert all(e.kind is not Kind.CLONES for e in s.equal)
+        assert not any("clones" in line and "not" not in line.lower() for line in s.lines())
+
+
+def test_equal_weights_in_but_not_out_is_carried_then_breaks_in_the_backward_pass() -> None:
+    w0 = np.array([[0.1, 0.1], [0.5, 0.5], [-0.4, -0.4]])
+    w1 = np.array([[0.1], [0.7], [-0.2]])
+    net = _one_observation_net([w0, w1])
+    story = _by_number(narrate(net, run_iteration(net, net.weights), build_steps(net)))
+    (n1,) = story[1].equal
+    assert n1.kind is Kind.CARRIED
+    assert (
+        story[1]
+        .lines()[0]
+        .endswith("Not clones: their weights out (rows i=0 and i=1 of W^1) differ, so this will not last.")
+    )
+    dC_da1 = next(s for s in story.values() if s.step.output.symbol == "dC/da^1")
+    (brk,) = dC_da1.breaks
+    assert brk.neurons == (0, 1) and [f.ref.symbol for f in brk.differing] == ["W^1"]
+
+
+def test_index_lists() -> None:
+    assert index_list([0, 1, 2]) == "0–2"
+    assert index_list([0, 2]) == "0 and 2"
+    assert index_list([0, 1, 3]) == "0, 1 and 3"
+    assert index_list(["b", 0, 1, 2], "i=") == "b and i=0–2"
+
+
+def _planted(layers: tuple[int, ...], rng: np.random.Generator, choices: list[int]) -> list[np.ndarray]:
+    """Weights from a tiny set of values, with some columns and rows copied: many equal slices, some
+    of them clones, some of them coincidences."""
+    weights = [rng.choice([0.0, 0.5, 1.0], size=(a + 1, b)) for a, b in itertools.pairwise(layers)]
+    for l in range(1, len(layers) - 1):
+        if choices[l % len(choices)] and layers[l] >= 2:
+            weights[l - 1][:, 1] = weights[l - 1][:, 0]
+            if choices[(l + 1) % len(choices)]:
+                weights[l][2] = weights[l][1]
+    return weights
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    sizes=st.lists(st.integers(1, 4), min_size=1, max_size=3),
+    seed=st.integers(0, 10_000),
+    choices=st.lists(st.integers(0, 1), min_size=1, max_size=4),
+    activation=st.sampled_from(["sigmoid", "tanh", "relu", "linear"]),
+)
+def test_what_the_narration_says_is_true(sizes, seed, choices, activation) -> None:
+    rng = np.random.default_rng(seed)
+    layers = (2, *sizes, 2)
+    net = Network(
+        layers,
+        (activation,) * (len(layers) - 1),
+        "sse",
+        0.5,
+        rng.choice([0.0, 1.0], size=(2, 2)),
+        rng.uniform(0, 1, size=(2, 2)),
+        tuple(_planted(layers, rng, choices)),
+    )
+    values = run_iteration(net, net.weights)
+    clones = find_clones(net, net.weights)
+    for s in narrate(net, values, build_steps(net)):
+        result = ref_value(net, values, s.step.output)
+        for e in s.equal:
+            # The slices named equal are equal.
+            slices = [result[:, i] if e.axis == "columns" else result[i] for i in e.indices]
+            assert all(np.array_equal(slices[0], x) for x in slices[1:])
+            text = equal_text(s.step, e)
+            if e.kind is Kind.CLONES:
+                assert any(g.layer == e.layer and set(e.neurons) <= set(g.neurons) for g in clones)
+            else:
+                # Equal columns with unequal causes (or neurons that are not clones) are never called clones.
+                assert "are clones" not in text and "still clones" not in text
+            if e.kind is Kind.COINCIDENCE:
+                assert e.sources and e.roots == ()
+
+
+@settings(max_examples=40, deadline=None)
+@given(sizes=st.lists(st.integers(1, 4), min_size=1, max_size=3), seed=st.integers(0, 10_000))
+def test_the_steps_say_truly_what_each_slice_is_computed_from(sizes, seed) -> None:
+    """The step data the narration reads: equal sources always give equal result slices."""
+    rng = np.random.default_rng(seed)
+    layers = (2, *sizes, 3)
+    net = Network(
+        layers,
+        ("tanh",) * (len(layers) - 2) + ("softmax",),
+        "ce",
+        0.5,
+        rng.choice([0.0, 1.0], size=(2, 2)),
+        np.array([[1.0, 0.0, 0.0], [0.0, 0.5, 0.5]]),
+        tuple(_planted(layers, rng, [1, 1, 0])),
+    )
+    values = run_iteration(net, net.weights)
+    for step in build_steps(net):
+        result = ref_value(net, values, step.output)
+        if result is None:
+            continue
+        for axis in ("columns", "rows"):
+            count = result.shape[1] if axis == "columns" else result.shape[0]
+            for j, k in itertools.combinations(range(count), 2):
+                same = True
+                for source in sources_of(step, axis):
+                    m = ref_value(net, values, source.ref)
+                    if m is None:
+                        continue
+                    a, b = _slice(m, source, j), _slice(m, source, k)
+                    same = same and a is not None and b is not None and np.array_equal(a, b)
+                if same:
+                    x = result[:, j] if axis == "columns" else result[j]
+                    y = result[:, k] if axis == "columns" else result[k]
+                    assert np.array_equal(x, y), (step.title, axis, j, k)
+
+
+def test_an_edit_in_the_walk_narrates_where_the_clones_broke() -> None:
+    walk = Walk(load_network("identical-columns"))
+    walk.to_iteration(3)
+    walk.edit_weight(0, 1, 1, 1.5)
+    (brk,) = walk.symmetry[0].breaks
+    assert brk.first and brk.was == "clones before the edit" and brk.still_equal == ((0, 2),)
+    walk.to_iteration(4)  # the next iteration has no "before": neurons 0 and 2 are simply clones
+    assert not any(s.breaks for s in walk.symmetry if s.step.output.layer == 1)
+
+
+def test_the_spread_is_flat_zero_for_clones_and_positive_after_a_random_init() -> None:
+    seed = load_network("identical-columns")
+    walk = Walk(seed)
+    for k in range(1, 4):
+        walk.to_iteration(k)
+        assert walk.values.cost > 0  # computing an iteration records its spread
+    assert walk.spread == {1: (0.0, 0.0), 2: (0.0, 0.0), 3: (0.0, 0.0)}
+    net = seed.with_init(InitSpec("normal", seed=1))
+    (first, second) = neuron_spread(net.weights)
+    w0 = net.weights[0]
+    by_hand = min(np.linalg.norm(w0[:, j] - w0[:, k]) for j, k in itertools.combinations(range(3), 2))
+    assert math.isclose(first, by_hand, rel_tol=1e-12) and second > 0
+    assert neuron_spread([np.ones((3, 1)), np.ones((2, 2))]) == (math.inf,)
+
+
+def test_a_long_run_leaves_a_spread_point_at_each_checkpoint_for_the_plot() -> None:
+    net = load_network("identical-columns").with_init(InitSpec("normal", seed=1))
+    walk = Walk(net, max_checkpoints=8)
+    walk.to_iteration(200)
+    assert walk.values.cost > 0
+    assert len(walk.spread) >= 8 and 200 in walk.spread
+    # After a random init the closest neurons drift apart as they learn different things.
+    assert walk.spread[200][0] > walk.spread[1][0] > 0
+
+
+def test_a_quiz_answer_is_right_within_half_a_unit_of_the_4th_significant_digit() -> None:
+    assert is_right(2.2011, 2.2) and not is_right(2.2012, 2.2)
+    assert is_right(-0.0007545, -0.0007542904) and not is_right(-0.000755, -0.0007542904)
+    assert is_right(0.0, 0.0) and not is_right(1e-8, 0.0)
+
+
+def test_the_quiz_asks_for_the_selected_cell_of_the_next_matrix_else_row_0_column_0() -> None:
+    walk = Walk(load_network("identical-columns"))
+    q = question(walk)
+    assert (q.name, q.value) == ("n^1[o=0, j=0]", 2.2)
+    assert q.verdict(2.2) == (True, "✓ right: n^1[o=0, j=0] = 2.2000000")
+    q = question(walk, (Ref("n", 1), 1, 2))
+    assert (q.name, q.row, q.col) == ("n^1[o=1, j=2]", 1, 2) and math.isclose(q.value, 1.6)
+    right, text = q.verdict(1.7)
+    assert not right
+    assert text == (
+        "✗ wrong: n^1[o=1, j=2] = 1.6000000, not 1.7000000\n"
+        "n^1[o=1, j=2] = 1·1.0000000 + 0.3000000·1.0000000 + 0.3000000·1.0000000 = 1.6000000"
+    )
+    assert question(walk, (Ref("a", 1), 1, 2)).name == "n^1[o=0, j=0]"  # a cell of another matrix
+    walk.forward(6)
+    assert question(walk).name == "C"
+    assert str(Score().add(True).add(False).add(True)) == "2/3 right"

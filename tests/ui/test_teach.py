@@ -1,0 +1,172 @@
+"""Teaching: the quiz (spec §10), the precision key, the narrated symmetry, the marked operands."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+from stepper.app import StepperApp
+from stepper.app.commands import screen_commands
+from stepper.app.screens.quiz import QuizPrompt, parse_answer
+from stepper.app.screens.side_by_side import SideBySideScreen
+from stepper.app.widgets.matrix import MatrixView
+from stepper.engine.walk import Position
+from tests.ui.helpers import view
+
+
+def why(app: StepperApp) -> str:
+    return str(app.query_one("#explain-text").render())
+
+
+def header(app: StepperApp) -> str:
+    return str(app.query_one("#layer-map").render())
+
+
+async def answer(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press("t")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, QuizPrompt)
+    pilot.app.screen.query_one(Input).value = text
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_a_right_answer_takes_the_step_and_scores() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await answer(pilot, "2.2")
+        assert app.walk.position == Position(1, 1)
+        assert "✓ right: n^1[o=0, j=0] = 2.2000000" in why(app)
+        assert header(app).startswith("Quiz 1/1 right │ Layers")
+
+
+async def test_a_wrong_answer_shows_the_value_and_its_computation_and_takes_the_step() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await answer(pilot, "2.2")
+        # |x − v| ≤ 5e-4·|v| + 1e-9: 0.9006 would pass for 0.9002495 (0.00045 of slack); 0.9008 does not.
+        await answer(pilot, "0.9008")
+        assert app.walk.position == Position(1, 2)
+        text = why(app)
+        assert "✗ wrong: a^1[o=0, j=0] = 0.9002495, not 0.9008000" in text
+        assert "a^1[o=0, j=0] = sigmoid(2.2000000) = 0.9002495" in text
+        assert "Quiz 1/2 right" in header(app)
+        await answer(pilot, "3.7007")  # n^2: 3.7007485
+        assert "Quiz 2/3 right" in header(app)
+        await pilot.press("n")  # the verdict belongs to the step it was given at
+        assert "right" not in why(app)
+
+
+async def test_escape_skips_and_a_non_number_is_asked_again() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("t")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "two"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, QuizPrompt)
+        assert "Enter a number" in str(app.screen.query_one("#quiz-error").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.walk.position == Position(1, 0) and not app.walk_screen.score.asked
+        assert not header(app).startswith("Quiz")
+
+
+async def test_the_quiz_asks_for_the_selected_cell_of_the_next_matrix() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        n1 = view(app, "n", 1)
+        app.walk_screen.view.on_matrix_view_cell_selected(MatrixView.CellSelected(n1, 1, 2))
+        await pilot.press("t")
+        await pilot.pause()
+        assert "What is n^1[o=1, j=2]?" in str(app.screen.query_one("#quiz-question").render())
+
+
+async def test_at_the_end_of_an_iteration_the_quiz_asks_about_the_next_one() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("u")
+        await answer(pilot, "2.1")  # iteration 2's n^1: the updated W^0 makes it 2.1994050
+        assert app.walk.position == Position(2, 1)
+        assert "✗ wrong: n^1[o=0, j=0] = 2.1994050, not 2.1000000" in why(app)
+
+
+def test_answers_are_read_as_a_learner_writes_them() -> None:
+    assert parse_answer(" 0,9 ") == 0.9 and parse_answer("−1e-3") == -0.001
+    assert parse_answer("inf") is None and parse_answer("") is None
+
+
+async def test_d_cycles_3_5_7_digits_and_the_columns_follow() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n")
+        n1 = view(app, "n", 1)
+        wide = n1.virtual_size.width
+        await pilot.press("d")
+        assert "2.200 " in n1.text() + " " and "2.2000000" not in n1.text()
+        assert n1.virtual_size.width < wide
+        assert "│ 2.200 2.200 2.200 │" in why(app)  # the product layout follows too
+        await pilot.press("d")
+        assert "2.20000" in n1.text() and "2.2000000" not in n1.text()
+        await pilot.press("d")
+        assert "2.2000000" in n1.text() and n1.virtual_size.width == wide
+
+
+async def test_the_why_pane_narrates_the_clones_and_where_s_broke_them() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press(*"n" * 14)
+        text = why(app)
+        assert "Columns 0–2 of δ^2 are equal because dC/da^2 and da^2/dn^2 have equal columns 0–2" in text
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("n")
+        assert (
+            "The symmetry breaks here first: neurons 0–2 of layer 1, clones before the re-initialisation"
+            in (why(app))
+        )
+
+
+async def test_a_selected_product_cell_marks_its_operands_row_and_column() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n")
+        app.walk_screen.view.on_matrix_view_cell_selected(MatrixView.CellSelected(view(app, "n", 1), 0, 2))
+        await pilot.pause()
+        a0, w0 = view(app, "a", 0).state, view(app, "weights", 0).state
+        assert (a0.mark_row, a0.mark_col) == (0, None) and (w0.mark_row, w0.mark_col) == (None, 2)
+        assert "▶" in view(app, "a", 0).text().splitlines()[1]  # on o=0's label
+        assert "▼" in view(app, "weights", 0).text().splitlines()[0]  # over j=2
+        text = why(app)
+        assert "▶ row 0 of [1 | a^0] · ▼ column 2 of W^0" in text
+        # The cell's sum leads the pane (issue 12: the selected cell first), once.
+        sum_ = "= 1·1.0000000 + 0.8000000·1.0000000 + 0.4000000·1.0000000 = 2.2000000"
+        assert text.startswith(f"n^1[o=0, j=2]: observation 0, neuron 2 of layer 1\n  {sum_}\n")
+        assert text.count(sum_) == 1
+
+
+async def test_the_layer_map_marks_the_current_layer_and_the_clones() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f")
+        assert header(app).startswith("Layers L0 2 ─ L1 3=1 ▁ d=0.000 ─ L2 3=1 ▁ d=0.000 ─ ▶L3 2◀")
+
+
+async def test_side_by_side_starts_from_the_iteration_you_are_at() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("i", "i", "n", "n")
+        assert app.walk.position == Position(3, 1)
+        await pilot.press("v")
+        await pilot.pause()
+        assert isinstance(app.screen, SideBySideScreen)
+        assert [c.walk.position for c in app.screen.columns] == [Position(3, 1), Position(3, 1)]
+
+
+async def test_the_new_keys_are_in_help_and_the_palette() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)):
+        ids = {b.id: b.key for b in app.walk_screen.BINDINGS}  # type: ignore[union-attr]
+        assert ids["quiz"] == "t" and ids["cycle-digits"] == "d"
+        names = [name for name, _, _ in screen_commands(app.walk_screen)]
+        assert "Check yourself" in names and "Digits 3/5/7" in names
