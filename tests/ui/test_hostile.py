@@ -182,15 +182,17 @@ async def test_closing_the_app_while_training_stops_the_run_first() -> None:
         assert all(w.is_cancelled for w in app.workers)
 
 
-async def test_side_by_side_of_a_far_session_starts_both_walks_at_iteration_1(tmp_path) -> None:
+async def test_side_by_side_of_a_far_session_starts_both_walks_where_the_main_walk_is(tmp_path) -> None:
     app = StepperApp(far_session(tmp_path, 3000))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
+        here = app.walk.position
+        assert here.iteration == 3000
         await pilot.press("v")
         await pilot.pause()
-        assert [view.walk.position for view in app.screen.walk_views()] == [Position(1, 0)] * 2
+        assert [view.walk.position for view in app.screen.walk_views()] == [here] * 2
 
 
 async def test_a_notice_held_under_a_dialog_keeps_user_text_as_text(tmp_path: Path) -> None:
