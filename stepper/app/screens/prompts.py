@@ -288,7 +288,8 @@ class EditValue(ModalScreen[float | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(f"New value for {self.cell}", classes="field", markup=False)  # W^0[i=1, j=0]: not markup
+            # The cell's name (W^0[i=1, j=0]) is text, not markup.
+            yield Label(f"New value for {self.cell}", classes="field", markup=False)
             yield Label(self.meaning, markup=False)
             yield Input(repr(self.current), type="number", id="edit-value")
             yield Label("", id="edit-error", classes="error", markup=False)
