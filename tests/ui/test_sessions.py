@@ -49,6 +49,21 @@ async def test_editing_a_weight_recomputes_everything_downstream() -> None:
         assert app.walk.values.grad[0][0, 1] != app.walk.values.grad[0][0, 0]
 
 
+async def test_editing_a_weight_below_the_bias_row_opens_its_dialog_at_80x24() -> None:
+    """Its name W^0[i=0, j=0] is text, not markup: the dialog used to crash the app (MarkupError)."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        view(app, "weights", 0).focus()
+        await pilot.press("down", "e")
+        assert isinstance(app.screen, EditValue)
+        assert "W^0[i=0, j=0]" in str(app.screen.query_one(".field").render())
+        app.screen.query_one("#edit-value").value = "[bold]"  # not a number: said so, no crash
+        await pilot.press("enter")
+        assert "finite number" in str(app.screen.query_one("#edit-error").render())
+        await pilot.press("escape")
+        assert app.walk.values.weights[0][1, 0] == 1.0
+
+
 async def test_edit_needs_a_weight_cell() -> None:
     app = StepperApp()
     async with app.run_test(size=(120, 40)) as pilot:

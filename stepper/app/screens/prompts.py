@@ -101,7 +101,7 @@ class TrainingSettings(ModalScreen[tuple[OptimizerSpec, TrainingSpec, float] | N
             decay = Input(repr(self.optimizer.weight_decay), type="number", id="train-decay")
             decay.tooltip = "L2 for sgd, momentum, rmsprop, adam; decoupled for adamw; never on the bias row"
             yield labelled("weight decay λ", decay)
-            yield Label("", id="train-error", classes="error")
+            yield Label("", id="train-error", classes="error", markup=False)
             yield Label("Enter to apply, Escape to cancel", classes="hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -137,7 +137,7 @@ class GotoIteration(ModalScreen[int | None]):
         with Vertical(classes="dialog"):
             yield Label("Go to the start of iteration", classes="field")
             yield Input(placeholder="e.g. 1000", type="integer", id="goto-input")
-            yield Label("", id="goto-error", classes="error")
+            yield Label("", id="goto-error", classes="error", markup=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         # ASCII digits only, and few of them: int() would take "1_000" and other scripts' digits.
@@ -173,7 +173,7 @@ class Reinitialise(ModalScreen[tuple[InitSpec, OptimizerSpec, TrainingSpec] | No
             )
             yield labelled("seed", Input(str(self.current.seed + 1), type="integer", id="reinit-seed"))
             yield from optimizer_fields(self.optimizer, self.training.batch_size, "reinit")
-            yield Label("", id="reinit-error", classes="error")
+            yield Label("", id="reinit-error", classes="error", markup=False)
             yield Label("Enter to apply, Escape to cancel", classes="hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -223,7 +223,7 @@ class OpenNetwork(ModalScreen[tuple[str, OptimizerSpec | None, TrainingSpec | No
                 ),
                 id="open-path",
             )
-            yield Label("", id="open-error", classes="error")
+            yield Label("", id="open-error", classes="error", markup=False)
             yield Label("Built-in examples (Tab, arrows, Enter)", classes="field")
             yield OptionList(*[Option(f"{n} — {d}", id=n) for n, d in self.examples], id="open-examples")
             yield from optimizer_fields(None, None, "open")
@@ -288,10 +288,11 @@ class EditValue(ModalScreen[float | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(f"New value for {self.cell}", classes="field")
-            yield Label(self.meaning)
+            # The cell's name (W^0[i=1, j=0]) is text, not markup.
+            yield Label(f"New value for {self.cell}", classes="field", markup=False)
+            yield Label(self.meaning, markup=False)
             yield Input(repr(self.current), type="number", id="edit-value")
-            yield Label("", id="edit-error", classes="error")
+            yield Label("", id="edit-error", classes="error", markup=False)
             yield Label("Everything computed from it is computed again. Escape cancels.", classes="hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
