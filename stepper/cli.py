@@ -347,6 +347,10 @@ def cmd_examples(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# Markdown and LaTeX traces are documents laid out whole (~0.1 MB per iteration of the seed network).
+MAX_DOCUMENT_ITERATIONS = 1000
+
+
 def cmd_trace(args: argparse.Namespace) -> int:
     from stepper.engine.divergence import find_divergence
     from stepper.engine.history import WeightHistory
@@ -356,6 +360,12 @@ def cmd_trace(args: argparse.Namespace) -> int:
 
     if args.quiz and args.format not in ("markdown", "latex"):
         raise StepperError(f"--quiz needs --format markdown or latex, not --format {args.format}")
+    if args.format in ("markdown", "latex") and args.iterations > MAX_DOCUMENT_ITERATIONS:
+        # These are laid out whole (a document to read or print): bounded, where text and JSON stream.
+        raise StepperError(
+            f"--format {args.format} lays the trace out whole: at most {MAX_DOCUMENT_ITERATIONS:,} "
+            f"iterations, not {args.iterations:,} (text and json are written as they are computed)"
+        )
     net = _load(args)
     steps = build_steps(net)
     found: list[Divergence] = []

@@ -381,3 +381,9 @@ def test_the_streamed_trace_is_the_documents_json(cli) -> None:
 
     assert run.code == 1 and run.json() == json.loads(json.dumps(plain(trace_json(net, values, diverged))))
     assert run.json()["diverged"]["iteration"] == 269
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "latex"])
+def test_a_markdown_or_latex_trace_too_long_to_lay_out_whole_is_refused_up_front(cli, fmt) -> None:  # type: ignore[no-untyped-def]
+    run = cli("trace", "--iterations", "100000", "--format", fmt)
+    assert run.code == 2 and "at most 1,000 iterations" in run.err and run.out == ""
