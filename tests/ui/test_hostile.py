@@ -207,3 +207,12 @@ async def test_a_notice_held_under_a_dialog_keeps_user_text_as_text(tmp_path: Pa
         await pilot.press("escape")
         await pilot.pause()
         assert any(f"Saved to {path}." in text for text in toasts(app))  # as written, brackets too
+
+
+def test_suggested_file_names_are_made_from_the_network_name_as_a_file_name() -> None:
+    from stepper.app.screens.walk import file_stem
+
+    assert file_stem("[/]x[red]") == "x-red"  # was "[/]x[red]-session.toml": "no such folder ["
+    assert file_stem("identical-columns") == "identical-columns"
+    assert file_stem("réseau 2") == "réseau-2"
+    assert file_stem("...") == "network"

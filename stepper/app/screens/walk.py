@@ -90,6 +90,13 @@ def far_position(walk: Walk) -> tuple[int, int] | None:
     return None
 
 
+
+def file_stem(name: str) -> str:
+    """A network's name made into a file name to suggest: letters, digits, '-', '_' and '.' kept,
+    anything else ('/', '[', spaces) as '-' ("[/]x[red]" would name a folder that is not there)."""
+    stem = re.sub(r"[^\w.-]+", "-", name).strip("-.")
+    return stem or "network"
+
 class WalkScreen(SteppingScreen):
     """One walk through one network."""
 
@@ -395,7 +402,7 @@ class WalkScreen(SteppingScreen):
 
     # --- sessions, edits and exports ----------------------------------------------------------------
     def action_save_session(self) -> None:
-        default = f"{self.net.name}-session.toml"
+        default = f"{file_stem(self.net.name)}-session.toml"
         self.app.push_screen(
             SavePath(
                 "Save this session (network, weights, iteration and step) to:",
@@ -461,7 +468,7 @@ class WalkScreen(SteppingScreen):
         )
 
     def action_export(self) -> None:
-        stem = f"{self.net.name}-iteration{self.walk.iteration}-step{self.walk.done}"
+        stem = f"{file_stem(self.net.name)}-iteration{self.walk.iteration}-step{self.walk.done}"
         self.app.push_screen(Export(stem, download=self.served is not None), self.export)
 
     def export(self, choice: tuple[str, str, str | None] | None) -> None:
@@ -493,7 +500,7 @@ class WalkScreen(SteppingScreen):
             self.notify(str(exc), severity="warning", markup=False)
             return
         # Named after what the file says: the weights after `done` iterations.
-        default = f"{self.net.name}-after{self._map_iterations()}-map.txt"
+        default = f"{file_stem(self.net.name)}-after{self._map_iterations()}-map.txt"
         prompt = SavePath("Export the decision map (.txt text, .svg picture) to:", default)
         self.app.push_screen(prompt, self.export_map)
 
