@@ -233,7 +233,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("map", help="decision map: the outputs over the input plane (2-input networks)")
     _network_args(p)
     p.add_argument(
-        "--iterations", type=_count, default=0, metavar="K", help="the weights after K iterations (default 0)"
+        "--iterations",
+        type=_iterations,
+        default=0,
+        metavar="K",
+        help="the weights after K iterations (default 0)",
     )
     p.add_argument(
         "--resolution",
