@@ -97,6 +97,7 @@ class WalkView(Vertical):
         self.verdict: tuple[Position, str] | None = None  # the quiz's last answer, where it was given
         self._ready = False  # until mounted: a screen may move the walk before its view is built
         self.map_shown = False
+        self._pane_list: list[LayerPane] = []
 
     # --- building ---------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -121,7 +122,9 @@ class WalkView(Vertical):
 
     def _panes(self) -> list[LayerPane]:
         net = self.walk.net
-        return [LayerPane(net, l) for l in range(1, net.depth + 1)]
+        # Kept, not queried: a query walks the whole DOM, and the view looks its matrices up on every step.
+        self._pane_list = [LayerPane(net, l) for l in range(1, net.depth + 1)]
+        return self._pane_list
 
     def on_mount(self) -> None:
         if not self.compact:
@@ -152,7 +155,11 @@ class WalkView(Vertical):
 
     @property
     def panes(self) -> list[LayerPane]:
-        return list(self.query(LayerPane))
+        return self._pane_list
+
+    @property
+    def matrices(self) -> list[MatrixView]:
+        return [view for pane in self._pane_list for view in pane.views]
 
     # --- size ---------------------------------------------------------------------------------------
     @property
@@ -241,7 +248,7 @@ class WalkView(Vertical):
             return
         walk = self.walk
         checks = self.checker.at(walk.iteration, walk.values) if self.checker is not None else {}
-        show_matrices(self.query(MatrixView), walk, checks, self.digits, self.selected_cell())
+        show_matrices(self.matrices, walk, checks, self.digits, self.selected_cell())
         if self.map_shown:
             self._update_map()
         self._update_health(walk.diagnosis)
@@ -273,7 +280,8 @@ class WalkView(Vertical):
             # The quiz's score leads the header's third line, before the layer map.
             score = f"Quiz {self.score} │ " if self.score else ""
             line = layer_map_line(self.walk, self._width - 2 - len(score))
-            self.query_one("#layer-map", Static).update(score + line)
+            # One line always (height 1 in the tcss): no new layout of the screen for it.
+            self.query_one("#layer-map", Static).update(score + line, layout=False)
         # Redraw the curves only when they gain or lose a point: a cost, or (update done) an epoch.
         last = (curve_end(self.walk), self.walk.done == self.walk.steps_per_iteration)
         if last != self._curve_until:
@@ -296,7 +304,7 @@ class WalkView(Vertical):
     def cursor_matrix(self) -> MatrixView | None:
         """Where the arrows select a cell: the matrix the current step computed, else (before the
         first step) the first input of the next step that is on screen."""
-        views = [v for v in self.query(MatrixView) if v.state is not None and v.parent and v.parent.display]
+        views = [v for v in self.matrices if v.state is not None and v.parent and v.parent.display]
         for role in ("current", "input"):
             for view in views:
                 if view.state is not None and view.state.role == role:
@@ -307,7 +315,7 @@ class WalkView(Vertical):
         """The walk moved while a matrix of this view had the cursor: the cursor moves on to the new
         current matrix, on the same row and column where it can, so the Why pane keeps explaining
         the learner's cell as the steps go by."""
-        if not isinstance(focused, MatrixView) or focused not in self.query(MatrixView):
+        if not isinstance(focused, MatrixView) or focused not in self.matrices:
             return
         target = self.cursor_matrix()
         if target is None or target is focused:
@@ -342,5 +350,5 @@ class WalkView(Vertical):
         self.selected = (event.view, event.row, event.col)
         # The operands that make the selected cell are marked on the matrices, too.
         checks = self.checker.at(self.walk.iteration, self.walk.values) if self.checker is not None else {}
-        show_matrices(self.query(MatrixView), self.walk, checks, self.digits, self.selected_cell())
+        show_matrices(self.matrices, self.walk, checks, self.digits, self.selected_cell())
         self._update_explanation()
