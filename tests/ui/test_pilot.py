@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual.color import Color
+
 from stepper.app import StepperApp
 from stepper.app.screens.health import HealthScreen
 from stepper.app.screens.help import HelpScreen
@@ -509,3 +511,22 @@ async def test_dialogs_fit_80x24_and_notifications_wait_for_them(tmp_path, monke
         await pilot.press("escape")
         await pilot.pause()
         assert "over the dialog?" in shown()
+
+
+async def test_role_borders_follow_the_theme_and_focus_as_textuals_own_restyle_would() -> None:
+    """Matrices restyle from rules kept per place (for speed): after steps, a theme change and a
+    focused cell, each one's border and background must be what a fresh restyle gives."""
+    app = StepperApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press(*"nnnn")
+        app.theme = "nord"
+        await pilot.press("n", "n", "right")
+        await pilot.pause()
+        views = list(app.query(MatrixView))
+        kept = {v: (v.styles.border, v.styles.background) for v in views}
+        for v in views:
+            app.stylesheet.update_nodes([v])  # Textual's own restyle, nothing kept
+        assert {v: (v.styles.border, v.styles.background) for v in views} == kept
+        current = next(v for v in views if v.has_class("-current"))
+        assert current.has_focus
+        assert current.styles.border.top[1] == Color.parse(app.theme_variables["success"])

@@ -8,11 +8,13 @@ matrix scrolls sideways (the row labels stay put); the pane around it scrolls do
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
+from textual._context import NoActiveAppError
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -34,6 +36,9 @@ CELL_GAP = 1
 WRONG_MARK = Style(bold=True, color="red")
 WRONG_CELL = Style(bold=True, color="red", reverse=True)
 
+
+# Stylesheet rules per ancestors' classes and state, then per matrix class: see update_node_styles.
+_RULES_KEPT: dict[tuple[object, ...], tuple[object, dict[tuple[object, ...], Any]]] = {}
 
 # An operand's row or column that makes the selected result cell: bold and underlined, besides the
 # ▶ and ▼ characters (so it reads the same without colour).
@@ -118,6 +123,34 @@ class MatrixView(ScrollView, can_focus=True):
         self._drawn_for: tuple[object, ...] = ()
         self._base = Style()
         self._dark = True
+
+    def update_node_styles(self, animate: bool = True) -> None:
+        """Restyle after a class change (a new role): without animation, from rules kept per place.
+
+        A role changes on a handful of matrices per step, and Textual's restyle matches each against
+        the whole stylesheet and, to animate, builds and compares a second set of styles: together
+        a quarter of a step. No matrix style has a transition, so there is nothing to animate; and
+        the rules a matrix gets depend only on the stylesheet and on its own and its ancestors' types,
+        ids, classes and state, so they are kept under that key (a new theme parses a new stylesheet).
+        """
+        try:
+            stylesheet = self.app.stylesheet
+        except NoActiveAppError:
+            return
+        # What selectors can see of each ancestor, not the ancestor itself: nothing is kept alive.
+        ancestors = (
+            *(
+                (node._css_type_name, node.id, node.classes, node._pseudo_classes_cache_key)
+                for node in self.ancestors
+            ),
+            frozenset(self.app.get_pseudo_classes()),  # the app's own: focus or blur, dark or light, …
+        )
+        kept = _RULES_KEPT.get(ancestors)
+        if kept is None or kept[0] is not stylesheet.rules:
+            if len(_RULES_KEPT) > 256:  # old screens and themes: never many
+                _RULES_KEPT.clear()
+            kept = _RULES_KEPT[ancestors] = (stylesheet.rules, {})
+        stylesheet.apply(self, animate=False, cache=kept[1])
 
     @property
     def is_weights(self) -> bool:
