@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stepper.engine.diagnose import find_clones
+from stepper.engine.explain import equal_column_groups
 from stepper.engine.init import InitSpec
 from stepper.engine.iteration import run_iteration
 from stepper.engine.network import Network
@@ -322,3 +323,32 @@ def test_the_quiz_asks_for_the_selected_cell_of_the_next_matrix_else_row_0_colum
     walk.forward(6)
     assert question(walk).name == "C"
     assert str(Score().add(True).add(False).add(True)) == "2/3 right"
+
+
+def test_equal_columns_are_grouped_in_order_of_their_first_column() -> None:
+    # Columns 1 and 3 are twins, 0 and 4 are twins (−0 and 0 are one value), 2 is alone: the group
+    # met first (columns 0 and 4) is group 0, the C1 of the matrices' headers.
+    m = np.array([[0.0, 2.0, 5.0, 2.0, -0.0], [1.5, 0.25, 5.0, 0.25, 1.5]])
+    assert equal_column_groups(m) == [0, 1, None, 1, 0]
+    assert equal_column_groups(np.ones((3, 1))) == [None]
+    assert equal_column_groups(np.ones((2, 3))) == [0, 0, 0]
+
+
+@settings(max_examples=200)
+@given(
+    st.integers(1, 5).flatmap(
+        lambda rows: st.lists(
+            st.lists(st.sampled_from([0.0, 1.0, -2.5, 1e-300]), min_size=rows, max_size=rows),
+            min_size=1,
+            max_size=8,
+        )
+    )
+)
+def test_equal_column_groups_agree_with_comparing_every_pair(columns: list[list[float]]) -> None:
+    m = np.array(columns).T
+    groups = equal_column_groups(m)
+    for i, j in itertools.combinations(range(m.shape[1]), 2):
+        same = bool(np.array_equal(m[:, i], m[:, j]))
+        assert (groups[i] is not None and groups[i] == groups[j]) == same
+    firsts = [groups.index(g) for g in sorted({g for g in groups if g is not None})]
+    assert firsts == sorted(firsts)  # numbered by first column

@@ -85,7 +85,14 @@ class StepperApp(App[None]):
     # --- notifications never cover a dialog -------------------------------------------------------
     def notify(self, message: str, **kwargs: Any) -> None:
         """Over a dialog (or the palette), a notification waits until it closes: at 80x24 a toast
-        would hide the dialog's input or hint. Its keywords (markup=False for user text) go with it."""
+        would hide the dialog's input or hint. Its keywords go with it.
+
+        Always plain text: messages carry cell names (``n^1[o=0, j=0]``), file names and the
+        learner's own text, and Textual's markup parser takes ``[o=0, j=0]`` for a style and raises
+        as the toast is drawn, which closed the app on a quiz answer. (A widget's or screen's
+        ``notify`` passes ``markup=True`` unless told otherwise, so this is where it is decided.)
+        """
+        kwargs["markup"] = False
         if isinstance(self.screen, ModalScreen):
             self._held_notices.append((message, kwargs))
             return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.widgets import Input
+from textual.widgets._toast import Toast
 
 from stepper.app import StepperApp
 from stepper.app.commands import screen_commands
@@ -170,3 +171,15 @@ async def test_the_new_keys_are_in_help_and_the_palette() -> None:
         assert ids["quiz"] == "t" and ids["cycle-digits"] == "d"
         names = [name for name, _, _ in screen_commands(app.walk_screen)]
         assert "Check yourself" in names and "Digits 3/5/7" in names
+
+
+async def test_the_quiz_verdicts_toast_shows_the_cell_name_as_written() -> None:
+    """The toast after an answer names the cell, n^1[o=0, j=0]: read as markup, its brackets raised
+    as the toast was drawn and closed the app (right and wrong answers alike)."""
+    app = StepperApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await answer(pilot, "5")
+        await answer(pilot, "0.9002")
+        toasts = [str(Toast(notification).render()) for notification in app._notifications]
+        assert any("✗ wrong: n^1[o=0, j=0] = 2.2000000, not 5.0000000" in t for t in toasts), toasts
+        assert any("✓ right: a^1[o=0, j=0] = 0.9002495" in t for t in toasts), toasts

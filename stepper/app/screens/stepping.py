@@ -53,10 +53,14 @@ class SteppingScreen(Screen[None]):
         self._timer: Timer | None = None
         self._at_divergence: set[str | None] = set()  # the views whose walk stands at its divergence
         self._redraw_pending = False
+        self._views: list[WalkView] = []
         self._focused_before: object = None
 
     def walk_views(self) -> list[WalkView]:
-        return list(self.query(WalkView))
+        # Looked up once: a query walks the screen's whole DOM, and this runs several times a step.
+        if not self._views or not all(view.is_attached for view in self._views):
+            self._views = list(self.query(WalkView))
+        return self._views
 
     # Textual calls these as well as a subclass's own on_mount and on_resize.
     def on_mount(self) -> None:

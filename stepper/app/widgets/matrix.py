@@ -123,6 +123,7 @@ class MatrixView(ScrollView, can_focus=True):
         self._drawn_for: tuple[object, ...] = ()
         self._base = Style()
         self._dark = True
+        self._label_for: tuple[object, int] = (None, 0)
 
     def update_node_styles(self, animate: bool = True) -> None:
         """Restyle after a class change (a new role): without animation, from rules kept per place.
@@ -189,7 +190,7 @@ class MatrixView(ScrollView, can_focus=True):
             observed.index(g) if g is not None and c is None else None for g, c in zip(self._groups, clones)
         ]
         self._headers = [self.col_label(c) for c in range(state.cols)]
-        self._label_w = max(len(self.row_label(r)) for r in range(state.rows)) + 1
+        self._label_w = self._widest_label(state.rows, state.row_clones) + 1
         self._cell_w = max(
             self._number_width(state.sizing, state.digits), *(len(h) for h, _ in self._headers)
         )
@@ -234,6 +235,14 @@ class MatrixView(ScrollView, can_focus=True):
             return 0
         rule = 1 if self.is_weights and state.rows > 1 else 0
         return 1 + state.rows + rule + (1 if state.note else 0)
+
+    def _widest_label(self, rows: int, row_clones: tuple[int | None, ...]) -> int:
+        """The widest row label: the last row's, or a clone's (found once per shape and clones, not
+        by labelling all 785 rows of a weight matrix on every step)."""
+        key = (rows, row_clones)
+        if self._label_for[0] != key:
+            self._label_for = (key, max(len(self.row_label(r)) for r in range(rows)))
+        return self._label_for[1]
 
     def row_label(self, r: int) -> str:
         if self.is_weights:
