@@ -129,6 +129,17 @@ class Walk:
         return self._symmetry[1]
 
     @property
+    def narration(self) -> dict[int, list[str]]:
+        """This iteration's narration as lines by step index: what the exports write, the same as
+        the Why pane (with which clones an edit or ``s`` broke, which an export alone cannot know)."""
+        return {s.step.index: s.lines() for s in self.symmetry}
+
+    @property
+    def edited(self) -> bool:
+        """Whether weights were set by hand (``e``) on this walk."""
+        return bool(self.history.pins)
+
+    @property
     def diagnosis(self) -> Diagnosis:
         """The health of the current iteration's weights (clones, dead units, ...), once per iteration."""
         it = self.iteration

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from stepper.engine.divergence import Divergence
 from stepper.engine.iteration import IterationValues
 from stepper.engine.network import Network
@@ -16,18 +18,22 @@ def render_trace(
     first: int = 1,
     diverged: Divergence | None = None,
     quiz: bool = False,
+    story: Mapping[int, list[str]] | None = None,
+    edited: bool = False,
 ) -> str:
     """Iterations ``first``, ``first + 1``, … with the given steps, in format ``fmt``; the iteration
     that ``diverged`` in stops at the divergence; ``quiz`` (markdown and latex): an exercise with
-    blanks and an answer key."""
+    blanks and an answer key. From the app: ``story``, the first iteration's narration as the app
+    tells it (it knows which clones an edit or ``s`` broke), and ``edited``, whether weights were
+    set by hand."""
     if fmt == "markdown":
         from stepper.exports.tex import trace_markdown
 
-        return trace_markdown(net, iterations, steps, first, diverged, quiz)
+        return trace_markdown(net, iterations, steps, first, diverged, quiz, story, edited)
     if fmt == "latex":
         from stepper.exports.tex import trace_latex
 
-        return trace_latex(net, iterations, steps, first, diverged, quiz)
+        return trace_latex(net, iterations, steps, first, diverged, quiz, story, edited)
     from stepper.exports.text import trace_text
 
-    return trace_text(net, iterations, steps, first, diverged) + "\n"
+    return trace_text(net, iterations, steps, first, diverged, story, edited) + "\n"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -242,6 +243,7 @@ def _body(
     first: int,
     diverged: Divergence | None,
     quiz: bool,
+    story: Mapping[int, list[str]] | None = None,
 ) -> list[Block]:
     out: list[Block] = []
     key: list[Block] = []
@@ -252,7 +254,7 @@ def _body(
         else:
             out.append(("text", "Weights at the start of the iteration, inputs and targets:"))
             out += [("math", m) for m in _start_blocks(net, values)]
-        story = narration(net, values)
+        told = story if story is not None and k == first else narration(net, values)
         if quiz:
             key.append(("section", f"Answer key, iteration {k}"))
         for step in steps_shown(steps, diverged, k):
@@ -265,11 +267,11 @@ def _body(
                 key.append(("subsection", heading))
                 key += [("math", m) for m in result]
                 key += [("work", w) for w in work]
-                key += [("note", line) for line in story.get(step.index, [])]
+                key += [("note", line) for line in told.get(step.index, [])]
             else:
                 out += [("math", m) for m in maths]
                 out.append(("text", step.why))
-                out += [("note", line) for line in story.get(step.index, [])]
+                out += [("note", line) for line in told.get(step.index, [])]
         if not quiz or (diverged is not None and diverged.iteration == k):
             # A quiz does not give its cost away; where training stopped, it says so.
             out.append(("text", end_line(k, values, diverged)))
@@ -292,16 +294,18 @@ def trace_markdown(
     first: int = 1,
     diverged: Divergence | None = None,
     quiz: bool = False,
+    story: Mapping[int, list[str]] | None = None,
+    edited: bool = False,
 ) -> str:
     out = [
-        f"# stepper {'exercise' if quiz else 'trace'}: {network_line(net)}",
+        f"# stepper {'exercise' if quiz else 'trace'}: {network_line(net, edited)}",
         "",
         "Notation: row o is an observation, column j a neuron; in a weight matrix W^l row 0 is the "
         f"bias row b and row i + 1 holds the weights from neuron i. {ROUNDING}",
     ]
     if quiz:
         out += ["", QUIZ_INTRO]
-    for kind, content in _body(net, iterations, steps, first, diverged, quiz):
+    for kind, content in _body(net, iterations, steps, first, diverged, quiz, story):
         if kind == "section":
             out += ["", f"## {_text(content)}", ""]
         elif kind == "subsection":
@@ -324,6 +328,8 @@ def trace_latex(
     first: int = 1,
     diverged: Divergence | None = None,
     quiz: bool = False,
+    story: Mapping[int, list[str]] | None = None,
+    edited: bool = False,
 ) -> str:
     widest = max(
         [1] + [min(np.atleast_2d(m).shape[1], MAX_SIDE) for v in iterations for m in (*v.weights, *v.a)]
@@ -343,13 +349,13 @@ def trace_latex(
         r"\date{}",
         r"\begin{document}",
         r"\maketitle",
-        latex_text(network_line(net)) + r"\par",
+        latex_text(network_line(net, edited)) + r"\par",
         "Row $o$ is an observation, column $j$ a neuron; in a weight matrix $W^{l}$ row 0 is the bias "
         r"row $b$ and row $i + 1$ holds the weights from neuron $i$. " + latex_text(ROUNDING) + r"\par",
     ]
     if quiz:
         out.append(latex_text(QUIZ_INTRO) + r"\par")
-    for kind, content in _body(net, iterations, steps, first, diverged, quiz):
+    for kind, content in _body(net, iterations, steps, first, diverged, quiz, story):
         if kind == "section":
             out.append(rf"\section*{{{latex_text(_text(content))}}}")
         elif kind == "subsection":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from stepper.engine.divergence import Divergence, steps_shown
 from stepper.engine.explain import product_operands
@@ -18,8 +18,11 @@ from stepper.formatting import format_number
 WIDTH = 80
 
 
-def network_line(net: Network) -> str:
+def network_line(net: Network, edited: bool = False) -> str:
+    """``edited``: some weights were set by hand in the app (the numbers shown are the edited ones)."""
     init = "weights from the file" if net.weights_given else f"init {net.init.describe()}"
+    if edited:
+        init += ", then weights edited by hand"
     return (
         f"{net.name}: {net.shape_label()} {net.activation_label()}, cost {net.cost}, "
         f"η = {net.learning_rate:g}, {init}, {net.observations} "
@@ -97,7 +100,10 @@ def iteration_text(
     values: IterationValues,
     steps: tuple[Step, ...],
     diverged: Divergence | None = None,
+    story: Mapping[int, list[str]] | None = None,
 ) -> list[str]:
+    """``story``: the narration to use (the app's, which knows what an edit or ``s`` broke), else
+    the iteration's own."""
     out = [
         rule(f"Iteration {iteration}", "═"),
         batch_line(net, iteration, values),
@@ -110,7 +116,8 @@ def iteration_text(
     out.extend(render_matrix(values.a[0], "a"))
     out.append("Targets y:")
     out.extend(render_matrix(values.targets, "a"))
-    story = narration(net, values)
+    if story is None:
+        story = narration(net, values)
     for step in steps_shown(steps, diverged, iteration):
         out.append("")
         out.extend(step_text(net, step, values, len(steps), story.get(step.index, [])))
@@ -125,8 +132,11 @@ def trace_text(
     steps: tuple[Step, ...],
     first: int = 1,
     diverged: Divergence | None = None,
+    story: Mapping[int, list[str]] | None = None,
+    edited: bool = False,
 ) -> str:
-    return "".join(trace_text_chunks(net, [(v, diverged) for v in iterations], steps, first))[:-1]
+    chunks = trace_text_chunks(net, [(v, diverged) for v in iterations], steps, first, story, edited)
+    return "".join(chunks)[:-1]
 
 
 def trace_text_chunks(
@@ -134,9 +144,13 @@ def trace_text_chunks(
     iterations: Iterable[tuple[IterationValues, Divergence | None]],
     steps: tuple[Step, ...],
     first: int = 1,
+    story: Mapping[int, list[str]] | None = None,
+    edited: bool = False,
 ) -> Iterator[str]:
     """The trace as text a piece at a time (one iteration, with its divergence or None, each),
-    ending in a newline: a long trace is written as it is computed, never held whole."""
-    yield f"stepper trace · {network_line(net)}\n\n"
+    ending in a newline: a long trace is written as it is computed, never held whole. ``story``:
+    the first iteration's narration, as the app tells it (see :func:`iteration_text`)."""
+    yield f"stepper trace · {network_line(net, edited)}\n\n"
     for k, (values, diverged) in enumerate(iterations, start=first):
-        yield "\n".join(iteration_text(net, k, values, steps, diverged)) + "\n\n"
+        told = story if k == first else None
+        yield "\n".join(iteration_text(net, k, values, steps, diverged, told)) + "\n\n"

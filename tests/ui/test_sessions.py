@@ -226,3 +226,31 @@ def test_ctrl_y_says_copied_only_when_it_could_be(env: dict[str, str], headless:
     assert says in notice.message
     assert "Copied" not in notice.message
     assert notice.severity == ("warning" if "Not copied" in says else "information")
+
+
+async def test_an_export_after_s_or_an_edit_says_where_the_symmetry_broke_as_the_why_pane_does(
+    tmp_path: Path,
+) -> None:
+    app = StepperApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("s", "n")  # n^1 of the re-initialised network: the clones break here
+        await pilot.pause()
+        why = str(app.query_one("#explain-text").render())
+        assert "The symmetry breaks here first" in why
+        await pilot.press("x")
+        target = tmp_path / "after-s.md"
+        app.screen.query_one("#export-path").value = str(target)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "> The symmetry breaks here first: neurons 0–2 of layer 1" in target.read_text()
+
+    app = StepperApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await edit_first_bias(app, pilot, "1.5")
+        await pilot.pause()
+        await pilot.press("x")
+        target = tmp_path / "edited.txt"
+        app.screen.query_one("#export-path").value = str(target)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "init constant 1, then weights edited by hand" in target.read_text().splitlines()[0]

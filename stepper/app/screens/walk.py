@@ -480,7 +480,9 @@ class WalkScreen(SteppingScreen):
         walk = self.walk
         step = walk.current_step
         steps = (step,) if scope == "step" and step is not None else walk.steps
-        text = render_trace(fmt, self.net, [walk.values], steps, first=walk.iteration)
+        # The walk's own narration: it knows which clones an edit or s broke, as the Why pane says.
+        story, edited = walk.narration, walk.edited
+        text = render_trace(fmt, self.net, [walk.values], steps, walk.iteration, story=story, edited=edited)
         what = (
             f"step {step.number}" if len(steps) == 1 and step is not None else f"iteration {walk.iteration}"
         )
