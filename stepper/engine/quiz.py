@@ -1,8 +1,9 @@
 """Check yourself (docs/commands.md): the learner gives one cell of the matrix the next step computes.
 
 The cell is the selected one when it belongs to that matrix, else row 0, column 0. An answer within
-0.5 of the 4th significant digit is right: |x − v| ≤ 5e-4·|v| + 1e-9. Right or wrong, the step is
-then taken; a wrong answer is shown the value and the cell's term-by-term computation.
+0.05 % of the value is right: |x − v| ≤ 5e-4·|v| + 1e-9 (four significant digits are enough; for
+0.9002495 it allows 0.00045, so 0.9 is right). Right or wrong, the step is then taken; a wrong
+answer is shown the value and the cell's term-by-term computation.
 """
 
 from __future__ import annotations

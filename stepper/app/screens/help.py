@@ -52,8 +52,8 @@ distance between its two closest neurons' weights in over the last iterations: f
 clones, rising after `s`. With the quiz, the score leads it (`Quiz 3/4 right`).
 
 **Check yourself** (`t`): type the value of one cell of the matrix the next step computes (the
-selected cell of that matrix, else row 0, column 0). Within 0.5 of the 4th significant digit is
-✓ right; ✗ wrong shows the value and the cell's computation. Either way the step is taken.
+selected cell of that matrix, else row 0, column 0). Within 0.05 % of the value (4 significant
+digits) is ✓ right; ✗ wrong shows the value and the cell's computation. Either way the step is taken.
 `d` shows 3, 5 or 7 digits (exports always write 7).
 
 The notice above the layers lists the iteration's problems: ✗ permanent (clones), ! observed now

@@ -40,7 +40,8 @@ class QuizPrompt(ModalScreen[float | None]):
             yield Label(f"Step {q.step.number}: {q.step.title}", markup=False)
             yield Label(q.step.formula, markup=False)
             yield Label(f"What is {q.name}? ({q.meaning})", markup=False, id="quiz-question")
-            yield Input(placeholder="your value, e.g. 0.9002", id="quiz-answer")
+            # No example number: one may be the answer (0.9002 was a^1's). 4 digits are what is judged.
+            yield Input(placeholder="your value (4 significant digits are enough)", id="quiz-answer")
             yield Label("", id="quiz-error", classes="error")
             yield Label("Enter answers and takes the step · Escape skips", classes="hint")
 
@@ -48,7 +49,7 @@ class QuizPrompt(ModalScreen[float | None]):
         value = parse_answer(event.value)
         if value is None:
             error = self.query_one("#quiz-error", Label)
-            error.update("Enter a number, e.g. 2.2 or -1e-3.")
+            error.update("Enter a number: digits, a sign, a point or comma, an exponent (-4.5e-3).")
             error.display = True
             return
         self.dismiss(value)
