@@ -118,7 +118,10 @@ def test_an_edit_breaks_one_neuron_off_and_leaves_the_others_clones() -> None:
     assert story[3].equal[0].kind is Kind.CLONES
     (looks,) = story[16].equal
     assert looks.kind is Kind.CARRIED and "weights in (columns 0–2 of W^0) differ" in looks.not_clones
-    assert "are clones" not in story[16].lines()[0]
+    assert "Not all clones" in story[16].lines()[0]
+    assert story[16].lines()[0].endswith(
+        "only neurons 0 and 2 are clones (equal weights in and out), and only they will stay equal."
+    )
 
 
 def _one_observation_net(weights: list[np.ndarray]) -> Network:
@@ -223,8 +226,13 @@ def test_what_the_narration_says_is_true(sizes, seed, choices, activation) -> No
             if e.kind is Kind.CLONES:
                 assert any(g.layer == e.layer and set(e.neurons) <= set(g.neurons) for g in clones)
             else:
-                # Equal columns with unequal causes (or neurons that are not clones) are never called clones.
-                assert "are clones" not in text and "still clones" not in text
+                # Equal columns with unequal causes (or neurons that are not clones) are never called
+                # clones; only the clone groups among them (after an edit) are, and they truly are.
+                said, _, inside = text.partition(" Not all clones:")
+                assert "are clones" not in said and "still clones" not in said
+                assert not inside or e.clones_inside
+                for g in e.clones_inside:
+                    assert any(c.layer == e.layer and set(g) == set(c.neurons) for c in clones)
             if e.kind is Kind.COINCIDENCE:
                 assert e.sources and e.roots == ()
 
@@ -352,3 +360,21 @@ def test_equal_column_groups_agree_with_comparing_every_pair(columns: list[list[
         assert (groups[i] is not None and groups[i] == groups[j]) == same
     firsts = [groups.index(g) for g in sorted({g for g in groups if g is not None})]
     assert firsts == sorted(firsts)  # numbered by first column
+
+
+def test_after_editing_one_neurons_weight_the_others_are_still_called_clones() -> None:
+    """W^1[i=0, j=0] = 1.5: neuron 0 of layer 1 (its weights out) and neuron 0 of layer 2 (its
+    weights in) part from the others; neurons 1 and 2 of both layers stay clones, and the words say so."""
+    walk = Walk(load_network(), resume=False)
+    walk.edit_weight(1, 1, 0, 1.5)
+    story = walk.narration
+    assert story[0] == [
+        "Columns 0–2 of n^1 are equal because columns 0–2 of W^0 (the weights in) are equal. Not all "
+        "clones: their weights out (rows i=0–2 of W^1) differ; only neurons 1 and 2 are clones (equal "
+        "weights in and out), and only they will stay equal."
+    ]
+    assert story[2][0].startswith(
+        "The symmetry breaks here first: neurons 0–2 of layer 2, clones before the edit, are no longer "
+        "all alike: column 0 of n^2 differs from columns 1 and 2 because"
+    )
+    assert story[2][0].endswith("Still equal: neurons 1 and 2.")

@@ -64,6 +64,7 @@ class EqualSlices:
     layer: int | None  # the layer whose neurons these slices belong to
     neurons: tuple[int, ...]
     not_clones: str = ""  # for CARRIED in a hidden layer: why the symmetry will not last
+    clones_inside: tuple[tuple[int, ...], ...] = ()  # clone groups among these neurons (after an edit)
 
 
 @dataclass(frozen=True)
@@ -258,6 +259,8 @@ def _equal_slices(
         and len(neurons) > 1
         and any(g.layer == layer and set(neurons) <= set(g.neurons) for g in clones)
     )
+    # Clones inside the group (an edit of one neuron's weights leaves the others clones).
+    inside = [g.neurons for g in clones if g.layer == layer and set(g.neurons) < set(neurons)]
     reason = "" if is_clone or layer is None else _not_clones(net, values, layer, neurons)
     return EqualSlices(
         axis,
@@ -268,6 +271,7 @@ def _equal_slices(
         layer,
         neurons,
         reason,
+        tuple(inside) if reason else (),
     )
 
 
@@ -381,16 +385,17 @@ def index_list(indices: Sequence[int | str], prefix: str = "") -> str:
 
 
 def slice_names(ref: Ref, axis: str, indices: Sequence[int]) -> str:
-    """ "columns 0–2", "rows i=0–2" (weights: row 0 is the bias row b), "rows o=0 and o=1"."""
+    """ "columns 0–2", "rows i=0–2" (weights: row 0 is the bias row b), "rows o=0 and o=1", "column 0"."""
+    s = "" if len(indices) == 1 else "s"
     if axis == "columns":
-        return f"columns {index_list(indices)}"
+        return f"column{s} {index_list(indices)}"
     if ref.quantity in WEIGHT_SHAPED:
         bias = ["b"] if 0 in indices else []
         rest = [i - 1 for i in indices if i > 0]
         if not rest:
             return "row b"
-        return "rows " + index_list([*bias, *rest], "i=")
-    return "rows " + index_list(indices, "o=")
+        return f"row{s} " + index_list([*bias, *rest], "i=")
+    return f"row{s} " + index_list(indices, "o=")
 
 
 def _role(fact: Fact) -> str:
@@ -434,16 +439,32 @@ def equal_text(step: Step, e: EqualSlices) -> str:
     text += "."
     if e.kind is Kind.CLONES:
         text += f" {who[0].upper() + who[1:]} are clones (equal weights in and out)."
+    elif e.not_clones and e.clones_inside:  # some of them are clones (an edit parted one): say which
+        still = "; ".join(f"neurons {index_list(g)}" for g in e.clones_inside)
+        text += (
+            f" Not all clones: {e.not_clones}; only {still} are clones (equal weights in and out), and only "
+            "they will stay equal."
+        )
     elif e.not_clones:
         text += f" Not clones: {e.not_clones}, so this will not last."
     return text
 
 
 def break_text(b: Break) -> str:
-    text = (
-        f"The symmetry breaks here{' first' if b.first else ''}: neurons {index_list(b.neurons)} of layer "
-        f"{b.layer}, {b.was}, differ in {b.result.text()}"
-    )
+    head = f"The symmetry breaks here{' first' if b.first else ''}: neurons {index_list(b.neurons)} of layer "
+    if b.still_equal:
+        # Some stay together: name the ones that part, in the result's own columns (or rows).
+        together = {j for g in b.still_equal for j in g}
+        offset = b.neurons[0] - b.result.indices[0]
+        parting = [j for j in b.neurons if j not in together]
+        apart = Fact(b.result.ref, b.result.axis, tuple(j - offset for j in parting))
+        rest = Fact(b.result.ref, b.result.axis, tuple(j - offset for j in sorted(together)))
+        text = (
+            f"{head}{b.layer}, {b.was}, are no longer all alike: {apart.text()} differ"
+            f"{'s' if len(parting) == 1 else ''} from {slice_names(rest.ref, rest.axis, rest.indices)}"
+        )
+    else:
+        text = f"{head}{b.layer}, {b.was}, differ in {b.result.text()}"
     if b.differing:
         text += f" because {' and '.join(f.text() for f in b.differing)} differ"
     text += "."
