@@ -75,11 +75,16 @@ async def test_clones_have_identical_maps_until_the_symmetry_is_broken() -> None
         await pilot.pause()
         # Colour is not in the text: compare the maps the pane drew from, and the labels it shows.
         view = pane(app)
-        hidden = view.map_for(12).hidden
+        assert view.plan is not None
+        hidden = view.map_for(view.plan.small).hidden
         for layer in hidden:
             assert (layer[:, :, 0] == layer[:, :, 1]).all() and (layer[:, :, 1] == layer[:, :, 2]).all()
         text = view.text()
-        assert all(f"a^{l}_{n} C1" in text for l in (1, 2) for n in range(3))
+        # Six small maps, each titled with its neuron and the clone mark (narrow maps: "j=0 C1"
+        # under their layer's heading).
+        assert "layer 1" in text and "layer 2" in text
+        assert all(text.count(f"j={n} C1") == 2 or f"a^1_{n} C1" in text for n in range(3))
+        assert text.count(" C1") == 6
         await pilot.press("s")
         await pilot.pause()
         await pilot.pause()
@@ -194,7 +199,8 @@ def visible_lines(view: DecisionMapView) -> list[str]:
 async def test_every_neurons_map_is_whole_on_screen_when_they_fit() -> None:
     """The output map is sized by the pane's height as well as its width: the neurons' maps are not
     pushed below the pane's bottom (default and xor at 120x40 and 200x60)."""
-    for example, size in [("xor", (120, 40)), ("xor", (200, 60)), (None, (200, 60))]:
+    sizes = [(80, 24), (120, 40), (200, 60)]
+    for example, size in [*(("xor", s) for s in sizes), *((None, s) for s in sizes)]:
         app = StepperApp(example)
         async with app.run_test(size=size) as pilot:
             await pilot.press("m")
@@ -203,17 +209,24 @@ async def test_every_neurons_map_is_whole_on_screen_when_they_fit() -> None:
             text = view.text().splitlines()
             shown = visible_lines(view)
             assert len(text) <= view.scrollable_content_region.height, (example, size)
-            assert any("a^1_0" in line for line in shown) and "more maps below" not in "\n".join(shown)
+            assert "more maps below" not in "\n".join(shown)
+            # Every hidden neuron's map (the seed's 6 clones: each marked C1) and the legend.
+            titles = "\n".join(shown)
+            neurons = sum(app.net.layers[1:-1])
+            assert sum(titles.count(f"a^{l}_{n}") + titles.count(f"j={n}") for l in (1, 2) for n in range(3)) >= neurons
+            assert "target high" in titles and ("sigmoid" in titles)
+            if example is None:
+                assert titles.count(" C1") == neurons
 
 
 async def test_too_many_neurons_say_how_many_maps_are_below() -> None:
-    for example in ("spiral", None):  # 16+16 neurons; the default's 3+3 in a 21-line pane
+    for example in ("spiral",):  # 16+16 neurons in a 23-line pane
         app = StepperApp(example)
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.press("m")
             await pilot.pause()
             shown = "\n".join(visible_lines(pane(app)))
-            assert "more maps below — scroll" in shown
+            assert "24 more maps below — scroll" in shown or "▾ 24 more below" in shown
             assert "a^1_0" in shown
 
 
@@ -268,9 +281,10 @@ async def test_many_observations_get_smaller_dots_so_the_map_shows_between_them(
         await pilot.pause()
         text = pane(app).text()
         assert "•" in text and "◦" in text and "●" not in text and "○" not in text
-        assert "• target high  ◦ target low" in text
+        assert "• target high" in text and "◦ target low" in text
     app = StepperApp("xor")  # 4: the big dots
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("m")
         await pilot.pause()
-        assert "● target high  ○ target low" in pane(app).text()
+        text = pane(app).text()
+        assert "● target high" in text and "○ target low" in text

@@ -1,22 +1,24 @@
 """The decision map pane: the network's output over the input plane with the observations on it, and
 one small map per hidden neuron (docs/commands.md), as TensorFlow Playground draws them.
 
-Drawn with Textual's line API: only the lines on screen are drawn, each once until what it shows
-changes. In colour, each character is two pixels (an upper half block: its colour above, its
-background below) on a diverging orange–white–blue scale. In the 16-colour themes and under NO_COLOR
-each character is one grid cell of a character ramp instead, so the map still reads. Maps are
-computed once per set of weights (a step that changes no weight redraws nothing).
+Drawn with Textual's line API. Where the maps go is planned once per size and network shape
+(map_layout.py), so that every map is whole on screen when it can be. Maps are computed once per set
+of weights (a step that changes no weight redraws nothing), and a map's lines are drawn only when
+one of them comes on screen, from numpy arrays: a segment per run of one colour, not per cell.
+In colour, each character is two pixels (an upper half block: its colour above, its background
+below) on a diverging orange–white–blue scale. In the 16-colour themes and under NO_COLOR each grid
+cell is two characters of a character ramp instead, so the map still reads.
 """
 
 from __future__ import annotations
 
-import itertools
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache
 
 import numpy as np
+from rich.cells import cell_len
 from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
@@ -24,6 +26,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from stepper.app.widgets.map_layout import GAP, GROUP_GAP, Arrangement, Plan, Shape, bands, per_row, plan
 from stepper.app.widgets.matrix import clone_mark, clone_style
 from stepper.engine.decision_map import (
     DecisionMap,
@@ -40,41 +43,228 @@ LEVELS = 33  # colours on the scale (odd: one is the exact middle)
 # Dots darker than any colour of the map, so they show on it; ● and ○ tell the targets apart anyway.
 DOT_HIGH, DOT_LOW = Style(color="#021c3d", bold=True), Style(color="#4a1500", bold=True)
 NAN_STYLE = Style(color="red", bold=True)
-MAX_BIG = 81  # pixels across the output map, at most
-# Lines of the output map at least, in a short pane and a tall one (where a map 16 pixels across
-# would leave spiral's 200 observations nothing to be seen on): below it, maps scroll.
-MIN_LINES, MIN_LINES_TALL, TALL = 8, 12, 30
-SMALL = 12  # pixels across a neuron's map (at 80 columns: 10)
-GAP = 2
-LEGEND_WIDTH = 16
-RIGHT_WIDTH = 40  # the legend's lines, beside the output maps
+LEGEND_WIDTH, NARROW_LEGEND_WIDTH = 16, 8  # the colour bar's characters
 BIG_DOTS, SMALL_DOTS = (POSITIVE, NEGATIVE), ("•", "◦")
 DOTS_SHARE = 12  # smaller dots once more than 1 character in 12 of the map would be one
 CACHE = 8  # sets of weights whose maps are kept (stepping back and forth hits them)
 
-
 SCALE = [Color.from_rgb(*rgb) for rgb in colour_scale(LEVELS)]
+RAMP_CHARS = np.array([*RAMP, "?"])  # index −1 (not a number) is "?"
+
+Line = list[Segment]
+
+
+class Palette:
+    """The pane's styles, each combined once with the pane's own (its background and text colour)."""
+
+    def __init__(self, base: Style, dark: bool) -> None:
+        self.base, self.dark = base, dark
+        self.bold = base + Style(bold=True)
+        self.nan = base + NAN_STYLE
+        self._half: dict[tuple[int, int], Style] = {}
+        self._dots: dict[tuple[bool, int], Style] = {}
+        self._styles: dict[Style, Style] = {}
+
+    def of(self, style: Style) -> Style:
+        found = self._styles.get(style)
+        if found is None:
+            found = self._styles[style] = self.base + style
+        return found
+
+    def half_block(self, top: int, bottom: int) -> Style:
+        style = self._half.get((top, bottom))
+        if style is None:
+            fg = SCALE[top] if top >= 0 else Color.parse("red")
+            bg = SCALE[bottom] if bottom >= 0 else Color.parse("red")
+            style = self._half[(top, bottom)] = self.base + Style(color=fg, bgcolor=bg)
+        return style
+
+    def dot(self, high: bool, level: int) -> Style:
+        """An observation's dot on the map's colour at its cell."""
+        style = self._dots.get((high, level))
+        if style is None:
+            bg = SCALE[max(level, 0)]
+            style = self._dots[(high, level)] = (
+                self.base + (DOT_HIGH if high else DOT_LOW) + Style(bgcolor=bg)
+            )
+        return style
+
+    def blank(self, width: int) -> Line:
+        return [Segment(" " * width, self.base)] if width > 0 else []
 
 
 @dataclass(frozen=True)
 class Tile:
-    """One map on screen: a title, and the values (R×R, y upwards) of one neuron on its scale."""
+    """One map on screen: its titles (full, and short for a narrow map), and the values (R×R, y
+    upwards) of one neuron on its scale; ``marks`` (R×R): 0, or 1 / 2 for an observation whose target
+    is high / low."""
 
-    title: str
-    title_style: str
+    titles: tuple[str, ...]
+    title_style: Style
     values: np.ndarray
     lo: float
     hi: float
-    marks: dict[tuple[int, int], bool] | None = None  # (text row, column) → target is high
-    glyphs: tuple[str, str] = (POSITIVE, NEGATIVE)  # a high target's mark, a low one's
+    marks: np.ndarray | None = None
+    glyphs: tuple[str, str] = BIG_DOTS
+    neuron: bool = True  # a hidden neuron's map (counted when below the pane's bottom)
 
 
-@dataclass(frozen=True)
-class _Later:
-    """``count`` lines drawn by ``build()`` only when one of them is on screen."""
+# --- blocks: lines of a fixed width, drawn when asked for ---------------------------------------------
+class Block:
+    width: int
+    height: int
 
-    count: int
-    build: Callable[[], list[list[Segment]]]
+    def line(self, y: int) -> Line:
+        """Line y, exactly ``width`` cells."""
+        raise NotImplementedError
+
+    def neuron_tiles(self, top: int) -> Iterator[int]:
+        """The bottom line (exclusive) of each neuron's map in this block, which starts at ``top``."""
+        return iter(())
+
+
+class Text(Block):
+    def __init__(self, lines: list[Line], width: int, pal: Palette) -> None:
+        self.width, self.height, self.pal = width, len(lines), pal
+        self.lines = [self._fit(line) for line in lines]
+
+    def _fit(self, line: Line) -> Line:
+        line = list(Segment.apply_style(line, self.pal.base))
+        used = sum(cell_len(s.text) for s in line)
+        if used > self.width:
+            return list(Segment.adjust_line_length(line, self.width, self.pal.base))
+        return line + self.pal.blank(self.width - used)
+
+    def set_line(self, y: int, line: Line) -> None:
+        self.lines[y] = self._fit(line)
+
+    def line(self, y: int) -> Line:
+        return self.lines[y]
+
+
+class TileBlock(Block):
+    def __init__(self, tile: Tile, px: int, ramp: bool, pal: Palette) -> None:
+        self.tile, self.ramp, self.pal = tile, ramp, pal
+        self.width = px * (2 if ramp else 1)
+        self.height = 1 + px // (1 if ramp else 2)
+        self._lines: list[Line] | None = None
+
+    def line(self, y: int) -> Line:
+        if self._lines is None:
+            tile, w = self.tile, self.width
+            title = next((t for t in tile.titles if len(t) <= w), tile.titles[-1][:w])
+            head = [Segment(title.ljust(w), self.pal.of(tile.title_style))]
+            draw = ramp_tile if self.ramp else colour_tile
+            self._lines = [head, *draw(tile, self.pal)]
+        return self._lines[y]
+
+    def neuron_tiles(self, top: int) -> Iterator[int]:
+        if self.tile.neuron:
+            yield top + self.height
+
+
+class Row(Block):
+    """Blocks side by side, ``gap`` columns apart, their tops aligned."""
+
+    def __init__(self, blocks: Sequence[Block], gap: int, pal: Palette) -> None:
+        self.blocks, self.gap, self.pal = blocks, gap, pal
+        self.width = sum(b.width for b in blocks) + gap * max(0, len(blocks) - 1)
+        self.height = max((b.height for b in blocks), default=0)
+
+    def line(self, y: int) -> Line:
+        out: Line = []
+        for k, block in enumerate(self.blocks):
+            if k:
+                out += self.pal.blank(self.gap)
+            out += block.line(y) if y < block.height else self.pal.blank(block.width)
+        return out
+
+    def neuron_tiles(self, top: int) -> Iterator[int]:
+        for block in self.blocks:
+            yield from block.neuron_tiles(top)
+
+
+class Column(Block):
+    """Blocks one under another, their left edges aligned."""
+
+    def __init__(self, blocks: Sequence[Block], pal: Palette) -> None:
+        self.blocks, self.pal = blocks, pal
+        self.width = max((b.width for b in blocks), default=0)
+        self.height = sum(b.height for b in blocks)
+        self._tops = [sum(b.height for b in blocks[:k]) for k in range(len(blocks))]
+
+    def line(self, y: int) -> Line:
+        for top, block in zip(self._tops, self.blocks):
+            if top <= y < top + block.height:
+                line = block.line(y - top)
+                return line + self.pal.blank(self.width - block.width)
+        return self.pal.blank(self.width)
+
+    def neuron_tiles(self, top: int) -> Iterator[int]:
+        for start, block in zip(self._tops, self.blocks):
+            yield from block.neuron_tiles(top + start)
+
+
+# --- a tile's map lines, vectorised ---------------------------------------------------------------------
+def _runs(codes: np.ndarray) -> tuple[list[int], list[int], list[int]]:
+    """Runs of equal codes along each row: (row, first column, end column) of each, row by row."""
+    change = np.ones(codes.shape, dtype=bool)
+    change[:, 1:] = codes[:, 1:] != codes[:, :-1]
+    rows, starts = np.nonzero(change)
+    same_row = np.append(rows[1:] == rows[:-1], False)
+    ends = np.where(same_row, np.append(starts[1:], 0), codes.shape[1])
+    return rows.tolist(), starts.tolist(), ends.tolist()
+
+
+def _marks(tile: Tile, shape: tuple[int, ...]) -> np.ndarray:
+    return tile.marks if tile.marks is not None else np.zeros(shape[:2], dtype=np.int8)
+
+
+def colour_tile(tile: Tile, pal: Palette) -> list[Line]:
+    """R columns, R/2 lines of upper half blocks: a segment per run of one (top, bottom) colour pair;
+    an observation's dot takes its character, on the colour of the grid row above."""
+    levels = ramp_levels(tile.values, tile.lo, tile.hi, LEVELS)[::-1]  # top grid row first
+    marks = _marks(tile, levels.shape)[::-1]
+    n = levels.shape[0] // 2
+    top, bottom = levels[0 : 2 * n : 2], levels[1 : 2 * n : 2]
+    mark = np.where(marks[0 : 2 * n : 2] != 0, marks[0 : 2 * n : 2], marks[1 : 2 * n : 2])
+    codes = ((top + 1) * (LEVELS + 1) + (bottom + 1)) * 3 + mark
+    rows, starts, ends = _runs(codes)
+    tops, bottoms, dots = (
+        top[rows, starts].tolist(),
+        bottom[rows, starts].tolist(),
+        mark[rows, starts].tolist(),
+    )
+    lines: list[Line] = [[] for _ in range(n)]
+    glyphs = tile.glyphs
+    for t, j, end, a, b, m in zip(rows, starts, ends, tops, bottoms, dots):
+        if m:
+            lines[t].append(Segment(glyphs[m - 1] * (end - j), pal.dot(m == 1, a)))
+        else:
+            lines[t].append(Segment("▀" * (end - j), pal.half_block(a, b)))
+    return lines
+
+
+def ramp_tile(tile: Tile, pal: Palette) -> list[Line]:
+    """2R columns, R lines: two ramp characters per grid cell, an observation's mark the first."""
+    levels = ramp_levels(tile.values, tile.lo, tile.hi)[::-1]
+    marks = _marks(tile, levels.shape)[::-1]
+    r = levels.shape[0]
+    chars = RAMP_CHARS[levels]
+    grid = np.empty((r, 2 * r), dtype="<U1")
+    grid[:, 1::2] = chars
+    grid[:, 0::2] = np.where(marks == 1, tile.glyphs[0], np.where(marks == 2, tile.glyphs[1], chars))
+    kinds = np.zeros((r, 2 * r), dtype=np.int8)  # 0 plain, 1 a mark (bold), 2 not a number (red)
+    kinds[:, 1::2] = np.where(levels < 0, 2, 0)
+    kinds[:, 0::2] = np.where(marks != 0, 1, kinds[:, 1::2])
+    styles = (pal.base, pal.bold, pal.nan)
+    texts = ["".join(row) for row in grid.tolist()]
+    rows, starts, ends = _runs(kinds)
+    kind = kinds[rows, starts].tolist()
+    lines: list[Line] = [[] for _ in range(r)]
+    for t, j, end, k in zip(rows, starts, ends, kind):
+        lines[t].append(Segment(texts[t][j:end], styles[k]))
+    return lines
 
 
 @dataclass(frozen=True)
@@ -87,8 +277,13 @@ class MapState:
     iteration: int
 
 
+@lru_cache(maxsize=64)
+def _plan(shape: Shape) -> Plan:
+    return plan(shape)
+
+
 class DecisionMapView(ScrollView, can_focus=True):
-    """Output maps on top, with a legend; then each hidden layer's neurons, clones marked C1, C2, …"""
+    """Output maps with a legend, and each hidden layer's neurons, clones marked C1, C2, …"""
 
     DEFAULT_CSS = """
     DecisionMapView {
@@ -102,12 +297,12 @@ class DecisionMapView(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.state: MapState | None = None
         self._maps: OrderedDict[tuple[object, ...], DecisionMap] = OrderedDict()
-        self._content: list[list[Segment] | None] = []  # None: not drawn yet (see _Later)
-        self._blocks: dict[int, tuple[int, Callable[[], list[list[Segment]]], list[Segment]]] = {}
+        self._content: Block | None = None
         self._laid_out_for: tuple[object, ...] = ()
         self._lines: dict[int, Strip] = {}
         self._output_map: DecisionMap | None = None
         self._glyphs = BIG_DOTS
+        self.plan: Plan | None = None
         # The cache's keys hold ids: keeping each map's weights alive keeps those ids unique.
         self._keep: dict[tuple[object, ...], tuple[np.ndarray, ...]] = {}
 
@@ -127,7 +322,6 @@ class DecisionMapView(ScrollView, can_focus=True):
         self._laid_out_for = ()
         if self.display:
             self._layout()
-            self.refresh()
 
     def map_for(self, resolution: int) -> DecisionMap:
         """The map of the current weights at ``resolution``, from the cache when it is there."""
@@ -159,273 +353,190 @@ class DecisionMapView(ScrollView, can_focus=True):
         """Characters instead of colours: NO_COLOR, or a theme of the terminal's own 16 colours."""
         return bool(self.app.no_color) or self.app.theme.startswith("ansi")
 
-    # --- layout: the whole content as lines of segments, for this width --------------------------
+    # --- layout ------------------------------------------------------------------------------------
     def _layout(self) -> None:
-        width = self.scrollable_content_region.width
-        height = self.scrollable_content_region.height
+        # The whole width, whether a scrollbar shows now or not: one is needed only if not every
+        # map fits, and then the content leaves a column for it.
+        width, height = self.content_region.width, self.content_region.height
         key = (width, height, self.ramp)
         if self.state is None or width <= 0 or key == self._laid_out_for:
             return
         self._laid_out_for = key
-        self._content, self._blocks = [], {}
-        self._build(width, height)
+        self._content = self._build(width, height)
+        if self.plan is not None and not self.plan.fits and width > 1:
+            self._content = self._build(width - 1, height)
         self._lines.clear()
-        size = Size(width, len(self._content))
+        size = Size(width, self._content.height)
         if size != self.virtual_size:  # a new size means a new layout: only when it changes
             self.virtual_size = size
         self.refresh()
 
-    def _build(self, width: int, height: int) -> None:
-        """The output maps on the left, as tall as the pane; the legend and the hidden neurons'
-        maps on their right when there is room for them, else below."""
+    def _build(self, width: int, height: int) -> Block:
+        """The blocks of the content, placed as the plan for this size and network says."""
         assert self.state is not None
-        net = self.state.net
-        outputs = net.layers[-1]
-        ramp = self.ramp
-        # In colour a character is 1 grid column and 2 grid rows (half blocks); as a ramp it is
-        # half a grid column and 1 row, so that both keep the map square.
-        cw, per_line = (2, 1) if ramp else (1, 2)
-        small = (SMALL if width >= 100 else 10) // cw
-        small -= small % per_line
-        counts = net.layers[1:-1]
-
-        def hidden_lines(room: int) -> int:
-            """Lines the hidden layers take in ``room`` columns: per layer a heading, rows of maps."""
-            per_row = max(1, (room + GAP) // (small * cw + GAP))
-            return sum(1 + -(-n // per_row) * (1 + small // per_line) for n in counts)
-
-        def fits(big: int, beside: bool) -> int:
-            """Lines the whole content takes with output maps ``big`` pixels across (0: too wide)."""
-            left_w = big * cw * outputs + GAP * (outputs - 1)
-            left_h = 1 + big // per_line
-            if beside:
-                room = width - left_w - GAP
-                if room < max(RIGHT_WIDTH, small * cw):
-                    return 0
-                return max(left_h, 4 + hidden_lines(room))
-            if left_w > width:
-                return 0
-            return left_h + 1 + 4 + hidden_lines(width)
-
-        # The biggest output maps with which every neuron's map is whole on screen, beside or below
-        # them. When they cannot all be (many neurons, a short pane), the output maps take their
-        # smallest size and the pane says how many maps are below: the size only shrinks as the
-        # pane does (a notice above it must not make the map bigger).
-        smallest = (MIN_LINES_TALL if height >= TALL else MIN_LINES) * per_line
-        best: tuple[int, bool] | None = None
-        for big in range(MAX_BIG - MAX_BIG % per_line, smallest - 1, -per_line):
-            for beside in (True, False):
-                lines = fits(big, beside)
-                if 0 < lines <= height:
-                    best = (big, beside)
-                    break
-            if best:
-                break
-        if best is None:
-            beside = fits(smallest, True) > 0
-            across = width // outputs // cw  # a pane too narrow even for the smallest maps
-            big = smallest if fits(smallest, beside) else max(8, across - across % per_line)
+        net, ramp = self.state.net, self.ramp
+        pal = Palette(self.rich_style, self.app.current_theme.dark)
+        # Sized on a coarse map (the numbers in the legend and headings are about as long at any
+        # resolution), then written with the maps drawn.
+        coarse = self.map_for(21)
+        glyphs = self._dot_glyphs(coarse, ramp)
+        legend = {narrow: self._legend(coarse, ramp, narrow, glyphs) for narrow in (False, True)}
+        shape = Shape(
+            width,
+            height,
+            net.layers[-1],
+            tuple(net.layers[1:-1]),
+            ramp,
+            _extent(legend[False]),
+            _extent(legend[True]),
+            tuple(len(f"layer {layer}") for layer in range(1, net.depth)),  # the shortest heading
+        )
+        p = self.plan = _plan(shape)
+        outputs = Row([TileBlock(t, p.big, ramp, pal) for t in self._output_tiles(p.big, glyphs)], GAP, pal)
+        assert self._output_map is not None
+        lines = self._legend(self._output_map, ramp, p.narrow_legend, glyphs)
+        lines += [] if p.fits else [[]]  # the last: how many maps are below
+        room = width if p.arrangement is not Arrangement.BESIDE else width - outputs.width - GAP
+        key = Text(lines, max(1, min(_extent(lines)[0], room)), pal)
+        groups = self._hidden_blocks(p, room, shape, pal)
+        hidden: list[Block] = [
+            Row([groups[layer] for layer in band], GROUP_GAP, pal)
+            for band in bands(p.small, p.gap, room, shape)
+        ]
+        if p.arrangement is Arrangement.BESIDE:
+            content: Block = Column([Row([outputs, Column([key, *hidden], pal)], GAP, pal)], pal)
+        elif p.arrangement is Arrangement.LEGEND_BESIDE:
+            content = Column([Row([outputs, key], GAP, pal), *hidden], pal)
         else:
-            big, beside = best
-        left = self._outputs(big, ramp)
-        left_w = big * cw * outputs + GAP * (outputs - 1)
-        right = self._legend(ramp) + self._hidden(small, ramp, width - left_w - GAP if beside else width)
-        if not beside:
-            self._content += [*left, []]
-        top = len(self._content)
-        self._expand(right, [])
-        self._say_what_is_below(top + 3, height)
-        if not beside:
-            return
-        content = self._content
-        content += [[]] * (len(left) - len(content))
-        for k, line in enumerate(left):  # on screen: the maps beside them are drawn now
-            content[k] = [*line, Segment(" " * GAP), *self._line(k)]
-        pad = [Segment(" " * (left_w + GAP))]
-        for k in range(len(left), len(content)):
-            if content[k] is not None:
-                content[k] = pad + content[k]  # type: ignore[operator]
-            else:
-                start, build, _ = self._blocks[k]
-                self._blocks[k] = (start, build, pad)
+            content = Column([outputs, key, *hidden], pal)
+        if not p.fits:
+            below = sum(1 for bottom in content.neuron_tiles(0) if bottom > height)
+            if below:
+                more = f"▾ {below} more {'' if p.narrow_legend else 'map' + 's' * (below != 1) + ' '}below"
+                more += "" if p.narrow_legend else " — scroll"
+                key.set_line(len(lines) - 1, [Segment(more, pal.bold)])
+        return content
 
-    def _say_what_is_below(self, line: int, height: int) -> None:
-        """On the legend's empty last line: how many neurons' maps are not whole on screen."""
-        starts = {start: build for start, build, _ in self._blocks.values()}
-        below = 0
-        for start, build in starts.items():
-            count = sum(1 for k in self._blocks if self._blocks[k][0] == start)
-            if start + count > height and isinstance(build, partial):
-                below += len(build.args[0])
-        if below and line < len(self._content):
-            more = f"▾ {below} more map{'s' * (below != 1)} below — scroll"
-            self._content[line] = [Segment(more, Style(bold=True))]
-
-    def _expand(self, items: list[list[Segment] | _Later], prefix: list[Segment]) -> None:
-        """Append lines; those of a _Later are placeholders, drawn when they come on screen."""
-        for item in items:
-            if isinstance(item, _Later):
-                start = len(self._content)
-                self._content += [None] * item.count
-                for k in range(start, start + item.count):
-                    self._blocks[k] = (start, item.build, prefix)
-            else:
-                self._content.append(prefix + item)
-
-    def _line(self, k: int) -> list[Segment]:
-        """Line k of the content, drawing the block it belongs to if it is still a placeholder."""
-        if k >= len(self._content):
-            return []
-        line = self._content[k]
-        if line is None:
-            start, build, prefix = self._blocks[k]
-            for n, drawn in enumerate(build()):
-                self._content[start + n] = prefix + drawn
-            line = self._content[k]
-        return line  # type: ignore[return-value]
-
-    def _outputs(self, big: int, ramp: bool) -> list[list[Segment]]:
+    def _dot_glyphs(self, dmap: DecisionMap, ramp: bool) -> tuple[str, str]:
+        """Many observations (spiral's 200) would bury the map under ● and ○: smaller dots then,
+        still told apart without colour, leaving the map around them to be seen."""
         assert self.state is not None
         net = self.state.net
-        dmap = self.map_for(big)
-        self._output_map = dmap
+        marked = len(set(zip(*observation_cells(dmap, net.inputs))))
+        # Judged on a map about as big as the pane's smallest: 21 across, ~400 characters.
+        self._glyphs = SMALL_DOTS if marked * DOTS_SHARE > 21 * 21 // (1 if ramp else 2) else BIG_DOTS
+        return self._glyphs
+
+    def _output_tiles(self, big: int, glyphs: tuple[str, str]) -> list[Tile]:
+        assert self.state is not None
+        net = self.state.net
+        dmap = self._output_map = self.map_for(big)
         lo, hi = value_range(net.activations[-1], dmap.outputs)
-        cells = observation_cells(dmap, net.inputs)
+        rows, cols = observation_cells(dmap, net.inputs)
         classes = target_classes(net.targets)
-        # Many observations (spiral's 200) would bury the map under ● and ○: smaller dots then,
-        # still told apart without colour, leaving the map around them to be seen.
-        marked = len(set(zip(*cells)))
-        self._glyphs = SMALL_DOTS if marked * DOTS_SHARE > big * big // (1 if ramp else 2) else BIG_DOTS
         tiles = []
         for j in range(net.layers[-1]):
-            marks = {(int(i), int(jj)): bool(c) for i, jj, c in zip(*cells, classes[:, j])}
+            marks = np.zeros((big, big), dtype=np.int8)
+            marks[rows, cols] = np.where(classes[:, j], 1, 2)
             title = f"a^{net.depth}_{j} output"
-            tiles.append(Tile(title, "bold", dmap.outputs[:, :, j], lo, hi, marks, self._glyphs))
-        return self._tile_row(tiles, big, ramp)
+            tiles.append(
+                Tile(
+                    (title, f"a^{net.depth}_{j}"),
+                    Style(bold=True),
+                    dmap.outputs[:, :, j],
+                    lo,
+                    hi,
+                    marks,
+                    glyphs,
+                    False,
+                )
+            )
+        return tiles
 
-    def _hidden(self, small: int, ramp: bool, width: int) -> list[list[Segment] | _Later]:
-        """Per hidden layer a heading, then rows of small maps, drawn when they come on screen."""
+    def _headings(self, dmap: DecisionMap) -> list[tuple[str, ...]]:
+        """Each hidden layer's heading: its number, activation and the range of its maps' scale,
+        or less of it where the maps are narrow."""
         assert self.state is not None
         net = self.state.net
-        if net.depth < 2:
-            return []
-        sdmap = self.map_for(small)
-        per_row = max(1, (width + GAP) // (small * (2 if ramp else 1) + GAP))
-        lines: list[list[Segment] | _Later] = []
-        for layer, values in enumerate(sdmap.hidden, start=1):
+        out = []
+        for layer, values in enumerate(dmap.hidden, start=1):
             act = net.activations[layer - 1]
             lo, hi = value_range(act, values)
+            out.append(
+                (f"layer {layer} · {act} · {lo:.3g}…{hi:.3g}", f"layer {layer} · {act}", f"layer {layer}")
+            )
+        return out
+
+    def _hidden_blocks(self, p: Plan, room: int, shape: Shape, pal: Palette) -> list[Block]:
+        """Per hidden layer a heading, then rows of small maps, each drawn when it comes on screen."""
+        assert self.state is not None
+        net = self.state.net
+        sdmap = self.map_for(p.small)
+        headings = self._headings(sdmap)
+        out: list[Block] = []
+        for layer, values in enumerate(sdmap.hidden, start=1):
+            lo, hi = value_range(net.activations[layer - 1], values)
             groups = self.state.clones.get(layer, (None,) * net.layers[layer])
-            lines.append([Segment(f"layer {layer} · {act} · {lo:.3g}…{hi:.3g}", Style(bold=True))])
             tiles = []
             for n in range(net.layers[layer]):
                 g = groups[n] if n < len(groups) else None
-                title = f"a^{layer}_{n}" + (f" {clone_mark(g)}" if g is not None else "")
+                mark = f" {clone_mark(g)}" if g is not None else ""
                 # The clone's colour, readable on this pane's background (as in the matrices).
-                style = ""
-                if g is not None:
-                    style = str(clone_style(g, self.rich_style, self.app.current_theme.dark))
-                tiles.append(Tile(title, style, values[:, :, n], lo, hi))
-            for k in range(0, len(tiles), per_row):
-                row = tiles[k : k + per_row]
-                count = 1 + small // (1 if ramp else 2)  # the titles, then the map's lines
-                lines.append(_Later(count, partial(self._tile_row, row, small, ramp)))
-        return lines
-
-    def _tile_row(self, tiles: list[Tile], size: int, ramp: bool) -> list[list[Segment]]:
-        """Tiles side by side: their titles, then their maps line by line."""
-        size *= 2 if ramp else 1  # in characters
-        gap = Segment(" " * GAP)
-        title: list[Segment] = []
-        for k, tile in enumerate(tiles):
-            if k:
-                title.append(gap)
-            title.append(Segment(tile.title[:size].ljust(size), Style.parse(tile.title_style or "none")))
-        drawn = [self._tile_lines(tile, ramp) for tile in tiles]
-        lines = [title]
-        for y in range(len(drawn[0])):
-            line: list[Segment] = []
-            for k, tile_lines in enumerate(drawn):
-                if k:
-                    line.append(gap)
-                line += tile_lines[y]
-            lines.append(line)
-        return lines
-
-    def _tile_lines(self, tile: Tile, ramp: bool) -> list[list[Segment]]:
-        """One tile's map: R columns; R/2 lines in colour (half blocks), R lines as a ramp."""
-        values = tile.values
-        r = values.shape[0]
-        marks = tile.marks or {}
-        out: list[list[Segment]] = []
-        if ramp:
-            levels = ramp_levels(values, tile.lo, tile.hi)
-            for i in range(r - 1, -1, -1):  # y upwards: the last grid row is the top line
-                line = []
-                for j in range(r):
-                    k = levels[i, j]
-                    cell = Segment("?" if k < 0 else RAMP[k], NAN_STYLE if k < 0 else None)
-                    if (i, j) in marks:  # the mark, then the map: two characters per grid column
-                        line.append(Segment(tile.glyphs[0 if marks[(i, j)] else 1], Style(bold=True)))
-                    else:
-                        line.append(cell)
-                    line.append(cell)
-                out.append(_merge(line))
-            return out
-        levels = _colour_levels(values, tile.lo, tile.hi)
-        # A text line shows grid rows (top, bottom) = (r−1−2t, r−2−2t); marks are per grid row.
-        line_marks: dict[int, dict[int, bool]] = {}
-        for (i, j), high in marks.items():
-            line_marks.setdefault((r - 1 - i) // 2, {})[j] = high
-        for t in range(r // 2):
-            top, bottom = levels[r - 1 - 2 * t], levels[r - 2 - 2 * t]
-            # Runs of one colour pair become one segment: a map redrawn every iteration of a run
-            # is mostly a few broad areas.
-            pair = top * (LEVELS + 1) + bottom
-            cuts = [0, *(np.flatnonzero(pair[1:] != pair[:-1]) + 1).tolist(), r]
-            here = line_marks.get(t, {})
-            for j in here:
-                cuts += [j, j + 1]  # a mark is a run of its own
-            cuts = sorted(set(cuts))
-            line = []
-            for start, end in itertools.pairwise(cuts):
-                mark = here.get(start)
-                if mark is not None:
-                    style = _dot(mark, int(top[start]))
-                    line.append(Segment(tile.glyphs[0 if mark else 1], style))
-                else:
-                    line.append(
-                        Segment("▀" * (end - start), _half_block(int(top[start]), int(bottom[start])))
-                    )
-            out.append(line)
+                style = clone_style(g, self.rich_style, pal.dark) if g is not None else Style()
+                titles = (f"a^{layer}_{n}{mark}", f"j={n}{mark}", f"{n}{mark}")
+                tiles.append(
+                    TileBlock(Tile(titles, style, values[:, :, n], lo, hi), p.small, shape.ramp, pal)
+                )
+            across = per_row(len(tiles), p.small, p.gap, room, shape)
+            rows: list[Block] = [Row(tiles[k : k + across], p.gap, pal) for k in range(0, len(tiles), across)]
+            forms = headings[layer - 1]
+            width = max(rows[0].width, min(len(forms[-1]), room))  # as map_layout.group_size has it
+            heading = next((h for h in forms if cell_len(h) <= width), forms[-1])
+            head = Text([[Segment(heading, pal.bold)]], width, pal)
+            out.append(Column([head, *rows], pal))
         return out
 
-    def _legend(self, ramp: bool) -> list[list[Segment]]:
-        """The output scale, what the dots mean and the axes: a few short lines."""
+    def _legend(self, dmap: DecisionMap, ramp: bool, narrow: bool, glyphs: tuple[str, str]) -> list[Line]:
+        """The output scale, what the dots mean and the axes: wide, 3 lines; narrow, 6 short ones."""
         assert self.state is not None
-        net, dmap = self.state.net, self._output_map
-        assert dmap is not None  # the legend is drawn with the maps, after set_state made them
+        net = self.state.net
         act = net.activations[-1]
         lo, hi = value_range(act, dmap.outputs)
-        low, high = f"{lo:.3g}", f"{hi:.3g}"
+        low, high, name = f"{lo:.3g}", f"{hi:.3g}", f"a^{net.depth} ({act})"
         if ramp:
-            scale = [Segment(f"{low} "), Segment(f"'{RAMP}'"), Segment(f" {high}  a^{net.depth} ({act})")]
+            bar = [Segment(f"'{RAMP}'")]
         else:
-            bar = [
-                Segment(" ", Style(bgcolor=SCALE[round(k / (LEGEND_WIDTH - 1) * (LEVELS - 1))]))
-                for k in range(LEGEND_WIDTH)
-            ]
-            scale = [Segment(f"{low} "), *_merge(bar), Segment(f" {high}  a^{net.depth} ({act})")]
-        dots = [
-            # On the colours they are drawn on in the map, where the network has it right.
-            Segment(self._glyphs[0], DOT_HIGH + Style(bgcolor=SCALE[-1]) if not ramp else Style(bold=True)),
-            Segment(" target high  "),
-            Segment(self._glyphs[1], DOT_LOW + Style(bgcolor=SCALE[0]) if not ramp else Style(bold=True)),
-            Segment(" target low"),
-        ]
+            n = NARROW_LEGEND_WIDTH if narrow else LEGEND_WIDTH
+            bar = list(
+                Segment.simplify(
+                    Segment(" ", Style(bgcolor=SCALE[round(k / (n - 1) * (LEVELS - 1))])) for k in range(n)
+                )
+            )
+        scale = [Segment(f"{low} "), *bar, Segment(f" {high}")]
+        # On the colours they are drawn on in the map, where the network has it right.
+        high_dot = Style(bold=True) if ramp else DOT_HIGH + Style(bgcolor=SCALE[-1])
+        low_dot = Style(bold=True) if ramp else DOT_LOW + Style(bgcolor=SCALE[0])
         x0, x1, y0, y1 = (f"{v:.3g}" for v in (dmap.x[0], dmap.x[-1], dmap.y[0], dmap.y[-1]))
-        axes = [Segment(f"x^0 {x0}…{x1} →  x^1 {y0}…{y1} ↑", Style(dim=True))]
-        return [scale, dots, axes, []]
+        dim = Style(dim=True)
+        if narrow:
+            return [
+                scale,
+                [Segment(name)],
+                [Segment(glyphs[0], high_dot), Segment(" target high")],
+                [Segment(glyphs[1], low_dot), Segment(" target low")],
+                [Segment(f"x^0 {x0}…{x1} →", dim)],
+                [Segment(f"x^1 {y0}…{y1} ↑", dim)],
+            ]
+        return [
+            [*scale, Segment(f"  {name}")],
+            [
+                Segment(glyphs[0], high_dot),
+                Segment(" target high  "),
+                Segment(glyphs[1], low_dot),
+                Segment(" target low"),
+            ],
+            [Segment(f"x^0 {x0}…{x1} →  x^1 {y0}…{y1} ↑", dim)],
+        ]
 
     # --- drawing: only the lines on screen -----------------------------------------------------
     def render_line(self, y: int) -> Strip:
@@ -435,45 +546,23 @@ class DecisionMapView(ScrollView, can_focus=True):
             self._layout()
         strip = self._lines.get(line_no)
         if strip is None:
-            base = self.rich_style
-            segments = self._line(line_no)
-            strip = Strip(segments).apply_style(base).crop_extend(0, width, base)
+            content = self._content
+            if content is None or line_no >= content.height:
+                return Strip.blank(width, self.rich_style)
+            segments = content.line(line_no)
+            strip = Strip(segments, content.width).extend_cell_length(width, self.rich_style)
             self._lines[line_no] = strip
         return strip
 
     def text(self) -> str:
         """What the pane shows, as plain text (for tests and exports)."""
-        lines = (self._line(k) for k in range(len(self._content)))
+        content = self._content
+        if content is None:
+            return ""
+        lines = (content.line(k) for k in range(content.height))
         return "\n".join("".join(s.text for s in line).rstrip() for line in lines)
 
 
-def _colour_levels(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
-    """Each value's colour on the scale 0..LEVELS−1 (−1: not a number)."""
-    return ramp_levels(values, lo, hi, LEVELS)
-
-
-_HALF_BLOCKS: dict[tuple[int, int], Style] = {}
-_DOTS: dict[tuple[bool, int], Style] = {}
-
-
-def _dot(high: bool, level: int) -> Style:
-    """An observation's dot on the map's colour at its cell (made once per pair, then looked up)."""
-    style = _DOTS.get((high, level))
-    if style is None:
-        bg = SCALE[max(level, 0)]
-        style = _DOTS[(high, level)] = (DOT_HIGH if high else DOT_LOW) + Style(bgcolor=bg)
-    return style
-
-
-def _half_block(top: int, bottom: int) -> Style:
-    style = _HALF_BLOCKS.get((top, bottom))
-    if style is None:
-        fg = SCALE[top] if top >= 0 else Color.parse("red")
-        bg = SCALE[bottom] if bottom >= 0 else Color.parse("red")
-        style = _HALF_BLOCKS[(top, bottom)] = Style(color=fg, bgcolor=bg)
-    return style
-
-
-def _merge(segments: list[Segment]) -> list[Segment]:
-    """Neighbouring segments of one style as one: fewer segments to draw, same picture."""
-    return list(Segment.simplify(segments))
+def _extent(lines: list[Line]) -> tuple[int, int]:
+    """(columns, lines) of a few lines of segments."""
+    return max((sum(cell_len(s.text) for s in line) for line in lines), default=0), len(lines)
