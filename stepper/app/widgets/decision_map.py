@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
@@ -303,6 +303,8 @@ class DecisionMapView(ScrollView, can_focus=True):
         self._output_map: DecisionMap | None = None
         self._glyphs = BIG_DOTS
         self.plan: Plan | None = None
+        self._pal: Palette | None = None
+        self._sized_for: tuple[Size, Size, Size] | None = None
         # The cache's keys hold ids: keeping each map's weights alive keeps those ids unique.
         self._keep: dict[tuple[object, ...], tuple[np.ndarray, ...]] = {}
 
@@ -339,6 +341,18 @@ class DecisionMapView(ScrollView, can_focus=True):
             self._keep.pop(old, None)
         return made
 
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        # Textual's ScrollView updates and repaints its scrollbar at every layout of the screen (that
+        # is, at most steps: a status line changes), since the virtual size the screen passes is not
+        # the one this view sets. Only a change of size or of that virtual size needs it.
+        key = (size, self.virtual_size, container_size)
+        if key == self._sized_for:
+            return False
+        self._sized_for = key
+        return super()._size_updated(size, virtual_size, container_size, layout)
+
     def on_resize(self) -> None:
         self._laid_out_for = ()
         self._layout()
@@ -347,6 +361,7 @@ class DecisionMapView(ScrollView, can_focus=True):
         super().notify_style_update()
         self._laid_out_for = ()  # a theme change: colours or the character ramp
         self._lines.clear()
+        self._pal = None
 
     @property
     def ramp(self) -> bool:
@@ -363,10 +378,8 @@ class DecisionMapView(ScrollView, can_focus=True):
             return
         self._laid_out_for = key
         self._content = self._build(width, height)
-        if self.plan is not None and not self.plan.fits and width > 1:
-            self._content = self._build(width - 1, height)
         self._lines.clear()
-        size = Size(width, self._content.height)
+        size = Size(width if self.plan is None or self.plan.fits else width - 1, self._content.height)
         if size != self.virtual_size:  # a new size means a new layout: only when it changes
             self.virtual_size = size
         self.refresh()
@@ -375,7 +388,7 @@ class DecisionMapView(ScrollView, can_focus=True):
         """The blocks of the content, placed as the plan for this size and network says."""
         assert self.state is not None
         net, ramp = self.state.net, self.ramp
-        pal = Palette(self.rich_style, self.app.current_theme.dark)
+        pal = self._palette()
         # Sized on a coarse map (the numbers in the legend and headings are about as long at any
         # resolution), then written with the maps drawn.
         coarse = self.map_for(21)
@@ -392,6 +405,10 @@ class DecisionMapView(ScrollView, can_focus=True):
             tuple(len(f"layer {layer}") for layer in range(1, net.depth)),  # the shortest heading
         )
         p = self.plan = _plan(shape)
+        if not p.fits and width > 1:  # the maps scroll: a column for the scrollbar
+            width -= 1
+            shape = replace(shape, width=width)
+            p = self.plan = _plan(shape)
         outputs = Row([TileBlock(t, p.big, ramp, pal) for t in self._output_tiles(p.big, glyphs)], GAP, pal)
         assert self._output_map is not None
         lines = self._legend(self._output_map, ramp, p.narrow_legend, glyphs)
@@ -416,6 +433,12 @@ class DecisionMapView(ScrollView, can_focus=True):
                 more += "" if p.narrow_legend else " — scroll"
                 key.set_line(len(lines) - 1, [Segment(more, pal.bold)])
         return content
+
+    def _palette(self) -> Palette:
+        """The styles, kept from one set of weights to the next (until the theme changes)."""
+        if self._pal is None:  # rich_style is costly: asked once per theme, not once per line
+            self._pal = Palette(self.rich_style, self.app.current_theme.dark)
+        return self._pal
 
     def _dot_glyphs(self, dmap: DecisionMap, ramp: bool) -> tuple[str, str]:
         """Many observations (spiral's 200) would bury the map under ● and ○: smaller dots then,
@@ -458,7 +481,7 @@ class DecisionMapView(ScrollView, can_focus=True):
         or less of it where the maps are narrow."""
         assert self.state is not None
         net = self.state.net
-        out = []
+        out: list[tuple[str, ...]] = []
         for layer, values in enumerate(dmap.hidden, start=1):
             act = net.activations[layer - 1]
             lo, hi = value_range(act, values)
@@ -482,7 +505,7 @@ class DecisionMapView(ScrollView, can_focus=True):
                 g = groups[n] if n < len(groups) else None
                 mark = f" {clone_mark(g)}" if g is not None else ""
                 # The clone's colour, readable on this pane's background (as in the matrices).
-                style = clone_style(g, self.rich_style, pal.dark) if g is not None else Style()
+                style = clone_style(g, pal.base, pal.dark) if g is not None else Style()
                 titles = (f"a^{layer}_{n}{mark}", f"j={n}{mark}", f"{n}{mark}")
                 tiles.append(
                     TileBlock(Tile(titles, style, values[:, :, n], lo, hi), p.small, shape.ramp, pal)
@@ -548,9 +571,9 @@ class DecisionMapView(ScrollView, can_focus=True):
         if strip is None:
             content = self._content
             if content is None or line_no >= content.height:
-                return Strip.blank(width, self.rich_style)
+                return Strip.blank(width, self._palette().base)
             segments = content.line(line_no)
-            strip = Strip(segments, content.width).extend_cell_length(width, self.rich_style)
+            strip = Strip(segments, content.width).extend_cell_length(width, self._palette().base)
             self._lines[line_no] = strip
         return strip
 

@@ -159,15 +159,13 @@ def plan(shape: Shape) -> Plan:
     # Neurons' maps of the preferred size, or at least a third as wide as the output maps: the
     # biggest output maps within that, then the biggest neurons' maps. Both only shrink as the pane
     # does, since a shorter pane only rules sizes out.
-    tries = []
+    tries: list[tuple[int, list[int]]] = []
     for big in range(top, smallest - 1, -pl):
         floor = max(least, min(preferred, -(-big // 3)))
-        sizes = (
-            range(min(largest, big), floor - 1, -1) if shape.hidden else range(preferred, preferred - 1, -1)
-        )
-        tries.append((big, [s - s % pl for s in sizes if s - s % pl >= floor]))
+        evens = dict.fromkeys(s - s % pl for s in range(min(largest, big), floor - 1, -1))
+        tries.append((big, [s for s in evens if s >= floor] if shape.hidden else [preferred]))
     for big, sizes in tries:
-        for small in dict.fromkeys(sizes):
+        for small in sizes:
             for gap in (GAP, 1):
                 for arrangement in Arrangement:
                     found = lines_needed(big, small, gap, arrangement, shape)

@@ -216,7 +216,9 @@ class WalkView(Vertical):
     def _update_map(self) -> None:
         walk = self.walk
         view = self.query_one("#map", DecisionMapView)
-        view.border_title = f"Map · iteration {walk.iteration} · m hides"  # whole in a 40-column pane
+        title = f"Map · iteration {walk.iteration} · m hides"  # whole in a 40-column pane
+        if view.border_title != title:  # setting it repaints the whole pane: once per iteration
+            view.border_title = title
         view.show(MapState(walk.net, walk.current_weights(), clone_map(walk.diagnosis), walk.iteration))
 
     def show_layer(self, delta: int) -> None:
