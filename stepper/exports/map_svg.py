@@ -1,8 +1,10 @@
-"""A decision map as SVG: one square per grid cell on TensorFlow Playground's orange–white–blue
-scale, the observations as dots (filled: target high, hollow: low). Plain SVG text, no dependency."""
+"""A decision map as SVG: the grid's cells on TensorFlow Playground's orange–white–blue scale (a rect
+per run of one colour along a row), the observations as dots (filled: target high, hollow: low), the
+scale's legend, and a small map per hidden neuron with clones marked. Plain SVG text, no dependency."""
 
 from __future__ import annotations
 
+import itertools
 from html import escape
 
 import numpy as np
@@ -34,8 +36,42 @@ def _hex(rgb: tuple[int, int, int]) -> str:
     return "#{:02x}{:02x}{:02x}".format(*rgb)
 
 
-def map_svg(net: Network, dmap: DecisionMap, iteration: int) -> str:
-    """The output maps side by side, each with its observations, a title and the scale's range."""
+# Clone groups' colours, dark enough to read on white; the label (C1, C2, …) says it without colour.
+CLONE_INKS = ("#b3006b", "#0060a0", "#7a5c00", "#007a33", "#3b4cc0", "#b42318")
+SMALL_CELL = 3  # pixels per grid cell of a hidden neuron's map
+SMALL_GAP = 16  # between two neurons' maps
+
+
+def _cells(
+    values: np.ndarray, lo: float, hi: float, scale: list[str], left: float, top: float, cell: int
+) -> list[str]:
+    """One rect per run of one colour along a grid row (a flat map is R rects, not R²); y upwards."""
+    r = values.shape[0]
+    span = hi - lo if hi > lo else 1.0
+    with np.errstate(invalid="ignore"):
+        level = np.clip(np.floor((values - lo) / span * len(scale)), 0, len(scale) - 1)
+    level = np.where(np.isfinite(values), level, -1).astype(int)  # −1: not a number, drawn red
+    out = []
+    for i in range(r):
+        y = top + (r - 1 - i) * cell  # y grows upwards on the map, downwards in SVG
+        row = level[i]
+        cuts = [0, *(np.flatnonzero(row[1:] != row[:-1]) + 1).tolist(), r]
+        for a, b in itertools.pairwise(cuts):
+            fill = scale[row[a]] if row[a] >= 0 else "red"
+            x, w = left + a * cell, (b - a) * cell
+            out.append(f'<rect x="{x}" y="{y}" width="{w}" height="{cell}" fill="{fill}"/>')
+    return out
+
+
+def map_svg(
+    net: Network,
+    dmap: DecisionMap,
+    iteration: int,
+    clones: dict[int, tuple[int | None, ...]] | None = None,
+) -> str:
+    """The output maps side by side, each with its observations and a title; the colour scale and
+    what the dots mean; then each hidden layer's neurons' maps, labelled a^l_j, clones C1, C2, …
+    (``clones``: each hidden layer's neurons' clone groups, as the app's matrices mark them)."""
     r = dmap.resolution
     outputs = net.layers[-1]
     side = r * CELL
@@ -45,11 +81,21 @@ def map_svg(net: Network, dmap: DecisionMap, iteration: int) -> str:
         f"x^0 {x0} … {x1} →   x^1 {y0} … {y1} ↑",
         f"● target high  ○ target low · after {iteration} iteration{'s' * (iteration != 1)}",
     ]
-    # As wide as the maps, or as the longest caption line (about 7 px a character at 12 px).
-    width = max(MARGIN + outputs * (side + MARGIN), 2 * MARGIN + CHAR * max(map(len, caption)))
+    small = r * SMALL_CELL
+    widest_layer = max(net.layers[1:-1], default=0)
+    # As wide as the maps, the caption (about 7 px a character at 12 px) or up to 6 neurons' maps.
+    width = max(
+        MARGIN + outputs * (side + MARGIN),
+        2 * MARGIN + CHAR * max(map(len, caption)),
+        MARGIN + min(widest_layer, 6) * (small + SMALL_GAP) - SMALL_GAP + MARGIN,
+    )
+    per_row = max(1, (width - 2 * MARGIN + SMALL_GAP) // (small + SMALL_GAP))
     bar_top = MARGIN + side + MARGIN // 2
     caption_top = bar_top + BAR_HEIGHT + 2 * LINE
-    height = caption_top + LINE * (len(caption) - 1) + MARGIN
+    hidden_top = caption_top + LINE * (len(caption) - 1) + MARGIN
+    tile_height = LINE + small + LINE // 2  # title, map, space under it
+    layer_heights = [LINE + -(-n // per_row) * tile_height for n in net.layers[1:-1]]
+    height = hidden_top + sum(layer_heights) + (MARGIN // 2 if layer_heights else 0)
     scale = [_hex(c) for c in colour_scale(65)]
     rows, cols = observation_cells(dmap, net.inputs)
     classes = target_classes(net.targets)
@@ -59,22 +105,11 @@ def map_svg(net: Network, dmap: DecisionMap, iteration: int) -> str:
         f"<title>{escape(net.name)}: decision map after {iteration} iterations</title>",
         f'<rect width="{width}" height="{height}" fill="white"/>',
     ]
-    span = hi - lo if hi > lo else 1.0
     for j in range(outputs):
         left = MARGIN + j * (side + MARGIN)
         top = MARGIN
         parts.append(f'<text x="{left}" y="{top - 8}">a^{net.depth}_{j} ({lo:.3g} … {hi:.3g})</text>')
-        values = dmap.outputs[:, :, j]
-        with np.errstate(invalid="ignore"):
-            level = np.clip(np.floor((values - lo) / span * len(scale)), 0, len(scale) - 1)
-        for i in range(r):
-            y = top + (r - 1 - i) * CELL  # y grows upwards on the map, downwards in SVG
-            for jj in range(r):
-                v = values[i, jj]
-                fill = scale[int(level[i, jj])] if np.isfinite(v) else "red"
-                parts.append(
-                    f'<rect x="{left + jj * CELL}" y="{y}" width="{CELL}" height="{CELL}" fill="{fill}"/>'
-                )
+        parts += _cells(dmap.outputs[:, :, j], lo, hi, scale, left, top, CELL)
         for i, jj, high in zip(rows, cols, classes[:, j]):
             cx = left + jj * CELL + CELL / 2
             cy = top + (r - 1 - i) * CELL + CELL / 2
@@ -96,5 +131,35 @@ def map_svg(net: Network, dmap: DecisionMap, iteration: int) -> str:
     )
     for k, line in enumerate(caption):
         parts.append(f'<text x="{MARGIN}" y="{caption_top + k * LINE}">{escape(line)}</text>')
+    # Each hidden layer: a heading, then its neurons' maps on the layer's own scale.
+    top = hidden_top
+    for layer, values in enumerate(dmap.hidden, start=1):
+        act = net.activations[layer - 1]
+        llo, lhi = value_range(act, values)
+        parts.append(
+            f'<text x="{MARGIN}" y="{top + LINE - 4}" font-weight="bold">'
+            f"layer {layer} · {escape(act)} · {llo:.3g} … {lhi:.3g}</text>"
+        )
+        groups = (clones or {}).get(layer, ())
+        for n in range(values.shape[2]):
+            left = MARGIN + (n % per_row) * (small + SMALL_GAP)
+            tile_top = top + LINE + (n // per_row) * tile_height + LINE
+            g = groups[n] if n < len(groups) else None
+            title = f"a^{layer}_{n}"
+            if g is not None:
+                ink = CLONE_INKS[g % len(CLONE_INKS)]
+                title += f" C{g + 1}"
+                # A frame in the clone group's colour: clones' maps are identical, and framed alike.
+                parts.append(
+                    f'<rect x="{left - 2}" y="{tile_top - 2}" width="{small + 4}" height="{small + 4}" '
+                    f'fill="none" stroke="{ink}" stroke-width="2"/>'
+                )
+                parts.append(
+                    f'<text x="{left}" y="{tile_top - 5}" fill="{ink}" font-weight="bold">{title}</text>'
+                )
+            else:
+                parts.append(f'<text x="{left}" y="{tile_top - 5}">{title}</text>')
+            parts += _cells(values[:, :, n], llo, lhi, scale, left, tile_top, SMALL_CELL)
+        top += LINE + -(-values.shape[2] // per_row) * tile_height
     parts.append("</svg>")
     return "\n".join(parts) + "\n"

@@ -133,9 +133,30 @@ async def test_the_map_exports_as_text_and_svg(tmp_path) -> None:
     assert "Weights after 1 iteration; a 41×41 grid" in text and "●" in text and "○" in text
     svg = (tmp_path / "map.svg").read_text()
     assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>")
-    # The background, the grid's cells and the colour scale's 65 steps; a dot per observation.
-    assert svg.count("<rect") == 1 + 41 * 41 + 65 and svg.count("<circle") == 4
-    assert "after 1 iteration<" in svg
+    # A dot per observation, the legend (scale's range, the dots' meaning) and every hidden
+    # neuron's map with its label.
+    assert svg.count("<circle") == 4 and "after 1 iteration<" in svg
+    assert "a^2 (sigmoid)" in svg and "● target high" in svg
+    assert all(f">a^1_{n}<" in svg for n in range(3)) and "layer 1 · sigmoid" in svg
+    # The grid's cells: a rect per run of one colour along a row, never more than one per cell.
+    cells = svg.count("<rect") - 1 - 65
+    assert 41 * (1 + 3) <= cells <= 41 * 41 * (1 + 3)
+
+
+async def test_the_svg_marks_the_seeds_clones_with_their_identical_maps(tmp_path) -> None:
+    import re
+
+    app = StepperApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.walk_screen.export_map(str(tmp_path / "seed.svg"))
+        await pilot.pause()
+    svg = (tmp_path / "seed.svg").read_text()
+    assert all(f"a^{l}_{n} C1<" in svg for l in (1, 2) for n in range(3))
+    # Each neuron's map is drawn from its title on; clones' maps are the same rects, moved across.
+    tiles = re.split(r"<text[^>]*>a\^1_\d C1</text>", svg.split("layer 2")[0])[1:]
+    fills = [re.findall(r'width="(\d+)" height="3" fill="(#[0-9a-f]+)"', t) for t in tiles]
+    assert len(fills) == 3 and fills[0] and fills[0] == fills[1] == fills[2]
 
 
 async def test_the_svgs_caption_is_inside_it_and_the_default_name_says_the_same_iteration() -> None:

@@ -29,7 +29,7 @@ from stepper.app.screens.prompts import (
 from stepper.app.screens.quiz import QuizPrompt
 from stepper.app.screens.side_by_side import SideBySideScreen
 from stepper.app.screens.stepping import STEP_BINDINGS, SteppingScreen
-from stepper.app.walk_state import run_description
+from stepper.app.walk_state import clone_map, run_description
 from stepper.app.widgets.walk_view import WalkView
 from stepper.engine.batching import TrainingSpec
 from stepper.engine.compare import Comparison, MineChecker, position_of, symbol
@@ -90,12 +90,12 @@ def far_position(walk: Walk) -> tuple[int, int] | None:
     return None
 
 
-
 def file_stem(name: str) -> str:
     """A network's name made into a file name to suggest: letters, digits, '-', '_' and '.' kept,
     anything else ('/', '[', spaces) as '-' ("[/]x[red]" would name a folder that is not there)."""
     stem = re.sub(r"[^\w.-]+", "-", name).strip("-.")
     return stem or "network"
+
 
 class WalkScreen(SteppingScreen):
     """One walk through one network."""
@@ -522,9 +522,13 @@ class WalkScreen(SteppingScreen):
 
         walk = self.walk
         dmap = decision_map(self.net, walk.current_weights())
-        render = map_svg if path.lower().endswith(".svg") else map_text
+        iterations = self._map_iterations()
+        if path.lower().endswith(".svg"):  # with each hidden neuron's map, clones marked as on screen
+            text = map_svg(self.net, dmap, iterations, clone_map(walk.diagnosis))
+        else:
+            text = map_text(self.net, dmap, iterations)
         try:
-            write_atomically(path, render(self.net, dmap, self._map_iterations()))
+            write_atomically(path, text)
         except StepperError as exc:
             self.notify(str(exc), severity="error", timeout=8, markup=False)
             return
