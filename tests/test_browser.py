@@ -203,3 +203,43 @@ async def test_the_tab_process_ends_when_the_browser_is_killed_or_frozen(tmp_pat
                 os.killpg(browser.pid, signal.SIGCONT)
         assert server.poll() is None
     print(f"the tab's process ended {took:.1f} s after the browser was {how}")
+
+
+# Pixels of the text canvas near TensorFlow Playground's blue, the map's colour for high outputs.
+MAP_BLUE = """(() => {
+  const c = document.querySelector('canvas.xterm-text-layer');
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let n = 0;
+  for (let i = 0; i < d.length; i += 4)
+    if (Math.abs(d[i] - 8) < 30 && Math.abs(d[i + 1] - 119) < 30 && Math.abs(d[i + 2] - 189) < 30) n++;
+  return n;
+})()"""
+
+
+@needs_chromium
+async def test_the_decision_map_pane_renders_in_chromium(tmp_path: Path) -> None:
+    """m in the browser shows the map pane: the served app sends its legend and half-block cells,
+    and the page's canvas is painted in the map's colours (the seed's outputs: near the top, blue)."""
+    with serving() as (_, port):
+        async with chromium(tmp_path) as (tools, _):
+            await tools.call("Network.enable")
+            await open_app(tools, port)
+            await asyncio.sleep(1.5)
+            await tools.evaluate("document.querySelector('.xterm-helper-textarea').focus()")
+            blue_before = await tools.evaluate(MAP_BLUE)
+            seen = len(tools.events)
+            await press(tools, "m", "KeyM", "m", 77)
+            await asyncio.sleep(2.0)
+            blue_after = await tools.evaluate(MAP_BLUE)
+            await tools.screenshot(tmp_path / "after-m.png")
+    frames = [
+        base64.b64decode(e["params"]["response"]["payloadData"]).decode("utf-8", "replace")
+        for e in tools.events[seen:]
+        if e.get("method") == "Network.webSocketFrameReceived" and e["params"]["response"]["opcode"] == 2
+    ]
+    drawn = "".join(frames)
+    assert "Map · iteration 1" in drawn and "target high" in drawn and "a^3 (sigmoid)" in drawn
+    assert drawn.count("▀") > 100  # the maps' half-block cells
+    assert " C1" in drawn  # the clones' small maps, marked
+    assert blue_after > blue_before + 20_000, (blue_before, blue_after)
+    print(f"screenshot: {tmp_path / 'after-m.png'}")
