@@ -98,6 +98,9 @@ def main() -> None:
             for net in (wide_network((64, 128, 128, 10), 32), wide_network((784, 128, 10), 256))
         ),
         ("seed, map shown, 120x40", seed, (120, 40), "n", True),
+        # Steps within an iteration change no weight: the map is not redrawn, so its cost is ~0.
+        ("spiral 2-16-16-1, key n", spiral, (120, 40), "n", False),
+        ("spiral, key n, map shown", spiral, (120, 40), "n", True),
         ("spiral 2-16-16-1, key i", spiral, (120, 40), "i", False),
         ("spiral, key i, map shown", spiral, (120, 40), "i", True),
         # The update phase of Adam has six steps per matrix, on batches of 32.
