@@ -112,6 +112,20 @@ def hidden_lines(small: int, gap: int, room: int, shape: Shape) -> int:
     )
 
 
+def maps_within(small: int, gap: int, room: int, top: int, shape: Shape) -> int:
+    """How many neurons' maps laid out from line ``top`` in ``room`` columns end within the pane."""
+    _, th = tile_size(small, shape)
+    count = 0
+    for band in bands(small, gap, room, shape):
+        for layer in band:
+            n = shape.hidden[layer]
+            across = per_row(n, small, gap, room, shape)
+            rows = max(0, min(-(-n // across), (shape.height - top - 1) // th))
+            count += min(n, rows * across)
+        top += max(group_size(layer, small, gap, room, shape)[1] for layer in band)
+    return count
+
+
 def legend_form(room: int, shape: Shape) -> tuple[bool, int] | None:
     """(narrow?, lines) of the widest legend that fits ``room`` columns, or None."""
     if shape.legend_wide[0] <= room:
@@ -174,12 +188,22 @@ def plan(shape: Shape) -> Plan:
     # Nothing fits: the smallest output maps, the neurons' maps below them (they scroll).
     small = FALLBACK_SMALL_RAMP if shape.ramp else FALLBACK_SMALL_COLOUR
     small = max(pl, min(small, shape.width // shape.cw) // pl * pl)
+    # Of the ways to lay them out, the one that shows the most neurons' maps whole.
     options = []
     for arrangement in Arrangement:
         found = lines_needed(smallest, small, GAP, arrangement, shape)
-        if found is not None:
-            options.append((found[0], arrangement, found[1]))
+        if found is None:
+            continue
+        narrow, legend_lines = found[1], (shape.legend_narrow if found[1] else shape.legend_wide)[1] + 1
+        _, oh = tile_size(smallest, shape)
+        if arrangement is Arrangement.BESIDE:
+            room, top = shape.width - outputs_width(smallest, shape) - GAP, legend_lines
+        elif arrangement is Arrangement.LEGEND_BESIDE:
+            room, top = shape.width, max(oh, legend_lines)
+        else:
+            room, top = shape.width, oh + legend_lines
+        options.append((maps_within(small, GAP, room, top, shape), -found[0], arrangement, narrow))
     if not options:  # too narrow for anything but the maps one under another
         return Plan(smallest, small, 1, Arrangement.BELOW, True, False)
-    _, arrangement, narrow = min(options, key=lambda o: o[0])
+    _, _, arrangement, narrow = max(options, key=lambda o: (o[0], o[1]))
     return Plan(smallest, small, GAP, arrangement, narrow, False)
