@@ -3,6 +3,8 @@ maps identical, and what it looks like."""
 
 from __future__ import annotations
 
+import re
+
 from stepper.app import StepperApp
 from stepper.app.commands import screen_commands
 from stepper.app.widgets.decision_map import DecisionMapView
@@ -234,7 +236,8 @@ async def test_every_neurons_map_is_whole_on_screen_when_they_fit() -> None:
             # Every hidden neuron's map (the seed's 6 clones: each marked C1) and the legend.
             titles = "\n".join(shown)
             neurons = sum(app.net.layers[1:-1])
-            assert sum(titles.count(f"a^{l}_{n}") + titles.count(f"j={n}") for l in (1, 2) for n in range(3)) >= neurons
+            tiles = re.findall(r"(?:a\^\d+_\d+|\bj=\d+)(?! output)", titles)
+            assert len(tiles) == neurons, tiles
             assert "target high" in titles and ("sigmoid" in titles)
             if example is None:
                 assert titles.count(" C1") == neurons
