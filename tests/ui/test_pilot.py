@@ -501,7 +501,7 @@ async def test_dialogs_fit_80x24_and_notifications_wait_for_them(tmp_path, monke
         await pilot.press("x")
         assert isinstance(app.screen, Export)
         labels = [str(label.render()) for label in app.screen.query(Label)]
-        assert {"What", "Format", "File"} <= set(labels)  # every field labelled
+        assert {"what", "format", "file"} <= set(labels)  # every field labelled
         for label in app.screen.query(Label):
             assert label.region.right <= 80 and label.region.bottom <= 24  # hints whole, in view
         app.notify("over the dialog?")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
@@ -24,6 +26,33 @@ OPTIMIZER_HELP = {
     "adamw": "adam with decoupled weight decay",
 }
 FROM_FILE = "file"  # the open dialog's "as the file says"
+# Below this many rows a dialog's inputs and selects lose their borders (one row each instead of
+# three) and its spacing goes, so the open dialog fits whole at 80x24 and at 60x20.
+SHORT_SCREEN = 30
+ResultT = TypeVar("ResultT")
+
+
+class Dialog(ModalScreen[ResultT]):
+    """A modal dialog that fits the terminal: compact fields on a short screen."""
+
+    def on_mount(self) -> None:
+        self._fit(self.app.size.height)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size.height)
+
+    def _fit(self, height: int) -> None:
+        short = height < SHORT_SCREEN
+        self.set_class(short, "-short")
+        for field in self.query("Input, Select, OptionList"):
+            if isinstance(field, (Input, Select, OptionList)):
+                field.compact = short
+
+    def show_error(self, message: str) -> None:
+        """The dialog's error line, hidden (no empty red band) until there is something to say."""
+        error = self.query_one(".dialog .error", Label)
+        error.update(message)
+        error.display = True
 
 
 def optimizer_fields(current: OptimizerSpec | None, batch_size: int | None, prefix: str) -> ComposeResult:
@@ -32,12 +61,13 @@ def optimizer_fields(current: OptimizerSpec | None, batch_size: int | None, pref
     options = [(f"{name}: {OPTIMIZER_HELP[name]}", name) for name in OPTIMIZERS]
     if current is None:
         options.insert(0, ("optimizer as in the file", FROM_FILE))
-    yield Select(
+    select: Select[str] = Select(
         options,
         value=FROM_FILE if current is None else current.name,
         allow_blank=False,
         id=f"{prefix}-optimizer",
     )
+    yield labelled("optimizer", select)
     batch = Input(
         "" if batch_size is None else str(batch_size),
         placeholder="0 = all" + ("; blank: as in the file" if current is None else ""),
@@ -48,7 +78,7 @@ def optimizer_fields(current: OptimizerSpec | None, batch_size: int | None, pref
     yield labelled("batch size", batch)
 
 
-def labelled(label: str, field: Input) -> Horizontal:
+def labelled(label: str, field: Widget) -> Horizontal:
     """A field with its name on its left (a placeholder disappears once there is a value)."""
     return Horizontal(Label(label, classes="field-label"), field, classes="field-row")
 
@@ -78,7 +108,7 @@ def read_optimizer_fields(
     return optimizer, batching
 
 
-class TrainingSettings(ModalScreen[tuple[OptimizerSpec, TrainingSpec, float] | None]):
+class TrainingSettings(Dialog[tuple[OptimizerSpec, TrainingSpec, float] | None]):
     """The optimizer, batch size, learning rate and weight decay (restarts from the same init)."""
 
     AUTO_FOCUS = "#train-optimizer"
@@ -105,10 +135,9 @@ class TrainingSettings(ModalScreen[tuple[OptimizerSpec, TrainingSpec, float] | N
             yield Label("Enter to apply, Escape to cancel", classes="hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        error = self.query_one("#train-error", Label)
         chosen = read_optimizer_fields(self, self.optimizer, self.training, "train")
         if isinstance(chosen, str):
-            error.update(chosen)
+            self.show_error(chosen)
             return
         optimizer, training = chosen
         assert optimizer is not None and training is not None
@@ -116,21 +145,21 @@ class TrainingSettings(ModalScreen[tuple[OptimizerSpec, TrainingSpec, float] | N
             lr = float(self.query_one("#train-lr", Input).value)
             decay = float(self.query_one("#train-decay", Input).value or 0)
         except ValueError:
-            error.update("η and λ: numbers, e.g. 0.01 and 0.")
+            self.show_error("η and λ: numbers, e.g. 0.01 and 0.")
             return
         if not (lr > 0 and lr < float("inf")):
-            error.update("η: a positive number.")
+            self.show_error("η: a positive number.")
             return
         problem = check_hyper("weight_decay", decay)
         if problem:
-            error.update(f"λ: {problem}.")
+            self.show_error(f"λ: {problem}.")
             return
         from dataclasses import replace
 
         self.dismiss((replace(optimizer, weight_decay=decay), training, lr))
 
 
-class GotoIteration(ModalScreen[int | None]):
+class GotoIteration(Dialog[int | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="cancel-goto")]
 
     def compose(self) -> ComposeResult:
@@ -138,18 +167,23 @@ class GotoIteration(ModalScreen[int | None]):
             yield Label("Go to the start of iteration", classes="field")
             yield Input(placeholder="e.g. 1000", type="integer", id="goto-input")
             yield Label("", id="goto-error", classes="error", markup=False)
+            yield Label(
+                f"Type a whole number from 1 to {MAX_ITERATIONS:,} · Enter goes there (a far one "
+                "is computed first; Escape cancels it) · Escape closes",
+                classes="hint",
+            )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         # ASCII digits only, and few of them: int() would take "1_000" and other scripts' digits.
         text = event.value.strip()
         value = int(text) if text.isascii() and text.isdigit() and len(text) <= 12 else 0
         if not 1 <= value <= MAX_ITERATIONS:
-            self.query_one("#goto-error", Label).update(f"Enter a whole number from 1 to {MAX_ITERATIONS:,}.")
+            self.show_error(f"Enter a whole number from 1 to {MAX_ITERATIONS:,}.")
             return
         self.dismiss(value)
 
 
-class Reinitialise(ModalScreen[tuple[InitSpec, OptimizerSpec, TrainingSpec] | None]):
+class Reinitialise(Dialog[tuple[InitSpec, OptimizerSpec, TrainingSpec] | None]):
     AUTO_FOCUS = "#reinit-seed"  # Enter applies at once; Tab reaches the scheme
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="cancel-reinit")]
 
@@ -164,13 +198,13 @@ class Reinitialise(ModalScreen[tuple[InitSpec, OptimizerSpec, TrainingSpec] | No
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("Re-initialise the weights (restarts at iteration 1)")
-            yield Label("Scheme", classes="field")
-            yield Select(
+            scheme: Select[str] = Select(
                 [(f"{s}: {SCHEME_HELP[s]}", s) for s in SCHEMES],
                 value="normal" if self.current.scheme == "constant" else self.current.scheme,
                 allow_blank=False,
                 id="reinit-scheme",
             )
+            yield labelled("scheme", scheme)
             yield labelled("seed", Input(str(self.current.seed + 1), type="integer", id="reinit-seed"))
             yield from optimizer_fields(self.optimizer, self.training.batch_size, "reinit")
             yield Label("", id="reinit-error", classes="error", markup=False)
@@ -184,7 +218,7 @@ class Reinitialise(ModalScreen[tuple[InitSpec, OptimizerSpec, TrainingSpec] | No
             seed = 0
         chosen = read_optimizer_fields(self, self.optimizer, self.training, "reinit")
         if isinstance(chosen, str):
-            self.query_one("#reinit-error", Label).update(chosen)
+            self.show_error(chosen)
             return
         optimizer, training = chosen
         assert optimizer is not None and training is not None
@@ -196,7 +230,7 @@ class Reinitialise(ModalScreen[tuple[InitSpec, OptimizerSpec, TrainingSpec] | No
         self.dismiss((init, optimizer, training))
 
 
-class OpenNetwork(ModalScreen[tuple[str, OptimizerSpec | None, TrainingSpec | None] | None]):
+class OpenNetwork(Dialog[tuple[str, OptimizerSpec | None, TrainingSpec | None] | None]):
     """A network to open: (example or path, optimizer override or None, batching override or None)."""
 
     AUTO_FOCUS = "#open-path"  # typing a name or path works at once; Tab reaches the list
@@ -227,7 +261,7 @@ class OpenNetwork(ModalScreen[tuple[str, OptimizerSpec | None, TrainingSpec | No
             yield Label("Built-in examples (Tab, arrows, Enter)", classes="field")
             yield OptionList(*[Option(f"{n} — {d}", id=n) for n, d in self.examples], id="open-examples")
             yield from optimizer_fields(None, None, "open")
-            yield Label("Escape cancels", classes="hint")
+            yield Label("Enter opens · Tab moves to the next field · Escape cancels", classes="hint")
 
     def _choose(self, network: str) -> None:
         chosen = read_optimizer_fields(self, None, None, "open")
@@ -245,11 +279,9 @@ class OpenNetwork(ModalScreen[tuple[str, OptimizerSpec | None, TrainingSpec | No
         if path:
             self._choose(path)
 
-    def show_error(self, message: str) -> None:
-        self.query_one("#open-error", Label).update(message)
 
 
-class SavePath(ModalScreen[str | None]):
+class SavePath(Dialog[str | None]):
     """A file path to save to (a session, or an export)."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="cancel-save")]
@@ -277,7 +309,7 @@ class SavePath(ModalScreen[str | None]):
             self.dismiss(event.value.strip())
 
 
-class EditValue(ModalScreen[float | None]):
+class EditValue(Dialog[float | None]):
     """A new value for one weight or bias."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="cancel-edit")]
@@ -301,7 +333,7 @@ class EditValue(ModalScreen[float | None]):
         except ValueError:
             value = float("nan")
         if value != value or value in (float("inf"), float("-inf")):
-            self.query_one("#edit-error", Label).update("Enter a finite number, e.g. 0.5 or -1e-3.")
+            self.show_error("Enter a finite number, e.g. 0.5 or -1e-3.")
             return
         self.dismiss(value)
 
@@ -314,7 +346,7 @@ EXPORT_FORMATS = (
 EXPORT_SCOPES = (("this step", "step"), ("this iteration", "iteration"))
 
 
-class Export(ModalScreen[tuple[str, str, str | None] | None]):
+class Export(Dialog[tuple[str, str, str | None] | None]):
     """Export the current step or iteration to a file, or copy it to the clipboard.
 
     Dismissed with (scope, format, path), path None meaning the clipboard."""
@@ -334,12 +366,13 @@ class Export(ModalScreen[tuple[str, str, str | None] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("Export", classes="field")
-            yield Label("What", classes="field")
-            yield Select(EXPORT_SCOPES, value="step", allow_blank=False, id="export-scope")
-            yield Label("Format", classes="field")
-            yield Select(EXPORT_FORMATS, value="markdown", allow_blank=False, id="export-format")
-            yield Label("File", classes="field")
-            yield Input(f"{self.default_stem}.md", placeholder="path/to/file", id="export-path")
+            yield labelled("what", Select(EXPORT_SCOPES, value="step", allow_blank=False, id="export-scope"))
+            yield labelled(
+                "format", Select(EXPORT_FORMATS, value="markdown", allow_blank=False, id="export-format")
+            )
+            yield labelled(
+                "file", Input(f"{self.default_stem}.md", placeholder="path/to/file", id="export-path")
+            )
             yield Label(
                 f"Enter {'downloads' if self.download else 'saves'} · "
                 "ctrl+y sends to the clipboard · Escape cancels",

@@ -1,0 +1,75 @@
+"""Every dialog fits the terminal (issue 12): its fields and hint whole and in view, every field
+labelled, the field to type in focused, at 80x24 and 60x20 as well as larger."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widget import Widget
+from textual.widgets import Input, Label, OptionList, Select
+
+from stepper.app import StepperApp
+
+DIALOG_KEYS = ["o", "R", "O", "g", "x", "ctrl+s"]
+SIZES = [(80, 24), (60, 20), (120, 40)]
+
+
+def label_of(field: Widget) -> str | None:
+    """A field's name: the label on its left in a field row, or a field label just above it."""
+    row = field.parent
+    if row is not None and row.has_class("field-row"):
+        return str(row.query_one(".field-label", Label).content)
+    assert row is not None
+    siblings = list(row.children)
+    before = siblings[siblings.index(field) - 1] if siblings.index(field) > 0 else None
+    if isinstance(before, Label) and before.has_class("field"):
+        return str(before.content)
+    return None
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("key", DIALOG_KEYS)
+async def test_every_dialog_fits_whole_and_labelled(key: str, size: tuple[int, int]) -> None:
+    app = StepperApp()
+    async with app.run_test(size=size) as pilot:
+        await pilot.press(key)
+        await pilot.pause()
+        dialog = app.screen.query_one(".dialog")
+        inside = dialog.content_region
+        # (A Select's own drop-down list is hidden until opened.)
+        fields = [w for w in dialog.query("Input, Select, OptionList") if not isinstance(w.parent, Select)]
+        assert fields
+        for field in fields:
+            assert field.region.area > 0 and inside.contains_region(field.region), (key, field.id)
+            if isinstance(field, (Input, Select)):
+                assert label_of(field), f"{key}: {field.id} has no label"
+        hints = list(dialog.query(".hint"))
+        assert hints, f"{key}: no hint saying what to type and which keys"
+        for hint in hints:
+            # Whole: drawn inside the dialog, on as many lines as its text wraps to.
+            assert hint.region.area > 0 and inside.contains_region(hint.region), key
+            assert "Escape" in str(hint.content)
+        # The field to type in has the keyboard.
+        assert isinstance(app.focused, (Input, Select, OptionList)) and app.focused in fields
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)], ids=["80x24", "60x20"])
+async def test_the_open_dialog_takes_a_name_typed_at_once(size: tuple[int, int]) -> None:
+    app = StepperApp()
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        assert app.focused is app.screen.query_one("#open-path", Input)
+        await pilot.press("x", "o", "r", "enter")
+        await pilot.pause()
+        assert app.net.name == "xor"
+
+
+async def test_the_optimizer_is_named_in_each_dialog_that_sets_it() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key, select in (("o", "#open-optimizer"), ("R", "#reinit-optimizer"), ("O", "#train-optimizer")):
+            await pilot.press(key)
+            await pilot.pause()
+            assert label_of(app.screen.query_one(select, Select)) == "optimizer"
+            await pilot.press("escape")
+            await pilot.pause()
