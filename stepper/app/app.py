@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 
 from stepper.app.commands import StepperCommands, key_name
-from stepper.app.screens.help import HelpScreen
+from stepper.app.screens.help import KEY_HELP, HelpScreen
 from stepper.app.screens.walk import WalkScreen
 from stepper.app.settings import load_settings, save_setting
 from stepper.engine.compare import MineChecker
@@ -134,5 +134,9 @@ class StepperApp(App[None]):
     def action_help(self) -> None:
         """Every key of the screen in front, and the app's own."""
         bindings = [*getattr(self.screen, "BINDINGS", []), *self.BINDINGS]
-        keys = [(key_name(b.key), b.description) for b in bindings if isinstance(b, Binding)]
+        keys = [
+            (key_name(b.key), KEY_HELP.get(b.id or "", b.description))
+            for b in bindings
+            if isinstance(b, Binding)
+        ]
         self.push_screen(HelpScreen(keys))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from rich import box
+from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Markdown
+from textual.widgets import Markdown, Static
 
 from stepper.engine.steps import NOTATION
 
@@ -62,7 +64,66 @@ The notice above the layers lists the iteration's problems: ✗ permanent (clone
 """
 
 
+# What each key does, in a sentence (the Footer's and the palette's names are a word or two).
+KEY_HELP = {
+    "next-step": "Next step (22 per iteration on the seed)",
+    "previous-step": "Previous step",
+    "forward-end": "To the end of the forward pass",
+    "backward-end": "To the end of the backward pass",
+    "apply-update": "To the end of the update (the new weights)",
+    "whole-iteration": "One whole iteration",
+    "run-pause": "Run / pause training (cost curve top right)",
+    "layer-end": "Finish the current layer's steps",
+    "previous-layer": "Show the previous layer (narrow terminals)",
+    "next-layer": "Show the next layer (narrow terminals)",
+    "restart": "Back to the start of iteration 1",
+    "decision-map": "Decision map on / off (networks with 2 inputs)",
+    "cell-up": "Cell up: the Why pane explains that cell",
+    "cell-down": "Cell down",
+    "cell-left": "Cell left",
+    "cell-right": "Cell right",
+    "goto-iteration": "Go to iteration N (computed in the background)",
+    "reinitialise": "Re-initialise (scheme, seed, optimizer, batch)",
+    "training-settings": "Optimizer, batch size, η, weight decay",
+    "break-symmetry": "Break the symmetry: random (normal) weights",
+    "health": "Health report of this iteration",
+    "side-by-side": "Side by side: two walks in lockstep",
+    "edit-weight": "Edit the selected weight or bias",
+    "export": "Export the step or iteration (file, clipboard)",
+    "export-map": "Export the decision map (.txt or .svg)",
+    "quiz": "Check yourself: type a cell of the next step",
+    "cycle-digits": "3, 5 or 7 significant digits (exports keep 7)",
+    "save-session": "Save the session to a network file",
+    "open-network": "Open another network or example",
+    "grow-why": "Why pane: two thirds of the height, or back",
+    "cancel": "Cancel a long run",
+    "side-close": "Back to the single walk",
+    "help": "This help",
+    "quit": "Quit",
+}
+
+# Keys that are no Binding of a screen but that a user needs all the same.
+EXTRA_KEYS = (
+    ("tab shift+tab", "Next / previous matrix (its arrows move in it)"),
+    ("ctrl+p", "Command palette: every command by name"),
+)
+
+
+def keys_table(keys: list[tuple[str, str]]) -> Table:
+    """One line per key, no rules between rows: a screenful of keys at 80x24 (a Markdown table
+    draws a rule under every row and shows five)."""
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=True)
+    table.add_column("key", style="bold", no_wrap=True)
+    table.add_column("does", ratio=1)
+    for key, does in [*keys, *EXTRA_KEYS]:
+        table.add_row(key, does)
+    return table
+
+
 class HelpScreen(ModalScreen[None]):
+    """Every key, then the notation; scrolls (arrows, PgUp/PgDn, Home/End, the mouse wheel)."""
+
+    AUTO_FOCUS = "#help-body"  # the arrows and page keys scroll at once
     BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close help", id="close-help")]
 
     def __init__(self, keys: list[tuple[str, str]]) -> None:
@@ -70,7 +131,9 @@ class HelpScreen(ModalScreen[None]):
         self.keys = keys
 
     def compose(self) -> ComposeResult:
-        table = "\n".join(f"| `{k}` | {d} |" for k, d in self.keys)
-        text = f"# stepper — help\n\n## Keys\n\n| key | does |\n|---|---|\n{table}\n\n{NOTATION_TEXT}"
-        with VerticalScroll(id="help-body"):
-            yield Markdown(text)
+        with VerticalScroll(id="help-body") as body:
+            body.border_title = "stepper — help"
+            body.border_subtitle = "↑ ↓ PgUp PgDn scroll · Escape closes"
+            yield Static("[b]Keys[/b]", id="help-keys-title")
+            yield Static(keys_table(self.keys), id="help-keys")
+            yield Markdown(NOTATION_TEXT)

@@ -280,7 +280,6 @@ class OpenNetwork(Dialog[tuple[str, OptimizerSpec | None, TrainingSpec | None] |
             self._choose(path)
 
 
-
 class SavePath(Dialog[str | None]):
     """A file path to save to (a session, or an export)."""
 
