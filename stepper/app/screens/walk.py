@@ -16,6 +16,7 @@ from textual.widgets import Button, Footer, ProgressBar
 from textual.worker import get_current_worker
 
 from stepper.app.clipboard import clipboard_notice
+from stepper.app.notices import path_for_notice
 from stepper.app.screens.health import HealthScreen
 from stepper.app.screens.prompts import (
     EditValue,
@@ -419,7 +420,12 @@ class WalkScreen(SteppingScreen):
 
         text = network_toml(self.net, self.walk.session())
         if self.keep(path, text):
-            self.notify(f"Saved to {path}. Open it again with: stepper {path}", markup=False)
+            shown = self.path_for_notice(path)
+            self.notify(f"Saved to {shown}. Open it again with: stepper {shown}", markup=False)
+
+    def path_for_notice(self, path: str) -> str:
+        """A file name that reads whole in a notification: relative to here, broken only at a /."""
+        return path_for_notice(path, self.app.size.width)
 
     def keep(self, path: str, text: str) -> bool:
         """Write ``text`` to ``path`` (whole or not at all): True, and the caller says where. In a
@@ -431,7 +437,7 @@ class WalkScreen(SteppingScreen):
             # Only a name goes to the browser, as plain characters (it ends up in an HTTP header).
             name = re.sub(r"[^\w.+-]", "_", Path(path).name, flags=re.ASCII) or "stepper.txt"
             self.app.deliver_text(StringIO(text), save_filename=name, mime_type="text/plain")
-            self.notify(f"Sent {name} to your browser as a download.", markup=False)
+            self.notify(f"Sent {self.path_for_notice(name)} to your browser as a download.", markup=False)
             return False
         from stepper.atomic import write_atomically
 
@@ -493,7 +499,7 @@ class WalkScreen(SteppingScreen):
             self.notify(notice.message, severity=notice.severity, timeout=8)
             return
         if self.keep(path, text):
-            self.notify(f"Exported {what} as {fmt} to {path}.", markup=False)
+            self.notify(f"Exported {what} as {fmt} to {self.path_for_notice(path)}.", markup=False)
 
     def action_export_map(self) -> None:
         try:
@@ -532,7 +538,7 @@ class WalkScreen(SteppingScreen):
         except StepperError as exc:
             self.notify(str(exc), severity="error", timeout=8, markup=False)
             return
-        self.notify(f"Exported the decision map to {path}.", markup=False)
+        self.notify(f"Exported the decision map to {self.path_for_notice(path)}.", markup=False)
 
     # --- other views of this walk -------------------------------------------------------------------
     def action_side_by_side(self) -> None:

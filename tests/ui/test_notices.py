@@ -1,0 +1,74 @@
+"""File names in notifications read whole (issue 12's tester: "identical-columns-iteration1-step0.m"
+/ "d." at 80x24): relative to the folder stepper runs in, never folded inside a name."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from textual.widgets._toast import Toast
+
+from stepper.app import StepperApp
+from stepper.app.notices import breakable, short_path
+from tests.ui.contrast import text_runs
+
+
+async def toast_lines(app: StepperApp, pilot) -> list[str]:
+    for _ in range(20):  # the notice is held while the dialog closes, then shown
+        if app.screen.query(Toast):
+            break
+        await pilot.pause(0.05)
+    await pilot.pause()
+    region = app.screen.query(Toast).last().region
+    lines: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for run in text_runs(app.export_screenshot()):
+        if region.contains(run.col, run.line):
+            lines[run.line].append((run.col, run.text))
+    return [" ".join(text for _, text in sorted(lines[n])) for n in sorted(lines)]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)], ids=["80x24", "60x20"])
+async def test_an_export_notice_shows_the_file_name_whole(tmp_path, monkeypatch, size) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = StepperApp()
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await pilot.press("x", "enter")  # the default name: identical-columns-iteration1-step0.md
+        await pilot.pause()
+        name = "identical-columns-iteration1-step0.md"
+        assert (tmp_path / name).exists()
+        lines = await toast_lines(app, pilot)
+        assert any(name in line for line in lines), lines
+
+
+async def test_a_path_in_a_folder_reads_from_here_broken_at_slashes(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "course" / "week-3" / "backprop-exercises"
+    folder.mkdir(parents=True)
+    target = folder / "seed-network-session.toml"
+    app = StepperApp()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("ctrl+s")
+        path = app.screen.query_one("#save-path")
+        path.value = str(target)  # typed as an absolute path
+        await pilot.press("enter")
+        await pilot.pause()
+        assert target.exists()
+        text = " ".join(await toast_lines(app, pilot))
+        assert str(tmp_path) not in text  # relative to where stepper runs
+        assert "seed-network-session.toml" in text
+
+
+def test_breakable_keeps_a_fitting_path_whole_and_breaks_after_separators() -> None:
+    assert breakable("a/b.md", 10) == "a/b.md"
+    assert breakable("course/week-3/seed-session.toml", 20) == "course/week-3/\nseed-session.toml"
+    assert breakable("identical-columns-iteration1-step0.md", 30) == "identical-columns-iteration1-\nstep0.md"
+    assert all(len(line) <= 8 for line in breakable("abcdefghijklmnop", 8).splitlines())
+
+
+def test_short_path_is_relative_to_here_or_home() -> None:
+    here, home = Path("/work/class"), Path("/home/ann")
+    assert short_path("/work/class/out/x.md", here, home) == "out/x.md"
+    assert short_path("/home/ann/x.md", here, home) == "~/x.md"
+    assert short_path("/etc/x.md", here, home) == "/etc/x.md"
+    assert short_path("x.md", here, home) == "x.md"
