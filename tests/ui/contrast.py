@@ -70,3 +70,30 @@ def text_runs(svg: str) -> list[Run]:
 
 def unreadable(svg: str, minimum: float = 4.5) -> list[Run]:
     return [run for run in text_runs(svg) if run.ratio < minimum]
+
+
+# Textual's dashed border: the border of a matrix not computed yet.
+DASHED = set("╍╏")  # its corners are heavy ones, shared with the current matrix
+
+
+def border_runs(svg: str, glyphs: set[str]) -> list[Run]:
+    """Every drawn run holding one of ``glyphs`` (border characters), with its colour and the
+    background under the first of them."""
+    fills = dict(_CLASS.findall(svg))
+    background: dict[tuple[int, int], str] = {}
+    for fill, x, y, width in _RECT.findall(svg):
+        line = round((float(y) - TOP) / LINE_H)
+        first = round(float(x) / CELL_W)
+        for col in range(first, first + round(float(width) / CELL_W)):
+            background[line, col] = fill
+    runs = []
+    for cls, x, line, text in _TEXT.findall(svg):
+        text = html.unescape(text).replace("\xa0", " ")
+        if cls not in fills or not any(ch in glyphs for ch in text):
+            continue
+        col = round(float(x) / CELL_W)
+        offset = next(i for i, ch in enumerate(text) if ch in glyphs)
+        bg = background.get((int(line), col + offset))
+        if bg is not None:
+            runs.append(Run(text.strip(), int(line), col, fills[cls], bg))
+    return runs

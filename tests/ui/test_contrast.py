@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from stepper.app import StepperApp
-from tests.ui.contrast import contrast, unreadable
+from tests.ui.contrast import DASHED, border_runs, contrast, unreadable
 
 # Pending, input, current and focused matrices, clone colours, the notice, the Why pane, the footer.
 KEYS = ("f", "n", "n", "n", "down")
@@ -49,3 +49,33 @@ async def test_every_theme_is_readable(theme: str) -> None:
 async def test_no_color_is_readable(keys, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     assert await unreadable_on_screen(keys, size=(80, 24)) == []
+
+
+@pytest.mark.parametrize("theme", sorted(set(StepperApp().available_themes) - {"ansi-dark", "ansi-light"}))
+async def test_matrices_not_computed_yet_have_visible_borders(theme: str) -> None:
+    """Their dashed border reads at 3:1 (WCAG's for a component) against what is behind it: it was
+    drawn almost in the background colour (issue 12's tester)."""
+    app = StepperApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.theme = theme
+        await pilot.press("n", "n")
+        await pilot.pause()
+        runs = border_runs(app.export_screenshot(), DASHED)
+        assert runs, "no matrix drawn with a dashed border"
+        assert min(run.ratio for run in runs) >= 3.0, [(r.fg, r.bg, round(r.ratio, 2)) for r in runs[:3]]
+
+
+async def test_not_computed_computed_and_current_differ_by_the_border_s_shape() -> None:
+    from stepper.app.widgets.matrix import MatrixView
+
+    app = StepperApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n", "n")
+        await pilot.pause()
+        shapes = {}
+        for view in app.query(MatrixView):
+            if view.state is not None:  # (focus changes the colour only, not the shape)
+                shapes.setdefault(view.state.role, set()).add(view.styles.border_top[0])
+        assert shapes["pending"] == {"dashed"}
+        assert shapes["current"] == {"heavy"} and shapes["input"] == {"double"}
+        assert not shapes["pending"] & (shapes.get("done", set()) | shapes["current"] | shapes["input"])
