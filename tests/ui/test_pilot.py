@@ -384,7 +384,7 @@ async def test_arrows_select_a_cell_of_the_current_matrix_without_tab() -> None:
     app = StepperApp()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("n", "n", "n")  # n^2 just computed
-        await pilot.press("down", "down", "right")  # the first arrow selects, the next ones move
+        await pilot.press("down", "down", "right")  # the last down stops at the last row
         await pilot.pause()
         n2 = view(app, "n", 2)
         assert app.screen.focused is n2 and n2.cursor == (1, 1)
@@ -398,6 +398,25 @@ async def test_arrows_select_a_cell_of_the_current_matrix_without_tab() -> None:
         a2 = view(app, "a", 2)
         assert app.screen.focused is a2 and a2.cursor == (1, 1)
         assert why(app).startswith("a^2[o=1, j=1]")
+
+
+async def test_the_cursor_is_on_the_current_matrix_from_the_start_so_the_first_arrow_moves_it() -> None:
+    """The tester's "the first arrow press only shows the cursor": it is shown before any key."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        first = app.screen.focused
+        assert first is not None and getattr(first, "cursor", None) == (0, 0)
+        assert first.border_subtitle == "cursor o=0, j=0" and why(app).startswith("a^0[o=0, j=0]")
+        await pilot.press("right")  # the first press moves it
+        assert first.cursor == (0, 1) and why(app).startswith("a^0[o=0, j=1]")
+        await pilot.press("n", "n", "n")  # it follows the steps, as before
+        n2 = view(app, "n", 2)
+        assert app.screen.focused is n2 and n2.cursor == (0, 1)
+        await pilot.press("o", *"xor", "enter")  # a new network: on its first matrix again
+        await pilot.pause()
+        await pilot.pause()
+        assert app.net.name == "xor" and getattr(app.screen.focused, "cursor", None) == (0, 0)
 
 
 async def test_w_gives_the_why_pane_most_of_the_screen() -> None:

@@ -16,6 +16,7 @@ from textual.timer import Timer
 from textual.widgets import Footer
 
 from stepper.app.walk_state import RUN_INTERVAL
+from stepper.app.widgets.matrix import MatrixView
 from stepper.app.widgets.walk_view import WalkView
 from stepper.engine.steps import Phase
 from stepper.engine.walk import Walk
@@ -65,6 +66,21 @@ class SteppingScreen(Screen[None]):
     # Textual calls these as well as a subclass's own on_mount and on_resize.
     def on_mount(self) -> None:
         self._apply_width(self.app.size.width)
+        self.call_after_refresh(self.show_cursor, True)
+
+    def show_cursor(self, start: bool = False) -> None:
+        """At the start (or with a new network), or when nothing has the keyboard, the cell cursor
+        goes on the current matrix (the first view's), at its first cell, and the Why pane explains
+        that cell: the first arrow press moves it instead of only making it appear. (At the start
+        Textual gives the keyboard to the first focusable widget, the symmetry button.)"""
+        if self.app.screen is not self or isinstance(self.focused, MatrixView):
+            return
+        if self.focused is not None and not start:
+            return  # the learner took the keyboard elsewhere (Tab to a button): left there
+        for view in self.walk_views()[:1]:
+            matrix = view.cursor_matrix()
+            if matrix is not None:
+                matrix.focus()
 
     def on_resize(self, event: events.Resize) -> None:
         self._apply_width(event.size.width)
@@ -104,6 +120,7 @@ class SteppingScreen(Screen[None]):
         for view in self.walk_views():
             view.refresh_view()
             view.carry_cursor(self._focused_before)
+        self.show_cursor()
         self._notify_divergence(self.walk_views())
 
     def _notify_divergence(self, views: list[WalkView]) -> None:
@@ -163,12 +180,14 @@ class SteppingScreen(Screen[None]):
                 self.notify(str(exc), severity="warning", markup=False)
                 return
     def action_cell(self, rows: int, cols: int) -> None:
-        """Select a cell of the current matrix (the first view's, side by side): its computation is
-        written out in the Why pane. The matrix then has focus and its own arrow keys move on."""
+        """Move the cell cursor of the current matrix (the first view's, side by side) when the
+        keyboard is elsewhere (a button, say): its computation is written out in the Why pane. The
+        matrix then has focus and its own arrow keys move on."""
         for view in self.walk_views()[:1]:
             matrix = view.cursor_matrix()
             if matrix is not None:
                 matrix.focus()
+                matrix.action_move(rows, cols)
 
     def action_show_layer(self, delta: int) -> None:
         for view in self.walk_views():

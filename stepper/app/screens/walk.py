@@ -369,6 +369,7 @@ class WalkScreen(SteppingScreen):
 
     async def _show_walk(self, walk: Walk, far: tuple[int, int] | None) -> None:
         await self.view.replace_walk(walk)
+        self.call_after_refresh(self.show_cursor, True)  # the old walk's matrices, and the cursor, are gone
         if far is not None:
             self.reach(*far)
 
