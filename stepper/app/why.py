@@ -29,7 +29,9 @@ def why_markup(
     step's formula, narration, reason and product."""
     step = walk.current_step
     lines: list[str] = [escape(line) for line in (verdict or "").splitlines()]
-    if selected is not None:
+    # The quiz's verdict already writes out the cell it asked about: the cursor on that cell adds
+    # nothing but the same computation again.
+    if selected is not None and not (verdict and f"{cell_name(*selected)} =" in verdict):
         lines += cell_lines(walk, *selected, checker)
     if step is None:
         nxt = walk.steps[0]

@@ -134,6 +134,27 @@ def test_the_quiz_dialog(snap_compare, size) -> None:
     assert snap_compare(StepperApp(), press=["n", "t", "0", ".", "9"], terminal_size=size)
 
 
+def _quiz_answered(value: str):  # type: ignore[no-untyped-def]
+    """Keys for step 1, the quiz, an answer for a^1[o=0, j=0] (0.9002495), then waits until the screen
+    has settled (a snapshot taken mid-redraw showed half of the old screen)."""
+
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.press("n", "t")
+        await pilot.pause()
+        await pilot.press(*value, "enter")
+        await pilot.pause()
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
+
+    return run_before
+
+
+@pytest.mark.parametrize("value", ["0.9008", "0.9002"], ids=["wrong", "right"])
+def test_the_quiz_answer_at_80x24(snap_compare, value) -> None:
+    """✗ wrong: the right value and the cell's computation in the Why pane, the score in the header."""
+    assert snap_compare(StepperApp(), run_before=_quiz_answered(value), terminal_size=(80, 24))
+
+
 # Issue 12: each screen state at 80x24, 120x40 and 200x60, under NO_COLOR and in a 16-colour theme.
 STATES = {
     "start": [],

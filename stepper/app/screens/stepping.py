@@ -145,6 +145,7 @@ class SteppingScreen(Screen[None]):
                 title="Diverged",
                 severity="error",
                 timeout=8,
+                markup=False,  # formulas and names hold brackets
             )
 
     def action_next_step(self) -> None:

@@ -323,7 +323,10 @@ class WalkScreen(SteppingScreen):
         walk = self.replace_network(net)
         if clones:  # the Why pane says where they stop being equal
             walk.broken = (1, clones, "clones before the re-initialisation")
-        self.notify(f"Re-initialised: {init.describe()}, {run_description(self.net)}. Back at iteration 1.")
+        self.notify(
+            f"Re-initialised: {init.describe()}, {run_description(self.net)}. Back at iteration 1.",
+            markup=False,
+        )
 
     def action_break_symmetry(self) -> None:
         self.reinitialise(
@@ -352,7 +355,7 @@ class WalkScreen(SteppingScreen):
     def _restart_with(self, net: Network) -> None:
         """The same network and initial weights, trained another way: back at iteration 1."""
         self.replace_network(net)
-        self.notify(f"Now {run_description(net)}, from the same init. Back at iteration 1.")
+        self.notify(f"Now {run_description(net)}, from the same init. Back at iteration 1.", markup=False)
 
     def replace_network(self, net: Network) -> Walk:
         self.running = False
@@ -575,18 +578,28 @@ class WalkScreen(SteppingScreen):
             self.notify("The next step stores nothing to ask about (a softmax Jacobian): n takes it.")
             return
         asked = str(self.score) if self.score.asked else "no answers yet"
-        self.app.push_screen(QuizPrompt(q, asked), lambda answer: self._answered(q, answer))
+        # The matrix with the cursor, for the cursor to follow the step the answer takes (the
+        # dialog has the keyboard when the answer comes back).
+        cursor = self.focused
+        self.app.push_screen(QuizPrompt(q, asked), lambda answer: self._answered(q, answer, cursor))
 
-    def _answered(self, q: Question, answer: float | None) -> None:
+    def _answered(self, q: Question, answer: float | None, cursor: object = None) -> None:
         if answer is None:
             return
         right, text = q.verdict(answer)
         self.score = self.score.add(right)
         self.view.score = str(self.score)
         self.move(lambda w: w.forward())
+        # Once the dialog has gone and the keyboard is back on the matrix it left.
+        self.call_after_refresh(self.view.carry_cursor, cursor)
         self.view.verdict = (self.walk.position, text)
         self.view.refresh_view()
-        self.notify(f"{text.splitlines()[0]}  ({self.score})", severity="information" if right else "warning")
+        # The verdict names a cell, a^1[o=0, j=0]: text, not markup (as markup it crashed the app).
+        self.notify(
+            f"{text.splitlines()[0]}  ({self.score})",
+            severity="information" if right else "warning",
+            markup=False,
+        )
 
     def action_cycle_digits(self) -> None:
         self.view.digits = PRECISIONS[(PRECISIONS.index(self.view.digits) + 1) % len(PRECISIONS)]

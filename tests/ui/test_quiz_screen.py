@@ -1,0 +1,51 @@
+"""The quiz's answer as the learner sees it at 80x24 (issue 16, contract §10): the ✗ message with
+the right value and the cell's computation, the score in the header, its notification drawn (a
+cell name in it, a^1[o=0, j=0], was read as markup and crashed the app), readable."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from stepper.app import StepperApp
+from tests.ui.contrast import text_runs, unreadable
+from tests.ui.test_teach import answer
+
+
+def lines_of(app: StepperApp, region) -> list[str]:  # type: ignore[no-untyped-def]
+    lines: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for run in text_runs(app.export_screenshot()):
+        if region.contains(run.col, run.line):
+            lines[run.line].append((run.col, run.text))
+    return [" ".join(text for _, text in sorted(lines[n])) for n in sorted(lines)]
+
+
+async def test_a_wrong_answer_reads_whole_at_80x24_with_its_notification() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("n")
+        await answer(pilot, "0.9008")  # a^1[o=0, j=0] is 0.9002495
+        await pilot.pause()
+        assert app.is_running and app.walk.position.done == 2
+        why = lines_of(app, app.screen.query_one("#explain").region)
+        assert "✗ wrong: a^1[o=0, j=0] = 0.9002495, not 0.9008000" in why
+        assert "a^1[o=0, j=0] = sigmoid(2.2000000) = 0.9002495" in why  # the cell's computation
+        top = lines_of(app, app.screen.region)[:3]
+        assert any(line.startswith("Quiz 0/1 right") for line in top)  # the score in the header
+        toast = lines_of(app, app.screen.query("Toast").last().region)
+        assert "(0/1 right)" in " ".join(toast)
+        # Readable: the pane's letters and the header's at 4.5:1.
+        bad = [r for r in unreadable(app.export_screenshot()) if r.line < 3 or "wrong" in r.text]
+        assert bad == []
+        # The cursor moved on with the step, to the cell asked about: its computation is not repeated.
+        assert sum("sigmoid(2.2000000)" in line for line in why) == 1
+
+
+async def test_a_right_answer_says_so_and_counts() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("n")
+        await answer(pilot, "0.9002")
+        await pilot.pause()
+        why = lines_of(app, app.screen.query_one("#explain").region)
+        assert any(line.startswith("✓ right") for line in why), why
+        assert any(line.startswith("Quiz 1/1 right") for line in lines_of(app, app.screen.region)[:3])
