@@ -44,6 +44,7 @@ def why_markup(
         # Which columns are equal here and why, or where a symmetry broke: the point of the seed.
         lines += [f"[i]{escape(line)}[/i]" for line in walk.symmetry[step.index].lines()]
         lines.append(escape(step.why))
+        lines += precision_lines(step.formula, step.layer, digits)
         lines += product_lines(walk, selected, digits)
         lines += [escape(line) for line in differences(walk, step.output, checker)]
         diverged = walk.divergence
@@ -51,6 +52,19 @@ def why_markup(
             # The words of trace's last line: the walk goes no further than this step.
             lines.append(f"[b]Stopped:[/b] {escape(diverged.report)}")
     return "\n".join(lines)
+
+
+def precision_lines(formula: str, layer: int, digits: int) -> list[str]:
+    """Where a learner's float32 numbers (TensorFlow's and PyTorch's default) part from these at 7
+    digits: 1 − a with a near 1 keeps only about 5 of float32's 7 digits, and the steps after
+    inherit that (the seed question's da^3/dn^3 = 0.01893635 is 0.01893642 in float64)."""
+    if digits < 7 or f"(1 − a^{layer})" not in formula:
+        return []
+    return [
+        f"[i]float32 keeps about 7 digits and loses some in 1 − a^{layer} when a^{layer} is near 1: "
+        "numbers computed in float32 (TensorFlow, PyTorch) can differ from here on in the 6th or 7th "
+        "digit. stepper computes in float64; d shows 5 digits.[/i]"
+    ]
 
 
 def product_lines(walk: Walk, selected: tuple[Ref, int, int] | None, digits: int) -> list[str]:
