@@ -19,6 +19,7 @@ import hmac
 import json
 import logging
 import os
+import re
 import signal
 import time
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from urllib.parse import urlsplit
 
 import aiohttp_jinja2
 from aiohttp import WSMsgType, web
+from aiohttp.web_log import AccessLogger
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
@@ -41,6 +43,24 @@ QUIT_GRACE = 1.0  # seconds an app has to quit when asked, before SIGTERM (a tab
 TERM_GRACE = 1.0  # and after SIGTERM, before SIGKILL
 HEARTBEAT = 4.0  # websocket pings: a browser that stops answering is dropped within ~1.5 of these
 MIN_SIZE = (20, 10)  # the smallest terminal the app is given (columns, rows)
+_SECRET = re.compile(r"(/ws/|[?&]token=)[^/?&\s\"]+")
+
+
+def redact(text: str) -> str:
+    """The token out of a request line or a Referer: the websocket's path and ?token= carry it, and
+    an access log (a terminal's scrollback, a log file) must not."""
+    return _SECRET.sub(r"\1…", text)
+
+
+class RedactingAccessLogger(AccessLogger):
+    """aiohttp's access log, the token of /ws/<token> and ?token=<token> replaced by … (in the
+    request line and the Referer alike)."""
+
+    def _format_line(self, request, response, time):  # type: ignore[no-untyped-def]
+        return [
+            (key, redact(value) if isinstance(value, str) else value)
+            for key, value in super()._format_line(request, response, time)
+        ]
 
 
 @dataclass(frozen=True)
@@ -340,5 +360,6 @@ class StepperServer(Server):
             handle_signals=False,
             loop=loop,
             print=lambda *args: None,
+            access_log_class=RedactingAccessLogger,
             shutdown_timeout=1.0,  # the tabs are ended by on_shutdown; nothing else to wait for
         )

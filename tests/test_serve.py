@@ -385,3 +385,24 @@ async def test_a_killed_server_takes_its_tabs_with_it() -> None:
                 pid = one_child(proc)
                 proc.kill()  # SIGKILL: no chance to stop anything; the tab dies with it (Linux)
                 await wait_until_gone({pid}, 5)
+
+
+async def test_the_access_log_never_shows_the_token() -> None:
+    """Issue 11: the log printed "GET /ws/<token>?width=…": anyone reading the terminal or a log file
+    could open the app. The requests are logged, with … in the token's place."""
+    with serving() as (proc, port):
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+            async with session.get(f"http://127.0.0.1:{port}/?token={TOKEN}") as page:
+                assert page.status == 200
+            headers = {"Referer": f"http://127.0.0.1:{port}/?token={TOKEN}"}
+            async with session.get(f"http://127.0.0.1:{port}/static/js/textual.js", headers=headers) as js:
+                assert js.status == 200
+            async with session.ws_connect(f"ws://127.0.0.1:{port}/ws/{TOKEN}?width=80&height=24") as ws:
+                assert await read_until(ws, "step 0 of 22", [])
+        proc.terminate()
+        out, err = proc.communicate(timeout=15)
+    log = out + err
+    logged = [line for line in log.splitlines() if "GET /" in line]
+    assert any("/ws/…" in line for line in logged) and any("token=…" in line for line in logged), log
+    # The URL printed at the start carries it, on purpose (as Jupyter's does); no request line does.
+    assert not [line for line in logged if TOKEN in line]
