@@ -45,15 +45,31 @@ class Run:
         return contrast(self.fg, self.bg)
 
 
-def text_runs(svg: str) -> list[Run]:
-    """Every drawn run of text that holds a letter or digit, with its colour and its background."""
-    fills = dict(_CLASS.findall(svg))
+def _backgrounds(svg: str) -> dict[tuple[int, int], str]:
+    """The background colour of each (line, column) cell."""
     background: dict[tuple[int, int], str] = {}
     for fill, x, y, width in _RECT.findall(svg):
         line = round((float(y) - TOP) / LINE_H)
         first = round(float(x) / CELL_W)
         for col in range(first, first + round(float(width) / CELL_W)):
             background[line, col] = fill
+    return background
+
+
+def lines_in(svg: str, region) -> list[str]:  # type: ignore[no-untyped-def]
+    """The lines of text drawn inside ``region`` (a Textual Region), each its runs of letters and
+    digits in order, joined by a space."""
+    lines: dict[int, list[tuple[int, str]]] = {}
+    for run in text_runs(svg):
+        if region.contains(run.col, run.line):
+            lines.setdefault(run.line, []).append((run.col, run.text))
+    return [" ".join(text for _, text in sorted(lines[n])) for n in sorted(lines)]
+
+
+def text_runs(svg: str) -> list[Run]:
+    """Every drawn run of text that holds a letter or digit, with its colour and its background."""
+    fills = dict(_CLASS.findall(svg))
+    background = _backgrounds(svg)
     runs = []
     for cls, x, line, text in _TEXT.findall(svg):
         text = html.unescape(text).replace("\xa0", " ")
@@ -80,12 +96,7 @@ def border_runs(svg: str, glyphs: set[str]) -> list[Run]:
     """Every drawn run holding one of ``glyphs`` (border characters), with its colour and the
     background under the first of them."""
     fills = dict(_CLASS.findall(svg))
-    background: dict[tuple[int, int], str] = {}
-    for fill, x, y, width in _RECT.findall(svg):
-        line = round((float(y) - TOP) / LINE_H)
-        first = round(float(x) / CELL_W)
-        for col in range(first, first + round(float(width) / CELL_W)):
-            background[line, col] = fill
+    background = _backgrounds(svg)
     runs = []
     for cls, x, line, text in _TEXT.findall(svg):
         text = html.unescape(text).replace("\xa0", " ")

@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from textual.binding import Binding
 
 from stepper.app import StepperApp
 from stepper.app.commands import key_name
 from stepper.app.screens.help import HelpScreen
-from tests.ui.contrast import text_runs
+from tests.ui.contrast import lines_in
 
 
 def help_lines(app: StepperApp) -> list[str]:
     """The help's lines as text (its runs of letters and digits, in order)."""
-    region = app.screen.query_one("#help-body").region
-    lines: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for run in text_runs(app.export_screenshot()):
-        if region.contains(run.col, run.line):
-            lines[run.line].append((run.col, run.text))
-    return [" ".join(text for _, text in sorted(lines[n])) for n in sorted(lines)]
+    return lines_in(app.export_screenshot(), app.screen.query_one("#help-body").region)
 
 
 def every_key(app: StepperApp) -> list[str]:

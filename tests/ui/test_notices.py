@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ from textual.widgets._toast import Toast
 
 from stepper.app import StepperApp
 from stepper.app.notices import breakable, short_path
-from tests.ui.contrast import text_runs
+from tests.ui.contrast import lines_in
 
 
 async def toast_lines(app: StepperApp, pilot) -> list[str]:
@@ -20,12 +19,7 @@ async def toast_lines(app: StepperApp, pilot) -> list[str]:
             break
         await pilot.pause(0.05)
     await pilot.pause()
-    region = app.screen.query(Toast).last().region
-    lines: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for run in text_runs(app.export_screenshot()):
-        if region.contains(run.col, run.line):
-            lines[run.line].append((run.col, run.text))
-    return [" ".join(text for _, text in sorted(lines[n])) for n in sorted(lines)]
+    return lines_in(app.export_screenshot(), app.screen.query(Toast).last().region)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (60, 20)], ids=["80x24", "60x20"])

@@ -4,19 +4,13 @@ cell name in it, a^1[o=0, j=0], was read as markup and crashed the app), readabl
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from stepper.app import StepperApp
-from tests.ui.contrast import text_runs, unreadable
+from tests.ui.contrast import lines_in, unreadable
 from tests.ui.test_teach import answer
 
 
 def lines_of(app: StepperApp, region) -> list[str]:  # type: ignore[no-untyped-def]
-    lines: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for run in text_runs(app.export_screenshot()):
-        if region.contains(run.col, run.line):
-            lines[run.line].append((run.col, run.text))
-    return [" ".join(text for _, text in sorted(lines[n])) for n in sorted(lines)]
+    return lines_in(app.export_screenshot(), region)
 
 
 async def test_a_wrong_answer_reads_whole_at_80x24_with_its_notification() -> None:
