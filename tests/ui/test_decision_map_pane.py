@@ -287,9 +287,13 @@ async def test_the_footers_palette_key_reaches_the_right_edge_on_a_narrow_termin
     for size in ((80, 24), (100, 30)):
         app = StepperApp()
         async with app.run_test(size=size) as pilot:
-            await pilot.pause()
-            key = app.screen.query_one("FooterKey.-command-palette", FooterKey)
-            assert key.region.right == size[0]
+            for _ in range(50):  # the footer composes its keys after the first frame: wait for them
+                await pilot.pause()
+                keys = app.screen.query("FooterKey.-command-palette").results(FooterKey)
+                key = next(keys, None)
+                if key is not None and key.region.width:
+                    break
+            assert key is not None and key.region.right == size[0]
             assert app.screen.get_widget_at(size[0] - 1, size[1] - 1)[0] is key
     for size in ((60, 20), (40, 12)):
         app = StepperApp()
