@@ -13,7 +13,7 @@ from stepper.engine.compare import MineChecker
 from stepper.engine.explain import cell_meaning, cell_name, cell_terms, product_operands
 from stepper.engine.steps import Ref
 from stepper.engine.walk import Walk
-from stepper.exports.product import COL_MARK, ROW_MARK, product_layout
+from stepper.exports.product import COL_MARK, ROW_MARK, product_layout, stacked_layout
 from stepper.formatting import SIG_DIGITS, format_number
 
 
@@ -23,10 +23,11 @@ def why_markup(
     checker: MineChecker | None,
     digits: int = SIG_DIGITS,
     verdict: str | None = None,
+    width: int | None = None,
 ) -> str:
     """The quiz's ``verdict`` for this step (✓ right / ✗ wrong …) first, then the selected cell's
     computation (the pane is short: what the learner picked is what they want to read), then the
-    step's formula, narration, reason and product."""
+    step's formula, narration, reason and product (stacked when wider than ``width``)."""
     step = walk.current_step
     lines: list[str] = [escape(line) for line in (verdict or "").splitlines()]
     # The quiz's verdict already writes out the cell it asked about: the cursor on that cell adds
@@ -45,7 +46,7 @@ def why_markup(
         lines += [f"[i]{escape(line)}[/i]" for line in walk.symmetry[step.index].lines()]
         lines.append(escape(step.why))
         lines += precision_lines(step.formula, step.layer, digits)
-        lines += product_lines(walk, selected, digits)
+        lines += product_lines(walk, selected, digits, width)
         lines += [escape(line) for line in differences(walk, step.output, checker)]
         diverged = walk.divergence
         if diverged is not None and walk.at_divergence:
@@ -67,10 +68,13 @@ def precision_lines(formula: str, layer: int, digits: int) -> list[str]:
     ]
 
 
-def product_lines(walk: Walk, selected: tuple[Ref, int, int] | None, digits: int) -> list[str]:
+def product_lines(
+    walk: Walk, selected: tuple[Ref, int, int] | None, digits: int, width: int | None = None
+) -> list[str]:
     """The step's product as in the question, its operands labelled; with a cell of the result
     selected, its row of the left operand (▶) and column of the right one (▼) are marked, in bold
-    (its term-by-term sum leads the pane, see why_markup)."""
+    (its term-by-term sum leads the pane, see why_markup). Wider than ``width`` (80 columns, say),
+    the operands and the result are stacked instead: a wrapped grid reads as nonsense."""
     step = walk.current_step
     if step is None:
         return []
@@ -84,6 +88,9 @@ def product_lines(walk: Walk, selected: tuple[Ref, int, int] | None, digits: int
     if not layout:
         return []
     left, right, result = product.names
+    if width is not None and max(len(line) for line in layout) > width:
+        stacked = stacked_layout(product.left, product.right, product.result, product.names, digits, mark)
+        layout = stacked or []
     head = f"{left} (left) · {right} (above) = {result} (result)"
     if mark is not None:
         head += f":  {ROW_MARK} row {mark[0]} of {left} · {COL_MARK} column {mark[1]} of {right}"

@@ -48,3 +48,29 @@ def product_layout(
         pointer = "" if mark is None else (ROW_MARK + " " if o == mark[0] else "  ")
         lines.append(pointer + grid_row(lrow)[:-1] + grid_row(prow))
     return lines
+
+
+def stacked_layout(
+    left: np.ndarray,
+    right: np.ndarray,
+    result: np.ndarray,
+    names: tuple[str, str, str],
+    digits: int = SIG_DIGITS,
+    mark: tuple[int, int] | None = None,
+) -> list[str] | None:
+    """The same product for a narrow pane: the left operand, the right one, then the result, one
+    under the other and each labelled, so that no line wraps (a wrapped grid reads as nonsense).
+    ``mark`` as in :func:`product_layout`: ▶ before the left operand's row, ▼ over the right's column."""
+    if max(*left.shape, *right.shape) > MAX_SIDE:
+        return None
+    blocks = [[[format_number(float(x), digits) for x in row] for row in m] for m in (left, right, result)]
+    w = max(len(c) for block in blocks for row in block for c in row)
+    lines: list[str] = []
+    for k, (block, name, role) in enumerate(zip(blocks, names, ("left", "above", "result"))):
+        lines.append(("= " if k == 2 else "· " if k == 1 else "") + f"{name} ({role})")
+        if k == 1 and mark is not None:
+            lines.append(" " * (2 + 2 + mark[1] * (w + 1) + w // 2) + COL_MARK)
+        for o, row in enumerate(block):
+            pointer = ROW_MARK + " " if k == 0 and mark is not None and o == mark[0] else "  "
+            lines.append(pointer + "│ " + " ".join(c.rjust(w) for c in row) + " │")
+    return lines

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from stepper.app import StepperApp
 from stepper.app.widgets.layer_pane import pane_refs
 from stepper.engine.explain import cell_terms
 from stepper.engine.iteration import run_iteration
@@ -88,3 +89,21 @@ async def test_help_explains_float32_differences() -> None:
         await pilot.pause()
         text = " ".join(str(m.source) for m in app.screen.query("Markdown"))
         assert "float32" in text and "0.01893635" in text
+
+
+async def test_at_80_columns_the_product_is_stacked_so_no_grid_line_wraps() -> None:
+    """The question's layout (operand rows beside the result) is 77 columns at dC/da^2: in an
+    80-column Why pane it wrapped into broken lines. Narrow, the operands and result are stacked."""
+    for size, stacked in (((80, 24), True), ((200, 60), False)):
+        app = StepperApp()
+        async with app.run_test(size=size) as pilot:
+            await pilot.press(*"n" * 12)
+            await pilot.pause()
+            pane = app.query_one("#explain-text")
+            lines = str(pane.render()).splitlines()
+            grid = [line for line in lines if "│" in line]
+            assert grid and ("= dC/da^2 (result)" in lines) is stacked
+            if stacked:
+                assert all(len(line) <= pane.content_size.width for line in grid)
+            else:
+                assert any("├" in line for line in lines)  # side by side, as in the question

@@ -343,7 +343,9 @@ class WalkView(Vertical):
         verdict = None
         if self.verdict is not None and self.verdict[0] == self.walk.position:
             verdict = self.verdict[1]
-        markup = why_markup(self.walk, self.selected_cell(), self.checker, self.digits, verdict)
+        # The pane's text width (its border, padding and scrollbar off the view's width).
+        width = self.query_one("#explain-text", Explanation).content_size.width or self._width - 6
+        markup = why_markup(self.walk, self.selected_cell(), self.checker, self.digits, verdict, width)
         self.query_one("#explain-text", Explanation).show(markup)
 
     def on_matrix_view_cell_selected(self, event: MatrixView.CellSelected) -> None:
