@@ -10,10 +10,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer
 
 from stepper.app.screens.stepping import STEP_BINDINGS, SteppingScreen
 from stepper.app.walk_state import run_description
+from stepper.app.widgets.keys_footer import KeysFooter
 from stepper.app.widgets.walk_view import WalkView
 from stepper.engine.network import Network
 from stepper.engine.walk import Walk
@@ -45,7 +45,7 @@ class SideBySideScreen(SteppingScreen):
     def compose(self) -> ComposeResult:
         with Horizontal(id="side-by-side"):
             yield from self.columns
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def action_close(self) -> None:
         self.running = False

@@ -12,7 +12,7 @@ import numpy as np
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Button, Footer, ProgressBar
+from textual.widgets import Button, ProgressBar
 from textual.worker import get_current_worker
 
 from stepper.app.clipboard import clipboard_notice
@@ -31,6 +31,7 @@ from stepper.app.screens.quiz import QuizPrompt
 from stepper.app.screens.side_by_side import SideBySideScreen
 from stepper.app.screens.stepping import STEP_BINDINGS, SteppingScreen
 from stepper.app.walk_state import clone_map, run_description
+from stepper.app.widgets.keys_footer import KeysFooter
 from stepper.app.widgets.walk_view import WalkView
 from stepper.engine.batching import TrainingSpec
 from stepper.engine.compare import Comparison, MineChecker, position_of, symbol
@@ -147,7 +148,7 @@ class WalkScreen(SteppingScreen):
     def compose(self) -> ComposeResult:
         yield self.view
         yield ProgressBar(id="progress", show_eta=True)
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         checker = self.checker

@@ -98,6 +98,7 @@ class WalkView(Vertical):
         self._ready = False  # until mounted: a screen may move the walk before its view is built
         self.map_shown = False
         self._pane_list: list[LayerPane] = []
+        self._selection_drawn: tuple[object, ...] = ()
 
     # --- building ---------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -325,7 +326,9 @@ class WalkView(Vertical):
         if target.state is not None:
             row, col = focused.cursor
             target.cursor = (min(row, target.state.rows - 1), min(col, target.state.cols - 1))
-        target.focus()
+        # Not scrolled into view by focus: the panes scroll to the step's matrices themselves (and
+        # focus would scroll away from the operands).
+        target.focus(scroll_visible=False)
 
     def selected_cell(self) -> tuple[Ref, int, int] | None:
         """The selected cell, while its matrix is on screen (narrow, its pane may be hidden)."""
@@ -351,6 +354,12 @@ class WalkView(Vertical):
     def on_matrix_view_cell_selected(self, event: MatrixView.CellSelected) -> None:
         # The cell is this view's: a screen with two views must not see the other's cells.
         event.stop()
+        # A matrix says so when its cursor moves and when it gets the keyboard: once the cursor has
+        # followed a step that is twice for one cell, and each costs a redraw of every matrix.
+        drawn = (self.walk.position, event.view, event.row, event.col, self.digits)
+        if drawn == self._selection_drawn:
+            return
+        self._selection_drawn = drawn
         self.selected = (event.view, event.row, event.col)
         # The operands that make the selected cell are marked on the matrices, too.
         checks = self.checker.at(self.walk.iteration, self.walk.values) if self.checker is not None else {}
