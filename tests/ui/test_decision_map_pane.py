@@ -316,3 +316,20 @@ async def test_many_observations_get_smaller_dots_so_the_map_shows_between_them(
         await pilot.pause()
         text = pane(app).text()
         assert "● target high" in text and "○ target low" in text
+
+
+async def test_opening_a_shallower_network_with_the_map_shown_keeps_the_app() -> None:
+    """m, i (the update is in layer 2), then open a 2-layer network without 2 inputs: the map goes
+    away and the walk starts at layer 1 (it raised IndexError and closed the app)."""
+    for name in ("minibatch-noise", "circle"):
+        app = StepperApp()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("m", "i")
+            await pilot.pause()
+            await pilot.press("o")
+            await pilot.pause()
+            app.screen.query_one("#open-path").value = name  # type: ignore[attr-defined]
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.net.name == name and app.walk_screen.view.shown_layer == 1
+            assert app.walk_screen.view.map_shown is (app.net.layers[0] == 2)

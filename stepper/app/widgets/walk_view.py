@@ -148,9 +148,11 @@ class WalkView(Vertical):
         layers = self.query_one("#layers", Horizontal)
         await self.query(LayerPane).remove()
         await layers.mount_all(self._panes(), before="#map")
+        # Back to layer 1 before anything lays the panes out: the old walk's layer may not exist in
+        # this one (layer 2 of a 2-layer network was an IndexError with the map shown).
+        self.shown_layer = 1
         if self.map_shown and walk.net.layers[0] != 2:
             self.show_map(False)  # this network has no plane to draw on
-        self.shown_layer = 1
         self.apply_width(self._width)
         self.refresh_view()
 
