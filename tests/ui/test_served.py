@@ -7,6 +7,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from stepper.app import StepperApp
 from stepper.app.screens.prompts import Export, OpenNetwork, SavePath
@@ -157,3 +158,26 @@ def test_the_environment_tells_the_app_it_is_served(monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("STEPPER_SERVE_ROOT", str(tmp_path))
     monkeypatch.setenv("STEPPER_SERVE_MEMORY", str(2**30))
     assert Served.from_environment() == Served(root=tmp_path.resolve(), memory=2**30)
+
+
+async def test_a_served_map_export_is_a_download_too_and_a_wrong_suffix_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """M in a browser tab wrote the map on the server, to any path typed (a fresh user replaced a
+    file of theirs): it is a download, as x and ctrl+s are; and x.png is not text in a .png."""
+    monkeypatch.chdir(tmp_path)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("mine")
+    app = StepperApp(served=Served())
+    delivered = capture_deliveries(app, monkeypatch)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for path in (str(victim), str(tmp_path / "map.svg"), "picture.png"):
+            await pilot.press("M")
+            assert isinstance(app.screen, SavePath)
+            app.screen.query_one(Input).value = path
+            await pilot.press("enter")
+            await pilot.pause()
+    assert victim.read_text() == "mine" and sorted(os.listdir(tmp_path)) == ["victim.txt"]
+    (text_name, text), (svg_name, svg) = delivered
+    assert text_name == "victim.txt" and "stepper map" in text
+    assert svg_name == "map.svg" and svg.lstrip().startswith("<svg")

@@ -432,7 +432,7 @@ class WalkScreen(SteppingScreen):
         """A file name that reads whole in a notification: relative to here, broken only at a /."""
         return path_for_notice(path, self.app.size.width)
 
-    def keep(self, path: str, text: str) -> bool:
+    def keep(self, path: str, text: str, mime_type: str = "text/plain") -> bool:
         """Write ``text`` to ``path`` (whole or not at all): True, and the caller says where. In a
         browser tab it goes to the browser as a download instead (a served app writes no file on the
         server): False, as when the write failed; either is told here."""
@@ -441,7 +441,7 @@ class WalkScreen(SteppingScreen):
 
             # Only a name goes to the browser, as plain characters (it ends up in an HTTP header).
             name = re.sub(r"[^\w.+-]", "_", Path(path).name, flags=re.ASCII) or "stepper.txt"
-            self.app.deliver_text(StringIO(text), save_filename=name, mime_type="text/plain")
+            self.app.deliver_text(StringIO(text), save_filename=name, mime_type=mime_type)
             self.notify(f"Sent {self.path_for_notice(name)} to your browser as a download.", markup=False)
             return False
         from stepper.atomic import write_atomically
@@ -514,7 +514,8 @@ class WalkScreen(SteppingScreen):
             return
         # Named after what the file says: the weights after `done` iterations.
         default = f"{file_stem(self.net.name)}-after{self._map_iterations()}-map.txt"
-        prompt = SavePath("Export the decision map (.txt text, .svg picture) to:", default)
+        verb = "Download" if self.served is not None else "Export"  # served: a download, no file here
+        prompt = SavePath(f"{verb} the decision map (.txt text, .svg picture) as:", default)
         self.app.push_screen(prompt, self.export_map)
 
     def _map_iterations(self) -> int:
@@ -526,24 +527,25 @@ class WalkScreen(SteppingScreen):
         """The map of the weights now, on the grid `stepper map` uses, as text or (.svg) SVG."""
         if path is None:
             return
-        from stepper.atomic import write_atomically
         from stepper.engine.decision_map import decision_map
         from stepper.exports.map_svg import map_svg
         from stepper.exports.map_text import map_text
 
+        suffix = Path(path).suffix.lower()
+        if suffix not in (".txt", ".svg", ""):
+            # Text in a .png would only fail to open later: said now, nothing written.
+            self.notify(f"A decision map exports as .txt (text) or .svg (a picture), not {suffix}.")
+            return
         walk = self.walk
         dmap = decision_map(self.net, walk.current_weights())
         iterations = self._map_iterations()
-        if path.lower().endswith(".svg"):  # with each hidden neuron's map, clones marked as on screen
+        if suffix == ".svg":  # with each hidden neuron's map, clones marked as on screen
             text = map_svg(self.net, dmap, iterations, clone_map(walk.diagnosis))
         else:
             text = map_text(self.net, dmap, iterations)
-        try:
-            write_atomically(path, text)
-        except StepperError as exc:
-            self.notify(str(exc), severity="error", timeout=8, markup=False)
-            return
-        self.notify(f"Exported the decision map to {self.path_for_notice(path)}.", markup=False)
+        # In a browser tab, a download (a served app writes no file on the server), as for x.
+        if self.keep(path, text, "image/svg+xml" if suffix == ".svg" else "text/plain"):
+            self.notify(f"Exported the decision map to {self.path_for_notice(path)}.", markup=False)
 
     # --- other views of this walk -------------------------------------------------------------------
     def action_side_by_side(self) -> None:
