@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.geometry import Region
 
 from stepper.app.widgets.matrix import MatrixView
 from stepper.engine.network import Network
@@ -91,28 +92,85 @@ class LayerPane(VerticalScroll, can_focus=False):
         widest = max((v.virtual_size.width for v in self.views if v.state is not None), default=0)
         return max(widest + 2, len(str(self.border_title)) + 4) + 3
 
+    def lay_out(self, width: int) -> bool:
+        """Lay the matrices out in a pane ``width`` columns wide, in as many grid columns as the widest
+        matrix allows: every matrix shows all its columns wherever the pane is wide enough for it,
+        and a wide screen's room is used, not left empty beside one column. (Not a matrix spanning
+        two columns: the grid would place it in the second and cut it.) True if the layout changed."""
+        inner = width - 3  # the pane's border and its scrollbar
+        sizes = [v.virtual_size.width + 2 for v in self.views if v.state is not None]
+        if not sizes or inner <= 0:
+            return False
+        columns = max(1, min(len(sizes), inner // max(sizes)))
+        if self.styles.grid_size_columns == columns:
+            return False
+        self.styles.grid_size_columns = columns
+        return True
+
+    def step_width(self, window: int) -> int:
+        """The width that shows the current step's matrices in this pane two across, when one above
+        the other they are taller than a ``window`` lines high (an update's four weight matrices);
+        else 0."""
+        part = [v for v in self.views if v.has_class("-current") or v.has_class("-input")]
+        if window <= 0 or len(part) < 2 or sum(v.virtual_size.height + 2 for v in part) <= window:
+            return 0
+        return 2 * max(v.virtual_size.width + 2 for v in part) + 3
+
+    def fold_for_step(self) -> bool:
+        """Fold away the matrices that take no part in the current step when those between its first
+        and last matrix in this pane would push its operands out of the window (an update's W^l is at
+        the top of the pane, its gradient near the bottom); unfold them otherwise. True if the layout
+        changed."""
+        window = self.scrollable_content_region.height
+        views = [v for v in self.views if v.state is not None]
+        part = [i for i, v in enumerate(views) if v.has_class("-current") or v.has_class("-input")]
+        fold: set[MatrixView] = set()
+        if window > 0 and len(part) > 1:
+            between = views[part[0] : part[-1] + 1]
+            columns = max(1, int(self.styles.grid_size_columns or 1))
+            height = sum(v.virtual_size.height + 2 for v in between) / columns
+            if height > window:  # then only the step's own matrices, packed together
+                fold = {v for v in views if not (v.has_class("-current") or v.has_class("-input"))}
+        changed = False
+        for view in views:
+            if view.display == (view in fold):
+                view.display = view not in fold
+                changed = True
+        if changed:
+            # Said under the pane: the learner knows matrices are out of sight, and that it is for now.
+            self.border_subtitle = f"{len(fold)} matrices folded for this step" if fold else ""
+        return changed
+
     def shows_whole(self, view: MatrixView) -> bool:
         """Whether all of ``view`` is inside the pane's scrolled window."""
         region = view.virtual_region_with_margin
         top = self.scroll_offset.y
         return top <= region.y and region.bottom <= top + self.scrollable_content_region.height
 
-    def scroll_to_current(self, inputs: bool = False) -> None:
-        """Bring the matrix the current step computed into view, if it is in this pane and out of view.
+    def scroll_to_step(self) -> None:
+        """Bring the current step's matrices in this pane into view: its result and its operands.
 
-        To the top: the next steps' matrices come below it, so they are in view too and the pane
-        moves once per few steps instead of on every one.
+        When they do not all fit, the result whole and as many operands above it as fit. Scrolled to
+        put the first of them at the top: the next steps' matrices come below, so the pane moves
+        once per few steps instead of on every one. A pane that shows them all already stays put.
         """
         if not self.display:
             return
-        # With ``inputs`` (the cost, which has no matrix in a pane) the step's inputs, a^L and y, come
-        # into view instead: a walk stopped at a cost that became inf shows what made it.
-        for role in ("-current", "-input") if inputs else ("-current",):
-            views = [v for v in self.views if v.has_class(role)]
-            if views:
-                if not self.shows_whole(views[0]):
-                    self.scroll_to_widget(views[0], animate=False, top=True)
-                return
+        current = [v.virtual_region_with_margin for v in self.views if v.has_class("-current")]
+        inputs = [v.virtual_region_with_margin for v in self.views if v.has_class("-input")]
+        if not current and not inputs:
+            return
+        height = self.scrollable_content_region.height
+        everything = Region.from_union(current + inputs)
+        top = self.scroll_offset.y
+        if top <= everything.y and everything.bottom <= top + height:
+            return  # all in view already
+        if everything.height <= height or not current:
+            y = everything.y
+        else:
+            result = Region.from_union(current)
+            y = result.y if result.height >= height else max(everything.y, result.bottom - height)
+        self.scroll_to(y=y, animate=False, force=True, immediate=True)
 
     def compose(self) -> ComposeResult:
         yield from self.views

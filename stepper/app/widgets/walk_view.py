@@ -46,10 +46,19 @@ WIDE = 120  # from this many columns, layers are shown side by side (as many as 
 MAP_SHARE = 0.45  # of a wide view's width, for the decision map while it is shown
 
 
-def layers_that_fit(min_widths: list[int], layer: int, width: int, left_first: bool = False) -> set[int]:
-    """Layer ``layer`` and its neighbours, alternately right and left (``left_first``: left and
-    right, where a forward step's operands are), while their panes fit."""
+def layers_that_fit(
+    min_widths: list[int], layer: int, width: int, left_first: bool = False, wanted: tuple[int, ...] = ()
+) -> set[int]:
+    """Layer ``layer``, then the layers in ``wanted`` (where the current step's operands are), then
+    their neighbours, alternately right and left (``left_first``: left and right, where a forward
+    step's operands are), while their panes fit."""
     shown, used = {layer}, min_widths[layer - 1]
+    for candidate in wanted:
+        if 1 <= candidate <= len(min_widths) and candidate not in shown:
+            if used + min_widths[candidate - 1] > width:
+                break
+            shown.add(candidate)
+            used += min_widths[candidate - 1]
     left, right = layer - 1, layer + 1
     while left >= 1 or right <= len(min_widths):
         for candidate in (left, right) if left_first else (right, left):
@@ -183,26 +192,50 @@ class WalkView(Vertical):
         self._show_only(self.shown_layer)
         self.refresh_view()  # the notice and the header are written for the width
 
-    def _show_only(self, layer: int) -> None:
-        """Narrow, the one layer; wide, as many layers around it as fit, each as wide as its matrices
-        need, and the rest of the width to the layer in view (the current step's), so its matrices
-        show every column they can."""
+    def _show_only(self, layer: int) -> bool:
+        """Narrow, the one layer; wide, as many layers around it as fit (those with the current step's
+        operands first), each as wide as its matrices need, and the rest of the width to the layer in
+        view (the current step's), its matrices laid out in as many columns as fit."""
         panes = self.panes
         shown = {layer}
         widths = [p.needed_width() for p in panes]
+        room = self._width - (2 if self.compact else 0)  # side by side: inside the column's border
         if self.wide:
             # The decision map takes MAP_SHARE of the width; the layers that fit share the rest.
-            room = self._width - (int(self._width * MAP_SHARE) if self.map_shown else 0)
+            room -= int(self._width * MAP_SHARE) if self.map_shown else 0
             step = self.walk.current_step
             forward = step is None or step.phase is Phase.FORWARD
-            shown = layers_that_fit(widths, layer, room, left_first=forward)
+            wanted = tuple(sorted(self._operand_layers() - {layer}))
+            # A step too tall for its pane in one column (an update) gets the width for two. (The
+            # layers' area, less the pane's border: the pane itself may be hidden, without a size.)
+            window = self.query_one("#layers").size.height - 2
+            needs = list(widths)
+            needs[layer - 1] = max(widths[layer - 1], panes[layer - 1].step_width(window))
+            shown = layers_that_fit(needs, layer, room, left_first=forward, wanted=wanted)
         elif self.map_shown:
             shown = set()  # narrow, the map takes the layers' place
+        others = sum(w for p, w in zip(panes, widths) if p.layer_index in shown and p.layer_index != layer)
+        changed = False
         for pane, width in zip(panes, widths):
-            pane.display = pane.layer_index in shown
+            if pane.display != (pane.layer_index in shown):
+                pane.display = pane.layer_index in shown
+                changed = True
             wanted = "1fr" if pane.layer_index == layer or not self.wide else f"{width}"
             if str(pane.styles.width) != wanted:
                 pane.styles.width = wanted
+                changed = True
+            if pane.display:
+                own = room - others if pane.layer_index == layer else width
+                changed |= pane.lay_out(own)
+        return changed
+
+    def _operand_layers(self) -> set[int]:
+        """The layers whose panes hold the current step's operands."""
+        step = self.walk.current_step
+        if step is None:
+            return set()
+        inputs = set(step.inputs)
+        return {p.layer_index for p in self.panes for v in p.views if v.ref in inputs}
 
     # --- the decision map -----------------------------------------------------------------------------
     def show_map(self, shown: bool) -> None:
@@ -240,10 +273,11 @@ class WalkView(Vertical):
         self.call_after_refresh(self._scroll_to_current)
 
     def _scroll_to_current(self) -> None:
-        step = self.walk.current_step
-        no_matrix = step is not None and step.output.quantity == "cost"
         for pane in self.panes:
-            pane.scroll_to_current(inputs=no_matrix)
+            if pane.display and pane.fold_for_step():
+                self.call_after_refresh(pane.scroll_to_step)  # where the matrices are, after the layout
+            else:
+                pane.scroll_to_step()
 
     # --- what is on screen --------------------------------------------------------------------------
     def refresh_view(self) -> None:
@@ -262,9 +296,9 @@ class WalkView(Vertical):
         layer = self.pinned_layer or pane_layer(walk.current_step)
         if layer != self.shown_layer:
             self.shown_layer = layer
+        elif self._show_only(layer):  # matrices may have grown wider (a minus sign, say)
+            self.call_after_refresh(self._scroll_to_current)  # where they are is known after the layout
         else:
-            if self.wide:
-                self._show_only(layer)  # matrices may have grown wider (a minus sign, say)
             self._scroll_to_current()
 
     def _update_health(self, diagnosis: Diagnosis) -> None:
