@@ -168,7 +168,7 @@ class LayerPane(VerticalScroll, can_focus=False):
         if everything.height <= height or not current:
             y = everything.y
         else:
-            result = Region.from_union(current)
+            result = current[-1]  # the step's own result (an update's ΔW comes before it)
             y = result.y if result.height >= height else max(everything.y, result.bottom - height)
         self.scroll_to(y=y, animate=False, force=True, immediate=True)
 

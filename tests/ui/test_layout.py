@@ -1,0 +1,80 @@
+"""Where the current step's matrices are: whole, every column, and with their operands in view."""
+
+from __future__ import annotations
+
+import pytest
+
+from stepper.app import StepperApp
+from stepper.app.widgets.layer_pane import LayerPane
+from stepper.app.widgets.matrix import MatrixView
+from stepper.engine.steps import Ref
+
+
+def whole_in_view(view: MatrixView) -> str | None:
+    """Why ``view`` is not shown whole with all its columns (None: it is)."""
+    pane = view.parent
+    assert isinstance(pane, LayerPane) and view.state is not None
+    if not pane.display or not view.display:
+        return "not displayed"
+    if not pane.scrollable_content_region.contains_region(view.region):
+        return f"out of view: {view.region} not in {pane.scrollable_content_region}"
+    first, last = view._visible_columns()
+    if (first, last) != (0, view.state.cols - 1) or view.region.width < view.virtual_size.width + 2:
+        return f"columns {first}-{last} of {view.state.cols} shown, {view.region.width} wide"
+    return None
+
+
+def views_of(app: StepperApp, refs: set[Ref]) -> list[MatrixView]:
+    return [v for v in app.screen.query(MatrixView) if v.ref in refs]
+
+
+@pytest.mark.parametrize("example", [None, "xor"])
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)])
+async def test_every_step_shows_its_matrix_whole_and_its_operands_beside_it(example, size) -> None:
+    """Issue 12/16: the current step's matrix shows every column, in view, at every step of an
+    iteration; from 120x40 its operands are in view with it (at 80x24 the layer area is 8 lines:
+    one matrix high)."""
+    app = StepperApp(example) if example else StepperApp()
+    async with app.run_test(size=size) as pilot:
+        walk = app.walk
+        for _ in range(walk.steps_per_iteration):
+            await pilot.press("n")
+            await pilot.pause()
+            step = walk.current_step
+            assert step is not None
+            where = (size, example, step.number, step.output.symbol)
+            results = views_of(app, {step.output})
+            assert results or step.output.quantity == "cost", where
+            for view in results:
+                assert whole_in_view(view) is None, (*where, whole_in_view(view))
+            if size[0] >= 120:
+                for view in views_of(app, set(step.inputs)):
+                    assert whole_in_view(view) is None, (*where, view.ref.symbol, whole_in_view(view))
+
+
+async def test_a_step_too_tall_for_its_pane_folds_the_rest_away_and_says_so() -> None:
+    """The update of W^1 at 120x40: W^1 is at the top of its pane, dC/dW^1 near the bottom; the
+    matrices between them fold away for the step, the pane says so, and come back after it."""
+    app = StepperApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(21):
+            await pilot.press("n")
+        await pilot.pause()
+        pane = app.screen.query_one("#layer-2", LayerPane)
+        n2 = next(v for v in pane.views if v.ref == Ref("n", 2))
+        assert not n2.display and "folded for this step" in str(pane.border_subtitle)
+        await pilot.press("p", "p")
+        await pilot.pause()
+        assert n2.display and not pane.border_subtitle
+
+
+async def test_at_200x60_the_current_layer_lays_its_matrices_out_across() -> None:
+    """Issue 12: at 200x60 the matrices sat in one narrow column with empty space beside them."""
+    app = StepperApp()
+    async with app.run_test(size=(200, 60)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        pane = app.screen.query_one("#layer-1", LayerPane)
+        assert pane.styles.grid_size_columns >= 2
+        n1, w0 = (next(v for v in pane.views if v.ref == r) for r in (Ref("n", 1), Ref("weights", 0)))
+        assert n1.region.y == w0.region.y or n1.region.x != w0.region.x  # side by side, not stacked
