@@ -118,7 +118,7 @@ def show_matrices(
 def status_lines(walk: Walk, compact: bool = False) -> tuple[str, str]:
     """Where we are (iteration, step k of S, phase, layer, cost) and the step's formula with shapes.
 
-    ``compact``: iteration, step and cost, then the formula alone (for half a screen's width).
+    ``compact``: iteration, step and cost, then the formula (for half a screen's width).
     """
     step = walk.current_step
     total = walk.steps_per_iteration
@@ -126,7 +126,7 @@ def status_lines(walk: Walk, compact: bool = False) -> tuple[str, str]:
     cost_text = format_number(float(cost)) if cost is not None else "—"
     run = run_label(walk, compact)
     if compact:
-        formula = step.formula if step is not None else "ready"
+        formula = f"{step.formula}    {step.shapes}" if step is not None else "ready"
         return f"Iteration {walk.iteration}{run} · step {walk.done}/{total} · C = {cost_text}", formula
     if step is None:
         where = f"Iteration {walk.iteration}{run} · step 0 of {total} · ready"

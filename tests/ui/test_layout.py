@@ -7,6 +7,7 @@ import pytest
 from stepper.app import StepperApp
 from stepper.app.widgets.layer_pane import LayerPane
 from stepper.app.widgets.matrix import MatrixView
+from stepper.app.widgets.status import fit_formula, fit_where
 from stepper.engine.steps import Ref
 
 
@@ -78,3 +79,54 @@ async def test_at_200x60_the_current_layer_lays_its_matrices_out_across() -> Non
         assert pane.styles.grid_size_columns >= 2
         n1, w0 = (next(v for v in pane.views if v.ref == r) for r in (Ref("n", 1), Ref("weights", 0)))
         assert n1.region.y == w0.region.y or n1.region.x != w0.region.x  # side by side, not stacked
+
+
+def test_the_first_header_line_drops_phase_and_layer_before_the_cost() -> None:
+    where = "Iteration 1 · step 13 of 22 · C = 1.9082220 · backward · layer 2"
+    assert fit_where(where, 80) == where
+    assert fit_where(where, 57) == "Iteration 1 · step 13 of 22 · C = 1.9082220 · backward"
+    assert fit_where(where, 45) == "Iteration 1 · step 13 of 22 · C = 1.9082220"
+    assert fit_where(where, 20) == "Iteration 1 · step …"  # only then cut
+
+
+def test_the_formula_line_keeps_the_result_shape() -> None:
+    formula = "δ^2 = dC/da^2 ⊙ da^2/dn^2    (2×3) ⊙ (2×3) → (2×3)"
+    assert fit_formula(formula, 60) == formula
+    assert fit_formula(formula, 40) == "δ^2 = dC/da^2 ⊙ da^2/dn^2    → (2×3)"
+    assert fit_formula(formula, 34) == "δ^2 = dC/da^2 ⊙ da^2/dn^2  → (2×3)"
+    assert fit_formula(formula, 20) == "δ^2 = dC/d…  → (2×3)"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)])
+async def test_the_header_keeps_the_cost_the_formula_and_the_result_shape(size) -> None:
+    """Issue 12: at 80 columns line 1 was cut ("backward · …") and the formula lost its shape."""
+    app = StepperApp("adam-bias-correction")
+    async with app.run_test(size=size) as pilot:
+        for _ in range(app.walk.steps_per_iteration):
+            await pilot.press("n")
+            await pilot.pause()
+            step = app.walk.current_step
+            assert step is not None
+            status = app.screen.query_one("#status")
+            lines = str(status.render()).splitlines()
+            assert len(lines) == 2 and all(len(line) <= status.content_size.width for line in lines)
+            assert "C = " in lines[0] and not lines[0].endswith("…"), lines[0]
+            result = step.shapes.rsplit("→", 1)[-1].strip()
+            assert lines[1].endswith(result), (step.number, lines[1])
+
+
+@pytest.mark.parametrize("example", [None, "xor"])
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)])
+async def test_matrix_titles_read_whole_or_by_their_symbol(example, size) -> None:
+    """Issue 12: "W^1  weigh…": a title too long for its matrix drops its words, never cut mid-word."""
+    app = StepperApp(example) if example else StepperApp()
+    async with app.run_test(size=size) as pilot:
+        for _ in range(app.walk.steps_per_iteration):
+            await pilot.press("n")
+            await pilot.pause()
+            for view in app.screen.query(MatrixView):
+                if not view.display or not view.outer_size.width:
+                    continue
+                title = str(view.border_title).removeprefix("▶ ")
+                assert len(str(view.border_title)) <= view.outer_size.width - 6, (view.ref, title)
+                assert title in (view.caption, view.short_caption), title

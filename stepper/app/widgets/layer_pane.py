@@ -89,8 +89,8 @@ class LayerPane(VerticalScroll, can_focus=False):
     def needed_width(self) -> int:
         """Columns to show every matrix whole: the widest, plus its border, the pane's border and
         scrollbar (never less than the pane's title needs)."""
-        widest = max((v.virtual_size.width for v in self.views if v.state is not None), default=0)
-        return max(widest + 2, len(str(self.border_title)) + 4) + 3
+        widest = max((v.box_width for v in self.views if v.state is not None), default=0)
+        return max(widest, len(str(self.border_title)) + 4) + 3
 
     def lay_out(self, width: int) -> bool:
         """Lay the matrices out in a pane ``width`` columns wide, in as many grid columns as the widest
@@ -98,7 +98,7 @@ class LayerPane(VerticalScroll, can_focus=False):
         and a wide screen's room is used, not left empty beside one column. (Not a matrix spanning
         two columns: the grid would place it in the second and cut it.) True if the layout changed."""
         inner = width - 3  # the pane's border and its scrollbar
-        sizes = [v.virtual_size.width + 2 for v in self.views if v.state is not None]
+        sizes = [v.box_width for v in self.views if v.state is not None]
         if not sizes or inner <= 0:
             return False
         columns = max(1, min(len(sizes), inner // max(sizes)))
@@ -114,7 +114,7 @@ class LayerPane(VerticalScroll, can_focus=False):
         part = [v for v in self.views if v.has_class("-current") or v.has_class("-input")]
         if window <= 0 or len(part) < 2 or sum(v.virtual_size.height + 2 for v in part) <= window:
             return 0
-        return 2 * max(v.virtual_size.width + 2 for v in part) + 3
+        return 2 * max(v.box_width for v in part) + 3
 
     def fold_for_step(self) -> bool:
         """Fold away the matrices that take no part in the current step when those between its first

@@ -197,18 +197,47 @@ class MatrixView(ScrollView, can_focus=True):
         if old is None or old.role != state.role:
             # One class swap, so one restyle: each restyle costs about a millisecond.
             self.set_classes(f"-{state.role}")
-            # The current step's matrix is marked by a character as well as its border, so it is
-            # told from the focused one (and from the step's inputs) without colour.
-            self.border_title = ("▶ " if state.role == "current" else "") + self.caption
+            self._fit_title()
         size = Size(self._label_w + state.cols * (self._cell_w + CELL_GAP), self._line_count())
         if size != self.virtual_size:
             self.virtual_size = size  # a new layout, but only when the shape of the text changes
         self._lines.clear()
         self.refresh()
 
+    def _fit_title(self) -> None:
+        """The caption whole, or shortened by design where the matrix is narrower than it: its
+        words dropped first ("W^1  weights in" → "W^1"), never cut mid-word. The current step's
+        matrix is marked by ▶ as well as its border, so it is told from the focused one (and from
+        the step's inputs) without colour."""
+        mark = "▶ " if self.state is not None and self.state.role == "current" else ""
+        room = self.outer_size.width - 6  # the border's corners, rules and the spaces around the title
+        title = mark + self.caption
+        if self.outer_size.width and len(title) > room:
+            title = mark + self.short_caption
+        if title != self.border_title:
+            self.border_title = title
+
+    def on_resize(self) -> None:
+        self._fit_title()
+
+    @property
+    def short_caption(self) -> str:
+        """The caption without its words: the symbol ("W^1", "δ^2")."""
+        return self.caption.split("  ")[0].split(" = ")[0]
+
+    @property
+    def content_width(self) -> int:
+        """Labels and columns as wide as their widest number, and never too narrow for the shortest
+        title ("▶ da^2/dn^2") to read whole."""
+        return max(self.virtual_size.width, len(self.short_caption) + 6)
+
+    @property
+    def box_width(self) -> int:
+        return self.content_width + 2  # with its border
+
     def get_content_width(self, container: Size, viewport: Size) -> int:
-        # Sized to its content (labels and columns as wide as their widest number), not stretched.
-        return self.virtual_size.width
+        # Sized to its content, not stretched.
+        return self.content_width
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         # Every line, plus one for where the columns in view are when they do not all fit.
