@@ -57,9 +57,7 @@ class StatusLine(Widget):
 
     def render(self) -> Text:
         width = self.content_size.width or 10_000  # not laid out yet: whole
-        return Text.assemble(
-            (fit_where(self.where, width), "bold"), "\n", fit_formula(self.formula, width)
-        )
+        return Text.assemble((fit_where(self.where, width), "bold"), "\n", fit_formula(self.formula, width))
 
     def on_resize(self) -> None:
         self.refresh()
