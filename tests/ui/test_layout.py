@@ -86,7 +86,8 @@ def test_the_first_header_line_drops_phase_and_layer_before_the_cost() -> None:
     assert fit_where(where, 80) == where
     assert fit_where(where, 57) == "Iteration 1 · step 13 of 22 · C = 1.9082220 · backward"
     assert fit_where(where, 45) == "Iteration 1 · step 13 of 22 · C = 1.9082220"
-    assert fit_where(where, 20) == "Iteration 1 · step …"  # only then cut
+    assert fit_where(where, 40) == "Iter 1 · step 13 of 22 · C = 1.9082220"
+    assert fit_where(where, 20) == "Iter 1 · step 13 of…"  # only then cut
 
 
 def test_the_formula_line_keeps_the_result_shape() -> None:

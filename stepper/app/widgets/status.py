@@ -7,21 +7,40 @@ from textual.widget import Widget
 
 PART = " · "
 SHAPES = "    "  # between a step's formula and its shapes (walk_state.status_lines)
-# The parts of the first line kept however narrow: the rest (the phase, the layer, which the
-# formula and the layer map also say) is dropped from the end first.
-ESSENTIAL = ("Iteration ", "step ", "C = ")
+
+
+def _shorter(parts: list[str]) -> list[str] | None:
+    """The first line one notch shorter, by design, or None when nothing more can go: the phase and
+    layer after the cost (the formula and the layer map say them too) or "ready", then a batch's
+    observations, then "Iteration" as "Iter", then the optimizer's t, then the epoch and batch. The
+    iteration, the step and the cost stay."""
+    cost = next((i for i, part in enumerate(parts) if part.startswith("C = ")), len(parts) - 1)
+    if len(parts) > cost + 1:
+        return parts[:-1]
+    if "ready" in parts:
+        return [part for part in parts if part != "ready"]
+    for i, part in enumerate(parts):
+        if part.startswith("epoch ") and " (obs " in part:
+            return [*parts[:i], part.split(" (obs ")[0], *parts[i + 1 :]]
+    if parts[0].startswith("Iteration "):
+        return ["Iter " + parts[0].removeprefix("Iteration "), *parts[1:]]
+    for prefix in ("t=", "epoch "):
+        for i, part in enumerate(parts):
+            if part.startswith(prefix):
+                return parts[:i] + parts[i + 1 :]
+    return None
 
 
 def fit_where(where: str, width: int) -> str:
-    """The first line within ``width``: whole parts dropped from the end (never the iteration, the
-    step or the cost), and only then cut with …."""
-    parts = where.split(PART)
-    while len(PART.join(parts)) > width:
-        extra = [i for i, part in enumerate(parts) if not part.startswith(ESSENTIAL)]
-        if not extra:
+    """The first line within ``width``: made shorter by design (:func:`_shorter`), and only then
+    cut with …."""
+    parts: list[str] | None = where.split(PART)
+    while parts is not None and len(PART.join(parts)) > width:
+        shorter = _shorter(parts)
+        if shorter is None:
             break
-        del parts[extra[-1]]
-    line = PART.join(parts)
+        parts = shorter
+    line = PART.join(parts or [])
     return line if len(line) <= width else line[: max(0, width - 1)] + "…"
 
 
