@@ -43,6 +43,7 @@ from stepper.engine.walk import Position, Walk
 from stepper.formatting import SIG_DIGITS
 
 WIDE = 120  # from this many columns, layers are shown side by side (as many as fit)
+COMPACT_WIDE = 96  # the same for half a screen (side by side), which has no Why pane or notice to fit
 MAP_SHARE = 0.45  # of a wide view's width, for the decision map while it is shown
 
 
@@ -184,7 +185,7 @@ class WalkView(Vertical):
         self._width = width
         if not self._ready or getattr(self.app, "_exit", False):
             return
-        self.set_class(width >= WIDE, "-wide")
+        self.set_class(width >= (COMPACT_WIDE if self.compact else WIDE), "-wide")
         self.query_one("#map").styles.width = f"{round(MAP_SHARE * 100)}%" if self.wide else "1fr"
         self._notice_for = None
         if not self.compact:
