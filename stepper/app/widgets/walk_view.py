@@ -363,9 +363,7 @@ class WalkView(Vertical):
         if target.state is not None:
             row, col = focused.cursor
             target.cursor = (min(row, target.state.rows - 1), min(col, target.state.cols - 1))
-        # Not scrolled into view by focus: the panes scroll to the step's matrices themselves (and
-        # focus would scroll away from the operands).
-        target.focus(scroll_visible=False)
+        target.focus(scroll_visible=False)  # the pane shows the step's matrices (scroll_to_step)
 
     def selected_cell(self) -> tuple[Ref, int, int] | None:
         """The selected cell, while its matrix is on screen (narrow, its pane may be hidden)."""
