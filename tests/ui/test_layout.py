@@ -159,3 +159,9 @@ async def test_side_by_side_keeps_each_walks_step_and_operands_in_view(example, 
                     if view.ref == step.output or view.ref in step.inputs:
                         why = whole_in_view(view)
                         assert why is None, (walk_view.id, step.number, view.ref.symbol, why)
+
+
+def test_the_formula_line_drops_its_parameters_before_cutting() -> None:
+    formula = "v^0 ← β2 · v^0 + (1 − β2) · (dC/dW^0)²   (β2 = 0.999)    (3×2), (3×2) → (3×2)"
+    assert fit_formula(formula, 58) == "v^0 ← β2 · v^0 + (1 − β2) · (dC/dW^0)²    → (3×2)"
+    assert fit_formula(formula, 30) == "v^0 ← β2 · v^0 + (1 …  → (3×2)"  # 30 wide

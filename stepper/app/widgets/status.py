@@ -46,14 +46,18 @@ def fit_where(where: str, width: int) -> str:
 
 def fit_formula(formula: str, width: int) -> str:
     """The formula line within ``width``, never without the result's shape: the operands' shapes
-    go first ("(2×3) ⊙ (2×3) → (2×3)" becomes "→ (2×3)"), then the formula is cut with …."""
+    go first ("(2×3) ⊙ (2×3) → (2×3)" becomes "→ (2×3)"), then the formula's parameters, then the
+    formula is cut with …."""
     if len(formula) <= width or SHAPES not in formula:
         return formula
     text, shapes = formula.split(SHAPES, 1)
     result = "→ " + shapes.rsplit("→", 1)[-1].strip() if "→" in shapes else shapes.strip()
-    for gap in (SHAPES, "  "):
-        if len(text) + len(gap) + len(result) <= width:
-            return text + gap + result
+    # Then the formula's parameters ("   (η = 0.5)", "   (β2 = 0.999)"), which the Why pane repeats.
+    for body in dict.fromkeys((text, text.split("   (")[0])):
+        for gap in (SHAPES, "  "):
+            if len(body) + len(gap) + len(result) <= width:
+                return body + gap + result
+    text = text.split("   (")[0]
     room = width - 2 - len(result)
     return (text[: max(0, room - 1)] + "…  " + result) if room > 1 else result[:width]
 
