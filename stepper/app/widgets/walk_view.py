@@ -344,7 +344,9 @@ class WalkView(Vertical):
     def cursor_matrix(self) -> MatrixView | None:
         """Where the arrows select a cell: the matrix the current step computed, else (before the
         first step) the first input of the next step that is on screen."""
-        views = [v for v in self.matrices if v.state is not None and v.parent and v.parent.display]
+        views = [
+            v for v in self.matrices if v.state is not None and v.display and v.parent and v.parent.display
+        ]
         for role in ("current", "input"):
             for view in views:
                 if view.state is not None and view.state.role == role:
