@@ -221,9 +221,9 @@ class WalkView(Vertical):
             if pane.display != (pane.layer_index in shown):
                 pane.display = pane.layer_index in shown
                 changed = True
-            wanted = "1fr" if pane.layer_index == layer or not self.wide else f"{width}"
-            if str(pane.styles.width) != wanted:
-                pane.styles.width = wanted
+            share = "1fr" if pane.layer_index == layer or not self.wide else f"{width}"
+            if str(pane.styles.width) != share:
+                pane.styles.width = share
                 changed = True
             if pane.display:
                 own = room - others if pane.layer_index == layer else width
