@@ -16,10 +16,11 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from stepper.engine.compare import QUANTITY_VALUES, STATE_QUANTITIES, Mine
+from stepper.engine.compare import STATE_QUANTITIES, TRACE_QUANTITIES, Mine
 from stepper.engine.iteration import Array
 from stepper.engine.network import Network
 from stepper.engine.optimizers import STATE_NAMES
+from stepper.engine.quantities import Q, Quantity
 from stepper.errors import StepperError
 from stepper.limits import MAX_COMPARE_ITERATIONS, MAX_INTEGER_DIGITS, MAX_MINE_JSON_BYTES
 from stepper.npz import read_npz
@@ -32,7 +33,7 @@ def mine_from_trace(document: Mapping[str, object], source: str) -> Mine:
     if not isinstance(entries, list):
         raise StepperError(f'{source}: expected an object with an "iterations" list (the trace JSON schema)')
     mine: Mine = {}
-    known = {"iteration", "cost", "epoch", "batch", "optimizer", *QUANTITY_VALUES}
+    known = {"iteration", "cost", "epoch", "batch", "optimizer", *TRACE_QUANTITIES}
     for k, entry in enumerate(entries, start=1):
         where = f"{source}: iterations[{k - 1}]"
         if not isinstance(entry, Mapping):
@@ -47,13 +48,13 @@ def mine_from_trace(document: Mapping[str, object], source: str) -> Mine:
             raise StepperError(
                 f"{where}: unknown quantity {unknown[0]!r}; expected some of {', '.join(sorted(known))}"
             )
-        quantities: dict[str, dict[int, Array | float]] = {}
+        quantities: dict[Quantity, dict[int, Array | float]] = {}
         cost = entry.get("cost")
         if cost is not None:
             if not _is_number(cost):
                 raise StepperError(f'{where}: "cost" must be a number or null, got {cost!r}')
-            quantities["cost"] = {0: float(cost)}
-        for name in QUANTITY_VALUES:
+            quantities[Q.COST] = {0: float(cost)}
+        for name in TRACE_QUANTITIES:
             layers = entry.get(name)
             if layers is None:
                 continue
@@ -68,7 +69,7 @@ def mine_from_trace(document: Mapping[str, object], source: str) -> Mine:
     return mine
 
 
-def _optimizer_state(value: object, where: str, quantities: dict[str, dict[int, Array | float]]) -> None:
+def _optimizer_state(value: object, where: str, quantities: dict[Quantity, dict[int, Array | float]]) -> None:
     """The learner's optimizer state after the update ("optimizer": {"state": {"m": [...]}})."""
     if value is None:
         return
@@ -86,7 +87,7 @@ def _optimizer_state(value: object, where: str, quantities: dict[str, dict[int, 
             raise StepperError(f'{where}: optimizer state "{name}" must be a list with one matrix per layer')
         for layer, matrix in enumerate(layers):
             if matrix is not None:
-                quantities.setdefault(name, {})[layer] = _matrix(
+                quantities.setdefault(Quantity(name), {})[layer] = _matrix(
                     matrix, f'{where}: optimizer "{name}"[{layer}]'
                 )
 
@@ -125,12 +126,12 @@ def _is_number(x: object) -> bool:
 def check_layers(net: Network, mine: Mine, source: str) -> None:
     """Each quantity's layer index must exist in the network (bad input, not a wrong number)."""
     valid = {
-        "weights_before": range(net.depth),
-        "grad": range(net.depth),
-        "weights_after": range(net.depth),
+        Q.WEIGHTS_BEFORE: range(net.depth),
+        Q.GRAD: range(net.depth),
+        Q.WEIGHTS_AFTER: range(net.depth),
         **{name: range(net.depth) for name in STATE_QUANTITIES},
-        "a": range(net.depth + 1),
-        "cost": range(1),
+        Q.A: range(net.depth + 1),
+        Q.COST: range(1),
     }
     states = STATE_NAMES[net.optimizer.name]
     for it, quantities in mine.items():
@@ -138,7 +139,7 @@ def check_layers(net: Network, mine: Mine, source: str) -> None:
             if name in STATE_QUANTITIES and name not in states:
                 has = f"state {', '.join(states)}" if states else "no state"
                 raise StepperError(
-                    f"{source}: iteration {it}: optimizer state {name!r}, but the network's optimizer "
+                    f"{source}: iteration {it}: optimizer state '{name}', but the network's optimizer "
                     f"{net.optimizer.name} has {has}"
                 )
             allowed = valid.get(name, range(1, net.depth + 1))
@@ -152,15 +153,15 @@ def check_layers(net: Network, mine: Mine, source: str) -> None:
 
 def mine_from_npz(arrays: Mapping[str, np.ndarray], source: str) -> Mine:
     """One iteration's numbers from arrays named like ``a1``, ``delta3``, ``grad2``, ``cost``."""
-    quantities: dict[str, dict[int, Array | float]] = {}
-    names = "|".join(sorted(QUANTITY_VALUES, key=len, reverse=True))
+    quantities: dict[Quantity, dict[int, Array | float]] = {}
+    names = "|".join(sorted(TRACE_QUANTITIES, key=len, reverse=True))
     for key, array in arrays.items():
         if np.iscomplexobj(array):
             raise StepperError(f"{source}: {key} holds complex numbers; expected real numbers")
         if key == "cost":
             if np.size(array) != 1:
                 raise StepperError(f"{source}: cost must be one number, got shape {np.shape(array)}")
-            quantities["cost"] = {0: float(np.asarray(array, dtype=np.float64).reshape(()))}
+            quantities[Q.COST] = {0: float(np.asarray(array, dtype=np.float64).reshape(()))}
             continue
         found = re.fullmatch(rf"({names})_?(\d+)", key)
         if found is None:
@@ -171,7 +172,7 @@ def mine_from_npz(arrays: Mapping[str, np.ndarray], source: str) -> Mine:
         array = np.asarray(array)
         if array.ndim != 2 or not np.issubdtype(array.dtype, np.number):
             raise StepperError(f"{source}: {key} must be a 2-D array of numbers, got shape {array.shape}")
-        quantities.setdefault(found.group(1), {})[int(found.group(2))] = array.astype(np.float64)
+        quantities.setdefault(Quantity(found.group(1)), {})[int(found.group(2))] = array.astype(np.float64)
     return {1: quantities}
 
 

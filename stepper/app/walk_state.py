@@ -16,7 +16,8 @@ from stepper.engine.compare import Checked
 from stepper.engine.diagnose import Diagnosis, clone_sentences
 from stepper.engine.explain import operand_slices
 from stepper.engine.network import Network
-from stepper.engine.steps import WEIGHT_SHAPED, Phase, Ref, Step
+from stepper.engine.quantities import WEIGHT_SHAPED, Q
+from stepper.engine.steps import Phase, Ref, Step
 from stepper.engine.walk import Walk
 from stepper.formatting import SIG_DIGITS, format_number
 
@@ -28,7 +29,7 @@ def pane_layer(step: Step | None) -> int:
     if step is None:
         return 1
     ref = step.output
-    if ref.quantity in ("grad", "weights_after"):
+    if ref.quantity in (Q.GRAD, Q.WEIGHTS_AFTER):
         return ref.layer + 1
     return max(1, ref.layer)
 
@@ -62,9 +63,9 @@ def show_matrices(
             marks.setdefault(ref, {})[axis] = index
     inputs = set(step.inputs) if step else set()
     # Plain sgd: ΔW is made by the update step along with the new W, so it is marked with it.
-    updating = step is not None and step.output.quantity == "weights_after"
-    updating = updating and not any(s.output.quantity == "change" for s in walk.steps)
-    companion = Ref("change", step.layer) if step is not None and updating else None
+    updating = step is not None and step.output.quantity == Q.WEIGHTS_AFTER
+    updating = updating and not any(s.output.quantity == Q.CHANGE for s in walk.steps)
+    companion = Ref(Q.CHANGE, step.layer) if step is not None and updating else None
     clones = clone_map(walk.diagnosis)
     for view in views:
         ref = view.ref
@@ -72,11 +73,11 @@ def show_matrices(
         weight_shaped = ref.quantity in WEIGHT_SHAPED
         # Clones show in their own layer's columns, in the columns of the weights coming in and in
         # the rows of the weights going out.
-        col_clones = () if ref.quantity == "targets" else clones.get(ref.layer + weight_shaped, ())
+        col_clones = () if ref.quantity == Q.TARGETS else clones.get(ref.layer + weight_shaped, ())
         row_clones = (None, *clones[ref.layer]) if weight_shaped and ref.layer in clones else ()
         rows, cols = matrix_shape(walk, ref)
         note = ""
-        if ref.quantity == "da_dn" and walk.net.activation(ref.layer).derivative is None:
+        if ref.quantity == Q.DA_DN and walk.net.activation(ref.layer).derivative is None:
             note = "softmax: a Jacobian per observation, not stored"
         if step is not None and ref in (step.output, companion):
             role = "current"
@@ -122,7 +123,7 @@ def status_lines(walk: Walk, compact: bool = False) -> tuple[str, str]:
     """
     step = walk.current_step
     total = walk.steps_per_iteration
-    cost = walk.value(Ref("cost", walk.net.depth))
+    cost = walk.value(Ref(Q.COST, walk.net.depth))
     cost_text = format_number(float(cost)) if cost is not None else "—"
     run = run_label(walk, compact)
     if compact:
@@ -132,7 +133,7 @@ def status_lines(walk: Walk, compact: bool = False) -> tuple[str, str]:
         where = f"Iteration {walk.iteration}{run} · step 0 of {total} · ready"
         formula = f"Press n to compute {walk.steps[0].output.symbol}."
     else:
-        if step.output.quantity == "grad" or step.phase is Phase.UPDATE:
+        if step.output.quantity == Q.GRAD or step.phase is Phase.UPDATE:
             layer = f"W^{step.layer} (layer {step.layer} → {step.layer + 1})"
         else:
             layer = f"layer {step.layer}" if step.phase is not Phase.COST else "output"
@@ -170,7 +171,7 @@ def run_label(walk: Walk, compact: bool = False) -> str:
 
 def curve_end(walk: Walk) -> int:
     """The last iteration whose cost is on the curve: this one's once its cost step is done."""
-    return walk.iteration if walk.value(Ref("cost", walk.net.depth)) is not None else walk.iteration - 1
+    return walk.iteration if walk.value(Ref(Q.COST, walk.net.depth)) is not None else walk.iteration - 1
 
 
 CURVE_POINTS = 1024  # a sparkline is a few dozen cells wide: more points only cost time

@@ -17,30 +17,22 @@ from stepper.engine.history import WeightHistory
 from stepper.engine.iteration import Array, IterationValues
 from stepper.engine.network import Network
 from stepper.engine.optimizers import update
+from stepper.engine.quantities import Q, Quantity
 from stepper.engine.steps import Ref, Step, build_steps
 
 RTOL, ATOL = 1e-5, 1e-8  # docs/commands.md: correct numbers computed in float32 match
 
-# The trace JSON's per-layer quantities, and the IterationValues attribute each is read from.
-QUANTITY_VALUES = {
-    "weights_before": "weights",
-    "n": "n",
-    "a": "a",
-    "dC_da": "dC_da",
-    "da_dn": "da_dn",
-    "delta": "delta",
-    "grad": "grad",
-    "weights_after": "weights_after",
-}
+# The trace JSON's per-layer quantities (IterationValues.quantity reads each).
+TRACE_QUANTITIES = (Q.WEIGHTS_BEFORE, Q.N, Q.A, Q.DC_DA, Q.DA_DN, Q.DELTA, Q.GRAD, Q.WEIGHTS_AFTER)
 
 # The learner's numbers: per iteration (1-based), per quantity, per layer; cost is a float.
-Mine = dict[int, dict[str, dict[int, Array | float]]]
+Mine = dict[int, dict[Quantity, dict[int, Array | float]]]
 
 
 @dataclass(frozen=True)
 class Mismatch:
     iteration: int
-    quantity: str  # as the trace JSON names it
+    quantity: Quantity  # as the trace JSON names it (WEIGHTS_BEFORE, not WEIGHTS)
     layer: int
     row: int | None  # None when the shapes differ
     col: int | None
@@ -68,34 +60,34 @@ class Comparison:
     checked: int  # numbers compared
     differing: int  # of them, how many are outside the tolerance
     first: Mismatch | None
-    matched: list[tuple[int, str, int]]  # (iteration, quantity, layer) that matched before ``first``
+    matched: list[tuple[int, Quantity, int]]  # (iteration, quantity, layer) that matched before ``first``
 
     @property
     def match(self) -> bool:
         return self.first is None
 
 
-def order(net: Network) -> list[tuple[str, int, Step | None]]:
+def order(net: Network) -> list[tuple[Quantity, int, Step | None]]:
     """(quantity, layer, step) in the order of computation; the step is None for what an iteration
     starts from (its weights and the inputs a^0)."""
-    out: list[tuple[str, int, Step | None]] = [("weights_before", l, None) for l in range(net.depth)]
-    out.append(("a", 0, None))
+    out: list[tuple[Quantity, int, Step | None]] = [(Q.WEIGHTS_BEFORE, l, None) for l in range(net.depth)]
+    out.append((Q.A, 0, None))
     for step in build_steps(net):
         out.append((step.output.quantity, step.output.layer, step))
     return out
 
 
 # The optimizer's state after an update (trace JSON "optimizer": {"state": {...}}), by name.
-STATE_QUANTITIES = ("v", "s", "m", "m_hat", "v_hat")
+STATE_QUANTITIES = (Q.V, Q.S, Q.M, Q.M_HAT, Q.V_HAT)
 
 
-def expected_value(values: IterationValues, quantity: str, layer: int) -> Array | float | None:
-    if quantity == "cost":
+def expected_value(values: IterationValues, quantity: Quantity, layer: int) -> Array | float | None:
+    if quantity == Q.COST:
         return values.cost
     if quantity in STATE_QUANTITIES:
         terms = values.terms or {}
         return terms[quantity][layer] if quantity in terms else None
-    return getattr(values, QUANTITY_VALUES[quantity])[layer]  # type: ignore[no-any-return]
+    return values.quantity(quantity)[layer]
 
 
 # What `compare` says when a learner's update matches one made with a classic mistake.
@@ -114,7 +106,7 @@ MISTAKE_HINTS = {
 }
 
 
-def _update_hint(net: Network, values: IterationValues, quantity: str, layer: int, got: Array) -> str:
+def _update_hint(net: Network, values: IterationValues, quantity: Quantity, layer: int, got: Array) -> str:
     """A likely cause for a wrong update term: the first classic mistake that reproduces ``got``."""
     opt = net.optimizer
     if opt.name == "sgd" and not opt.decays:
@@ -134,7 +126,7 @@ def _update_hint(net: Network, values: IterationValues, quantity: str, layer: in
     for key, grad, mistake in tries:
         with np.errstate(all="ignore"):
             alt = update(opt, net.learning_rate, values.weights, grad, values.state_before, mistake)
-        terms = {**alt.terms, "weights_after": list(alt.weights_after)}
+        terms = {**alt.terms, Q.WEIGHTS_AFTER: list(alt.weights_after)}
         if quantity not in terms:
             continue
         x = terms[quantity][layer]
@@ -146,15 +138,17 @@ def _update_hint(net: Network, values: IterationValues, quantity: str, layer: in
     return ""
 
 
-def _formula(quantity: str, layer: int, step: Step | None) -> str:
+def _formula(quantity: Quantity, layer: int, step: Step | None) -> str:
     if step is not None:
         return step.formula
-    if quantity == "a":
+    if quantity == Q.A:
         return "a^0 = the inputs"
     return f"W^{layer} as iteration starts (the previous iteration's update, or the initial weights)"
 
 
-def _hint(net: Network, values: IterationValues, quantity: str, layer: int, got: Array, want: Array) -> str:
+def _hint(
+    net: Network, values: IterationValues, quantity: Quantity, layer: int, got: Array, want: Array
+) -> str:
     """A likely cause, when ``got`` is what a classic bug would give."""
 
     def close(x: Array) -> bool:
@@ -163,29 +157,29 @@ def _hint(net: Network, values: IterationValues, quantity: str, layer: int, got:
     if got.shape == want.T.shape and close(want.T):
         return "It is the expected matrix transposed: rows and columns swapped."
     m = values.a[0].shape[0]
-    if quantity == "grad" and close(want / m):
+    if quantity == Q.GRAD and close(want / m):
         return (
             f"It is the expected gradient divided by {m}, the number of observations in the batch: "
             "averaged instead of summed (the seed's cost is a sum, so its gradient is too)."
         )
     if quantity in (*STATE_QUANTITIES, "weights_after"):
         return _update_hint(net, values, quantity, layer, got)
-    if quantity == "grad" and np.allclose(got[1:], want[1:], rtol=RTOL, atol=ATOL):
+    if quantity == Q.GRAD and np.allclose(got[1:], want[1:], rtol=RTOL, atol=ATOL):
         return "Only the bias row (row 0, b) differs: the column of ones in [1 | a] was left out."
     dC_da = values.dC_da[layer]
-    if quantity == "delta" and dC_da is not None and close(dC_da):
+    if quantity == Q.DELTA and dC_da is not None and close(dC_da):
         return (
             f"It equals dC/da^{layer}: the activation's derivative da^{layer}/dn^{layer} was not "
             "multiplied in."
         )
-    if quantity == "dC_da" and layer < net.depth:
+    if quantity == Q.DC_DA and layer < net.depth:
         after, w = values.delta[layer + 1], values.weights[layer][1:]
         if after is not None and w.shape[0] == w.shape[1] and close(after @ w):
             return (
                 f"It is δ^{layer + 1} · W^{layer} (bias row dropped) without the transpose: "
                 f"dC/da^{layer} needs the weights transposed, δ^{layer + 1} · (W^{layer})ᵀ."
             )
-    if quantity == "n" and close(want - values.weights[layer - 1][0]):
+    if quantity == Q.N and close(want - values.weights[layer - 1][0]):
         return f"It is n^{layer} without the bias: the bias row b of W^{layer - 1} was left out."
     return ""
 
@@ -194,7 +188,7 @@ def _hint(net: Network, values: IterationValues, quantity: str, layer: int, got:
 class Checked:
     """One quantity the learner gave for one iteration, against stepper's value."""
 
-    quantity: str
+    quantity: Quantity
     layer: int
     step: Step | None
     expected: Array
@@ -210,14 +204,14 @@ class Checked:
 def check_iteration(
     net: Network,
     values: IterationValues,
-    given: dict[str, dict[int, Array | float]],
+    given: dict[Quantity, dict[int, Array | float]],
     rtol: float,
     atol: float,
 ) -> list[Checked]:
     """What the learner gave for one iteration, checked in the order of computation."""
     out: list[Checked] = []
     for quantity, layer, step in order(net):
-        got_value = given.get(quantity, {}).get(0 if quantity == "cost" else layer)
+        got_value = given.get(quantity, {}).get(0 if quantity == Q.COST else layer)
         if got_value is None:
             continue
         want_value = expected_value(values, quantity, layer)
@@ -250,7 +244,7 @@ def compare_until(
     history = WeightHistory(net)
     checked = differing = 0
     first: Mismatch | None = None
-    matched: list[tuple[int, str, int]] = []
+    matched: list[tuple[int, Quantity, int]] = []
     for it in range(1, max(mine, default=0) + 1):
         if should_stop is not None and should_stop(it):
             return None
@@ -276,12 +270,12 @@ def compare_until(
     return Comparison(checked, differing, first, matched)
 
 
-def ref_of(quantity: str, layer: int) -> Ref:
+def ref_of(quantity: Quantity, layer: int) -> Ref:
     """The Ref a trace-JSON quantity is shown under: its "weights_before" is the walk's "weights"."""
-    return Ref("weights" if quantity == "weights_before" else quantity, layer)
+    return Ref(Q.WEIGHTS if quantity == Q.WEIGHTS_BEFORE else quantity, layer)
 
 
-def symbol(quantity: str, layer: int) -> str:
+def symbol(quantity: Quantity, layer: int) -> str:
     return ref_of(quantity, layer).symbol
 
 

@@ -14,10 +14,11 @@ from typing import Any
 import numpy as np
 
 from stepper.engine.iteration import IterationValues
+from stepper.engine.quantities import Q, Quantity
 from stepper.engine.steps import Step
 
 # The quantities (trace JSON keys) that end training when one of their entries is inf or NaN.
-JUDGED = frozenset({"n", "a", "cost", "delta", "grad", "weights_after"})
+JUDGED = frozenset({Q.N, Q.A, Q.COST, Q.DELTA, Q.GRAD, Q.WEIGHTS_AFTER})
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class Divergence:
     """Iteration ``iteration``'s ``quantity`` of ``layer`` (None for the cost) became ``value``."""
 
     iteration: int
-    quantity: str  # a trace JSON key
+    quantity: Quantity  # a trace JSON key
     layer: int | None
     step: int  # index of the step that computed it: every later step of the iteration is not shown
     value: float  # its first non-finite entry
@@ -46,7 +47,7 @@ class Divergence:
     @property
     def hint(self) -> str:
         """The usual remedy: before any update only the starting point can be at fault."""
-        if self.iteration == 1 and self.quantity in ("n", "a", "cost"):
+        if self.iteration == 1 and self.quantity in (Q.N, Q.A, Q.COST):
             return "the initial weights or the inputs are too large: smaller ones (or xavier/he init)"
         return "try a smaller learning rate (--lr)"
 
@@ -78,7 +79,7 @@ def find_divergence(values: IterationValues, steps: tuple[Step, ...], iteration:
         ref = step.output
         if ref.quantity not in JUDGED:
             continue
-        if ref.quantity == "cost":
+        if ref.quantity == Q.COST:
             bad = _first_bad(values.cost)
             layer = None
         else:
@@ -91,19 +92,19 @@ def find_divergence(values: IterationValues, steps: tuple[Step, ...], iteration:
 
 def shown_values(
     values: IterationValues, steps: tuple[Step, ...], diverged: Divergence | None
-) -> dict[str, Any]:
+) -> dict[Quantity, Any]:
     """The iteration's quantities by trace JSON key, with those computed after the divergence as None."""
-    out: dict[str, Any] = {
-        "cost": values.cost,
-        **{q: list(values.quantity(q)) for q in ("n", "a", "dC_da", "da_dn", "delta", "grad")},
-        "weights_after": list(values.weights_after),
+    out: dict[Quantity, Any] = {
+        Q.COST: values.cost,
+        **{q: list(values.quantity(q)) for q in (Q.N, Q.A, Q.DC_DA, Q.DA_DN, Q.DELTA, Q.GRAD)},
+        Q.WEIGHTS_AFTER: list(values.weights_after),
     }
     if diverged is None:
         return out
     for step in steps[diverged.step + 1 :]:
         ref = step.output
-        if ref.quantity == "cost":
-            out["cost"] = None
+        if ref.quantity == Q.COST:
+            out[Q.COST] = None
         elif ref.quantity in out:
             out[ref.quantity][ref.layer] = None
     return out

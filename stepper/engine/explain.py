@@ -6,6 +6,7 @@ writes it out.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,23 +14,24 @@ import numpy as np
 from stepper.engine.costs import FUSED_DELTA
 from stepper.engine.iteration import Array, IterationValues
 from stepper.engine.network import Network
-from stepper.engine.steps import WEIGHT_SHAPED, Ref, Step, symbol
+from stepper.engine.quantities import OPTIMIZER_TERMS, PREVIOUS_STATE, WEIGHT_SHAPED, Q, Quantity, symbol
+from stepper.engine.steps import Ref, Step
 from stepper.formatting import format_number as f
 
 MAX_TERMS = 6  # a sum with more terms is shortened to its first ones and "…"
 
 # What each optimizer term is, for one weight (the Why pane's "what is this cell").
-STATE_MEANINGS = {
-    "g": "the gradient with L2 weight decay added (g = dC/dw + λ·w)",
-    "decay": "the decoupled weight decay η·λ·w",
-    "v": "the running average (momentum: running sum) of past gradients, or Adam's of squared gradients,",
-    "s": "the running average of squared gradients (RMSprop's s)",
-    "m": "the running average of gradients (Adam's first moment m)",
-    "m_hat": "Adam's bias-corrected first moment m̂ = m/(1 − β1^t)",
-    "v_hat": "Adam's bias-corrected second moment v̂ = v/(1 − β2^t)",
-    "v_prev": "the optimizer's v before this update",
-    "s_prev": "RMSprop's s before this update",
-    "m_prev": "Adam's m before this update",
+STATE_MEANINGS: dict[Quantity, str] = {
+    Q.G: "the gradient with L2 weight decay added (g = dC/dw + λ·w)",
+    Q.DECAY: "the decoupled weight decay η·λ·w",
+    Q.V: "the running average (momentum: running sum) of past gradients, or Adam's of squared gradients,",
+    Q.S: "the running average of squared gradients (RMSprop's s)",
+    Q.M: "the running average of gradients (Adam's first moment m)",
+    Q.M_HAT: "Adam's bias-corrected first moment m̂ = m/(1 − β1^t)",
+    Q.V_HAT: "Adam's bias-corrected second moment v̂ = v/(1 − β2^t)",
+    Q.V_PREV: "the optimizer's v before this update",
+    Q.S_PREV: "RMSprop's s before this update",
+    Q.M_PREV: "Adam's m before this update",
 }
 
 
@@ -51,13 +53,13 @@ def cell_meaning(ref: Ref, row: int, col: int) -> str:
             if row == 0
             else f"the weight from neuron {row - 1} of layer {l} to neuron {col} of layer {l + 1}"
         )
-        if q == "grad":
+        if q == Q.GRAD:
             return f"how the cost changes with {what}"
-        if q == "change":
+        if q == Q.CHANGE:
             return f"how much the update moved {what}"
         if q in STATE_MEANINGS:
             return f"{STATE_MEANINGS[q]} of {what}"
-        return what + (" after the update" if q == "weights_after" else "")
+        return what + (" after the update" if q == Q.WEIGHTS_AFTER else "")
     return f"observation {row}, neuron {col} of layer {l}"
 
 
@@ -81,31 +83,31 @@ def product_operands(net: Network, step: Step, values: IterationValues) -> Produ
     """The operands of a step that multiplies matrices (n, dC/dW, a hidden dC/da), else None."""
     ref, v = step.output, values
     l = ref.layer
-    if ref.quantity == "n":
+    if ref.quantity == Q.N:
         return Product(
             with_ones(v.a[l - 1]),
             v.weights[l - 1],
-            _at(v.n, "n", l),
+            _at(v.n, Q.N, l),
             (f"[1 | a^{l - 1}]", f"W^{l - 1}", f"n^{l}"),
         )
-    if ref.quantity == "grad":
+    if ref.quantity == Q.GRAD:
         return Product(
             with_ones(v.a[l]).T,
-            _at(v.delta, "delta", l + 1),
+            _at(v.delta, Q.DELTA, l + 1),
             v.grad[l],
             (f"[1 | a^{l}]ᵀ", f"δ^{l + 1}", f"dC/dW^{l}"),
         )
-    if ref.quantity == "dC_da" and l < net.depth:
+    if ref.quantity == Q.DC_DA and l < net.depth:
         return Product(
-            _at(v.delta, "delta", l + 1),
+            _at(v.delta, Q.DELTA, l + 1),
             v.weights[l][1:].T,
-            _at(v.dC_da, "dC_da", l),
+            _at(v.dC_da, Q.DC_DA, l),
             (f"δ^{l + 1}", f"(W^{l} without bias row)ᵀ", f"dC/da^{l}"),
         )
     return None
 
 
-def _at(per_layer: list[Array | None], quantity: str, layer: int) -> Array:
+def _at(per_layer: Sequence[Array | None], quantity: Quantity, layer: int) -> Array:
     """``quantity`` of ``layer``, which the step being explained has already computed: if it has
     not, the caller asked about a step out of order, a bug to report rather than hide."""
     matrix = per_layer[layer]
@@ -123,34 +125,34 @@ def cell_terms(net: Network, values: IterationValues, ref: Ref, row: int, col: i
     """One line: the cell's formula with the numbers put in, and its value."""
     q, l = ref.quantity, ref.layer
     v = values
-    if q == "n":
+    if q == Q.N:
         prev, w = v.a[l - 1], v.weights[l - 1]
         terms = [f"1·{f(w[0, col])}"] + [
             f"{f(prev[row, i])}·{f(w[i + 1, col])}" for i in range(prev.shape[1])
         ]
         return f"= {_sum(terms)} = {f(_at(v.n, q, l)[row, col])}"
-    if q == "a":
+    if q == Q.A:
         if l == 0:
             return f"= input {f(v.a[0][row, col])}"
         act = net.activation(l).name
-        return f"= {act}({f(_at(v.n, 'n', l)[row, col])}) = {f(v.a[l][row, col])}"
-    if q == "dC_da":
+        return f"= {act}({f(_at(v.n, Q.N, l)[row, col])}) = {f(v.a[l][row, col])}"
+    if q == Q.DC_DA:
         value = f(_at(v.dC_da, q, l)[row, col])
         if l == net.depth:
             a, y = v.a[l][row, col], v.targets[row, col]
             formula = net.cost_fn.gradient_formula.replace("{L}", str(l))
             return f"from a = {f(a)}, y = {f(y)}: {formula} = {value}"
-        d, w = _at(v.delta, "delta", l + 1), v.weights[l]
+        d, w = _at(v.delta, Q.DELTA, l + 1), v.weights[l]
         terms = [f"{f(d[row, j])}·{f(w[col + 1, j])}" for j in range(d.shape[1])]
         return f"= Σ_j δ^{l + 1}_j · w^{l}_{{{col},j}} = {_sum(terms)} = {value}"
-    if q == "da_dn":
+    if q == Q.DA_DN:
         derivative = v.da_dn[l]
         if derivative is None:
             return "softmax: a Jacobian per observation, applied in the δ step"
         formula = net.activation(l).derivative_formula.replace("{l}", str(l))
-        n = _at(v.n, "n", l)
+        n = _at(v.n, Q.N, l)
         return f"= {formula} with a = {f(v.a[l][row, col])}, n = {f(n[row, col])}: {f(derivative[row, col])}"
-    if q == "delta":
+    if q == Q.DELTA:
         delta = f(_at(v.delta, q, l)[row, col])
         fused = FUSED_DELTA.get((net.cost, net.activation(l).name)) if l == net.depth else None
         if fused is not None:
@@ -161,35 +163,35 @@ def cell_terms(net: Network, values: IterationValues, ref: Ref, row: int, col: i
         derivative = v.da_dn[l]
         if derivative is None:
             return f"= dC/da · softmax Jacobian (row {row}) = {delta}"
-        return f"= {f(_at(v.dC_da, 'dC_da', l)[row, col])} · {f(derivative[row, col])} = {delta}"
-    if q == "grad":
-        prev, d = v.a[l], _at(v.delta, "delta", l + 1)
+        return f"= {f(_at(v.dC_da, Q.DC_DA, l)[row, col])} · {f(derivative[row, col])} = {delta}"
+    if q == Q.GRAD:
+        prev, d = v.a[l], _at(v.delta, Q.DELTA, l + 1)
         left = np.ones(prev.shape[0]) if row == 0 else prev[:, row - 1]
         terms = [f"{f(left[o])}·{f(d[o, col])}" for o in range(prev.shape[0])]
         return f"= Σ_o [1 | a^{l}]_(o,{row}) · δ^{l + 1}_(o,{col}) = {_sum(terms)} = {f(v.grad[l][row, col])}"
-    if q in UPDATE_TERMS or (q in ("weights_after", "change") and v.terms):
+    if q in UPDATE_TERMS or (q in (Q.WEIGHTS_AFTER, Q.CHANGE) and v.terms):
         return update_cell_terms(net, values, q, l, row, col)
-    if q == "weights_after":
+    if q == Q.WEIGHTS_AFTER:
         return (
             f"= {f(v.weights[l][row, col])} − {net.learning_rate:g} · {f(v.grad[l][row, col])}"
             f" = {f(v.weights_after[l][row, col])}"
         )
-    if q == "change":
+    if q == Q.CHANGE:
         return (
             f"= −{net.learning_rate:g} · {f(v.grad[l][row, col])} = {f(v.change[l][row, col])}"
             f"  ({f(v.weights[l][row, col])} → {f(v.weights_after[l][row, col])})"
         )
-    if q == "weights":
+    if q == Q.WEIGHTS:
         return f"= {f(v.weights[l][row, col])} at the start of this iteration"
-    if q == "targets":
+    if q == Q.TARGETS:
         return f"= {f(v.targets[row, col])} (target)"
     raise ValueError(q)
 
 
-UPDATE_TERMS = ("g", "decay", "v", "s", "m", "m_hat", "v_hat", "v_prev", "s_prev", "m_prev")
+UPDATE_TERMS = (*OPTIMIZER_TERMS, *PREVIOUS_STATE)
 
 
-def update_cell_terms(net: Network, values: IterationValues, q: str, l: int, row: int, col: int) -> str:
+def update_cell_terms(net: Network, values: IterationValues, q: Quantity, l: int, row: int, col: int) -> str:
     """One weight's update term by the optimizer's formula, with its numbers (β1^t written out)."""
     opt, lr, v = net.optimizer, net.learning_rate, values
     t = v.state_after.t
@@ -198,57 +200,57 @@ def update_cell_terms(net: Network, values: IterationValues, q: str, l: int, row
     def p(x: float) -> str:  # a negative operand in parentheses: 0.9·(−0.1), not 0.9·-0.1
         return f(x) if x >= 0 else f"({f(x)})"
 
-    def at(name: str) -> float:
-        return float(v.quantity(name)[l][row, col])  # type: ignore[index]
+    def at(name: Quantity) -> float:
+        return float(_at(v.quantity(name), name, l)[row, col])
 
-    g_name, g = ("g", at("g")) if "g" in terms else ("dC/dw", at("grad"))
+    g_name, g = ("g", at(Q.G)) if Q.G in terms else ("dC/dw", at(Q.GRAD))
     g2 = f"({g_name})²" if "/" in g_name else f"{g_name}²"
-    if q.endswith("_prev"):
+    if q in PREVIOUS_STATE:
         return f"= {f(at(q))} (left by update t − 1 = {t - 1}; 0 before the first)"
-    if q == "g":
+    if q == Q.G:
         if row == 0:
-            return f"= dC/db = {f(at('grad'))} (no decay on the bias row)"
+            return f"= dC/db = {f(at(Q.GRAD))} (no decay on the bias row)"
         w = v.weights[l][row, col]
-        return f"= dC/dw + λ·w = {f(at('grad'))} + {opt.weight_decay:g}·{p(w)} = {f(at('g'))}"
-    if q == "decay":
+        return f"= dC/dw + λ·w = {f(at(Q.GRAD))} + {opt.weight_decay:g}·{p(w)} = {f(at(Q.G))}"
+    if q == Q.DECAY:
         if row == 0:
             return "= 0 (no decay on the bias row)"
-        return f"= η·λ·w = {lr:g}·{opt.weight_decay:g}·{p(v.weights[l][row, col])} = {f(at('decay'))}"
-    if q == "v" and opt.name == "momentum":
-        return f"= μ·v + {g_name} = {opt.momentum:g}·{p(at('v_prev'))} + {p(g)} = {f(at('v'))}"
-    if q == "s":
+        return f"= η·λ·w = {lr:g}·{opt.weight_decay:g}·{p(v.weights[l][row, col])} = {f(at(Q.DECAY))}"
+    if q == Q.V and opt.name == "momentum":
+        return f"= μ·v + {g_name} = {opt.momentum:g}·{p(at(Q.V_PREV))} + {p(g)} = {f(at(Q.V))}"
+    if q == Q.S:
         a = opt.alpha
-        return f"= α·s + (1 − α)·{g2} = {a:g}·{p(at('s_prev'))} + {1 - a:g}·{p(g)}² = {f(at('s'))}"
-    if q == "m":
+        return f"= α·s + (1 − α)·{g2} = {a:g}·{p(at(Q.S_PREV))} + {1 - a:g}·{p(g)}² = {f(at(Q.S))}"
+    if q == Q.M:
         b = opt.beta1
-        return f"= β1·m + (1 − β1)·{g_name} = {b:g}·{p(at('m_prev'))} + {1 - b:g}·{p(g)} = {f(at('m'))}"
-    if q == "v":
+        return f"= β1·m + (1 − β1)·{g_name} = {b:g}·{p(at(Q.M_PREV))} + {1 - b:g}·{p(g)} = {f(at(Q.M))}"
+    if q == Q.V:
         b = opt.beta2
-        return f"= β2·v + (1 − β2)·{g2} = {b:g}·{p(at('v_prev'))} + {1 - b:g}·{p(g)}² = {f(at('v'))}"
-    if q in ("m_hat", "v_hat"):
-        k, src, beta = ("1", "m", opt.beta1) if q == "m_hat" else ("2", "v", opt.beta2)
+        return f"= β2·v + (1 − β2)·{g2} = {b:g}·{p(at(Q.V_PREV))} + {1 - b:g}·{p(g)}² = {f(at(Q.V))}"
+    if q in (Q.M_HAT, Q.V_HAT):
+        k, src, beta = ("1", Q.M, opt.beta1) if q == Q.M_HAT else ("2", Q.V, opt.beta2)
         power = beta**t
         return (
             f"= {src} / (1 − β{k}^t) with β{k}^t = {beta:g}^{t} = {f(power)}: "
             f"{f(at(src))} / {f(1 - power)} = {f(at(q))}"
         )
-    if q == "change":
+    if q == Q.CHANGE:
         if opt.name == "momentum":
-            body = f"= −η·v = −{lr:g}·{p(at('v'))}"
+            body = f"= −η·v = −{lr:g}·{p(at(Q.V))}"
         elif opt.name == "rmsprop":
-            body = f"= −η·{g_name} / (√s + ε) = −{lr:g}·{p(g)} / ({f(np.sqrt(at('s')))} + {opt.eps:g})"
+            body = f"= −η·{g_name} / (√s + ε) = −{lr:g}·{p(g)} / ({f(np.sqrt(at(Q.S)))} + {opt.eps:g})"
         elif opt.name == "sgd":
             body = f"= −η·{g_name} = −{lr:g}·{p(g)}"
         else:
-            body = f"= −η·m̂ / (√v̂ + ε) = −{lr:g}·{p(at('m_hat'))} / ({f(np.sqrt(at('v_hat')))} + {opt.eps:g})"
-            if "decay" in terms:
-                body += f" − {f(at('decay'))}"
-        return f"{body} = {f(at('change'))}"
-    if q == "weights_after":
+            body = f"= −η·m̂ / (√v̂ + ε) = −{lr:g}·{p(at(Q.M_HAT))} / ({f(np.sqrt(at(Q.V_HAT)))} + {opt.eps:g})"
+            if Q.DECAY in terms:
+                body += f" − {f(at(Q.DECAY))}"
+        return f"{body} = {f(at(Q.CHANGE))}"
+    if q == Q.WEIGHTS_AFTER:
         w, after = v.weights[l][row, col], v.weights_after[l][row, col]
         if opt.name == "sgd":
             return f"= w − η·{g_name} = {f(w)} − {lr:g}·{p(g)} = {f(after)}"
-        return f"= w + Δw = {f(w)} + {p(at('change'))} = {f(after)}"
+        return f"= w + Δw = {f(w)} + {p(at(Q.CHANGE))} = {f(after)}"
     raise ValueError(q)
 
 

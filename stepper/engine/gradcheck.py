@@ -27,6 +27,7 @@ from stepper.engine.costs import cost_value, output_delta
 from stepper.engine.divergence import Divergence, find_divergence
 from stepper.engine.iteration import computed, forward, run_iteration
 from stepper.engine.network import Network
+from stepper.engine.quantities import Q
 from stepper.engine.steps import build_steps
 
 EPSILON = 1e-6
@@ -221,7 +222,7 @@ def _gradcheck(net: Network, w: tuple[np.ndarray, ...], eps: float, tolerance: f
     values = run_iteration(net, w)
     bad = find_divergence(values, build_steps(net), 1)
     # An update that overflows (η·dC/dW) does not concern the gradient: only what comes before it.
-    if bad is not None and bad.quantity != "weights_after":
+    if bad is not None and bad.quantity != Q.WEIGHTS_AFTER:
         return GradCheck(False, math.nan, eps, [], tolerance, 0.0, 0, bad)
     analytic = values.grad
     layers = []

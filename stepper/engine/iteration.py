@@ -6,6 +6,7 @@ This is the only place stepper does the maths of an iteration: the step-by-step 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,6 +17,7 @@ from stepper.engine.batching import Batch
 from stepper.engine.costs import cost_value, output_delta
 from stepper.engine.network import Network
 from stepper.engine.optimizers import OptimizerState, update
+from stepper.engine.quantities import PREVIOUS_STATE, Q, Quantity
 
 Array = NDArray[np.float64]
 
@@ -47,27 +49,45 @@ class IterationValues:
     # update by name (g, decay, v, s, m, m_hat, v_hat, change); empty for plain sgd.
     state_before: OptimizerState = _NO_STATE
     state_after: OptimizerState = _NO_STATE
-    terms: dict[str, list[Array]] | None = None
+    terms: dict[Quantity, list[Array]] | None = None
 
     @property
     def change(self) -> tuple[Array, ...]:
         """ΔW^l: the optimizer's step, or for plain sgd W^l after − W^l before (−η·dC/dW^l as it
         landed in float64)."""
-        if self.terms and "change" in self.terms:
-            return tuple(self.terms["change"])
+        if self.terms and Q.CHANGE in self.terms:
+            return tuple(self.terms[Q.CHANGE])
         return tuple(after - before for after, before in zip(self.weights_after, self.weights))
 
-    def quantity(self, name: str) -> list[Array | None]:
-        """The per-layer list for a quantity key of the trace JSON ("n", "a", "grad", ...) or an
-        update term ("v", "m_hat", "change", ...)."""
+    def quantity(self, name: Quantity) -> Sequence[Array | None]:
+        """The per-layer matrices of a quantity (n, a, grad, ...) or an update term (v, m_hat,
+        change, ...). The cost and the targets are not per layer: ValueError (read them directly)."""
         if self.terms and name in self.terms:
-            return self.terms[name]  # type: ignore[return-value]
-        if name == "change":
-            return list(self.change)
-        if name.endswith("_prev"):  # the state this update started from (zeros before the first)
-            prev = self.state_before.state.get(name[: -len("_prev")])
-            return list(prev) if prev is not None else [np.zeros_like(w) for w in self.weights]
-        return getattr(self, name)  # type: ignore[no-any-return]
+            return self.terms[name]
+        if name in PREVIOUS_STATE:  # the state this update started from (zeros before the first)
+            prev = self.state_before.state.get(PREVIOUS_STATE[name])
+            return prev if prev is not None else [np.zeros_like(w) for w in self.weights]
+        match name:
+            case Q.N:
+                return self.n
+            case Q.A:
+                return self.a
+            case Q.DC_DA:
+                return self.dC_da
+            case Q.DA_DN:
+                return self.da_dn
+            case Q.DELTA:
+                return self.delta
+            case Q.GRAD:
+                return self.grad
+            case Q.WEIGHTS | Q.WEIGHTS_BEFORE:
+                return self.weights
+            case Q.WEIGHTS_AFTER:
+                return self.weights_after
+            case Q.CHANGE:
+                return self.change
+        # An optimizer term this optimizer does not have, the cost or the targets.
+        raise ValueError(f"{name} is not a per-layer quantity of this iteration")
 
     @property
     def epoch(self) -> int:
@@ -112,7 +132,7 @@ def run_iteration(
     """
     depth = net.depth
     acts = net.layer_activations
-    n: list[Array | None] = [None]
+    pre: list[Array] = []  # n^1..n^L (n[0] does not exist: the list kept is [None, *pre])
     if batch is None:
         inputs, targets = net.inputs, net.targets
     else:
@@ -121,17 +141,17 @@ def run_iteration(
     for act, w in zip(acts, weights):
         # [1 | a] · W written as a · W[1:] + W[0]: the same sum without building [1 | a].
         z = a[-1] @ w[1:] + w[0]
-        n.append(z)
+        pre.append(z)
         a.append(act.forward(z))
     cost_fn = net.cost_fn
     out = a[depth]
     out_name = acts[-1].name
-    cost = cost_value(cost_fn, out_name, n[depth], out, targets)  # type: ignore[arg-type]
+    cost = cost_value(cost_fn, out_name, pre[-1], out, targets)
 
     dC_da: list[Array | None] = [None] * (depth + 1)
     da_dn: list[Array | None] = [None] * (depth + 1)
     delta: list[Array | None] = [None] * (depth + 1)
-    grad: list[Array] = [None] * depth  # type: ignore[list-item]  # every entry is set below
+    grad: list[Array] = []  # dC/dW^{L-1} down to dC/dW^0, reversed below
     g = cost_fn.gradient(out, targets)
     fused = output_delta(cost_fn, out_name, out, targets)
     for layer in range(depth, 0, -1):
@@ -140,7 +160,7 @@ def run_iteration(
         if act.derivative is None:  # softmax: a Jacobian per observation, no element-wise f'
             d = softmax_backward(g, a[layer]) if fused is None else fused
         else:
-            f_prime = act.derivative(n[layer], a[layer])  # type: ignore[arg-type]
+            f_prime = act.derivative(pre[layer - 1], a[layer])
             da_dn[layer] = f_prime
             # The output layer's δ is written directly where its factors cancel: it stays exact
             # (and finite) where dC/da or da/dn is not.
@@ -151,13 +171,14 @@ def run_iteration(
         dw = np.empty_like(w)
         dw[0] = d.sum(axis=0)  # the bias row: [1 | a]^T · δ with the column of ones
         np.matmul(a[layer - 1].T, d, out=dw[1:])
-        grad[layer - 1] = dw
+        grad.append(dw)
         if layer > 1:
             g = d @ w[1:].T
+    grad.reverse()
 
     lr = net.learning_rate
     opt = net.optimizer
-    terms: dict[str, list[Array]] | None = None
+    terms: dict[Quantity, list[Array]] | None = None
     if opt.name == "sgd" and not opt.decays:  # the seed's update, with no terms to keep
         after = tuple([w - lr * dw for w, dw in zip(weights, grad)])
         state_after = OptimizerState(state.t + 1)
@@ -166,7 +187,7 @@ def run_iteration(
         after, state_after, terms = done.weights_after, done.after, done.terms
     return IterationValues(
         weights=tuple(weights),
-        n=n,
+        n=[None, *pre],
         a=a,
         cost=cost,
         dC_da=dC_da,

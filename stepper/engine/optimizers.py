@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from stepper.engine.quantities import Q, Quantity
+
 Array = NDArray[np.float64]
 
 OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam", "adamw")
@@ -31,19 +33,19 @@ ALL_HYPER_KEYS = ("momentum", "alpha", "beta1", "beta2", "eps", "weight_decay")
 # The state each optimizer carries from one iteration to the next, in the trace JSON's names, in
 # the order an update computes them. m_hat and v_hat are not carried (they are recomputed from m
 # and v) but the trace reports them as part of the state after the update.
-STATE_NAMES: dict[str, tuple[str, ...]] = {
+STATE_NAMES: dict[str, tuple[Quantity, ...]] = {
     "sgd": (),
-    "momentum": ("v",),
-    "rmsprop": ("s",),
-    "adam": ("m", "v", "m_hat", "v_hat"),
-    "adamw": ("m", "v", "m_hat", "v_hat"),
+    "momentum": (Q.V,),
+    "rmsprop": (Q.S,),
+    "adam": (Q.M, Q.V, Q.M_HAT, Q.V_HAT),
+    "adamw": (Q.M, Q.V, Q.M_HAT, Q.V_HAT),
 }
-CARRIED: dict[str, tuple[str, ...]] = {
+CARRIED: dict[str, tuple[Quantity, ...]] = {
     "sgd": (),
-    "momentum": ("v",),
-    "rmsprop": ("s",),
-    "adam": ("m", "v"),
-    "adamw": ("m", "v"),
+    "momentum": (Q.V,),
+    "rmsprop": (Q.S,),
+    "adam": (Q.M, Q.V),
+    "adamw": (Q.M, Q.V),
 }
 
 
@@ -91,7 +93,7 @@ class OptimizerState:
     """What an optimizer carries between iterations: t updates done so far, and its matrices."""
 
     t: int = 0
-    state: dict[str, tuple[Array, ...]] = field(default_factory=dict)
+    state: dict[Quantity, tuple[Array, ...]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -99,7 +101,7 @@ class UpdateTerms:
     """Every term of one update, per layer: ``terms[name][l]``; and the state it leaves."""
 
     weights_after: tuple[Array, ...]
-    terms: dict[str, list[Array]]
+    terms: dict[Quantity, list[Array]]
     after: OptimizerState
 
 
@@ -133,37 +135,37 @@ def update(
     name = spec.name
     t = before.t + 1
     lam = spec.weight_decay
-    terms: dict[str, list[Array]] = {}
+    terms: dict[Quantity, list[Array]] = {}
     decoupled = spec.decoupled != (mistake == "swapped_decay")
     decayed = (lambda w: w) if mistake == "decay_bias" else _without_bias
     if lam != 0.0 and not decoupled:
         g = [dw + lam * decayed(w) for w, dw in zip(weights, grad)]
-        terms["g"] = g
+        terms[Q.G] = g
     else:
         g = list(grad)
-    state: dict[str, tuple[Array, ...]] = {}
+    state: dict[Quantity, tuple[Array, ...]] = {}
     if name == "sgd":
         change = [-lr * x for x in g]
     elif name == "momentum":
-        prev = before.state.get("v")
+        prev = before.state.get(Q.V)
         mu = spec.momentum
         v = [x.copy() if prev is None else mu * p + x for p, x in zip(prev or g, g)]
-        terms["v"] = v
-        state["v"] = tuple(v)
+        terms[Q.V] = v
+        state[Q.V] = tuple(v)
         change = [-lr * x for x in v]
     elif name == "rmsprop":
-        prev = before.state.get("s")
+        prev = before.state.get(Q.S)
         alpha = spec.alpha
         s = [
             (1.0 - alpha) * (x * x) if prev is None else alpha * p + (1.0 - alpha) * (x * x)
             for p, x in zip(prev or g, g)
         ]
-        terms["s"] = s
-        state["s"] = tuple(s)
+        terms[Q.S] = s
+        state[Q.S] = tuple(s)
         change = [-lr * x / (np.sqrt(si) + spec.eps) for x, si in zip(g, s)]
     else:  # adam, adamw
         b1, b2 = spec.beta1, spec.beta2
-        prev_m, prev_v = before.state.get("m"), before.state.get("v")
+        prev_m, prev_v = before.state.get(Q.M), before.state.get(Q.V)
         m = [
             (1.0 - b1) * x if pm is None else b1 * pm + (1.0 - b1) * x
             for pm, x in zip(prev_m or [None] * len(g), g)
@@ -180,14 +182,14 @@ def update(
         m_hat = [x / c1 for x in m]
         v_hat = [x / c2 for x in v]
         change = [_adam_step(lr, mh, vh, spec.eps) for mh, vh in zip(m_hat, v_hat)]
-        terms.update(m=m, v=v, m_hat=m_hat, v_hat=v_hat)
-        state.update(m=tuple(m), v=tuple(v))
+        terms.update({Q.M: m, Q.V: v, Q.M_HAT: m_hat, Q.V_HAT: v_hat})
+        state.update({Q.M: tuple(m), Q.V: tuple(v)})
     if lam != 0.0 and decoupled:  # adamw: decoupled decay, on the weights before this update
         decay = [(lr * lam) * decayed(w) for w in weights]
-        terms["decay"] = decay
+        terms[Q.DECAY] = decay
         change = [c - d for c, d in zip(change, decay)]
     after = [w + c for w, c in zip(weights, change)]
-    terms["change"] = change
+    terms[Q.CHANGE] = change
     return UpdateTerms(tuple(after), terms, OptimizerState(t, state))
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from stepper.engine.explain import cell_meaning, cell_name, cell_terms
+from stepper.engine.quantities import Q
 from stepper.engine.steps import Ref, Step
 from stepper.engine.walk import Walk
 from stepper.formatting import format_number
@@ -58,7 +59,7 @@ def question(walk: Walk, selected: tuple[Ref, int, int] | None = None) -> Questi
         return None
     ref = step.output
     values = walk.values
-    if ref.quantity == "cost":
+    if ref.quantity == Q.COST:
         formula = step.formula.split("=", 1)[-1].strip()
         computation = f"= {formula} over a^{ref.layer} and y = {format_number(float(values.cost))}"
         return Question(step, 0, 0, float(values.cost), "C", "the cost of this iteration", computation)

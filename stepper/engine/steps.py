@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TypedDict
 
 from stepper.engine.costs import FUSED_DELTA
 from stepper.engine.network import Network
 from stepper.engine.optimizers import OptimizerSpec
+from stepper.engine.quantities import Q, Quantity, symbol
 
 
 class Phase(StrEnum):
@@ -24,46 +26,15 @@ class Phase(StrEnum):
 
 @dataclass(frozen=True)
 class Ref:
-    """A quantity of the trace JSON at one layer index: ("a", 2) is a^2, ("weights", 1) is W^1."""
+    """A quantity at one layer index: Ref(Q.A, 2) is a^2, Ref(Q.WEIGHTS, 1) is W^1."""
 
-    quantity: str
+    quantity: Quantity
     layer: int
 
     @property
     def symbol(self) -> str:
         return symbol(self.quantity, self.layer)
 
-
-# Quantities shaped like a weight matrix: a bias row, then one row per neuron of the layer before.
-# The optimizer's terms are too: g (gradient with L2 decay), decay (adamw's η·λ·W), the state
-# matrices after the update, and "*_prev", the state an update starts from.
-OPTIMIZER_TERMS = ("g", "decay", "v", "s", "m", "m_hat", "v_hat")
-PREVIOUS_STATE = ("v_prev", "s_prev", "m_prev")
-WEIGHT_SHAPED = frozenset({"weights", "weights_after", "grad", "change", *OPTIMIZER_TERMS, *PREVIOUS_STATE})
-
-_SYMBOLS = {
-    "n": "n^{l}",
-    "a": "a^{l}",
-    "cost": "C",
-    "dC_da": "dC/da^{l}",
-    "da_dn": "da^{l}/dn^{l}",
-    "delta": "δ^{l}",
-    "grad": "dC/dW^{l}",
-    "weights": "W^{l}",
-    "weights_after": "W^{l}",
-    "change": "ΔW^{l}",
-    "targets": "y",
-    "g": "g^{l}",
-    "decay": "η·λ·W^{l}",
-    "v": "v^{l}",
-    "s": "s^{l}",
-    "m": "m^{l}",
-    "m_hat": "m̂^{l}",
-    "v_hat": "v̂^{l}",
-    "v_prev": "v^{l} (before)",
-    "s_prev": "s^{l} (before)",
-    "m_prev": "m^{l} (before)",
-}
 
 # stepper's names beside the textbook's, and what each means: the help screen's notation table
 # (and docs/notation.md's). Formulas are in backticks, as the help screen's Markdown shows them.
@@ -83,10 +54,6 @@ NOTATION = (
     ("`dC/dW^l`", "∇W, ∂C/∂W", "`[1 | a^l]ᵀ · δ^(l+1)`: summed over the batch"),
     ("`η`", "learning rate", "`W ← W − η · dC/dW`"),
 )
-
-
-def symbol(quantity: str, layer: int) -> str:
-    return _SYMBOLS[quantity].replace("{l}", str(layer))
 
 
 @dataclass(frozen=True)
@@ -152,10 +119,10 @@ def _delta_why(net: Network, l: int) -> str:
 def _delta_sources(net: Network, l: int) -> tuple[Source, ...] | None:
     """What column j of δ^l is computed from, where it is not "dC/da^l and da^l/dn^l, entry by entry"."""
     if l == net.depth and (net.cost, net.activation(l).name) in FUSED_DELTA:
-        return (Source(Ref("a", l), "columns"), Source(Ref("targets", l), "columns"))  # a − y, directly
+        return (Source(Ref(Q.A, l), "columns"), Source(Ref(Q.TARGETS, l), "columns"))  # a − y, directly
     if net.activation(l).derivative is None:
         # A softmax Jacobian is not stored: its columns follow those of a^l.
-        return (Source(Ref("dC_da", l), "columns"), Source(Ref("a", l), "columns"))
+        return (Source(Ref(Q.DC_DA, l), "columns"), Source(Ref(Q.A, l), "columns"))
     return None
 
 
@@ -169,16 +136,29 @@ def build_steps(net: Network, observations: int | None = None) -> tuple[Step, ..
     size = net.layers
     steps: list[Step] = []
 
-    def add(**kw: object) -> None:
-        steps.append(Step(index=len(steps), **kw))  # type: ignore[arg-type]
+    def add(
+        phase: Phase,
+        layer: int,
+        output: Ref,
+        inputs: tuple[Ref, ...],
+        formula: str,
+        shapes: str,
+        title: str,
+        why: str,
+        columns_from: tuple[Source, ...] | None = None,
+        rows_from: tuple[Source, ...] | None = None,
+    ) -> None:
+        # The fields spelt out rather than **kw, so that mypy checks every step's.
+        fields = (phase, layer, output, inputs, formula, shapes, title, why, columns_from, rows_from)
+        steps.append(Step(len(steps), *fields))
 
     for l in range(1, L + 1):
         act = net.activation(l)
         add(
             phase=Phase.FORWARD,
             layer=l,
-            output=Ref("n", l),
-            inputs=(Ref("a", l - 1), Ref("weights", l - 1)),
+            output=Ref(Q.N, l),
+            inputs=(Ref(Q.A, l - 1), Ref(Q.WEIGHTS, l - 1)),
             formula=f"n^{l} = [1 | a^{l - 1}] · W^{l - 1}",
             shapes=f"{_shape(m, size[l - 1] + 1)}·{_shape(size[l - 1] + 1, size[l])} → {_shape(m, size[l])}",
             title=f"pre-activation n^{l}",
@@ -186,14 +166,14 @@ def build_steps(net: Network, observations: int | None = None) -> tuple[Step, ..
                 f"Each neuron j of layer {l} sums its inputs weighted by column j of W^{l - 1}; "
                 "the column of ones picks up the bias row b."
             ),
-            columns_from=(Source(Ref("weights", l - 1), "columns"),),
-            rows_from=(Source(Ref("a", l - 1), "rows"),),
+            columns_from=(Source(Ref(Q.WEIGHTS, l - 1), "columns"),),
+            rows_from=(Source(Ref(Q.A, l - 1), "rows"),),
         )
         add(
             phase=Phase.FORWARD,
             layer=l,
-            output=Ref("a", l),
-            inputs=(Ref("n", l),),
+            output=Ref(Q.A, l),
+            inputs=(Ref(Q.N, l),),
             formula=f"a^{l} = {act.name}(n^{l})",
             shapes=f"{_shape(m, size[l])} → {_shape(m, size[l])}",
             title=f"activation a^{l}",
@@ -206,8 +186,8 @@ def build_steps(net: Network, observations: int | None = None) -> tuple[Step, ..
     add(
         phase=Phase.COST,
         layer=L,
-        output=Ref("cost", L),
-        inputs=(Ref("a", L), Ref("targets", L)),
+        output=Ref(Q.COST, L),
+        inputs=(Ref(Q.A, L), Ref(Q.TARGETS, L)),
         formula=cost.formula.replace("{L}", str(L)),
         shapes=f"{_shape(m, size[L])}, {_shape(m, size[L])} → scalar",
         title="cost C",
@@ -219,8 +199,8 @@ def build_steps(net: Network, observations: int | None = None) -> tuple[Step, ..
             add(
                 phase=Phase.BACKWARD,
                 layer=l,
-                output=Ref("dC_da", l),
-                inputs=(Ref("a", l), Ref("targets", l)),
+                output=Ref(Q.DC_DA, l),
+                inputs=(Ref(Q.A, l), Ref(Q.TARGETS, l)),
                 formula=cost.gradient_formula.replace("{L}", str(l)),
                 shapes=f"{_shape(m, size[l])} → {_shape(m, size[l])}",
                 title=f"cost gradient dC/da^{l}",
@@ -233,8 +213,8 @@ def build_steps(net: Network, observations: int | None = None) -> tuple[Step, ..
             add(
                 phase=Phase.BACKWARD,
                 layer=l,
-                output=Ref("dC_da", l),
-                inputs=(Ref("delta", l + 1), Ref("weights", l)),
+                output=Ref(Q.DC_DA, l),
+                inputs=(Ref(Q.DELTA, l + 1), Ref(Q.WEIGHTS, l)),
                 formula=f"dC/da^{l} = δ^{l + 1} · (W^{l} without bias row)ᵀ",
                 shapes=(f"{_shape(m, size[l + 1])}·{_shape(size[l + 1], size[l])} → {_shape(m, size[l])}"),
                 title=f"back-propagated dC/da^{l}",
@@ -243,15 +223,15 @@ def build_steps(net: Network, observations: int | None = None) -> tuple[Step, ..
                     f"W^{l}: its share of the blame is the sum of δ^{l + 1} weighted by that row."
                 ),
                 # Column i of dC/da^l is δ^{l+1} times row i of W^l without its bias row.
-                columns_from=(Source(Ref("weights", l), "rows", offset=1),),
-                rows_from=(Source(Ref("delta", l + 1), "rows"),),
+                columns_from=(Source(Ref(Q.WEIGHTS, l), "rows", offset=1),),
+                rows_from=(Source(Ref(Q.DELTA, l + 1), "rows"),),
             )
         if act.derivative is None:
             add(
                 phase=Phase.BACKWARD,
                 layer=l,
-                output=Ref("da_dn", l),
-                inputs=(Ref("a", l),),
+                output=Ref(Q.DA_DN, l),
+                inputs=(Ref(Q.A, l),),
                 formula=f"da^{l}/dn^{l}: Jacobian diag(a) − aᵀa per observation",
                 shapes=f"{size[l]}×{size[l]} per observation (not stored)",
                 title=f"softmax Jacobian of layer {l}",
@@ -265,8 +245,8 @@ def build_steps(net: Network, observations: int | None = None) -> tuple[Step, ..
             add(
                 phase=Phase.BACKWARD,
                 layer=l,
-                output=Ref("da_dn", l),
-                inputs=(Ref("n", l), Ref("a", l)),
+                output=Ref(Q.DA_DN, l),
+                inputs=(Ref(Q.N, l), Ref(Q.A, l)),
                 formula=f"da^{l}/dn^{l} = " + act.derivative_formula.replace("{l}", str(l)),
                 shapes=f"{_shape(m, size[l])} → {_shape(m, size[l])}",
                 title=f"activation derivative da^{l}/dn^{l}",
@@ -276,8 +256,8 @@ def build_steps(net: Network, observations: int | None = None) -> tuple[Step, ..
         add(
             phase=Phase.BACKWARD,
             layer=l,
-            output=Ref("delta", l),
-            inputs=(Ref("dC_da", l), Ref("da_dn", l)),
+            output=Ref(Q.DELTA, l),
+            inputs=(Ref(Q.DC_DA, l), Ref(Q.DA_DN, l)),
             formula=delta_formula,
             shapes=f"{_shape(m, size[l])} ⊙ {_shape(m, size[l])} → {_shape(m, size[l])}",
             title=f"error term δ^{l}",
@@ -287,8 +267,8 @@ def build_steps(net: Network, observations: int | None = None) -> tuple[Step, ..
         add(
             phase=Phase.BACKWARD,
             layer=l - 1,
-            output=Ref("grad", l - 1),
-            inputs=(Ref("a", l - 1), Ref("delta", l)),
+            output=Ref(Q.GRAD, l - 1),
+            inputs=(Ref(Q.A, l - 1), Ref(Q.DELTA, l)),
             formula=f"dC/dW^{l - 1} = [1 | a^{l - 1}]ᵀ · δ^{l}",
             shapes=(
                 f"{_shape(size[l - 1] + 1, m)}·{_shape(m, size[l])} → {_shape(size[l - 1] + 1, size[l])}"
@@ -298,9 +278,9 @@ def build_steps(net: Network, observations: int | None = None) -> tuple[Step, ..
                 f"The last factor dn^{l}/dW^{l - 1} is the previous activation [1 | a^{l - 1}]; the "
                 "product sums over observations, so each weight gets the total over the batch."
             ),
-            columns_from=(Source(Ref("delta", l), "columns"),),
+            columns_from=(Source(Ref(Q.DELTA, l), "columns"),),
             # Row 0 (the bias row) comes from the column of ones, row i + 1 from column i of a^{l-1}.
-            rows_from=(Source(Ref("a", l - 1), "columns", offset=-1, ones=True),),
+            rows_from=(Source(Ref(Q.A, l - 1), "columns", offset=-1, ones=True),),
         )
     for l in range(L):
         for kw in update_steps(net.optimizer, net.learning_rate, l, _shape(size[l] + 1, size[l + 1])):
@@ -308,20 +288,31 @@ def build_steps(net: Network, observations: int | None = None) -> tuple[Step, ..
     return tuple(steps)
 
 
-def update_steps(opt: OptimizerSpec, lr: float, l: int, shape: str) -> list[dict[str, object]]:
+class UpdateStep(TypedDict):
+    """What an update step says (its phase and layer are added by build_steps)."""
+
+    output: Ref
+    inputs: tuple[Ref, ...]
+    formula: str
+    shapes: str
+    title: str
+    why: str
+
+
+def update_steps(opt: OptimizerSpec, lr: float, l: int, shape: str) -> list[UpdateStep]:
     """The update of W^l as steps: decay, each state update, ΔW, W updated (docs/network-files.md).
 
     Plain sgd without decay is one step, as in the seed's 22."""
     same = f"{shape} → {shape}"
     two = f"{shape}, {shape} → {shape}"
-    out: list[dict[str, object]] = []
-    W, G = Ref("weights", l), Ref("grad", l)
+    out: list[UpdateStep] = []
+    W, G = Ref(Q.WEIGHTS, l), Ref(Q.GRAD, l)
     g = G
     g_name = f"dC/dW^{l}"
     if opt.decays and not opt.decoupled:
         out.append(
-            dict(
-                output=Ref("g", l),
+            UpdateStep(
+                output=Ref(Q.G, l),
                 inputs=(G, W),
                 formula=(
                     f"g^{l} = dC/dW^{l} + λ · W^{l}   (λ = {opt.weight_decay:g}; row 0, the bias: no decay)"
@@ -334,21 +325,23 @@ def update_steps(opt: OptimizerSpec, lr: float, l: int, shape: str) -> list[dict
                 ),
             )
         )
-        g, g_name = Ref("g", l), f"g^{l}"
-    after = dict(output=Ref("weights_after", l), title=f"update W^{l}", shapes=two)
+        g, g_name = Ref(Q.G, l), f"g^{l}"
+    after, after_title = Ref(Q.WEIGHTS_AFTER, l), f"update W^{l}"
     if opt.name == "sgd":
-        after.update(
+        sgd = UpdateStep(
+            output=after,
             inputs=(W, g),
             formula=f"W^{l} ← W^{l} − η · {g_name}   (η = {lr:g})",
             shapes=same if g is G else two,
+            title=after_title,
             why="Gradient descent: every weight moves against its gradient, scaled by η.",
         )
-        return [*out, after]
-    change = Ref("change", l)
+        return [*out, sgd]
+    change = Ref(Q.CHANGE, l)
     if opt.decoupled and opt.decays:
         out.append(
-            dict(
-                output=Ref("decay", l),
+            UpdateStep(
+                output=Ref(Q.DECAY, l),
                 inputs=(W,),
                 formula=f"η·λ·W^{l}   (η = {lr:g}, λ = {opt.weight_decay:g}; row 0, the bias: 0)",
                 shapes=same,
@@ -361,9 +354,9 @@ def update_steps(opt: OptimizerSpec, lr: float, l: int, shape: str) -> list[dict
         )
     if opt.name == "momentum":
         out.append(
-            dict(
-                output=Ref("v", l),
-                inputs=(Ref("v_prev", l), g),
+            UpdateStep(
+                output=Ref(Q.V, l),
+                inputs=(Ref(Q.V_PREV, l), g),
                 formula=f"v^{l} ← μ · v^{l} + {g_name}   (μ = {opt.momentum:g}; v starts at 0)",
                 shapes=two,
                 title=f"velocity v^{l}",
@@ -371,12 +364,12 @@ def update_steps(opt: OptimizerSpec, lr: float, l: int, shape: str) -> list[dict
             )
         )
         step = f"ΔW^{l} = −η · v^{l}   (η = {lr:g})"
-        step_inputs: tuple[Ref, ...] = (Ref("v", l),)
+        step_inputs: tuple[Ref, ...] = (Ref(Q.V, l),)
     elif opt.name == "rmsprop":
         out.append(
-            dict(
-                output=Ref("s", l),
-                inputs=(Ref("s_prev", l), g),
+            UpdateStep(
+                output=Ref(Q.S, l),
+                inputs=(Ref(Q.S_PREV, l), g),
                 formula=f"s^{l} ← α · s^{l} + (1 − α) · ({g_name})²   (α = {opt.alpha:g})",
                 shapes=two,
                 title=f"mean square s^{l}",
@@ -384,29 +377,29 @@ def update_steps(opt: OptimizerSpec, lr: float, l: int, shape: str) -> list[dict
             )
         )
         step = f"ΔW^{l} = −η · {g_name} / (√s^{l} + ε)   (η = {lr:g}, ε = {opt.eps:g})"
-        step_inputs = (g, Ref("s", l))
+        step_inputs = (g, Ref(Q.S, l))
     else:
         b1, b2 = opt.beta1, opt.beta2
         out += [
-            dict(
-                output=Ref("m", l),
-                inputs=(Ref("m_prev", l), g),
+            UpdateStep(
+                output=Ref(Q.M, l),
+                inputs=(Ref(Q.M_PREV, l), g),
                 formula=f"m^{l} ← β1 · m^{l} + (1 − β1) · {g_name}   (β1 = {b1:g})",
                 shapes=two,
                 title=f"first moment m^{l}",
                 why="Adam's m: a running average of the gradient (its direction). It starts at 0.",
             ),
-            dict(
-                output=Ref("v", l),
-                inputs=(Ref("v_prev", l), g),
+            UpdateStep(
+                output=Ref(Q.V, l),
+                inputs=(Ref(Q.V_PREV, l), g),
                 formula=f"v^{l} ← β2 · v^{l} + (1 − β2) · ({g_name})²   (β2 = {b2:g})",
                 shapes=two,
                 title=f"second moment v^{l}",
                 why="Adam's v: a running average of the squared gradient (its size). It starts at 0.",
             ),
-            dict(
-                output=Ref("m_hat", l),
-                inputs=(Ref("m", l),),
+            UpdateStep(
+                output=Ref(Q.M_HAT, l),
+                inputs=(Ref(Q.M, l),),
                 formula=f"m̂^{l} = m^{l} / (1 − β1^t)",
                 shapes=same,
                 title=f"bias-corrected m̂^{l}",
@@ -415,9 +408,9 @@ def update_steps(opt: OptimizerSpec, lr: float, l: int, shape: str) -> list[dict
                     "by it undoes that (m̂ = g exactly at t = 1)."
                 ),
             ),
-            dict(
-                output=Ref("v_hat", l),
-                inputs=(Ref("v", l),),
+            UpdateStep(
+                output=Ref(Q.V_HAT, l),
+                inputs=(Ref(Q.V, l),),
                 formula=f"v̂^{l} = v^{l} / (1 − β2^t)",
                 shapes=same,
                 title=f"bias-corrected v̂^{l}",
@@ -428,11 +421,11 @@ def update_steps(opt: OptimizerSpec, lr: float, l: int, shape: str) -> list[dict
         if opt.decoupled and opt.decays:
             step += f" − η·λ·W^{l}"
         step += f"   (η = {lr:g}, ε = {opt.eps:g})"
-        step_inputs = (Ref("m_hat", l), Ref("v_hat", l))
+        step_inputs = (Ref(Q.M_HAT, l), Ref(Q.V_HAT, l))
         if opt.decoupled and opt.decays:
-            step_inputs += (Ref("decay", l),)
+            step_inputs += (Ref(Q.DECAY, l),)
     out.append(
-        dict(
+        UpdateStep(
             output=change,
             inputs=step_inputs,
             formula=step,
@@ -441,10 +434,14 @@ def update_steps(opt: OptimizerSpec, lr: float, l: int, shape: str) -> list[dict
             why=f"How far and which way {opt.name} moves each weight of W^{l} in this update.",
         )
     )
-    after.update(
-        inputs=(W, change),
-        formula=f"W^{l} ← W^{l} + ΔW^{l}",
-        why="The step is applied: the new weights are what the next iteration starts from.",
+    out.append(
+        UpdateStep(
+            output=after,
+            inputs=(W, change),
+            formula=f"W^{l} ← W^{l} + ΔW^{l}",
+            shapes=two,
+            title=after_title,
+            why="The step is applied: the new weights are what the next iteration starts from.",
+        )
     )
-    out.append(after)
     return out

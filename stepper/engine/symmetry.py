@@ -28,7 +28,8 @@ import numpy as np
 from stepper.engine.diagnose import NeuronGroup, find_clones
 from stepper.engine.iteration import Array, IterationValues
 from stepper.engine.network import Network
-from stepper.engine.steps import WEIGHT_SHAPED, Phase, Ref, Source, Step, build_steps
+from stepper.engine.quantities import WEIGHT_SHAPED, Q
+from stepper.engine.steps import Phase, Ref, Source, Step, build_steps
 
 MAX_GROUPS = 4  # a step with more groups of equal slices names these and says how many more
 MAX_INDICES = 12  # longer index lists are shortened: "0, 1, 2, … (40 in all)"
@@ -98,9 +99,9 @@ class StepSymmetry:
 # --- reading values and slices -------------------------------------------------------------------
 def ref_value(net: Network, values: IterationValues, ref: Ref) -> Array | None:
     """The matrix ``ref`` stands for in this iteration (None for the cost or an unstored Jacobian)."""
-    if ref.quantity == "targets":  # the batch's targets (all of them without mini-batches)
+    if ref.quantity == Q.TARGETS:  # the batch's targets (all of them without mini-batches)
         return getattr(values, "targets", net.targets)
-    if ref.quantity == "cost":
+    if ref.quantity == Q.COST:
         return None
     try:
         value = values.quantity(ref.quantity)[ref.layer]
@@ -148,7 +149,7 @@ def neuron_axis(ref: Ref, axis: str) -> tuple[int, int] | None:
     Per-neuron quantities: column j is neuron j of their layer. Weight-shaped W^l: column j is
     neuron j of layer l + 1 (its weights in), row i + 1 is neuron i of layer l (its weights out).
     """
-    if ref.quantity == "cost":
+    if ref.quantity == Q.COST:
         return None
     if ref.quantity in WEIGHT_SHAPED:
         return (ref.layer + 1, 0) if axis == "columns" else (ref.layer, -1)
@@ -399,9 +400,9 @@ def slice_names(ref: Ref, axis: str, indices: Sequence[int]) -> str:
 
 
 def _role(fact: Fact) -> str:
-    if fact.ref.quantity == "weights":
+    if fact.ref.quantity == Q.WEIGHTS:
         return " (the weights in)" if fact.axis == "columns" else " (the weights out)"
-    if fact.ref.quantity == "a" and fact.ref.layer == 0:
+    if fact.ref.quantity == Q.A and fact.ref.layer == 0:
         return " (the inputs)"
     return ""
 
@@ -428,7 +429,7 @@ def equal_text(step: Step, e: EqualSlices) -> str:
             f"{subject} are equal in value only: {differ} differ, so this is a coincidence of these "
             "numbers, not a symmetry that lasts."
         )
-    if step.phase is Phase.UPDATE and step.output.quantity == "weights_after":
+    if step.phase is Phase.UPDATE and step.output.quantity == Q.WEIGHTS_AFTER:
         text = f"{subject} stay equal: {_facts(e.sources)} — equal gradients, so equal changes"
         if e.kind is Kind.CLONES:
             return text + f": {who} are still clones."

@@ -16,6 +16,7 @@ from stepper.engine.divergence import Divergence, find_divergence, shown_values
 from stepper.engine.iteration import forward, run_iteration
 from stepper.engine.network import Network
 from stepper.engine.optimizers import OptimizerState
+from stepper.engine.quantities import Q
 from stepper.engine.steps import Step, build_steps
 
 Array = NDArray[np.float64]
@@ -144,6 +145,6 @@ def _replay(
         vals = run_iteration(net, weights, state, None if schedule is None else schedule.batch(k))
         found = find_divergence(vals, steps, k)
         if found is not None:
-            return found, weights, state, shown_values(vals, steps, found)["cost"]
+            return found, weights, state, shown_values(vals, steps, found)[Q.COST]
         weights, state = vals.weights_after, vals.state_after
     return None

@@ -17,6 +17,7 @@ from stepper.engine.divergence import Divergence, find_divergence
 from stepper.engine.history import WeightHistory
 from stepper.engine.iteration import IterationValues
 from stepper.engine.network import Network, Session
+from stepper.engine.quantities import Q
 from stepper.engine.steps import Phase, Ref, Step, build_steps
 from stepper.engine.symmetry import StepSymmetry, narrate, neuron_spread
 
@@ -154,10 +155,10 @@ class Walk:
 
     def is_computed(self, ref: Ref) -> bool:
         """Whether ``ref`` has been computed at the current position of this iteration."""
-        if ref.quantity in ("weights", "targets") or (ref.quantity == "a" and ref.layer == 0):
+        if ref.quantity in (Q.WEIGHTS, Q.TARGETS) or (ref.quantity == Q.A and ref.layer == 0):
             return True
-        if ref.quantity == "change" and not any(s.output == ref for s in self.steps):
-            ref = Ref("weights_after", ref.layer)  # plain sgd: shown with the update that makes it
+        if ref.quantity == Q.CHANGE and not any(s.output == ref for s in self.steps):
+            ref = Ref(Q.WEIGHTS_AFTER, ref.layer)  # plain sgd: shown with the update that makes it
         return any(s.output == ref for s in self.steps[: self.done])
 
     def value(self, ref: Ref) -> Array | float | None:
@@ -169,9 +170,9 @@ class Walk:
     def peek(self, ref: Ref) -> Array | float | None:
         """The value ``ref`` has in this iteration, computed by now or not (to size a view, say)."""
         vals = self.values
-        if ref.quantity == "cost":
+        if ref.quantity == Q.COST:
             return vals.cost
-        if ref.quantity == "targets":
+        if ref.quantity == Q.TARGETS:
             return vals.targets
         return vals.quantity(ref.quantity)[ref.layer]
 
@@ -179,7 +180,7 @@ class Walk:
         """W^l as they stand now: updated ones replace the old once their update step is done."""
         vals = self.values
         return tuple(
-            vals.weights_after[l] if self.is_computed(Ref("weights_after", l)) else vals.weights[l]
+            vals.weights_after[l] if self.is_computed(Ref(Q.WEIGHTS_AFTER, l)) else vals.weights[l]
             for l in range(self.net.depth)
         )
 

@@ -15,6 +15,7 @@ from stepper.engine.gradcheck import GradCheck
 from stepper.engine.iteration import IterationValues
 from stepper.engine.network import Network
 from stepper.engine.optimizers import STATE_NAMES
+from stepper.engine.quantities import Q
 from stepper.engine.steps import Ref, Step, build_steps
 from stepper.engine.training import TrainResult
 
@@ -71,19 +72,20 @@ def iteration_dict(
     """One iteration of the trace JSON; in a diverged iteration, what came after the divergence is null."""
     here = diverged if diverged is not None and diverged.iteration == k else None
     shown = shown_values(v, steps, here)
+    # The keys are the trace JSON's (docs/json.md): each is the name of the Quantity it holds.
     return {
         "iteration": k,
         "epoch": v.epoch or k,  # full batch: every iteration is an epoch
         "batch": v.batch.indices.tolist() if v.batch is not None else list(range(net.observations)),
-        "cost": shown["cost"],
-        "n": shown["n"],
-        "a": shown["a"],
-        "dC_da": shown["dC_da"],
-        "da_dn": shown["da_dn"],
-        "delta": shown["delta"],
-        "grad": shown["grad"],
+        "cost": shown[Q.COST],
+        "n": shown[Q.N],
+        "a": shown[Q.A],
+        "dC_da": shown[Q.DC_DA],
+        "da_dn": shown[Q.DA_DN],
+        "delta": shown[Q.DELTA],
+        "grad": shown[Q.GRAD],
         "weights_before": list(v.weights),
-        "weights_after": shown["weights_after"],
+        "weights_after": shown[Q.WEIGHTS_AFTER],
         "optimizer": optimizer_dict(net, v, steps, here),
     }
 

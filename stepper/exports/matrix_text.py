@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from stepper.engine.steps import WEIGHT_SHAPED
+from stepper.engine.quantities import WEIGHT_SHAPED
 from stepper.formatting import format_number
 
 GAP = 2

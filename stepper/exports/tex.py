@@ -17,6 +17,7 @@ from stepper.engine.divergence import Divergence, steps_shown
 from stepper.engine.explain import cell_name, cell_terms, product_operands
 from stepper.engine.iteration import IterationValues
 from stepper.engine.network import Network
+from stepper.engine.quantities import Q
 from stepper.engine.steps import Step
 from stepper.engine.symmetry import narration
 from stepper.exports.text import end_line, network_line
@@ -148,7 +149,7 @@ def _step_blocks(net: Network, step: Step, values: IterationValues) -> tuple[str
     heading = f"Step {step.number}: {step.phase.value} · {step.title}"
     maths: list[Display] = [rf"{latex_math(step.formula)} \qquad {latex_math(step.shapes)}"]
     product = product_operands(net, step, values)
-    if ref.quantity == "cost":
+    if ref.quantity == Q.COST:
         maths.append(rf"C = {tex_number(values.cost)}")
     elif product is not None:
         left, right, result = (latex_math(n) for n in product.names)
@@ -200,7 +201,7 @@ def _question_maths(step: Step, values: IterationValues) -> list[Display]:
     """The step as a question: its formula and shapes, and its result as blanks."""
     ref = step.output
     maths: list[Display] = [rf"{latex_math(step.formula)} \qquad {latex_math(step.shapes)}"]
-    if ref.quantity == "cost":
+    if ref.quantity == Q.COST:
         maths.append(rf"C = {BLANK}")
         return maths
     matrix = values.quantity(ref.quantity)[ref.layer]
@@ -214,7 +215,7 @@ def _question_maths(step: Step, values: IterationValues) -> list[Display]:
 def _answer(net: Network, step: Step, values: IterationValues) -> tuple[list[Display], list[str]]:
     """The answer key's entry for a step: its result, and cell (0, 0) worked out term by term."""
     ref = step.output
-    if ref.quantity == "cost":
+    if ref.quantity == Q.COST:
         return [rf"C = {format_number(values.cost)}"], []
     matrix = values.quantity(ref.quantity)[ref.layer]
     if matrix is None:

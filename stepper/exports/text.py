@@ -9,6 +9,7 @@ from stepper.engine.divergence import Divergence, steps_shown
 from stepper.engine.explain import product_operands
 from stepper.engine.iteration import IterationValues
 from stepper.engine.network import Network
+from stepper.engine.quantities import Q
 from stepper.engine.steps import Step
 from stepper.engine.symmetry import narration
 from stepper.exports.matrix_text import render_matrix
@@ -73,7 +74,7 @@ def step_text(
         left, right, result = product.names
         out.append(f"  {left} (left) · {right} (above) = {result} (grid):")
         out.extend("  " + line for line in layout)
-    elif ref.quantity == "cost":
+    elif ref.quantity == Q.COST:
         out.append(f"  C = {format_number(values.cost)}")
     else:
         matrix = values.quantity(ref.quantity)[ref.layer]

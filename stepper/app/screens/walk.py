@@ -41,6 +41,7 @@ from stepper.engine.explain import cell_meaning, cell_name
 from stepper.engine.init import InitSpec
 from stepper.engine.network import Network
 from stepper.engine.optimizers import OptimizerSpec, switch_optimizer
+from stepper.engine.quantities import Q
 from stepper.engine.quiz import Question, Score, question
 from stepper.engine.steps import Ref
 from stepper.engine.walk import Walk
@@ -455,7 +456,7 @@ class WalkScreen(SteppingScreen):
 
     def action_edit(self) -> None:
         selected = self.view.selected_cell()
-        if selected is None or selected[0].quantity != "weights":
+        if selected is None or selected[0].quantity != Q.WEIGHTS:
             self.notify(
                 'Select a cell of a weight matrix W ("weights in") first: click it, or Tab to it and use '
                 "the arrows."
@@ -473,7 +474,7 @@ class WalkScreen(SteppingScreen):
         self.view.verdict = None  # the numbers it was about are computed again
         self.view.forget_curve()
         self.view.refresh_view()
-        name = cell_name(Ref("weights", layer), row, col)
+        name = cell_name(Ref(Q.WEIGHTS, layer), row, col)
         self.notify(
             f"{name} = {value!r}: iteration {self.walk.iteration} is computed again from it.", markup=False
         )
@@ -521,7 +522,7 @@ class WalkScreen(SteppingScreen):
     def _map_iterations(self) -> int:
         """Weights after k − 1 iterations, or after k once this iteration's update is done."""
         walk = self.walk
-        return walk.iteration - (not walk.is_computed(Ref("weights_after", self.net.depth - 1)))
+        return walk.iteration - (not walk.is_computed(Ref(Q.WEIGHTS_AFTER, self.net.depth - 1)))
 
     def export_map(self, path: str | None) -> None:
         """The map of the weights now, on the grid `stepper map` uses, as text or (.svg) SVG."""

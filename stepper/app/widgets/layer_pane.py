@@ -9,6 +9,7 @@ from textual.geometry import Region
 
 from stepper.app.widgets.matrix import MatrixView
 from stepper.engine.network import Network
+from stepper.engine.quantities import Q
 from stepper.engine.steps import Ref, update_steps
 
 
@@ -17,35 +18,35 @@ def pane_refs(net: Network, layer: int) -> list[tuple[Ref, str]]:
     l = layer
     refs: list[tuple[Ref, str]] = []
     if l == 1:
-        refs.append((Ref("a", 0), "a^0  input"))
+        refs.append((Ref(Q.A, 0), "a^0  input"))
     refs += [
-        (Ref("weights", l - 1), f"W^{l - 1}  weights in"),
-        (Ref("n", l), f"n^{l}  pre-activation"),
-        (Ref("a", l), f"a^{l}  {net.activation(l).name}"),
+        (Ref(Q.WEIGHTS, l - 1), f"W^{l - 1}  weights in"),
+        (Ref(Q.N, l), f"n^{l}  pre-activation"),
+        (Ref(Q.A, l), f"a^{l}  {net.activation(l).name}"),
     ]
     if l == net.depth:
-        refs.append((Ref("targets", l), "y  targets"))
+        refs.append((Ref(Q.TARGETS, l), "y  targets"))
     refs += [
-        (Ref("dC_da", l), f"dC/da^{l}"),
-        (Ref("da_dn", l), f"da^{l}/dn^{l}"),
-        (Ref("delta", l), f"δ^{l} = dC/dn^{l}"),
-        (Ref("grad", l - 1), f"dC/dW^{l - 1}"),
+        (Ref(Q.DC_DA, l), f"dC/da^{l}"),
+        (Ref(Q.DA_DN, l), f"da^{l}/dn^{l}"),
+        (Ref(Q.DELTA, l), f"δ^{l} = dC/dn^{l}"),
+        (Ref(Q.GRAD, l - 1), f"dC/dW^{l - 1}"),
     ]
     # The optimizer's terms (decay, state, ΔW), as the engine's update steps list them; plain sgd
     # has none, and shows ΔW beside the update that makes it.
     terms = [
         output
         for step in update_steps(net.optimizer, net.learning_rate, l - 1, "")
-        if isinstance(output := step["output"], Ref) and output.quantity != "weights_after"
+        if isinstance(output := step["output"], Ref) and output.quantity != Q.WEIGHTS_AFTER
     ]
     if not terms:
-        refs.append((Ref("change", l - 1), f"ΔW^{l - 1} = −η·dC/dW^{l - 1}"))
+        refs.append((Ref(Q.CHANGE, l - 1), f"ΔW^{l - 1} = −η·dC/dW^{l - 1}"))
     for ref in terms:
         label = TERM_LABELS.get(ref.quantity, "")
-        if ref.quantity == "v":
+        if ref.quantity == Q.V:
             label = "velocity" if net.optimizer.name == "momentum" else "2nd moment"
         refs.append((ref, f"{ref.symbol}  {label}".rstrip()))
-    refs.append((Ref("weights_after", l - 1), f"W^{l - 1}  updated"))
+    refs.append((Ref(Q.WEIGHTS_AFTER, l - 1), f"W^{l - 1}  updated"))
     return refs
 
 

@@ -24,7 +24,8 @@ from textual.strip import Strip
 
 from stepper.app.contrast import background_of, readable
 from stepper.engine.explain import equal_column_groups
-from stepper.engine.steps import WEIGHT_SHAPED, Ref
+from stepper.engine.quantities import WEIGHT_SHAPED
+from stepper.engine.steps import Ref
 from stepper.formatting import SIG_DIGITS, format_number
 
 # Clone groups (permanent: equal weights in and out) are labelled C1, C2, ... and columns that are only
