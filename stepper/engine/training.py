@@ -13,7 +13,7 @@ from numpy.typing import NDArray
 from stepper.engine.batching import Schedule
 from stepper.engine.costs import cost_value
 from stepper.engine.divergence import Divergence, find_divergence, shown_values
-from stepper.engine.iteration import forward, run_iteration
+from stepper.engine.iteration import computed, forward, run_iteration
 from stepper.engine.network import Network
 from stepper.engine.optimizers import OptimizerState
 from stepper.engine.quantities import Q
@@ -89,7 +89,7 @@ def train(
             # come back to normal within CHECK_EVERY finite updates.)
             suspect = not math.isfinite(vals.cost)
             if suspect or k % CHECK_EVERY == 0 or k == iterations:
-                if suspect or not (_finite(after) and _finite(vals.n[1:])):  # type: ignore[arg-type]
+                if suspect or not (_finite(after) and _finite(computed(vals.n)[1:])):
                     found = _replay(net, steps, schedule, *checked, k)
                     if found is not None:
                         diverged, w, state, cost = found

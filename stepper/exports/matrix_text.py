@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from stepper.engine.quantities import WEIGHT_SHAPED
+from stepper.engine.quantities import WEIGHT_SHAPED, Quantity
 from stepper.formatting import format_number
 
 GAP = 2
 
 
-def row_labels(quantity: str, rows: int) -> list[str]:
+def row_labels(quantity: Quantity, rows: int) -> list[str]:
     """Weights and their gradients: "b" then i=0..; per-observation quantities: o=0.."""
     if quantity in WEIGHT_SHAPED:
         return ["b"] + [f"i={i}" for i in range(rows - 1)]
@@ -27,7 +27,7 @@ def _pick(count: int, limit: int) -> list[int | None]:
 
 
 def render_matrix(
-    matrix: np.ndarray, quantity: str, indent: str = "  ", max_cols: int = 6, max_rows: int = 12
+    matrix: np.ndarray, quantity: Quantity, indent: str = "  ", max_cols: int = 6, max_rows: int = 12
 ) -> list[str]:
     """Lines of an aligned matrix; the bias row of a weight matrix is set apart by a rule."""
     rows, cols = matrix.shape

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from stepper.engine.divergence import Divergence, steps_shown
 from stepper.engine.explain import product_operands
@@ -61,7 +61,7 @@ def step_text(
     step: Step,
     values: IterationValues,
     steps_total: int,
-    story: list[str] = (),  # type: ignore[assignment]
+    story: Sequence[str] = (),
 ) -> list[str]:
     out = [rule(f"Step {step.number}/{steps_total} · {step.phase.value} · {step.title}", "─")]
     out.append(f"{step.formula}      {step.shapes}")
@@ -112,11 +112,11 @@ def iteration_text(
     ]
     for l, w in enumerate(values.weights):
         out.append(f"W^{l}  ({w.shape[0]}×{w.shape[1]})")
-        out.extend(render_matrix(w, "weights"))
+        out.extend(render_matrix(w, Q.WEIGHTS))
     out.append("Input a^0:")
-    out.extend(render_matrix(values.a[0], "a"))
+    out.extend(render_matrix(values.a[0], Q.A))
     out.append("Targets y:")
-    out.extend(render_matrix(values.targets, "a"))
+    out.extend(render_matrix(values.targets, Q.TARGETS))
     if story is None:
         story = narration(net, values)
     for step in steps_shown(steps, diverged, iteration):

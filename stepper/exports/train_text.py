@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from stepper.engine.network import Network
+from stepper.engine.quantities import Q
 from stepper.engine.training import TrainResult
 from stepper.exports.matrix_text import render_matrix
 from stepper.exports.text import network_line
@@ -36,14 +37,14 @@ def train_text(net: Network, result: TrainResult) -> str:
     are what a person reads after a long run."""
     lines = [f"stepper train · {network_line(net)}", ""]
     lines.append("Outputs a^L with the final weights, and the targets y:")
-    lines.extend(render_matrix(result.outputs, "a"))
+    lines.extend(render_matrix(result.outputs, Q.A))
     lines.append("  targets")
-    lines.extend(render_matrix(net.targets, "a"))
+    lines.extend(render_matrix(net.targets, Q.TARGETS))
     lines.append("")
     lines.append("Final weights (b = bias row):")
     for l, w in enumerate(result.weights):
         lines.append(f"W^{l}  ({w.shape[0]}×{w.shape[1]})")
-        lines.extend(render_matrix(w, "weights"))
+        lines.extend(render_matrix(w, Q.WEIGHTS))
     lines.append("")
     k = result.iterations
     if k:

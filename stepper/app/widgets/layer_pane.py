@@ -9,7 +9,7 @@ from textual.geometry import Region
 
 from stepper.app.widgets.matrix import MatrixView
 from stepper.engine.network import Network
-from stepper.engine.quantities import Q
+from stepper.engine.quantities import Q, Quantity
 from stepper.engine.steps import Ref, update_steps
 
 
@@ -35,9 +35,9 @@ def pane_refs(net: Network, layer: int) -> list[tuple[Ref, str]]:
     # The optimizer's terms (decay, state, ΔW), as the engine's update steps list them; plain sgd
     # has none, and shows ΔW beside the update that makes it.
     terms = [
-        output
+        step["output"]
         for step in update_steps(net.optimizer, net.learning_rate, l - 1, "")
-        if isinstance(output := step["output"], Ref) and output.quantity != Q.WEIGHTS_AFTER
+        if step["output"].quantity != Q.WEIGHTS_AFTER
     ]
     if not terms:
         refs.append((Ref(Q.CHANGE, l - 1), f"ΔW^{l - 1} = −η·dC/dW^{l - 1}"))
@@ -51,14 +51,14 @@ def pane_refs(net: Network, layer: int) -> list[tuple[Ref, str]]:
 
 
 # Short names for the optimizer's matrices, beside their symbols.
-TERM_LABELS = {
-    "g": "gradient + λ·W",
-    "decay": "decoupled decay",
-    "s": "mean square",
-    "m": "1st moment",
-    "m_hat": "m bias-corrected",
-    "v_hat": "v bias-corrected",
-    "change": "step",
+TERM_LABELS: dict[Quantity, str] = {
+    Q.G: "gradient + λ·W",
+    Q.DECAY: "decoupled decay",
+    Q.S: "mean square",
+    Q.M: "1st moment",
+    Q.M_HAT: "m bias-corrected",
+    Q.V_HAT: "v bias-corrected",
+    Q.CHANGE: "step",
 }
 
 
