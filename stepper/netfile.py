@@ -432,21 +432,23 @@ class _Reader:
                         first = False
                         continue  # a header: no field of it is a number
                     first = False
+                    numbers: list[float] = []
                     for col, (field, v) in enumerate(zip(row, parsed), start=1):
                         if v is None:
                             got = _short(field)
                             raise self.fail(
                                 key, f"{path}, line {line_no}, column {col}: expected a number, got {got}"
                             )
-                    if len(parsed) != cols:
+                        numbers.append(v)
+                    if len(numbers) != cols:
                         raise self.fail(
-                            key, f"{path}, line {line_no}: expected {cols} values, got {len(parsed)}"
+                            key, f"{path}, line {line_no}: expected {cols} values, got {len(numbers)}"
                         )
-                    if not all(math.isfinite(v) for v in parsed):  # type: ignore[arg-type]
+                    if not all(math.isfinite(v) for v in numbers):
                         raise self.fail(
                             key, f"{path}, line {line_no}: expected finite numbers, got {_short(row)}"
                         )
-                    rows.append(parsed)  # type: ignore[arg-type]
+                    rows.append(numbers)
                     if len(rows) > MAX_OBSERVATIONS:
                         raise self.fail(key, f"{path}: more than {MAX_OBSERVATIONS} rows")
             except csv.Error as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import zipfile
+from typing import IO
 
 import numpy as np
 from numpy.lib import format as npy
@@ -41,7 +42,7 @@ def read_npz(path: str) -> dict[str, np.ndarray]:
             raise StepperError(f"{path}: not a readable .npz ({exc})") from None
 
 
-def _array(member, path: str, name: str, budget: int) -> np.ndarray:  # type: ignore[no-untyped-def]
+def _array(member: IO[bytes], path: str, name: str, budget: int) -> np.ndarray:
     where = f"{path}: array {name!r}"
     try:
         version = npy.read_magic(member)

@@ -71,7 +71,7 @@ class StepperApp(App[None]):
     def get_default_screen(self) -> Screen[Any]:
         return self.walk_screen
 
-    def exit(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def exit(self, *args: Any, **kwargs: Any) -> None:
         # No training tick and no long run after this: the widgets they update are going away.
         self.walk_screen.running = False
         self.walk_screen.workers.cancel_group(self.walk_screen, "long-run")

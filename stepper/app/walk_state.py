@@ -15,6 +15,7 @@ from stepper.app.widgets.matrix import MatrixState, MatrixView
 from stepper.engine.compare import Checked
 from stepper.engine.diagnose import Diagnosis, clone_sentences
 from stepper.engine.explain import operand_slices
+from stepper.engine.iteration import Array
 from stepper.engine.network import Network
 from stepper.engine.quantities import WEIGHT_SHAPED, Q
 from stepper.engine.steps import Phase, Ref, Step
@@ -69,7 +70,7 @@ def show_matrices(
     clones = clone_map(walk.diagnosis)
     for view in views:
         ref = view.ref
-        value = walk.value(ref)
+        value = _matrix(walk.value(ref))
         weight_shaped = ref.quantity in WEIGHT_SHAPED
         # Clones show in their own layer's columns, in the columns of the weights coming in and in
         # the rows of the weights going out.
@@ -96,11 +97,11 @@ def show_matrices(
                 differs = check.bad
         # Columns are as wide before a value is revealed as after: the view keeps its size, and a
         # step needs a repaint but no new layout.
-        sizing = value if value is not None else walk.peek(ref)
+        sizing = value if value is not None else _matrix(walk.peek(ref))
         mark = marks.get(ref, {})
         view.show(
             MatrixState(
-                value,  # type: ignore[arg-type]
+                value,
                 role,
                 rows,
                 cols,
@@ -108,7 +109,7 @@ def show_matrices(
                 col_clones,
                 row_clones,
                 differs,
-                sizing,  # type: ignore[arg-type]
+                sizing,
                 digits,
                 mark.get("rows"),
                 mark.get("columns"),
@@ -189,7 +190,8 @@ def cost_curve(walk: Walk, until: int | None = None) -> list[float]:
     if costs.size > CURVE_POINTS:
         starts = np.linspace(0, costs.size, CURVE_POINTS, endpoint=False).astype(np.intp)
         costs = np.maximum.reduceat(costs, starts)
-    return costs.tolist()  # type: ignore[no-any-return]
+    finite: list[float] = costs.tolist()  # numpy types tolist() as Any
+    return finite
 
 
 def epoch_curve(walk: Walk, until: int | None = None) -> list[float]:
@@ -257,3 +259,8 @@ def layer_map_line(walk: Walk, width: int) -> str:
         if len(line) <= width:
             return line
     return line[: max(0, width - 1)] + "…"
+
+
+def _matrix(value: Array | float | None) -> Array | None:
+    """A view's value: views show matrices only (the cost, a float, is shown on its own)."""
+    return value if isinstance(value, np.ndarray) else None

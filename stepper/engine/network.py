@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -141,7 +142,7 @@ class Network:
         }
 
 
-def _replace(net: Network, **changes: object) -> Network:
+def _replace(net: Network, **changes: Any) -> Network:
     from dataclasses import replace
 
-    return replace(net, **changes)  # type: ignore[arg-type]
+    return replace(net, **changes)

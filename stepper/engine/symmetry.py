@@ -105,7 +105,7 @@ def ref_value(net: Network, values: IterationValues, ref: Ref) -> Array | None:
         return None
     try:
         value = values.quantity(ref.quantity)[ref.layer]
-    except (AttributeError, IndexError, TypeError):
+    except (AttributeError, ValueError, IndexError, TypeError):  # not per layer, or no such layer
         return None
     return value if isinstance(value, np.ndarray) and value.ndim == 2 else None
 
@@ -120,11 +120,14 @@ def _slice(matrix: Array, source: Source, index: int) -> Array | None:
 
 
 def _all_equal(matrix: Array, source: Source, indices: Sequence[int]) -> bool:
-    slices = [_slice(matrix, source, i) for i in indices]
-    if any(s is None for s in slices):
-        return False
+    slices = []
+    for i in indices:
+        s = _slice(matrix, source, i)
+        if s is None:
+            return False
+        slices.append(s)
     first = slices[0]
-    return all(np.array_equal(first, s) for s in slices[1:])  # type: ignore[arg-type]
+    return all(np.array_equal(first, s) for s in slices[1:])
 
 
 def equal_groups(matrix: Array, axis: str) -> list[tuple[int, ...]]:
@@ -334,7 +337,10 @@ def _breaks(
     ties = tied.get(layer)
     if not ties:
         return []
-    size = ref_value(net, values, step.output).shape[1 if axis == "columns" else 0]  # type: ignore[union-attr]
+    result = ref_value(net, values, step.output)
+    if result is None:  # a step whose slices are compared has a stored matrix as its result
+        raise ValueError(f"{step.output.symbol} is not a stored matrix")
+    size = result.shape[1 if axis == "columns" else 0]
     equal_neurons = [{i + offset for i in g} for g in groups]
     found: list[Break] = []
     for neurons, was in list(ties.items()):
@@ -359,6 +365,11 @@ def _breaks(
 
 
 # --- words -----------------------------------------------------------------------------------------
+def _follows(before: int | str, after: int | str) -> bool:
+    """Whether ``after`` is the number right after ``before`` (names are never in a run)."""
+    return isinstance(before, int) and isinstance(after, int) and after == before + 1
+
+
 def index_list(indices: Sequence[int | str], prefix: str = "") -> str:
     """0–2, 0 and 2, 0, 1 and 3; runs of three or more consecutive numbers as a range.
     ``prefix`` goes before each number: i=0 and i=2."""
@@ -367,12 +378,7 @@ def index_list(indices: Sequence[int | str], prefix: str = "") -> str:
     k = 0
     while k < len(items):
         run = k
-        while (
-            run + 1 < len(items)
-            and isinstance(items[run], int)
-            and isinstance(items[run + 1], int)
-            and items[run + 1] == items[run] + 1  # type: ignore[operator]
-        ):
+        while run + 1 < len(items) and _follows(items[run], items[run + 1]):
             run += 1
         if run - k >= 2:
             parts.append(f"{prefix}{items[k]}–{items[run]}")

@@ -28,8 +28,9 @@ def colour_scale(levels: int) -> list[tuple[int, int, int]]:
         t = k / (levels - 1) * 2 - 1  # −1 .. 1
         a, b = (MID, LOW) if t < 0 else (MID, HIGH)
         f = abs(t)
-        colours.append(tuple(round(x + (y - x) * f) for x, y in zip(a, b)))
-    return colours  # type: ignore[return-value]
+        red, green, blue = (round(x + (y - x) * f) for x, y in zip(a, b))
+        colours.append((red, green, blue))
+    return colours
 
 
 def _hex(rgb: tuple[int, int, int]) -> str:

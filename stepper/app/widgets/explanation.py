@@ -22,7 +22,8 @@ class Explanation(Static):
         if not width:
             self.refresh(layout=True)
             return
-        # Textual's own Widget passes its styles here too; its annotation asks for the RulesMap they act as.
+        # Textual's own Widget passes its styles here too (widget.py), though the annotation asks for the
+        # RulesMap (a TypedDict) they act as: the one ignore that stays, as the mismatch is Textual's.
         needed = self.visual.get_height(self.styles, width)  # type: ignore[arg-type]
         if needed > self.content_size.height:
             self.styles.min_height = needed  # a style change, so Textual lays out again
