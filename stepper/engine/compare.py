@@ -162,7 +162,7 @@ def _hint(
             f"It is the expected gradient divided by {m}, the number of observations in the batch: "
             "averaged instead of summed (the seed's cost is a sum, so its gradient is too)."
         )
-    if quantity in (*STATE_QUANTITIES, "weights_after"):
+    if quantity in (*STATE_QUANTITIES, Q.WEIGHTS_AFTER):
         return _update_hint(net, values, quantity, layer, got)
     if quantity == Q.GRAD and np.allclose(got[1:], want[1:], rtol=RTOL, atol=ATOL):
         return "Only the bias row (row 0, b) differs: the column of ones in [1 | a] was left out."

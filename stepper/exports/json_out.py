@@ -72,20 +72,20 @@ def iteration_dict(
     """One iteration of the trace JSON; in a diverged iteration, what came after the divergence is null."""
     here = diverged if diverged is not None and diverged.iteration == k else None
     shown = shown_values(v, steps, here)
-    # The keys are the trace JSON's (docs/json.md): each is the name of the Quantity it holds.
+    # A Quantity key is written as its name, the trace JSON's key (docs/json.md).
     return {
         "iteration": k,
         "epoch": v.epoch or k,  # full batch: every iteration is an epoch
         "batch": v.batch.indices.tolist() if v.batch is not None else list(range(net.observations)),
-        "cost": shown[Q.COST],
-        "n": shown[Q.N],
-        "a": shown[Q.A],
-        "dC_da": shown[Q.DC_DA],
-        "da_dn": shown[Q.DA_DN],
-        "delta": shown[Q.DELTA],
-        "grad": shown[Q.GRAD],
-        "weights_before": list(v.weights),
-        "weights_after": shown[Q.WEIGHTS_AFTER],
+        Q.COST: shown[Q.COST],
+        Q.N: shown[Q.N],
+        Q.A: shown[Q.A],
+        Q.DC_DA: shown[Q.DC_DA],
+        Q.DA_DN: shown[Q.DA_DN],
+        Q.DELTA: shown[Q.DELTA],
+        Q.GRAD: shown[Q.GRAD],
+        Q.WEIGHTS_BEFORE: list(v.weights),
+        Q.WEIGHTS_AFTER: shown[Q.WEIGHTS_AFTER],
         "optimizer": optimizer_dict(net, v, steps, here),
     }
 
