@@ -30,6 +30,8 @@ from urllib.parse import urlsplit
 import aiohttp_jinja2
 from aiohttp import WSMsgType, web
 from aiohttp.web_log import AccessLogger
+from aiohttp.web_request import BaseRequest
+from aiohttp.web_response import StreamResponse
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
@@ -56,7 +58,9 @@ class RedactingAccessLogger(AccessLogger):
     """aiohttp's access log, the token of /ws/<token> and ?token=<token> replaced by … (in the
     request line and the Referer alike)."""
 
-    def _format_line(self, request, response, time):  # type: ignore[no-untyped-def]
+    def _format_line(
+        self, request: BaseRequest, response: StreamResponse, time: float
+    ) -> list[tuple[str | tuple[str, str], str]]:
         return [
             (key, redact(value) if isinstance(value, str) else value)
             for key, value in super()._format_line(request, response, time)
