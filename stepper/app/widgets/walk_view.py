@@ -38,7 +38,6 @@ from stepper.app.widgets.status import StatusLine
 from stepper.engine.compare import MineChecker
 from stepper.engine.decision_map import check_two_inputs
 from stepper.engine.diagnose import Diagnosis
-from stepper.engine.quantities import Q
 from stepper.engine.steps import Phase, Ref
 from stepper.engine.walk import Position, Walk
 from stepper.formatting import SIG_DIGITS
