@@ -254,8 +254,11 @@ def layer_map_line(walk: Walk, width: int) -> str:
                 text += f" {spark(series)} d={format_number(series[-1], 3)}"
         return f"▶{text}◀" if l == current else text
 
-    for bars in (8, 4, 0):
-        line = "Layers " + " ─ ".join(entry(l, bars) for l in range(net.depth + 1))
+    # Shorter and shorter: fewer bars, then plain spaces between layers and no "Layers", before the
+    # plots go (a 7-layer network keeps its plots at 120 columns).
+    forms = ((8, " ─ ", "Layers "), (4, " ─ ", "Layers "), (2, " ─ ", "Layers "), (1, " ", "Layers "))
+    for bars, sep, head in (*forms, (1, " ", ""), (0, " ─ ", "Layers "), (0, " ", "")):
+        line = head + sep.join(entry(l, bars) for l in range(net.depth + 1))
         if len(line) <= width:
             return line
     return line[: max(0, width - 1)] + "…"

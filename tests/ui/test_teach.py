@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.widgets import Input
 from textual.widgets._toast import Toast
 
@@ -183,3 +185,19 @@ async def test_the_quiz_verdicts_toast_shows_the_cell_name_as_written() -> None:
         toasts = [str(Toast(notification).render()) for notification in app._notifications]
         assert any("✗ wrong: n^1[o=0, j=0] = 2.2000000, not 5.0000000" in t for t in toasts), toasts
         assert any("✓ right: a^1[o=0, j=0] = 0.9002495" in t for t in toasts), toasts
+
+
+async def test_a_seven_layer_network_keeps_its_distance_plots_at_120_columns(tmp_path: Path) -> None:
+    """Where am I and are they still clones: every hidden layer's d plot on the layer map line of a
+    2-3-3-3-3-3-2 network at 120 columns (they all went below 200)."""
+    net = tmp_path / "deep.toml"
+    net.write_text(
+        'layers = [2, 3, 3, 3, 3, 3, 2]\nactivation = "sigmoid"\ncost = "sse"\nlearning_rate = 0.5\n'
+        'init = { scheme = "constant", value = 1.0 }\ninputs = [[1, 0.6], [0.2, 0.8]]\n'
+        "targets = [[0.2, 0.4], [1, 0]]\n"
+    )
+    app = StepperApp(str(net))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press(*"i" * 9, "f")  # iteration 10: plots of several bars
+        line = header(app)
+        assert line.count("d=0.000") == 5 and "▶L6 2◀" in line, line
