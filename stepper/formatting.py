@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 MIN_DECIMALS = 7  # the question prints 0.9002495: seven decimals
 SIG_DIGITS = 7  # small numbers keep seven significant digits (0.01893642)
@@ -15,10 +18,27 @@ ROUNDING = (
 )
 
 
-def format_number(x: float, digits: int = SIG_DIGITS) -> str:
+# The precision in force where no ``digits`` is given: 7, or the app's precision key's choice while it
+# writes a cell's computation (see ``precision``). Exports never set it, so they keep 7.
+_PRECISION: ContextVar[int] = ContextVar("precision", default=SIG_DIGITS)
+
+
+@contextmanager
+def precision(digits: int) -> Iterator[None]:
+    """Numbers written inside this block without their own ``digits`` get ``digits``."""
+    token = _PRECISION.set(digits)
+    try:
+        yield
+    finally:
+        _PRECISION.reset(token)
+
+
+def format_number(x: float, digits: int | None = None) -> str:
     """``digits`` decimals, or ``digits`` significant digits for small numbers; scientific when very
     large or tiny. With 7 (every export): 0.9002495, 2.2000000, 0.01893642, -0.0007542904. With 3:
     0.900, 2.200, 0.0189, -0.000754."""
+    if digits is None:
+        digits = _PRECISION.get()
     if not math.isfinite(x):
         return "nan" if math.isnan(x) else ("inf" if x > 0 else "-inf")
     if x == 0:

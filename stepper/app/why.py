@@ -14,7 +14,7 @@ from stepper.engine.explain import cell_meaning, cell_name, cell_terms, product_
 from stepper.engine.steps import Ref
 from stepper.engine.walk import Walk
 from stepper.exports.product import COL_MARK, ROW_MARK, product_layout, stacked_layout
-from stepper.formatting import SIG_DIGITS, format_number
+from stepper.formatting import SIG_DIGITS, format_number, precision
 
 
 def why_markup(
@@ -33,7 +33,8 @@ def why_markup(
     # The quiz's verdict already writes out the cell it asked about: the cursor on that cell adds
     # nothing but the same computation again.
     if selected is not None and not (verdict and f"{cell_name(*selected)} =" in verdict):
-        lines += cell_lines(walk, *selected, checker)
+        with precision(digits):  # the cell's computation at the precision the matrices show
+            lines += cell_lines(walk, *selected, checker)
     if step is None:
         nxt = walk.steps[0]
         lines.append(

@@ -201,3 +201,13 @@ async def test_a_seven_layer_network_keeps_its_distance_plots_at_120_columns(tmp
         await pilot.press(*"i" * 9, "f")  # iteration 10: plots of several bars
         line = header(app)
         assert line.count("d=0.000") == 5 and "▶L6 2◀" in line, line
+
+
+async def test_the_cells_computation_follows_the_precision_key() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n", "n")  # a^1: the cursor's cell a^1[o=0, j=0] = sigmoid(2.2000000)
+        assert "= sigmoid(2.2000000) = 0.9002495" in why(app)
+        await pilot.press("d")  # 3 digits
+        await pilot.pause()
+        assert "= sigmoid(2.200) = 0.900" in why(app)
