@@ -211,3 +211,13 @@ async def test_the_cells_computation_follows_the_precision_key() -> None:
         await pilot.press("d")  # 3 digits
         await pilot.pause()
         assert "= sigmoid(2.200) = 0.900" in why(app)
+
+
+async def test_side_by_side_keeps_the_precision_and_the_map() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("d", "m", "v")  # 3 digits, the map shown, then side by side
+        await pilot.pause()
+        assert isinstance(app.screen, SideBySideScreen)
+        for view in app.screen.columns:
+            assert view.digits == 3 and view.map_shown

@@ -24,9 +24,18 @@ class SideBySideScreen(SteppingScreen):
 
     BINDINGS = [*STEP_BINDINGS, Binding("escape,v", "close", "Back", id="side-close")]
 
-    def __init__(self, left: Network, right: Network, start: tuple[int, int] = (1, 0)) -> None:
-        """``start``: (iteration, steps done) where both walks begin: where the main walk is."""
+    def __init__(
+        self,
+        left: Network,
+        right: Network,
+        start: tuple[int, int] = (1, 0),
+        digits: int | None = None,
+        show_map: bool = False,
+    ) -> None:
+        """``start``: (iteration, steps done) where both walks begin: where the main walk is; and
+        the main view's precision (``digits``) and decision map (``show_map``) carry over."""
         super().__init__()
+        self._carried = (digits, show_map)
         # Both where the main walk is, in lockstep: a saved session's own position is not gone to
         # (its edits are kept), or one side would start elsewhere than the other.
         walks = (Walk(left, resume=False), Walk(right, resume=False))
@@ -41,6 +50,15 @@ class SideBySideScreen(SteppingScreen):
         for column in self.columns:
             net = column.walk.net
             column.border_title = f"init {net.init.describe()}" if same_run else run_description(net)
+
+    def on_mount(self) -> None:
+        digits, show_map = self._carried
+        for column in self.columns:
+            if digits is not None:
+                column.digits = digits
+            if show_map and column.walk.net.layers[0] == 2:
+                column.show_map(True)
+            column.refresh_view()
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="side-by-side"):

@@ -568,7 +568,8 @@ class WalkScreen(SteppingScreen):
         # Both sides start where this walk is: this network (with its edits) and the other init.
         here = (self.walk.iteration, self.walk.done)
         mine = net.with_session(self.walk.session())
-        self.app.push_screen(SideBySideScreen(mine, net.with_init(other), here))
+        screen = SideBySideScreen(mine, net.with_init(other), here, self.view.digits, self.view.map_shown)
+        self.app.push_screen(screen)
 
     # --- check yourself and precision ---------------------------------------------------------------
     def action_quiz(self) -> None:
@@ -608,7 +609,8 @@ class WalkScreen(SteppingScreen):
     def action_cycle_digits(self) -> None:
         self.view.digits = PRECISIONS[(PRECISIONS.index(self.view.digits) + 1) % len(PRECISIONS)]
         self.view.refresh_view()
-        self.notify(f"Numbers now show {self.view.digits} digits (exports keep 7).")
+        # Short-lived: pressing d three times must not stack three toasts over the matrices.
+        self.notify(f"Numbers now show {self.view.digits} digits (exports keep 7).", timeout=2)
 
     def action_side_by_side_with(self, other: str) -> None:
         """This network beside itself from the same init with optimizer ``other``, or batch size
@@ -619,7 +621,8 @@ class WalkScreen(SteppingScreen):
         else:
             right = net.with_optimizer(switch_optimizer(net.optimizer, other))
         self.running = False
-        self.app.push_screen(SideBySideScreen(net, right))
+        start = (1, 0)
+        self.app.push_screen(SideBySideScreen(net, right, start, self.view.digits, self.view.map_shown))
 
     def action_health(self) -> None:
         from stepper.exports.diagnose_out import diagnose_text
