@@ -348,3 +348,4 @@ async def test_after_s_every_map_stays_on_screen_at_80x24() -> None:
         assert len(view.text().splitlines()) <= view.scrollable_content_region.height
         assert "more maps below" not in shown and "more below" not in shown
         assert len(re.findall(r"(?:a\^\d+_\d+|\bj=\d+)(?! output)", shown)) == 6, shown
+

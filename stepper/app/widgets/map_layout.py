@@ -168,7 +168,9 @@ def plan(shape: Shape) -> Plan:
     largest, preferred, least = SMALL_RAMP if shape.ramp else SMALL_COLOUR
     tall = MIN_LINES_TALL if shape.height >= TALL else MIN_LINES
     across = (shape.width - GAP * (shape.outputs - 1)) // shape.outputs // shape.cw
-    top = max(pl, min(MAX_BIG - MAX_BIG % pl, across - across % pl))
+    # At least 2 pixels across: a map is computed on a grid of at least 2×2 (a 1-pixel map in a
+    # 30x12 terminal was refused as a resolution of 1 and closed the app).
+    top = max(2, min(MAX_BIG - MAX_BIG % pl, across - across % pl))
     smallest = min(top, max(2, min(tall, shape.height - 1)) * pl)
     # Neurons' maps of the preferred size, or at least a third as wide as the output maps: the
     # biggest output maps within that, then the biggest neurons' maps. Both only shrink as the pane
@@ -192,7 +194,7 @@ def plan(shape: Shape) -> Plan:
                         return Plan(big, small, gap, arrangement, found[1], True)
     # Nothing fits: the smallest output maps, the neurons' maps below them (they scroll).
     small = FALLBACK_SMALL_RAMP if shape.ramp else FALLBACK_SMALL_COLOUR
-    small = max(pl, min(small, shape.width // shape.cw) // pl * pl)
+    small = max(2, min(small, shape.width // shape.cw) // pl * pl)
     # Of the ways to lay them out, the one that shows the most neurons' maps whole.
     options = []
     for arrangement in Arrangement:
