@@ -549,3 +549,17 @@ async def test_role_borders_follow_the_theme_and_focus_as_textuals_own_restyle_w
         current = next(v for v in views if v.has_class("-current"))
         assert current.has_focus
         assert current.styles.border.top[1] == Color.parse(app.theme_variables["success"])
+
+
+async def test_the_cursor_is_on_the_current_matrix_at_every_step() -> None:
+    """At 80x24 steps 12 and 16 (operands from another layer) left the cursor, and the Why pane's
+    first lines, on an operand of an earlier step."""
+    for size in ((80, 24), (120, 40)):
+        app = StepperApp()
+        async with app.run_test(size=size) as pilot:
+            for step in range(1, 23):
+                await pilot.press("n")
+                await pilot.pause()
+                current = [v for v in app.query(MatrixView) if v.has_class("-current")]
+                if current:  # the cost (step 7) has no matrix
+                    assert app.focused in current, (size, step, app.focused)

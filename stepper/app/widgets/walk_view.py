@@ -344,13 +344,16 @@ class WalkView(Vertical):
     def cursor_matrix(self) -> MatrixView | None:
         """Where the arrows select a cell: the matrix the current step computed, else (before the
         first step) the first input of the next step that is on screen."""
-        views = [
-            v for v in self.matrices if v.state is not None and v.display and v.parent and v.parent.display
-        ]
-        for role in ("current", "input"):
-            for view in views:
-                if view.state is not None and view.state.role == role:
-                    return view
+        in_pane = [v for v in self.matrices if v.state is not None and v.parent and v.parent.display]
+        # The current matrix even if still folded from the last step: the pane unfolds it after
+        # this refresh (asking it to be shown first sent the cursor to an operand at 80x24).
+        for view in in_pane:
+            if view.state is not None and view.state.role == "current":
+                return view
+        views = [v for v in in_pane if v.display]
+        for view in views:
+            if view.state is not None and view.state.role == "input":
+                return view
         return views[0] if views else None
 
     def carry_cursor(self, focused: object) -> None:
