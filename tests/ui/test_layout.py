@@ -88,7 +88,8 @@ def test_the_first_header_line_drops_phase_and_layer_before_the_cost() -> None:
     assert fit_where(where, 57) == "Iteration 1 · step 13 of 22 · C = 1.9082220 · backward"
     assert fit_where(where, 45) == "Iteration 1 · step 13 of 22 · C = 1.9082220"
     assert fit_where(where, 40) == "Iter 1 · step 13 of 22 · C = 1.9082220"
-    assert fit_where(where, 20) == "Iter 1 · step 13 of…"  # only then cut
+    assert fit_where(where, 30) == "1 · 13/22 · C = 1.9082220"  # then the words go
+    assert fit_where(where, 20) == "1 13/… C = 1.9082220"  # and in the end the cost stays whole
 
 
 def test_the_formula_line_keeps_the_result_shape() -> None:
@@ -165,3 +166,11 @@ def test_the_formula_line_drops_its_parameters_before_cutting() -> None:
     formula = "v^0 ← β2 · v^0 + (1 − β2) · (dC/dW^0)²   (β2 = 0.999)    (3×2), (3×2) → (3×2)"
     assert fit_formula(formula, 58) == "v^0 ← β2 · v^0 + (1 − β2) · (dC/dW^0)²    → (3×2)"
     assert fit_formula(formula, 30) == "v^0 ← β2 · v^0 + (1 …  → (3×2)"  # 30 wide
+
+
+def test_half_an_80_column_screen_keeps_the_cost_whole() -> None:
+    """Side by side at 80x24 showed "Iter 2 · step 13/22 · C = 1…": part of a number."""
+    where = "Iteration 2 · step 13/22 · C = 1.9082220"
+    for width in (38, 30, 24, 22, 18):
+        line = fit_where(where, width)
+        assert len(line) <= width and line.endswith("C = 1.9082220"), (width, line)

@@ -41,7 +41,20 @@ def fit_where(where: str, width: int) -> str:
             break
         parts = shorter
     line = PART.join(parts or [])
-    return line if len(line) <= width else line[: max(0, width - 1)] + "…"
+    if len(line) <= width or not parts:
+        return line if len(line) <= width else line[: max(0, width - 1)] + "…"
+    # Half an 80-column screen (side by side): "2 · 13/22 · C = 1.9082220", then without the dots;
+    # and in the end the cost stays whole and what comes before it is cut.
+    tight = [part.removeprefix("Iter ").removeprefix("step ").replace(" of ", "/") for part in parts]
+    for sep in (PART, " "):
+        line = sep.join(tight)
+        if len(line) <= width:
+            return line
+    cost = next((part for part in tight if part.startswith("C = ")), None)
+    if cost is not None and len(cost) + 3 <= width:
+        rest = " ".join(part for part in tight if part is not cost)
+        return rest[: width - len(cost) - 2] + "… " + cost
+    return line[: max(0, width - 1)] + "…"
 
 
 def fit_formula(formula: str, width: int) -> str:
