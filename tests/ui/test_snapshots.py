@@ -83,7 +83,9 @@ def test_16_colour_theme_at_80x24(snap_compare) -> None:
 
     async def sixteen_colours(pilot) -> None:
         pilot.app.theme = "ansi-dark"
+        await pilot.pause()  # the theme's restyle first, then the steps: a settled screen to compare
         await pilot.press("f")
+        await pilot.wait_for_scheduled_animations()
         await pilot.pause()
 
     assert snap_compare(StepperApp(), run_before=sixteen_colours, terminal_size=(80, 24))
