@@ -334,18 +334,3 @@ async def test_opening_a_shallower_network_with_the_map_shown_keeps_the_app() ->
             assert app.net.name == name and app.walk_screen.view.shown_layer == 1
             assert app.walk_screen.view.map_shown is (app.net.layers[0] == 2)
 
-
-async def test_after_s_every_map_stays_on_screen_at_80x24() -> None:
-    """s breaks the clones and the notice above goes: the pane grows two lines, and the maps must
-    not grow so that the neurons' maps, the point of s, leave the screen."""
-    app = StepperApp()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("m", "s")
-        await pilot.pause()
-        await pilot.pause()
-        view = pane(app)
-        shown = "\n".join(visible_lines(view))
-        assert len(view.text().splitlines()) <= view.scrollable_content_region.height
-        assert "more maps below" not in shown and "more below" not in shown
-        assert len(re.findall(r"(?:a\^\d+_\d+|\bj=\d+)(?! output)", shown)) == 6, shown
-

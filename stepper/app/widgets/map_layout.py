@@ -176,12 +176,7 @@ def plan(shape: Shape) -> Plan:
     # biggest output maps within that, then the biggest neurons' maps. Both only shrink as the pane
     # does, since a shorter pane only rules sizes out.
     tries: list[tuple[int, list[int]]] = []
-    # A short pane (80x24) may go below the usual smallest output maps, down to 4 lines, when that
-    # puts every neuron's map on screen too: the seed's 8 maps stay in view when the clone notice
-    # goes (after s) and the pane grows by two lines. A taller pane keeps its output maps big enough
-    # to see spiral's 200 observations, and scrolls.
-    least_big = smallest if shape.height >= 2 * MIN_LINES else min(smallest, 4 * pl)
-    for big in range(top, least_big - 1, -pl):
+    for big in range(top, smallest - 1, -pl):
         floor = max(least, min(preferred, -(-big // 3)))
         evens = dict.fromkeys(s - s % pl for s in range(min(largest, big), floor - 1, -1))
         tries.append((big, [s for s in evens if s >= floor] if shape.hidden else [preferred]))
