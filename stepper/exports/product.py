@@ -12,6 +12,15 @@ ROW_MARK = "▶"  # the left operand's row that makes the marked result cell
 COL_MARK = "▼"  # the right operand's column that makes it
 
 
+def _cells(m: np.ndarray, digits: int) -> list[list[str]]:
+    return [[format_number(float(x), digits) for x in row] for row in m]
+
+
+def _grid_row(row: list[str], w: int) -> str:
+    # A space inside each bar on both sides: a cell as wide as the widest is not glued to "│".
+    return "│ " + " ".join(c.rjust(w) for c in row) + " │"
+
+
 def product_layout(
     left: np.ndarray,
     right: np.ndarray,
@@ -26,15 +35,11 @@ def product_layout(
     if max(*left.shape, *right.shape) > MAX_SIDE:
         return None
 
-    def cells(m: np.ndarray) -> list[list[str]]:
-        return [[format_number(float(x), digits) for x in row] for row in m]
-
-    lc, rc, pc = cells(left), cells(right), cells(result)
+    lc, rc, pc = (_cells(m, digits) for m in (left, right, result))
     w = max(len(c) for block in (lc, rc, pc) for row in block for c in row)
 
     def grid_row(row: list[str]) -> str:
-        # A space inside each bar on both sides: a cell as wide as the widest is not glued to "│".
-        return "│ " + " ".join(c.rjust(w) for c in row) + " │"
+        return _grid_row(row, w)
 
     gutter = "" if mark is None else "  "  # room for ▶ before the left operand's rows
     indent = gutter + " " * (len(grid_row(lc[0])) - 1)  # the right operand and result share its "│"
@@ -63,7 +68,7 @@ def stacked_layout(
     ``mark`` as in :func:`product_layout`: ▶ before the left operand's row, ▼ over the right's column."""
     if max(*left.shape, *right.shape) > MAX_SIDE:
         return None
-    blocks = [[[format_number(float(x), digits) for x in row] for row in m] for m in (left, right, result)]
+    blocks = [_cells(m, digits) for m in (left, right, result)]
     w = max(len(c) for block in blocks for row in block for c in row)
     lines: list[str] = []
     for k, (block, name, role) in enumerate(zip(blocks, names, ("left", "above", "result"))):
@@ -72,5 +77,5 @@ def stacked_layout(
             lines.append(" " * (2 + 2 + mark[1] * (w + 1) + w // 2) + COL_MARK)
         for o, row in enumerate(block):
             pointer = ROW_MARK + " " if k == 0 and mark is not None and o == mark[0] else "  "
-            lines.append(pointer + "│ " + " ".join(c.rjust(w) for c in row) + " │")
+            lines.append(pointer + _grid_row(row, w))
     return lines
