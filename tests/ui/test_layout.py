@@ -8,6 +8,7 @@ from stepper.app import StepperApp
 from stepper.app.widgets.layer_pane import LayerPane
 from stepper.app.widgets.matrix import MatrixView
 from stepper.app.widgets.status import fit_formula, fit_where
+from stepper.app.widgets.step_pane import StepPane
 from stepper.app.widgets.walk_view import WalkView
 from stepper.engine.steps import Ref
 
@@ -15,7 +16,7 @@ from stepper.engine.steps import Ref
 def whole_in_view(view: MatrixView) -> str | None:
     """Why ``view`` is not shown whole with all its columns (None: it is)."""
     pane = view.parent
-    assert isinstance(pane, LayerPane) and view.state is not None
+    assert isinstance(pane, LayerPane | StepPane) and view.state is not None
     if not pane.display or not view.display:
         return "not displayed"
     if not pane.scrollable_content_region.contains_region(view.region):
@@ -27,15 +28,15 @@ def whole_in_view(view: MatrixView) -> str | None:
 
 
 def views_of(app: StepperApp, refs: set[Ref]) -> list[MatrixView]:
-    return [v for v in app.screen.query(MatrixView) if v.ref in refs]
+    """The matrices of ``refs`` on screen (narrow, the step view's; wide, the layer panes')."""
+    return [v for v in app.screen.view.matrices if v.ref in refs]
 
 
 @pytest.mark.parametrize("example", [None, "xor"])
 @pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)])
 async def test_every_step_shows_its_matrix_whole_and_its_operands_beside_it(example, size) -> None:
     """Issue 12/16: the current step's matrix shows every column, in view, at every step of an
-    iteration; from 120x40 its operands are in view with it (at 80x24 the layer area is 8 lines:
-    one matrix high)."""
+    iteration, and its operands are in view with it (at 80x24, in the step view)."""
     app = StepperApp(example) if example else StepperApp()
     async with app.run_test(size=size) as pilot:
         walk = app.walk
@@ -49,7 +50,7 @@ async def test_every_step_shows_its_matrix_whole_and_its_operands_beside_it(exam
             assert results or step.output.quantity == "cost", where
             for view in results:
                 assert whole_in_view(view) is None, (*where, whole_in_view(view))
-            if size[0] >= 120:
+            if True:
                 for view in views_of(app, set(step.inputs)):
                     assert whole_in_view(view) is None, (*where, view.ref.symbol, whole_in_view(view))
 
@@ -132,6 +133,9 @@ async def test_matrix_titles_read_whole_or_by_their_symbol(example, size) -> Non
                     continue
                 title = str(view.border_title).removeprefix("▶ ")
                 assert len(str(view.border_title)) <= view.outer_size.width - 6, (view.ref, title)
+                # The step view's matrices (open at the bottom) say where the cursor is in the title.
+                title, _, cursor = title.partition(" · ")
+                assert not cursor or (view.has_focus and view.open_bottom), (view.ref, cursor)
                 assert title in (view.caption, view.short_caption), title
 
 
@@ -156,7 +160,7 @@ async def test_side_by_side_keeps_each_walks_step_and_operands_in_view(example, 
                 step = walk_view.walk.current_step
                 if step is None:  # sgd has fewer steps than adam: it waits for the next iteration
                     continue
-                for view in walk_view.query(MatrixView):
+                for view in walk_view.matrices:
                     if view.ref == step.output or view.ref in step.inputs:
                         why = whole_in_view(view)
                         assert why is None, (walk_view.id, step.number, view.ref.symbol, why)

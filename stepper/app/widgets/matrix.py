@@ -125,6 +125,10 @@ class MatrixView(ScrollView, can_focus=True):
         self._base = Style()
         self._dark = True
         self._label_for: tuple[object, int] = (None, 0)
+        # No bottom border (the step view's, to save a line per matrix at 80x24): where the cursor is
+        # goes into the title instead of under the grid.
+        self.open_bottom = False
+        self._cursor_shown = False  # the title says where the cursor is (open at the bottom, focused)
 
     def update_node_styles(self, animate: bool = True) -> None:
         """Restyle after a class change (a new role): without animation, from rules kept per place.
@@ -212,8 +216,13 @@ class MatrixView(ScrollView, can_focus=True):
         the step's inputs) without colour."""
         mark = "▶ " if self.state is not None and self.state.role == "current" else ""
         room = self.outer_size.width - 6  # the border's corners, rules and the spaces around the title
-        title = mark + self.caption
+        where = f" · {self.cursor_place}" if self.open_bottom and self._cursor_shown else ""
+        title = mark + self.caption + where
         if self.outer_size.width and len(title) > room:
+            title = mark + self.short_caption + where
+        if self.outer_size.width and len(title) > room and where:
+            title = mark + self.short_caption + where.replace(" · cursor ", " · ")
+        if self.outer_size.width and len(title) > room:  # the cursor's cell is in reverse video
             title = mark + self.short_caption
         if title != self.border_title:
             self.border_title = title
@@ -463,15 +472,27 @@ class MatrixView(ScrollView, can_focus=True):
 
     def on_blur(self) -> None:
         self.border_subtitle = ""
+        if self.open_bottom:
+            self._cursor_shown = False
+            self._fit_title()
         self.refresh()
 
-    def _show_cursor_place(self, focused: bool = False) -> None:
-        """Keyboard focus is told by words under the matrix, not by the border's colour alone."""
-        if self.state is None or not (focused or self.has_focus):
-            return
+    @property
+    def cursor_place(self) -> str:
         row, col = self.cursor
         where = ("b" if row == 0 else f"i={row - 1}") if self.is_weights else f"o={row}"
-        self.border_subtitle = f"cursor {where}, j={col}"
+        return f"cursor {where}, j={col}"
+
+    def _show_cursor_place(self, focused: bool = False) -> None:
+        """Keyboard focus is told by words under the matrix (or, open at the bottom, in its title),
+        not by the border's colour alone."""
+        if self.state is None or not (focused or self.has_focus):
+            return
+        if self.open_bottom:
+            self._cursor_shown = True
+            self._fit_title()
+        else:
+            self.border_subtitle = self.cursor_place
 
     def action_move(self, dr: int, dc: int) -> None:
         if self.state is None:

@@ -35,9 +35,11 @@ from stepper.app.widgets.health import HealthNotice
 from stepper.app.widgets.layer_pane import LayerPane
 from stepper.app.widgets.matrix import MatrixView
 from stepper.app.widgets.status import StatusLine
+from stepper.app.widgets.step_pane import StepPane
 from stepper.engine.compare import MineChecker
 from stepper.engine.decision_map import check_two_inputs
 from stepper.engine.diagnose import Diagnosis
+from stepper.engine.quantities import Q
 from stepper.engine.steps import Phase, Ref
 from stepper.engine.walk import Position, Walk
 from stepper.formatting import SIG_DIGITS
@@ -45,6 +47,7 @@ from stepper.formatting import SIG_DIGITS
 WIDE = 120  # from this many columns, layers are shown side by side (as many as fit)
 COMPACT_WIDE = 96  # the same for half a screen (side by side), which has no Why pane or notice to fit
 MAP_SHARE = 0.45  # of a wide view's width, for the decision map while it is shown
+WHY_LEAST = 2  # lines the Why pane keeps under the step view: its title and the selected cell
 
 
 def layers_that_fit(
@@ -108,6 +111,8 @@ class WalkView(Vertical):
         self._ready = False  # until mounted: a screen may move the walk before its view is built
         self.map_shown = False
         self._pane_list: list[LayerPane] = []
+        self._step_pane: StepPane | None = None
+        self._split: int | None = None  # the layers' height the step view asked for (None: the stylesheet's)
         self._selection_drawn: tuple[object, ...] = ()
 
     # --- building ---------------------------------------------------------------------------------
@@ -126,6 +131,7 @@ class WalkView(Vertical):
             yield HealthNotice(id="health")
         with Horizontal(id="layers"):
             yield from self._panes()
+            yield self._new_step_pane()
             yield DecisionMapView(id="map")
         if not self.compact:
             with VerticalScroll(id="explain"):
@@ -136,6 +142,10 @@ class WalkView(Vertical):
         # Kept, not queried: a query walks the whole DOM, and the view looks its matrices up on every step.
         self._pane_list = [LayerPane(net, l) for l in range(1, net.depth + 1)]
         return self._pane_list
+
+    def _new_step_pane(self) -> StepPane:
+        self._step_pane = StepPane(self.walk.net)
+        return self._step_pane
 
     def on_mount(self) -> None:
         if not self.compact:
@@ -157,7 +167,8 @@ class WalkView(Vertical):
         self._notice_for = None
         layers = self.query_one("#layers", Horizontal)
         await self.query(LayerPane).remove()
-        await layers.mount_all(self._panes(), before="#map")
+        await self.query(StepPane).remove()
+        await layers.mount_all([*self._panes(), self._new_step_pane()], before="#map")
         # Back to layer 1 before anything lays the panes out: the old walk's layer may not exist in
         # this one (layer 2 of a 2-layer network was an IndexError with the map shown).
         self.shown_layer = 1
@@ -171,8 +182,38 @@ class WalkView(Vertical):
         return self._pane_list
 
     @property
+    def step_pane(self) -> StepPane:
+        assert self._step_pane is not None
+        return self._step_pane
+
+    @property
+    def step_mode(self) -> bool:
+        """Narrow and following the walk: the step view shows the current step's matrices (``[`` and
+        ``]`` show whole layers, and the decision map takes the layers' place)."""
+        return not self.wide and self.pinned_layer is None and not self.map_shown
+
+    @property
     def matrices(self) -> list[MatrixView]:
+        """The matrices on screen now: the step view's, or every layer pane's."""
+        if self.step_mode:
+            return list(self.step_pane.order)
         return [view for pane in self._pane_list for view in pane.views]
+
+    @property
+    def all_matrices(self) -> list[MatrixView]:
+        """Every matrix of this view, on screen or not (the step view's and the layer panes')."""
+        return [*self.step_pane.views.values(), *(view for pane in self._pane_list for view in pane.views)]
+
+    def step_refs(self) -> list[Ref]:
+        """The step view's matrices: the current step's operands in the formula's order, then its
+        result (before the first step, the next step's). Plain sgd's ΔW, made along with the new W,
+        is left to the layer pane and the Why pane: with it, an update does not fit 80x24."""
+        walk = self.walk
+        step = walk.current_step or walk.next_step
+        if step is None:
+            return []
+        refs = [*step.inputs, step.output]
+        return [ref for ref in refs if ref.quantity != Q.COST]
 
     # --- size ---------------------------------------------------------------------------------------
     @property
@@ -198,6 +239,17 @@ class WalkView(Vertical):
         operands first), each as wide as its matrices need, and the rest of the width to the layer in
         view (the current step's), its matrices laid out in as many columns as fit."""
         panes = self.panes
+        step_mode = self.step_mode
+        changed = False
+        if self.step_pane.display != step_mode:
+            self.step_pane.display = step_mode
+            changed = True
+        if step_mode:
+            for pane in panes:
+                if pane.display:
+                    pane.display = False
+                    changed = True
+            return changed
         shown = {layer}
         widths = [p.needed_width() for p in panes]
         room = self._width - (2 if self.compact else 0)  # side by side: inside the column's border
@@ -216,7 +268,6 @@ class WalkView(Vertical):
         elif self.map_shown:
             shown = set()  # narrow, the map takes the layers' place
         others = sum(w for p, w in zip(panes, widths) if p.layer_index in shown and p.layer_index != layer)
-        changed = False
         for pane, width in zip(panes, widths):
             if pane.display != (pane.layer_index in shown):
                 pane.display = pane.layer_index in shown
@@ -248,6 +299,7 @@ class WalkView(Vertical):
         if shown:
             self._update_map()
         self._show_only(self.shown_layer)
+        self.refresh_view()  # narrow, the step view comes back with the map hidden
         self.call_after_refresh(self._scroll_to_current)
 
     def _update_map(self) -> None:
@@ -263,6 +315,7 @@ class WalkView(Vertical):
         current = self.pinned_layer or self.shown_layer
         self.pinned_layer = min(max(current + delta, 1), self.walk.net.depth)
         self.shown_layer = self.pinned_layer
+        self.refresh_view()  # narrow, from the step view to the layer's pane: its matrices are drawn now
 
     def follow(self) -> None:
         """The walk moved: show the current step's layer again."""
@@ -273,7 +326,42 @@ class WalkView(Vertical):
         # The pane just shown has no layout yet: where its matrices are is known after the refresh.
         self.call_after_refresh(self._scroll_to_current)
 
+    def _split_for_step(self) -> None:
+        """In the step view, the layers' area is as tall as the step's matrices need and the Why pane
+        has the rest (at least ``WHY_LEAST`` lines): at 80x24 an update's three weight matrices get
+        14 lines, and a step of two small matrices leaves the Why pane 14. Elsewhere, the
+        stylesheet's heights."""
+        layers = self.query_one("#layers")
+        explain = None if self.compact else self.query_one("#explain")
+        if not self.step_mode or explain is None or self.has_class("-why-tall") or not self.size.height:
+            height: int | None = None
+        else:
+            above = sum(
+                child.outer_size.height
+                for child in self.children
+                if child.display and child.id not in ("layers", "explain")
+            )
+            room = self.size.height - above - WHY_LEAST
+            need = self.step_pane.packing(self.step_pane.size.width or self._width - 1).height
+            height = max(3, min(need, room))
+        # Open at the bottom, like the step view's matrices: a line more for the step at 80x24.
+        self.set_class(height is not None, "-step-split")
+        if height == self._split:
+            return
+        self._split = height
+        if height is None:  # back to the stylesheet's heights
+            layers.styles.clear_rule("height")
+            if explain is not None:
+                explain.styles.clear_rule("height")
+            self.refresh(layout=True)
+        elif explain is not None:
+            layers.styles.height = height
+            explain.styles.height = "1fr"
+
     def _scroll_to_current(self) -> None:
+        if self.step_mode:
+            self.call_after_refresh(self.step_pane.scroll_to_step)  # once its matrices are placed
+            return
         for pane in self.panes:
             if pane.display and pane.fold_for_step():
                 self.call_after_refresh(pane.scroll_to_step)  # where the matrices are, after the layout
@@ -288,6 +376,8 @@ class WalkView(Vertical):
             return
         walk = self.walk
         checks = self.checker.at(walk.iteration, walk.values) if self.checker is not None else {}
+        if self.step_mode:
+            self.step_pane.show_step(self.step_refs())
         show_matrices(self.matrices, walk, checks, self.digits, self.selected_cell())
         if self.map_shown:
             self._update_map()
@@ -301,6 +391,7 @@ class WalkView(Vertical):
             self.call_after_refresh(self._scroll_to_current)  # where they are is known after the layout
         else:
             self._scroll_to_current()
+        self._split_for_step()
 
     def _update_health(self, diagnosis: Diagnosis) -> None:
         wide = self.wide
@@ -360,7 +451,7 @@ class WalkView(Vertical):
         """The walk moved while a matrix of this view had the cursor: the cursor moves on to the new
         current matrix, on the same row and column where it can, so the Why pane keeps explaining
         the learner's cell as the steps go by."""
-        if not isinstance(focused, MatrixView) or focused not in self.matrices:
+        if not isinstance(focused, MatrixView) or focused not in self.all_matrices:
             return
         target = self.cursor_matrix()
         if target is None or target is focused:
@@ -376,7 +467,7 @@ class WalkView(Vertical):
             return None
         view, row, col = self.selected
         pane = view.parent
-        if not isinstance(pane, LayerPane) or not pane.display or not view.is_attached:
+        if not isinstance(pane, LayerPane | StepPane) or not pane.display or not view.is_attached:
             return None
         return view.ref, row, col
 

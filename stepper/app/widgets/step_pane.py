@@ -1,0 +1,102 @@
+"""The step view: below 120 columns, the current step's operands and its result, whatever layers
+they belong to, packed together so they are in view at once.
+
+One layer's pane at a time cannot do that at 80x24: n^2 = [1 | a^1] · W^1 takes a^1 from layer 1
+and W^1 from layer 2, and a pane shows one matrix above the other. The step view holds a matrix of
+its own for every quantity of the network and shows only the step's, stacked in columns by
+:func:`~stepper.app.widgets.packing.pack` (``[`` and ``]`` still show whole layers).
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.geometry import NULL_OFFSET, NULL_SPACING, Region, Size
+from textual.layout import ArrangeResult, Layout, WidgetPlacement
+from textual.widget import Widget
+
+from stepper.app.widgets.layer_pane import pane_refs
+from stepper.app.widgets.matrix import MatrixView
+from stepper.app.widgets.packing import Packing, pack
+from stepper.engine.network import Network
+from stepper.engine.steps import Ref
+
+
+def box_size(view: MatrixView, room: int) -> tuple[int, int]:
+    """The matrix's width and height with its border, in ``room`` columns at most (narrower, it
+    shows the columns that fit and a line saying which)."""
+    gutter = view.styles.gutter
+    width = min(view.box_width, room)
+    inner = max(1, width - gutter.width)
+    height = view.get_content_height(Size(room, 0), Size(room, 0), inner) + gutter.height
+    return width, height
+
+
+class StepLayout(Layout):
+    """Places the step view's matrices as its packing says: stacks side by side, left-aligned."""
+
+    name = "step"
+
+    def arrange(self, parent: Widget, children: list[Widget], size: Size, greedy: bool = True) -> ArrangeResult:
+        parent.pre_layout(self)
+        views = [child for child in children if isinstance(child, MatrixView)]
+        order = {view: i for i, view in enumerate(getattr(parent, "order", views))}
+        views.sort(key=lambda view: order.get(view, len(order)))
+        sizes = [box_size(view, size.width) for view in views]
+        packing = pack(sizes, size.width)
+        placements: list[WidgetPlacement] = []
+        for index, x, y in packing.places(sizes):
+            region = Region(x, y, *sizes[index])
+            placements.append(WidgetPlacement(region, NULL_OFFSET, NULL_SPACING, views[index]))
+        return placements
+
+
+class StepPane(VerticalScroll, can_focus=False):
+    """The current step's matrices: its operands (in the formula's order), then its result."""
+
+    def __init__(self, net: Network) -> None:
+        super().__init__(id="step-pane")
+        self.views: dict[Ref, MatrixView] = {
+            ref: MatrixView(ref, title, id=f"s-{ref.quantity}-{ref.layer}")
+            for layer in range(1, net.depth + 1)
+            for ref, title in pane_refs(net, layer)
+        }
+        for view in self.views.values():
+            view.open_bottom = True
+        self.order: list[MatrixView] = []  # the step's matrices, as the layout reads them
+        self._packing = StepLayout()
+
+    @property
+    def layout(self) -> Layout:
+        return self._packing
+
+    def compose(self) -> ComposeResult:
+        yield from self.views.values()
+
+    def show_step(self, refs: list[Ref]) -> bool:
+        """Show the matrices of ``refs`` (the step's operands, then its result) and no other. True
+        if what is shown changed."""
+        order = [self.views[ref] for ref in dict.fromkeys(refs) if ref in self.views]
+        if order == self.order:
+            return False
+        self.order = order
+        shown = set(order)
+        for view in self.views.values():
+            if view.display != (view in shown):
+                view.display = view in shown
+        self.refresh(layout=True)
+        return True
+
+    def packing(self, width: int) -> Packing:
+        """How the step's matrices are laid out ``width`` columns wide (for the height they need)."""
+        return pack([box_size(view, width) for view in self.order], width)
+
+    def scroll_to_step(self) -> None:
+        """All of the step in view when it fits; else its result whole, with as much above it as fits."""
+        if not self.order:
+            return
+        window = self.scrollable_content_region.height
+        result = self.order[-1].virtual_region_with_margin
+        y = 0 if result.bottom <= window else max(result.y, result.bottom - window) if result.height < window else result.y
+        if y != self.scroll_offset.y:
+            self.scroll_to(y=y, animate=False, force=True, immediate=True)
