@@ -180,7 +180,7 @@ def test_diagnose_of_initial_weights_that_overflow_is_divergence_at_iteration_1(
     path = tmp_path / "big.toml"
     path.write_text(
         'layers = [2, 8, 8, 8, 8, 8, 8, 8, 8, 1]\nactivation = "linear"\ncost = "sse"\n'
-        'learning_rate = 0.1\ninputs = [[1.0, 2.0]]\ntargets = [[1.0]]\n'
+        "learning_rate = 0.1\ninputs = [[1.0, 2.0]]\ntargets = [[1.0]]\n"
         '[init]\nscheme = "constant"\nvalue = 1e40\n'
     )
     run = cli("diagnose", str(path), "--format", "json")

@@ -201,6 +201,7 @@ def test_the_header_says_observation_for_one(cli, tmp_path) -> None:
     assert ", 1 observation\n" in cli("trace", str(path)).out
     assert ", 2 observations\n" in cli("trace").out
 
+
 def test_every_export_narrates_the_symmetry(cli) -> None:
     text = cli("trace").out
     assert "Columns 0–2 of n^1 are equal because columns 0–2 of W^0 (the weights in) are" in text

@@ -119,8 +119,12 @@ def test_an_edit_breaks_one_neuron_off_and_leaves_the_others_clones() -> None:
     (looks,) = story[16].equal
     assert looks.kind is Kind.CARRIED and "weights in (columns 0–2 of W^0) differ" in looks.not_clones
     assert "Not all clones" in story[16].lines()[0]
-    assert story[16].lines()[0].endswith(
-        "only neurons 0 and 2 are clones (equal weights in and out), and only they will stay equal."
+    assert (
+        story[16]
+        .lines()[0]
+        .endswith(
+            "only neurons 0 and 2 are clones (equal weights in and out), and only they will stay equal."
+        )
     )
 
 

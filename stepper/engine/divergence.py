@@ -37,7 +37,7 @@ class Divergence:
 
     @property
     def what(self) -> str:
-        """"cost" or "n of layer 3": the quantity in the words of docs/json.md."""
+        """ "cost" or "n of layer 3": the quantity in the words of docs/json.md."""
         return self.quantity if self.layer is None else f"{self.quantity} of layer {self.layer}"
 
     def message(self) -> str:

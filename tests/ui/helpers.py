@@ -20,4 +20,11 @@ def state(app: StepperApp) -> tuple:
 
 
 def view(app: StepperApp, quantity: str, layer: int) -> MatrixView:
-    return next(v for v in app.query(MatrixView) if v.ref == Ref(quantity, layer))
+    """The matrix of ``quantity`` and ``layer`` as the screen shows it: narrow, the step view's when
+    the current step has it; else its layer pane's."""
+    ref = Ref(quantity, layer)
+    walk_view = getattr(app.screen, "view", None)
+    on_screen = walk_view.matrices if walk_view is not None else []
+    return next((v for v in on_screen if v.ref == ref), None) or next(
+        v for v in app.query(MatrixView) if v.ref == ref and not v.open_bottom
+    )

@@ -34,11 +34,12 @@ async def test_m_shows_the_map_in_the_layers_place_at_80_columns_and_hides_it() 
         await pilot.press("m")
         await pilot.pause()
         assert pane(app).display
-        assert not any(p.display for p in app.query(LayerPane))
+        assert not any(p.display for p in app.query(LayerPane)) and not app.screen.view.step_pane.display
         assert "a^2_0 output" in pane(app).text() and "target high" in pane(app).text()
         await pilot.press("m")
         await pilot.pause()
-        assert not pane(app).display and any(p.display for p in app.query(LayerPane))
+        # Back to the step view (the current step's matrices, narrow).
+        assert not pane(app).display and app.screen.view.step_pane.display
 
 
 async def test_beside_the_layers_in_a_wide_terminal() -> None:
@@ -333,4 +334,3 @@ async def test_opening_a_shallower_network_with_the_map_shown_keeps_the_app() ->
             await pilot.pause()
             assert app.net.name == name and app.walk_screen.view.shown_layer == 1
             assert app.walk_screen.view.map_shown is (app.net.layers[0] == 2)
-

@@ -29,7 +29,7 @@ async def test_header_says_t_epoch_and_batch_and_the_step_count() -> None:
 
 async def test_adam_state_is_stepped_and_the_why_pane_writes_beta_to_the_t() -> None:
     app = adam_batches()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("i", "b")  # iteration 2, to the end of its backward pass
         m_hat = view(app, "m_hat", 0)
         assert m_hat.has_class("-pending")

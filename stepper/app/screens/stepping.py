@@ -180,6 +180,7 @@ class SteppingScreen(Screen[None]):
             except StepperError as exc:  # no 2 inputs, no map
                 self.notify(str(exc), severity="warning", markup=False)
                 return
+
     def action_cell(self, rows: int, cols: int) -> None:
         """Move the cell cursor of the current matrix (the first view's, side by side) when the
         keyboard is elsewhere (a button, say): its computation is written out in the Why pane. The

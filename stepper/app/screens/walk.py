@@ -240,6 +240,7 @@ class WalkScreen(SteppingScreen):
     def action_grow_why(self) -> None:
         """The Why pane takes two thirds of the height (a long product or cell computation), or its own."""
         self.view.toggle_class("-why-tall")
+        self.view.refresh_view()  # narrow, the step view gives the Why pane its room or takes it back
 
     # --- going far ----------------------------------------------------------------------------------
     def action_goto(self) -> None:

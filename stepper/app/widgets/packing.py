@@ -2,9 +2,10 @@
 
 A step has a result and one to three operands of different sizes (a 2×3 activation beside a 4×3
 weight matrix). Laid out one above the other they are too tall for an 80x24 screen, and in a row
-too wide; stacked in columns (the two small ones on top of each other, the tall one beside them),
-they fit; or in rows (two operands side by side, the result under them). There are few boxes (at most a handful), so every way of putting them into columns is
-tried and the lowest that fits the width wins: no heuristic to get wrong.
+too wide; stacked in columns (the two small ones on top of each other, the tall one beside them)
+or in rows (two operands side by side, the result under them), they fit. There are few boxes, so
+every way of putting them into groups is tried and the lowest that fits the width wins: no
+heuristic to get wrong.
 """
 
 from __future__ import annotations
@@ -79,6 +80,8 @@ def pack(sizes: Sequence[tuple[int, int]], width: int) -> Packing:
     side by side, or in rows one above the other; of equally low ones, the fewest groups. When no
     two boxes fit side by side, one stack in order."""
     n = len(sizes)
+    if not n:
+        return Packing((), True, 0, 0)
     one = Packing((tuple(range(n)),), True, sum(h for _, h in sizes), max((w for w, _ in sizes), default=0))
     if n <= 1 or n > MOST:
         return one

@@ -37,7 +37,9 @@ class StepLayout(Layout):
 
     name = "step"
 
-    def arrange(self, parent: Widget, children: list[Widget], size: Size, greedy: bool = True) -> ArrangeResult:
+    def arrange(
+        self, parent: Widget, children: list[Widget], size: Size, greedy: bool = True
+    ) -> ArrangeResult:
         parent.pre_layout(self)
         views = [child for child in children if isinstance(child, MatrixView)]
         order = {view: i for i, view in enumerate(getattr(parent, "order", views))}
@@ -97,6 +99,9 @@ class StepPane(VerticalScroll, can_focus=False):
             return
         window = self.scrollable_content_region.height
         result = self.order[-1].virtual_region_with_margin
-        y = 0 if result.bottom <= window else max(result.y, result.bottom - window) if result.height < window else result.y
+        if result.bottom <= window:
+            y = 0
+        else:  # the result whole, and the operands' lines just above it
+            y = max(result.y, result.bottom - window) if result.height < window else result.y
         if y != self.scroll_offset.y:
             self.scroll_to(y=y, animate=False, force=True, immediate=True)

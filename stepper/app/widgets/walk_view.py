@@ -48,6 +48,7 @@ WIDE = 120  # from this many columns, layers are shown side by side (as many as 
 COMPACT_WIDE = 96  # the same for half a screen (side by side), which has no Why pane or notice to fit
 MAP_SHARE = 0.45  # of a wide view's width, for the decision map while it is shown
 WHY_LEAST = 2  # lines the Why pane keeps under the step view: its title and the selected cell
+WHY_NARROW = 8  # its height (the stylesheet's) when the step does not fit anyway
 
 
 def layers_that_fit(
@@ -341,9 +342,10 @@ class WalkView(Vertical):
                 for child in self.children
                 if child.display and child.id not in ("layers", "explain")
             )
-            room = self.size.height - above - WHY_LEAST
+            room = self.size.height - above
             need = self.step_pane.packing(self.step_pane.size.width or self._width - 1).height
-            height = max(3, min(need, room))
+            # A step too tall to fit anyway (a 200-row batch) scrolls, and the Why pane keeps its size.
+            height = max(3, need if need <= room - WHY_LEAST else room - WHY_NARROW)
         # Open at the bottom, like the step view's matrices: a line more for the step at 80x24.
         self.set_class(height is not None, "-step-split")
         if height == self._split:

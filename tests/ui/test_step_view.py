@@ -1,0 +1,105 @@
+"""The step view (below 120 columns): the current step's operands and result together, from any layer."""
+
+from __future__ import annotations
+
+from stepper.app import StepperApp
+from stepper.app.widgets.layer_pane import LayerPane
+from stepper.app.widgets.matrix import MatrixView
+from stepper.engine.steps import Ref
+
+
+def shown(app: StepperApp) -> list[str]:
+    return [view.ref.symbol for view in app.screen.view.step_pane.order]
+
+
+def in_view(app: StepperApp, view: MatrixView) -> bool:
+    pane = app.screen.view.step_pane
+    return view.display and pane.scrollable_content_region.contains_region(view.region)
+
+
+async def test_n2_shows_a1_from_layer_1_beside_w1_and_n2_from_layer_2() -> None:
+    """Issue 12/16: at 80x24 n^2 = [1 | a^1] · W^1 took a^1 from a pane that was not on screen."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n", "n", "n")
+        await pilot.pause()
+        view = app.screen.view
+        assert shown(app) == ["a^1", "W^1", "n^2"]
+        assert all(in_view(app, matrix) for matrix in view.step_pane.order)
+        assert not any(pane.display for pane in view.query(LayerPane))
+        # The Why pane has the rest: the cell's computation and the narration of the clones.
+        why = app.screen.query_one("#explain")
+        assert why.size.height >= 8
+        assert app.focused is view.step_pane.views[Ref("n", 2)]
+
+
+async def test_an_update_shows_the_weights_before_and_after_and_the_gradient() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*["n"] * 21)
+        await pilot.pause()
+        assert shown(app) == ["W^1", "dC/dW^1", "W^1"]
+        order = app.screen.view.step_pane.order
+        assert all(in_view(app, matrix) for matrix in order)
+        before, gradient, after = order
+        assert before.region.y == after.region.y and gradient.region.y > before.region.y
+        # The cursor's place is said in the title: the matrix has no bottom border to say it under.
+        assert app.focused is after and "cursor b, j=0" in str(after.border_title)
+        assert "cursor" not in str(before.border_title)
+
+
+async def test_brackets_show_whole_layers_until_the_next_step() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n", "n", "n", "left_square_bracket")
+        await pilot.pause()
+        view = app.screen.view
+        assert not view.step_pane.display
+        layer1 = view.query_one("#layer-1", LayerPane)
+        assert layer1.display and all(m.state is not None for m in layer1.views)
+        await pilot.press("n")
+        await pilot.pause()
+        assert view.step_pane.display and not layer1.display and shown(app) == ["n^2", "a^2"]
+
+
+async def test_w_gives_the_why_pane_two_thirds_and_back() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*["n"] * 21)
+        await pilot.pause()
+        why = app.screen.query_one("#explain")
+        squeezed = why.size.height
+        await pilot.press("w")
+        await pilot.pause()
+        assert why.size.height > squeezed + 4
+        await pilot.press("w")
+        await pilot.pause()
+        assert why.size.height == squeezed
+
+
+async def test_wide_the_layer_panes_come_back_and_narrow_again_the_step_view() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n", "n", "n")
+        await pilot.pause()
+        view = app.screen.view
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert not view.step_pane.display and view.query_one("#layer-2", LayerPane).display
+        assert view.query_one("#explain").outer_size.height == 11  # the stylesheet's, not the step view's
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert view.step_pane.display and shown(app) == ["a^1", "W^1", "n^2"]
+
+
+async def test_e_edits_a_weight_selected_in_the_step_view() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n", "n", "n", "shift+tab")  # from n^2 back to W^1
+        await pilot.pause()
+        assert app.focused is app.screen.view.step_pane.views[Ref("weights", 1)]
+        await pilot.press("e")
+        await pilot.pause()
+        assert app.screen.query_one("#edit-value") and "New value for W^1[b, j=0]" in str(
+            app.screen.query_one(".field").render()
+        )
