@@ -20,7 +20,8 @@ def status(app: StepperApp) -> str:
 
 async def test_n_steps_through_the_seed_numbers() -> None:
     app = StepperApp()
-    async with app.run_test(size=(120, 40)) as pilot:  # every layer's pane (80x24: tests/ui/test_step_view.py)
+    # Every layer's pane (80x24, the step view: tests/ui/test_step_view.py).
+    async with app.run_test(size=(120, 40)) as pilot:
         assert "step 0 of 22" in status(app)
         await pilot.press("n")
         assert "step 1 of 22" in status(app) and "n^1 = [1 | a^0] · W^0" in status(app)

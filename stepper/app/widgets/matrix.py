@@ -217,13 +217,21 @@ class MatrixView(ScrollView, can_focus=True):
         mark = "▶ " if self.state is not None and self.state.role == "current" else ""
         room = self.outer_size.width - 6  # the border's corners, rules and the spaces around the title
         where = f" · {self.cursor_place}" if self.open_bottom and self._cursor_shown else ""
-        title = mark + self.caption + where
-        if self.outer_size.width and len(title) > room:
-            title = mark + self.short_caption + where
-        if self.outer_size.width and len(title) > room and where:
-            title = mark + self.short_caption + where.replace(" · cursor ", " · ")
-        if self.outer_size.width and len(title) > room:  # the cursor's cell is in reverse video
-            title = mark + self.short_caption
+        # The longest that fits: the caption's words before the cursor's place (whose cell is in
+        # reverse video anyway), and "cursor" is the first word to go.
+        title = mark + self.short_caption
+        if self.outer_size.width:
+            for caption in (self.caption, self.short_caption):
+                fits = [
+                    t
+                    for t in (where, where.replace(" · cursor ", " · "), "")
+                    if len(mark + caption + t) <= room
+                ]
+                if fits:
+                    title = mark + caption + fits[0]
+                    break
+        else:
+            title = mark + self.caption + where
         if title != self.border_title:
             self.border_title = title
 

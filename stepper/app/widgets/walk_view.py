@@ -48,6 +48,7 @@ WIDE = 120  # from this many columns, layers are shown side by side (as many as 
 COMPACT_WIDE = 96  # the same for half a screen (side by side), which has no Why pane or notice to fit
 MAP_SHARE = 0.45  # of a wide view's width, for the decision map while it is shown
 WHY_LEAST = 2  # lines the Why pane keeps under the step view: its title and the selected cell
+SHORT = 40  # side by side, a screen lower than this shows each half's step view (taller: its layer)
 WHY_NARROW = 8  # its height (the stylesheet's) when the step does not fit anyway
 
 
@@ -190,7 +191,10 @@ class WalkView(Vertical):
     @property
     def step_mode(self) -> bool:
         """Narrow and following the walk: the step view shows the current step's matrices (``[`` and
-        ``]`` show whole layers, and the decision map takes the layers' place)."""
+        ``]`` show whole layers, and the decision map takes the layers' place). Side by side, only
+        on a short screen."""
+        if self.compact and self.app.size.height >= SHORT:
+            return False  # half a tall screen: room for the whole layer, as context for the step
         return not self.wide and self.pinned_layer is None and not self.map_shown
 
     @property
