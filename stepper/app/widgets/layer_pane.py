@@ -93,6 +93,12 @@ class LayerPane(VerticalScroll, can_focus=False):
         widest = max((v.box_width for v in self.views if v.state is not None), default=0)
         return max(widest, len(str(self.border_title)) + 4) + 3
 
+    def step_needed_width(self) -> int:
+        """Columns to show the current step's matrices in this pane whole (the others may scroll
+        sideways); the whole pane's need when none of them is here."""
+        part = [v.box_width for v in self.views if v.has_class("-current") or v.has_class("-input")]
+        return max(part) + 3 if part else self.needed_width()
+
     def lay_out(self, width: int) -> bool:
         """Lay the matrices out in a pane ``width`` columns wide, in as many grid columns as the widest
         matrix allows: every matrix shows all its columns wherever the pane is wide enough for it,
@@ -116,6 +122,17 @@ class LayerPane(VerticalScroll, can_focus=False):
         if window <= 0 or len(part) < 2 or sum(v.virtual_size.height + 2 for v in part) <= window:
             return 0
         return 2 * max(v.box_width for v in part) + 3
+
+    def step_fits(self, width: int, window: int) -> bool:
+        """Whether the current step's matrices in this pane, laid out in as many grid columns as fit
+        ``width``, are at most ``window`` lines high (folded together, as fold_for_step does)."""
+        part = [v for v in self.views if v.has_class("-current") or v.has_class("-input")]
+        widest = max((v.box_width for v in self.views if v.state is not None), default=0)
+        if window <= 0 or not part or not widest:
+            return True
+        columns = max(1, min(len(part), (width - 3) // widest))
+        rows = [part[i : i + columns] for i in range(0, len(part), columns)]
+        return sum(max(v.virtual_size.height + 2 for v in row) for row in rows) <= window
 
     def fold_for_step(self) -> bool:
         """Fold away the matrices that take no part in the current step when those between its first

@@ -114,6 +114,7 @@ class WalkView(Vertical):
         self.map_shown = False
         self._pane_list: list[LayerPane] = []
         self._step_pane: StepPane | None = None
+        self._operands_apart = False  # wide: the step's layers do not fit side by side (see _plan)
         self._split: int | None = None  # the layers' height the step view asked for (None: the stylesheet's)
         self._selection_drawn: tuple[object, ...] = ()
 
@@ -192,22 +193,27 @@ class WalkView(Vertical):
     def step_mode(self) -> bool:
         """Narrow and following the walk: the step view shows the current step's matrices (``[`` and
         ``]`` show whole layers, and the decision map takes the layers' place). Side by side, only
-        on a short screen."""
-        if self.compact and self.app.size.height >= SHORT:
-            return False  # half a tall screen: room for the whole layer, as context for the step
-        return not self.wide and self.pinned_layer is None and not self.map_shown
+        on a short screen. Wide, only for a step whose layers do not fit side by side."""
+        if self.pinned_layer is not None or self.map_shown:
+            return False
+        if self.wide:
+            return self._operands_apart
+        # Half a tall screen (side by side): room for the whole layer, as context for the step.
+        return not (self.compact and self.app.size.height >= SHORT)
 
     @property
     def matrices(self) -> list[MatrixView]:
         """The matrices on screen now: the step view's, or every layer pane's."""
-        if self.step_mode:
-            return list(self.step_pane.order)
+        return list(self.step_pane.order) if self.step_mode else self.pane_matrices
+
+    @property
+    def pane_matrices(self) -> list[MatrixView]:
         return [view for pane in self._pane_list for view in pane.views]
 
     @property
     def all_matrices(self) -> list[MatrixView]:
         """Every matrix of this view, on screen or not (the step view's and the layer panes')."""
-        return [*self.step_pane.views.values(), *(view for pane in self._pane_list for view in pane.views)]
+        return [*self.step_pane.views.values(), *self.pane_matrices]
 
     def step_refs(self) -> list[Ref]:
         """The step view's matrices: the current step's operands in the formula's order, then its
@@ -255,21 +261,10 @@ class WalkView(Vertical):
                     pane.display = False
                     changed = True
             return changed
-        shown = {layer}
-        widths = [p.needed_width() for p in panes]
+        shown, widths, _ = self._plan(layer)
         room = self._width - (2 if self.compact else 0)  # side by side: inside the column's border
         if self.wide:
-            # The decision map takes MAP_SHARE of the width; the layers that fit share the rest.
             room -= int(self._width * MAP_SHARE) if self.map_shown else 0
-            step = self.walk.current_step
-            forward = step is None or step.phase is Phase.FORWARD
-            wanted = tuple(sorted(self._operand_layers() - {layer}))
-            # A step too tall for its pane in one column (an update) gets the width for two. (The
-            # layers' area, less the pane's border: the pane itself may be hidden, without a size.)
-            window = self.query_one("#layers").size.height - 2
-            needs = list(widths)
-            needs[layer - 1] = max(widths[layer - 1], panes[layer - 1].step_width(window))
-            shown = layers_that_fit(needs, layer, room, left_first=forward, wanted=wanted)
         elif self.map_shown:
             shown = set()  # narrow, the map takes the layers' place
         others = sum(w for p, w in zip(panes, widths) if p.layer_index in shown and p.layer_index != layer)
@@ -285,6 +280,40 @@ class WalkView(Vertical):
                 own = room - others if pane.layer_index == layer else width
                 changed |= pane.lay_out(own)
         return changed
+
+    def _plan(self, layer: int) -> tuple[set[int], list[int], bool]:
+        """The layers to show around ``layer``, each pane's width, and whether the panes holding the
+        current step's operands are among them (wide; narrow, one layer)."""
+        panes = self.panes
+        shown = {layer}
+        widths = [p.needed_width() for p in panes]
+        room = self._width - (2 if self.compact else 0)  # side by side: inside the column's border
+        wanted: tuple[int, ...] = ()
+        if self.wide:
+            # The decision map takes MAP_SHARE of the width; the layers that fit share the rest.
+            room -= int(self._width * MAP_SHARE) if self.map_shown else 0
+            step = self.walk.current_step
+            forward = step is None or step.phase is Phase.FORWARD
+            wanted = tuple(sorted(self._operand_layers() - {layer}))
+            # A step too tall for its pane in one column (an update) gets the width for two. (The
+            # layers' area, less the pane's border: the pane itself may be hidden, without a size.)
+            window = self.query_one("#layers").size.height - 2
+            needs = list(widths)
+            needs[layer - 1] = max(widths[layer - 1], panes[layer - 1].step_width(window))
+            shown = layers_that_fit(needs, layer, room, left_first=forward, wanted=wanted)
+            if not set(wanted) <= shown:  # the operands' layers first, the step two across after
+                shown = layers_that_fit(widths, layer, room, left_first=forward, wanted=wanted)
+            if not set(wanted) <= shown:
+                # Still too wide (a 7-layer network's backward matrices are wider than its forward
+                # ones): the operands' panes as wide as the step's own matrices need, their other
+                # matrices scrolling sideways by whole columns.
+                for index in (layer, *wanted):
+                    widths[index - 1] = panes[index - 1].step_needed_width()
+                shown = layers_that_fit(widths, layer, room, left_first=forward, wanted=wanted)
+            others = sum(widths[index - 1] for index in shown - {layer})
+            if not panes[layer - 1].step_fits(room - others, window):
+                return shown, widths, False  # an update of tall weight matrices: the step view packs them
+        return shown, widths, set(wanted) <= shown
 
     def _operand_layers(self) -> set[int]:
         """The layers whose panes hold the current step's operands."""
@@ -338,7 +367,8 @@ class WalkView(Vertical):
         stylesheet's heights."""
         layers = self.query_one("#layers")
         explain = None if self.compact else self.query_one("#explain")
-        if not self.step_mode or explain is None or self.has_class("-why-tall") or not self.size.height:
+        narrow_step = self.step_mode and not self.wide
+        if not narrow_step or explain is None or self.has_class("-why-tall") or not self.size.height:
             height: int | None = None
         else:
             above = sum(
@@ -382,9 +412,17 @@ class WalkView(Vertical):
             return
         walk = self.walk
         checks = self.checker.at(walk.iteration, walk.values) if self.checker is not None else {}
+        selected = self.selected_cell()
+        if self.wide:
+            # The step view stands in for panes too far apart to show the step together; the panes
+            # are kept current all the same: whether the next step's layers fit reads them.
+            show_matrices(self.pane_matrices, walk, checks, self.digits, selected)
+            self._operands_apart = not self._plan(self.pinned_layer or pane_layer(walk.current_step))[2]
         if self.step_mode:
             self.step_pane.show_step(self.step_refs())
-        show_matrices(self.matrices, walk, checks, self.digits, self.selected_cell())
+            show_matrices(self.step_pane.order, walk, checks, self.digits, selected)
+        elif not self.wide:
+            show_matrices(self.pane_matrices, walk, checks, self.digits, selected)
         if self.map_shown:
             self._update_map()
         self._update_health(walk.diagnosis)
