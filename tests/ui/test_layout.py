@@ -55,6 +55,22 @@ async def test_every_step_shows_its_matrix_whole_and_its_operands_beside_it(exam
                     assert whole_in_view(view) is None, (*where, view.ref.symbol, whole_in_view(view))
 
 
+@pytest.mark.parametrize("example", ["vanishing", "partial-clones"])
+async def test_a_deep_network_shows_every_step_with_its_operands_at_120x40(example) -> None:
+    """Issue 12: at 120x40 vanishing (7 layers of 4) showed n^2 without a^1 (the panes of both
+    layers did not fit side by side) and its updates cut W^l; such steps go to the step view."""
+    app = StepperApp(example)
+    async with app.run_test(size=(120, 40)) as pilot:
+        walk = app.walk
+        for _ in range(walk.steps_per_iteration):
+            await pilot.press("n")
+            await pilot.pause()
+            step = walk.current_step
+            assert step is not None
+            for view in views_of(app, {step.output, *step.inputs}):
+                assert whole_in_view(view) is None, (step.number, view.ref.symbol, whole_in_view(view))
+
+
 async def test_a_step_too_tall_for_its_pane_folds_the_rest_away_and_says_so() -> None:
     """The update of W^1 at 120x40: W^1 is at the top of its pane, dC/dW^1 near the bottom; the
     matrices between them fold away for the step, the pane says so, and come back after it."""
