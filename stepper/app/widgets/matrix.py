@@ -217,19 +217,14 @@ class MatrixView(ScrollView, can_focus=True):
         mark = "▶ " if self.state is not None and self.state.role == "current" else ""
         room = self.outer_size.width - 6  # the border's corners, rules and the spaces around the title
         where = f" · {self.cursor_place}" if self.open_bottom and self._cursor_shown else ""
-        # The longest that fits: the caption's words before the cursor's place (whose cell is in
-        # reverse video anyway), and "cursor" is the first word to go.
+        # The first that fits: the caption's words and the cursor's place, "cursor" going first,
+        # then the words; the cursor's place last (its cell is in reverse video anyway).
         title = mark + self.short_caption
         if self.outer_size.width:
-            for caption in (self.caption, self.short_caption):
-                fits = [
-                    t
-                    for t in (where, where.replace(" · cursor ", " · "), "")
-                    if len(mark + caption + t) <= room
-                ]
-                if fits:
-                    title = mark + caption + fits[0]
-                    break
+            brief = where.replace(" · cursor ", " · ")
+            tries = [(self.caption, where), (self.caption, brief), (self.short_caption, where)]
+            tries += [(self.short_caption, brief), (self.caption, ""), (self.short_caption, "")]
+            title = next((mark + c + t for c, t in tries if len(mark + c + t) <= room), title)
         else:
             title = mark + self.caption + where
         if title != self.border_title:
