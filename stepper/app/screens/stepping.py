@@ -10,9 +10,10 @@ from collections.abc import Callable
 
 from textual import events
 from textual.binding import Binding
-from textual.reactive import reactive
+from textual.reactive import Reactive, reactive
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Footer
 
 from stepper.app.walk_state import RUN_INTERVAL
@@ -46,6 +47,10 @@ STEP_BINDINGS = [
 class SteppingScreen(Screen[None]):
     """A screen of walk views that the stepping keys move together."""
 
+    # Textual repaints the whole screen when the focus moves (Screen.focused repaints); the focused and
+    # blurred widgets restyle and repaint themselves, and the cell cursor moves to the new current
+    # matrix on every step: a full repaint per step for nothing.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
     running: reactive[bool] = reactive(False)
     busy: reactive[bool] = reactive(False)  # a long run fills the history in a thread: no moves
 
