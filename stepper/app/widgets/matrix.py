@@ -60,6 +60,17 @@ def clone_style(group: int, base: Style, dark: bool, bold: bool = True) -> Style
     return Style(color=colour, bold=bold)
 
 
+def _same(old: np.ndarray | None, new: np.ndarray | None) -> bool:
+    """The same numbers: ΔW and an optimizer's state before its first update are computed afresh
+    each time the walk is asked for them, so equal arrays are not always the same array (and each
+    new one was a redraw of the matrix on every step, shown or not)."""
+    if old is new:
+        return True
+    if old is None or new is None or old.shape != new.shape:
+        return False
+    return bool(np.array_equal(old, new, equal_nan=True))
+
+
 @dataclass(frozen=True)
 class MatrixState:
     value: np.ndarray | None  # None: not computed yet in this iteration
@@ -167,9 +178,9 @@ class MatrixView(ScrollView, can_focus=True):
         old = self.state
         if (
             old is not None
-            and old.value is state.value
+            and _same(old.value, state.value)
             and old.differs is state.differs
-            and old.sizing is state.sizing
+            and _same(old.sizing, state.sizing)
             and (old.role, old.note, old.col_clones, old.row_clones, old.digits, old.mark_row, old.mark_col)
             == (
                 state.role,
