@@ -504,6 +504,9 @@ class WalkView(Vertical):
             row, col = focused.cursor
             target.cursor = (min(row, target.state.rows - 1), min(col, target.state.cols - 1))
         target.focus(scroll_visible=False)  # the pane shows the step's matrices (scroll_to_step)
+        # Selected now, not when the matrix's message comes back: the step is then drawn once,
+        # not a second time for the marks and the Why pane (that message finds it done).
+        self._select(target, *target.cursor)
 
     def selected_cell(self) -> tuple[Ref, int, int] | None:
         """The selected cell, while its matrix is on screen (narrow, its pane may be hidden)."""
@@ -529,13 +532,16 @@ class WalkView(Vertical):
     def on_matrix_view_cell_selected(self, event: MatrixView.CellSelected) -> None:
         # The cell is this view's: a screen with two views must not see the other's cells.
         event.stop()
+        self._select(event.view, event.row, event.col)
+
+    def _select(self, view: MatrixView, row: int, col: int) -> None:
         # A matrix says so when its cursor moves and when it gets the keyboard: once the cursor has
         # followed a step that is twice for one cell, and each costs a redraw of every matrix.
-        drawn = (self.walk.position, event.view, event.row, event.col, self.digits)
+        drawn = (self.walk.position, view, row, col, self.digits)
         if drawn == self._selection_drawn:
             return
         self._selection_drawn = drawn
-        self.selected = (event.view, event.row, event.col)
+        self.selected = (view, row, col)
         # The operands that make the selected cell are marked on the matrices, too.
         checks = self.checker.at(self.walk.iteration, self.walk.values) if self.checker is not None else {}
         show_matrices(self.matrices, self.walk, checks, self.digits, self.selected_cell())
