@@ -134,12 +134,12 @@ class LayerPane(VerticalScroll, can_focus=False):
         rows = [part[i : i + columns] for i in range(0, len(part), columns)]
         return sum(max(v.virtual_size.height + 2 for v in row) for row in rows) <= window
 
-    def fold_for_step(self) -> bool:
+    def fold_for_step(self, window: int | None = None) -> bool:
         """Fold away the matrices that take no part in the current step when those between its first
         and last matrix in this pane would push its operands out of the window (an update's W^l is at
         the top of the pane, its gradient near the bottom); unfold them otherwise. True if the layout
-        changed."""
-        window = self.scrollable_content_region.height
+        changed. ``window``: the pane's height inside its border, for a pane not laid out yet."""
+        window = self.scrollable_content_region.height if window is None else window
         views = [v for v in self.views if v.state is not None]
         part = [i for i, v in enumerate(views) if v.has_class("-current") or v.has_class("-input")]
         fold: set[MatrixView] = set()

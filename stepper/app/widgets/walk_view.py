@@ -279,7 +279,16 @@ class WalkView(Vertical):
             if pane.display:
                 own = room - others if pane.layer_index == layer else width
                 changed |= pane.lay_out(own)
-        return changed
+        return self._fold_panes() or changed
+
+    def _fold_panes(self) -> bool:
+        """Fold the shown panes for the current step now, in the same layout as their widths (the
+        fold after that layout was a second one, and a second repaint of the layers, on most steps
+        that change the layer in view). A pane just shown has no size yet, but every pane is as
+        tall as the layers' area less its border. True if a pane folded or unfolded."""
+        window = self.query_one("#layers").size.height - 2
+        folded = [pane.fold_for_step(window) for pane in self.panes if pane.display]
+        return any(folded)
 
     def _plan(self, layer: int) -> tuple[set[int], list[int], bool]:
         """The layers to show around ``layer``, each pane's width, and whether the panes holding the
