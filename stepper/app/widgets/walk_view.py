@@ -553,5 +553,19 @@ class WalkView(Vertical):
         self.selected = (view, row, col)
         # The operands that make the selected cell are marked on the matrices, too.
         checks = self.checker.at(self.walk.iteration, self.walk.values) if self.checker is not None else {}
-        show_matrices(self.matrices, self.walk, checks, self.digits, self.selected_cell())
+        show_matrices(self._markable(), self.walk, checks, self.digits, self.selected_cell())
         self._update_explanation()
+
+    def _markable(self) -> list[MatrixView]:
+        """The matrices a new selected cell can mark or unmark: the current step's operands and the
+        matrices marked now (the others' state does not depend on the cell, and giving all of
+        them theirs again, after the step just did, was a tenth of a step on a wide network)."""
+        step = self.walk.current_step
+        refs = set(step.inputs) if step is not None else set()
+        for sources in (step.rows_from or (), step.columns_from or ()) if step is not None else ():
+            refs.update(source.ref for source in sources)
+        return [
+            v
+            for v in self.matrices
+            if v.ref in refs or (v.state is not None and (v.state.mark_row, v.state.mark_col) != (None, None))
+        ]
