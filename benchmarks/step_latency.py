@@ -4,6 +4,9 @@ one of 21 small matrices per key, and the ratio of the two (issue 12 aims at 2.5
 network, 4x for 784-128-10 x 256).
 
 Each figure is the best of ``--runs`` medians: the machine's other work only ever adds time.
+Beside each, what Pilot itself costs per key: the same ``press`` and ``pause`` cost that much with
+nothing to do, as Pilot waits on every widget of the screen in turn (the stepper has about six
+times as many widgets as the minimal app, most of them hidden matrices).
 Usage: python benchmarks/step_latency.py [--steps N] [--runs R]
 """
 
@@ -18,6 +21,7 @@ import numpy as np
 from networks import wide_network
 from textual.app import App, ComposeResult
 from textual.containers import Grid
+from textual.pilot import Pilot
 from textual.widgets import Static
 
 from stepper.app import StepperApp
@@ -29,7 +33,7 @@ from stepper.netfile import load_network
 
 async def measure(
     net: Network, steps: int, size: tuple[int, int] = (120, 40), key: str = "n", show_map: bool = False
-) -> tuple[float, float]:
+) -> tuple[float, float, float]:
     start = time.perf_counter()
     app = StepperApp(network=net)
     async with app.run_test(size=size) as pilot:
@@ -44,7 +48,19 @@ async def measure(
             await pilot.press(key)
             await pilot.pause()
             times.append(time.process_time() - t)
-    return statistics.median(times) * 1000, startup
+        idle = await pilot_alone(pilot, steps)
+    return statistics.median(times) * 1000, startup, idle
+
+
+async def pilot_alone(pilot: Pilot[None], steps: int) -> float:
+    """What a key costs Pilot alone: a press of a key bound to nothing, and a pause."""
+    times = []
+    for _ in range(steps):
+        t = time.process_time()
+        await pilot.press("f12")
+        await pilot.pause()
+        times.append(time.process_time() - t)
+    return statistics.median(times) * 1000
 
 
 class MinimalApp(App[None]):
@@ -71,7 +87,7 @@ class MinimalApp(App[None]):
         self.k += 1
 
 
-async def measure_app(app: App[None], steps: int, size: tuple[int, int]) -> float:
+async def measure_app(app: App[None], steps: int, size: tuple[int, int]) -> tuple[float, float]:
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         times = []
@@ -80,7 +96,8 @@ async def measure_app(app: App[None], steps: int, size: tuple[int, int]) -> floa
             await pilot.press("n")
             await pilot.pause()
             times.append(time.process_time() - t)
-    return statistics.median(times) * 1000
+        idle = await pilot_alone(pilot, steps)
+    return statistics.median(times) * 1000, idle
 
 
 def main() -> None:
@@ -118,16 +135,19 @@ def main() -> None:
         size: min(asyncio.run(measure_app(MinimalApp(), args.steps, size)) for _ in range(args.runs))
         for size in {run[2] for run in runs}
     }
-    for size, ms in sorted(minimal.items()):
-        print(f"{'minimal app, ' + 'x'.join(map(str, size)):<28} median key-to-idle CPU {ms:7.1f} ms/step")
+    for size, (ms, idle) in sorted(minimal.items()):
+        print(
+            f"{'minimal app, ' + 'x'.join(map(str, size)):<28} median key-to-idle CPU {ms:7.1f} ms/step   "
+            f"Pilot alone {idle:4.1f} ms"
+        )
     for label, net, size, key, show_map in runs:
-        median_ms, startup = min(
+        median_ms, startup, idle = min(
             asyncio.run(measure(net, args.steps, size, key, show_map)) for _ in range(args.runs)
         )
-        ratio = median_ms / minimal[size]
+        ratio = median_ms / minimal[size][0]
         print(
             f"{label:<28} median key-to-idle CPU {median_ms:7.1f} ms/step   start-up {startup:5.2f} s   "
-            f"{ratio:4.1f}x the minimal app"
+            f"{ratio:4.1f}x the minimal app   Pilot alone {idle:4.1f} ms"
         )
 
 
