@@ -110,6 +110,7 @@ def main() -> None:
     runs = [
         ("seed 2-3-3-2 × 2, 80x24", seed, (80, 24), "n", False),
         ("seed 2-3-3-2 × 2, 120x40", seed, (120, 40), "n", False),
+        ("seed 2-3-3-2 × 2, 200x60", seed, (200, 60), "n", False),
         *(
             (net.name, net, (120, 40), "n", False)
             for net in (wide_network((64, 128, 128, 10), 32), wide_network((784, 128, 10), 256))
