@@ -42,22 +42,17 @@ async def measure(
         if show_map:  # the decision map pane (m), redrawn whenever a step changes the weights
             await pilot.press("m")
             await pilot.pause()
-        times = []
-        for _ in range(steps):
-            t = time.process_time()
-            await pilot.press(key)
-            await pilot.pause()
-            times.append(time.process_time() - t)
-        idle = await pilot_alone(pilot, steps)
-    return statistics.median(times) * 1000, startup, idle
+        ms = await per_key(pilot, key, steps)
+        idle = await per_key(pilot, "f12", steps)  # a key bound to nothing: what Pilot alone costs
+    return ms, startup, idle
 
 
-async def pilot_alone(pilot: Pilot[None], steps: int) -> float:
-    """What a key costs Pilot alone: a press of a key bound to nothing, and a pause."""
+async def per_key(pilot: Pilot[None], key: str, steps: int) -> float:
+    """The median CPU time, in ms, of pressing ``key`` and waiting for the app to be idle."""
     times = []
     for _ in range(steps):
         t = time.process_time()
-        await pilot.press("f12")
+        await pilot.press(key)
         await pilot.pause()
         times.append(time.process_time() - t)
     return statistics.median(times) * 1000
@@ -90,14 +85,7 @@ class MinimalApp(App[None]):
 async def measure_app(app: App[None], steps: int, size: tuple[int, int]) -> tuple[float, float]:
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
-        times = []
-        for _ in range(steps):
-            t = time.process_time()
-            await pilot.press("n")
-            await pilot.pause()
-            times.append(time.process_time() - t)
-        idle = await pilot_alone(pilot, steps)
-    return statistics.median(times) * 1000, idle
+        return await per_key(pilot, "n", steps), await per_key(pilot, "f12", steps)
 
 
 def main() -> None:
