@@ -83,11 +83,11 @@ class LayerPane(VerticalScroll, can_focus=False):
         self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
     ) -> bool:
         # Textual lays the whole screen out again whenever a scrolling container's content changes
-        # size, for containers sized by their content. A pane is sized by the screen (its share of
-        # the width, the layers' height), and the layout that just ran has placed its matrices: on
-        # most steps that changed the layer in view or folded a pane, that was a second layout and
-        # a second repaint of the layers for nothing. A scrollbar that comes or goes still lays the
-        # pane out again (Textual's show_vertical_scrollbar does).
+        # size (which matters to a container sized by its content). A pane is sized by the screen
+        # (its share of the width, the layers' height), and the layout that just ran has placed its
+        # matrices: on most steps that changed the layer in view or folded a pane, that was a second
+        # layout and a second repaint of the layers for nothing. A scrollbar that comes or goes
+        # still lays the pane out again (Textual's show_vertical_scrollbar does).
         return super()._size_updated(size, virtual_size, container_size, layout=False)
 
     def show_width(self, distinct: int) -> None:
