@@ -103,3 +103,54 @@ async def test_e_edits_a_weight_selected_in_the_step_view() -> None:
         assert app.screen.query_one("#edit-value") and "New value for W^1[b, j=0]" in str(
             app.screen.query_one(".field").render()
         )
+
+
+async def test_resizing_mid_iteration_keeps_the_cursor_on_the_current_matrix() -> None:
+    """A fresh tester: after n×14 at 80x24 and a resize to 120x40, no matrix said "cursor" (it was
+    on the step view's δ^2, hidden), and back at 80x24 it sat on an operand."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*["n"] * 14)
+        await pilot.pause()
+        for size in [(120, 40), (80, 24)]:
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            await pilot.pause()
+            focused = app.focused
+            assert isinstance(focused, MatrixView) and focused in app.screen.view.matrices, size
+            assert focused.display and focused.parent.display and focused.ref == Ref("delta", 2), size
+
+
+async def test_a_bracket_leaves_the_cursor_on_a_matrix_of_the_layer_shown() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n", "n", "n", "right_square_bracket", "left_square_bracket", "left_square_bracket")
+        await pilot.pause()
+        await pilot.pause()
+        focused = app.focused
+        assert isinstance(focused, MatrixView) and focused.parent is app.screen.query_one("#layer-1")
+        assert "cursor" in str(focused.border_subtitle)
+
+
+async def test_the_column_mark_sits_against_its_own_column() -> None:
+    """▼ was drawn in the gap before a header, so it read as the left column's ("j=1 C1▼   j=2")."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n", "n", "n", "right", "right")
+        await pilot.pause()
+        header = app.screen.view.step_pane.views[Ref("weights", 1)].text().splitlines()[0]
+        assert "▼j=2 C1" in header and "C1▼" not in header
+
+
+async def test_a_network_a_line_too_tall_keeps_its_result_whole_and_the_why_pane_its_least() -> None:
+    """vanishing at 80x24, n^2: a^1, W^1 and n^2 need 18 lines, 17 are there with the Why pane at
+    its least: the step gets them (not 11, with the Why pane at its usual 8)."""
+    app = StepperApp("vanishing")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n", "n", "n")
+        await pilot.pause()
+        await pilot.pause()
+        order = app.screen.view.step_pane.order
+        assert [v.ref.symbol for v in order] == ["a^1", "W^1", "n^2"]
+        assert in_view(app, order[1]) and in_view(app, order[2])
+        assert app.screen.query_one("#explain").outer_size.height == 2

@@ -444,6 +444,8 @@ class MatrixView(ScrollView, can_focus=True):
             if self.has_focus and c == self.cursor[1]:
                 header += Style(reverse=True)  # the cursor's column, highlighted in the header
             if c == state.mark_col:
+                if len(label) < w:  # right against its label: in the gap, it read as the left column's
+                    return [Segment(" " * CELL_GAP, base), Segment(("▼" + label).rjust(w), header + MARKED)]
                 return [
                     Segment(" " * (CELL_GAP - 1) + "▼", base + MARKED),
                     Segment(label.rjust(w), header + MARKED),

@@ -15,6 +15,7 @@ from rich.markup import escape
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
+from textual.widget import Widget
 from textual.widgets import Sparkline, Static
 
 from stepper.app.walk_state import (
@@ -115,6 +116,7 @@ class WalkView(Vertical):
         self._pane_list: list[LayerPane] = []
         self._step_pane: StepPane | None = None
         self._operands_apart = False  # wide: the step's layers do not fit side by side (see _plan)
+        self._why_markup = ""  # what the Why pane shows
         self._split: int | None = None  # the layers' height the step view asked for (None: the stylesheet's)
         self._selection_drawn: tuple[object, ...] = ()
 
@@ -242,6 +244,7 @@ class WalkView(Vertical):
         self._notice_for = None
         if not self.compact:
             self.query_one("#explain-text", Explanation).reset_height()
+            self._why_markup = ""  # shown again, for its new height
         self._show_only(self.shown_layer)
         self.refresh_view()  # the notice and the header are written for the width
 
@@ -387,8 +390,13 @@ class WalkView(Vertical):
             )
             room = self.size.height - above
             need = self.step_pane.packing(self.step_pane.size.width or self._width - 1).height
-            # A step too tall to fit anyway (a 200-row batch) scrolls, and the Why pane keeps its size.
-            height = max(3, need if need <= room - WHY_LEAST else room - WHY_NARROW)
+            if need <= room - WHY_LEAST:
+                height = need
+            elif need <= room:  # a line or two short: all but the Why pane's least, the result whole
+                height = room - WHY_LEAST
+            else:  # too tall to fit anyway (a 200-row batch): it scrolls, the Why pane keeps its size
+                height = room - WHY_NARROW
+            height = max(3, height)
         # Open at the bottom, like the step view's matrices: a line more for the step at 80x24.
         self.set_class(height is not None, "-step-split")
         if height == self._split:
@@ -445,6 +453,31 @@ class WalkView(Vertical):
         else:
             self._scroll_to_current()
         self._split_for_step()
+        self._keep_cursor_in_view()
+
+    def _keep_cursor_in_view(self) -> None:
+        """The keyboard cursor's matrix went out of sight (a resize between the step view and the
+        layer panes, [ or ]): the cursor moves to the current matrix on screen, as after a step."""
+        focused = self.app.focused
+        if (
+            not isinstance(focused, MatrixView)
+            or focused not in self.all_matrices
+            or self._on_screen(focused)
+        ):
+            return
+
+        def carry() -> None:
+            # Unless a step carried it already; Textual may have moved the keyboard meanwhile, from
+            # the hidden matrix to another hidden one or to nothing.
+            now = self.app.focused
+            if now is None or (isinstance(now, MatrixView) and not self._on_screen(now)):
+                self.carry_cursor(focused)
+
+        self.call_after_refresh(carry)
+
+    def _on_screen(self, view: MatrixView) -> bool:
+        pane = view.parent
+        return view in self.matrices and view.display and isinstance(pane, Widget) and pane.display
 
     def _update_health(self, diagnosis: Diagnosis) -> None:
         wide = self.wide
@@ -536,7 +569,12 @@ class WalkView(Vertical):
         # The pane's text width (its border, padding and scrollbar off the view's width).
         width = self.query_one("#explain-text", Explanation).content_size.width or self._width - 6
         markup = why_markup(self.walk, self.selected_cell(), self.checker, self.digits, verdict, width)
+        if markup == self._why_markup:
+            return
+        self._why_markup = markup
         self.query_one("#explain-text", Explanation).show(markup)
+        # New text starts at its top (the selected cell's line), wherever the last was scrolled to.
+        self.query_one("#explain", VerticalScroll).scroll_home(animate=False, immediate=True)
 
     def on_matrix_view_cell_selected(self, event: MatrixView.CellSelected) -> None:
         # The cell is this view's: a screen with two views must not see the other's cells.
