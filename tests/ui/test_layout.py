@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import pytest
+from textual.pilot import Pilot
 
 from stepper.app import StepperApp
 from stepper.app.widgets.layer_pane import LayerPane
@@ -10,7 +13,7 @@ from stepper.app.widgets.matrix import MatrixView
 from stepper.app.widgets.status import fit_formula, fit_where
 from stepper.app.widgets.step_pane import StepPane
 from stepper.app.widgets.walk_view import WalkView
-from stepper.engine.steps import Ref
+from stepper.engine.steps import Ref, Step
 
 
 def whole_in_view(view: MatrixView) -> str | None:
@@ -32,6 +35,23 @@ def views_of(app: StepperApp, refs: set[Ref]) -> list[MatrixView]:
     return [v for v in app.screen.view.matrices if v.ref in refs]
 
 
+def step_not_in_view(app: StepperApp, step: Step) -> list[tuple[str, str]]:
+    """What of the current step's result and operands is not whole in view, and why."""
+    assert views_of(app, {step.output}) or step.output.quantity == "cost", step.number
+    views = views_of(app, {step.output, *step.inputs})
+    return [(view.ref.symbol, why) for view in views if (why := whole_in_view(view)) is not None]
+
+
+async def each_step(app: StepperApp, pilot: Pilot) -> AsyncIterator[Step]:
+    """Press n through one iteration, yielding each step once it is on screen."""
+    for _ in range(app.walk.steps_per_iteration):
+        await pilot.press("n")
+        await pilot.pause()
+        step = app.walk.current_step
+        assert step is not None
+        yield step
+
+
 @pytest.mark.parametrize("example", [None, "xor"])
 @pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)])
 async def test_every_step_shows_its_matrix_whole_and_its_operands_beside_it(example, size) -> None:
@@ -39,20 +59,8 @@ async def test_every_step_shows_its_matrix_whole_and_its_operands_beside_it(exam
     iteration, and its operands are in view with it (at 80x24, in the step view)."""
     app = StepperApp(example) if example else StepperApp()
     async with app.run_test(size=size) as pilot:
-        walk = app.walk
-        for _ in range(walk.steps_per_iteration):
-            await pilot.press("n")
-            await pilot.pause()
-            step = walk.current_step
-            assert step is not None
-            where = (size, example, step.number, step.output.symbol)
-            results = views_of(app, {step.output})
-            assert results or step.output.quantity == "cost", where
-            for view in results:
-                assert whole_in_view(view) is None, (*where, whole_in_view(view))
-            if True:
-                for view in views_of(app, set(step.inputs)):
-                    assert whole_in_view(view) is None, (*where, view.ref.symbol, whole_in_view(view))
+        async for step in each_step(app, pilot):
+            assert not step_not_in_view(app, step), (size, example, step.number, step_not_in_view(app, step))
 
 
 @pytest.mark.parametrize("example", ["vanishing", "partial-clones"])
@@ -61,14 +69,8 @@ async def test_a_deep_network_shows_every_step_with_its_operands_at_120x40(examp
     layers did not fit side by side) and its updates cut W^l; such steps go to the step view."""
     app = StepperApp(example)
     async with app.run_test(size=(120, 40)) as pilot:
-        walk = app.walk
-        for _ in range(walk.steps_per_iteration):
-            await pilot.press("n")
-            await pilot.pause()
-            step = walk.current_step
-            assert step is not None
-            for view in views_of(app, {step.output, *step.inputs}):
-                assert whole_in_view(view) is None, (step.number, view.ref.symbol, whole_in_view(view))
+        async for step in each_step(app, pilot):
+            assert not step_not_in_view(app, step), (example, step.number, step_not_in_view(app, step))
 
 
 async def test_a_step_too_tall_for_its_pane_folds_the_rest_away_and_says_so() -> None:
