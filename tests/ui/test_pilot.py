@@ -568,3 +568,18 @@ async def test_the_cursor_is_on_the_current_matrix_at_every_step() -> None:
                 current = [v for v in app.query(MatrixView) if v.has_class("-current")]
                 if current:  # the cost (step 7) has no matrix
                     assert app.focused in current, (size, step, app.focused)
+
+
+async def test_tab_stops_outside_the_matrices_are_seen_without_colour() -> None:
+    """A fresh tester: Tab went from the matrices to two stops that showed nothing (the Why pane and
+    the notice's button changed shade only)."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n", "n", "n", "tab")
+        await pilot.pause()
+        assert app.focused is app.query_one("#explain")
+        assert app.focused.styles.border_top[0] == "heavy"
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.focused is app.query_one("#break-symmetry")
+        assert "reverse" in str(app.focused.styles.text_style)
