@@ -12,10 +12,36 @@ CELL_W, LINE_H, TOP = 12.2, 24.4, 1.5
 
 _CLASS = re.compile(r"\.(terminal-[\w-]+?-r\d+|terminal-r\d+) \{ fill: (#[0-9a-f]{6})")
 _RECT = re.compile(r'<rect fill="(#[0-9a-f]{6})" x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="[\d.]+"')
+# The terminal window: its fill is the terminal's default background, behind every cell the app
+# leaves transparent (the ANSI themes' screen, and their notice).
+_WINDOW = re.compile(r'<rect fill="(#[0-9a-f]{6})" stroke=')
 _TEXT = re.compile(
     r'<text class="([\w-]+)" x="([\d.]+)" y="[\d.]+" textLength="[\d.]+" '
     r'clip-path="url\(#[\w-]*?line-(\d+)\)">(.*?)</text>'
 )
+
+
+def screenshot(app) -> str:  # type: ignore[no-untyped-def]
+    """The app's screen as SVG, its ANSI colours (and the terminal's default background) those of
+    the ANSI palette Textual pairs with the theme (a light one for a light theme): the
+    ``export_screenshot`` palette is always a dark one, which measured ansi-light on black."""
+    import io
+
+    from rich.console import Console
+
+    width, height = app.size
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system="truecolor",
+        record=True,
+        legacy_windows=False,
+        safe_box=False,
+    )
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return console.export_svg(title=app.title, theme=app.ansi_theme)
 
 
 def luminance(hex_colour: str) -> float:  # WCAG 2 relative luminance
@@ -45,9 +71,24 @@ class Run:
         return contrast(self.fg, self.bg)
 
 
+class _Backgrounds(dict[tuple[int, int], str]):
+    """The background colour of each (line, column) cell: the window's where no cell is painted
+    (reading those as "no background" skipped every run on the ANSI themes' default background,
+    which is how a faint yellow `h: why` went unmeasured)."""
+
+    def __init__(self, window: str) -> None:
+        super().__init__()
+        self.window = window
+
+    def __missing__(self, key: tuple[int, int]) -> str:
+        return self.window
+
+
 def _backgrounds(svg: str) -> dict[tuple[int, int], str]:
     """The background colour of each (line, column) cell."""
-    background: dict[tuple[int, int], str] = {}
+    window = _WINDOW.search(svg)
+    assert window is not None, "no terminal window in the screenshot"
+    background = _Backgrounds(window.group(1))
     for fill, x, y, width in _RECT.findall(svg):
         line = round((float(y) - TOP) / LINE_H)
         first = round(float(x) / CELL_W)
@@ -78,9 +119,7 @@ def text_runs(svg: str) -> list[Run]:
         col = round(float(x) / CELL_W)
         # The background under the run's first letter or digit.
         offset = next(i for i, ch in enumerate(text) if ch.isalnum())
-        bg = background.get((int(line), col + offset))
-        if bg is not None:
-            runs.append(Run(text.strip(), int(line), col, fills[cls], bg))
+        runs.append(Run(text.strip(), int(line), col, fills[cls], background[int(line), col + offset]))
     return runs
 
 
@@ -104,7 +143,5 @@ def border_runs(svg: str, glyphs: set[str]) -> list[Run]:
             continue
         col = round(float(x) / CELL_W)
         offset = next(i for i, ch in enumerate(text) if ch in glyphs)
-        bg = background.get((int(line), col + offset))
-        if bg is not None:
-            runs.append(Run(text.strip(), int(line), col, fills[cls], bg))
+        runs.append(Run(text.strip(), int(line), col, fills[cls], background[int(line), col + offset]))
     return runs
