@@ -226,7 +226,10 @@ def test_the_quiz_leaves_every_result_blank_and_answers_it_at_the_end(cli) -> No
     assert questions.count(r"\underline{\hphantom{0.0000000}}") == 32 + 1 + 77 + 29
     for number in SEED_NUMBERS:
         assert number in key
-    assert "`n^1[o=0, j=0] = 1·1.0000000 + 0.8000000·1.0000000 + 0.4000000·1.0000000 = 2.2000000`" in key
+    assert (
+        "`n^1[o=0, j=0] = Σ_i [1 | a^0][o=0, i] · W^0[i, j=0] = "
+        "1·1.0000000 + 0.8000000·1.0000000 + 0.4000000·1.0000000 = 2.2000000`"
+    ) in key
     # The narration is the teacher's: in the key, not a hint in the questions.
     assert "clones" not in questions and "still clones" in key
 

@@ -121,16 +121,48 @@ def with_ones(a: np.ndarray) -> np.ndarray:
     return np.hstack([np.ones((a.shape[0], 1)), a])
 
 
+def p(x: float) -> str:
+    """A number as an operand: negative ones in parentheses, 0.9·(-0.1), not 0.9·-0.1.
+
+    Numbers are written as the matrices and every export write them, with an ASCII '-' (machine
+    readable, and the learner compares the two); '−' (U+2212) is the operator of a formula, as in
+    docs/notation.md's `W^l − η · dC/dW^l` and `1 − a^l`, never a number's sign."""
+    return f(x) if x >= 0 else f"({f(x)})"
+
+
+def _times(x: float, y: float) -> str:
+    return f"{p(x)}·{p(y)}"
+
+
+def derivative_terms(activation: str, l: int, n: float, a: float, value: float) -> str | None:
+    """da^l/dn^l of one cell, its factors named as in the step's formula (a^l, not ⊙: one cell is a
+    product of numbers), then with its numbers. None for an activation without a per-cell slope
+    (softmax's is a Jacobian)."""
+    cell = "[o,j]"
+    if activation == "sigmoid":
+        return f"= a^{l}{cell} · (1 − a^{l}{cell}) = {p(a)} · (1 − {p(a)}) = {f(value)}"
+    if activation == "tanh":
+        return f"= 1 − a^{l}{cell} · a^{l}{cell} = 1 − {p(a)} · {p(a)} = {f(value)}"
+    if activation in ("relu", "leaky_relu"):
+        other = "0" if activation == "relu" else "0.01"
+        side = ">" if n > 0 else "≤"
+        return f"= 1 where n^{l}{cell} > 0, else {other}; here n^{l}{cell} = {f(n)} {side} 0: {f(value)}"
+    if activation == "linear":
+        return f"= 1 (the slope of the identity) = {f(value)}"
+    return None
+
+
 def cell_terms(net: Network, values: IterationValues, ref: Ref, row: int, col: int) -> str:
-    """One line: the cell's formula with the numbers put in, and its value."""
+    """One line: the cell's formula, each factor named as the screen labels its matrix (the
+    product layout's left and above operands, or the same cell [o,j] of an element-wise product's
+    factors), then with the numbers put in, and its value."""
     q, l = ref.quantity, ref.layer
     v = values
     if q == Q.N:
         prev, w = v.a[l - 1], v.weights[l - 1]
-        terms = [f"1·{f(w[0, col])}"] + [
-            f"{f(prev[row, i])}·{f(w[i + 1, col])}" for i in range(prev.shape[1])
-        ]
-        return f"= {_sum(terms)} = {f(_at(v.n, q, l)[row, col])}"
+        terms = [f"1·{p(w[0, col])}"] + [_times(prev[row, i], w[i + 1, col]) for i in range(prev.shape[1])]
+        named = f"Σ_i [1 | a^{l - 1}][o={row}, i] · W^{l - 1}[i, j={col}]"
+        return f"= {named} = {_sum(terms)} = {f(_at(v.n, q, l)[row, col])}"
     if q == Q.A:
         if l == 0:
             return f"= input {f(v.a[0][row, col])}"
@@ -143,42 +175,49 @@ def cell_terms(net: Network, values: IterationValues, ref: Ref, row: int, col: i
             formula = net.cost_fn.gradient_formula.replace("{L}", str(l))
             return f"from a = {f(a)}, y = {f(y)}: {formula} = {value}"
         d, w = _at(v.delta, Q.DELTA, l + 1), v.weights[l]
-        terms = [f"{f(d[row, j])}·{f(w[col + 1, j])}" for j in range(d.shape[1])]
-        return f"= Σ_j δ^{l + 1}_j · w^{l}_{{{col},j}} = {_sum(terms)} = {value}"
+        terms = [_times(d[row, k], w[col + 1, k]) for k in range(d.shape[1])]
+        named = f"Σ_k δ^{l + 1}[o={row}, j=k] · W^{l}[i={col}, j=k]"
+        return f"= {named} = {_sum(terms)} = {value}"
     if q == Q.DA_DN:
         derivative = v.da_dn[l]
         if derivative is None:
             return "softmax: a Jacobian per observation, applied in the δ step"
+        n, a, slope = _at(v.n, Q.N, l)[row, col], v.a[l][row, col], derivative[row, col]
+        terms = derivative_terms(net.activation(l).name, l, n, a, slope)
+        if terms is not None:
+            return terms
         formula = net.activation(l).derivative_formula.replace("{l}", str(l))
-        n = _at(v.n, Q.N, l)
-        return f"= {formula} with a = {f(v.a[l][row, col])}, n = {f(n[row, col])}: {f(derivative[row, col])}"
+        return f"= {formula} with a = {f(a)}, n = {f(n)}: {f(slope)}"
     if q == Q.DELTA:
         delta = f(_at(v.delta, q, l)[row, col])
         fused = FUSED_DELTA.get((net.cost, net.activation(l).name)) if l == net.depth else None
         if fused is not None:
             # Computed directly, not as the product of the factors shown (which may be inf · 0).
-            a, y = f(v.a[l][row, col]), f(net.targets[row, col])
-            put = f"{a} − {y}" if fused == "a^{l} − y" else f"{y}·({a} − 1)"
+            a, y = v.a[l][row, col], net.targets[row, col]
+            put = f"{p(a)} − {p(y)}" if fused == "a^{l} − y" else f"{p(y)}·({p(a)} − 1)"
             return f"= {fused.replace('{l}', str(l))} = {put} = {delta}"
         derivative = v.da_dn[l]
         if derivative is None:
             return f"= dC/da · softmax Jacobian (row {row}) = {delta}"
-        return f"= {f(_at(v.dC_da, Q.DC_DA, l)[row, col])} · {f(derivative[row, col])} = {delta}"
+        named = f"dC/da^{l}[o,j] · da^{l}/dn^{l}[o,j]"
+        return f"= {named} = {p(_at(v.dC_da, Q.DC_DA, l)[row, col])} · {p(derivative[row, col])} = {delta}"
     if q == Q.GRAD:
         prev, d = v.a[l], _at(v.delta, Q.DELTA, l + 1)
         left = np.ones(prev.shape[0]) if row == 0 else prev[:, row - 1]
-        terms = [f"{f(left[o])}·{f(d[o, col])}" for o in range(prev.shape[0])]
-        return f"= Σ_o [1 | a^{l}]_(o,{row}) · δ^{l + 1}_(o,{col}) = {_sum(terms)} = {f(v.grad[l][row, col])}"
+        terms = [_times(left[o], d[o, col]) for o in range(prev.shape[0])]
+        where = "b" if row == 0 else f"i={row - 1}"
+        named = f"Σ_o [1 | a^{l}]ᵀ[{where}, o] · δ^{l + 1}[o, j={col}]"
+        return f"= {named} = {_sum(terms)} = {f(v.grad[l][row, col])}"
     if q in UPDATE_TERMS or (q in (Q.WEIGHTS_AFTER, Q.CHANGE) and v.terms):
         return update_cell_terms(net, values, q, l, row, col)
     if q == Q.WEIGHTS_AFTER:
         return (
-            f"= {f(v.weights[l][row, col])} − {net.learning_rate:g} · {f(v.grad[l][row, col])}"
-            f" = {f(v.weights_after[l][row, col])}"
+            f"= w − η · dC/dw = {f(v.weights[l][row, col])} − {net.learning_rate:g} · "
+            f"{p(v.grad[l][row, col])} = {f(v.weights_after[l][row, col])}"
         )
     if q == Q.CHANGE:
         return (
-            f"= −{net.learning_rate:g} · {f(v.grad[l][row, col])} = {f(v.change[l][row, col])}"
+            f"= −η · dC/dw = -{net.learning_rate:g} · {p(v.grad[l][row, col])} = {f(v.change[l][row, col])}"
             f"  ({f(v.weights[l][row, col])} → {f(v.weights_after[l][row, col])})"
         )
     if q == Q.WEIGHTS:
@@ -196,9 +235,6 @@ def update_cell_terms(net: Network, values: IterationValues, q: Quantity, l: int
     opt, lr, v = net.optimizer, net.learning_rate, values
     t = v.state_after.t
     terms = v.terms or {}
-
-    def p(x: float) -> str:  # a negative operand in parentheses: 0.9·(−0.1), not 0.9·-0.1
-        return f(x) if x >= 0 else f"({f(x)})"
 
     def at(name: Quantity) -> float:
         return float(_at(v.quantity(name), name, l)[row, col])
@@ -236,15 +272,15 @@ def update_cell_terms(net: Network, values: IterationValues, q: Quantity, l: int
         )
     if q == Q.CHANGE:
         if opt.name == "momentum":
-            body = f"= −η·v = −{lr:g}·{p(at(Q.V))}"
+            body = f"= −η·v = -{lr:g}·{p(at(Q.V))}"
         elif opt.name == "rmsprop":
-            body = f"= −η·{g_name} / (√s + ε) = −{lr:g}·{p(g)} / ({f(np.sqrt(at(Q.S)))} + {opt.eps:g})"
+            body = f"= −η·{g_name} / (√s + ε) = -{lr:g}·{p(g)} / ({f(np.sqrt(at(Q.S)))} + {opt.eps:g})"
         elif opt.name == "sgd":
-            body = f"= −η·{g_name} = −{lr:g}·{p(g)}"
+            body = f"= −η·{g_name} = -{lr:g}·{p(g)}"
         else:
-            body = f"= −η·m̂ / (√v̂ + ε) = −{lr:g}·{p(at(Q.M_HAT))} / ({f(np.sqrt(at(Q.V_HAT)))} + {opt.eps:g})"
+            body = f"= −η·m̂ / (√v̂ + ε) = -{lr:g}·{p(at(Q.M_HAT))} / ({f(np.sqrt(at(Q.V_HAT)))} + {opt.eps:g})"
             if Q.DECAY in terms:
-                body += f" − {f(at(Q.DECAY))}"
+                body += f" − {p(at(Q.DECAY))}"
         return f"{body} = {f(at(Q.CHANGE))}"
     if q == Q.WEIGHTS_AFTER:
         w, after = v.weights[l][row, col], v.weights_after[l][row, col]

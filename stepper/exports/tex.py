@@ -53,6 +53,7 @@ _SYMBOLS = [
     ("⊙", r" \odot "),
     ("−", "-"),
     ("←", r" \leftarrow "),
+    ("≤", r" \le "),
     ("Σ", r"\sum "),
     ("η", r"\eta"),
     ("δ", r"\delta"),

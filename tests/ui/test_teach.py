@@ -143,7 +143,10 @@ async def test_a_selected_product_cell_marks_its_operands_row_and_column() -> No
         text = why(app)
         assert "▶ row 0 of [1 | a^0] · ▼ column 2 of W^0" in text
         # The cell's sum leads the pane (issue 12: the selected cell first), once.
-        sum_ = "= 1·1.0000000 + 0.8000000·1.0000000 + 0.4000000·1.0000000 = 2.2000000"
+        sum_ = (
+            "= Σ_i [1 | a^0][o=0, i] · W^0[i, j=2] = "
+            "1·1.0000000 + 0.8000000·1.0000000 + 0.4000000·1.0000000 = 2.2000000"
+        )
         assert text.startswith(f"n^1[o=0, j=2]: observation 0, neuron 2 of layer 1\n  {sum_}\n")
         assert text.count(sum_) == 1
 
