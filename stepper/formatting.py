@@ -48,3 +48,8 @@ def format_number(x: float, digits: int | None = None) -> str:
         return f"{x:.{digits - 1}e}"
     decimals = max(digits, digits - 1 - math.floor(math.log10(mag)))
     return f"{x:.{min(decimals, MAX_DECIMALS)}f}"
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """``n`` and its noun, singular for one: "1 iteration", "2 iterations", "0 iterations"."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"

@@ -43,6 +43,31 @@ def test_the_text_report_explains_clones_and_the_remedy(cli) -> None:
     assert "Break the symmetry: random init" in out
 
 
+def test_the_report_counts_iterations_in_good_grammar(cli) -> None:
+    assert "Diagnosis of the weights after 1 iteration:" in cli("diagnose", "--iterations", "1").out
+    assert "after 2 iterations:" in cli("diagnose", "--iterations", "2").out
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    width=st.integers(40, 200),
+    example=st.sampled_from([None, "partial-clones", "dead-relu", "vanishing"]),
+)
+def test_the_report_keeps_within_its_width_and_indents_what_it_wraps(width: int, example: str | None) -> None:
+    """Nothing longer than ``width`` (the app's dialog folded what was, back to column 0): a wrapped
+    line is indented under the first of its field or finding; no item is split."""
+    from stepper.exports.diagnose_out import diagnose_text
+
+    net = load_network(example)
+    text = diagnose_text(net, diagnose(net, run_iteration(net, net.weights), 1), width)
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= width
+    assert lines[1].startswith(("  ", "Diagnosis of"))  # the network line's rest, indented
+    for line in lines:
+        assert line == "" or line.startswith(("  ", "✗ ", "! ", "Diagnosis of", "No problems", net.name))
+    assert "\n  observations" not in text  # "2 observations" whole
+
+
 def test_after_1000_iterations_the_seed_predicts_the_mean_target(cli) -> None:
     warnings = cli("diagnose", "--iterations", "1000", "--format", "json").json()["warnings"]
     assert any("does not depend on the input" in w and "mean of the targets" in w for w in warnings)

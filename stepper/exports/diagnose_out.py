@@ -8,6 +8,7 @@ from typing import Any
 from stepper.engine.diagnose import Diagnosis, FindingKind, NeuronGroup, shape_text
 from stepper.engine.network import Network
 from stepper.exports.text import WIDTH, network_line
+from stepper.formatting import counted
 
 
 def diagnose_json(d: Diagnosis) -> dict[str, Any]:
@@ -21,30 +22,55 @@ def diagnose_json(d: Diagnosis) -> dict[str, Any]:
     }
 
 
-def _groups(groups: list[NeuronGroup]) -> str:
+LABEL = 18  # "  gradient norms  ": where each field's value starts
+
+
+def _field(label: str, items: list[str], width: int, sep: str = "   ") -> list[str]:
+    """``label`` and its items, as many whole items a line as fit in ``width``, the next lines
+    under the first item (an item, "‖dC/dW^1‖ = 7.097e-03" or "layer 1: {0, 1, 2}", is never split)."""
+    lines = [[items[0]]]
+    for item in items[1:]:
+        if LABEL + len(sep.join([*lines[-1], item])) > width:
+            lines.append([])
+        lines[-1].append(item)
+    out = []
+    for k, parts in enumerate(lines):
+        line = (f"  {label:<{LABEL - 2}}" if k == 0 else " " * LABEL) + sep.join(parts)
+        # An item longer than the room (a narrow dialog) is the one thing broken at a space.
+        out += textwrap.wrap(line, width, subsequent_indent=" " * LABEL) if len(line) > width else [line]
+    return out
+
+
+def _group_items(groups: list[NeuronGroup]) -> list[str]:
     if not groups:
-        return "none"
-    return "; ".join(f"layer {g.layer}: {{{', '.join(map(str, g.neurons))}}}" for g in groups)
+        return ["none"]
+    items = [f"layer {g.layer}: {{{', '.join(map(str, g.neurons))}}}" for g in groups]
+    return [item + ";" for item in items[:-1]] + items[-1:]
 
 
 def diagnose_text(net: Network, d: Diagnosis, width: int = WIDTH) -> str:
-    """The report, wrapped to ``width`` columns (80 for a terminal; the app's dialog is narrower)."""
-    after = "the initial weights" if d.iteration == 0 else f"the weights after {d.iteration} iterations"
-    out = [network_line(net), f"Diagnosis of {after}:", ""]
+    """The report, wrapped to ``width`` columns (80 for a terminal; the app's dialog is narrower):
+    every line within it, a wrapped line indented under its first (the app's dialog at 80x24 used to
+    fold the clones' note and the network line back to column 0)."""
+    after = (
+        "the initial weights"
+        if d.iteration == 0
+        else f"the weights after {counted(d.iteration, 'iteration')}"
+    )
+    # The network line breaks between its comma-separated parts only ("2 observations" stays whole):
+    # no-break spaces inside a part, which textwrap does not break at.
+    parts = ", ".join(part.replace(" ", "\xa0") for part in network_line(net).split(", "))
+    out = [line.replace("\xa0", " ") for line in textwrap.wrap(parts, width, subsequent_indent="  ")]
+    out += [*textwrap.wrap(f"Diagnosis of {after}:", width, subsequent_indent="  "), ""]
     shape, effective = shape_text(d.layers), d.effective_shape
-    out.append(f"  distinct        {effective} of {shape}" if effective != shape else "  distinct        all")
-    out.append(f"  clones          {_groups(d.clones)}   (permanent: same weights in and out)")
-    out.append(f"  dead ReLU       {_groups(d.dead)}")
-    out.append(f"  saturated       {_groups(d.saturated)}")
-    # Whole "‖dC/dW^l‖ = x" items per line: a norm is never split from its value.
-    items = [f"‖dC/dW^{l}‖ = {x:.3e}" for l, x in enumerate(d.gradient_norms)]
-    lines = [[items[0]]]
-    for item in items[1:]:
-        if 18 + len("   ".join([*lines[-1], item])) > width:
-            lines.append([])
-        lines[-1].append(item)
-    for k, parts in enumerate(lines):
-        out.append(("  gradient norms  " if k == 0 else " " * 18) + "   ".join(parts))
+    out += _field("distinct", [f"{effective} of {shape}" if effective != shape else "all"], width)
+    clones = _group_items(d.clones)
+    if d.clones:
+        clones.append("(permanent: same weights in and out)")
+    out += _field("clones", clones, width, sep=" ")
+    out += _field("dead ReLU", _group_items(d.dead), width, sep=" ")
+    out += _field("saturated", _group_items(d.saturated), width, sep=" ")
+    out += _field("gradient norms", [f"‖dC/dW^{l}‖ = {x:.3e}" for l, x in enumerate(d.gradient_norms)], width)
     out.append("")
     if not d.findings:
         out.append("No problems found.")
@@ -52,5 +78,10 @@ def diagnose_text(net: Network, d: Diagnosis, width: int = WIDTH) -> str:
         mark = "✗" if f.permanent else "!"
         out.extend(textwrap.wrap(f.text, width, initial_indent=f"{mark} ", subsequent_indent="  "))
     if any(f.kind is FindingKind.CLONES for f in d.findings):
-        out.append("  Try: stepper diagnose --init normal --seed 1")
+        out += textwrap.wrap(
+            "Try: stepper diagnose --init normal --seed 1",
+            width,
+            initial_indent="  ",
+            subsequent_indent="    ",
+        )
     return "\n".join(out)

@@ -11,6 +11,7 @@ import numpy as np
 
 from stepper.engine.decision_map import DecisionMap, observation_cells, target_classes, value_range
 from stepper.engine.network import Network
+from stepper.formatting import counted
 
 # TensorFlow Playground's scale: orange for low values, near-white in the middle, blue for high.
 LOW, MID, HIGH = (245, 147, 34), (232, 234, 235), (8, 119, 189)
@@ -80,7 +81,7 @@ def map_svg(
     x0, x1, y0, y1 = (f"{v:.3g}" for v in (dmap.x[0], dmap.x[-1], dmap.y[0], dmap.y[-1]))
     caption = [
         f"x^0 {x0} … {x1} →   x^1 {y0} … {y1} ↑",
-        f"● target high  ○ target low · after {iteration} iteration{'s' * (iteration != 1)}",
+        f"● target high  ○ target low · after {counted(iteration, 'iteration')}",
     ]
     small = r * SMALL_CELL
     widest_layer = max(net.layers[1:-1], default=0)
@@ -103,7 +104,7 @@ def map_svg(
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">',
-        f"<title>{escape(net.name)}: decision map after {iteration} iterations</title>",
+        f"<title>{escape(net.name)}: decision map after {counted(iteration, 'iteration')}</title>",
         f'<rect width="{width}" height="{height}" fill="white"/>',
     ]
     for j in range(outputs):

@@ -9,6 +9,7 @@ import numpy as np
 from stepper.engine.decision_map import DecisionMap, observation_cells, target_classes, value_range
 from stepper.engine.network import Network
 from stepper.exports.text import network_line
+from stepper.formatting import counted
 
 # Light to dark: the ramp reads without colour (NO_COLOR, a file, a printout).
 RAMP = " .:-=+*#%@"
@@ -57,7 +58,7 @@ def map_text(net: Network, dmap: DecisionMap, iteration: int) -> str:
     r = dmap.resolution
     lines = [
         f"stepper map · {network_line(net)}",
-        f"Weights after {iteration} iteration{'s' * (iteration != 1)}; a {r}×{r} grid (x^0 across, x^1 up).",
+        f"Weights after {counted(iteration, 'iteration')}; a {r}×{r} grid (x^0 across, x^1 up).",
     ]
     lo, hi = value_range(activation, dmap.outputs)
     y_hi, y_lo = _axis_label(float(dmap.y[-1])), _axis_label(float(dmap.y[0]))

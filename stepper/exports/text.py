@@ -14,7 +14,7 @@ from stepper.engine.steps import Step
 from stepper.engine.symmetry import narration
 from stepper.exports.matrix_text import render_matrix
 from stepper.exports.product import product_layout
-from stepper.formatting import format_number
+from stepper.formatting import counted, format_number
 
 WIDTH = 80
 
@@ -26,8 +26,7 @@ def network_line(net: Network, edited: bool = False) -> str:
         init += ", then weights edited by hand"
     return (
         f"{net.name}: {net.shape_label()} {net.activation_label()}, cost {net.cost}, "
-        f"η = {net.learning_rate:g}, {init}, {net.observations} "
-        f"observation{'' if net.observations == 1 else 's'}"
+        f"η = {net.learning_rate:g}, {init}, {counted(net.observations, 'observation')}"
         + (
             ""
             if net.optimizer.name == "sgd" and not net.optimizer.decays

@@ -11,7 +11,7 @@ from stepper.engine.quantities import Q
 from stepper.engine.training import TrainResult
 from stepper.exports.matrix_text import render_matrix
 from stepper.exports.text import network_line
-from stepper.formatting import format_number
+from stepper.formatting import counted, format_number
 
 BARS = "▁▂▃▄▅▆▇█"
 
@@ -51,7 +51,9 @@ def train_text(net: Network, result: TrainResult) -> str:
         finite = [c for c in result.costs if c is not None and math.isfinite(c)]
         last = result.costs[-1]
         batch = "" if net.full_batch else f" on its batch of {net.batch_size}"
-        lines.append(f"Cost over {k} iterations (C_k is computed{batch} before iteration k's update):")
+        lines.append(
+            f"Cost over {counted(k, 'iteration')} (C_k is computed{batch} before iteration k's update):"
+        )
         if finite:
             lines.append(f"  {sparkline(finite)}")
             lines.append(f"  iteration 1: C = {format_number(finite[0])}")
@@ -59,7 +61,8 @@ def train_text(net: Network, result: TrainResult) -> str:
         epochs = [c for c in result.epoch_costs if math.isfinite(c)]
         if epochs and not net.full_batch:
             lines.append(
-                f"Epoch cost over all {net.observations} observations, after each of {len(epochs)} epochs:"
+                f"Epoch cost over all {net.observations} observations, "
+                f"after each of {counted(len(epochs), 'epoch')}:"
             )
             lines.append(f"  {sparkline(epochs)}")
             lines.append(f"  epoch 1: C = {format_number(epochs[0])}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.color import Color
 
 from stepper.app import StepperApp
@@ -173,6 +174,23 @@ async def test_h_opens_the_full_health_report() -> None:
         assert "dead ReLU       layer 1: {1, 3}" in report
         await pilot.press("escape")
         assert not isinstance(app.screen, HealthScreen)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)])
+async def test_the_health_report_is_wrapped_once_to_its_dialog(size: tuple[int, int]) -> None:
+    """At 80x24 the report was wrapped to a guess wider than the dialog, and Textual folded its lines
+    again, back to column 0; it also said "after 1 iterations"."""
+    app = StepperApp()
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("i", "i", "h")
+        await pilot.pause()
+        body = app.screen.query_one("#health-report")
+        report = str(body.render())
+        lines = report.splitlines()
+        assert "after 1 iteration:" in report
+        assert max(len(line) for line in lines) <= body.content_size.width
+        assert body.size.height == len(lines)  # no line folded by the widget
+        assert body.content_size.width <= 100  # a measure that reads, not the whole 200 columns
 
 
 async def test_a_partly_symmetric_network_marks_only_its_clones() -> None:

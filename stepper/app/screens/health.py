@@ -11,6 +11,23 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 
+class HealthReport(Static):
+    """The report, rewrapped to the width it is given whenever that changes: wrapped to a guess
+    (the screen's width less the dialog's frame), Textual folded its long lines a second time, back
+    to column 0, at 80x24."""
+
+    def __init__(self, report: Callable[[int], str]) -> None:
+        super().__init__(markup=False, id="health-report")
+        self.report = report
+        self._width = 0
+
+    def on_resize(self) -> None:
+        width = max(40, self.content_size.width)
+        if width != self._width:
+            self._width = width
+            self.update(self.report(width))
+
+
 class HealthScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,h", "dismiss", "Close", id="close-health")]
 
@@ -22,8 +39,4 @@ class HealthScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="health-body") as body:
             body.border_title = "Health of this iteration · Esc closes"
-            yield Static(markup=False, id="health-report")
-
-    def on_resize(self) -> None:
-        width = self.query_one("#health-report", Static).content_size.width or self.size.width - 8
-        self.query_one("#health-report", Static).update(self.report(max(40, width)))
+            yield HealthReport(self.report)
