@@ -183,9 +183,9 @@ def cell_terms(net: Network, values: IterationValues, ref: Ref, row: int, col: i
         if derivative is None:
             return "softmax: a Jacobian per observation, applied in the δ step"
         n, a, slope = _at(v.n, Q.N, l)[row, col], v.a[l][row, col], derivative[row, col]
-        terms = derivative_terms(net.activation(l).name, l, n, a, slope)
-        if terms is not None:
-            return terms
+        written = derivative_terms(net.activation(l).name, l, n, a, slope)
+        if written is not None:
+            return written
         formula = net.activation(l).derivative_formula.replace("{l}", str(l))
         return f"= {formula} with a = {f(a)}, n = {f(n)}: {f(slope)}"
     if q == Q.DELTA:
