@@ -73,3 +73,33 @@ async def test_the_optimizer_is_named_in_each_dialog_that_sets_it() -> None:
             assert label_of(app.screen.query_one(select, Select)) == "optimizer"
             await pilot.press("escape")
             await pilot.pause()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)], ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("key", ["R", "O", "o"])
+async def test_every_choice_of_a_select_shows_whole_on_one_line(key: str, size: tuple[int, int]) -> None:
+    """The re-init dialog's scheme wrapped at 80x24 with its ▼ in mid-text ("normal: every weight and
+    bias drawn from N(0, ▼ / scale²)"); the optimizer's did at 60x20."""
+    app = StepperApp()
+    async with app.run_test(size=size) as pilot:
+        await pilot.press(key)
+        await pilot.pause()
+        for select in app.screen.query(Select):
+            for prompt, value in select._options:
+                select.value = value
+                await pilot.pause()
+                label = select.query_one("SelectCurrent #label")
+                assert label.size.height == 1, (prompt, label.size)
+                assert len(str(prompt)) <= label.size.width, (prompt, label.size.width)
+
+
+async def test_the_re_init_dialog_describes_the_chosen_scheme_in_full() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("R")
+        await pilot.pause()
+        help_line = app.screen.query_one("#reinit-scheme-help", Label)
+        assert "drawn from N(0, scale²)" in str(help_line.content)
+        app.screen.query_one("#reinit-scheme", Select).value = "xavier"
+        await pilot.pause()
+        assert "Glorot" in str(help_line.content)

@@ -18,13 +18,23 @@ from stepper.engine.init import SCHEME_HELP, SCHEMES, InitSpec
 from stepper.engine.optimizers import OPTIMIZERS, OptimizerSpec, check_hyper, switch_optimizer
 from stepper.limits import MAX_ITERATIONS
 
+# A Select shows its choice on one line, its ▼ after it: each choice fits the narrowest dialog (60
+# columns: 34 characters beside the field's label), or it wraps with the ▼ in mid-text.
 OPTIMIZER_HELP = {
-    "sgd": "plain gradient descent, W ← W − η·g",
-    "momentum": "SGD with momentum: a velocity of past gradients",
-    "rmsprop": "divides by a running √(mean of g²)",
-    "adam": "momentum and RMSprop, bias-corrected",
-    "adamw": "adam with decoupled weight decay",
+    "sgd": "W ← W − η·g",
+    "momentum": "v ← μ·v + g; W ← W − η·v",
+    "rmsprop": "g / running √(mean of g²)",
+    "adam": "momentum and RMSprop",
+    "adamw": "adam, decoupled decay",
 }
+SCHEME_SHORT = {
+    "constant": "every weight = value",
+    "uniform": "U(−scale, scale)",
+    "normal": "N(0, scale²)",
+    "xavier": "U(±√(6/(fan_in+fan_out)))",
+    "he": "N(0, 2/fan_in), biases 0",
+}
+CHOICE_WIDTH = 34
 FROM_FILE = "file"  # the open dialog's "as the file says"
 # Below this many rows a dialog's inputs and selects lose their borders (one row each instead of
 # three) and its spacing goes, so the open dialog fits whole at 80x24 and at 60x20.
@@ -198,17 +208,30 @@ class Reinitialise(Dialog[tuple[InitSpec, OptimizerSpec, TrainingSpec] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("Re-initialise the weights (restarts at iteration 1)")
+            chosen = "normal" if self.current.scheme == "constant" else self.current.scheme
             scheme: Select[str] = Select(
-                [(f"{s}: {SCHEME_HELP[s]}", s) for s in SCHEMES],
-                value="normal" if self.current.scheme == "constant" else self.current.scheme,
+                [(f"{s}: {SCHEME_SHORT[s]}", s) for s in SCHEMES],
+                value=chosen,
                 allow_blank=False,
                 id="reinit-scheme",
             )
             yield labelled("scheme", scheme)
+            # The chosen scheme in full, under its one-line choice.
+            yield Label(
+                self._scheme_help(chosen), id="reinit-scheme-help", classes="choice-help", markup=False
+            )
             yield labelled("seed", Input(str(self.current.seed + 1), type="integer", id="reinit-seed"))
             yield from optimizer_fields(self.optimizer, self.training.batch_size, "reinit")
             yield Label("", id="reinit-error", classes="error", markup=False)
             yield Label("Enter to apply, Escape to cancel", classes="hint")
+
+    @staticmethod
+    def _scheme_help(scheme: str) -> str:
+        return SCHEME_HELP[scheme][:1].upper() + SCHEME_HELP[scheme][1:] + "."
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "reinit-scheme":
+            self.query_one("#reinit-scheme-help", Label).update(self._scheme_help(str(event.value)))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         scheme = str(self.query_one("#reinit-scheme", Select).value)
