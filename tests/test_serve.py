@@ -203,6 +203,8 @@ async def test_a_served_export_and_session_arrive_as_downloads_and_no_file_is_wr
                 await ws.send_json(["stdin", "\r"])
                 export = await downloaded(session, port, ws)
                 assert "### Step 1: forward" in export and "2.2000000" in export
+                # The app hears that the browser fetched the whole file, and says so (no more).
+                assert await read_until(ws, "Your browser has received", [])
                 await ws.send_json(["stdin", "\x13"])  # ctrl+s
                 assert await read_until(ws, "Enter downloads", [])
                 await ws.send_json(["stdin", "\r"])

@@ -9,11 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 
 from stepper.app.commands import StepperCommands, key_name
+from stepper.app.downloads import Downloads
 from stepper.app.screens.help import KEY_HELP, HelpScreen
 from stepper.app.screens.walk import WalkScreen
 from stepper.app.settings import load_settings, save_setting
@@ -56,6 +58,7 @@ class StepperApp(App[None]):
         # resume=False: a session saved far into training is reached in a worker, not here.
         self.walk_screen = WalkScreen(Walk(net, resume=False), checker, served=served)
         self._held_notices: list[tuple[str, dict[str, Any]]] = []
+        self.downloads = Downloads(self)  # served: files sent to the browser, and their fate
         theme = load_settings().get("theme")
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
@@ -97,6 +100,12 @@ class StepperApp(App[None]):
             self._held_notices.append((message, kwargs))
             return
         super().notify(message, **kwargs)
+
+    def on_delivery_complete(self, event: events.DeliveryComplete) -> None:
+        self.downloads.completed(event.key)
+
+    def on_delivery_failed(self, event: events.DeliveryFailed) -> None:
+        self.downloads.failed(event.key, event.exception)
 
     def show_held_notices(self) -> None:
         held, self._held_notices = self._held_notices, []

@@ -181,3 +181,45 @@ async def test_a_served_map_export_is_a_download_too_and_a_wrong_suffix_is_refus
     (text_name, text), (svg_name, svg) = delivered
     assert text_name == "victim.txt" and "stepper map" in text
     assert svg_name == "map.svg" and svg.lstrip().startswith("<svg")
+
+
+async def test_a_download_s_fate_is_told_as_far_as_the_app_can_know_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A download that failed was not reported, and "Sent … to your browser" was said before the
+    browser had asked for anything. The app hears when the browser has fetched the whole file, or
+    when reading it failed; a file not fetched in time (a blocked pop-up) is reported as such."""
+    from textual import events
+
+    monkeypatch.chdir(tmp_path)
+    app = StepperApp(served=Served())
+    capture_deliveries(app, monkeypatch)
+    app.downloads.wait = 0.3
+
+    def said() -> list[tuple[str, str]]:
+        return [(n.message, n.severity) for n in app._notifications]
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+s", "enter")
+        await pilot.pause()
+        assert said()[-1] == (
+            "Sending identical-columns-session.toml to your browser as a download…",
+            "information",
+        )
+        app.post_message(events.DeliveryFailed(key="key", exception=OSError("connection reset")))
+        await pilot.pause()
+        message, severity = said()[-1]
+        assert severity == "error" and "identical-columns-session.toml could not be sent" in message
+        assert "connection reset" in message
+
+        await pilot.press("ctrl+s", "enter")
+        await pilot.pause(0.6)  # nothing fetched: the browser blocked the window, say
+        message, severity = said()[-1]
+        assert severity == "warning" and "has not fetched identical-columns-session.toml" in message
+        app.post_message(events.DeliveryComplete(key="key"))
+        await pilot.pause()
+        assert said()[-1] == (
+            "Your browser has received identical-columns-session.toml after all (see its downloads).",
+            "information",
+        )
+        assert not any("Saved" in m or "Sent" in m for m, _ in said())

@@ -437,14 +437,16 @@ class WalkScreen(SteppingScreen):
     def keep(self, path: str, text: str, mime_type: str = "text/plain") -> bool:
         """Write ``text`` to ``path`` (whole or not at all): True, and the caller says where. In a
         browser tab it goes to the browser as a download instead (a served app writes no file on the
-        server): False, as when the write failed; either is told here."""
+        server): False, as when the write failed; either is told here (a download's fate too, as far
+        as the app can know it: stepper.app.downloads)."""
         if self.served is not None:
-            from io import StringIO
-
             # Only a name goes to the browser, as plain characters (it ends up in an HTTP header).
             name = re.sub(r"[^\w.+-]", "_", Path(path).name, flags=re.ASCII) or "stepper.txt"
-            self.app.deliver_text(StringIO(text), save_filename=name, mime_type=mime_type)
-            self.notify(f"Sent {self.path_for_notice(name)} to your browser as a download.", markup=False)
+            from stepper.app.app import StepperApp  # (it imports this module)
+
+            app = self.app
+            assert isinstance(app, StepperApp)
+            app.downloads.send(text, name, mime_type)
             return False
         from stepper.atomic import write_atomically
 
