@@ -60,8 +60,9 @@ digits) is ✓ right; ✗ wrong shows the value and the cell's computation. Eith
 
 **Numbers** are computed in float64 and shown to 7 significant digits. Numbers computed in float32
 (TensorFlow's and PyTorch's default, and the seed question's) keep only about 7 digits, so they can
-differ in the 7th (a^3 = 0.9806907 here, 0.9806908 there), and from the 6th after `1 − a` with a
-near 1 (da^3/dn^3 = 0.01893642 here, 0.01893635 there; δ^3 and dC/dW^2 inherit it). `d` shows 5
+differ in the last (a^3 = 0.9806907 here, 0.9806908 there), and from the 6th after `1 − a` with a
+near 1 (da^3/dn^3 = 0.01893642 here, 0.01893635 there, and δ^3 after it: 5 of the question's 26
+numbers). `d` shows 5
 digits, where both agree; `stepper compare` checks your numbers to a relative 1e-5.
 
 The notice above the layers lists the iteration's problems: ✗ permanent (clones), ! observed now
