@@ -150,7 +150,6 @@ class SteppingScreen(Screen[None]):
                 title="Diverged",
                 severity="error",
                 timeout=8,
-                markup=False,  # formulas and names hold brackets
             )
 
     def action_next_step(self) -> None:
@@ -183,7 +182,7 @@ class SteppingScreen(Screen[None]):
             try:
                 view.show_map(not view.map_shown)
             except StepperError as exc:  # no 2 inputs, no map
-                self.notify(str(exc), severity="warning", markup=False)
+                self.notify(str(exc), severity="warning")
                 return
 
     def action_cell(self, rows: int, cols: int) -> None:

@@ -224,7 +224,7 @@ class WalkScreen(SteppingScreen):
         assert checker is not None
         first = result.first
         if first is None:
-            self.notify(f"✓ All {result.checked} numbers in {checker.source} match.", timeout=8, markup=False)
+            self.notify(f"✓ All {result.checked} numbers in {checker.source} match.", timeout=8)
             return
         self.reach(*position_of(self.net, first))
         where = "" if first.row is None else f", row {first.row}, column {first.col}"
@@ -234,7 +234,6 @@ class WalkScreen(SteppingScreen):
             f"{result.differing} of {result.checked} numbers differ; they are marked ≠.",
             severity="warning",
             timeout=12,
-            markup=False,  # the file's name is the user's text, not markup
         )
 
     def action_grow_why(self) -> None:
@@ -328,7 +327,6 @@ class WalkScreen(SteppingScreen):
             walk.broken = (1, clones, "clones before the re-initialisation")
         self.notify(
             f"Re-initialised: {init.describe()}, {run_description(self.net)}. Back at iteration 1.",
-            markup=False,
         )
 
     def action_break_symmetry(self) -> None:
@@ -358,7 +356,7 @@ class WalkScreen(SteppingScreen):
     def _restart_with(self, net: Network) -> None:
         """The same network and initial weights, trained another way: back at iteration 1."""
         self.replace_network(net)
-        self.notify(f"Now {run_description(net)}, from the same init. Back at iteration 1.", markup=False)
+        self.notify(f"Now {run_description(net)}, from the same init. Back at iteration 1.")
 
     def replace_network(self, net: Network) -> Walk:
         self.running = False
@@ -366,7 +364,6 @@ class WalkScreen(SteppingScreen):
             # The learner's numbers were for the network (and init) they were opened with.
             self.notify(
                 f"The ≠ marks of {self.checker.source} are off: they belong to the other network.",
-                markup=False,
             )
         walk = Walk(net, resume=False)
         far = far_position(walk)  # a session saved far into training: reached in a worker
@@ -399,14 +396,14 @@ class WalkScreen(SteppingScreen):
         try:
             net = load_network(network) if self.served is None else self.served.load(network)
         except StepperError as exc:
-            self.notify(str(exc), severity="error", timeout=8, markup=False)
+            self.notify(str(exc), severity="error", timeout=8)
             return
         if optimizer is not None:
             net = net.with_optimizer(switch_optimizer(net.optimizer, optimizer.name))
         if training is not None:
             net = net.with_training(TrainingSpec(training.batch_size, None, net.training.seed))
         self.replace_network(net)
-        self.notify(f"Opened {net.name}.", markup=False)
+        self.notify(f"Opened {net.name}.")
 
     # --- sessions, edits and exports ----------------------------------------------------------------
     def action_save_session(self) -> None:
@@ -428,7 +425,7 @@ class WalkScreen(SteppingScreen):
         text = network_toml(self.net, self.walk.session())
         if self.keep(path, text):
             shown = self.path_for_notice(path)
-            self.notify(f"Saved to {shown}. Open it again with: stepper {shown}", markup=False)
+            self.notify(f"Saved to {shown}. Open it again with: stepper {shown}")
 
     def path_for_notice(self, path: str) -> str:
         """A file name that reads whole in a notification: relative to here, broken only at a /."""
@@ -453,7 +450,7 @@ class WalkScreen(SteppingScreen):
         try:
             write_atomically(path, text)
         except StepperError as exc:
-            self.notify(str(exc), severity="error", timeout=8, markup=False)
+            self.notify(str(exc), severity="error", timeout=8)
             return False
         return True
 
@@ -478,9 +475,7 @@ class WalkScreen(SteppingScreen):
         self.view.forget_curve()
         self.view.refresh_view()
         name = cell_name(Ref(Q.WEIGHTS, layer), row, col)
-        self.notify(
-            f"{name} = {value!r}: iteration {self.walk.iteration} is computed again from it.", markup=False
-        )
+        self.notify(f"{name} = {value!r}: iteration {self.walk.iteration} is computed again from it.")
 
     def action_export(self) -> None:
         stem = f"{file_stem(self.net.name)}-iteration{self.walk.iteration}-step{self.walk.done}"
@@ -508,13 +503,13 @@ class WalkScreen(SteppingScreen):
             self.notify(notice.message, severity=notice.severity, timeout=8)
             return
         if self.keep(path, text):
-            self.notify(f"Exported {what} as {fmt} to {self.path_for_notice(path)}.", markup=False)
+            self.notify(f"Exported {what} as {fmt} to {self.path_for_notice(path)}.")
 
     def action_export_map(self) -> None:
         try:
             check_two_inputs(self.net)
         except StepperError as exc:
-            self.notify(str(exc), severity="warning", markup=False)
+            self.notify(str(exc), severity="warning")
             return
         # Named after what the file says: the weights after `done` iterations.
         default = f"{file_stem(self.net.name)}-after{self._map_iterations()}-map.txt"
@@ -549,7 +544,7 @@ class WalkScreen(SteppingScreen):
             text = map_text(self.net, dmap, iterations)
         # In a browser tab, a download (a served app writes no file on the server), as for x.
         if self.keep(path, text, "image/svg+xml" if suffix == ".svg" else "text/plain"):
-            self.notify(f"Exported the decision map to {self.path_for_notice(path)}.", markup=False)
+            self.notify(f"Exported the decision map to {self.path_for_notice(path)}.")
 
     # --- other views of this walk -------------------------------------------------------------------
     def action_side_by_side(self) -> None:
@@ -606,7 +601,6 @@ class WalkScreen(SteppingScreen):
         self.notify(
             f"{text.splitlines()[0]}  ({self.score})",
             severity="information" if right else "warning",
-            markup=False,
         )
 
     def action_cycle_digits(self) -> None:
