@@ -329,7 +329,8 @@ def test_the_quiz_asks_for_the_selected_cell_of_the_next_matrix_else_row_0_colum
     assert not right
     assert text == (
         "✗ wrong: n^1[o=1, j=2] = 1.6000000, not 1.7000000\n"
-        "n^1[o=1, j=2] = 1·1.0000000 + 0.3000000·1.0000000 + 0.3000000·1.0000000 = 1.6000000"
+        "n^1[o=1, j=2] = Σ_i [1 | a^0][o=1, i] · W^0[i, j=2] = "
+        "1·1.0000000 + 0.3000000·1.0000000 + 0.3000000·1.0000000 = 1.6000000"
     )
     assert question(walk, (Ref("a", 1), 1, 2)).name == "n^1[o=0, j=0]"  # a cell of another matrix
     walk.forward(6)
