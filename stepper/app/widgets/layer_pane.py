@@ -11,6 +11,7 @@ from stepper.app.widgets.matrix import MatrixView
 from stepper.engine.network import Network
 from stepper.engine.quantities import Q, Quantity
 from stepper.engine.steps import Ref, update_steps
+from stepper.formatting import counted
 
 
 def pane_refs(net: Network, layer: int) -> list[tuple[Ref, str]]:
@@ -167,7 +168,7 @@ class LayerPane(VerticalScroll, can_focus=False):
                 changed = True
         if changed:
             # Said under the pane: the learner knows matrices are out of sight, and that it is for now.
-            self.border_subtitle = f"{len(fold)} matrices folded for this step" if fold else ""
+            self.border_subtitle = f"{counted(len(fold), 'matrix', 'matrices')} folded for this step" if fold else ""
         return changed
 
     def shows_whole(self, view: MatrixView) -> bool:
