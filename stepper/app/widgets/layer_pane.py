@@ -168,7 +168,8 @@ class LayerPane(VerticalScroll, can_focus=False):
                 changed = True
         if changed:
             # Said under the pane: the learner knows matrices are out of sight, and that it is for now.
-            self.border_subtitle = f"{counted(len(fold), 'matrix', 'matrices')} folded for this step" if fold else ""
+            folded = counted(len(fold), "matrix", "matrices")
+            self.border_subtitle = f"{folded} folded for this step" if fold else ""
         return changed
 
     def shows_whole(self, view: MatrixView) -> bool:
