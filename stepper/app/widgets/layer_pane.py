@@ -99,6 +99,11 @@ class LayerPane(VerticalScroll, can_focus=False):
         kind = "Output layer" if self.kind == "output" else "Layer"
         self.border_title = f"{kind} {self.layer_index} · {width}"
 
+    @staticmethod
+    def in_step(view: MatrixView) -> bool:
+        """Whether ``view`` takes part in the current step: its result or an operand."""
+        return view.has_class("-current") or view.has_class("-input")
+
     def needed_width(self) -> int:
         """Columns to show every matrix whole: the widest, plus its border, the pane's border and
         scrollbar (never less than the pane's title needs)."""
@@ -108,7 +113,7 @@ class LayerPane(VerticalScroll, can_focus=False):
     def step_needed_width(self) -> int:
         """Columns to show the current step's matrices in this pane whole (the others may scroll
         sideways); the whole pane's need when none of them is here."""
-        part = [v.box_width for v in self.views if v.has_class("-current") or v.has_class("-input")]
+        part = [v.box_width for v in self.views if self.in_step(v)]
         return max(part) + 3 if part else self.needed_width()
 
     def lay_out(self, width: int) -> bool:
@@ -130,7 +135,7 @@ class LayerPane(VerticalScroll, can_focus=False):
         """The width that shows the current step's matrices in this pane two across, when one above
         the other they are taller than a ``window`` lines high (an update's four weight matrices);
         else 0."""
-        part = [v for v in self.views if v.has_class("-current") or v.has_class("-input")]
+        part = [v for v in self.views if self.in_step(v)]
         if window <= 0 or len(part) < 2 or sum(v.virtual_size.height + 2 for v in part) <= window:
             return 0
         return 2 * max(v.box_width for v in part) + 3
@@ -138,7 +143,7 @@ class LayerPane(VerticalScroll, can_focus=False):
     def step_fits(self, width: int, window: int) -> bool:
         """Whether the current step's matrices in this pane, laid out in as many grid columns as fit
         ``width``, are at most ``window`` lines high (folded together, as fold_for_step does)."""
-        part = [v for v in self.views if v.has_class("-current") or v.has_class("-input")]
+        part = [v for v in self.views if self.in_step(v)]
         widest = max((v.box_width for v in self.views if v.state is not None), default=0)
         if window <= 0 or not part or not widest:
             return True
@@ -153,14 +158,14 @@ class LayerPane(VerticalScroll, can_focus=False):
         changed. ``window``: the pane's height inside its border, for a pane not laid out yet."""
         window = self.scrollable_content_region.height if window is None else window
         views = [v for v in self.views if v.state is not None]
-        part = [i for i, v in enumerate(views) if v.has_class("-current") or v.has_class("-input")]
+        part = [i for i, v in enumerate(views) if self.in_step(v)]
         fold: set[MatrixView] = set()
         if window > 0 and len(part) > 1:
             between = views[part[0] : part[-1] + 1]
             columns = max(1, int(self.styles.grid_size_columns or 1))
             height = sum(v.virtual_size.height + 2 for v in between) / columns
             if height > window:  # then only the step's own matrices, packed together
-                fold = {v for v in views if not (v.has_class("-current") or v.has_class("-input"))}
+                fold = {v for v in views if not self.in_step(v)}
         changed = False
         for view in views:
             if view.display == (view in fold):

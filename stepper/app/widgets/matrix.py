@@ -227,12 +227,12 @@ class MatrixView(ScrollView, can_focus=True):
         the step's inputs) without colour."""
         mark = "▶ " if self.state is not None and self.state.role == "current" else ""
         room = self.outer_size.width - 6  # the border's corners, rules and the spaces around the title
-        where = f" · {self.cursor_place}" if self.open_bottom and self._cursor_shown else ""
+        shown = self.open_bottom and self._cursor_shown
+        where, brief = (f" · cursor {self.cursor_place}", f" · {self.cursor_place}") if shown else ("", "")
         # The first that fits: the caption's words and the cursor's place, "cursor" going first,
         # then the words; the cursor's place last (its cell is in reverse video anyway).
         title = mark + self.short_caption
         if self.outer_size.width:
-            brief = where.replace(" · cursor ", " · ")
             tries = [(self.caption, where), (self.caption, brief), (self.short_caption, where)]
             tries += [(self.short_caption, brief), (self.caption, ""), (self.short_caption, "")]
             title = next((mark + c + t for c, t in tries if len(mark + c + t) <= room), title)
@@ -495,9 +495,10 @@ class MatrixView(ScrollView, can_focus=True):
 
     @property
     def cursor_place(self) -> str:
+        """The cursor's cell as the labels name it: "o=1, j=0", "b, j=2", "i=0, j=1"."""
         row, col = self.cursor
         where = ("b" if row == 0 else f"i={row - 1}") if self.is_weights else f"o={row}"
-        return f"cursor {where}, j={col}"
+        return f"{where}, j={col}"
 
     def _show_cursor_place(self, focused: bool = False) -> None:
         """Keyboard focus is told by words under the matrix (or, open at the bottom, in its title),
@@ -508,7 +509,7 @@ class MatrixView(ScrollView, can_focus=True):
             self._cursor_shown = True
             self._fit_title()
         else:
-            self.border_subtitle = self.cursor_place
+            self.border_subtitle = f"cursor {self.cursor_place}"
 
     def action_move(self, dr: int, dc: int) -> None:
         if self.state is None:
