@@ -11,6 +11,8 @@ map does: :meth:`show_map`).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -51,6 +53,16 @@ MAP_SHARE = 0.45  # of a wide view's width, for the decision map while it is sho
 WHY_LEAST = 2  # lines the Why pane keeps under the step view: its title and the selected cell
 SHORT = 40  # side by side, a screen lower than this shows each half's step view (taller: its layer)
 WHY_NARROW = 8  # its height (the stylesheet's) when the step does not fit anyway
+
+
+class LayerPlan(NamedTuple):
+    """Which layers' panes to show, how wide each is, the width they share, and whether the current
+    step's operands are among them (else, wide, the step view shows the step)."""
+
+    shown: set[int]
+    widths: list[int]
+    room: int
+    together: bool
 
 
 def layers_that_fit(
@@ -248,10 +260,11 @@ class WalkView(Vertical):
         self._show_only(self.shown_layer)
         self.refresh_view()  # the notice and the header are written for the width
 
-    def _show_only(self, layer: int) -> bool:
+    def _show_only(self, layer: int, plan: LayerPlan | None = None) -> bool:
         """Narrow, the one layer; wide, as many layers around it as fit (those with the current step's
         operands first), each as wide as its matrices need, and the rest of the width to the layer in
-        view (the current step's), its matrices laid out in as many columns as fit."""
+        view (the current step's), its matrices laid out in as many columns as fit. ``plan``: the
+        one refresh_view just made for ``layer``, not made again."""
         panes = self.panes
         step_mode = self.step_mode
         changed = False
@@ -264,13 +277,10 @@ class WalkView(Vertical):
                     pane.display = False
                     changed = True
             return changed
-        shown, widths, _ = self._plan(layer)
-        room = self._width - (2 if self.compact else 0)  # side by side: inside the column's border
-        if self.wide:
-            room -= int(self._width * MAP_SHARE) if self.map_shown else 0
-        elif self.map_shown:
+        shown, widths, room, _ = plan or self._plan(layer)
+        if not self.wide and self.map_shown:
             shown = set()  # narrow, the map takes the layers' place
-        others = sum(w for p, w in zip(panes, widths) if p.layer_index in shown and p.layer_index != layer)
+        others = sum(widths[index - 1] for index in shown - {layer})
         for pane, width in zip(panes, widths):
             if pane.display != (pane.layer_index in shown):
                 pane.display = pane.layer_index in shown
@@ -293,9 +303,8 @@ class WalkView(Vertical):
         folded = [pane.fold_for_step(window) for pane in self.panes if pane.display]
         return any(folded)
 
-    def _plan(self, layer: int) -> tuple[set[int], list[int], bool]:
-        """The layers to show around ``layer``, each pane's width, and whether the panes holding the
-        current step's operands are among them (wide; narrow, one layer)."""
+    def _plan(self, layer: int) -> LayerPlan:
+        """The layers to show around ``layer`` (wide; narrow, the one layer), as LayerPlan says."""
         panes = self.panes
         shown = {layer}
         widths = [p.needed_width() for p in panes]
@@ -324,8 +333,8 @@ class WalkView(Vertical):
                 shown = layers_that_fit(widths, layer, room, left_first=forward, wanted=wanted)
             others = sum(widths[index - 1] for index in shown - {layer})
             if not panes[layer - 1].step_fits(room - others, window):
-                return shown, widths, False  # an update of tall weight matrices: the step view packs them
-        return shown, widths, set(wanted) <= shown
+                return LayerPlan(shown, widths, room, False)  # tall weights: the step view packs them
+        return LayerPlan(shown, widths, room, set(wanted) <= shown)
 
     def _operand_layers(self) -> set[int]:
         """The layers whose panes hold the current step's operands."""
@@ -430,11 +439,14 @@ class WalkView(Vertical):
         walk = self.walk
         checks = self.checker.at(walk.iteration, walk.values) if self.checker is not None else {}
         selected = self.selected_cell()
+        layer = self.pinned_layer or pane_layer(walk.current_step)
+        plan = None
         if self.wide:
             # The step view stands in for panes too far apart to show the step together; the panes
             # are kept current all the same: whether the next step's layers fit reads them.
             show_matrices(self.pane_matrices, walk, checks, self.digits, selected)
-            self._operands_apart = not self._plan(self.pinned_layer or pane_layer(walk.current_step))[2]
+            plan = self._plan(layer)
+            self._operands_apart = not plan.together
         if self.step_mode:
             self.step_pane.show_step(self.step_refs())
             show_matrices(self.step_pane.order, walk, checks, self.digits, selected)
@@ -445,10 +457,9 @@ class WalkView(Vertical):
         self._update_health(walk.diagnosis)
         self._update_status()
         self._update_explanation()
-        layer = self.pinned_layer or pane_layer(walk.current_step)
         if layer != self.shown_layer:
             self.shown_layer = layer
-        elif self._show_only(layer):  # matrices may have grown wider (a minus sign, say)
+        elif self._show_only(layer, plan):  # matrices may have grown wider (a minus sign, say)
             self.call_after_refresh(self._scroll_to_current)  # where they are is known after the layout
         else:
             self._scroll_to_current()
