@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 GAP = 1  # columns between two stacks, so two borders never touch
 MOST = 8  # more boxes than this (never for a step) are stacked in one column, in order
@@ -79,6 +80,13 @@ def pack(sizes: Sequence[tuple[int, int]], width: int) -> Packing:
     """Boxes of ``sizes`` (width, height) within ``width`` columns, as low as possible: in stacks
     side by side, or in rows one above the other; of equally low ones, the fewest groups. When no
     two boxes fit side by side, one stack in order."""
+    return _pack(tuple(sizes), width)
+
+
+# Kept: a step's packing is asked for by the Why pane's share of the height and by every layout of
+# the step view, with the same few sizes.
+@lru_cache(maxsize=128)
+def _pack(sizes: tuple[tuple[int, int], ...], width: int) -> Packing:
     n = len(sizes)
     if not n:
         return Packing((), True, 0, 0)
