@@ -90,6 +90,20 @@ class SteppingScreen(Screen[None]):
     def on_resize(self, event: events.Resize) -> None:
         self._apply_width(event.size.width)
 
+    def _on_timer_update(self) -> None:
+        # Widgets asked to repaint that are not on screen (a matrix scrolled out of its pane, kept
+        # current all the same; one shown only by the layout now pending) are dropped from the
+        # repaint: Textual takes a widget it does not see for a new one and arranges the whole
+        # screen again, which it did on about half a step's repaints. Their drawing was cleared
+        # when they asked, so they are drawn afresh when a layout or a scroll brings them in view.
+        compositor = self._compositor
+        if self._dirty_widgets and compositor.root is not None and not compositor._full_map_invalidated:
+            seen = compositor.visible_widgets
+            self._dirty_widgets.difference_update(
+                [widget for widget in self._dirty_widgets if widget not in seen and widget is not self]
+            )
+        super()._on_timer_update()
+
     def _apply_width(self, width: int) -> None:
         """The views share the width equally (side by side: half each)."""
         views = self.walk_views()

@@ -8,7 +8,7 @@ matrix scrolls sideways (the row labels stay put); the pane around it scrolls do
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 from rich.segment import Segment
@@ -358,6 +358,33 @@ class MatrixView(ScrollView, can_focus=True):
         if line is None:
             line = self._lines[y] = self._draw_line(y)
         return line
+
+    def refresh(
+        self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False
+    ) -> Self:
+        """A matrix out of sight (scrolled out of its pane, or shown only after the layout now
+        pending) is drawn afresh when it comes into view, not now. Asking the screen to repaint it
+        is worse than useless: Textual takes a widget it does not see on screen for a new one and
+        arranges the whole screen again, which a step did on about half its repaints (matrices are
+        kept current in every pane, and change role, whether in view or not)."""
+        if repaint and not (regions or layout or recompose) and self._out_of_sight():
+            self._styles_cache.clear()  # its lines are drawn again when it is next in view
+            self._layout_cache.clear()
+            self._rich_style_cache.clear()
+            return self
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    def _out_of_sight(self) -> bool:
+        """Not on screen in the compositor's last arrangement (and that arrangement is current)."""
+        if not self._is_mounted or self._closing:
+            return False
+        try:
+            compositor = self.screen._compositor
+        except Exception:  # no screen (being mounted or removed): Textual's own refresh decides
+            return False
+        if compositor._full_map_invalidated or compositor.root is None:
+            return False
+        return self not in compositor.visible_widgets
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
