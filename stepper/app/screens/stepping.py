@@ -137,8 +137,9 @@ class SteppingScreen(Screen[None]):
     def _redraw(self) -> None:
         self._redraw_pending = False
         for view in self.walk_views():
-            view.refresh_view()
-            view.carry_cursor(self._focused_before)
+            with view.one_explanation():
+                view.refresh_view()
+                view.carry_cursor(self._focused_before)
         self.show_cursor()
         self._notify_divergence(self.walk_views())
 

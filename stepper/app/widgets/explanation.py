@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
+from stepper.app.widgets.sized import LaidOutOnce
 
-class Explanation(Static):
+
+class Explanation(Static, LaidOutOnce):
     """A Static whose height only grows, so most new texts need a repaint but no new layout.
 
     A new layout re-arranges and repaints the whole screen, and on the seed network that was most of
     the time a step took: the text changes on every step, and its height on most of them. Keeping the
     tallest height seen so far (the pane scrolls) means a layout happens a few times per network, not
-    per step. ``reset_height`` starts over, for a new network or terminal size.
+    per step. ``reset_height`` starts over, for a new network or terminal size. Its pane is sized by
+    the screen, so its growing moves no other widget (LaidOutOnce).
     """
 
     DEFAULT_CSS = "Explanation { height: auto; }"

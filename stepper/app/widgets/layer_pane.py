@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.geometry import Region, Size
+from textual.geometry import Region
 
 from stepper.app.widgets.matrix import MatrixView
+from stepper.app.widgets.sized import LaidOutOnce
 from stepper.engine.network import Network
 from stepper.engine.quantities import Q, Quantity
 from stepper.engine.steps import Ref, update_steps
@@ -63,7 +64,7 @@ TERM_LABELS: dict[Quantity, str] = {
 }
 
 
-class LayerPane(VerticalScroll, can_focus=False):
+class LayerPane(VerticalScroll, LaidOutOnce, can_focus=False):
     def __init__(self, net: Network, layer: int) -> None:
         super().__init__(id=f"layer-{layer}", classes="layer-pane")
         self.layer_index = layer
@@ -79,17 +80,6 @@ class LayerPane(VerticalScroll, can_focus=False):
             MatrixView(ref, title, id=f"m-{ref.quantity}-{ref.layer}-{layer}")
             for ref, title in pane_refs(net, layer)
         ]
-
-    def _size_updated(
-        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
-    ) -> bool:
-        # Textual lays the whole screen out again whenever a scrolling container's content changes
-        # size (which matters to a container sized by its content). A pane is sized by the screen
-        # (its share of the width, the layers' height), and the layout that just ran has placed its
-        # matrices: on most steps that changed the layer in view or folded a pane, that was a second
-        # layout and a second repaint of the layers for nothing. A scrollbar that comes or goes
-        # still lays the pane out again (Textual's show_vertical_scrollbar does).
-        return super()._size_updated(size, virtual_size, container_size, layout=False)
 
     def show_width(self, distinct: int) -> None:
         """The title says how many neurons the layer has, and how many of them differ."""

@@ -18,6 +18,7 @@ from textual.widget import Widget
 from stepper.app.widgets.layer_pane import pane_refs
 from stepper.app.widgets.matrix import MatrixView
 from stepper.app.widgets.packing import Packing, pack
+from stepper.app.widgets.sized import LaidOutOnce
 from stepper.engine.network import Network
 from stepper.engine.steps import Ref
 
@@ -53,7 +54,7 @@ class StepLayout(Layout):
         return placements
 
 
-class StepPane(VerticalScroll, can_focus=False):
+class StepPane(VerticalScroll, LaidOutOnce, can_focus=False):
     """The current step's matrices: its operands (in the formula's order), then its result."""
 
     def __init__(self, net: Network) -> None:

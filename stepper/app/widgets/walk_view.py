@@ -11,6 +11,8 @@ map does: :meth:`show_map`).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import NamedTuple
 
 from rich.markup import escape
@@ -37,6 +39,7 @@ from stepper.app.widgets.explanation import Explanation
 from stepper.app.widgets.health import HealthNotice
 from stepper.app.widgets.layer_pane import LayerPane
 from stepper.app.widgets.matrix import MatrixView
+from stepper.app.widgets.sized import LayersRow, WhyPane
 from stepper.app.widgets.status import StatusLine
 from stepper.app.widgets.step_pane import StepPane
 from stepper.engine.compare import MineChecker
@@ -97,8 +100,9 @@ class WalkView(Vertical):
     """
 
     # The layer whose pane is in view (with its neighbours, when they fit); follows the current step
-    # unless [ or ] pinned another.
-    shown_layer: reactive[int] = reactive(1, init=False)
+    # unless [ or ] pinned another. No repaint of the whole view when it changes: the panes shown,
+    # hidden or resized repaint themselves (a repaint of the view was one of every widget on screen).
+    shown_layer: reactive[int] = reactive(1, init=False, repaint=False)
 
     def __init__(
         self,
@@ -129,6 +133,7 @@ class WalkView(Vertical):
         self._step_pane: StepPane | None = None
         self._operands_apart = False  # wide: the step's layers do not fit side by side (see _plan)
         self._why_markup = ""  # what the Why pane shows
+        self._explanation_held = False  # inside one_explanation: written once, at its end
         self._split: int | None = None  # the layers' height the step view asked for (None: the stylesheet's)
         self._selection_drawn: tuple[object, ...] = ()
 
@@ -146,12 +151,12 @@ class WalkView(Vertical):
             yield Static(id="clone-line")
         else:
             yield HealthNotice(id="health")
-        with Horizontal(id="layers"):
+        with LayersRow(id="layers"):
             yield from self._panes()
             yield self._new_step_pane()
             yield DecisionMapView(id="map")
         if not self.compact:
-            with VerticalScroll(id="explain"):
+            with WhyPane(id="explain"):
                 yield Explanation(id="explain-text")
 
     def _panes(self) -> list[LayerPane]:
@@ -571,8 +576,20 @@ class WalkView(Vertical):
             return None
         return view.ref, row, col
 
+    @contextmanager
+    def one_explanation(self) -> Iterator[None]:
+        """The Why pane written once for what is done inside: a step's redraw writes it for the
+        new step and then, the cursor having followed the step, for the new selected cell."""
+        self._explanation_held = True
+        try:
+            yield
+        finally:
+            self._explanation_held = False
+        if self._ready and not getattr(self.app, "_exit", False):  # as refresh_view: not while closing
+            self._update_explanation()
+
     def _update_explanation(self) -> None:
-        if self.compact:
+        if self.compact or self._explanation_held:
             return
         verdict = None
         if self.verdict is not None and self.verdict[0] == self.walk.position:

@@ -1,0 +1,52 @@
+"""Widgets whose new size moves no other widget: no second layout of the screen when it changes."""
+
+from __future__ import annotations
+
+from textual.containers import Horizontal, VerticalScroll
+from textual.geometry import Size
+from textual.scrollbar import ScrollBar
+from textual.widget import Widget
+
+
+class LaidOutOnce(Widget):
+    """A widget sized by the screen's layout (a share of the width, a height in the tcss), or the
+    content of one: a new size of its content, or of it, moves no other widget.
+
+    Textual lays the whole screen out a second time whenever a widget's content changes size after
+    a layout, which matters to containers sized by their content. A step that shows other matrices,
+    or a Why text of another length, changes the content of the layers' area, the step view and the
+    Why pane on almost every step: for these, the layout that just ran has placed everything, and
+    the second one was a second arrangement and repaint of the whole screen, for nothing. A
+    scrollbar that comes or goes still lays the widget out again (show_vertical_scrollbar does).
+    This overrides a private method of Textual's Widget; Textual is pinned in constraints.txt. Put
+    it after the Textual class (``LayerPane(VerticalScroll, LaidOutOnce)``): Textual's CSS types
+    follow the first base, and a VerticalScroll must stay one to its stylesheet.
+    """
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        return super()._size_updated(size, virtual_size, container_size, layout=False)
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        # Textual's, made as Textual makes it, but one that does not lay the screen out again when
+        # the pane's new height resizes it (the step view's height follows each step at 80x24).
+        if self._vertical_scrollbar is None:
+            bar = PlacedScrollBar(vertical=True, name="vertical", thickness=self.scrollbar_size_vertical)
+            bar.display = False
+            self._vertical_scrollbar = bar
+            self.app._start_widget(self, bar)
+        return self._vertical_scrollbar
+
+
+class PlacedScrollBar(ScrollBar, LaidOutOnce):
+    """A scrollbar is placed by its pane's arrangement: its new size moves nothing else."""
+
+
+class LayersRow(Horizontal, LaidOutOnce):
+    """The layers' area: the panes (or the step view) and the decision map, side by side."""
+
+
+class WhyPane(VerticalScroll, LaidOutOnce):
+    """The Why pane: its text scrolls inside a height the stylesheet (or the step view) sets."""
