@@ -98,8 +98,27 @@ class StepPane(VerticalScroll, LaidOutOnce, can_focus=False):
         """All of the step in view when it fits; else its result whole, with as much above it as fits."""
         if not self.order:
             return
+        self._scroll_for(self.order[-1].virtual_region_with_margin)
+
+    def scroll_ahead(self) -> None:
+        """Scroll now to where scroll_to_step will want the step once its matrices are placed: their
+        places follow from the packing, and the scroll is then part of the step's layout instead of
+        a second arrangement and repaint of the screen after it (on every step of a network whose
+        matrices are taller than the window). A pane whose size the layout is about to change is
+        put right by scroll_to_step, after the layout, as before."""
+        width = self.scrollable_content_region.width
+        if not self.order or width <= 0:
+            return
+        sizes = [box_size(view, width) for view in self.order]
+        packing = pack(sizes, width)
+        last = len(sizes) - 1
+        x, y = next((x, y) for index, x, y in packing.places(sizes) if index == last)
+        # The layout sets the same virtual size; set first, it lets the scroll reach the result.
+        self.virtual_size = Size(max(width, packing.width), packing.height)
+        self._scroll_for(Region(x, y, *sizes[last]))
+
+    def _scroll_for(self, result: Region) -> None:
         window = self.scrollable_content_region.height
-        result = self.order[-1].virtual_region_with_margin
         if result.bottom <= window:
             y = 0
         else:  # the result whole, and the operands' lines just above it

@@ -455,6 +455,9 @@ class WalkView(Vertical):
         if self.step_mode:
             self.step_pane.show_step(self.step_refs())
             show_matrices(self.step_pane.order, walk, checks, self.digits, selected)
+            if self.wide and self.step_pane.display:
+                # Its size is known before the layout (narrow, the step's height sets the pane's).
+                self.step_pane.scroll_ahead()
         elif not self.wide:
             show_matrices(self.pane_matrices, walk, checks, self.digits, selected)
         if self.map_shown:
