@@ -5,8 +5,11 @@ network, 4x for 784-128-10 x 256).
 
 Each figure is the best of ``--runs`` medians: the machine's other work only ever adds time.
 Beside each, what Pilot itself costs per key: the same ``press`` and ``pause`` cost that much with
-nothing to do, as Pilot waits on every widget of the screen in turn (the stepper has about six
-times as many widgets as the minimal app, most of them hidden matrices).
+nothing to do, as Pilot waits on every widget of the screen in turn (the stepper has about four
+times as many widgets as the minimal app, a third of them hidden matrices). And the app alone: the
+CPU time a key costs the app when it is sent without Pilot waiting on every widget (the process's
+CPU time over a pause after the key, less the same pause with no key), which is what a person at
+the keyboard waits for.
 Usage: python benchmarks/step_latency.py [--steps N] [--runs R]
 """
 
@@ -19,6 +22,7 @@ import time
 
 import numpy as np
 from networks import wide_network
+from textual import events
 from textual.app import App, ComposeResult
 from textual.containers import Grid
 from textual.pilot import Pilot
@@ -33,7 +37,7 @@ from stepper.netfile import load_network
 
 async def measure(
     net: Network, steps: int, size: tuple[int, int] = (120, 40), key: str = "n", show_map: bool = False
-) -> tuple[float, float, float]:
+) -> tuple[float, float, float, float]:
     start = time.perf_counter()
     app = StepperApp(network=net)
     async with app.run_test(size=size) as pilot:
@@ -44,7 +48,8 @@ async def measure(
             await pilot.pause()
         ms = await per_key(pilot, key, steps)
         idle = await per_key(pilot, "f12", steps)  # a key bound to nothing: what Pilot alone costs
-    return ms, startup, idle
+        alone = await app_alone(app, key, steps)
+    return ms, startup, idle, alone
 
 
 async def per_key(pilot: Pilot[None], key: str, steps: int) -> float:
@@ -56,6 +61,22 @@ async def per_key(pilot: Pilot[None], key: str, steps: int) -> float:
         await pilot.pause()
         times.append(time.process_time() - t)
     return statistics.median(times) * 1000
+
+
+async def app_alone(app: App[None], key: str, steps: int, pause: float = 0.06) -> float:
+    """The median CPU time, in ms, a key costs the app itself: the key is posted as a terminal
+    would send it, and the process's CPU time over ``pause`` seconds after it (long enough for the
+    app to be idle again) is taken, less the same pause without a key."""
+
+    async def cpu(send: bool) -> float:
+        t = time.process_time()
+        if send:
+            app.post_message(events.Key(key, None))
+        await asyncio.sleep(pause)
+        return time.process_time() - t
+
+    quiet = statistics.median([await cpu(False) for _ in range(10)])
+    return max(0.0, statistics.median([await cpu(True) for _ in range(steps)]) - quiet) * 1000
 
 
 class MinimalApp(App[None]):
@@ -82,10 +103,11 @@ class MinimalApp(App[None]):
         self.k += 1
 
 
-async def measure_app(app: App[None], steps: int, size: tuple[int, int]) -> tuple[float, float]:
+async def measure_app(app: App[None], steps: int, size: tuple[int, int]) -> tuple[float, float, float]:
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
-        return await per_key(pilot, "n", steps), await per_key(pilot, "f12", steps)
+        ms, idle = await per_key(pilot, "n", steps), await per_key(pilot, "f12", steps)
+        return ms, idle, await app_alone(app, "n", steps)
 
 
 def main() -> None:
@@ -124,19 +146,21 @@ def main() -> None:
         size: min(asyncio.run(measure_app(MinimalApp(), args.steps, size)) for _ in range(args.runs))
         for size in {run[2] for run in runs}
     }
-    for size, (ms, idle) in sorted(minimal.items()):
+    for size, (ms, idle, alone) in sorted(minimal.items()):
         print(
             f"{'minimal app, ' + 'x'.join(map(str, size)):<28} median key-to-idle CPU {ms:7.1f} ms/step   "
-            f"Pilot alone {idle:4.1f} ms"
+            f"Pilot alone {idle:4.1f} ms   app alone {alone:4.1f} ms"
         )
     for label, net, size, key, show_map in runs:
-        median_ms, startup, idle = min(
-            asyncio.run(measure(net, args.steps, size, key, show_map)) for _ in range(args.runs)
-        )
+        results = [asyncio.run(measure(net, args.steps, size, key, show_map)) for _ in range(args.runs)]
+        median_ms, startup, idle, _ = min(results)
+        alone = min(result[3] for result in results)
         ratio = median_ms / minimal[size][0]
+        alone_ratio = alone / minimal[size][2]
         print(
             f"{label:<28} median key-to-idle CPU {median_ms:7.1f} ms/step   start-up {startup:5.2f} s   "
-            f"{ratio:4.1f}x the minimal app   Pilot alone {idle:4.1f} ms"
+            f"{ratio:4.1f}x the minimal app   Pilot alone {idle:4.1f} ms   "
+            f"app alone {alone:4.1f} ms ({alone_ratio:.1f}x)"
         )
 
 
