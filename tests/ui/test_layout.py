@@ -196,3 +196,42 @@ def test_half_an_80_column_screen_keeps_the_cost_whole() -> None:
     for width in (38, 30, 24, 22, 18):
         line = fit_where(where, width)
         assert len(line) <= width and line.endswith("C = 1.9082220"), (width, line)
+
+
+async def footer_keys(pilot: Pilot) -> dict[str, tuple[int, int]]:
+    """Each key the footer shows, by its label: the columns it takes (the footer composes its keys
+    a frame or two after a resize)."""
+    from textual.widgets._footer import FooterKey
+
+    shown: dict[str, tuple[int, int]] = {}
+    for _ in range(20):
+        await pilot.pause()
+        keys = list(pilot.app.screen.query(FooterKey).results(FooterKey))
+        shown = {key.description: (key.region.x, key.region.right) for key in keys}
+        if keys and all(key.region.width for key in keys):
+            break
+    return shown
+
+
+@pytest.mark.parametrize("side_by_side", [False, True], ids=["walk", "side-by-side"])
+async def test_the_footer_keeps_help_and_quit_whole_at_every_width(side_by_side: bool) -> None:
+    """A fresh tester: at 60x20 the footer lost "? Help" and "q Quit" off its right end (side by
+    side, "q Quit" at 80x24 too). The moves that do not fit are left out instead, the last first."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        if side_by_side:
+            await pilot.press("v")
+        moves = ["Next", "Prev", "Fwd", "Bwd", "Update", "Iter", "Run"]
+        for width, height in [(80, 24), (60, 20), (36, 10), (120, 40)]:
+            await pilot.resize_terminal(width, height)
+            keys = await footer_keys(pilot)
+            edge = keys.pop("palette", (width, width))[0]  # the palette key is docked on the right
+            essential = ["Help", "Quit", "Back"] if side_by_side else ["Help", "Quit"]
+            assert set(essential) <= set(keys), (width, keys)
+            assert all(0 < right <= edge for _, right in keys.values()), (width, keys)
+            shown_moves = [label for label in keys if label in moves]
+            assert shown_moves == moves[: len(shown_moves)], (width, shown_moves)  # the first moves kept
+            if width >= 120:
+                assert shown_moves == moves
+            if width >= 60:
+                assert {"Next", "Prev", "Fwd", "Bwd"} <= set(shown_moves), (width, shown_moves)
