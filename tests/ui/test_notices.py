@@ -66,3 +66,18 @@ def test_short_path_is_relative_to_here_or_home() -> None:
     assert short_path("/home/ann/x.md", here, home) == "~/x.md"
     assert short_path("/etc/x.md", here, home) == "/etc/x.md"
     assert short_path("x.md", here, home) == "x.md"
+
+
+async def test_leaving_side_by_side_says_the_walk_is_where_it_was_left() -> None:
+    """A fresh tester: after stepping on side by side, Escape (or v) showed the main walk back at an
+    earlier step without a word, as if the steps were lost. The notice says whose step this is."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("n", "n", "n", "n", "v", "n", "i", "escape")
+        text = " ".join(await toast_lines(app, pilot))
+        assert "Back to your walk at iteration 1, step 4 of 22" in text, text
+        assert "(at iteration 1, step 22) was only a comparison" in text, text
+        app.clear_notifications()
+        await pilot.press("v", "v")  # left as it came: no other place to name
+        text = " ".join(await toast_lines(app, pilot))
+        assert "step 4 of 22, where you left it: side by side was only a comparison" in text, text

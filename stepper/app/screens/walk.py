@@ -566,8 +566,8 @@ class WalkScreen(SteppingScreen):
         # Both sides start where this walk is: this network (with its edits) and the other init.
         here = (self.walk.iteration, self.walk.done)
         mine = net.with_session(self.walk.session())
-        screen = SideBySideScreen(mine, net.with_init(other), here, self.view.digits, self.view.map_shown)
-        self.app.push_screen(screen)
+        other_net = net.with_init(other)
+        self._compare(SideBySideScreen(mine, other_net, here, self.view.digits, self.view.map_shown))
 
     # --- check yourself and precision ---------------------------------------------------------------
     def action_quiz(self) -> None:
@@ -619,7 +619,23 @@ class WalkScreen(SteppingScreen):
             right = net.with_optimizer(switch_optimizer(net.optimizer, other))
         self.running = False
         start = (1, 0)
-        self.app.push_screen(SideBySideScreen(net, right, start, self.view.digits, self.view.map_shown))
+        self._compare(SideBySideScreen(net, right, start, self.view.digits, self.view.map_shown))
+
+    def _compare(self, side_by_side: SideBySideScreen) -> None:
+        self.app.push_screen(side_by_side, lambda _: self._back_from(side_by_side))
+
+    def _back_from(self, side_by_side: SideBySideScreen) -> None:
+        """Side by side steps copies of the walk: this one is where it was left. A learner who
+        stepped on there would take the step shown now for a jump back: the notification says why."""
+        walk, there = self.walk, side_by_side.columns[0].walk
+        where = f"iteration {walk.iteration}, step {walk.done} of {walk.steps_per_iteration}"
+        moved = (there.iteration, there.done) != (walk.iteration, walk.done)
+        away = f" (at iteration {there.iteration}, step {there.done})" if moved else ""
+        self.notify(
+            f"Back to your walk at {where}, where you left it: side by side{away} was only a comparison.",
+            title="Side by side closed",
+            timeout=8,
+        )
 
     def action_health(self) -> None:
         from stepper.exports.diagnose_out import diagnose_text
