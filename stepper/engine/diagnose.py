@@ -131,10 +131,12 @@ def clone_sentences(clones: list[NeuronGroup]) -> list[tuple[str, str]]:
     by_neurons: dict[str, list[int]] = {}
     for g in clones:
         by_neurons.setdefault(f"neurons {_and(g.neurons)}", []).append(g.layer)
-    return [
-        (f"layer {layers[0]}" if len(layers) == 1 else f"layers {_and(layers)}", neurons)
-        for neurons, layers in by_neurons.items()
-    ]
+    return [(layers_text(layers), neurons) for neurons, layers in by_neurons.items()]
+
+
+def layers_text(layers: Sequence[int]) -> str:
+    """Layers named as the notices write them: "layer 1", "layers 1 and 2"."""
+    return f"layer {layers[0]}" if len(layers) == 1 else f"layers {_and(layers)}"
 
 
 def _and(items: Sequence[object]) -> str:

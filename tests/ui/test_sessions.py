@@ -7,10 +7,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from textual.widgets import Button
 
 from stepper.app import StepperApp
 from stepper.app.clipboard import clipboard_notice
 from stepper.app.screens.prompts import EditValue, Export, SavePath
+from stepper.app.widgets.health import HealthNotice
 from stepper.app.widgets.matrix import MatrixView
 from stepper.engine.walk import Position
 from stepper.errors import StepperError
@@ -254,3 +256,25 @@ async def test_an_export_after_s_or_an_edit_says_where_the_symmetry_broke_as_the
         await pilot.press("enter")
         await pilot.pause()
         assert "init constant 1, then weights edited by hand" in target.read_text().splitlines()[0]
+
+
+async def test_the_clone_notice_after_an_edit_keeps_to_two_lines_at_80_columns() -> None:
+    """A fresh tester: an edit that leaves some clones made the notice three lines at 80x24 (each
+    layer's neurons written out). It takes shorter words instead, keeps what it means (which
+    layers, never differ, the effective shape) and the break-symmetry button's key."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await edit_first_bias(app, pilot, "2")
+        notice = app.screen.query_one(HealthNotice)
+        # Each size in its own wording: from 120 columns every finding is written out in full.
+        for size in [(80, 24), (60, 20), (120, 40), (80, 24)]:
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            if size[0] >= 120:
+                continue
+            text = str(notice.query_one("#health-text").render())
+            assert notice.region.height == 2, (size, text)
+            assert ("layer 1" in text and "layer 2" in text) or "layers 1 and 2" in text, text
+            assert "never differ" in text and "ffectively 2-2-1-2." in text and "h: why" in text, text
+            button = notice.query_one("#break-symmetry", Button)
+            assert button.display and str(button.label).startswith("s:") and button.region.right <= size[0]

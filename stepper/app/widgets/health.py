@@ -5,9 +5,12 @@ from __future__ import annotations
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Button, Static
+from textual.content import Content
+from textual.geometry import Size
+from textual.widget import Widget
+from textual.widgets import Button
 
-from stepper.engine.diagnose import Diagnosis, Finding, clone_sentences
+from stepper.engine.diagnose import Diagnosis, Finding, clone_sentences, layers_text
 
 
 def short(finding: Finding) -> str:
@@ -21,56 +24,111 @@ def short(finding: Finding) -> str:
     return text
 
 
-def clone_summary(d: Diagnosis) -> str:
-    """Two lines at 80 columns: which neurons, why it matters, what the network really is."""
-    where = "; ".join(f"{layers}: {neurons}" for layers, neurons in clone_sentences(d.clones))
+def clone_summaries(d: Diagnosis) -> list[str]:
+    """The clones in a sentence, from the fullest wording to the shortest: which neurons, why it
+    matters, what the network really is. The notice takes the first that fits two lines (after an
+    edit that leaves some clones, the fullest took three at 80 columns); the last names the layers
+    only (the layer map's "3=1" and the C1 marks say which neurons, `h` the whole report)."""
+    sentences = clone_sentences(d.clones)
     effective = d.effective_shape
-    return f"Clones in {where}: they can never differ. Effectively {effective}."
+    where = "; ".join(f"{layers}: {neurons}" for layers, neurons in sentences)
+    listed = "; ".join(f"{layers} {neurons}" for layers, neurons in sentences)
+    layers = layers_text(sorted({g.layer for g in d.clones}))
+    return [
+        f"Clones in {where}: they can never differ. Effectively {effective}.",
+        f"Clones, which can never differ: {listed}. Effectively {effective}.",
+        f"Clones in {layers} can never differ: effectively {effective}.",
+    ]
+
+
+class Wordings(Widget):
+    """Text that says the same in several wordings, from the fullest to the shortest, and shows the
+    first whose key line (the clones' sentence) wraps to two lines at most in the width it gets.
+
+    The wording is chosen where Textual asks for the text's height at a width, so a resize or an
+    edit is laid out once, in the right wording (choosing it on a resize event came a layout late:
+    the notice kept the height of the wording it replaced).
+    """
+
+    DEFAULT_CSS = "Wordings { height: auto; }"
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._wordings: list[tuple[Content, Content | None]] = [(Content(""), None)]
+
+    def update(self, wordings: list[tuple[str, str | None]]) -> None:
+        """``wordings``: (markup, the markup of its key line or None), the fullest first."""
+        self._wordings = [
+            (Content.from_markup(text), None if line is None else Content.from_markup(line))
+            for text, line in wordings
+        ]
+        self.refresh(layout=True)
+
+    def chosen(self, width: int) -> Content:
+        for text, line in self._wordings:
+            if width <= 0 or line is None or len(line.wrap(width)) <= 2:
+                return text
+        return self._wordings[-1][0]
+
+    def render(self) -> Content:
+        return self.chosen(self.content_size.width)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self.chosen(width).wrap(width))
 
 
 class HealthNotice(Horizontal):
     """Hidden while the network is healthy. Permanent problems (clones) are marked ✗, the rest !.
 
-    In a wide terminal every finding is written out; at 80 columns clones get one summary and the
-    rest their first sentence, and `h` opens the full report.
+    In a wide terminal every finding is written out; at 80 columns clones get one summary in two
+    lines at most (shorter words where the full ones would take three) and the rest their first
+    sentence, and `h` opens the full report.
     """
 
-    _shown = ""
+    _shown: list[tuple[str, str | None]] = []
 
     def compose(self) -> ComposeResult:
-        yield Static(id="health-text")
+        yield Wordings(id="health-text")
         yield Button("s: break symmetry", id="break-symmetry", variant="warning", compact=True)
 
     def show(self, diagnosis: Diagnosis, wide: bool) -> None:
-        findings = diagnosis.findings
-        self.display = bool(findings)
-        if not findings:
+        self.display = bool(diagnosis.findings)
+        if not diagnosis.findings:
             return
-        lines: list[str] = []
+        self.query_one("#break-symmetry", Button).display = bool(diagnosis.clones)
         if wide:
             # A divergence first: the notice's height is limited, and it is what ended training.
-            ordered = sorted(findings, key=lambda f: f.kind != "diverging")
+            ordered = sorted(diagnosis.findings, key=lambda f: f.kind != "diverging")
             lines = [f"{'✗' if f.permanent else '!'} {escape(f.text)}" for f in ordered]
+            wordings: list[tuple[str, str | None]] = [("\n".join(lines), None)]
+        elif diagnosis.clones:
+            wordings = [narrow_lines(diagnosis, summary) for summary in clone_summaries(diagnosis)]
         else:
-            diverged = diagnosis.diverged
-            if diverged is not None:
-                # First and whole, whatever else is found: where it happened, in what, and the remedy
-                # (the words of the CLI's stderr lines), with the key to the full report.
-                lines += [
-                    f"! Training {escape(diverged.message())}.",
-                    f"  Remedy: {escape(diverged.hint)}.  [dim]h: why[/dim]",
-                ]
-            if diagnosis.clones:
-                lines.append(f"✗ {escape(clone_summary(diagnosis))}")
-            lines += [
-                f"! {escape(short(f))}"
-                for f in findings
-                if not f.permanent and (f.kind != "diverging" or diverged is None)
-            ]
-            if diverged is None:
-                lines[-1] += "  [dim]h: why[/dim]"
-        text = "\n".join(lines)
-        if text != self._shown:  # while training runs, most iterations find what the last one did
-            self._shown = text
-            self.query_one("#health-text", Static).update(text)
-        self.query_one("#break-symmetry", Button).display = bool(diagnosis.clones)
+            wordings = [narrow_lines(diagnosis, None)]
+        if wordings != self._shown:  # while training runs, most iterations find what the last one did
+            self._shown = wordings
+            self.query_one("#health-text", Wordings).update(wordings)
+
+
+def narrow_lines(diagnosis: Diagnosis, summary: str | None) -> tuple[str, str | None]:
+    """The notice at 80 columns with the clones said in ``summary``: its markup, and its clone line's."""
+    lines: list[str] = []
+    diverged = diagnosis.diverged
+    if diverged is not None:
+        # First and whole, whatever else is found: where it happened, in what, and the remedy
+        # (the words of the CLI's stderr lines), with the key to the full report.
+        lines += [
+            f"! Training {escape(diverged.message())}.",
+            f"  Remedy: {escape(diverged.hint)}.  [dim]h: why[/dim]",
+        ]
+    clone_line = len(lines)
+    if summary is not None:
+        lines.append(f"✗ {escape(summary)}")
+    lines += [
+        f"! {escape(short(f))}"
+        for f in diagnosis.findings
+        if not f.permanent and (f.kind != "diverging" or diverged is None)
+    ]
+    if diverged is None:
+        lines[-1] += "  [dim]h: why[/dim]"
+    return "\n".join(lines), lines[clone_line] if summary is not None else None
