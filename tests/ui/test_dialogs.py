@@ -4,6 +4,7 @@ labelled, the field to type in focused, at 80x24 and 60x20 as well as larger."""
 from __future__ import annotations
 
 import pytest
+from rich.cells import cell_len
 from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList, Select
 
@@ -103,3 +104,31 @@ async def test_the_re_init_dialog_describes_the_chosen_scheme_in_full() -> None:
         app.screen.query_one("#reinit-scheme", Select).value = "xavier"
         await pilot.pause()
         assert "Glorot" in str(help_line.content)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_the_examples_wrap_clear_of_the_list_scrollbar(size: tuple[int, int]) -> None:
+    """A fresh tester at 80x24: the open dialog's scrollbar covered the last letters of the
+    highlighted example's description. Every line ends a column short of the scrollbar, and clear
+    of it where a renderer gives a combining accent (m̂) a cell; every description reads whole."""
+    app = StepperApp()
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        examples = app.screen.query_one("#open-examples", OptionList)
+        room = examples.scrollable_content_region.width
+        assert examples.show_vertical_scrollbar and room < examples.size.width
+        lines: dict[int, str] = {}
+        for top in range(0, examples.virtual_size.height, examples.size.height):
+            examples.scroll_to(y=top, animate=False, immediate=True)
+            await pilot.pause()
+            first = examples.scroll_offset.y  # the last page ends at the end
+            for y in range(examples.size.height):
+                lines[first + y] = examples.render_line(y).text.rstrip()
+        assert len(lines) == examples.virtual_size.height
+        # In cells (a terminal): a column short. In characters (an accent in a cell of its own): clear.
+        cut = [line for line in lines.values() if cell_len(line) >= room or len(line) > room]
+        assert not cut, cut
+        text = " ".join(" ".join(lines[y] for y in sorted(lines)).split())
+        for option in examples.options:
+            assert " ".join(str(option.prompt).split()) in text, option.prompt
