@@ -55,6 +55,7 @@ class Wordings(Widget):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._wordings: list[tuple[Content, Content | None]] = [(Content(""), None)]
+        self._chosen: dict[int, Content] = {}  # by width: asked at every layout and repaint
 
     def update(self, wordings: list[tuple[str, str | None]]) -> None:
         """``wordings``: (markup, the markup of its key line or None), the fullest first."""
@@ -62,13 +63,18 @@ class Wordings(Widget):
             (Content.from_markup(text), None if line is None else Content.from_markup(line))
             for text, line in wordings
         ]
+        self._chosen = {}
         self.refresh(layout=True)
 
     def chosen(self, width: int) -> Content:
-        for text, line in self._wordings:
-            if width <= 0 or line is None or len(line.wrap(width)) <= 2:
-                return text
-        return self._wordings[-1][0]
+        if width not in self._chosen:
+            fits = (
+                text
+                for text, line in self._wordings
+                if width <= 0 or line is None or len(line.wrap(width)) <= 2
+            )
+            self._chosen[width] = next(fits, self._wordings[-1][0])
+        return self._chosen[width]
 
     def render(self) -> Content:
         return self.chosen(self.content_size.width)
@@ -85,7 +91,7 @@ class HealthNotice(Horizontal):
     sentence, and `h` opens the full report.
     """
 
-    _shown: list[tuple[str, str | None]] = []
+    _shown: list[tuple[str, str | None]] | None = None
 
     def compose(self) -> ComposeResult:
         yield Wordings(id="health-text")
