@@ -73,6 +73,16 @@ def test_after_1000_iterations_the_seed_predicts_the_mean_target(cli) -> None:
     assert any("does not depend on the input" in w and "mean of the targets" in w for w in warnings)
 
 
+def test_a_random_init_is_not_the_remedy_for_a_network_that_has_one(cli) -> None:
+    """xor (Xavier init) gives nearly equal outputs in its first iterations, as small random weights
+    do: the warning says so, and does not tell the learner to use the random init they use."""
+    xor = " ".join(cli("diagnose", "xor", "--iterations", "2", "--format", "json").json()["warnings"])
+    assert "does not depend on the input" in xor and "early in training" in xor
+    assert "a random init" not in xor
+    seed = " ".join(cli("diagnose", "--iterations", "1000", "--format", "json").json()["warnings"])
+    assert "does not depend on the input" in seed and "early in training" not in seed  # constant init
+
+
 def test_the_built_in_partly_symmetric_network(cli) -> None:
     report = cli("diagnose", "partial-clones", "--format", "json").json()
     assert groups(report) == [(1, [0, 2]), (2, [1, 2])]

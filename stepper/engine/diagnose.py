@@ -331,10 +331,21 @@ def constant_output_findings(
             + (
                 " Clones make this likely: the network has fewer distinct neurons than it seems."
                 if has_clones
-                else " Remedy: a random init, more hidden units, or inputs scaled to about [-1, 1]."
+                else _constant_output_remedy(net)
             ),
         )
     ]
+
+
+def _constant_output_remedy(net: Network) -> str:
+    """A random init is not the remedy for a network that has one: small random weights give nearly
+    equal outputs early in training (xor's Xavier init does for its first few dozen iterations)."""
+    if net.init.scheme != "constant" and not net.weights_given:
+        return (
+            " Common early in training from small random weights; if it lasts, more hidden units, "
+            "a larger learning rate, or inputs scaled to about [-1, 1]."
+        )
+    return " Remedy: a random init, more hidden units, or inputs scaled to about [-1, 1]."
 
 
 def diverging_findings(diverged: Divergence | None, costs: Sequence[float]) -> list[Finding]:
