@@ -18,6 +18,7 @@ from textual.widgets import Footer
 
 from stepper.app.walk_state import RUN_INTERVAL
 from stepper.app.widgets.matrix import MatrixView
+from stepper.app.widgets.sized import on_screen_now
 from stepper.app.widgets.walk_view import WalkView
 from stepper.engine.steps import Phase
 from stepper.engine.walk import Walk
@@ -96,9 +97,8 @@ class SteppingScreen(Screen[None]):
         # repaint: Textual takes a widget it does not see for a new one and arranges the whole
         # screen again, which it did on about half a step's repaints. Their drawing was cleared
         # when they asked, so they are drawn afresh when a layout or a scroll brings them in view.
-        compositor = self._compositor
-        if self._dirty_widgets and compositor.root is not None and not compositor._full_map_invalidated:
-            seen = compositor.visible_widgets
+        seen = on_screen_now(self) if self._dirty_widgets else None
+        if seen is not None:
             self._dirty_widgets.difference_update(
                 [widget for widget in self._dirty_widgets if widget not in seen and widget is not self]
             )

@@ -23,6 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from stepper.app.contrast import background_of, readable
+from stepper.app.widgets.sized import on_screen_now
 from stepper.engine.explain import equal_column_groups
 from stepper.engine.quantities import WEIGHT_SHAPED
 from stepper.engine.steps import Ref
@@ -379,12 +380,10 @@ class MatrixView(ScrollView, can_focus=True):
         if not self._is_mounted or self._closing:
             return False
         try:
-            compositor = self.screen._compositor
+            seen = on_screen_now(self.screen)
         except Exception:  # no screen (being mounted or removed): Textual's own refresh decides
             return False
-        if compositor._full_map_invalidated or compositor.root is None:
-            return False
-        return self not in compositor.visible_widgets
+        return seen is not None and self not in seen
 
     def notify_style_update(self) -> None:
         super().notify_style_update()

@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Container
+from typing import Any
+
 from textual.containers import Horizontal, VerticalScroll
 from textual.geometry import Size
+from textual.screen import Screen
 from textual.scrollbar import ScrollBar
 from textual.widget import Widget
+
+
+def on_screen_now(screen: Screen[Any]) -> Container[Widget] | None:
+    """The widgets the screen's last arrangement shows, while it is current (None: no arrangement,
+    or one Textual has to rebuild, so nobody can tell yet). Textual takes a repaint asked by a widget
+    it does not see for a new widget and rebuilds that arrangement for the whole screen: a matrix out
+    of sight does not ask (MatrixView.refresh) and the screen drops what still comes
+    (SteppingScreen._on_timer_update)."""
+    compositor = screen._compositor
+    if compositor.root is None or compositor._full_map_invalidated:
+        return None
+    return compositor.visible_widgets
 
 
 class LaidOutOnce(Widget):
