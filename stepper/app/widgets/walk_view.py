@@ -245,6 +245,12 @@ class WalkView(Vertical):
         refs = [*step.inputs, step.output]
         return [ref for ref in refs if ref.quantity != Q.COST]
 
+    @property
+    def _drawable(self) -> bool:
+        """Built, and the app not closing: a tick or a worker's last message may come while the
+        widgets are being taken down."""
+        return self._ready and not getattr(self.app, "_exit", False)
+
     # --- size ---------------------------------------------------------------------------------------
     @property
     def wide(self) -> bool:
@@ -254,7 +260,7 @@ class WalkView(Vertical):
         """The width this view gets (its screen's, or half of it): from ``WIDE`` columns, layers sit side
         by side. Screens call this on resize, before the layout tells the view its size."""
         self._width = width
-        if not self._ready or getattr(self.app, "_exit", False):
+        if not self._drawable:
             return
         self.set_class(width >= (COMPACT_WIDE if self.compact else WIDE), "-wide")
         self.query_one("#map").styles.width = f"{round(MAP_SHARE * 100)}%" if self.wide else "1fr"
@@ -437,9 +443,7 @@ class WalkView(Vertical):
 
     # --- what is on screen --------------------------------------------------------------------------
     def refresh_view(self) -> None:
-        # Not before the view is built, nor once the app is closing: a tick or a worker's last
-        # message may come while the widgets are being taken down.
-        if not self._ready or getattr(self.app, "_exit", False):
+        if not self._drawable:
             return
         walk = self.walk
         checks = self.checker.at(walk.iteration, walk.values) if self.checker is not None else {}
@@ -527,7 +531,7 @@ class WalkView(Vertical):
 
     def show_curve_until(self, iteration: int) -> None:
         """The cost curve up to ``iteration`` (a long run in a worker records costs ahead of the walk)."""
-        if not self._ready or getattr(self.app, "_exit", False):
+        if not self._drawable:
             return
         self.query_one("#loss", Sparkline).data = cost_curve(self.walk, iteration)
         self.query_one("#epoch-loss", Sparkline).data = epoch_curve(self.walk, iteration)
@@ -588,7 +592,7 @@ class WalkView(Vertical):
             yield
         finally:
             self._explanation_held = False
-        if self._ready and not getattr(self.app, "_exit", False):  # as refresh_view: not while closing
+        if self._drawable:
             self._update_explanation()
 
     def _update_explanation(self) -> None:
