@@ -235,3 +235,26 @@ async def test_the_footer_keeps_help_and_quit_whole_at_every_width(side_by_side:
                 assert shown_moves == moves
             if width >= 60:
                 assert {"Next", "Prev", "Fwd", "Bwd"} <= set(shown_moves), (width, shown_moves)
+
+
+async def test_a_panes_scrollbar_shows_where_the_pane_is_and_nothing_when_all_is_in_view() -> None:
+    """At step 14 at 120x40 the output layer's pane showed W^2, its top, with the thumb two thirds
+    down, where an earlier step had scrolled it. A pane whose matrices all fit shows no thumb."""
+    app = StepperApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        for step in range(1, 23):
+            await pilot.press("n")
+            await pilot.pause()
+            for pane in app.screen.query(LayerPane):
+                if not pane.display:
+                    continue
+                bar = pane.vertical_scrollbar
+                lines = bar.render_lines(bar.size.region)
+                thumb = [y for y, line in enumerate(lines) if any(s.style and s.style.reverse for s in line)]
+                if pane.virtual_size.height <= pane.scrollable_content_region.height:
+                    assert not thumb and not "".join(line.text for line in lines).strip(), (step, pane.id)
+                    continue
+                shown = (bar.position, bar.window_virtual_size)
+                assert shown == (pane.scroll_offset.y, pane.virtual_size.height), (step, pane.id)
+                top = pane.scroll_offset.y * bar.size.height / pane.virtual_size.height
+                assert thumb and abs(thumb[0] - top) <= 1, (step, pane.id, thumb, top)

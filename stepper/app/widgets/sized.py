@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Container
-from typing import Any
+from typing import Any, cast
 
+from rich.console import RenderableType
 from textual.containers import Horizontal, VerticalScroll
-from textual.geometry import Size
+from textual.geometry import Region, Size
+from textual.renderables.blank import Blank
 from textual.screen import Screen
 from textual.scrollbar import ScrollBar
+from textual.strip import Strip
 from textual.widget import Widget
 
 
@@ -57,7 +60,58 @@ class LaidOutOnce(Widget):
 
 
 class PlacedScrollBar(ScrollBar, LaidOutOnce):
-    """A scrollbar is placed by its pane's arrangement: its new size moves nothing else."""
+    """A scrollbar is placed by its pane's arrangement: its new size moves nothing else.
+
+    Its drawing is kept by what it shows. A step folds and scrolls the layer panes, so their
+    scrollbars are drawn again on most steps, and Textual draws one through a Rich renderable: a
+    tenth of a step's time at 120x40, for the few states the steps of an iteration cycle through.
+    """
+
+    def render(self) -> RenderableType:
+        parent = self.parent
+        if isinstance(parent, Widget) and self.window_virtual_size <= self.window_size:
+            # Nothing to scroll: the pane's own background, as an empty gutter would be.
+            base, background = parent.background_colors
+            # (A Visual, as Textual's own scrollbar corner draws; ScrollBar.render's type says Rich.)
+            return cast(RenderableType, Blank(base + background))
+        return super().render()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        parent = self.parent
+        if not isinstance(parent, Widget):
+            return super().render_lines(crop)
+        styles = parent.styles
+        key = (
+            self.size,
+            self.window_size,
+            self.window_virtual_size,
+            self.position,
+            self.thickness,
+            self.vertical,
+            self.grabbed,
+            self.mouse_over,
+            parent.background_colors,
+            styles.scrollbar_background,
+            styles.scrollbar_color,
+            styles.scrollbar_background_hover,
+            styles.scrollbar_color_hover,
+            styles.scrollbar_background_active,
+            styles.scrollbar_color_active,
+            self.screen.styles.scrollbar_color.a == 0,
+            tuple(self.get_line_filters()),
+        )
+        whole = _BARS_DRAWN.get(key)
+        if whole is None:
+            if len(_BARS_DRAWN) > 256:  # other panes, sizes and themes: never many at once
+                _BARS_DRAWN.clear()
+            whole = _BARS_DRAWN[key] = super().render_lines(self.size.region)
+        x1, x2 = crop.column_span
+        lines = whole[crop.y : crop.bottom]
+        return lines if (x1, x2) == (0, self.size.width) else [line.crop(x1, x2) for line in lines]
+
+
+# A scrollbar's lines by what it shows (PlacedScrollBar.render_lines): strips are never changed.
+_BARS_DRAWN: dict[tuple[object, ...], list[Strip]] = {}
 
 
 class LayersRow(Horizontal, LaidOutOnce):
