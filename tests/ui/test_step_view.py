@@ -92,6 +92,24 @@ async def test_wide_the_layer_panes_come_back_and_narrow_again_the_step_view() -
         assert view.step_pane.display and shown(app) == ["a^1", "W^1", "n^2"]
 
 
+async def test_started_wide_and_made_narrow_the_step_view_shows_the_step_with_its_cursor() -> None:
+    """Wide, the step view's matrices are mounted only once it is first shown (a wide screen may
+    never show it, and idle widgets slow every step's wait); narrowed, it shows the step at once."""
+    app = StepperApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n", "n", "n")
+        await pilot.pause()
+        view = app.screen.view
+        assert not view.step_pane.display and not view.step_pane.children
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.pause()
+        assert view.step_pane.display and shown(app) == ["a^1", "W^1", "n^2"]
+        focused = app.focused
+        assert isinstance(focused, MatrixView) and focused.parent is view.step_pane
+        assert focused.ref == Ref("n", 2) and focused.region.height > 0
+
+
 async def test_e_edits_a_weight_selected_in_the_step_view() -> None:
     app = StepperApp()
     async with app.run_test(size=(80, 24)) as pilot:

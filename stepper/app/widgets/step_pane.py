@@ -57,8 +57,9 @@ class StepLayout(Layout):
 class StepPane(VerticalScroll, LaidOutOnce, can_focus=False):
     """The current step's matrices: its operands (in the formula's order), then its result."""
 
-    def __init__(self, net: Network) -> None:
+    def __init__(self, net: Network, *, lazy: bool = False) -> None:
         super().__init__(id="step-pane")
+        self._lazy = lazy
         self.views: dict[Ref, MatrixView] = {
             ref: MatrixView(ref, title, id=f"s-{ref.quantity}-{ref.layer}")
             for layer in range(1, net.depth + 1)
@@ -74,11 +75,20 @@ class StepPane(VerticalScroll, LaidOutOnce, can_focus=False):
         return self._packing
 
     def compose(self) -> ComposeResult:
-        yield from self.views.values()
+        # ``lazy`` (a screen wide enough for the layers side by side): its matrices are mounted when
+        # the view is first shown (show_step). Most networks never need it there, and a widget idle
+        # out of sight still costs every wait on the screen (Pilot's, the benchmarks') and a third
+        # of the start-up's mounting.
+        if not self._lazy:
+            yield from self.views.values()
 
     def show_step(self, refs: list[Ref]) -> bool:
         """Show the matrices of ``refs`` (the step's operands, then its result) and no other. True
         if what is shown changed."""
+        if not self.children:
+            for view in self.views.values():
+                view.display = False  # shown below, the step's own; placed in the same layout
+            self.mount_all(self.views.values())
         order = [self.views[ref] for ref in dict.fromkeys(refs) if ref in self.views]
         if order == self.order:
             return False

@@ -123,7 +123,8 @@ class WalkView(Vertical):
         self.selected: tuple[MatrixView, int, int] | None = None
         self._curve_until: tuple[int, bool] | None = None
         self._notice_for: tuple[Diagnosis, bool] | None = None
-        self._width = 80
+        self._width = 80  # until its screen gives the width (SteppingScreen._apply_width, on its mount)
+        self._width_given = False
         self.digits = SIG_DIGITS  # the precision key's 3, 5 or 7
         self.score = ""  # the quiz's score ("3/4 right"), leading the layer map line once asked
         self.verdict: tuple[Position, str] | None = None  # the quiz's last answer, where it was given
@@ -166,7 +167,9 @@ class WalkView(Vertical):
         return self._pane_list
 
     def _new_step_pane(self) -> StepPane:
-        self._step_pane = StepPane(self.walk.net)
+        # Narrow, the step view is what the walk shows from the first frame; wide, it may never be.
+        wide = self.app.size.width >= (COMPACT_WIDE * 2 if self.compact else WIDE)
+        self._step_pane = StepPane(self.walk.net, lazy=wide)
         return self._step_pane
 
     def on_mount(self) -> None:
@@ -176,7 +179,8 @@ class WalkView(Vertical):
         self.query_one("#loss").tooltip = "The cost of each iteration (of its batch, with mini-batches)"
         self.query_one("#epoch-loss").tooltip = "The cost over all observations after each epoch"
         self._ready = True
-        self.apply_width(self._width)
+        if self._width_given:  # else its screen's mount, next, draws it once, at the screen's width
+            self.apply_width(self._width)
 
     async def replace_walk(self, walk: Walk, checker: MineChecker | None = None) -> None:
         """Show another walk (another network or init): new panes, nothing kept of the old one."""
@@ -259,7 +263,7 @@ class WalkView(Vertical):
     def apply_width(self, width: int) -> None:
         """The width this view gets (its screen's, or half of it): from ``WIDE`` columns, layers sit side
         by side. Screens call this on resize, before the layout tells the view its size."""
-        self._width = width
+        self._width, self._width_given = width, True
         if not self._drawable:
             return
         self.set_class(width >= (COMPACT_WIDE if self.compact else WIDE), "-wide")
