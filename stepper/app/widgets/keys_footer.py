@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
@@ -33,19 +33,20 @@ class KeysFooter(Footer):
         super().__init__(compact=compact)
         self._shown: Shown | None = None
 
-    def _keys(self, screen: Screen[object]) -> list[tuple[Binding, bool]]:
+    @staticmethod
+    def _keys(active: dict[str, ActiveBinding]) -> list[tuple[Binding, bool]]:
         """The keys Textual's Footer would show, in its order: one per action (its first key)."""
         keys: dict[str, tuple[Binding, bool]] = {}
-        for _node, binding, enabled, _tooltip in screen.active_bindings.values():
+        for _node, binding, enabled, _tooltip in active.values():
             if binding.show:
                 keys.setdefault(binding.action, (binding, enabled))
         return list(keys.values())
 
-    def _palette_shown(self, screen: Screen[object]) -> bool:
+    def _palette_shown(self, active: dict[str, ActiveBinding]) -> bool:
         return (
             self.show_command_palette
             and self.app.ENABLE_COMMAND_PALETTE
-            and self.app.COMMAND_PALETTE_BINDING in screen.active_bindings
+            and self.app.COMMAND_PALETTE_BINDING in active
         )
 
     def _width_of(self, binding: Binding, palette: bool = False) -> int:
@@ -56,11 +57,13 @@ class KeysFooter(Footer):
 
     def _fitting(self, screen: Screen[object]) -> Shown:
         """The keys that fit the footer's width: the least important are left out first."""
-        keys = self._keys(screen)
-        palette = self._palette_shown(screen)
+        # Textual works the screen's bindings out afresh on each look (the focus chain's, checked).
+        active = screen.active_bindings
+        keys = self._keys(active)
+        palette = self._palette_shown(active)
         room = self.size.width or self.app.size.width
         if palette:
-            room -= self._width_of(screen.active_bindings[self.app.COMMAND_PALETTE_BINDING].binding, True)
+            room -= self._width_of(active[self.app.COMMAND_PALETTE_BINDING].binding, True)
         kept = list(keys)
         droppable = [key for key in reversed(keys) if key[0].id not in ESSENTIAL]
         # The last key's margin may fall outside: "q Quit" needs its 6 columns, not 7.
