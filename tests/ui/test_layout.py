@@ -258,3 +258,26 @@ async def test_a_panes_scrollbar_shows_where_the_pane_is_and_nothing_when_all_is
                 assert shown == (pane.scroll_offset.y, pane.virtual_size.height), (step, pane.id)
                 top = pane.scroll_offset.y * bar.size.height / pane.virtual_size.height
                 assert thumb and abs(thumb[0] - top) <= 1, (step, pane.id, thumb, top)
+
+
+async def test_a_new_iteration_shows_each_pane_from_its_top_with_the_cursor_in_view() -> None:
+    """Before an iteration's first step no matrix has a role, and a pane stayed where it was last
+    scrolled: a fresh tester's n×3 at 120x40, n×20 at 80x24 (to iteration 2, step 0) and back to
+    120x40 left layer 1's pane at n^1, the cursor on a^0 out of sight above it."""
+    app = StepperApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n", "n", "n")
+        await pilot.pause()
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.press(*["n"] * (app.walk.steps_per_iteration - 2))
+        await pilot.pause()
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        await pilot.pause()
+        assert app.walk.position.done == 0
+        focused = app.focused
+        assert isinstance(focused, MatrixView) and focused.ref == Ref("a", 0)
+        pane = focused.parent
+        assert isinstance(pane, LayerPane) and pane.scroll_offset.y == 0
+        assert pane.scrollable_content_region.contains_region(focused.region), whole_in_view(focused)

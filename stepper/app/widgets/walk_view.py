@@ -442,6 +442,10 @@ class WalkView(Vertical):
         for pane in self.panes:
             if pane.display and pane.fold_for_step():
                 self.call_after_refresh(pane.scroll_to_step)  # where the matrices are, after the layout
+            elif self.walk.current_step is None and pane.display:
+                # Before an iteration's first step no matrix has a role: each pane shows its top (its
+                # input and weights, where the cursor starts), not where the last iteration left it.
+                pane.scroll_to(y=0, animate=False, immediate=True)
             else:
                 pane.scroll_to_step()
 
