@@ -62,6 +62,21 @@ async def test_brackets_show_whole_layers_until_the_next_step() -> None:
         assert view.step_pane.display and not layer1.display and shown(app) == ["n^2", "a^2"]
 
 
+async def test_a_bracket_past_the_last_or_first_layer_says_so() -> None:
+    """A fresh tester: ] on the output layer did nothing, without a word."""
+    app = StepperApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press(*["n"] * 22, "right_square_bracket")
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == ["Layer 3 is the last layer: ] goes no further."]
+        await pilot.press("left_square_bracket", "left_square_bracket", "left_square_bracket")
+        await pilot.pause()
+        assert app.screen.view.shown_layer == 1
+        assert app._notifications and list(app._notifications)[-1].message == (
+            "Layer 1 is the first layer: [ goes no further."
+        )
+
+
 async def test_w_gives_the_why_pane_two_thirds_and_back() -> None:
     app = StepperApp()
     async with app.run_test(size=(80, 24)) as pilot:

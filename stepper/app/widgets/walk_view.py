@@ -383,6 +383,10 @@ class WalkView(Vertical):
     def show_layer(self, delta: int) -> None:
         """Pin the previous or next layer in view (until the walk moves)."""
         current = self.pinned_layer or self.shown_layer
+        if not 1 <= current + delta <= self.walk.net.depth:
+            # Said, not silent: a key that does nothing looks broken.
+            end, key = ("first", "[") if delta < 0 else ("last", "]")
+            self.notify(f"Layer {current} is the {end} layer: {key} goes no further.", timeout=3)
         self.pinned_layer = min(max(current + delta, 1), self.walk.net.depth)
         self.shown_layer = self.pinned_layer
         self.refresh_view()  # narrow, from the step view to the layer's pane: its matrices are drawn now
