@@ -6,6 +6,8 @@ Everything comes from the engine's step descriptions and values; this only write
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 from rich.markup import escape
 
@@ -34,7 +36,7 @@ def why_markup(
     # nothing but the same computation again.
     if selected is not None and not (verdict and f"{cell_name(*selected)} =" in verdict):
         with precision(digits):  # the cell's computation at the precision the matrices show
-            lines += cell_lines(walk, *selected, checker)
+            lines += cell_lines(walk, *selected, checker, width)
     if step is None:
         nxt = walk.steps[0]
         lines.append(
@@ -121,15 +123,31 @@ def differences(walk: Walk, ref: Ref, checker: MineChecker | None) -> list[str]:
     ]
 
 
-def cell_lines(walk: Walk, ref: Ref, row: int, col: int, checker: MineChecker | None) -> list[str]:
-    """The selected cell: its name, what it means, its computation term by term, and the learner's."""
+def cell_lines(
+    walk: Walk, ref: Ref, row: int, col: int, checker: MineChecker | None, width: int | None = None
+) -> list[str]:
+    """The selected cell: its name, what it means, its computation term by term, and the learner's.
+    A computation wider than ``width`` goes on under its ``=``, broken between terms, not at the
+    pane's left edge (a sum of four products at 80 columns)."""
     head = f"[b]{escape(cell_name(ref, row, col))}[/b]"
     if not walk.is_computed(ref):
         return [f"{head}: not computed yet in this iteration"]
     # Not guarded: every cell shown has its computation (tests/ui/test_why_cells.py); an error here is
     # an engine bug, to be seen, not a blank line.
     terms = cell_terms(walk.net, walk.values, ref, row, col)
-    lines = [f"{head}: {escape(cell_meaning(ref, row, col))}", f"  {escape(terms)}"]
+    computation = (
+        textwrap.wrap(
+            terms,
+            width - 2,  # room for the pane's scrollbar, which a long text brings after this is written
+            initial_indent="  ",
+            subsequent_indent="    ",
+            break_on_hyphens=False,
+            break_long_words=False,
+        )
+        if width and width > 20
+        else [f"  {terms}"]
+    )
+    lines = [f"{head}: {escape(cell_meaning(ref, row, col))}", *(escape(line) for line in computation)]
     if checker is None:
         return lines
     check = checker.at(walk.iteration, walk.values).get(ref)
