@@ -168,8 +168,9 @@ class WalkView(Vertical):
 
     def _new_step_pane(self) -> StepPane:
         # Narrow, the step view is what the walk shows from the first frame; wide, it may never be.
-        wide = self.app.size.width >= (COMPACT_WIDE * 2 if self.compact else WIDE)
-        self._step_pane = StepPane(self.walk.net, lazy=wide)
+        # (Side by side, each view gets half the screen: SteppingScreen._apply_width.)
+        width = self.app.size.width // (2 if self.compact else 1)
+        self._step_pane = StepPane(self.walk.net, lazy=self._wide_at(width))
         return self._step_pane
 
     def on_mount(self) -> None:
@@ -260,13 +261,17 @@ class WalkView(Vertical):
     def wide(self) -> bool:
         return self.has_class("-wide")
 
+    def _wide_at(self, width: int) -> bool:
+        """Whether a view ``width`` columns wide shows its layers side by side."""
+        return width >= (COMPACT_WIDE if self.compact else WIDE)
+
     def apply_width(self, width: int) -> None:
         """The width this view gets (its screen's, or half of it): from ``WIDE`` columns, layers sit side
         by side. Screens call this on resize, before the layout tells the view its size."""
         self._width, self._width_given = width, True
         if not self._drawable:
             return
-        self.set_class(width >= (COMPACT_WIDE if self.compact else WIDE), "-wide")
+        self.set_class(self._wide_at(width), "-wide")
         self.query_one("#map").styles.width = f"{round(MAP_SHARE * 100)}%" if self.wide else "1fr"
         self._notice_for = None
         if not self.compact:
