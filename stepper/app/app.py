@@ -80,6 +80,20 @@ class StepperApp(App[None]):
         self.walk_screen.workers.cancel_group(self.walk_screen, "long-run")
         super().exit(*args, **kwargs)
 
+    # --- the palette's "Keys" panel takes a side of the screen --------------------------------------
+    def action_show_help_panel(self) -> None:
+        super().action_show_help_panel()
+        self._refit_screen()
+
+    def action_hide_help_panel(self) -> None:
+        super().action_hide_help_panel()
+        self._refit_screen()
+
+    def _refit_screen(self) -> None:
+        refit = getattr(self.screen, "refit", None)  # a stepping screen: its views plan their layers
+        if refit is not None:
+            refit()
+
     def on_mount(self) -> None:
         # The theme chosen in the command palette is kept for the next run (not a browser tab's).
         if self.served is None:

@@ -8,6 +8,7 @@ import pytest
 from textual.pilot import Pilot
 
 from stepper.app import StepperApp
+from stepper.app.widgets.explanation import Explanation
 from stepper.app.widgets.layer_pane import LayerPane
 from stepper.app.widgets.matrix import MatrixView
 from stepper.app.widgets.status import fit_formula, fit_where
@@ -258,6 +259,59 @@ async def test_a_panes_scrollbar_shows_where_the_pane_is_and_nothing_when_all_is
                 assert shown == (pane.scroll_offset.y, pane.virtual_size.height), (step, pane.id)
                 top = pane.scroll_offset.y * bar.size.height / pane.virtual_size.height
                 assert thumb and abs(thumb[0] - top) <= 1, (step, pane.id, thumb, top)
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_the_why_panes_scrollbar_and_scroll_go_as_far_as_its_text(size: tuple[int, int]) -> None:
+    """The Why text keeps the tallest height it has had, so a shorter text is not a new layout; its
+    pane showed a scrollbar thumb for the blank lines under it (step 22 at 120x40, iteration 2), and
+    scrolled down to them."""
+    app = StepperApp()
+    async with app.run_test(size=size) as pilot:
+        for step in range(1, app.walk.steps_per_iteration + 1):
+            await pilot.press("n")
+            await pilot.pause()
+            text = app.screen.query_one("#explain-text", Explanation)
+            pane = text.parent
+            assert pane is not None
+            drawn = [line.text.strip() for line in text.render_lines(text.size.region)]
+            rows = max(y for y, line in enumerate(drawn) if line) + 1
+            window = pane.scrollable_content_region.height
+            bar = pane.vertical_scrollbar
+            bars = bar.render_lines(bar.size.region) if bar.display else []
+            thumb = any(s.style and s.style.reverse for line in bars for s in line)
+            assert thumb == (rows > window), (step, rows, window)
+            pane.scroll_end(animate=False, immediate=True)
+            await pilot.pause()
+            assert pane.scroll_offset.y == max(0, rows - window), (step, rows, window)
+            pane.scroll_home(animate=False, immediate=True)
+
+
+async def test_the_palettes_keys_panel_leaves_the_step_whole_in_the_width_left_and_gives_it_back() -> None:
+    """The palette's Keys panel takes a third of the screen: the layers were planned for the whole
+    width behind it (at 120x40, W^0 showed 1 of its 3 columns), and after it closed the step view
+    stayed in place of the layers side by side."""
+    reference = StepperApp()  # never opened the panel
+    async with reference.run_test(size=(120, 40)) as pilot:
+        await pilot.press(*"n" * 22)
+        await pilot.pause()
+        expected = (reference.screen.view.step_mode, [pane.display for pane in reference.screen.view.panes])
+    app = StepperApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+p", *"keys", "enter")
+        await pilot.pause()
+        view = app.screen.view
+        assert app.screen.query("HelpPanel")
+        async for step in each_step(app, pilot):
+            assert view.size.width < 120
+            assert not step_not_in_view(app, step), (step.number, step_not_in_view(app, step))
+        await pilot.press("ctrl+p", *"keys", "enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert not app.screen.query("HelpPanel") and view.size.width == 120
+        step = app.walk.current_step
+        assert step is not None and step.number == 22 and not step_not_in_view(app, step)
+        assert (view.step_mode, [pane.display for pane in view.panes]) == expected
 
 
 async def test_a_new_iteration_shows_each_pane_from_its_top_with_the_cursor_in_view() -> None:

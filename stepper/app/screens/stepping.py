@@ -7,9 +7,11 @@ lockstep), runs continuous training on a timer, and lets a screen refuse moves w
 from __future__ import annotations
 
 from collections.abc import Callable
+from fractions import Fraction
 
 from textual import events
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.reactive import Reactive, reactive
 from textual.screen import Screen
 from textual.timer import Timer
@@ -71,7 +73,7 @@ class SteppingScreen(Screen[None]):
 
     # Textual calls these as well as a subclass's own on_mount and on_resize.
     def on_mount(self) -> None:
-        self._apply_width(self.app.size.width)
+        self._apply_width(self.room())
         self.call_after_refresh(self.show_cursor, True)
 
     def show_cursor(self, start: bool = False) -> None:
@@ -89,7 +91,31 @@ class SteppingScreen(Screen[None]):
                 matrix.focus()
 
     def on_resize(self, event: events.Resize) -> None:
-        self._apply_width(event.size.width)
+        self._apply_width(self.room(event.size.width))
+
+    def room(self, width: int | None = None) -> int:
+        """The width the walk views share: the screen's (``width``, when it is new), less a panel
+        split off at its side. The palette's "Keys" panel is one: the views planned their layers for
+        the whole width behind it, and at 120x40 W^0 showed 1 of its 3 columns."""
+        width = self.size.width if width is None else width
+        size = Size(width, self.size.height)
+        for child in self.children:
+            if child.styles.is_split and child.display:
+                # Its width as the screen's layout will give it (from its styles: it may not be
+                # laid out yet, from the palette): a share of the screen's, within its limits.
+                styles = child.styles
+                taken = styles.width.resolve(size, size) if styles.width else Fraction(0)
+                if styles.min_width:
+                    taken = max(taken, styles.min_width.resolve(size, size))
+                if styles.max_width:
+                    taken = min(taken, styles.max_width.resolve(size, size))
+                width -= int(taken) + styles.margin.width
+        return width
+
+    def refit(self) -> None:
+        """A panel was split off or closed (App.action_show_help_panel): the views plan their
+        layers for the width they have now."""
+        self.call_after_refresh(lambda: self._apply_width(self.room()))
 
     def _on_timer_update(self) -> None:
         # Widgets asked to repaint that are not on screen (a matrix scrolled out of its pane, kept

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from stepper.app.widgets.sized import LaidOutOnce
+from stepper.app.widgets.sized import LaidOutOnce, WhyPane
 
 
 class Explanation(Static, LaidOutOnce):
@@ -28,6 +28,8 @@ class Explanation(Static, LaidOutOnce):
         # Textual's own Widget passes its styles here too (widget.py), though the annotation asks for the
         # RulesMap (a TypedDict) they act as: the one ignore that stays, as the mismatch is Textual's.
         needed = self.visual.get_height(self.styles, width)  # type: ignore[arg-type]
+        if isinstance(self.parent, WhyPane):
+            self.parent.show_rows(needed + self.styles.gutter.height)
         if needed > self.content_size.height:
             self.styles.min_height = needed  # a style change, so Textual lays out again
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Container, Iterable
 from typing import Any, cast
 
 from rich.console import RenderableType
 from textual.containers import Horizontal, VerticalScroll
 from textual.geometry import Region, Size
+from textual.message import Message
 from textual.renderables.blank import Blank
 from textual.screen import Screen
 from textual.scrollbar import ScrollBar
@@ -117,6 +118,49 @@ _BARS_DRAWN: dict[tuple[object, ...], list[Strip]] = {}
 class LayersRow(Horizontal, LaidOutOnce):
     """The layers' area: the panes (or the step view) and the decision map, side by side."""
 
+    class Resized(Message):
+        """Its height is known now: which layers fit side by side depends on it."""
+
+    def on_resize(self) -> None:
+        self.post_message(self.Resized())
+
 
 class WhyPane(VerticalScroll, LaidOutOnce):
-    """The Why pane: its text scrolls inside a height the stylesheet (or the step view) sets."""
+    """The Why pane: its text scrolls inside a height the stylesheet (or the step view) sets.
+
+    Its text keeps the tallest height it has had (Explanation), so that a shorter text is not a new
+    layout; the pane scrolls, and shows a scrollbar, only as far as the text itself goes. Else a
+    thumb said there was more below the text, and scrolling there showed blank lines."""
+
+    # The rows the text itself takes (None: not known yet, the content's height is).
+    text_rows: int | None = None
+
+    def show_rows(self, rows: int) -> None:
+        self.text_rows = rows
+        self._bar_to_text()
+        if self.scroll_y > self.max_scroll_y:
+            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
+
+    def _bar_to_text(self) -> None:
+        bar = self._vertical_scrollbar
+        if bar is not None and self.text_rows is not None:
+            bar.window_virtual_size = min(self.virtual_size.height, self.text_rows)
+
+    @property
+    def max_scroll_y(self) -> int:
+        most = super().max_scroll_y
+        if self.text_rows is None:
+            return most
+        return min(most, max(0, self.text_rows - self.scrollable_content_region.height))
+
+    # Textual gives the scrollbar the content's height where it arranges the pane and where its
+    # size changes: here, the text's. (Private methods of Textual's Widget, as LaidOutOnce's;
+    # Textual is pinned in constraints.txt.)
+    def _arrange_scrollbars(self, region: Region) -> Iterable[tuple[Widget, Region]]:
+        for bar, place in super()._arrange_scrollbars(region):
+            self._bar_to_text()
+            yield bar, place
+
+    def _scroll_update(self, virtual_size: Size) -> None:
+        super()._scroll_update(virtual_size)
+        self._bar_to_text()

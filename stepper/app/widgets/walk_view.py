@@ -135,6 +135,7 @@ class WalkView(Vertical):
         self._operands_apart = False  # wide: the step's layers do not fit side by side (see _plan)
         self._why_markup = ""  # what the Why pane shows
         self._explanation_held = False  # inside one_explanation: written once, at its end
+        self._planned_for = 0  # wide: the layers' height (less a border) the last plan was made for
         self._split: int | None = None  # the layers' height the step view asked for (None: the stylesheet's)
         self._selection_drawn: tuple[object, ...] = ()
 
@@ -339,6 +340,7 @@ class WalkView(Vertical):
             # A step too tall for its pane in one column (an update) gets the width for two. (The
             # layers' area, less the pane's border: the pane itself may be hidden, without a size.)
             window = self.query_one("#layers").size.height - 2
+            self._planned_for = window
             needs = list(widths)
             needs[layer - 1] = max(widths[layer - 1], panes[layer - 1].step_width(window))
             shown = layers_that_fit(needs, layer, room, left_first=forward, wanted=wanted)
@@ -355,6 +357,14 @@ class WalkView(Vertical):
             if not panes[layer - 1].step_fits(room - others, window):
                 return LayerPlan(shown, widths, room, False)  # tall weights: the step view packs them
         return LayerPlan(shown, widths, room, set(wanted) <= shown)
+
+    def on_layers_row_resized(self, message: LayersRow.Resized) -> None:
+        """The layers' area has another height than the plan was made for: from the step view to
+        the layers side by side, it was the step view's short area until the layout (after the
+        palette's Keys panel closed, the step view stayed at 120x40), or the notice took a line."""
+        message.stop()
+        if self.wide and self._drawable and self.query_one("#layers").size.height - 2 != self._planned_for:
+            self.refresh_view()
 
     def _operand_layers(self) -> set[int]:
         """The layers whose panes hold the current step's operands."""
