@@ -177,24 +177,39 @@ class MatrixView(ScrollView, can_focus=True):
     # --- state ---------------------------------------------------------------------------------
     def show(self, state: MatrixState) -> None:
         old = self.state
-        if (
+        # The numbers and what labels them: when these are the same, only the role, the marks or
+        # the note changed, and the groups of equal columns, the headers and the widths stand (on a
+        # 784-wide input, each of a step's role changes looked at every column again).
+        same_numbers = (
             old is not None
             and _same(old.value, state.value)
-            and old.differs is state.differs
             and _same(old.sizing, state.sizing)
-            and (old.role, old.note, old.col_clones, old.row_clones, old.digits, old.mark_row, old.mark_col)
-            == (
-                state.role,
-                state.note,
-                state.col_clones,
-                state.row_clones,
-                state.digits,
-                state.mark_row,
-                state.mark_col,
-            )
+            and (old.rows, old.cols, old.col_clones, old.row_clones, old.digits)
+            == (state.rows, state.cols, state.col_clones, state.row_clones, state.digits)
+        )
+        if (
+            same_numbers
+            and old is not None
+            and old.differs is state.differs
+            and (old.role, old.note, old.mark_row, old.mark_col)
+            == (state.role, state.note, state.mark_row, state.mark_col)
         ):
             return  # nothing to redraw: the common case for most matrices on each step
         self.state = state
+        if not same_numbers:
+            self._number_columns(state)
+        if old is None or old.role != state.role:
+            # One class swap, so one restyle: each restyle costs about a millisecond.
+            self.set_classes(f"-{state.role}")
+            self._fit_title()
+        size = Size(self._label_w + state.cols * (self._cell_w + CELL_GAP), self._line_count())
+        if size != self.virtual_size:
+            self.virtual_size = size  # a new layout, but only when the shape of the text changes
+        self._lines.clear()
+        self.refresh()
+
+    def _number_columns(self, state: MatrixState) -> None:
+        """The groups of equal columns (and their letters), the headers and the widths."""
         self._groups = (
             equal_column_groups(state.value)
             if state.value is not None and state.rows > 1
@@ -211,15 +226,6 @@ class MatrixView(ScrollView, can_focus=True):
         self._cell_w = max(
             self._number_width(state.sizing, state.digits), *(len(h) for h, _ in self._headers)
         )
-        if old is None or old.role != state.role:
-            # One class swap, so one restyle: each restyle costs about a millisecond.
-            self.set_classes(f"-{state.role}")
-            self._fit_title()
-        size = Size(self._label_w + state.cols * (self._cell_w + CELL_GAP), self._line_count())
-        if size != self.virtual_size:
-            self.virtual_size = size  # a new layout, but only when the shape of the text changes
-        self._lines.clear()
-        self.refresh()
 
     def _fit_title(self) -> None:
         """The caption whole, or shortened by design where the matrix is narrower than it: its

@@ -136,6 +136,8 @@ class WhyPane(VerticalScroll, LaidOutOnce):
     text_rows: int | None = None
 
     def show_rows(self, rows: int) -> None:
+        if rows == self.text_rows:
+            return
         self.text_rows = rows
         self._bar_to_text()
         if self.scroll_y > self.max_scroll_y:
