@@ -145,8 +145,12 @@ class WhyPane(VerticalScroll, LaidOutOnce):
 
     def _bar_to_text(self) -> None:
         bar = self._vertical_scrollbar
-        if bar is not None and self.text_rows is not None:
-            bar.window_virtual_size = min(self.virtual_size.height, self.text_rows)
+        if bar is None or self.text_rows is None:
+            return
+        rows = min(self.virtual_size.height, self.text_rows)
+        if rows <= bar.window_size and bar.window_virtual_size <= bar.window_size:
+            return  # no thumb before or after: not a repaint of the bar on each step's new text
+        bar.window_virtual_size = rows
 
     @property
     def max_scroll_y(self) -> int:
