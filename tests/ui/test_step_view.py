@@ -92,6 +92,26 @@ async def test_w_gives_the_why_pane_two_thirds_and_back() -> None:
         assert why.size.height == squeezed
 
 
+async def test_w_never_makes_the_why_pane_smaller() -> None:
+    """At step 0 at 80x24 the step view leaves the Why pane most of the screen, and w (two thirds)
+    took lines from it; it takes two thirds or what the step leaves, whichever is more."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        done = 0
+        for step in (0, 1, 3, 16, 21):
+            await pilot.press(*["n"] * (step - done))
+            await pilot.pause()
+            done = step
+            why = app.screen.query_one("#explain")
+            before = why.size.height
+            await pilot.press("w")
+            await pilot.pause()
+            assert why.size.height >= max(before, 2 * app.screen.view.size.height // 3 - 4), step
+            await pilot.press("w")
+            await pilot.pause()
+            assert why.size.height == before, step
+
+
 async def test_wide_the_layer_panes_come_back_and_narrow_again_the_step_view() -> None:
     app = StepperApp()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -423,7 +423,7 @@ class WalkView(Vertical):
         layers = self.query_one("#layers")
         explain = None if self.compact else self.query_one("#explain")
         narrow_step = self.step_mode and not self.wide
-        if not narrow_step or explain is None or self.has_class("-why-tall") or not self.size.height:
+        if not narrow_step or explain is None or not self.size.height:
             height: int | None = None
         else:
             above = sum(
@@ -440,6 +440,10 @@ class WalkView(Vertical):
             else:  # too tall to fit anyway (a 200-row batch): it scrolls, the Why pane keeps its size
                 height = room - WHY_NARROW
             height = max(3, height)
+            if self.has_class("-why-tall"):
+                # w: the Why pane gets two thirds of the height, or more where the step leaves it
+                # more (a step of two small matrices): w never makes it smaller.
+                height = min(height, max(3, room // 3))
         # Open at the bottom, like the step view's matrices: a line more for the step at 80x24.
         self.set_class(height is not None, "-step-split")
         if height == self._split:
