@@ -314,6 +314,19 @@ async def test_the_palettes_keys_panel_leaves_the_step_whole_in_the_width_left_a
         assert (view.step_mode, [pane.display for pane in view.panes]) == expected
 
 
+async def test_the_second_iteration_lays_its_steps_out_as_the_first() -> None:
+    """From iteration 2 the health notice has a line more (the output does not depend on the
+    input), and at 120x40 step 22's update went to the step view: three matrices over 13 blank
+    rows, where iteration 1 showed the output layer's pane with ΔW^2 (a fresh tester)."""
+    app = StepperApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        first = [app.screen.view.step_mode async for _ in each_step(app, pilot)]
+        await pilot.press("n")  # iteration 2, step 0
+        async for step in each_step(app, pilot):
+            assert app.screen.view.step_mode == first[step.number - 1], step.number
+            assert not step_not_in_view(app, step), (step.number, step_not_in_view(app, step))
+
+
 async def test_a_new_iteration_shows_each_pane_from_its_top_with_the_cursor_in_view() -> None:
     """Before an iteration's first step no matrix has a role, and a pane stayed where it was last
     scrolled: a fresh tester's n×3 at 120x40, n×20 at 80x24 (to iteration 2, step 0) and back to

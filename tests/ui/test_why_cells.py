@@ -107,3 +107,26 @@ async def test_at_80_columns_the_product_is_stacked_so_no_grid_line_wraps() -> N
                 assert all(len(line) <= pane.content_size.width for line in grid)
             else:
                 assert any("├" in line for line in lines)  # side by side, as in the question
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_why_pane_explains_the_current_steps_cell_while_it_has_the_keyboard(size) -> None:
+    """Tab to the Why pane (to scroll it), then n n: the pane went on explaining step 1's n^1 cell at
+    step 3, steps after the keyboard had left the matrices (a fresh tester)."""
+    app = StepperApp()
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        why = app.screen.query_one("#explain")
+        why.focus()
+        await pilot.press("end", "n", "n")
+        await pilot.pause()
+        assert app.screen.focused is why  # the keyboard stays where the learner put it
+        text = str(app.query_one("#explain-text").render())
+        assert text.startswith("n^2[o=0, j=0]: "), text[:80]
+        await pilot.press(*"n" * 12)
+        await pilot.pause()
+        step = app.walk.current_step
+        assert step is not None and step.number == 15
+        text = str(app.query_one("#explain-text").render())
+        assert text.startswith(f"{step.output.symbol}["), (step.output.symbol, text[:80])

@@ -355,6 +355,11 @@ class WalkView(Vertical):
                 shown = layers_that_fit(widths, layer, room, left_first=forward, wanted=wanted)
             others = sum(widths[index - 1] for index in shown - {layer})
             if not panes[layer - 1].step_fits(room - others, window):
+                if set(wanted) <= {layer} and panes[layer - 1].step_fits(room, window):
+                    # The step's matrices are all in its own pane: that pane alone, across the
+                    # width, rather than the step view (an update with a line of notice more, at
+                    # 120x40, was three matrices over 13 blank rows in the step view).
+                    return LayerPlan({layer}, widths, room, True)
                 return LayerPlan(shown, widths, room, False)  # tall weights: the step view packs them
         return LayerPlan(shown, widths, room, set(wanted) <= shown)
 
@@ -588,18 +593,23 @@ class WalkView(Vertical):
         return views[0] if views else None
 
     def carry_cursor(self, focused: object) -> None:
-        """The walk moved while a matrix of this view had the cursor: the cursor moves on to the new
-        current matrix, on the same row and column where it can, so the Why pane keeps explaining
-        the learner's cell as the steps go by."""
-        if not isinstance(focused, MatrixView) or focused not in self.all_matrices:
+        """The walk moved: the cursor moves on to the new current matrix, on the same row and column
+        where it can, so the Why pane keeps explaining the learner's cell as the steps go by. With
+        the keyboard elsewhere (the Why pane, to scroll it; a button), the selected cell moves on
+        all the same, and the keyboard stays where it is: the pane explained a cell of the step
+        the keyboard left, steps ago."""
+        keyboard = isinstance(focused, MatrixView) and focused in self.all_matrices
+        source = focused if keyboard else (self.selected[0] if self.selected is not None else None)
+        if not isinstance(source, MatrixView) or (self.compact and not keyboard):  # compact: no Why pane
             return
         target = self.cursor_matrix()
-        if target is None or target is focused:
+        if target is None or target is source:
             return
         if target.state is not None:
-            row, col = focused.cursor
+            row, col = source.cursor
             target.cursor = (min(row, target.state.rows - 1), min(col, target.state.cols - 1))
-        target.focus(scroll_visible=False)  # the pane shows the step's matrices (scroll_to_step)
+        if keyboard:
+            target.focus(scroll_visible=False)  # the pane shows the step's matrices (scroll_to_step)
         # Selected now, not when the matrix's message comes back: the step is then drawn once,
         # not a second time for the marks and the Why pane (that message finds it done).
         self._select(target, *target.cursor)
