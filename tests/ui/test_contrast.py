@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from stepper.app import StepperApp
-from tests.ui.contrast import DASHED, border_runs, contrast, screenshot, unreadable
+from tests.ui.contrast import DASHED, _backgrounds, border_runs, contrast, screenshot, unreadable
 
 # Pending, input, current and focused matrices, clone colours, the notice, the Why pane, the footer.
 KEYS = ("f", "n", "n", "n", "down")
@@ -119,3 +119,33 @@ async def test_every_theme_s_dialogs_are_readable_at_80x24(theme: str) -> None:
             await pilot.press("escape")
             await pilot.pause()
         assert bad == []
+
+
+@pytest.mark.parametrize(
+    ("theme", "no_color"),
+    [("textual-dark", False), ("textual-dark", True), ("textual-light", False), ("gruvbox", False)],
+    ids=["textual-dark", "NO_COLOR", "textual-light", "gruvbox"],
+)
+async def test_a_scrollbar_thumb_stands_out_from_its_track(
+    theme: str, no_color: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The thumb says there is more of the Why text below: at 3:1 or more against its track (WCAG,
+    for a component). It was 1.5:1 in the default theme, and grey 235 on black, 1.4:1, under
+    NO_COLOR (a fresh tester)."""
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.theme = theme
+        await pilot.press("n")  # n^1's cell, the product laid out: taller than the pane
+        await pilot.pause()
+        bar = app.screen.query_one("#explain").vertical_scrollbar
+        cells = _backgrounds(screenshot(app))
+        region = bar.region
+        colours = {
+            cells[line, col]
+            for line in range(region.y, region.bottom)
+            for col in range(region.x, region.right)
+        }
+        assert len(colours) == 2, colours  # the track and the thumb
+        assert contrast(*colours) >= 3, colours
