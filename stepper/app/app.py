@@ -59,6 +59,12 @@ class StepperApp(App[None]):
         self.walk_screen = WalkScreen(Walk(net, resume=False), checker, served=served)
         self._held_notices: list[tuple[str, dict[str, Any]]] = []
         self.downloads = Downloads(self)  # served: files sent to the browser, and their fate
+        if self.no_color:
+            # NO_COLOR draws each colour as the grey of its luminance, and the 16-colour themes'
+            # colours are the terminal's own, of no luminance Textual knows: everything came out
+            # black on black, and a saved ansi-dark made every later start unreadable.
+            for name in [name for name in self.available_themes if name.startswith("ansi-")]:
+                self.unregister_theme(name)
         theme = load_settings().get("theme")
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme

@@ -49,6 +49,20 @@ async def test_every_theme_is_readable_at_80_columns(theme: str) -> None:
     assert await unreadable_on_screen((), theme, size=(80, 24)) == []
 
 
+async def test_no_color_is_readable_with_a_16_colour_theme_saved(monkeypatch: pytest.MonkeyPatch) -> None:
+    """NO_COLOR with ansi-dark (chosen in the palette, so kept for the next run) was black on black:
+    Textual draws each colour as a grey of its luminance, and the terminal's own colours have none
+    it knows (a fresh tester). Under NO_COLOR the 16-colour themes are not offered."""
+    from stepper.app.settings import save_setting
+
+    save_setting("theme", "ansi-dark")
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = StepperApp()
+    assert not [name for name in app.available_themes if name.startswith("ansi")]
+    monkeypatch.setenv("NO_COLOR", "1")  # Textual takes it out of the environment as it reads it
+    assert await unreadable_on_screen(KEYS, size=(80, 24)) == []
+
+
 @pytest.mark.parametrize(
     "keys",
     [(), KEYS, ("u",), ("v", "i", "f"), ("x",), ("o",), ("R",)],

@@ -130,3 +130,24 @@ async def test_the_why_pane_explains_the_current_steps_cell_while_it_has_the_key
         assert step is not None and step.number == 15
         text = str(app.query_one("#explain-text").render())
         assert text.startswith(f"{step.output.symbol}["), (step.output.symbol, text[:80])
+
+
+async def test_an_arrow_from_the_why_pane_moves_from_the_cell_it_explains() -> None:
+    """Step 22 at 120x40 has two current matrices, ΔW^2 and W^2 updated. With the cursor on W^2
+    updated, Tab to the Why pane (nothing to scroll) and Down: the keyboard went to ΔW^2 at its old
+    cursor, a cell the pane was not explaining (a fresh tester)."""
+    app = StepperApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press(*"n" * 22)
+        await pilot.pause()
+        after = next(v for v in app.screen.view.matrices if v.ref == Ref("weights_after", 2))
+        after.focus()
+        after.cursor = (0, 1)
+        await pilot.pause()
+        why = app.screen.query_one("#explain")
+        why.focus()
+        await pilot.pause()
+        assert why.max_scroll_y == 0  # so the arrow is not the pane's own
+        await pilot.press("down")
+        await pilot.pause()
+        assert app.screen.focused is after and after.cursor == (1, 1)

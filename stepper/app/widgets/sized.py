@@ -159,6 +159,12 @@ class WhyPane(VerticalScroll, LaidOutOnce):
             return most
         return min(most, max(0, self.text_rows - self.scrollable_content_region.height))
 
+    @property
+    def allow_vertical_scroll(self) -> bool:
+        # Nothing to scroll: the arrows go on to the screen (the cell cursor), as from any pane
+        # without a scrollbar, instead of scrolling nowhere.
+        return super().allow_vertical_scroll and self.max_scroll_y > 0
+
     # Textual gives the scrollbar the content's height where it arranges the pane and where its
     # size changes: here, the text's. (Private methods of Textual's Widget, as LaidOutOnce's;
     # Textual is pinned in constraints.txt.)
