@@ -86,10 +86,7 @@ class SteppingScreen(Screen[None]):
         if self.focused is not None and not start:
             return  # the learner took the keyboard elsewhere (Tab to a button): left there
         for view in self.walk_views()[:1]:
-            # The cell the Why pane explains, where it is on screen: from the Why pane (nothing to
-            # scroll there) an arrow went to the current matrix's old cursor instead, another cell.
-            matrix = view.selected[0] if view.selected is not None and view.selected_cell() else None
-            matrix = matrix or view.cursor_matrix()
+            matrix = view.cursor_matrix()
             if matrix is not None:
                 matrix.focus()
 
@@ -234,10 +231,7 @@ class SteppingScreen(Screen[None]):
         keyboard is elsewhere (a button, say): its computation is written out in the Why pane. The
         matrix then has focus and its own arrow keys move on."""
         for view in self.walk_views()[:1]:
-            # The cell the Why pane explains, where it is on screen: from the Why pane (nothing to
-            # scroll there) an arrow went to the current matrix's old cursor instead, another cell.
-            matrix = view.selected[0] if view.selected is not None and view.selected_cell() else None
-            matrix = matrix or view.cursor_matrix()
+            matrix = view.arrow_matrix()
             if matrix is not None:
                 matrix.focus()
                 matrix.action_move(rows, cols)

@@ -592,6 +592,14 @@ class WalkView(Vertical):
                 return view
         return views[0] if views else None
 
+    def arrow_matrix(self) -> MatrixView | None:
+        """Where an arrow pressed with the keyboard elsewhere moves the cursor: from the cell the
+        Why pane explains, where it is on screen (from the Why pane an arrow went to the current
+        matrix's old cursor instead, another cell); else the cursor's matrix."""
+        if self.selected is not None and self.selected_cell() is not None:
+            return self.selected[0]
+        return self.cursor_matrix()
+
     def carry_cursor(self, focused: object) -> None:
         """The walk moved: the cursor moves on to the new current matrix, on the same row and column
         where it can, so the Why pane keeps explaining the learner's cell as the steps go by. With
