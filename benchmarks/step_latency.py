@@ -79,6 +79,16 @@ async def app_alone(app: App[None], key: str, steps: int, pause: float = 0.06) -
     return max(0.0, statistics.median([await cpu(True) for _ in range(steps)]) - quiet) * 1000
 
 
+async def idle_cpu(app: App[None], seconds: float = 3.0) -> float:
+    """CPU time, in ms per second, the app takes at rest (nothing moves on its screen)."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await asyncio.sleep(0.5)
+        t = time.process_time()
+        await asyncio.sleep(seconds)
+        return (time.process_time() - t) / seconds * 1000
+
+
 class MinimalApp(App[None]):
     """The least a stepping app can do: 21 small matrices, one of them rewritten per key."""
 
@@ -151,6 +161,9 @@ def main() -> None:
             f"{'minimal app, ' + 'x'.join(map(str, size)):<28} median key-to-idle CPU {ms:7.1f} ms/step   "
             f"Pilot alone {idle:4.1f} ms   app alone {alone:4.1f} ms"
         )
+    stepper_idle = asyncio.run(idle_cpu(StepperApp(network=seed)))
+    minimal_idle = asyncio.run(idle_cpu(MinimalApp()))
+    print(f"{'at rest, 120x40':<28} CPU {stepper_idle:.2f} ms a second (the minimal app {minimal_idle:.2f})")
     for label, net, size, key, show_map in runs:
         results = [asyncio.run(measure(net, args.steps, size, key, show_map)) for _ in range(args.runs)]
         median_ms, startup, idle, _ = min(results)

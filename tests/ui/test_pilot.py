@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from textual.color import Color
+from textual.timer import Timer
 
 from stepper.app import StepperApp
 from stepper.app.screens.health import HealthScreen
@@ -79,6 +80,26 @@ async def test_go_to_iteration_lands_on_the_same_state_as_stepping() -> None:
         await pilot.press("5", "enter")
         await pilot.pause()
         assert state(app) == expected
+
+
+async def test_an_idle_stepper_does_not_wake_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing moves on the screen at rest, so nothing should run: the hidden progress bar animated
+    itself 15 times a second (5 ms of CPU a second, on a laptop's battery or a shared SSH host)."""
+    ticks: list[str] = []
+    tick = Timer._tick
+
+    async def counted(self: Timer, *, next_timer: float, count: int) -> None:
+        ticks.append(self.name)
+        await tick(self, next_timer=next_timer, count=count)
+
+    monkeypatch.setattr(Timer, "_tick", counted)
+    app = StepperApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        ticks.clear()
+        await pilot.pause(0.6)
+        assert len(ticks) <= 1, ticks  # the progress bar's clock, once a second
 
 
 async def test_a_long_run_shows_progress_and_can_be_cancelled() -> None:
