@@ -15,6 +15,7 @@ from stepper.app.widgets.status import fit_formula, fit_where
 from stepper.app.widgets.step_pane import StepPane
 from stepper.app.widgets.walk_view import WalkView
 from stepper.engine.steps import Ref, Step
+from tests.ui.helpers import view
 
 
 def whole_in_view(view: MatrixView) -> str | None:
@@ -156,6 +157,23 @@ async def test_matrix_titles_read_whole_or_by_their_symbol(example, size) -> Non
                 title, _, cursor = title.partition(" · ")
                 assert not cursor or (view.has_focus and view.open_bottom), (view.ref, cursor)
                 assert title in (view.caption, view.short_caption), title
+
+
+async def test_a_tall_matrix_too_wide_for_its_pane_says_which_columns_are_in_view_at_its_top() -> None:
+    """spiral's a^1 is 200×16: its position line is 200 rows down, and nothing in sight said that
+    most of its columns were to the right. Its title says so, and follows the cursor sideways."""
+    app = StepperApp("spiral")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n", "n")
+        await pilot.pause()
+        a1 = view(app, "a", 1)
+        assert " · j=0–6 of 16 ▸" in str(a1.border_title), a1.border_title
+        await pilot.press(*["right"] * 8)
+        await pilot.pause()
+        assert " · ◂ j=2–8 of 16 ▸" in str(a1.border_title), a1.border_title
+        await pilot.press(*["right"] * 8)
+        await pilot.pause()
+        assert " · ◂ j=9–15 of 16 · " in str(a1.border_title), a1.border_title  # no ▸: the last column
 
 
 @pytest.mark.parametrize(

@@ -242,6 +242,11 @@ class MatrixView(ScrollView, can_focus=True):
         if self.outer_size.width:
             tries = [(self.caption, where), (self.caption, brief), (self.short_caption, where)]
             tries += [(self.short_caption, brief), (self.caption, ""), (self.short_caption, "")]
+            if self.state is not None and self._overflows:
+                # Which columns are in view, at the top as well: a tall matrix's position line is
+                # rows below, out of sight (spiral's 200 observations), and nothing else said that
+                # 9 of its 16 columns were to the right.
+                tries = [(caption + self._column_window(), more) for caption, more in tries] + tries
             title = next((mark + c + t for c, t in tries if len(mark + c + t) <= room), title)
         else:
             title = mark + self.caption + where
@@ -451,6 +456,14 @@ class MatrixView(ScrollView, can_focus=True):
         first = min(-(-int(self.scroll_offset.x) // pitch), max(0, self.state.cols - 1))
         return first, min(first + self._columns_that_fit(), self.state.cols) - 1
 
+    def _column_window(self) -> str:
+        """· j=7–13 of 16 ▸: the columns in view, for the title (◂ ▸ where there are more)."""
+        assert self.state is not None
+        first, last = self._visible_columns()
+        left = "◂ " if first > 0 else ""
+        right = " ▸" if last < self.state.cols - 1 else ""
+        return f" · {left}j={first}–{last} of {self.state.cols}{right}"
+
     def _position_line(self, width: int, base: Style) -> Strip:
         """◂ j=3–5 of 128 ▸: which columns are in view; the arrows are bright where there are more."""
         assert self.state is not None
@@ -578,6 +591,7 @@ class MatrixView(ScrollView, can_focus=True):
     def watch_scroll_x(self, old: float, new: float) -> None:
         super().watch_scroll_x(old, new)
         self.refresh()  # the position line and every row show other columns now
+        self._fit_title()  # and so does the title
 
     def on_click(self, event: events.Click) -> None:
         if self.state is None:
