@@ -549,9 +549,11 @@ def cmd_open(args: argparse.Namespace) -> int:
         served.apply_limits()
     net = _load(args)  # validate before starting the UI: bad input gets a message, not a screen
     from stepper.app import StepperApp
+    from stepper.app.heap import freeze_long_lived
 
     # The app reads and checks the --compare file as it is made, before its screen opens.
     app = StepperApp(network=net, compare=args.compare, served=served)
+    freeze_long_lived()  # this process is the app's
     app.run()
     return app.return_code or EXIT_OK  # Textual sets 1 if the app crashed
 

@@ -14,6 +14,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 
+from stepper.app import heap
 from stepper.app.commands import StepperCommands, key_name
 from stepper.app.downloads import Downloads
 from stepper.app.screens.help import KEY_HELP, HelpScreen
@@ -101,6 +102,7 @@ class StepperApp(App[None]):
             refit()
 
     def on_mount(self) -> None:
+        self.call_after_refresh(heap.settle)  # the screen is up: its objects live as long as the app
         # The theme chosen in the command palette is kept for the next run (not a browser tab's).
         if self.served is None:
             self.theme_changed_signal.subscribe(self, lambda theme: save_setting("theme", theme.name))

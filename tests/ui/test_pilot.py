@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
+
 import pytest
 from textual.color import Color
 from textual.timer import Timer
 
-from stepper.app import StepperApp
+from stepper.app import StepperApp, heap
 from stepper.app.screens.health import HealthScreen
 from stepper.app.screens.help import HelpScreen
 from stepper.app.screens.prompts import GotoIteration, Reinitialise
@@ -100,6 +103,29 @@ async def test_an_idle_stepper_does_not_wake_itself(monkeypatch: pytest.MonkeyPa
         ticks.clear()
         await pilot.pause(0.6)
         assert len(ticks) <= 1, ticks  # the progress bar's clock, once a second
+
+
+async def test_the_apps_own_process_sets_its_screen_aside_from_full_collections_and_leaks_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A full garbage collection walked all 120,000 of the screen's objects every fifteen steps or
+    so, a hitch of twice a step while n was held: the stepper's process freezes them once the
+    screen is up. Widgets thrown away (the panes of a walk that s replaced) are collected all the
+    same; frozen, they were kept for good."""
+    monkeypatch.setattr(heap, "_enabled", True)  # as `stepper` does in its own process
+    try:
+        app = StepperApp()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert gc.get_freeze_count() > 10_000
+            old_pane = weakref.ref(app.walk_screen.view.panes[0])  # (query_one would keep it, in its cache)
+            await pilot.press("s")
+            await pilot.pause()
+            await pilot.pause()
+            assert app.net.init.scheme != "constant" and old_pane() is None
+            assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
 
 
 async def test_a_long_run_shows_progress_and_can_be_cancelled() -> None:

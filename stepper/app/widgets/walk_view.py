@@ -22,6 +22,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Sparkline, Static
 
+from stepper.app import heap
 from stepper.app.walk_state import (
     clone_map,
     clone_sentences_line,
@@ -204,6 +205,7 @@ class WalkView(Vertical):
             self.show_map(False)  # this network has no plane to draw on
         self.apply_width(self._width)
         self.refresh_view()
+        self.call_after_refresh(heap.settle)  # the old panes are collected, the new ones set aside
 
     @property
     def panes(self) -> list[LayerPane]:
