@@ -129,6 +129,15 @@ class StepperApp(App[None]):
     def on_delivery_failed(self, event: events.DeliveryFailed) -> None:
         self.downloads.failed(event.key, event.exception)
 
+    def hold_shown_notices(self) -> None:
+        """The toasts on screen wait for the dialog opening over them to close, each with the time
+        it had left (at least long enough to be read)."""
+        for shown in list(self._notifications):
+            if not shown.has_expired:
+                kwargs = {"title": shown.title, "severity": shown.severity, "markup": False}
+                self._held_notices.append((shown.message, kwargs | {"timeout": max(shown.time_left, 3.0)}))
+        self.clear_notifications()
+
     def show_held_notices(self) -> None:
         held, self._held_notices = self._held_notices, []
         for message, kwargs in held:

@@ -14,6 +14,9 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
+from stepper.app.screens.help import KEY_HELP
+from stepper.app.screens.stepping import SteppingScreen
+
 # Keys that are no commands: leaving (the palette's own Escape) and quitting (the App's command).
 NOT_COMMANDS = frozenset({"quit", "cancel", "close"})
 
@@ -47,13 +50,21 @@ def key_name(key: str) -> str:
 
 
 def screen_commands(screen: Screen[Any]) -> Iterator[tuple[str, str, str]]:
-    """(name, help, action) for every key of ``screen``, then the extra commands it can run."""
+    """(name, help, action) for every key of ``screen``, then the extra commands it can run.
+
+    A key's name is the footer's word or two ("Fwd"); its help says what it does in a sentence
+    (the help screen's), so "forward", "quiz" or "help" find it too: the palette matches both."""
     actions = set()
     for binding in screen.BINDINGS:
         assert isinstance(binding, Binding)
         actions.add(binding.action)
         if binding.action not in NOT_COMMANDS:
-            yield binding.description, f"key {key_name(binding.key)}", binding.action
+            about = KEY_HELP.get(binding.id or "", "")
+            about = "" if about == binding.description else about
+            key = f"key {key_name(binding.key)}"
+            yield binding.description, f"{about} · {key}" if about else key, binding.action
+    if isinstance(screen, SteppingScreen):  # the App's own key, which is no binding of the screen
+        yield "Help", f"{KEY_HELP['help']}: every key and the notation · key ?", "app.help"
     for name, help, action in EXTRA_COMMANDS:
         # An extra command belongs to the screens whose keys run it, or that have its action.
         base = action.split("(")[0]
@@ -77,6 +88,9 @@ class StepperCommands(Provider):
     async def search(self, query: str) -> AsyncIterator[Hit]:
         matcher = self.matcher(query)
         for name, help, action in screen_commands(self.screen):
-            score = matcher.match(name)
+            # By its name first; else by what it does ("forward" finds Fwd), a little lower.
+            by_name = matcher.match(name)
+            score = by_name or matcher.match(help) * 0.9
             if score > 0:
-                yield Hit(score, matcher.highlight(name), partial(self._run, action), help=help)
+                shown = matcher.highlight(name) if by_name else name
+                yield Hit(score, shown, partial(self._run, action), help=help)

@@ -7,6 +7,7 @@ pure function of the network and the position, so any route to it lands on the s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -235,15 +236,18 @@ class Walk:
         else:
             self.seek(self.iteration, last)
 
-    def to_layer_end(self) -> None:
-        """Forward past every remaining step of the next step's layer and phase."""
+    def to_layer_end(self, layer_of: Callable[[Step], int] | None = None) -> None:
+        """Forward past every remaining step of the next step's layer and phase; ``layer_of`` says
+        which layer a step belongs to where that is not its own ``layer`` (on screen, dC/dW^l is
+        layer l + 1's, whose pane holds W^l)."""
         nxt = self.next_step
         if nxt is None:
             self.forward()
             return
+        layer = layer_of or (lambda step: step.layer)
         done = self.done
         while done < len(self.steps) and (
-            self.steps[done].phase is nxt.phase and self.steps[done].layer == nxt.layer
+            self.steps[done].phase is nxt.phase and layer(self.steps[done]) == layer(nxt)
         ):
             done += 1
         self.seek(self.iteration, done)

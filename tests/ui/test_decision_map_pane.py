@@ -188,8 +188,8 @@ async def test_help_and_palette_name_the_map_keys() -> None:
     app = StepperApp("xor")
     async with app.run_test(size=(80, 24)):
         commands = {(name, help) for name, help, _ in screen_commands(app.walk_screen)}
-        assert ("Decision map", "key m") in commands
-        assert ("Export decision map", "key M") in commands
+        assert ("Decision map", "Decision map on / off (networks with 2 inputs) · key m") in commands
+        assert ("Export decision map", "Export the decision map (.txt or .svg) · key M") in commands
 
 
 async def test_side_by_side_shows_both_maps_clones_against_random() -> None:

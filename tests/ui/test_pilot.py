@@ -13,6 +13,7 @@ from stepper.app import StepperApp, heap
 from stepper.app.screens.health import HealthScreen
 from stepper.app.screens.help import HelpScreen
 from stepper.app.screens.prompts import GotoIteration, Reinitialise
+from stepper.app.screens.quiz import QuizPrompt
 from stepper.app.screens.side_by_side import SideBySideScreen
 from stepper.app.widgets.matrix import MatrixView
 from stepper.engine.walk import Position
@@ -356,6 +357,22 @@ async def test_stepping_after_closing_side_by_side_keeps_the_walk() -> None:
     assert app.return_code in (None, 0)
 
 
+async def test_the_palette_finds_a_key_by_what_it_does() -> None:
+    """A tester typed "forward", "quiz" and "help" into the palette and found nothing: the keys
+    were named by the footer's words (Fwd, Check yourself) and the help key was not there."""
+    app = StepperApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+p", *"forward", "enter")
+        await pilot.pause()
+        assert app.walk.position == Position(1, 6)  # the end of the forward pass
+        await pilot.press("ctrl+p", *"quiz", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, QuizPrompt)
+        await pilot.press("escape", "ctrl+p", *"help", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+
+
 async def test_the_palette_runs_the_keys_of_the_screen_in_front() -> None:
     app = StepperApp()
     async with app.run_test(size=(100, 30)) as pilot:
@@ -380,6 +397,12 @@ async def test_side_by_side_has_the_same_stepping_keys_as_the_main_screen() -> N
         assert [c.walk.position for c in screen.columns] == [Position(1, 0)] * 2
         await pilot.press("f", "l")
         assert [c.walk.position for c in screen.columns] == [Position(1, 7)] * 2
+        # A layer's backward steps end with the gradient of the weights in its pane: dC/dW^2 is
+        # step 11, marked ▶L3 in the header, and l stopped before it (a tester's finding).
+        await pilot.press("l")
+        assert [c.walk.position for c in screen.columns] == [Position(1, 11)] * 2
+        await pilot.press("l")
+        assert [c.walk.position for c in screen.columns] == [Position(1, 15)] * 2
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         keys = [k for k, _ in app.screen.keys]

@@ -43,3 +43,23 @@ async def test_a_right_answer_says_so_and_counts() -> None:
         why = lines_of(app, app.screen.query_one("#explain").region)
         assert any(line.startswith("✓ right") for line in why), why
         assert any(line.startswith("Quiz 1/1 right") for line in lines_of(app, app.screen.region)[:3])
+
+
+async def test_a_toast_up_when_the_next_question_opens_waits_under_it_and_comes_back_after() -> None:
+    """A tester answered, then pressed t at once: the "✓ right" toast lay over the next question's
+    input and its hint. Toasts on screen wait while a dialog is open, then show again."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await answer(pilot, "2.2")  # right: a toast says so
+        assert app.screen.query("Toast")
+        await pilot.press("t")
+        await pilot.pause()
+        dialog = app.screen
+        assert not dialog.query("Toast")  # nothing over the question
+        assert "(1/1 right)" not in " ".join(lines_of(app, dialog.region))
+        await pilot.press("escape")
+        for _ in range(20):
+            if app.screen.query("Toast"):
+                break
+            await pilot.pause(0.05)
+        assert "(1/1 right)" in " ".join(lines_of(app, app.screen.query("Toast").last().region))

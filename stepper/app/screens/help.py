@@ -98,7 +98,7 @@ KEY_HELP = {
     "edit-weight": "Edit the selected weight or bias",
     "export": "Export the step or iteration (file, clipboard)",
     "export-map": "Export the decision map (.txt or .svg)",
-    "quiz": "Check yourself: type a cell of the next step",
+    "quiz": "Check yourself (quiz): type a cell of the next step",
     "cycle-digits": "3, 5 or 7 significant digits (exports keep 7)",
     "save-session": "Save the session to a network file",
     "open-network": "Open another network or example",

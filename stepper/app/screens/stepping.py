@@ -18,7 +18,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer
 
-from stepper.app.walk_state import RUN_INTERVAL
+from stepper.app.walk_state import RUN_INTERVAL, pane_layer
 from stepper.app.widgets.matrix import MatrixView
 from stepper.app.widgets.sized import on_screen_now
 from stepper.app.widgets.walk_view import WalkView
@@ -139,6 +139,13 @@ class SteppingScreen(Screen[None]):
         for footer in self.query(Footer):
             footer.show_command_palette = width >= 80
 
+    def on_screen_suspend(self) -> None:
+        # A dialog (or help, or the palette) opens over the walk: toasts already up would lie over
+        # it (at 80x24, over the quiz's next question and its input), so they wait with the rest.
+        hold = getattr(self.app, "hold_shown_notices", None)
+        if hold is not None:
+            hold()
+
     def on_screen_resume(self) -> None:
         # A dialog closed: what it had to say (saved, exported, an error) is shown now.
         show = getattr(self.app, "show_held_notices", None)
@@ -209,7 +216,8 @@ class SteppingScreen(Screen[None]):
         self.move(lambda w: w.to_iteration_end())
 
     def action_layer_end(self) -> None:
-        self.move(lambda w: w.to_layer_end())
+        # The layer as the header's map marks it: dC/dW^2 finishes layer 3 (its pane holds W^2).
+        self.move(lambda w: w.to_layer_end(pane_layer))
 
     def action_restart(self) -> None:
         self.running = False
