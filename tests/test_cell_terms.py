@@ -5,17 +5,21 @@ matrices write them (an ASCII '-', a negative operand in parentheses), '−' onl
 from __future__ import annotations
 
 import re
+from unittest import mock
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stepper.engine.explain import cell_name, cell_terms, derivative_terms
+from stepper.engine import explain
+from stepper.engine.explain import cell_name, cell_terms, cost_terms, derivative_terms
+from stepper.engine.network import Network
 from stepper.engine.steps import Ref
 from stepper.engine.walk import Walk
 from stepper.formatting import format_number
 from stepper.netfile import load_network
+from tests.test_gradients import networks
 
 # A U+2212 minus glued to a digit is a number written with the operator's sign (the operator is
 # spaced: 1 − 0.9806907).
@@ -99,3 +103,45 @@ def test_a_slope_s_computation_shows_its_inputs_and_its_value(n: float, activati
     shown = format_number(n) if activation in ("relu", "leaky_relu") else format_number(a)
     assert shown in line or activation == "linear"
     assert not OPERATOR_AS_SIGN.search(line) and not BARE_NEGATIVE.search(line)
+
+
+def test_the_seed_s_cost_is_written_out_term_by_term() -> None:
+    """Step 7, C: a tester found only "C = Σ (a^3 − y)² over a^3 and y = 1.9082220", in the Why
+    pane and in the quiz's ✗ wrong. By hand: a^3 = [[0.9806907, 0.9806907], [0.9803864, 0.9803864]]
+    and y = [[0.2, 0.4], [1, 0]]: 0.6094 + 0.3372 + 0.0004 + 0.9612 = 1.9082."""
+    net = load_network()
+    walk = Walk(net)
+    walk.forward(7)
+    assert cost_terms(net, walk.values) == (
+        "= Σ (a^3 − y)² = (0.9806907 − 0.2000000)² + (0.9806907 − 0.4000000)² + "
+        "(0.9803864 − 1.0000000)² + (0.9803864 − 0.0000000)² = 1.9082220"
+    )
+
+
+def _evaluate(written: str) -> float:
+    """The sum a cost's computation writes, evaluated from its printed numbers."""
+    _, middle, _ = written.rsplit(" = ", 2)  # "= formula = terms = value"
+    python = (
+        middle.replace("½ · ", "0.5 * ")
+        .replace("−[", "-(")
+        .replace("]", ")")
+        .replace("[", "(")
+        .replace("−", "-")
+        .replace("²", "**2")
+        .replace("·", "*")
+        .replace("ln(", "log(")
+    )
+    return float(eval(python, {"log": np.log}))  # our own output: numbers, + - * ** and log
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(networks())
+def test_a_cost_s_written_terms_add_up_to_the_cost(net: Network) -> None:
+    """Every cost, random networks: the terms as printed (7 significant digits) add up to C."""
+    walk = Walk(net)
+    walk.forward(len(walk.steps))
+    with mock.patch.object(explain, "MAX_TERMS", 10**6):  # every term (on screen, the first few and …)
+        written = cost_terms(net, walk.values)
+    assert written.endswith(f" = {format_number(float(walk.values.cost))}")
+    total = _evaluate(written)
+    assert np.isclose(total, walk.values.cost, rtol=1e-5, atol=1e-6), (written, total)

@@ -230,6 +230,8 @@ def test_the_quiz_leaves_every_result_blank_and_answers_it_at_the_end(cli) -> No
         "`n^1[o=0, j=0] = Σ_i [1 | a^0][o=0, i] · W^0[i, j=0] = "
         "1·1.0000000 + 0.8000000·1.0000000 + 0.4000000·1.0000000 = 2.2000000`"
     ) in key
+    # The cost too, which had only its value: its four squares are the work a learner checks.
+    assert "`C = Σ (a^3 − y)² = (0.9806907 − 0.2000000)² + (0.9806907 − 0.4000000)² + " in key
     # The narration is the teacher's: in the key, not a hint in the questions.
     assert "clones" not in questions and "still clones" in key
 

@@ -12,7 +12,8 @@ import numpy as np
 from rich.markup import escape
 
 from stepper.engine.compare import MineChecker
-from stepper.engine.explain import cell_meaning, cell_name, cell_terms, product_operands
+from stepper.engine.explain import cell_meaning, cell_name, cell_terms, cost_terms, product_operands
+from stepper.engine.quantities import Q
 from stepper.engine.steps import Ref
 from stepper.engine.walk import Walk
 from stepper.exports.product import COL_MARK, ROW_MARK, product_layout, stacked_layout
@@ -34,6 +35,11 @@ def why_markup(
     lines: list[str] = [escape(line) for line in (verdict or "").splitlines()]
     # The quiz's verdict already writes out the cell it asked about: the cursor on that cell adds
     # nothing but the same computation again.
+    if step is not None and step.output.quantity == Q.COST and not (verdict and "C =" in verdict):
+        # The step's result is one number, no cell of a matrix: its computation comes first.
+        with precision(digits):
+            terms = cost_terms(walk.net, walk.values)
+        lines += ["[b]C[/b]: the cost of this iteration", *(escape(line) for line in wrapped(terms, width))]
     if selected is not None and not (verdict and f"{cell_name(*selected)} =" in verdict):
         with precision(digits):  # the cell's computation at the precision the matrices show
             lines += cell_lines(walk, *selected, checker, width)
@@ -123,6 +129,21 @@ def differences(walk: Walk, ref: Ref, checker: MineChecker | None) -> list[str]:
     ]
 
 
+def wrapped(terms: str, width: int | None) -> list[str]:
+    """A computation indented under its cell, and wider than ``width`` gone on under its ``=``,
+    broken between terms, not at the pane's left edge (a sum of four products at 80 columns)."""
+    if not width or width <= 20:
+        return [f"  {terms}"]
+    return textwrap.wrap(
+        terms,
+        width - 2,  # room for the pane's scrollbar, which a long text brings after this is written
+        initial_indent="  ",
+        subsequent_indent="    ",
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
+
+
 def cell_lines(
     walk: Walk, ref: Ref, row: int, col: int, checker: MineChecker | None, width: int | None = None
 ) -> list[str]:
@@ -135,18 +156,7 @@ def cell_lines(
     # Not guarded: every cell shown has its computation (tests/ui/test_why_cells.py); an error here is
     # an engine bug, to be seen, not a blank line.
     terms = cell_terms(walk.net, walk.values, ref, row, col)
-    computation = (
-        textwrap.wrap(
-            terms,
-            width - 2,  # room for the pane's scrollbar, which a long text brings after this is written
-            initial_indent="  ",
-            subsequent_indent="    ",
-            break_on_hyphens=False,
-            break_long_words=False,
-        )
-        if width and width > 20
-        else [f"  {terms}"]
-    )
+    computation = wrapped(terms, width)
     lines = [f"{head}: {escape(cell_meaning(ref, row, col))}", *(escape(line) for line in computation)]
     if checker is None:
         return lines

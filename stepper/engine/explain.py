@@ -230,6 +230,33 @@ def cell_terms(net: Network, values: IterationValues, ref: Ref, row: int, col: i
 UPDATE_TERMS = (*OPTIMIZER_TERMS, *PREVIOUS_STATE)
 
 
+def cost_terms(net: Network, values: IterationValues) -> str:
+    """The cost written out over every observation and output, as for a cell: "= Σ (a^3 − y)² =
+    (0.9806907 − 0.2)² + … = 1.9082220" (the sum shortened after its first terms, as any sum)."""
+    a, y = values.a[net.depth], values.targets
+    pairs = list(zip(a.ravel().tolist(), y.ravel().tolist()))
+    formula = net.cost_fn.formula.replace("{L}", str(net.depth)).split("=", 1)[1].strip()
+    name = net.cost
+    if name in ("sse", "half_sse", "mse"):
+        terms = _sum([f"({f(ai)} − {p(yi)})²" for ai, yi in pairs])
+        put = {"sse": terms, "half_sse": f"½ · [{terms}]", "mse": f"[{terms}] / {len(pairs)}"}[name]
+    elif name == "bce":
+        put = "−[" + _sum([_bce_term(ai, yi) for ai, yi in pairs]) + "]"
+    else:  # ce: a target of 0 adds nothing
+        logs = [f"ln({f(ai)})" if yi == 1 else f"{p(yi)}·ln({f(ai)})" for ai, yi in pairs if yi]
+        put = "−[" + _sum(logs) + "]"
+    return f"= {formula} = {put} = {f(float(values.cost))}"
+
+
+def _bce_term(a: float, y: float) -> str:
+    """One entry of binary cross-entropy: with a target of 1 or 0 only one of its logs is left."""
+    if y == 1:
+        return f"ln({f(a)})"
+    if y == 0:
+        return f"ln(1 − {f(a)})"
+    return f"{p(y)}·ln({f(a)}) + (1 − {p(y)})·ln(1 − {f(a)})"
+
+
 def update_cell_terms(net: Network, values: IterationValues, q: Quantity, l: int, row: int, col: int) -> str:
     """One weight's update term by the optimizer's formula, with its numbers (β1^t written out)."""
     opt, lr, v = net.optimizer, net.learning_rate, values

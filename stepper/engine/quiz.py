@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from stepper.engine.explain import cell_meaning, cell_name, cell_terms
+from stepper.engine.explain import cell_meaning, cell_name, cell_terms, cost_terms
 from stepper.engine.quantities import Q
 from stepper.engine.steps import Ref, Step
 from stepper.engine.walk import Walk
@@ -60,8 +60,7 @@ def question(walk: Walk, selected: tuple[Ref, int, int] | None = None) -> Questi
     ref = step.output
     values = walk.values
     if ref.quantity == Q.COST:
-        formula = step.formula.split("=", 1)[-1].strip()
-        computation = f"= {formula} over a^{ref.layer} and y = {format_number(float(values.cost))}"
+        computation = cost_terms(walk.net, values)
         return Question(step, 0, 0, float(values.cost), "C", "the cost of this iteration", computation)
     matrix = walk.peek(ref)
     if not isinstance(matrix, np.ndarray):

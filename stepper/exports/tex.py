@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from stepper.engine.divergence import Divergence, steps_shown
-from stepper.engine.explain import cell_name, cell_terms, product_operands
+from stepper.engine.explain import cell_name, cell_terms, cost_terms, product_operands
 from stepper.engine.iteration import IterationValues
 from stepper.engine.network import Network
 from stepper.engine.quantities import Q
@@ -217,7 +217,7 @@ def _answer(net: Network, step: Step, values: IterationValues) -> tuple[list[Dis
     """The answer key's entry for a step: its result, and cell (0, 0) worked out term by term."""
     ref = step.output
     if ref.quantity == Q.COST:
-        return [rf"C = {format_number(values.cost)}"], []
+        return [rf"C = {format_number(values.cost)}"], [f"C {cost_terms(net, values)}"]
     matrix = values.quantity(ref.quantity)[ref.layer]
     if matrix is None:
         return [], []

@@ -224,3 +224,20 @@ async def test_side_by_side_keeps_the_precision_and_the_map() -> None:
         assert isinstance(app.screen, SideBySideScreen)
         for view in app.screen.columns:
             assert view.digits == 3 and view.map_shown
+
+
+async def test_the_cost_step_writes_the_cost_out_term_by_term_and_so_does_a_wrong_answer() -> None:
+    """Step 7 computes C, one number: the Why pane explained an operand's cell instead, and a wrong
+    answer got "C = Σ (a^3 − y)² over a^3 and y = 1.9082220" (contract §10: term by term)."""
+    terms = "(0.9806907 − 0.2000000)² + (0.9806907 − 0.4000000)²"
+    app = StepperApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press(*"nnnnnnn")
+        await pilot.pause()
+        text = why(app)
+        assert text.startswith("C: the cost of this iteration") and terms in text and "= 1.9082220" in text
+        await pilot.press("p")
+        await answer(pilot, "2")
+        text = why(app)
+        assert text.startswith("✗ wrong: C = 1.9082220, not 2.0000000") and terms in text
+        assert text.count(terms) == 1  # the verdict's computation is not repeated under it
