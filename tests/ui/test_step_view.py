@@ -207,3 +207,28 @@ async def test_a_network_a_line_too_tall_keeps_its_result_whole_and_the_why_pane
         assert [v.ref.symbol for v in order] == ["a^1", "W^1", "n^2"]
         assert in_view(app, order[1]) and in_view(app, order[2])
         assert app.screen.query_one("#explain").outer_size.height == 2
+
+
+async def test_a_step_too_tall_for_80x24_shows_no_matrix_without_its_title() -> None:
+    """After s the weights have wider numbers, and an update's W^1, dC/dW^1 and W^1 updated no
+    longer fit: dC/dW^1's numbers showed under no name, its title scrolled away. Now the step view
+    shows the result and the operands above it that fit whole, titles and all, and the Why pane
+    keeps the cell's computation."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("s")
+        for _ in range(22):
+            await pilot.press("n")
+            await pilot.pause()
+            pane = app.screen.view.step_pane
+            window = pane.scrollable_content_region
+            for matrix in pane.order:
+                top = matrix.region.y  # its title's line
+                cut = matrix.region.y < window.y < matrix.region.bottom
+                assert not cut, (app.walk.position, matrix.ref.symbol, top, window)
+            assert in_view(app, pane.order[-1]), app.walk.position  # the result whole
+        assert shown(app) == ["W^2", "dC/dW^2", "W^2"]
+        # Beside the weights it replaces, the result says it is the updated one (both read "W^2").
+        assert str(pane.order[-1].border_title).startswith("▶ W^2 updated")
+        why = app.screen.query_one("#explain-text").render()
+        assert "= w − η · dC/dw = " in str(why)

@@ -25,7 +25,7 @@ from textual.strip import Strip
 from stepper.app.contrast import background_of, readable
 from stepper.app.widgets.sized import on_screen_now
 from stepper.engine.explain import equal_column_groups
-from stepper.engine.quantities import WEIGHT_SHAPED
+from stepper.engine.quantities import WEIGHT_SHAPED, Q
 from stepper.engine.steps import Ref
 from stepper.formatting import SIG_DIGITS, format_number
 
@@ -258,8 +258,10 @@ class MatrixView(ScrollView, can_focus=True):
 
     @property
     def short_caption(self) -> str:
-        """The caption without its words: the symbol ("W^1", "δ^2")."""
-        return self.caption.split("  ")[0].split(" = ")[0]
+        """The caption without its words: the symbol ("W^1", "δ^2"). The updated weights keep the
+        word that tells them from the weights they replace, beside them: both read "W^2" at 80x24."""
+        symbol = self.caption.split("  ")[0].split(" = ")[0]
+        return f"{symbol} updated" if self.ref.quantity == Q.WEIGHTS_AFTER else symbol
 
     @property
     def content_width(self) -> int:

@@ -104,6 +104,22 @@ class StepPane(VerticalScroll, LaidOutOnce, can_focus=False):
         """How the step's matrices are laid out ``width`` columns wide (for the height they need)."""
         return pack([box_size(view, width) for view in self.order], width)
 
+    def whole_tail(self, width: int, most: int) -> int | None:
+        """For a step too tall for the screen: the tallest window of at most ``most`` lines that ends
+        at the result's last line and starts at a matrix's top, so no matrix in it loses its title
+        (at 80x24 an update's dC/dW^1 showed its numbers under no name, its title scrolled away).
+        None if there is none (the result alone is taller)."""
+        sizes = [box_size(view, width) for view in self.order]
+        if not sizes:
+            return None
+        boxes = {index: (y, y + sizes[index][1]) for index, _, y in pack(sizes, width).places(sizes)}
+        result_top, bottom = boxes[len(sizes) - 1]
+        for top in sorted({top for top, _ in boxes.values() if top <= result_top}):
+            cuts_one = any(start < top < end for start, end in boxes.values())
+            if bottom - top <= most and not cuts_one:
+                return bottom - top
+        return None
+
     def scroll_to_step(self) -> None:
         """All of the step in view when it fits; else its result whole, with as much above it as fits."""
         if not self.order:

@@ -57,6 +57,7 @@ MAP_SHARE = 0.45  # of a wide view's width, for the decision map while it is sho
 WHY_LEAST = 2  # lines the Why pane keeps under the step view: its title and the selected cell
 SHORT = 40  # side by side, a screen lower than this shows each half's step view (taller: its layer)
 WHY_NARROW = 8  # its height (the stylesheet's) when the step does not fit anyway
+WHY_CELL = 4  # its least for a whole operand more: title, the cell's name and two lines of its sum
 
 
 class LayerPlan(NamedTuple):
@@ -439,13 +440,18 @@ class WalkView(Vertical):
                 if child.display and child.id not in ("layers", "explain")
             )
             room = self.size.height - above
-            need = self.step_pane.packing(self.step_pane.size.width or self._width - 1).height
+            width = self.step_pane.size.width or self._width - 1
+            need = self.step_pane.packing(width).height
             if need <= room - WHY_LEAST:
                 height = need
             elif need <= room:  # a line or two short: all but the Why pane's least, the result whole
                 height = room - WHY_LEAST
-            else:  # too tall to fit anyway (a 200-row batch): it scrolls, the Why pane keeps its size
-                height = room - WHY_NARROW
+            else:
+                # Too tall to fit anyway: the result and the operands just above it that fit whole,
+                # titles and all (the Why pane keeps the cell's computation, WHY_CELL); else (a
+                # 200-row batch) it scrolls and the Why pane keeps its size.
+                whole = self.step_pane.whole_tail(width, room - WHY_CELL)
+                height = whole if whole is not None and whole > room - WHY_NARROW else room - WHY_NARROW
             height = max(3, height)
             if self.has_class("-why-tall"):
                 # w: the Why pane gets two thirds of the height, or more where the step leaves it
