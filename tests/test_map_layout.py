@@ -27,6 +27,15 @@ def test_the_seed_networks_eight_maps_fit_the_pane_at_80x24_120x40_and_200x60() 
         assert p.small * 3 >= p.big or p.small >= 8  # neurons' maps not dwarfed by the output maps
 
 
+def test_a_pane_two_lines_taller_still_shows_every_map_at_80x24() -> None:
+    """After s the clone notice goes, and the pane (8 lines) grows to 10: a tester found six of the
+    seed's eight maps scrolled away ("▾ 6 more maps below"), which 8 lines had shown. A line less for
+    each output map puts them all on screen again."""
+    for height in (8, 9, 10, 11):
+        p = plan(shape(78, height))
+        assert p.fits and p.big >= 14, (height, p)
+
+
 def test_spirals_32_neurons_do_not_fit_at_120x40_and_the_output_map_keeps_its_size() -> None:
     p = plan(shape(52, 23, (16, 16), 1))
     assert not p.fits and p.big == 16

@@ -23,6 +23,8 @@ from stepper.engine.walk import Walk
 from stepper.formatting import SIG_DIGITS, format_number
 
 RUN_INTERVAL = 1 / 20  # continuous training, here and side by side: one iteration per tick
+# How the app sets the learning rate, where a remedy names it (the command line says --lr).
+LEARNING_RATE_KEY = "key O, then η"
 
 
 def pane_layer(step: Step | None) -> int:

@@ -11,6 +11,7 @@ import textwrap
 import numpy as np
 from rich.markup import escape
 
+from stepper.app.walk_state import LEARNING_RATE_KEY
 from stepper.engine.compare import MineChecker
 from stepper.engine.explain import cell_meaning, cell_name, cell_terms, cost_terms, product_operands
 from stepper.engine.quantities import Q
@@ -60,7 +61,8 @@ def why_markup(
         diverged = walk.divergence
         if diverged is not None and walk.at_divergence:
             # The words of trace's last line: the walk goes no further than this step.
-            lines.append(f"[b]Stopped:[/b] {escape(diverged.report)}")
+            report = f"{diverged.message()}. Remedy: {diverged.remedy(LEARNING_RATE_KEY)}."
+            lines.append(f"[b]Stopped:[/b] {escape(report)}")
     return "\n".join(lines)
 
 

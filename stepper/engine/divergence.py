@@ -46,10 +46,15 @@ class Divergence:
 
     @property
     def hint(self) -> str:
-        """The usual remedy: before any update only the starting point can be at fault."""
+        """The usual remedy, as the command line sets it."""
+        return self.remedy("--lr")
+
+    def remedy(self, learning_rate: str) -> str:
+        """The usual remedy: before any update only the starting point can be at fault. Else a
+        smaller learning rate, set as ``learning_rate`` says ("--lr"; in the app, a key)."""
         if self.iteration == 1 and self.quantity in (Q.N, Q.A, Q.COST):
             return "the initial weights or the inputs are too large: smaller ones (or xavier/he init)"
-        return "try a smaller learning rate (--lr)"
+        return f"try a smaller learning rate ({learning_rate})"
 
     @property
     def report(self) -> str:

@@ -48,8 +48,11 @@ def _group_items(groups: list[NeuronGroup]) -> list[str]:
     return [item + ";" for item in items[:-1]] + items[-1:]
 
 
-def diagnose_text(net: Network, d: Diagnosis, width: int = WIDTH) -> str:
-    """The report, wrapped to ``width`` columns (80 for a terminal; the app's dialog is narrower):
+def diagnose_text(
+    net: Network, d: Diagnosis, width: int = WIDTH, remedy: str = "stepper diagnose --init normal --seed 1"
+) -> str:
+    """The report, wrapped to ``width`` columns (``remedy``: what to try for clones, as the reader
+    runs stepper: a command line, or in the app its keys) (80 for a terminal; the app's dialog is narrower):
     every line within it, a wrapped line indented under its first (the app's dialog at 80x24 used to
     fold the clones' note and the network line back to column 0)."""
     after = (
@@ -79,7 +82,7 @@ def diagnose_text(net: Network, d: Diagnosis, width: int = WIDTH) -> str:
         out.extend(textwrap.wrap(f.text, width, initial_indent=f"{mark} ", subsequent_indent="  "))
     if any(f.kind is FindingKind.CLONES for f in d.findings):
         out += textwrap.wrap(
-            "Try: stepper diagnose --init normal --seed 1",
+            f"Try: {remedy}",
             width,
             initial_indent="  ",
             subsequent_indent="    ",

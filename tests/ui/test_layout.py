@@ -178,7 +178,7 @@ async def test_a_tall_matrix_too_wide_for_its_pane_says_which_columns_are_in_vie
 
 @pytest.mark.parametrize(
     ("example", "size"),
-    [("sgd-vs-adam", (120, 40)), ("sgd-vs-adam", (200, 60)), ("xor", (200, 60))],
+    [("sgd-vs-adam", (120, 40)), ("sgd-vs-adam", (200, 60)), ("xor", (200, 60)), (None, (120, 40))],
 )
 async def test_side_by_side_keeps_each_walks_step_and_operands_in_view(example, size) -> None:
     """Issue 12/16: side by side (sgd beside adam, step 9) scrolled the operands away; at 200x60
@@ -197,6 +197,13 @@ async def test_side_by_side_keeps_each_walks_step_and_operands_in_view(example, 
                 step = walk_view.walk.current_step
                 if step is None:  # sgd has fewer steps than adam: it waits for the next iteration
                     continue
+                shown = {view.ref for view in walk_view.matrices if view.display}
+                # Every operand too, from whichever layer (at 120x40, a^1 of n^2 = [1 | a^1] · W^1 was
+                # not there: each half showed layer 2's pane); those that have a matrix on screen at
+                # all (not the cost, nor an optimizer's state before the update).
+                drawn = {view.ref for view in walk_view.all_matrices}
+                missing = ({step.output, *step.inputs} & drawn) - shown
+                assert not missing, (walk_view.id, step.number, missing)
                 for view in walk_view.matrices:
                     if view.ref == step.output or view.ref in step.inputs:
                         why = whole_in_view(view)
@@ -207,6 +214,12 @@ def test_the_formula_line_drops_its_parameters_before_cutting() -> None:
     formula = "v^0 ← β2 · v^0 + (1 − β2) · (dC/dW^0)²   (β2 = 0.999)    (3×2), (3×2) → (3×2)"
     assert fit_formula(formula, 58) == "v^0 ← β2 · v^0 + (1 − β2) · (dC/dW^0)²    → (3×2)"
     assert fit_formula(formula, 30) == "v^0 ← β2 · v^0 + (1 …  → (3×2)"  # 30 wide
+
+
+def test_the_formula_line_says_without_bias_row_in_short_before_cutting() -> None:
+    """Side by side at 120x40 cut dC/da^2's formula inside its operand: "(W^2 without bias r…"."""
+    formula = "dC/da^2 = δ^3 · (W^2 without bias row)ᵀ    (2×2)·(2×3) → (2×3)"
+    assert fit_formula(formula, 44) == "dC/da^2 = δ^3 · (W^2 no bias)ᵀ    → (2×3)"
 
 
 def test_half_an_80_column_screen_keeps_the_cost_whole() -> None:

@@ -210,6 +210,17 @@ async def test_the_notice_button_breaks_the_symmetry_at_80x24() -> None:
         assert app.net.init.scheme == "normal" and app.diagnosis.clones == []
 
 
+async def test_the_health_report_in_the_app_says_which_keys_break_the_clones() -> None:
+    """It said "Try: stepper diagnose --init normal --seed 1": a command line, in the app."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("h")
+        await pilot.pause()
+        report = " ".join(str(app.screen.query_one("Static").render()).split())
+        assert "Try: s (random weights), or v to watch both inits side by side" in report
+        assert "stepper diagnose" not in report
+
+
 async def test_h_opens_the_full_health_report() -> None:
     app = StepperApp("dead-relu")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -443,10 +454,11 @@ async def test_at_the_divergence_one_toast_a_whole_notice_a_why_and_the_inputs_o
         assert len(toasts) == 1
         notice = str(app.query_one("#health-text").render())
         assert "Training diverged at iteration 269: cost became inf." in notice
-        assert "Remedy: try a smaller learning rate (--lr)." in notice
+        assert "Remedy: try a smaller learning rate (key O, then η)." in notice  # the app's key, not --lr
         assert all(len(line) <= 76 for line in notice.splitlines())  # inside the notice at 80x24
         why = str(app.query_one("#explain-text").render())
         assert "Stopped: diverged at iteration 269: cost became inf." in why
+        assert "(key O, then η)" in why and "--lr" not in why
         # The step view shows the cost's operands: a^1 (what made C inf) and the targets.
         a1 = view(app, "a", 1)
         assert a1 in app.screen.view.step_pane.order and a1.region.height > 0

@@ -18,7 +18,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer
 
-from stepper.app.walk_state import RUN_INTERVAL, pane_layer
+from stepper.app.walk_state import LEARNING_RATE_KEY, RUN_INTERVAL, pane_layer
 from stepper.app.widgets.matrix import MatrixView
 from stepper.app.widgets.sized import on_screen_now
 from stepper.app.widgets.walk_view import WalkView
@@ -194,7 +194,8 @@ class SteppingScreen(Screen[None]):
             self._at_divergence.add(view.id)
             which = f" ({walk.net.init.describe()})" if len(views) > 1 else ""
             self.notify(
-                f"Training{which} {diverged.message()}. The walk stops here. Remedy: {diverged.hint}.",
+                f"Training{which} {diverged.message()}. The walk stops here. "
+                f"Remedy: {diverged.remedy(LEARNING_RATE_KEY)}.",
                 title="Diverged",
                 severity="error",
                 timeout=8,

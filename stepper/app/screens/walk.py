@@ -643,4 +643,5 @@ class WalkScreen(SteppingScreen):
         from stepper.exports.diagnose_out import diagnose_text
 
         net, diagnosis = self.net, self.diagnosis
-        self.app.push_screen(HealthScreen(lambda width: diagnose_text(net, diagnosis, width)))
+        remedy = "s (random weights), or v to watch both inits side by side"
+        self.app.push_screen(HealthScreen(lambda width: diagnose_text(net, diagnosis, width, remedy)))

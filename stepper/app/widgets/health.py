@@ -10,6 +10,7 @@ from textual.geometry import Size
 from textual.widget import Widget
 from textual.widgets import Button
 
+from stepper.app.walk_state import LEARNING_RATE_KEY
 from stepper.engine.diagnose import Diagnosis, Finding, clone_sentences, layers_text
 
 
@@ -125,7 +126,7 @@ def narrow_lines(diagnosis: Diagnosis, summary: str | None) -> tuple[str, str | 
         # (the words of the CLI's stderr lines), with the key to the full report.
         lines += [
             f"! Training {escape(diverged.message())}.",
-            f"  Remedy: {escape(diverged.hint)}.  [dim]h: why[/dim]",
+            f"  Remedy: {escape(diverged.remedy(LEARNING_RATE_KEY))}.  [dim]h: why[/dim]",
         ]
     clone_line = len(lines)
     if summary is not None:

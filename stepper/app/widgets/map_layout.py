@@ -17,6 +17,7 @@ MAX_BIG = 81  # pixels across an output map, at most
 # would leave spiral's 200 observations nothing to be seen on); a pane shorter than that gets the
 # tallest maps that fit. When not every map can be whole on screen, the rest scroll.
 MIN_LINES, MIN_LINES_TALL, TALL = 8, 12, 30
+LEAST_LINES, SHORT_PANE = 7, 12  # lines of an output map at least in a pane shorter than SHORT_PANE
 GAP = 2  # columns between the output maps, and between the blocks beside each other
 GROUP_GAP = 3  # columns between two layers' maps side by side
 # Pixels across a neuron's map: the largest, the smallest preferred (its title "a^1_0 C1" whole),
@@ -176,7 +177,12 @@ def plan(shape: Shape) -> Plan:
     # biggest output maps within that, then the biggest neurons' maps. Both only shrink as the pane
     # does, since a shorter pane only rules sizes out.
     tries: list[tuple[int, list[int]]] = []
-    for big in range(top, smallest - 1, -pl):
+    # In a short pane (80x24's), output maps down to LEAST_LINES when that puts every map on screen:
+    # a pane 10 lines high scrolled six neurons' maps away that 8 lines showed (a line less for
+    # each output map). Not in a taller one, where the output maps keep their size.
+    short = shape.height < SHORT_PANE
+    lowest = min(smallest, max(2, LEAST_LINES * pl)) if short else smallest
+    for big in range(top, lowest - 1, -pl):
         floor = max(least, min(preferred, -(-big // 3)))
         evens = dict.fromkeys(s - s % pl for s in range(min(largest, big), floor - 1, -1))
         tries.append((big, [s for s in evens if s >= floor] if shape.hidden else [preferred]))
@@ -187,7 +193,9 @@ def plan(shape: Shape) -> Plan:
                     found = lines_needed(big, small, gap, arrangement, shape)
                     if found is not None and found[0] <= shape.height:
                         return Plan(big, small, gap, arrangement, found[1], True)
-    # Nothing fits: the smallest output maps, the neurons' maps below them (they scroll).
+    # Nothing fits: the smallest output maps, the neurons' maps below them (they scroll). (In a short
+    # pane the smallest that were tried: a line taller, the pane may fit every map with them.)
+    smallest = lowest
     small = FALLBACK_SMALL_RAMP if shape.ramp else FALLBACK_SMALL_COLOUR
     small = max(2, min(small, shape.width // shape.cw) // pl * pl)
     # Of the ways to lay them out, the one that shows the most neurons' maps whole.

@@ -65,12 +65,14 @@ def fit_formula(formula: str, width: int) -> str:
         return formula
     text, shapes = formula.split(SHAPES, 1)
     result = "→ " + shapes.rsplit("→", 1)[-1].strip() if "→" in shapes else shapes.strip()
-    # Then the formula's parameters ("   (η = 0.5)", "   (β2 = 0.999)"), which the Why pane repeats.
-    for body in dict.fromkeys((text, text.split("   (")[0])):
+    # Then the formula's parameters ("   (η = 0.5)", "   (β2 = 0.999)"), which the Why pane repeats,
+    # then its words in short ("(W^2 without bias row)ᵀ" is "(W^2 no bias)ᵀ": half a screen cut it).
+    bare = text.split("   (")[0]
+    for body in dict.fromkeys((text, bare, bare.replace(" without bias row", " no bias"))):
         for gap in (SHAPES, "  "):
             if len(body) + len(gap) + len(result) <= width:
                 return body + gap + result
-    text = text.split("   (")[0]
+    text = bare.replace(" without bias row", " no bias")
     room = width - 2 - len(result)
     return (text[: max(0, room - 1)] + "…  " + result) if room > 1 else result[:width]
 

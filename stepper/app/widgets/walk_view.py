@@ -220,14 +220,33 @@ class WalkView(Vertical):
     @property
     def step_mode(self) -> bool:
         """Narrow and following the walk: the step view shows the current step's matrices (``[`` and
-        ``]`` show whole layers, and the decision map takes the layers' place). Side by side, only
-        on a short screen. Wide, only for a step whose layers do not fit side by side."""
+        ``]`` show whole layers, and the decision map takes the layers' place). Side by side, on a
+        short screen, or for a step with an operand in another layer. Wide, only for a step whose
+        layers do not fit side by side."""
         if self.pinned_layer is not None or self.map_shown:
             return False
         if self.wide:
             return self._operands_apart
-        # Half a tall screen (side by side): room for the whole layer, as context for the step.
-        return not (self.compact and self.app.size.height >= SHORT)
+        if self._half_a_tall_screen:
+            # Side by side: the whole layer, as context for the step, when its pane holds the step's
+            # matrices and shows them whole; n^2 takes a^1 from layer 1, which its pane does not
+            # show, and an update's four weight matrices were a line too tall for it at 120x40.
+            return not self._step_whole_in_its_pane()
+        return True
+
+    @property
+    def _half_a_tall_screen(self) -> bool:
+        return self.compact and not self.wide and self.app.size.height >= SHORT
+
+    def _step_whole_in_its_pane(self) -> bool:
+        """The step's matrices all in its layer's pane, and in view together there (its matrices'
+        roles given for this step)."""
+        step = self.walk.current_step or self.walk.next_step
+        pane = self.panes[pane_layer(step) - 1] if self.panes else None
+        if pane is None or not set(self.step_refs()) <= {view.ref for view in pane.views}:
+            return False
+        layers = self.query_one("#layers").size
+        return pane.step_fits(layers.width, layers.height - 2)  # inside the pane's border
 
     @property
     def matrices(self) -> list[MatrixView]:
@@ -494,10 +513,13 @@ class WalkView(Vertical):
         selected = self.selected_cell()
         layer = self.pinned_layer or pane_layer(walk.current_step)
         plan = None
-        if self.wide:
-            # The step view stands in for panes too far apart to show the step together; the panes
-            # are kept current all the same: whether the next step's layers fit reads them.
+        # The step view stands in for panes too far apart to show the step together (wide), or for a
+        # pane that would not show it whole (half a tall screen); the panes are kept current all the
+        # same: whether the step fits them reads their matrices' roles.
+        panes_first = self.wide or self._half_a_tall_screen
+        if panes_first:
             show_matrices(self.pane_matrices, walk, checks, self.digits, selected)
+        if self.wide:
             plan = self._plan(layer)
             self._operands_apart = not plan.together
         if self.step_mode:
@@ -506,7 +528,7 @@ class WalkView(Vertical):
             if self.wide and self.step_pane.display:
                 # Its size is known before the layout (narrow, the step's height sets the pane's).
                 self.step_pane.scroll_ahead()
-        elif not self.wide:
+        elif not panes_first:
             show_matrices(self.pane_matrices, walk, checks, self.digits, selected)
         if self.map_shown:
             self._update_map()
