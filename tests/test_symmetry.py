@@ -302,6 +302,36 @@ def test_the_spread_is_flat_zero_for_clones_and_positive_after_a_random_init() -
     assert neuron_spread([np.ones((3, 1)), np.ones((2, 2))]) == (math.inf,)
 
 
+def test_the_spread_of_huge_weights_is_their_distance_not_zero() -> None:
+    """A tester set a weight to 1e200 (e) and the layer map read d=0.000, as for clones: the squares
+    overflowed. By hand: columns (1e200, 0) and (0, 1e200) are √2·1e200 apart."""
+    w = np.array([[1e200, 0.0], [0.0, 1e200]])
+    (d,) = neuron_spread([w, np.ones((3, 1))])
+    assert math.isclose(d, math.sqrt(2) * 1e200, rel_tol=1e-12)
+    # The tester's case: xor's W^0 with one bias at 1e200; the closest are then the other two.
+    w0 = load_network("xor").weights[0].copy()
+    w0[0, 0] = 1e200
+    (d,) = neuron_spread([w0, np.ones((4, 1))])
+    assert math.isclose(d, float(np.linalg.norm(w0[:, 1] - w0[:, 2])), rel_tol=1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(0, 2**31),
+    st.integers(2, 6),
+    st.floats(min_value=-150, max_value=150),
+)
+def test_the_spread_scales_with_the_weights(seed: int, neurons: int, exponent: float) -> None:
+    """Weights c times larger are c times farther apart, from 1e-150 to 1e150, and clones stay 0."""
+    w = np.random.default_rng(seed).normal(size=(3, neurons))
+    c = 10.0**exponent
+    (d,) = neuron_spread([w, np.ones((neurons + 1, 1))])
+    (dc,) = neuron_spread([c * w, np.ones((neurons + 1, 1))])
+    assert math.isclose(dc, c * d, rel_tol=1e-9)
+    clones = np.repeat(c * w[:, :1], neurons, axis=1)
+    assert neuron_spread([clones, np.ones((neurons + 1, 1))]) == (0.0,)
+
+
 def test_a_long_run_leaves_a_spread_point_at_each_checkpoint_for_the_plot() -> None:
     net = load_network("identical-columns").with_init(InitSpec("normal", seed=1))
     walk = Walk(net, max_checkpoints=8)

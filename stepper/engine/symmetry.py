@@ -18,6 +18,7 @@ clones before an edit or a re-initialisation, when the caller says so) and whose
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -500,6 +501,11 @@ def _closest(w: Array) -> float:
     """The smallest distance between two columns of ``w`` (inf for one column)."""
     if w.shape[1] < 2:
         return math.inf
+    scale = float(np.abs(w).max())
+    if math.isfinite(scale) and not 1e-100 < scale < 1e100:
+        # Squares of a weight of 1e200 overflow (a tester's edit read d = 0.000, as clones do), and
+        # of 1e-200 vanish: pair by pair, each difference in units of its own largest entry.
+        return min(_distance(w[:, j] - w[:, k]) for j, k in itertools.combinations(range(w.shape[1]), 2))
     norms = (w * w).sum(axis=0)
     d2 = norms[:, None] + norms[None, :] - 2.0 * (w.T @ w)
     np.fill_diagonal(d2, np.inf)
@@ -509,3 +515,9 @@ def _closest(w: Array) -> float:
     if any(np.array_equal(w[:, j], w[:, k]) for j, k in close):
         return 0.0
     return float(math.sqrt(max(float(d2.min()), 0.0)))
+
+
+def _distance(diff: Array) -> float:
+    """The length of ``diff``, without squaring numbers too large or too small to square."""
+    unit = float(np.abs(diff).max())
+    return 0.0 if unit == 0 else unit * math.sqrt(float(((diff / unit) ** 2).sum()))
