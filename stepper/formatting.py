@@ -14,7 +14,8 @@ PRECISIONS = (3, 5, 7)  # what the app's precision key cycles through; 7 is the 
 # What format_number does, in the words an export's header uses.
 ROUNDING = (
     "Numbers are rounded to at least 7 significant digits and 7 decimals "
-    "(0.9002495, 3.7007485, 0.01893642), in scientific notation from 1e5 and below 1e-8."
+    "(0.9002495, 3.7007485, 0.01893642), and to at most 10 decimals (so fewer significant digits "
+    "below 1e-4: 0.0000031582), in scientific notation from 1e5 and below 1e-8."
 )
 
 

@@ -132,3 +132,23 @@ async def test_the_examples_wrap_clear_of_the_list_scrollbar(size: tuple[int, in
         text = " ".join(" ".join(lines[y] for y in sorted(lines)).split())
         for option in examples.options:
             assert " ".join(str(option.prompt).split()) in text, option.prompt
+
+
+async def test_export_names_the_file_after_what_it_exports() -> None:
+    """At step 0 "this step" wrote the whole iteration to "…-step0.md" (a tester's finding): before
+    the first step there is only the iteration, and the name says so; from a step on, the name
+    follows the choice of step or iteration."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("x")
+        await pilot.pause()
+        scope = app.screen.query_one("#export-scope", Select)
+        assert scope.value == "iteration" and [value for _, value in scope._options] == ["iteration"]
+        assert app.screen.query_one("#export-path", Input).value == "identical-columns-iteration1.md"
+        await pilot.press("escape", "n", "n", "x")
+        await pilot.pause()
+        path = app.screen.query_one("#export-path", Input)
+        assert path.value == "identical-columns-iteration1-step2.md"
+        app.screen.query_one("#export-scope", Select).value = "iteration"
+        await pilot.pause()
+        assert path.value == "identical-columns-iteration1.md"

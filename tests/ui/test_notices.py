@@ -27,9 +27,9 @@ async def test_an_export_notice_shows_the_file_name_whole(tmp_path, monkeypatch,
     monkeypatch.chdir(tmp_path)
     app = StepperApp()
     async with app.run_test(size=size, notifications=True) as pilot:
-        await pilot.press("x", "enter")  # the default name: identical-columns-iteration1-step0.md
+        await pilot.press("n", "x", "enter")  # the default name: identical-columns-iteration1-step1.md
         await pilot.pause()
-        name = "identical-columns-iteration1-step0.md"
+        name = "identical-columns-iteration1-step1.md"
         assert (tmp_path / name).exists()
         lines = await toast_lines(app, pilot)
         assert any(name in line for line in lines), lines

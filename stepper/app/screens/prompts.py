@@ -379,21 +379,29 @@ class Export(Dialog[tuple[str, str, str | None] | None]):
         Binding("ctrl+y", "copy", "Send to clipboard", id="export-copy"),
     ]
 
-    def __init__(self, default_stem: str, download: bool = False) -> None:
-        """``download``: in a browser tab, where Enter sends the file to the browser."""
+    def __init__(self, default_stem: str, download: bool = False, step: int | None = None) -> None:
+        """``default_stem``: the iteration's file name, without its suffix; ``step``: the step
+        shown (None before the first: there is only the iteration to export, and its name says
+        so, not "-step0"). ``download``: in a browser tab, where Enter sends the file to the browser."""
         super().__init__()
         self.default_stem = default_stem
+        self.step = step
         self.download = download
+
+    def _stem(self, scope: str) -> str:
+        return self.default_stem if scope == "iteration" else f"{self.default_stem}-step{self.step}"
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("Export", classes="field")
-            yield labelled("what", Select(EXPORT_SCOPES, value="step", allow_blank=False, id="export-scope"))
+            scopes = EXPORT_SCOPES if self.step is not None else EXPORT_SCOPES[1:]
+            scope = scopes[0][1]
+            yield labelled("what", Select(scopes, value=scope, allow_blank=False, id="export-scope"))
             yield labelled(
                 "format", Select(EXPORT_FORMATS, value="markdown", allow_blank=False, id="export-format")
             )
             yield labelled(
-                "file", Input(f"{self.default_stem}.md", placeholder="path/to/file", id="export-path")
+                "file", Input(f"{self._stem(scope)}.md", placeholder="path/to/file", id="export-path")
             )
             yield Label(
                 f"Enter {'downloads' if self.download else 'saves'} · "
@@ -407,6 +415,12 @@ class Export(Dialog[tuple[str, str, str | None] | None]):
         )
 
     def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "export-scope":  # the name follows, unless the learner typed their own
+            path = self.query_one("#export-path", Input)
+            stem, dot, suffix = path.value.rpartition(".")
+            other = self._stem("step" if event.value == "iteration" else "iteration")
+            if dot and stem == other:
+                path.value = f"{self._stem(str(event.value))}.{suffix}"
         if event.select.id == "export-format":
             suffix = {"markdown": ".md", "latex": ".tex", "text": ".txt"}[str(event.value)]
             path = self.query_one("#export-path", Input)

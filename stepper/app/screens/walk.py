@@ -480,8 +480,9 @@ class WalkScreen(SteppingScreen):
         self.notify(f"{name} = {value!r}: iteration {self.walk.iteration} is computed again from it.")
 
     def action_export(self) -> None:
-        stem = f"{file_stem(self.net.name)}-iteration{self.walk.iteration}-step{self.walk.done}"
-        self.app.push_screen(Export(stem, download=self.served is not None), self.export)
+        stem = f"{file_stem(self.net.name)}-iteration{self.walk.iteration}"
+        step = self.walk.done if self.walk.current_step is not None else None
+        self.app.push_screen(Export(stem, download=self.served is not None, step=step), self.export)
 
     def export(self, choice: tuple[str, str, str | None] | None) -> None:
         if choice is None:
