@@ -254,3 +254,13 @@ def test_the_quiz_needs_markdown_or_latex(cli) -> None:
 def test_the_latex_quiz_compiles_and_fits_the_page(cli, tmp_path: Path, wide: bool) -> None:
     network = [str(_wide_network(tmp_path / "wide.toml"))] if wide else []
     assert _pdflatex(tmp_path, cli("trace", *network, "--format", "latex", "--quiz").out) > 1000
+
+
+def test_latex_writes_scientific_numbers_as_powers_of_ten() -> None:
+    """A weight of 1e200 was written 1.000000e+200 inside the maths: e plus 200."""
+    from stepper.exports.tex import tex_number, work_math
+
+    assert tex_number(1e200) == r"1.000000 \times 10^{200}"
+    assert tex_number(-3.2e-9) == r"-3.200000 \times 10^{-9}"
+    assert tex_number(0.9002495) == "0.9002495"
+    assert work_math("= (-1.966706e+154 − 1.0000000)²") == r"= (-1.966706 \times 10^{154} - 1.0000000)^{2}"

@@ -72,7 +72,7 @@ FUNCTIONS = {"sigmoid", "tanh", "relu", "leaky_relu", "linear", "softmax", "diag
 def work_math(text: str) -> str:
     """A cell's computation (explain.cell_terms) as LaTeX math: its index subscripts grouped."""
     text = re.sub(r"_\(([^)]*)\)", r"_{(\1)}", text)  # [1 | a^2]_(o,0)
-    return latex_math(text)
+    return tex_exponent(latex_math(text))
 
 
 def _words(match: re.Match[str]) -> str:
@@ -123,7 +123,15 @@ def tex_number(x: float) -> str:
         return r"\mathrm{NaN}"
     if math.isinf(x):
         return r"\infty" if x > 0 else r"-\infty"
-    return format_number(x)
+    return tex_exponent(format_number(x))
+
+
+def tex_exponent(text: str) -> str:
+    """Scientific notation as maths writes it: 1.000000e+200 is 1.000000 × 10^200 (set as it is,
+    "e+200" reads as e plus 200)."""
+    return re.sub(
+        r"(\d)e([+-])0*(\d+)", lambda m: rf"{m[1]} \times 10^{{{'-' if m[2] == '-' else ''}{m[3]}}}", text
+    )
 
 
 def _cells(matrix: np.ndarray) -> list[list[str]]:
