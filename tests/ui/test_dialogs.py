@@ -152,3 +152,26 @@ async def test_export_names_the_file_after_what_it_exports() -> None:
         app.screen.query_one("#export-scope", Select).value = "iteration"
         await pilot.pause()
         assert path.value == "identical-columns-iteration1.md"
+
+
+async def test_a_file_that_cannot_be_opened_is_said_in_the_open_dialog_which_stays(tmp_path) -> None:
+    """A tester's bad file closed the dialog, the message went to a toast, and the path had to be
+    typed again. Now the dialog says what is wrong, under the path, and keeps it to be corrected."""
+    bad = tmp_path / "week1.toml"
+    bad.write_text("layers = [2, 2]\n")  # no activations, no data
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("o")
+        dialog = app.screen
+        path = dialog.query_one("#open-path", Input)
+        path.value = str(bad)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is dialog and path.value == str(bad) and dialog.focused is path
+        error = dialog.query_one("#open-error", Label)
+        assert error.display and "week1.toml" in str(error.render())
+        assert error.region.bottom <= 24  # in view at 80x24
+        path.value = "xor"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.net.name == "xor"

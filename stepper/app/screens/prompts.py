@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from textual import events
@@ -259,11 +260,19 @@ class OpenNetwork(Dialog[tuple[str, OptimizerSpec | None, TrainingSpec | None] |
     AUTO_FOCUS = "#open-path"  # typing a name or path works at once; Tab reaches the list
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="cancel-open")]
 
-    def __init__(self, examples: list[tuple[str, str]], served: bool = False) -> None:
-        """``served``: in a browser tab, where only the listed files (examples, --root) can be opened."""
+    def __init__(
+        self,
+        examples: list[tuple[str, str]],
+        served: bool = False,
+        problem: Callable[[str], str | None] | None = None,
+    ) -> None:
+        """``served``: in a browser tab, where only the listed files (examples, --root) can be opened.
+        ``problem``: what is wrong with a file or name, if anything: the dialog says so and stays
+        open with the path as typed (it closed, the message went to a toast, the path was lost)."""
         super().__init__()
         self.examples = examples
         self.served = served
+        self.problem = problem
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -290,6 +299,11 @@ class OpenNetwork(Dialog[tuple[str, OptimizerSpec | None, TrainingSpec | None] |
         chosen = read_optimizer_fields(self, None, None, "open")
         if isinstance(chosen, str):
             self.show_error(chosen)
+            return
+        wrong = self.problem(network) if self.problem is not None else None
+        if wrong is not None:
+            self.show_error(wrong)
+            self.query_one("#open-path", Input).focus()
             return
         self.dismiss((network, *chosen))
 

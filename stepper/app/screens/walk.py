@@ -383,21 +383,33 @@ class WalkScreen(SteppingScreen):
 
         examples = [(name, load_network(name).description) for name in example_names()]
         if self.served is None:
-            self.app.push_screen(OpenNetwork(examples), self.open_network)
+            self.app.push_screen(OpenNetwork(examples, problem=self._load_problem), self.open_network)
             return
         # A browser tab opens the examples and the files under --root, nothing else.
         files = [(name, "in the served folder") for name in self.served.network_files()]
-        self.app.push_screen(OpenNetwork(examples + files, served=True), self.open_network)
+        dialog = OpenNetwork(examples + files, served=True, problem=self._load_problem)
+        self.app.push_screen(dialog, self.open_network)
+
+    def _load_problem(self, network: str) -> str | None:
+        """What is wrong with opening ``network``, said in the open dialog; None if nothing."""
+        try:
+            self._load(network)
+        except StepperError as exc:
+            return str(exc)
+        return None
+
+    def _load(self, network: str) -> Network:
+        from stepper.netfile import load_network
+
+        return load_network(network) if self.served is None else self.served.load(network)
 
     def open_network(self, choice: tuple[str, OptimizerSpec | None, TrainingSpec | None] | None) -> None:
         if choice is None:
             return
-        from stepper.netfile import load_network
-
         network, optimizer, training = choice
         try:
-            net = load_network(network) if self.served is None else self.served.load(network)
-        except StepperError as exc:
+            net = self._load(network)
+        except StepperError as exc:  # changed since the dialog read it
             self.notify(str(exc), severity="error", timeout=8)
             return
         if optimizer is not None:
