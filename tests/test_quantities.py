@@ -14,7 +14,7 @@ from stepper.engine.explain import cell_meaning, cell_name, cell_terms
 from stepper.engine.network import Network
 from stepper.engine.optimizers import OptimizerSpec
 from stepper.engine.quantities import SYMBOLS, Quantity
-from stepper.engine.steps import build_steps
+from stepper.engine.steps import Ref, build_steps
 from stepper.engine.walk import Walk
 from stepper.exports.json_out import dumps, trace_json
 from stepper.netfile import load_network
@@ -87,3 +87,13 @@ def test_every_quantity_of_the_trace_json_is_a_quantity_the_json_reference_docum
         for name in names:
             Quantity(name)  # a ValueError names a key outside the vocabulary
             assert name in documented, f"{name} is in the trace JSON but not in docs/json.md"
+
+
+def test_v_is_said_as_the_optimizer_at_hand_has_it() -> None:
+    """Adam's v read "the running average (momentum: running sum) of past gradients, or Adam's of
+    squared gradients": both optimizers' meanings at once, for one of them."""
+    v = Ref("v", 0)
+    assert cell_meaning(v, 0, 0, "adam").startswith("Adam's running average of squared gradients")
+    assert cell_meaning(v, 1, 0, "momentum").startswith("the velocity, the running sum of past gradients")
+    assert "momentum" not in cell_meaning(v, 0, 0, "adamw")
+    assert "Adam" not in cell_meaning(v, 0, 0, "momentum")

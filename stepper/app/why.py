@@ -159,7 +159,8 @@ def cell_lines(
     # an engine bug, to be seen, not a blank line.
     terms = cell_terms(walk.net, walk.values, ref, row, col)
     computation = wrapped(terms, width)
-    lines = [f"{head}: {escape(cell_meaning(ref, row, col))}", *(escape(line) for line in computation)]
+    meaning = cell_meaning(ref, row, col, walk.net.optimizer.name)
+    lines = [f"{head}: {escape(meaning)}", *(escape(line) for line in computation)]
     if checker is None:
         return lines
     check = checker.at(walk.iteration, walk.values).get(ref)

@@ -49,12 +49,13 @@ class Divergence:
         """The usual remedy, as the command line sets it."""
         return self.remedy("--lr")
 
-    def remedy(self, learning_rate: str) -> str:
+    def remedy(self, learning_rate: str | None) -> str:
         """The usual remedy: before any update only the starting point can be at fault. Else a
-        smaller learning rate, set as ``learning_rate`` says ("--lr"; in the app, a key)."""
+        smaller learning rate, set as ``learning_rate`` says ("--lr"; in the app, a key; None for a
+        report read in both)."""
         if self.iteration == 1 and self.quantity in (Q.N, Q.A, Q.COST):
             return "the initial weights or the inputs are too large: smaller ones (or xavier/he init)"
-        return f"try a smaller learning rate ({learning_rate})"
+        return "try a smaller learning rate" + (f" ({learning_rate})" if learning_rate else "")
 
     @property
     def report(self) -> str:

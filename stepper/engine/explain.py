@@ -45,7 +45,16 @@ def cell_name(ref: Ref, row: int, col: int) -> str:
     return f"{symbol(q, l)}[o={row}, j={col}]"
 
 
-def cell_meaning(ref: Ref, row: int, col: int) -> str:
+# v is momentum's velocity and Adam's second moment: said for the optimizer at hand where it is known.
+V_MEANINGS = {
+    "momentum": "the velocity, the running sum of past gradients (v ← μ·v + g),",
+    "adam": "Adam's running average of squared gradients (second moment v)",
+    "adamw": "Adam's running average of squared gradients (second moment v)",
+}
+
+
+def cell_meaning(ref: Ref, row: int, col: int, optimizer: str | None = None) -> str:
+    """What the cell is, in words; ``optimizer`` (the network's) for the terms that differ by it."""
     q, l = ref.quantity, ref.layer
     if q in WEIGHT_SHAPED:
         what = (
@@ -57,6 +66,8 @@ def cell_meaning(ref: Ref, row: int, col: int) -> str:
             return f"how the cost changes with {what}"
         if q == Q.CHANGE:
             return f"how much the update moved {what}"
+        if q == Q.V and optimizer in V_MEANINGS:
+            return f"{V_MEANINGS[optimizer]} of {what}"
         if q in STATE_MEANINGS:
             return f"{STATE_MEANINGS[q]} of {what}"
         return what + (" after the update" if q == Q.WEIGHTS_AFTER else "")

@@ -74,7 +74,7 @@ def question(walk: Walk, selected: tuple[Ref, int, int] | None = None) -> Questi
         col,
         float(matrix[row, col]),
         cell_name(ref, row, col),
-        cell_meaning(ref, row, col),
+        cell_meaning(ref, row, col, walk.net.optimizer.name),
         cell_terms(walk.net, values, ref, row, col),
     )
 

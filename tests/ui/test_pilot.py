@@ -462,6 +462,10 @@ async def test_at_the_divergence_one_toast_a_whole_notice_a_why_and_the_inputs_o
         # The step view shows the cost's operands: a^1 (what made C inf) and the targets.
         a1 = view(app, "a", 1)
         assert a1 in app.screen.view.step_pane.order and a1.region.height > 0
+        await pilot.press("h")  # the full report names no command line either
+        await pilot.pause()
+        report = " ".join(str(app.screen.query_one("Static").render()).split())
+        assert "Training diverged at iteration 269" in report and "--lr" not in report
 
 
 async def test_a_divergence_heads_the_wide_notice_above_the_clones(tmp_path) -> None:

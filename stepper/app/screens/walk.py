@@ -478,7 +478,8 @@ class WalkScreen(SteppingScreen):
             return
         ref, row, col = selected
         current = float(self.walk.values.weights[ref.layer][row, col])
-        prompt = EditValue(cell_name(ref, row, col), cell_meaning(ref, row, col), current)
+        meaning = cell_meaning(ref, row, col, self.net.optimizer.name)
+        prompt = EditValue(cell_name(ref, row, col), meaning, current)
         self.app.push_screen(prompt, lambda value: self.edit(ref.layer, row, col, value))
 
     def edit(self, layer: int, row: int, col: int, value: float | None) -> None:
