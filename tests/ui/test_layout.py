@@ -54,6 +54,20 @@ async def each_step(app: StepperApp, pilot: Pilot) -> AsyncIterator[Step]:
         yield step
 
 
+async def test_with_the_map_beside_them_the_steps_operands_are_in_view_at_120x40() -> None:
+    """With the decision map beside the layers (m), there is room for one layer: n^2 showed W^1 and
+    n^2 but not a^1, from layer 1 (a tester's finding). The step view stands in, beside the map."""
+    app = StepperApp("random-init")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("m")
+        for _ in range(6):  # the forward pass: every step takes an operand from the layer before
+            await pilot.press("n")
+            await pilot.pause()
+            step = app.walk.current_step
+            assert step is not None and app.screen.view.map_shown
+            assert not step_not_in_view(app, step), (step.number, step_not_in_view(app, step))
+
+
 @pytest.mark.parametrize("example", [None, "xor"])
 @pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)])
 async def test_every_step_shows_its_matrix_whole_and_its_operands_beside_it(example, size) -> None:

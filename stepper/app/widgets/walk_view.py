@@ -223,8 +223,8 @@ class WalkView(Vertical):
         ``]`` show whole layers, and the decision map takes the layers' place). Side by side, on a
         short screen, or for a step with an operand in another layer. Wide, only for a step whose
         layers do not fit side by side."""
-        if self.pinned_layer is not None or self.map_shown:
-            return False
+        if self.pinned_layer is not None or (self.map_shown and not self.wide):
+            return False  # narrow, the map takes the layers' place; wide, it sits beside them
         if self.wide:
             return self._operands_apart
         if self._half_a_tall_screen:
