@@ -9,6 +9,7 @@ from stepper.app import StepperApp
 from stepper.app.commands import screen_commands
 from stepper.app.widgets.decision_map import DecisionMapView
 from stepper.app.widgets.layer_pane import LayerPane
+from stepper.app.widgets.matrix import MatrixView
 from stepper.engine.decision_map import decision_map
 
 
@@ -48,6 +49,27 @@ async def test_beside_the_layers_in_a_wide_terminal() -> None:
         await pilot.press("m")
         await pilot.pause()
         assert pane(app).display and any(p.display for p in app.query(LayerPane))
+
+
+async def test_hiding_the_map_brings_the_cursor_back_to_its_cell() -> None:
+    """At 80x24 the map takes the matrices' place: m, m moved the cursor from a^2, the current
+    matrix, to n^2, an operand, and the Why pane explained that instead (a tester's finding)."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"nnnn", "right")  # a^2, its cell (o=0, j=1)
+        await pilot.pause()
+        await pilot.press("m", "m")
+        await pilot.pause()
+        await pilot.pause()
+        focused = app.focused
+        assert isinstance(focused, MatrixView) and focused.ref.symbol == "a^2" and focused.cursor == (0, 1)
+        assert str(app.query_one("#explain-text").render()).startswith("a^2[o=0, j=1]")
+        # Stepped with the map shown: the cursor comes back on the new step's matrix.
+        await pilot.press("m", "n", "m")
+        await pilot.pause()
+        await pilot.pause()
+        focused = app.focused
+        assert isinstance(focused, MatrixView) and focused.ref.symbol == "n^3"
 
 
 async def test_the_map_follows_the_weights_after_each_update() -> None:

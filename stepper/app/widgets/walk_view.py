@@ -123,6 +123,8 @@ class WalkView(Vertical):
         self.set_class(walk.history.schedule is not None, "-batches")
         self.pinned_layer: int | None = None  # None: follow the current step
         self.selected: tuple[MatrixView, int, int] | None = None
+        # Where the walk was, and the selected cell, when m showed the map.
+        self._before_map: tuple[Position, tuple[MatrixView, int, int]] | None = None
         self._curve_until: tuple[int, bool] | None = None
         self._notice_for: tuple[Diagnosis, bool] | None = None
         self._width = 80  # until its screen gives the width (SteppingScreen._apply_width, on its mount)
@@ -406,6 +408,11 @@ class WalkView(Vertical):
         """Show or hide the decision map (a network with 2 inputs only: else bad input)."""
         if shown:
             check_two_inputs(self.walk.net)
+        # Narrow, the map takes the matrices' place and Textual moves the keyboard on from them:
+        # when they come back, so does the cursor, on the cell it was on (it came back on an operand).
+        if shown:
+            self._before_map = (self.walk.position, self.selected) if self.selected is not None else None
+        before = None if shown else self._before_map
         self.map_shown = shown
         self.query_one("#map").display = shown
         if shown:
@@ -413,6 +420,26 @@ class WalkView(Vertical):
         self._show_only(self.shown_layer)
         self.refresh_view()  # narrow, the step view comes back with the map hidden
         self.call_after_refresh(self._scroll_to_current)
+        if before is not None:
+            position, (view, row, col) = before
+            # Stepped meanwhile: the cursor goes to the new step's matrix, on the same cell.
+            ref = view.ref if position == self.walk.position else None
+            self.call_after_refresh(self._select_again, ref, row, col)
+
+    def _select_again(self, ref: Ref | None, row: int, col: int) -> None:
+        """The cell of ``ref`` selected again, on the matrix of ``ref`` now on screen (None: the
+        current matrix); the keyboard goes with it if it was on a matrix of this view or nowhere."""
+        if ref is None:
+            target = self.cursor_matrix()
+        else:
+            target = next((v for v in self.matrices if v.ref == ref and self._on_screen(v)), None)
+        if target is None or target.state is None:
+            return
+        target.cursor = (min(row, target.state.rows - 1), min(col, target.state.cols - 1))
+        focused = self.app.focused
+        if focused is None or (isinstance(focused, MatrixView) and focused in self.all_matrices):
+            target.focus(scroll_visible=False)
+        self._select(target, *target.cursor)
 
     def _update_map(self) -> None:
         walk = self.walk
