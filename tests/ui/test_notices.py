@@ -81,3 +81,17 @@ async def test_leaving_side_by_side_says_the_walk_is_where_it_was_left() -> None
         await pilot.press("v", "v")  # left as it came: no other place to name
         text = " ".join(await toast_lines(app, pilot))
         assert "step 4 of 22, where you left it: side by side was only a comparison" in text, text
+
+
+def test_a_finding_is_cut_to_its_first_sentence_at_80_columns() -> None:
+    """The constant-output finding was cut at its dash, after its colon: three lines, and the
+    notice's fourth line was cut mid-sentence, its "h: why" gone (a tester's finding)."""
+    from stepper.app.widgets.health import short
+    from stepper.engine.diagnose import Finding, FindingKind
+
+    text = (
+        "The output does not depend on the input: every observation gets (0.5993, 0.2001), "
+        "the mean of the targets — the hidden layers pass on nothing."
+    )
+    assert short(Finding(FindingKind.CONSTANT_OUTPUT, text)) == "The output does not depend on the input"
+    assert short(Finding(FindingKind.CONSTANT_OUTPUT, "Short: then the rest.")) == "Short: then the rest."

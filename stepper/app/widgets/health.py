@@ -15,14 +15,17 @@ from stepper.engine.diagnose import Diagnosis, Finding, clone_sentences, layers_
 
 
 def short(finding: Finding) -> str:
-    """The finding's first sentence, for one line of a narrow terminal."""
+    """The finding's first sentence (to its first dash, colon or full stop), for one line of a narrow
+    terminal. The first of them in the text, not the first kind found: "The output does not depend
+    on the input: every observation gets (0.5993, 0.2001), the mean of the targets — …" was cut at
+    its dash and took three lines, and the notice's fourth was cut mid-sentence."""
     text = finding.text
-    for stop in (" — ", ": ", ". "):
-        if stop in text:
-            head = text.split(stop, 1)[0]
-            if len(head) > 12:
-                return head + ("." if stop == ". " else "")
-    return text
+    stops = [(text.find(stop, 13), stop) for stop in (" — ", ": ", ". ")]
+    found = [(at, stop) for at, stop in stops if at >= 13]
+    if not found:
+        return text
+    at, stop = min(found)
+    return text[:at] + ("." if stop == ". " else "")
 
 
 def clone_summaries(d: Diagnosis) -> list[str]:
