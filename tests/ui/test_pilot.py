@@ -399,6 +399,22 @@ async def test_the_palette_runs_the_keys_of_the_screen_in_front() -> None:
         assert app.walk.position == Position(1, 22)  # the main walk stays where it was
 
 
+async def test_side_by_side_walks_with_different_step_counts_start_each_iteration_together() -> None:
+    """adam (25 steps) beside sgd (15): n moved both, and sgd was in iteration 2 while adam was at
+    step 18 of iteration 1 (a tester's finding). sgd now waits at the end of its iteration."""
+    app = StepperApp("adam-bias-correction")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("v", "b", *"n" * 5)
+        screen = app.screen
+        assert isinstance(screen, SideBySideScreen)
+        where = lambda: [c.walk.position for c in screen.columns]  # noqa: E731
+        assert where() == [Position(1, 18), Position(1, 15)]
+        await pilot.press(*"n" * 8)
+        assert where() == [Position(2, 0), Position(2, 0)]
+        await pilot.press("p", "p")
+        assert where() == [Position(1, 24), Position(1, 14)]
+
+
 async def test_side_by_side_has_the_same_stepping_keys_as_the_main_screen() -> None:
     app = StepperApp()
     async with app.run_test(size=(100, 30)) as pilot:

@@ -202,11 +202,22 @@ class SteppingScreen(Screen[None]):
             )
 
     def action_next_step(self) -> None:
-        self.move(lambda w: w.forward())
+        # Side by side, a walk with fewer steps an iteration (sgd beside adam) waits at the end of
+        # its iteration for the other: they start the next one together (they drifted an iteration
+        # apart, "Iteration 2 · step 2/15" beside "step 18/25").
+        walks = [view.walk for view in self.walk_views()]
+        if any(w.done < w.steps_per_iteration for w in walks):
+            waiting = {id(w) for w in walks if w.done == w.steps_per_iteration}
+        else:
+            waiting = set()
+        self.move(lambda w: None if id(w) in waiting else w.forward())
 
     def action_previous_step(self) -> None:
+        # Back, likewise: a walk at the start of its iteration waits for the other to get there.
+        walks = [view.walk for view in self.walk_views()]
+        waiting = {id(w) for w in walks if w.done == 0} if any(w.done > 0 for w in walks) else set()
         moved: list[bool] = []
-        self.move(lambda w: moved.append(w.back()))
+        self.move(lambda w: moved.append(True if id(w) in waiting else w.back()))
         if not all(moved):
             self.app.bell()
 
