@@ -236,6 +236,13 @@ def test_the_formula_line_says_without_bias_row_in_short_before_cutting() -> Non
     assert fit_formula(formula, 44) == "dC/da^2 = δ^3 · (W^2 no bias)ᵀ    → (2×3)"
 
 
+def test_side_by_side_keeps_the_formula_whole_before_its_shape() -> None:
+    """Side by side at 80 columns read "n^1 = [1 | a^0] · …  → (2×3)": no Why pane says it there."""
+    formula = "n^1 = [1 | a^0] · W^0    (2×3)·(3×3) → (2×3)"
+    assert fit_formula(formula, 26, formula_first=True) == "n^1 = [1 | a^0] · W^0"
+    assert fit_formula(formula, 26) == "n^1 = [1 | a^0] …  → (2×3)"  # the main view keeps the shape
+
+
 def test_half_an_80_column_screen_keeps_the_cost_whole() -> None:
     """Side by side at 80x24 showed "Iter 2 · step 13/22 · C = 1…": part of a number."""
     where = "Iteration 2 · step 13/22 · C = 1.9082220"

@@ -57,10 +57,12 @@ def fit_where(where: str, width: int) -> str:
     return line[: max(0, width - 1)] + "…"
 
 
-def fit_formula(formula: str, width: int) -> str:
+def fit_formula(formula: str, width: int, formula_first: bool = False) -> str:
     """The formula line within ``width``, never without the result's shape: the operands' shapes
     go first ("(2×3) ⊙ (2×3) → (2×3)" becomes "→ (2×3)"), then the formula's parameters, then the
-    formula is cut with …."""
+    formula is cut with …. ``formula_first``: the result's shape goes before the formula is cut
+    (side by side, where no Why pane writes the formula out, at 80 columns it read
+    "n^1 = [1 | a^0] · …  → (2×3)")."""
     if len(formula) <= width or SHAPES not in formula:
         return formula
     text, shapes = formula.split(SHAPES, 1)
@@ -73,6 +75,8 @@ def fit_formula(formula: str, width: int) -> str:
             if len(body) + len(gap) + len(result) <= width:
                 return body + gap + result
     text = bare.replace(" without bias row", " no bias")
+    if formula_first and len(text) <= width:
+        return text
     room = width - 2 - len(result)
     return (text[: max(0, room - 1)] + "…  " + result) if room > 1 else result[:width]
 
@@ -84,10 +88,14 @@ class StatusLine(Widget):
     # push the formula out of the two-line header.
     DEFAULT_CSS = "StatusLine { text-wrap: nowrap; text-overflow: ellipsis; }"
 
-    def __init__(self, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self, id: str | None = None, classes: str | None = None, formula_first: bool = False
+    ) -> None:
+        """``formula_first``: see fit_formula (side by side)."""
         super().__init__(id=id, classes=classes)
         self.where = ""
         self.formula = ""
+        self.formula_first = formula_first
 
     def show(self, where: str, formula: str) -> None:
         self.where, self.formula = where, formula
@@ -95,7 +103,8 @@ class StatusLine(Widget):
 
     def render(self) -> Text:
         width = self.content_size.width or 10_000  # not laid out yet: whole
-        return Text.assemble((fit_where(self.where, width), "bold"), "\n", fit_formula(self.formula, width))
+        formula = fit_formula(self.formula, width, self.formula_first)
+        return Text.assemble((fit_where(self.where, width), "bold"), "\n", formula)
 
     def on_resize(self) -> None:
         self.refresh()

@@ -146,7 +146,7 @@ class WalkView(Vertical):
     # --- building ---------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         with Horizontal(id="top", classes="walk-top"):
-            yield StatusLine(id="status")
+            yield StatusLine(id="status", formula_first=self.compact)
             with Vertical(id="curves"):
                 # Per-iteration cost (of each batch); with mini-batches, the epoch cost under it.
                 yield Sparkline([], id="loss")
