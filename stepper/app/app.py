@@ -131,7 +131,10 @@ class StepperApp(App[None]):
 
     def hold_shown_notices(self) -> None:
         """The toasts on screen wait for the dialog opening over them to close, each with the time
-        it had left (at least long enough to be read)."""
+        it had left (at least long enough to be read). Not for a screen of its own (side by side):
+        its toasts are its own."""
+        if not isinstance(self.screen, ModalScreen):
+            return
         for shown in list(self._notifications):
             if not shown.has_expired:
                 kwargs = {"title": shown.title, "severity": shown.severity, "markup": False}
