@@ -118,6 +118,8 @@ class StepperApp(App[None]):
         ``notify`` passes ``markup=True`` unless told otherwise, so this is where it is decided.)
         """
         kwargs["markup"] = False
+        if any(shown.message == message and not shown.has_expired for shown in self._notifications):
+            return  # a key pressed again, to no effect: one toast saying so, not a stack of them
         if isinstance(self.screen, ModalScreen):
             self._held_notices.append((message, kwargs))
             return
