@@ -13,6 +13,7 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
+from textual.widgets._toast import ToastRack  # not exported; Textual is pinned (constraints.txt)
 
 from stepper.app import heap
 from stepper.app.commands import StepperCommands, key_name
@@ -142,6 +143,11 @@ class StepperApp(App[None]):
                 kwargs = {"title": shown.title, "severity": shown.severity, "markup": False}
                 self._held_notices.append((shown.message, kwargs | {"timeout": max(shown.time_left, 3.0)}))
         self.clear_notifications()
+        # Textual clears the toasts of the screen in front; those of the screen under the dialog
+        # stayed, and showed through below it.
+        for screen in self.screen_stack:
+            for rack in screen.query(ToastRack):
+                rack.show(self._notifications)
 
     def show_held_notices(self) -> None:
         held, self._held_notices = self._held_notices, []

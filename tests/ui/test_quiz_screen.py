@@ -56,6 +56,8 @@ async def test_a_toast_up_when_the_next_question_opens_waits_under_it_and_comes_
         await pilot.pause()
         dialog = app.screen
         assert not dialog.query("Toast")  # nothing over the question
+        # Nor under it: the walk's screen kept its toasts, which showed through below the dialog.
+        assert not app.screen_stack[0].query("Toast")
         assert "(1/1 right)" not in " ".join(lines_of(app, dialog.region))
         await pilot.press("escape")
         for _ in range(20):
