@@ -213,9 +213,19 @@ class SteppingScreen(Screen[None]):
         self.move(lambda w: None if id(w) in waiting else w.forward())
 
     def action_previous_step(self) -> None:
-        # Back, likewise: a walk at the start of its iteration waits for the other to get there.
+        # Back, as n came: a walk at the end of its iteration waits while the other is further on in
+        # the same iteration (it came there waiting), and at its start while the other is not back
+        # there yet; so p gives back the pairs of steps n made (adam's 17th was beside sgd's 14th).
         walks = [view.walk for view in self.walk_views()]
-        waiting = {id(w) for w in walks if w.done == 0} if any(w.done > 0 for w in walks) else set()
+        waiting = {
+            id(w)
+            for w in walks
+            if any(
+                o.iteration == w.iteration
+                and (o.done > w.done == w.steps_per_iteration or o.done > w.done == 0)
+                for o in walks
+            )
+        }
         moved: list[bool] = []
         self.move(lambda w: moved.append(True if id(w) in waiting else w.back()))
         if not all(moved):
