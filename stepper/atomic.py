@@ -25,6 +25,20 @@ STALE_AFTER = 3600  # seconds: a temporary file without a process id (older step
 _umask_lock = threading.Lock()
 
 
+def save_problem(path: str | Path) -> str | None:
+    """Why ``path`` cannot be saved to, as far as can be told before writing (a save dialog says it
+    and stays open with the path); None if nothing is known to stop it."""
+    target = Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        return f"{path}: cannot save: no such folder {folder}"
+    if target.is_dir() or (target.exists() and not target.is_file()):
+        return f"{path}: cannot save: it exists and is not a regular file"
+    if not os.access(folder, os.W_OK):
+        return f"{path}: cannot save: Permission denied"
+    return None
+
+
 def write_atomically(path: str | Path, text: str) -> None:
     """Write ``text`` to a temporary file beside ``path``, flush it to disk, then rename it over
     ``path`` in one step: readers see the old file or the new one, never a mix. On any failure the

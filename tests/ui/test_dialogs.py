@@ -175,3 +175,23 @@ async def test_a_file_that_cannot_be_opened_is_said_in_the_open_dialog_which_sta
         await pilot.press("enter")
         await pilot.pause()
         assert app.net.name == "xor"
+
+
+async def test_an_export_to_a_folder_that_is_not_there_is_said_in_the_dialog(tmp_path) -> None:
+    """It closed the dialog and said so in a toast: the path had to be typed again (a tester)."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n", "x")
+        await pilot.pause()
+        dialog = app.screen
+        path = dialog.query_one("#export-path", Input)
+        path.value = str(tmp_path / "nowhere" / "x.md")
+        await pilot.press("enter")
+        await pilot.pause()
+        error = dialog.query_one(".error", Label)
+        assert app.screen is dialog and error.display and "no such folder" in str(error.render())
+        assert error.region.bottom <= 24
+        path.value = str(tmp_path / "x.md")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert (tmp_path / "x.md").exists() and app.screen is not dialog

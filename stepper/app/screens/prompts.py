@@ -323,7 +323,8 @@ class SavePath(Dialog[str | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="cancel-save")]
 
     def __init__(self, title: str, default: str, download: bool = False) -> None:
-        """``download``: in a browser tab, where the file goes to the browser under this name."""
+        """``download``: in a browser tab, where the file goes to the browser under this name (else
+        a path that cannot be saved to is said in the dialog, which stays open with it)."""
         super().__init__()
         self.title_text = title
         self.default = default
@@ -333,6 +334,7 @@ class SavePath(Dialog[str | None]):
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="field")
             yield Input(self.default, placeholder="path/to/file", id="save-path")
+            yield Label("", classes="error", markup=False)
             yield Label(
                 "Enter downloads it in your browser, Escape cancels"
                 if self.download
@@ -341,8 +343,16 @@ class SavePath(Dialog[str | None]):
             )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.value.strip():
-            self.dismiss(event.value.strip())
+        path = event.value.strip()
+        if not path:
+            return
+        from stepper.atomic import save_problem
+
+        wrong = None if self.download else save_problem(path)
+        if wrong is not None:
+            self.show_error(wrong)
+            return
+        self.dismiss(path)
 
 
 class EditValue(Dialog[float | None]):
@@ -393,14 +403,22 @@ class Export(Dialog[tuple[str, str, str | None] | None]):
         Binding("ctrl+y", "copy", "Send to clipboard", id="export-copy"),
     ]
 
-    def __init__(self, default_stem: str, download: bool = False, step: int | None = None) -> None:
+    def __init__(
+        self,
+        default_stem: str,
+        download: bool = False,
+        step: int | None = None,
+        problem: Callable[[str], str | None] | None = None,
+    ) -> None:
         """``default_stem``: the iteration's file name, without its suffix; ``step``: the step
         shown (None before the first: there is only the iteration to export, and its name says
-        so, not "-step0"). ``download``: in a browser tab, where Enter sends the file to the browser."""
+        so, not "-step0"). ``download``: in a browser tab, where Enter sends the file to the browser.
+        ``problem``: why a path cannot be saved to: said in the dialog, which stays open with it."""
         super().__init__()
         self.default_stem = default_stem
         self.step = step
         self.download = download
+        self.problem = problem
 
     def _stem(self, scope: str) -> str:
         return self.default_stem if scope == "iteration" else f"{self.default_stem}-step{self.step}"
@@ -417,6 +435,7 @@ class Export(Dialog[tuple[str, str, str | None] | None]):
             yield labelled(
                 "file", Input(f"{self._stem(scope)}.md", placeholder="path/to/file", id="export-path")
             )
+            yield Label("", classes="error", markup=False)
             yield Label(
                 f"Enter {'downloads' if self.download else 'saves'} · "
                 "ctrl+y sends to the clipboard · Escape cancels",
@@ -442,8 +461,14 @@ class Export(Dialog[tuple[str, str, str | None] | None]):
             path.value = stem + suffix
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.value.strip():
-            self.dismiss((*self._choice(), event.value.strip()))
+        path = event.value.strip()
+        if not path:
+            return
+        wrong = self.problem(path) if self.problem is not None else None
+        if wrong is not None:
+            self.show_error(wrong)
+            return
+        self.dismiss((*self._choice(), path))
 
     def action_copy(self) -> None:
         self.dismiss((*self._choice(), None))
