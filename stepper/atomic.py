@@ -46,16 +46,15 @@ def write_atomically(path: str | Path, text: str) -> None:
     # Through a symbolic link to its target: replacing the link itself would cut it.
     target = Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
     folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise StepperError(f"{path}: cannot save: no such folder {folder}")
+    wrong = save_problem(path)
+    if wrong is not None:
+        raise StepperError(wrong)
     try:
         existing = os.stat(target)
     except FileNotFoundError:
         existing = None
     except OSError as exc:
         raise StepperError(f"{path}: cannot save: {exc.strerror or exc}") from None
-    if existing is not None and not stat.S_ISREG(existing.st_mode):
-        raise StepperError(f"{path}: cannot save: it exists and is not a regular file")
     mode = stat.S_IMODE(existing.st_mode) if existing is not None else 0o666 & ~_umask()
     _remove_stale(folder, target.name)
     try:
