@@ -61,8 +61,7 @@ def why_markup(
         diverged = walk.divergence
         if diverged is not None and walk.at_divergence:
             # The words of trace's last line: the walk goes no further than this step.
-            report = f"{diverged.message()}. Remedy: {diverged.remedy(LEARNING_RATE_KEY)}."
-            lines.append(f"[b]Stopped:[/b] {escape(report)}")
+            lines.append(f"[b]Stopped:[/b] {escape(diverged.report_setting(LEARNING_RATE_KEY))}")
     return "\n".join(lines)
 
 

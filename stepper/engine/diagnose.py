@@ -353,8 +353,7 @@ def diverging_findings(diverged: Divergence | None, costs: Sequence[float]) -> l
     if diverged is not None:
         # The words of the divergence line on stderr, and the remedy trace gives (one source).
         # Read by `stepper diagnose` and by the app's health report alike: no --lr, no key.
-        remedy = f"Remedy: {diverged.remedy(None)}."
-        return [Finding(FindingKind.DIVERGING, f"Training {diverged.message()}. {remedy}")]
+        return [Finding(FindingKind.DIVERGING, f"Training {diverged.report_setting(None)}")]
     recent = list(costs)[-(RISING + 1) :]
     if len(recent) == RISING + 1 and all(b > a for a, b in itertools.pairwise(recent)):
         return [

@@ -60,7 +60,11 @@ class Divergence:
     @property
     def report(self) -> str:
         """The stderr line and its remedy as one sentence pair, for the reports that say both."""
-        return f"{self.message()}. Remedy: {self.hint}."
+        return self.report_setting("--lr")
+
+    def report_setting(self, learning_rate: str | None) -> str:
+        """The report, with the learning rate set as ``learning_rate`` says (see remedy)."""
+        return f"{self.message()}. Remedy: {self.remedy(learning_rate)}."
 
     def to_json(self) -> dict[str, Any]:
         return {"iteration": self.iteration, "quantity": self.quantity, "layer": self.layer}

@@ -51,10 +51,10 @@ def _group_items(groups: list[NeuronGroup]) -> list[str]:
 def diagnose_text(
     net: Network, d: Diagnosis, width: int = WIDTH, remedy: str = "stepper diagnose --init normal --seed 1"
 ) -> str:
-    """The report, wrapped to ``width`` columns (``remedy``: what to try for clones, as the reader
-    runs stepper: a command line, or in the app its keys) (80 for a terminal; the app's dialog is narrower):
+    """The report, wrapped to ``width`` columns (80 for a terminal; the app's dialog is narrower):
     every line within it, a wrapped line indented under its first (the app's dialog at 80x24 used to
-    fold the clones' note and the network line back to column 0)."""
+    fold the clones' note and the network line back to column 0). ``remedy``: what to try for
+    clones, as the reader runs stepper (a command line; in the app, its keys)."""
     after = (
         "the initial weights"
         if d.iteration == 0

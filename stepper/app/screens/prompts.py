@@ -46,6 +46,8 @@ ResultT = TypeVar("ResultT")
 class Dialog(ModalScreen[ResultT]):
     """A modal dialog that fits the terminal: compact fields on a short screen."""
 
+    download = False  # a save dialog in a browser tab: the file goes to the browser, not a path here
+
     def on_mount(self) -> None:
         self._fit(self.app.size.height)
 
@@ -58,6 +60,19 @@ class Dialog(ModalScreen[ResultT]):
         for field in self.query("Input, Select, OptionList"):
             if isinstance(field, (Input, Select, OptionList)):
                 field.compact = short
+
+    def _can_save(self, path: str) -> bool:
+        """A save dialog's path: True if it can be saved to as far as can be told; else the
+        dialog says why and stays open with it. In a browser tab (``download``) it is the
+        browser's to place."""
+        if self.download:
+            return True
+        from stepper.atomic import save_problem
+
+        wrong = save_problem(path)
+        if wrong is not None:
+            self.show_error(wrong)
+        return wrong is None
 
     def show_error(self, message: str) -> None:
         """The dialog's error line, hidden (no empty red band) until there is something to say."""
@@ -344,15 +359,8 @@ class SavePath(Dialog[str | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         path = event.value.strip()
-        if not path:
-            return
-        from stepper.atomic import save_problem
-
-        wrong = None if self.download else save_problem(path)
-        if wrong is not None:
-            self.show_error(wrong)
-            return
-        self.dismiss(path)
+        if path and self._can_save(path):
+            self.dismiss(path)
 
 
 class EditValue(Dialog[float | None]):
@@ -408,17 +416,15 @@ class Export(Dialog[tuple[str, str, str | None] | None]):
         default_stem: str,
         download: bool = False,
         step: int | None = None,
-        problem: Callable[[str], str | None] | None = None,
     ) -> None:
         """``default_stem``: the iteration's file name, without its suffix; ``step``: the step
         shown (None before the first: there is only the iteration to export, and its name says
-        so, not "-step0"). ``download``: in a browser tab, where Enter sends the file to the browser.
-        ``problem``: why a path cannot be saved to: said in the dialog, which stays open with it."""
+        so, not "-step0"). ``download``: in a browser tab, where Enter sends the file to the browser
+        (else a path that cannot be saved to is said in the dialog, which stays open with it)."""
         super().__init__()
         self.default_stem = default_stem
         self.step = step
         self.download = download
-        self.problem = problem
 
     def _stem(self, scope: str) -> str:
         return self.default_stem if scope == "iteration" else f"{self.default_stem}-step{self.step}"
@@ -462,13 +468,8 @@ class Export(Dialog[tuple[str, str, str | None] | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         path = event.value.strip()
-        if not path:
-            return
-        wrong = self.problem(path) if self.problem is not None else None
-        if wrong is not None:
-            self.show_error(wrong)
-            return
-        self.dismiss((*self._choice(), path))
+        if path and self._can_save(path):
+            self.dismiss((*self._choice(), path))
 
     def action_copy(self) -> None:
         self.dismiss((*self._choice(), None))

@@ -495,12 +495,7 @@ class WalkScreen(SteppingScreen):
     def action_export(self) -> None:
         stem = f"{file_stem(self.net.name)}-iteration{self.walk.iteration}"
         step = self.walk.done if self.walk.current_step is not None else None
-        from stepper.atomic import save_problem
-
-        problem = save_problem if self.served is None else None  # a download: the browser's to place
-        self.app.push_screen(
-            Export(stem, download=self.served is not None, step=step, problem=problem), self.export
-        )
+        self.app.push_screen(Export(stem, download=self.served is not None, step=step), self.export)
 
     def export(self, choice: tuple[str, str, str | None] | None) -> None:
         if choice is None:

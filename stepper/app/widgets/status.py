@@ -70,15 +70,15 @@ def fit_formula(formula: str, width: int, formula_first: bool = False) -> str:
     # Then the formula's parameters ("   (η = 0.5)", "   (β2 = 0.999)"), which the Why pane repeats,
     # then its words in short ("(W^2 without bias row)ᵀ" is "(W^2 no bias)ᵀ": half a screen cut it).
     bare = text.split("   (")[0]
-    for body in dict.fromkeys((text, bare, bare.replace(" without bias row", " no bias"))):
+    short = bare.replace(" without bias row", " no bias")
+    for body in dict.fromkeys((text, bare, short)):
         for gap in (SHAPES, "  "):
             if len(body) + len(gap) + len(result) <= width:
                 return body + gap + result
-    text = bare.replace(" without bias row", " no bias")
-    if formula_first and len(text) <= width:
-        return text
+    if formula_first and len(short) <= width:
+        return short
     room = width - 2 - len(result)
-    return (text[: max(0, room - 1)] + "…  " + result) if room > 1 else result[:width]
+    return (short[: max(0, room - 1)] + "…  " + result) if room > 1 else result[:width]
 
 
 class StatusLine(Widget):

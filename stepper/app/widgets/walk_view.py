@@ -435,11 +435,9 @@ class WalkView(Vertical):
             target = next((v for v in self.matrices if v.ref == ref and self._on_screen(v)), None)
         if target is None or target.state is None:
             return
-        target.cursor = (min(row, target.state.rows - 1), min(col, target.state.cols - 1))
         focused = self.app.focused
-        if focused is None or (isinstance(focused, MatrixView) and focused in self.all_matrices):
-            target.focus(scroll_visible=False)
-        self._select(target, *target.cursor)
+        keyboard = focused is None or (isinstance(focused, MatrixView) and focused in self.all_matrices)
+        self._put_cursor(target, row, col, keyboard)
 
     def _update_map(self) -> None:
         walk = self.walk
@@ -670,8 +668,12 @@ class WalkView(Vertical):
         target = self.cursor_matrix()
         if target is None or target is source:
             return
+        self._put_cursor(target, *source.cursor, keyboard)
+
+    def _put_cursor(self, target: MatrixView, row: int, col: int, keyboard: bool) -> None:
+        """The cursor on ``target``'s cell (row, col), or as near as its shape allows, that cell
+        selected, and the keyboard on ``target`` with ``keyboard``."""
         if target.state is not None:
-            row, col = source.cursor
             target.cursor = (min(row, target.state.rows - 1), min(col, target.state.cols - 1))
         if keyboard:
             target.focus(scroll_visible=False)  # the pane shows the step's matrices (scroll_to_step)
