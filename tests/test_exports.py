@@ -264,3 +264,13 @@ def test_latex_writes_scientific_numbers_as_powers_of_ten() -> None:
     assert tex_number(-3.2e-9) == r"-3.200000 \times 10^{-9}"
     assert tex_number(0.9002495) == "0.9002495"
     assert work_math("= (-1.966706e+154 − 1.0000000)²") == r"= (-1.966706 \times 10^{154} - 1.0000000)^{2}"
+
+
+def test_latex_writes_a_cost_in_scientific_notation_as_a_power_of_ten_in_text_and_answer_key(cli) -> None:
+    """Iteration 5 of diverging costs 1401754: "C = 1.401754e+06" in the text line and the quiz's
+    answer key set as "e plus 06" (the answer key's C was no maths number)."""
+    tex = cli("trace", "diverging", "--format", "latex", "--iterations", "5").out
+    assert r"Cost of iteration 5: C = $1.401754 \times 10^{6}$\par" in tex
+    key = cli("trace", "diverging", "--format", "latex", "--quiz", "--iterations", "5").out
+    assert r"\stepperdisplay{C = 1.401754 \times 10^{6}}" in key
+    assert not re.search(r"\de[+-]\d", tex + key)

@@ -188,6 +188,6 @@ class StepperApp(App[None]):
         keys = [
             (key_name(b.key), KEY_HELP.get(b.id or "", b.description))
             for b in bindings
-            if isinstance(b, Binding)
+            if isinstance(b, Binding) and not b.system  # side by side's notices for the main view's keys
         ]
         self.push_screen(HelpScreen(keys))

@@ -57,6 +57,8 @@ def screen_commands(screen: Screen[Any]) -> Iterator[tuple[str, str, str]]:
     actions = set()
     for binding in screen.BINDINGS:
         assert isinstance(binding, Binding)
+        if binding.system:  # side by side's notices for the main view's keys: no commands
+            continue
         actions.add(binding.action)
         if binding.action not in NOT_COMMANDS:
             about = KEY_HELP.get(binding.id or "", "")

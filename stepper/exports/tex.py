@@ -114,6 +114,8 @@ def latex_text(text: str) -> str:
         out = out.replace(ch, "\\" + ch)
     out = re.sub(r"(\S*\^\S+|δ\S*|[mv]̂|[ΣηΔ·⊙ᵀ−βλμαε√²½])", lambda m: f"${latex_math(m.group(1))}$", out)
     out = out.replace("→", r"$\to$").replace("×", r"$\times$").replace("—", "---").replace("–", "--")
+    # A number in scientific notation as a power of ten ("C = 2.587425e+05" read as e plus 5).
+    out = re.sub(r"(?<![\w.])-?\d+(?:\.\d+)?e[+-]\d+\b", lambda m: f"${tex_exponent(m[0])}$", out)
     return out.replace("…", r"\ldots{}")
 
 
@@ -225,7 +227,7 @@ def _answer(net: Network, step: Step, values: IterationValues) -> tuple[list[Dis
     """The answer key's entry for a step: its result, and cell (0, 0) worked out term by term."""
     ref = step.output
     if ref.quantity == Q.COST:
-        return [rf"C = {format_number(values.cost)}"], [f"C {cost_terms(net, values)}"]
+        return [rf"C = {tex_number(values.cost)}"], [f"C {cost_terms(net, values)}"]
     matrix = values.quantity(ref.quantity)[ref.layer]
     if matrix is None:
         return [], []

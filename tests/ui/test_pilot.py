@@ -417,6 +417,43 @@ async def test_side_by_side_walks_with_different_step_counts_start_each_iteratio
         assert where() == [Position(1, 24), Position(1, 15)]
 
 
+async def test_the_main_views_keys_pressed_side_by_side_say_where_they_work_and_d_works_there() -> None:
+    """s, e or o side by side did nothing and said nothing (a tester's finding): they act on one
+    walk, and two are shown. d, the precision, is a way of reading both, and works on both."""
+    app = StepperApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("v", "s", "e")
+        screen = app.screen
+        assert isinstance(screen, SideBySideScreen)
+        said = [n.message for n in app._notifications]
+        assert said == [
+            "Break symmetry (s) works on the main view's walk: Escape closes side by side.",
+            "Edit weight (e) works on the main view's walk: Escape closes side by side.",
+        ]
+        assert app.screen is screen  # no dialog opened, nothing changed
+        await pilot.press("d")
+        assert [c.digits for c in screen.columns] == [3, 3]
+        await pilot.press("question_mark")
+        assert not {"s", "e", "o"} & {k for k, _ in app.screen.keys}  # not listed as keys of this screen
+        await pilot.press("escape", "escape")
+        assert app.screen is app.walk_screen and app.walk_screen.view.digits == 3  # kept on return
+
+
+async def test_comparing_a_network_with_how_it_already_trains_says_so_instead_of_two_equal_walks() -> None:
+    app = StepperApp()  # sgd, full batch
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.walk_screen.run_checked("side_by_side_with('0')")
+        await pilot.pause()
+        assert app.screen is app.walk_screen
+        assert [n.message for n in app._notifications] == [
+            "This network already trains with sgd, full batch: nothing to compare. "
+            "v shows it beside another init."
+        ]
+        await app.walk_screen.run_checked("side_by_side_with('adam')")
+        await pilot.pause()
+        assert isinstance(app.screen, SideBySideScreen)
+
+
 async def test_side_by_side_has_the_same_stepping_keys_as_the_main_screen() -> None:
     app = StepperApp()
     async with app.run_test(size=(100, 30)) as pilot:

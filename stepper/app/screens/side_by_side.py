@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 
-from stepper.app.screens.stepping import STEP_BINDINGS, SteppingScreen
+from stepper.app.screens.stepping import DIGITS_BINDING, STEP_BINDINGS, WALK_BINDINGS, SteppingScreen
 from stepper.app.walk_state import run_description
 from stepper.app.widgets.keys_footer import KeysFooter
 from stepper.app.widgets.walk_view import WalkView
@@ -22,7 +22,17 @@ from stepper.engine.walk import Walk
 class SideBySideScreen(SteppingScreen):
     """Two walks in lockstep: every stepping key moves both."""
 
-    BINDINGS = [*STEP_BINDINGS, Binding("escape,v", "close", "Back", id="side-close")]
+    BINDINGS = [
+        *STEP_BINDINGS,
+        DIGITS_BINDING,
+        Binding("escape,v", "close", "Back", id="side-close"),
+        # The main view's own keys say where they work (system: in no key list or palette here).
+        *(
+            Binding(b.key, f"main_view_only({b.key!r}, {b.description!r})", show=False, system=True)
+            for b in WALK_BINDINGS
+            if b.key not in {"v", DIGITS_BINDING.key}
+        ),
+    ]
 
     def __init__(
         self,
@@ -64,6 +74,13 @@ class SideBySideScreen(SteppingScreen):
         with Horizontal(id="side-by-side"):
             yield from self.columns
         yield KeysFooter(compact=True)
+
+    def action_main_view_only(self, key: str, what: str) -> None:
+        """A key of the main view, pressed here: it changes or reads one walk, and two are shown."""
+        self.notify(
+            f"{what} ({key}) works on the main view's walk: Escape closes side by side.",
+            timeout=4,
+        )
 
     def action_close(self) -> None:
         self.running = False

@@ -24,6 +24,7 @@ from stepper.app.widgets.sized import on_screen_now
 from stepper.app.widgets.walk_view import WalkView
 from stepper.engine.steps import Phase
 from stepper.engine.walk import Walk
+from stepper.formatting import PRECISIONS
 
 # Shown in the footer: the moves. The rest are in the help screen (?) and the command palette.
 STEP_BINDINGS = [
@@ -44,6 +45,28 @@ STEP_BINDINGS = [
     Binding("down", "cell(1, 0)", "Cell down", show=False, id="cell-down"),
     Binding("left", "cell(0, -1)", "Cell left", show=False, id="cell-left"),
     Binding("right", "cell(0, 1)", "Cell right", show=False, id="cell-right"),
+]
+
+# How many digits numbers show: every view on the screen (side by side: both sides).
+DIGITS_BINDING = Binding("d", "cycle_digits", "Digits 3/5/7", show=False, id="cycle-digits")
+
+# The main view's keys that change or read its one walk. Side by side, where two walks step
+# together, they say that they belong to the main view instead of doing nothing.
+WALK_BINDINGS = [
+    Binding("g", "goto", "Go to", show=False, id="goto-iteration"),
+    Binding("R", "reinitialise", "Re-init", show=False, id="reinitialise"),
+    Binding("O", "training", "Optimizer & batch", show=False, id="training-settings"),
+    Binding("s", "break_symmetry", "Break symmetry", show=False, id="break-symmetry"),
+    Binding("h", "health", "Health report", show=False, id="health"),
+    Binding("v", "side_by_side", "Side by side", show=False, id="side-by-side"),
+    Binding("e", "edit", "Edit weight", show=False, id="edit-weight"),
+    Binding("x", "export", "Export", show=False, id="export"),
+    Binding("M", "export_map", "Export decision map", show=False, id="export-map"),
+    Binding("t", "quiz", "Check yourself", show=False, id="quiz"),
+    DIGITS_BINDING,
+    Binding("ctrl+s", "save_session", "Save session", show=False, id="save-session"),
+    Binding("o", "open", "Open", show=False, id="open-network"),
+    Binding("w", "grow_why", "Why pane: taller / shorter", show=False, id="grow-why"),
 ]
 
 
@@ -271,6 +294,17 @@ class SteppingScreen(Screen[None]):
             view.show_layer(delta)
 
     # --- continuous training ----------------------------------------------------------------------
+    def action_cycle_digits(self) -> None:
+        views = self.walk_views()
+        if not views:
+            return
+        digits = PRECISIONS[(PRECISIONS.index(views[0].digits) + 1) % len(PRECISIONS)]
+        for view in views:
+            view.digits = digits
+            view.refresh_view()
+        # Short-lived: pressing d three times must not stack three toasts over the matrices.
+        self.notify(f"Numbers now show {digits} digits (exports keep 7).", timeout=2)
+
     def action_toggle_run(self) -> None:
         if self.busy:
             return

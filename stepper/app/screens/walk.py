@@ -29,7 +29,7 @@ from stepper.app.screens.prompts import (
 )
 from stepper.app.screens.quiz import QuizPrompt
 from stepper.app.screens.side_by_side import SideBySideScreen
-from stepper.app.screens.stepping import STEP_BINDINGS, SteppingScreen
+from stepper.app.screens.stepping import STEP_BINDINGS, WALK_BINDINGS, SteppingScreen
 from stepper.app.walk_state import clone_map, run_description
 from stepper.app.widgets.keys_footer import KeysFooter
 from stepper.app.widgets.walk_view import WalkView
@@ -46,7 +46,6 @@ from stepper.engine.quiz import Question, Score, question
 from stepper.engine.steps import Ref
 from stepper.engine.walk import Walk
 from stepper.errors import StepperError
-from stepper.formatting import PRECISIONS
 from stepper.limits import parameters
 from stepper.served import Served
 
@@ -105,20 +104,7 @@ class WalkScreen(SteppingScreen):
 
     BINDINGS = [
         *STEP_BINDINGS,
-        Binding("g", "goto", "Go to", show=False, id="goto-iteration"),
-        Binding("R", "reinitialise", "Re-init", show=False, id="reinitialise"),
-        Binding("O", "training", "Optimizer & batch", show=False, id="training-settings"),
-        Binding("s", "break_symmetry", "Break symmetry", show=False, id="break-symmetry"),
-        Binding("h", "health", "Health report", show=False, id="health"),
-        Binding("v", "side_by_side", "Side by side", show=False, id="side-by-side"),
-        Binding("e", "edit", "Edit weight", show=False, id="edit-weight"),
-        Binding("x", "export", "Export", show=False, id="export"),
-        Binding("M", "export_map", "Export decision map", show=False, id="export-map"),
-        Binding("t", "quiz", "Check yourself", show=False, id="quiz"),
-        Binding("d", "cycle_digits", "Digits 3/5/7", show=False, id="cycle-digits"),
-        Binding("ctrl+s", "save_session", "Save session", show=False, id="save-session"),
-        Binding("o", "open", "Open", show=False, id="open-network"),
-        Binding("w", "grow_why", "Why pane: taller / shorter", show=False, id="grow-why"),
+        *WALK_BINDINGS,
         Binding("escape", "cancel", "Cancel run", show=False, id="cancel"),
     ]
 
@@ -619,12 +605,6 @@ class WalkScreen(SteppingScreen):
             severity="information" if right else "warning",
         )
 
-    def action_cycle_digits(self) -> None:
-        self.view.digits = PRECISIONS[(PRECISIONS.index(self.view.digits) + 1) % len(PRECISIONS)]
-        self.view.refresh_view()
-        # Short-lived: pressing d three times must not stack three toasts over the matrices.
-        self.notify(f"Numbers now show {self.view.digits} digits (exports keep 7).", timeout=2)
-
     def action_side_by_side_with(self, other: str) -> None:
         """This network beside itself from the same init with optimizer ``other``, or batch size
         ``other`` when it is a number: in lockstep, with both cost curves."""
@@ -633,6 +613,15 @@ class WalkScreen(SteppingScreen):
             right = net.with_training(TrainingSpec(int(other), None, net.training.seed))
         else:
             right = net.with_optimizer(switch_optimizer(net.optimizer, other))
+        if run_description(right) == run_description(net):
+            # Two identical walks side by side would compare nothing, and nothing would say so.
+            self.notify(
+                f"This network already trains with {run_description(net)}: nothing to compare. "
+                "v shows it beside another init.",
+                severity="warning",
+                timeout=6,
+            )
+            return
         self.running = False
         start = (1, 0)
         self._compare(SideBySideScreen(net, right, start, self.view.digits, self.view.map_shown))
@@ -644,6 +633,10 @@ class WalkScreen(SteppingScreen):
         """Side by side steps copies of the walk: this one is where it was left. A learner who
         stepped on there would take the step shown now for a jump back: the notification says why."""
         walk, there = self.walk, side_by_side.columns[0].walk
+        digits = side_by_side.columns[0].digits
+        if digits != self.view.digits:  # d pressed there: a way of reading numbers, kept here too
+            self.view.digits = digits
+            self.view.refresh_view()
         where = f"iteration {walk.iteration}, step {walk.done} of {walk.steps_per_iteration}"
         moved = (there.iteration, there.done) != (walk.iteration, walk.done)
         away = f" (at iteration {there.iteration}, step {there.done})" if moved else ""
