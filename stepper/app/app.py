@@ -16,7 +16,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets._toast import ToastRack  # not exported; Textual is pinned (constraints.txt)
 
 from stepper.app import heap
-from stepper.app.commands import StepperCommands, key_name
+from stepper.app.commands import Palette, StepperCommands, key_name
 from stepper.app.downloads import Downloads
 from stepper.app.screens.help import KEY_HELP, HelpScreen
 from stepper.app.screens.walk import WalkScreen
@@ -180,6 +180,11 @@ class StepperApp(App[None]):
 
     async def run_checked(self, action: str) -> None:
         await self.walk_screen.run_checked(action)
+
+    def action_command_palette(self) -> None:
+        # Textual's own, as a palette that closes once (Palette).
+        if self.use_command_palette and not self.screen.has_class("--textual-command-palette"):
+            self.push_screen(Palette(id="--command-palette"))
 
     # --- help ---------------------------------------------------------------------------------------
     def action_help(self) -> None:

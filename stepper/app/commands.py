@@ -11,9 +11,10 @@ from functools import partial
 from typing import Any
 
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
+from stepper.app.screens.closing import ClosesOnce
 from stepper.app.screens.help import KEY_HELP
 from stepper.app.screens.stepping import SteppingScreen
 
@@ -72,6 +73,11 @@ def screen_commands(screen: Screen[Any]) -> Iterator[tuple[str, str, str]]:
         base = action.split("(")[0]
         if base in actions or hasattr(screen, f"action_{base}"):
             yield name, help, action
+
+
+class Palette(CommandPalette, ClosesOnce[None]):
+    """Textual's command palette, closed once: Enter then Escape typed fast closed it twice (the
+    chosen command's Enter is handled after the Escape), and the second closed the screen below."""
 
 
 class StepperCommands(Provider):

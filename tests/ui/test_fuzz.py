@@ -12,6 +12,8 @@ import random
 from pathlib import Path
 
 import pytest
+from textual import events
+from textual.pilot import Pilot
 
 from stepper.app import StepperApp
 from stepper.app.screens.side_by_side import SideBySideScreen
@@ -28,8 +30,11 @@ APP_KEYS = [
 DIALOG_KEYS = ["tab", "shift+tab", "enter", "escape", "backspace", "up", "down", "ctrl+p", "ctrl+y", "1", "0"]
 SIZES = [(80, 24), (120, 40), (60, 20), (20, 10), (200, 60), (40, 12)]
 EXAMPLES = ["identical-columns", "xor", "dead-relu", "partial-clones"]
-# About 1,000 keys per run in all: some 40 s of CPU on the development machine.
-KEYS_PER_EXAMPLE = int(os.environ.get("STEPPER_FUZZ_KEYS", "250"))
+# About 2,400 keys per run in all: some 80 s on the development machine.
+KEYS_PER_EXAMPLE = int(os.environ.get("STEPPER_FUZZ_KEYS", "600"))
+# Most keys come fast, as typed ahead or pasted; every SLOW_EVERY-th waits, as Pilot.press does,
+# until the app looks idle, so that the run's ticks and the toasts' timers go off between keys.
+SLOW_EVERY = 10
 
 
 def sequence(seed: int, count: int) -> list[str | tuple[int, int]]:
@@ -49,7 +54,17 @@ def sequence(seed: int, count: int) -> list[str | tuple[int, int]]:
     return moves
 
 
-async def replay(network: str, moves: list[str | tuple[int, int]], seed: int | None = None) -> None:
+async def press_quickly(app: StepperApp, pilot: Pilot[None], key: str) -> None:
+    """A key as a terminal sends it, and every widget of the screen done with it before the next.
+    (Pilot.press also waits twice for the process to look idle for 20 ms: most of a fuzz run's
+    time, asleep.)"""
+    app.post_message(events.Key(key, key if len(key) == 1 else None))
+    await pilot.pause(0)
+
+
+async def replay(
+    network: str, moves: list[str | tuple[int, int]], seed: int | None = None, quick: bool = False
+) -> None:
     app = StepperApp(network)
     done: list[str | tuple[int, int]] = []
     try:
@@ -58,6 +73,8 @@ async def replay(network: str, moves: list[str | tuple[int, int]], seed: int | N
                 done.append(move)
                 if isinstance(move, tuple):
                     await pilot.resize_terminal(*move)
+                elif quick and len(done) % SLOW_EVERY:
+                    await press_quickly(app, pilot, move)
                 else:
                     await pilot.press(move)
                 if app.return_code is not None:  # the app ended: nothing more to press
@@ -72,7 +89,7 @@ async def replay(network: str, moves: list[str | tuple[int, int]], seed: int | N
 async def test_random_keys_never_crash(network: str, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)  # sessions and exports are written here
     seed = int(os.environ.get("STEPPER_FUZZ_SEED", "0")) + EXAMPLES.index(network)
-    await replay(network, sequence(seed, KEYS_PER_EXAMPLE), seed)
+    await replay(network, sequence(seed, KEYS_PER_EXAMPLE), seed, quick=True)
 
 
 # Sequences that failed once, kept as they were found.
@@ -82,7 +99,25 @@ REGRESSIONS = [
 ]
 
 
+# Keys that came fast, each sent before the last had been drawn (typed ahead, pasted, or in one
+# packet over SSH), as the fuzz sends them: in the palette, Enter chose a command and Escape, handled
+# before the choice came back from the list, closed the palette; the choice closed it again, popping
+# the screen below (the walk's, the last one: the app crashed).
+FAST_REGRESSIONS = [
+    ("xor", ["ctrl+p", "g", "enter", "escape"]),
+    ("xor", ["ctrl+p", "o", "p", "e", "n", "enter", "escape", "escape"]),
+]
+
+
 @pytest.mark.parametrize(("network", "moves"), REGRESSIONS)
 async def test_sequences_that_once_crashed(network: str, moves, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     await replay(network, moves)
+
+
+@pytest.mark.parametrize(("network", "moves"), FAST_REGRESSIONS)
+async def test_keys_that_come_fast_close_the_palette_once(
+    network: str, moves: list[str | tuple[int, int]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    await replay(network, moves, quick=True)

@@ -10,6 +10,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from stepper.app.screens.closing import ClosesOnce
+
 
 class HealthReport(Static):
     """The report, rewrapped to the width it is given whenever that changes: wrapped to a guess
@@ -28,7 +30,7 @@ class HealthReport(Static):
             self.update(self.report(width))
 
 
-class HealthScreen(ModalScreen[None]):
+class HealthScreen(ModalScreen[None], ClosesOnce[None]):
     BINDINGS = [Binding("escape,q,h", "dismiss", "Close", id="close-health")]
 
     def __init__(self, report: Callable[[int], str]) -> None:

@@ -10,6 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown, Static
 
+from stepper.app.screens.closing import ClosesOnce
 from stepper.engine.steps import NOTATION
 
 # A "|" inside a cell would end it: Markdown tables want it escaped.
@@ -128,7 +129,7 @@ def keys_table(keys: list[tuple[str, str]]) -> Table:
     return table
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(ModalScreen[None], ClosesOnce[None]):
     """Every key, then the notation; scrolls (arrows, PgUp/PgDn, Home/End, the mouse wheel)."""
 
     AUTO_FOCUS = "#help-body"  # the arrows and page keys scroll at once

@@ -14,6 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
+from stepper.app.screens.closing import ClosesOnce
 from stepper.engine.batching import TrainingSpec
 from stepper.engine.init import SCHEME_HELP, SCHEMES, InitSpec
 from stepper.engine.optimizers import OPTIMIZERS, OptimizerSpec, check_hyper, switch_optimizer
@@ -43,7 +44,7 @@ SHORT_SCREEN = 30
 ResultT = TypeVar("ResultT")
 
 
-class Dialog(ModalScreen[ResultT]):
+class Dialog(ModalScreen[ResultT], ClosesOnce[ResultT]):
     """A modal dialog that fits the terminal: compact fields on a short screen."""
 
     download = False  # a save dialog in a browser tab: the file goes to the browser, not a path here

@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from stepper.app.screens.closing import ClosesOnce
 from stepper.engine.quiz import Question
 
 
@@ -22,7 +23,7 @@ def parse_answer(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
-class QuizPrompt(ModalScreen[float | None]):
+class QuizPrompt(ModalScreen[float | None], ClosesOnce[float | None]):
     """Asks for one value; Escape leaves without answering (nothing is counted, no step is taken)."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Skip", id="cancel-quiz")]

@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 
+from stepper.app.screens.closing import ClosesOnce
 from stepper.app.screens.stepping import DIGITS_BINDING, STEP_BINDINGS, WALK_BINDINGS, SteppingScreen
 from stepper.app.walk_state import run_description
 from stepper.app.widgets.keys_footer import KeysFooter
@@ -19,7 +20,7 @@ from stepper.engine.network import Network
 from stepper.engine.walk import Walk
 
 
-class SideBySideScreen(SteppingScreen):
+class SideBySideScreen(SteppingScreen, ClosesOnce[None]):
     """Two walks in lockstep: every stepping key moves both."""
 
     BINDINGS = [
