@@ -79,6 +79,16 @@ class Palette(CommandPalette, ClosesOnce[None]):
     """Textual's command palette, closed once: Enter then Escape typed fast closed it twice (the
     chosen command's Enter is handled after the Escape), and the second closed the screen below."""
 
+    def _action_command_list(self, action: str) -> None:
+        # PageDown or PageUp right after ctrl+p, when the first commands are in the list but not
+        # yet laid out in lines, was a KeyError in Textual's OptionList (8.2.8), and the app ended.
+        # Before the list is drawn there is no page to move by: the key does nothing.
+        try:
+            super()._action_command_list(action)
+        except KeyError:
+            if action not in ("page_down", "page_up"):
+                raise
+
 
 class StepperCommands(Provider):
     """The keys of the screen the palette was opened over."""
