@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import gc
+import threading
+import time
 import weakref
+from collections.abc import Callable
 
 import pytest
+from textual import events
 from textual.color import Color
 from textual.timer import Timer
 
@@ -15,6 +19,7 @@ from stepper.app.screens.help import HelpScreen
 from stepper.app.screens.prompts import GotoIteration, Reinitialise
 from stepper.app.screens.side_by_side import SideBySideScreen
 from stepper.app.widgets.matrix import MatrixView
+from stepper.engine.history import WeightHistory
 from stepper.engine.walk import Position
 from tests.ui.helpers import state, view
 
@@ -149,6 +154,50 @@ async def test_a_long_run_shows_progress_and_can_be_cancelled() -> None:
         reached = app.walk.iteration
         assert 1 < reached < 500000
         assert app.walk.done == 0
+
+
+async def test_side_by_side_far_into_training_is_computed_with_progress_and_can_be_cancelled(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """v at iteration 500000 froze the screen for 45 s, without progress or Escape, and took the
+    keys typed meanwhile as typed after it (a tester's finding): both walks are computed from
+    iteration 1 again. Far ahead that is a long run, as g's is."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("g", *"5000", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.walk.position == Position(5000, 0)
+        # Each 100 iterations a worker computes take 5 ms more: the run lasts long enough to watch.
+        weights_at = WeightHistory.weights_at
+
+        def slowly(history: WeightHistory, iteration: int) -> object:
+            if threading.current_thread() is not threading.main_thread():
+                time.sleep(0.005)
+            return weights_at(history, iteration)
+
+        monkeypatch.setattr(WeightHistory, "weights_at", slowly)
+
+        async def until(done: Callable[[], bool]) -> None:
+            for _ in range(200):  # Pilot.press would wait for the busy process to look idle
+                if done():
+                    return
+                await pilot.pause(0.01)
+
+        app.post_message(events.Key("v", "v"))
+        await until(lambda: app.query_one("#progress").display)
+        assert app.busy and app.query_one("#progress").display and app.screen is app.walk_screen
+        app.post_message(events.Key("escape", None))  # cancels the run; the walk stays
+        cancelled = "Side by side cancelled: your walk is where it was."
+        await until(lambda: cancelled in [n.message for n in app._notifications])
+        assert not app.busy and app.screen is app.walk_screen and app.walk.position == Position(5000, 0)
+        monkeypatch.undo()
+        await pilot.press("v")
+        await until(lambda: isinstance(app.screen, SideBySideScreen))
+        screen = app.screen
+        assert isinstance(screen, SideBySideScreen) and not app.query_one("#progress").display
+        assert [c.walk.position for c in screen.columns] == [Position(5000, 0)] * 2
+        assert screen.columns[1].walk.net.init.scheme == "normal"
 
 
 async def test_help_screen_opens_and_closes() -> None:

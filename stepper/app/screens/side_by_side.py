@@ -20,6 +20,11 @@ from stepper.engine.network import Network
 from stepper.engine.walk import Walk
 
 
+def side_by_side_walks(left: Network, right: Network) -> tuple[Walk, Walk]:
+    """The two walks, at iteration 1 (a saved session's edits kept, not its position)."""
+    return Walk(left, resume=False), Walk(right, resume=False)
+
+
 class SideBySideScreen(SteppingScreen, ClosesOnce[None]):
     """Two walks in lockstep: every stepping key moves both."""
 
@@ -42,14 +47,17 @@ class SideBySideScreen(SteppingScreen, ClosesOnce[None]):
         start: tuple[int, int] = (1, 0),
         digits: int | None = None,
         show_map: bool = False,
+        walks: tuple[Walk, Walk] | None = None,
     ) -> None:
         """``start``: (iteration, steps done) where both walks begin: where the main walk is; and
-        the main view's precision (``digits``) and decision map (``show_map``) carry over."""
+        the main view's precision (``digits``) and decision map (``show_map``) carry over.
+        ``walks``: the walks of ``left`` and ``right`` made already (far into training, computed
+        in a worker, side_by_side_walks), else made here."""
         super().__init__()
         self._carried = (digits, show_map)
         # Both where the main walk is, in lockstep: a saved session's own position is not gone to
         # (its edits are kept), or one side would start elsewhere than the other.
-        walks = (Walk(left, resume=False), Walk(right, resume=False))
+        walks = walks or side_by_side_walks(left, right)
         for walk in walks:
             walk.seek(*start)
         self.columns = tuple(

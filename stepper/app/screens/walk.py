@@ -28,7 +28,7 @@ from stepper.app.screens.prompts import (
     TrainingSettings,
 )
 from stepper.app.screens.quiz import QuizPrompt
-from stepper.app.screens.side_by_side import SideBySideScreen
+from stepper.app.screens.side_by_side import SideBySideScreen, side_by_side_walks
 from stepper.app.screens.stepping import STEP_BINDINGS, WALK_BINDINGS, SteppingScreen
 from stepper.app.walk_state import clone_map, run_description
 from stepper.app.widgets.keys_footer import KeysFooter
@@ -569,7 +569,47 @@ class WalkScreen(SteppingScreen):
         here = (self.walk.iteration, self.walk.done)
         mine = net.with_session(self.walk.session())
         other_net = net.with_init(other)
+        if is_long(net, 2 * (here[0] - 1)):
+            # Far into training both walks are computed from iteration 1 again: in a worker, with
+            # the progress bar and Escape (the screen froze for 45 s at iteration 500000, taking
+            # the keys typed meanwhile as they came after it).
+            self.busy = True
+            self.notify(
+                f"Side by side: computing both walks to iteration {here[0]}. Escape cancels.", timeout=4
+            )
+            self._prepare_side_by_side(mine, other_net, here)
+            return
         self._compare(SideBySideScreen(mine, other_net, here, self.view.digits, self.view.map_shown))
+
+    @work(thread=True, group="long-run")  # one long run at a time: `busy` refuses another
+    def _prepare_side_by_side(self, left: Network, right: Network, here: tuple[int, int]) -> None:
+        worker = get_current_worker()
+        walks = side_by_side_walks(left, right)
+        iteration = here[0]
+        todo = [(walk.history, iteration - walk.history.distance(iteration)) for walk in walks]
+        self.app.call_from_thread(self._progress_start, sum(iteration - start for _, start in todo))
+        computed = 0
+        shown = time.monotonic()
+        for history, k in todo:
+            while k < iteration and not worker.is_cancelled and history.diverged_at is None:
+                nxt = min(k + 100, iteration)
+                history.weights_at(nxt)
+                computed, k = computed + nxt - k, nxt
+                if time.monotonic() - shown > PROGRESS_EVERY:
+                    shown = time.monotonic()
+                    self.app.call_from_thread(self._progress_set, computed, False)
+        self.app.call_from_thread(self._side_by_side_ready, walks, here, worker.is_cancelled)
+
+    def _side_by_side_ready(self, walks: tuple[Walk, Walk], here: tuple[int, int], cancelled: bool) -> None:
+        if self._app_closing():
+            return
+        self.query_one("#progress", ProgressBar).display = False
+        self.busy = False
+        if cancelled:
+            self.notify("Side by side cancelled: your walk is where it was.")
+            return
+        left, right = (walk.net for walk in walks)
+        self._compare(SideBySideScreen(left, right, here, self.view.digits, self.view.map_shown, walks=walks))
 
     # --- check yourself and precision ---------------------------------------------------------------
     def action_quiz(self) -> None:
