@@ -47,8 +47,13 @@ def format_number(x: float, digits: int | None = None) -> str:
     mag = abs(x)
     if mag >= 1e5 or mag < 10.0 ** -(MAX_DECIMALS - 2):
         return f"{x:.{digits - 1}e}"
-    decimals = max(digits, digits - 1 - math.floor(math.log10(mag)))
-    return f"{x:.{min(decimals, MAX_DECIMALS)}f}"
+    decimals = min(max(digits, digits - 1 - math.floor(math.log10(mag))), MAX_DECIMALS)
+    rounded = round(mag, decimals)
+    if math.floor(math.log10(rounded)) > math.floor(math.log10(mag)):
+        # Rounded up to the next power of ten (-0.09999999799 to -0.1): the decimals that one
+        # has, not one more than its neighbours ("-0.10000000" among seven-decimal numbers).
+        decimals = min(max(digits, digits - 1 - math.floor(math.log10(rounded))), MAX_DECIMALS)
+    return f"{x:.{decimals}f}"
 
 
 def counted(n: int, noun: str, plural: str | None = None) -> str:

@@ -41,6 +41,8 @@ def test_the_text_report_explains_clones_and_the_remedy(cli) -> None:
     assert "gradient descent can never make them differ" in out
     assert "2-1-1-2 of 2-3-3-2" in out
     assert "Break the symmetry: random init" in out
+    # The groups in words, not set notation ("{0, 1, 2}" read as Python's; a tester's finding).
+    assert "clones layer 1: neurons 0, 1 and 2; layer 2: neurons 0, 1 and 2" in out
 
 
 def test_the_report_counts_iterations_in_good_grammar(cli) -> None:

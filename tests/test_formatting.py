@@ -41,3 +41,18 @@ def test_a_number_keeps_at_least_its_digits_and_reads_back_close(x, digits) -> N
     # At least `digits` significant digits survive (from 1e-3 up; smaller numbers are capped at 10
     # decimals before they turn scientific): the error is below half a unit of the last one.
     assert math.isclose(back, x, rel_tol=0.5 * 10 ** (1 - digits), abs_tol=0)
+
+
+def test_a_number_rounded_up_to_a_power_of_ten_has_the_decimals_of_that_power() -> None:
+    """-0.09999999799 read "-0.10000000", eight decimals among seven-decimal numbers (adam's bias in
+    iteration 2 of adam-bias-correction; a tester's finding): it rounds to 0.1, which has seven."""
+    assert format_number(-0.09999999799) == "-0.1000000"
+    assert format_number(0.0099999999) == "0.01000000"
+    assert format_number(0.0999999, 3) == "0.100"
+    assert format_number(0.09999999) == "0.09999999"  # not rounded up: its own eight decimals
+
+
+@given(x=st.floats(1e-6, 1e4, allow_nan=False), digits=st.sampled_from(PRECISIONS))
+def test_a_number_has_as_many_decimals_as_the_value_it_shows_would_have(x: float, digits: int) -> None:
+    text = format_number(x, digits)
+    assert text == format_number(float(text), digits)

@@ -139,6 +139,11 @@ def layers_text(layers: Sequence[int]) -> str:
     return f"layer {layers[0]}" if len(layers) == 1 else f"layers {_and(layers)}"
 
 
+def neurons_text(neurons: Sequence[int]) -> str:
+    """A group of neurons as the reports write it: "neuron 2", "neurons 0, 1 and 2"."""
+    return f"neuron {neurons[0]}" if len(neurons) == 1 else f"neurons {_and(neurons)}"
+
+
 def _and(items: Sequence[object]) -> str:
     words = [str(x) for x in items]
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from stepper.engine.diagnose import Diagnosis, FindingKind, NeuronGroup, shape_text
+from stepper.engine.diagnose import Diagnosis, FindingKind, NeuronGroup, neurons_text, shape_text
 from stepper.engine.network import Network
 from stepper.exports.text import WIDTH, network_line
 from stepper.formatting import counted
@@ -44,7 +44,8 @@ def _field(label: str, items: list[str], width: int, sep: str = "   ") -> list[s
 def _group_items(groups: list[NeuronGroup]) -> list[str]:
     if not groups:
         return ["none"]
-    items = [f"layer {g.layer}: {{{', '.join(map(str, g.neurons))}}}" for g in groups]
+    # In words, not set notation ("{0, 1, 2}" read as Python's).
+    items = [f"layer {g.layer}: {neurons_text(g.neurons)}" for g in groups]
     return [item + ";" for item in items[:-1]] + items[-1:]
 
 

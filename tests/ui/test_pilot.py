@@ -278,7 +278,7 @@ async def test_h_opens_the_full_health_report() -> None:
         await pilot.press("h")
         assert isinstance(app.screen, HealthScreen)
         report = str(app.screen.query_one("Static").render())
-        assert "dead ReLU       layer 1: {1, 3}" in report
+        assert "dead ReLU       layer 1: neurons 1 and 3" in report
         await pilot.press("escape")
         assert not isinstance(app.screen, HealthScreen)
 

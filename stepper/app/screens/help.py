@@ -59,8 +59,9 @@ selected cell of that matrix, else row 0, column 0). Within 0.05 % of the value 
 digits) is ✓ right; ✗ wrong shows the value and the cell's computation. Either way the step is taken.
 `d` shows 3, 5 or 7 digits (exports always write 7).
 
-**Numbers** are computed in float64 and shown to 7 significant digits (at most 10 decimals: 0.0000031582
-below 1e-4; scientific below 1e-8 and from 1e5). Numbers computed in float32
+**Numbers** are computed in float64 and shown with 7 decimals (3.7007485), 7 significant digits below 0.1
+(0.01893642; at most 10 decimals: 0.0000031582 below 1e-4; scientific below 1e-8 and from 1e5).
+Numbers computed in float32
 (TensorFlow's and PyTorch's default, and the seed question's) keep only about 7 digits, so they can
 differ in the last (a^3 = 0.9806907 here, 0.9806908 there), and from the 6th after `1 − a` with a
 near 1 (da^3/dn^3 = 0.01893642 here, 0.01893635 there, and δ^3 after it: 5 of the question's 26
@@ -101,7 +102,7 @@ KEY_HELP = {
     "export": "Export the step or iteration (file, clipboard)",
     "export-map": "Export the decision map (.txt or .svg)",
     "quiz": "Check yourself (quiz): type a cell of the next step",
-    "cycle-digits": "3, 5 or 7 significant digits (exports keep 7)",
+    "cycle-digits": "3, 5 or 7 decimals, as many significant digits below 0.1 (exports keep 7)",
     "save-session": "Save the session to a network file",
     "open-network": "Open another network or example",
     "grow-why": "Why pane: two thirds of the height, or back",
