@@ -180,6 +180,41 @@ def test_equal_weights_in_but_not_out_is_carried_then_breaks_in_the_backward_pas
     assert brk.neurons == (0, 1) and [f.ref.symbol for f in brk.differing] == ["W^1"]
 
 
+def test_dead_relus_are_all_0_for_as_long_as_they_are_dead_not_a_coincidence() -> None:
+    """dead-relu's neurons 1 and 3 of layer 1 have n ≤ 0 for every observation: their columns of a^1,
+    da^1/dn^1, δ^1 and dC/dW^0 and their rows of dC/dW^1 are 0. The Why pane called the rows "not
+    clones, so this will not last" and the columns "a coincidence", beside a notice saying they were
+    dead for good (a tester's finding)."""
+    net = load_network("dead-relu")
+    story = _by_number(narrate(net, run_iteration(net, net.weights), build_steps(net)))
+    steps = {s.step.output.symbol: s for s in story.values()}
+    for symbol, axis, indices in [
+        ("a^1", "columns", (1, 3)),
+        ("dC/dW^1", "rows", (2, 4)),
+        ("da^1/dn^1", "columns", (1, 3)),
+        ("δ^1", "columns", (1, 3)),
+        ("dC/dW^0", "columns", (1, 3)),
+    ]:
+        (dead,) = [e for e in steps[symbol].equal if e.kind is Kind.DEAD]
+        assert (dead.axis, dead.indices, dead.layer, dead.neurons) == (axis, indices, 1, (1, 3))
+        text = equal_text(steps[symbol].step, dead)
+        assert "are all 0: neurons 1 and 3 of layer 1 are dead (n^1 ≤ 0 for every observation" in text
+    assert any(t.startswith("Columns 1 and 3 of da^1/dn^1 are all 0") for t in steps["da^1/dn^1"].lines())
+    assert not any("coincidence" in t and "1 and 3" in t for s in story.values() for t in s.lines())
+
+
+def test_a_derivative_step_reads_what_its_formula_reads() -> None:
+    """A ReLU's da/dn is read from n (the step view showed a^1 beside "1 where n^1 > 0"); a
+    sigmoid's from a, as its formula a^2 ⊙ (1 − a^2) says."""
+    for example, symbol, reads in [
+        ("dead-relu", "da^1/dn^1", "n^1"),
+        ("identical-columns", "da^2/dn^2", "a^2"),
+    ]:
+        (step,) = [s for s in build_steps(load_network(example)) if s.output.symbol == symbol]
+        assert [ref.symbol for ref in step.inputs] == [reads]
+        assert reads in step.formula
+
+
 def test_index_lists() -> None:
     assert index_list([0, 1, 2]) == "0–2"
     assert index_list([0, 2]) == "0 and 2"
@@ -239,6 +274,9 @@ def test_what_the_narration_says_is_true(sizes, seed, choices, activation) -> No
                     assert any(c.layer == e.layer and set(g) == set(c.neurons) for c in clones)
             if e.kind is Kind.COINCIDENCE:
                 assert e.sources and e.roots == ()
+            if e.kind is Kind.DEAD:  # all 0, and each a ReLU neuron with n ≤ 0 for every observation
+                assert not np.any(slices) and activation == "relu" and e.layer is not None
+                assert all((values.n[e.layer][:, j] <= 0).all() for j in e.neurons)
 
 
 @settings(max_examples=40, deadline=None)

@@ -36,13 +36,16 @@ class Activation:
     symbol: str
     derivative_formula: str  # in terms of n^l and a^l, with "{l}" for the layer
     output_only: bool = False
+    # What the derivative's formula reads, "n" or "a": the step's operands (a ReLU's is n, and
+    # at 80x24 its step view showed a^1 while the Why pane worked from n^1; a sigmoid's is a).
+    derivative_reads: str = "n"
 
 
 ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in (
-        Activation("sigmoid", _sigmoid, lambda n, a: a * (1.0 - a), "σ", "a^{l} ⊙ (1 − a^{l})"),
-        Activation("tanh", np.tanh, lambda n, a: 1.0 - a * a, "tanh", "1 − a^{l} ⊙ a^{l}"),
+        Activation("sigmoid", _sigmoid, lambda n, a: a * (1.0 - a), "σ", "a^{l} ⊙ (1 − a^{l})", False, "a"),
+        Activation("tanh", np.tanh, lambda n, a: 1.0 - a * a, "tanh", "1 − a^{l} ⊙ a^{l}", False, "a"),
         Activation(
             "relu",
             lambda n: np.maximum(n, 0.0),

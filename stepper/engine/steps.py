@@ -246,7 +246,7 @@ def build_steps(net: Network, observations: int | None = None) -> tuple[Step, ..
                 phase=Phase.BACKWARD,
                 layer=l,
                 output=Ref(Q.DA_DN, l),
-                inputs=(Ref(Q.N, l), Ref(Q.A, l)),
+                inputs=(Ref(Q.A if act.derivative_reads == "a" else Q.N, l),),
                 formula=f"da^{l}/dn^{l} = " + act.derivative_formula.replace("{l}", str(l)),
                 shapes=f"{_shape(m, size[l])} → {_shape(m, size[l])}",
                 title=f"activation derivative da^{l}/dn^{l}",

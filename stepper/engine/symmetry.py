@@ -11,6 +11,8 @@ learner must treat them differently:
 * ``CARRIED`` — equal because their sources are equal, but the neurons are not clones (say, equal
   weights in, unequal weights out): the symmetry ends later in the iteration.
 * ``COINCIDENCE`` — equal numbers whose sources differ: never called clones.
+* ``DEAD`` — all 0 because the neurons are dead ReLUs (n ≤ 0 for every observation): no coincidence,
+  and no passing symmetry either, since no gradient reaches their weights in.
 
 It also says where a symmetry breaks: neurons that were equal earlier in this iteration (or were
 clones before an edit or a re-initialisation, when the caller says so) and whose slices differ here.
@@ -26,7 +28,7 @@ from enum import StrEnum
 
 import numpy as np
 
-from stepper.engine.diagnose import NeuronGroup, find_clones
+from stepper.engine.diagnose import NeuronGroup, dead_units, find_clones
 from stepper.engine.iteration import Array, IterationValues
 from stepper.engine.network import Network
 from stepper.engine.quantities import WEIGHT_SHAPED, Q
@@ -40,6 +42,7 @@ class Kind(StrEnum):
     CLONES = "clones"
     CARRIED = "carried"
     COINCIDENCE = "coincidence"
+    DEAD = "dead"
 
 
 @dataclass(frozen=True)
@@ -184,6 +187,7 @@ def narrate(
     """
     producer = {s.output: s for s in steps}
     clones = find_clones(net, values.weights)
+    dead = dead_units(net, values)[0]
     tied: dict[int, dict[tuple[int, ...], str]] = {}
     for g in before:
         tied.setdefault(g.layer, {})[g.neurons] = before_label
@@ -211,10 +215,10 @@ def narrate(
                         first_from_before = False
                     breaks.append(b)
             for indices in groups:
-                e = _equal_slices(net, values, step, axis, indices, where, producer, clones)
+                e = _equal_slices(net, values, step, axis, indices, where, producer, clones, dead)
                 equal.append(e)
                 if (
-                    e.kind is not Kind.COINCIDENCE
+                    e.kind not in (Kind.COINCIDENCE, Kind.DEAD)
                     and e.layer is not None
                     and len(e.neurons) > 1
                     and not any(g <= set(e.neurons) for g in broken.get(e.layer, []))
@@ -240,8 +244,14 @@ def _equal_slices(
     where: tuple[int, int] | None,
     producer: dict[Ref, Step],
     clones: list[NeuronGroup],
+    dead: Sequence[NeuronGroup] = (),
 ) -> EqualSlices:
     layer, neurons = _neurons(indices, where)
+    if _dead_zeros(net, values, step, axis, indices, layer, neurons, dead):
+        # Equal because 0, and 0 because the neurons are dead: their n differ, so the traces below
+        # would call it a coincidence, or a symmetry that will not last; it lasts as long as they
+        # stay dead.
+        return EqualSlices(axis, indices, Kind.DEAD, (), (), layer, neurons)
     facts: list[Fact] = []
     differing: list[Fact] = []
     for source in sources_of(step, axis):
@@ -278,6 +288,29 @@ def _equal_slices(
         reason,
         tuple(inside) if reason else (),
     )
+
+
+def _dead_zeros(
+    net: Network,
+    values: IterationValues,
+    step: Step,
+    axis: str,
+    indices: tuple[int, ...],
+    layer: int | None,
+    neurons: tuple[int, ...],
+    dead: Sequence[NeuronGroup],
+) -> bool:
+    """Whether these slices of the step's result are all 0, each of a dead neuron (and only of one:
+    a bias row is no neuron's)."""
+    if layer is None or len(neurons) != len(indices) or len(neurons) < 2:
+        return False
+    if not any(g.layer == layer and set(neurons) <= set(g.neurons) for g in dead):
+        return False
+    result = ref_value(net, values, step.output)
+    if result is None:
+        return False
+    part = result[:, list(indices)] if axis == "columns" else result[list(indices)]
+    return not part.any()
 
 
 def _shifted(indices: Sequence[int], source: Source, keep_ones: bool = False) -> tuple[int, ...]:
@@ -430,6 +463,12 @@ def _subject(step: Step, axis: str, indices: Sequence[int]) -> str:
 def equal_text(step: Step, e: EqualSlices) -> str:
     subject = _subject(step, e.axis, e.indices)
     who = f"neurons {index_list(e.neurons)} of layer {e.layer}" if e.layer is not None else ""
+    if e.kind is Kind.DEAD:
+        return (
+            f"{subject} are all 0: {who} are dead (n^{e.layer} ≤ 0 for every observation, where ReLU "
+            "is flat), so they pass nothing on and no gradient comes back through them. Their weights "
+            "in do not change: they stay dead unless what comes into them changes."
+        )
     if e.kind is Kind.COINCIDENCE:
         differ = " and ".join(f.text() for f in e.sources)
         return (

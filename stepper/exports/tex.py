@@ -113,7 +113,8 @@ def latex_text(text: str) -> str:
     for ch in "&%$#_{}":
         out = out.replace(ch, "\\" + ch)
     out = re.sub(r"(\S*\^\S+|δ\S*|[mv]̂|[ΣηΔ·⊙ᵀ−βλμαε√²½])", lambda m: f"${latex_math(m.group(1))}$", out)
-    out = out.replace("→", r"$\to$").replace("×", r"$\times$").replace("—", "---").replace("–", "--")
+    out = out.replace("→", r"$\to$").replace("×", r"$\times$").replace("≤", r"$\leq$")
+    out = out.replace("—", "---").replace("–", "--")
     # A number in scientific notation as a power of ten ("C = 2.587425e+05" read as e plus 5).
     out = re.sub(r"(?<![\w.])-?\d+(?:\.\d+)?e[+-]\d+\b", lambda m: f"${tex_exponent(m[0])}$", out)
     return out.replace("…", r"\ldots{}")
