@@ -16,6 +16,7 @@ import stat
 import tempfile
 import threading
 import time
+import unicodedata
 from pathlib import Path
 
 from stepper.errors import StepperError
@@ -30,6 +31,10 @@ def save_problem(path: str | Path) -> str | None:
     and stays open with the path); None if nothing is known to stop it."""
     target = Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
     folder = target.parent if str(target.parent) else Path(".")
+    if any(unicodedata.category(ch) == "Cc" for ch in target.name):
+        # A tab, a newline or an escape in a name is a slip of the keyboard, not a name: the file
+        # would be hard to see, type or remove (written as Python would, so that it shows).
+        return f"{str(path)!r}: cannot save: the name has a control character in it"
     if not folder.is_dir():
         return f"{path}: cannot save: no such folder {folder}"
     if target.is_dir() or (target.exists() and not target.is_file()):

@@ -88,3 +88,12 @@ def test_a_folder_in_the_way_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "net.toml").mkdir()
     with pytest.raises(StepperError, match="not a regular file"):
         write_atomically(tmp_path / "net.toml", "text\n")
+
+
+@pytest.mark.parametrize("name", ["map\x01.txt", "net\ttab.toml", "a\nb.md", "x\x1b[31m.svg"])
+def test_a_name_with_a_control_character_is_refused_and_nothing_is_written(tmp_path: Path, name: str) -> None:
+    """A tester's random keys saved an export under a name with a control character in it: a file
+    hard to see, type or remove."""
+    with pytest.raises(StepperError, match="the name has a control character in it"):
+        write_atomically(tmp_path / name, "text\n")
+    assert list(tmp_path.iterdir()) == []

@@ -106,6 +106,25 @@ async def test_the_re_init_dialog_describes_the_chosen_scheme_in_full() -> None:
         assert "Glorot" in str(help_line.content)
 
 
+async def test_an_empty_seed_in_the_re_init_dialog_is_said_not_taken_for_0() -> None:
+    """Clearing the seed and pressing Enter re-initialised with seed 0, silently (a tester)."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("R")
+        await pilot.pause()
+        dialog = app.screen
+        dialog.query_one("#reinit-seed", Input).value = ""
+        await pilot.press("enter")
+        await pilot.pause()
+        error = dialog.query_one(".error", Label)
+        assert app.screen is dialog and error.display and "seed: a whole number" in str(error.render())
+        assert app.net.init.scheme == "constant"  # nothing re-initialised
+        dialog.query_one("#reinit-seed", Input).value = "0"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is not dialog and app.net.init.seed == 0
+
+
 @pytest.mark.parametrize("size", [(80, 24), (60, 20)], ids=lambda s: f"{s[0]}x{s[1]}")
 async def test_the_examples_wrap_clear_of_the_list_scrollbar(size: tuple[int, int]) -> None:
     """A fresh tester at 80x24: the open dialog's scrollbar covered the last letters of the

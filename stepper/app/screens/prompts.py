@@ -253,9 +253,12 @@ class Reinitialise(Dialog[tuple[InitSpec, OptimizerSpec, TrainingSpec] | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         scheme = str(self.query_one("#reinit-scheme", Select).value)
         try:
-            seed = max(0, int(self.query_one("#reinit-seed", Input).value or 0))
+            seed = int(self.query_one("#reinit-seed", Input).value)
         except ValueError:
-            seed = 0
+            seed = -1
+        if seed < 0:  # an empty field was seed 0, silently
+            self.show_error("seed: a whole number, 0 or more")
+            return
         chosen = read_optimizer_fields(self, self.optimizer, self.training, "reinit")
         if isinstance(chosen, str):
             self.show_error(chosen)
