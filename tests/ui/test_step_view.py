@@ -78,6 +78,17 @@ async def test_a_bracket_past_the_last_or_first_layer_says_so() -> None:
         )
 
 
+async def test_a_bracket_with_every_layer_in_view_says_so() -> None:
+    """From 120 columns [ and ] did nothing, without a word (a tester): every layer was on screen."""
+    every = "Every layer is in view: [ and ] go through the layers on a narrower screen."
+    for size, said in [((200, 60), [every]), ((80, 24), [])]:
+        app = StepperApp()
+        async with app.run_test(size=size) as pilot:
+            await pilot.press("right_square_bracket")
+            await pilot.pause()
+            assert [n.message for n in app._notifications] == said
+
+
 async def test_w_gives_the_why_pane_two_thirds_and_back() -> None:
     app = StepperApp()
     async with app.run_test(size=(80, 24)) as pilot:

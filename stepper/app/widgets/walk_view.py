@@ -454,9 +454,16 @@ class WalkView(Vertical):
             # Said, not silent: a key that does nothing looks broken.
             end, key = ("first", "[") if delta < 0 else ("last", "]")
             self.notify(f"Layer {current} is the {end} layer: {key} goes no further.", timeout=3)
+        before = (self.step_mode, [pane.display for pane in self.panes])
         self.pinned_layer = min(max(current + delta, 1), self.walk.net.depth)
         self.shown_layer = self.pinned_layer
         self.refresh_view()  # narrow, from the step view to the layer's pane: its matrices are drawn now
+        within = 1 <= current + delta <= self.walk.net.depth
+        if within and before == (self.step_mode, [pane.display for pane in self.panes]):
+            # Wide, every layer is on screen already: the key changed nothing, and says why.
+            self.notify(
+                "Every layer is in view: [ and ] go through the layers on a narrower screen.", timeout=3
+            )
 
     def follow(self) -> None:
         """The walk moved: show the current step's layer again."""
