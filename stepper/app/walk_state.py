@@ -65,7 +65,9 @@ def show_matrices(
         for ref, axis, index in operand_slices(step, selected[1], selected[2]):
             marks.setdefault(ref, {})[axis] = index
     inputs = set(step.inputs) if step else set()
-    # Plain sgd: ΔW is made by the update step along with the new W, so it is marked with it.
+    # Plain sgd: ΔW is made by the update step along with the new W = W + ΔW, and read by it: it is
+    # marked as an operand. (It was marked current as well, and two matrices looked current, the
+    # cursor starting on ΔW rather than on the step's result; a tester's finding.)
     updating = step is not None and step.output.quantity == Q.WEIGHTS_AFTER
     updating = updating and not any(s.output.quantity == Q.CHANGE for s in walk.steps)
     companion = Ref(Q.CHANGE, step.layer) if step is not None and updating else None
@@ -82,9 +84,9 @@ def show_matrices(
         note = ""
         if ref.quantity == Q.DA_DN and walk.net.activation(ref.layer).derivative is None:
             note = "softmax: a Jacobian per observation, not stored"
-        if step is not None and ref in (step.output, companion):
+        if step is not None and ref == step.output:
             role = "current"
-        elif ref in inputs:
+        elif ref in inputs or ref == companion:
             role = "input"
         elif value is None:
             role = "pending"

@@ -132,6 +132,23 @@ async def test_the_why_pane_explains_the_current_steps_cell_while_it_has_the_key
         assert text.startswith(f"{step.output.symbol}["), (step.output.symbol, text[:80])
 
 
+async def test_an_sgd_update_has_one_current_matrix_its_result_with_delta_w_as_its_operand() -> None:
+    """Every update step drew ΔW^l and W^l updated both as current (▶, heavy border), and the
+    cursor and the Why pane started on ΔW, not on the step's result (a tester's finding)."""
+    app = StepperApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press(*"n" * 22)
+        await pilot.pause()
+        view = app.screen.view
+        roles = {v.ref: v.state.role for v in view.pane_matrices if v.state is not None}
+        assert [ref for ref, role in roles.items() if role == "current"] == [Ref("weights_after", 2)]
+        assert roles[Ref("change", 2)] == "input" and roles[Ref("weights", 2)] == "input"
+        cursor = view.cursor_matrix()
+        assert app.screen.focused is cursor and cursor.ref == Ref("weights_after", 2)
+        why = str(app.query_one("#explain-text").render())
+        assert why.startswith("W^2[b, j=0]: the bias of neuron 0 of layer 3 after the update")
+
+
 async def test_an_arrow_from_the_why_pane_moves_from_the_cell_it_explains() -> None:
     """Step 22 at 120x40 has two current matrices, ΔW^2 and W^2 updated. With the cursor on W^2
     updated, Tab to the Why pane (nothing to scroll) and Down: the keyboard went to ΔW^2 at its old

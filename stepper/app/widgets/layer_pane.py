@@ -194,7 +194,7 @@ class LayerPane(VerticalScroll, LaidOutOnce, can_focus=False):
         if everything.height <= height or not current:
             y = everything.y
         else:
-            result = current[-1]  # the step's own result (an update's ΔW comes before it)
+            result = current[-1]  # the step's own result
             y = result.y if result.height >= height else max(everything.y, result.bottom - height)
         self.scroll_to(y=y, animate=False, force=True, immediate=True)
 
