@@ -192,6 +192,32 @@ async def test_compare_marks_the_learners_wrong_cells_and_opens_at_the_first(tmp
         assert app.checker is None and "≠" not in view(app, "delta", 2).text()
 
 
+async def test_compare_marks_one_wrong_cell_after_its_number_and_puts_the_cursor_on_it(
+    tmp_path: Path,
+) -> None:
+    """a^2[1, 2] off by a little: the screen showed "0.9705753≠0.9705753", read as an inequality
+    between two cells, and the cursor was on o=0, j=0 (a tester's finding)."""
+    import json
+
+    from tests.test_compare import learner_trace
+
+    trace = learner_trace("identical-columns", None)
+    trace["iterations"][0]["a"][2][1][2] += 1e-3
+    mine = tmp_path / "mine.json"
+    mine.write_text(json.dumps(trace))
+    app = StepperApp(compare=mine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        a2 = view(app, "a", 2)
+        assert app.walk.position == Position(1, 4) and app.screen.focused is a2 and a2.cursor == (1, 2)
+        # Each number keeps a place for a mark after it: the columns stay aligned.
+        assert a2.text().splitlines()[1:] == [
+            "o=0  0.9758906  0.9758906  0.9758906",
+            "o=1  0.9705753  0.9705753  0.9705753≠",
+        ]
+        assert str(app.query_one("#explain-text").render()).startswith("a^2[o=1, j=2]")
+
+
 async def test_compare_with_correct_numbers_marks_nothing(tmp_path: Path) -> None:
     import json
 

@@ -215,6 +215,10 @@ class WalkScreen(SteppingScreen):
             self.notify(f"✓ All {result.checked} numbers in {checker.source} match.", timeout=8)
             return
         self.reach(*position_of(self.net, first))
+        if first.row is not None and first.col is not None and not self.busy:
+            # The cursor on the first differing cell, so that the Why pane explains it (it was on
+            # row 0, column 0; a tester's finding).
+            self.call_after_refresh(self.view.put_cursor, first.row, first.col)
         where = "" if first.row is None else f", row {first.row}, column {first.col}"
         self.notify(
             f"≠ {checker.source} first differs at iteration {first.iteration}: "

@@ -72,6 +72,11 @@ def _same(old: np.ndarray | None, new: np.ndarray | None) -> bool:
     return bool(np.array_equal(old, new, equal_nan=True))
 
 
+def _marked(state: MatrixState) -> bool:
+    """Whether some cell differs from the learner's numbers (and is marked ≠)."""
+    return state.differs is not None and bool(state.differs.any())
+
+
 @dataclass(frozen=True)
 class MatrixState:
     value: np.ndarray | None  # None: not computed yet in this iteration
@@ -129,6 +134,7 @@ class MatrixView(ScrollView, can_focus=True):
         self._observed: list[int | None] = []  # their letter, for columns that are not clones
         self._headers: list[tuple[str, int | str | None]] = []
         self._cell_w = 1
+        self._mark_w = 0  # 1 when a cell differs from the learner's numbers: its ≠ follows it
         self._label_w = 1
         # Drawn lines, kept until something they show changes: a full repaint of the screen (after a
         # pane scrolls, say) then costs a lookup per line instead of formatting numbers again.
@@ -186,6 +192,7 @@ class MatrixView(ScrollView, can_focus=True):
             and _same(old.sizing, state.sizing)
             and (old.rows, old.cols, old.col_clones, old.row_clones, old.digits)
             == (state.rows, state.cols, state.col_clones, state.row_clones, state.digits)
+            and _marked(old) == _marked(state)
         )
         if (
             same_numbers
@@ -223,7 +230,8 @@ class MatrixView(ScrollView, can_focus=True):
         ]
         self._headers = [self.col_label(c) for c in range(state.cols)]
         self._label_w = self._widest_label(state.rows, state.row_clones) + 1
-        self._cell_w = max(
+        self._mark_w = 1 if _marked(state) else 0
+        self._cell_w = self._mark_w + max(
             self._number_width(state.sizing, state.digits), *(len(h) for h, _ in self._headers)
         )
 
@@ -484,7 +492,8 @@ class MatrixView(ScrollView, can_focus=True):
         """The gap before column ``c`` and its cell on ``row`` (None: the header)."""
         state = self.state
         assert state is not None
-        w = self._cell_w
+        w = self._cell_w - self._mark_w  # the number's, or the header's, width
+        after = " " * self._mark_w  # where a differing cell's ≠ goes
         if row is None:
             label, kind = self._headers[c]
             header = self._label_style(kind, base)
@@ -492,12 +501,17 @@ class MatrixView(ScrollView, can_focus=True):
                 header += Style(reverse=True)  # the cursor's column, highlighted in the header
             if c == state.mark_col:
                 if len(label) < w:  # right against its label: in the gap, it read as the left column's
-                    return [Segment(" " * CELL_GAP, base), Segment(("▼" + label).rjust(w), header + MARKED)]
+                    return [
+                        Segment(" " * CELL_GAP, base),
+                        Segment(("▼" + label).rjust(w), header + MARKED),
+                        Segment(after, base),
+                    ]
                 return [
                     Segment(" " * (CELL_GAP - 1) + "▼", base + MARKED),
                     Segment(label.rjust(w), header + MARKED),
+                    Segment(after, base),
                 ]
-            return [Segment(" " * CELL_GAP + label.rjust(w), header)]
+            return [Segment(" " * CELL_GAP + label.rjust(w) + after, header)]
         value = state.value
         wrong = state.differs is not None and bool(state.differs[row, c])
         if value is None:
@@ -513,9 +527,13 @@ class MatrixView(ScrollView, can_focus=True):
             style = WRONG_CELL
         if self.has_focus and (row, c) == self.cursor:
             style = Style(reverse=True)
-        # A cell that differs from the learner's numbers is marked ≠ in the gap before it.
-        gap = Segment("≠", base + WRONG_MARK) if wrong else Segment(" " * CELL_GAP, base)
-        return [gap, Segment(text.rjust(w), base + style)]
+        # A cell that differs from the learner's numbers is marked ≠ right after it. (In the gap
+        # before it, "0.9705753≠0.9705753" read as an inequality between two cells; a tester.)
+        gap = Segment(" " * CELL_GAP, base)
+        if wrong:
+            return [gap, Segment(text.rjust(w), base + style), Segment("≠", base + WRONG_MARK)]
+        cell = Segment(text.rjust(w), base + style)
+        return [gap, cell, Segment(after, base)] if after else [gap, cell]
 
     def text(self) -> str:
         """The whole matrix as plain text, every row and column (what the screen shows in parts)."""

@@ -677,6 +677,12 @@ class WalkView(Vertical):
             return
         self._put_cursor(target, *source.cursor, keyboard)
 
+    def put_cursor(self, row: int, col: int) -> None:
+        """The keyboard and the cursor on cell (row, col) of the current step's matrix."""
+        target = self.cursor_matrix()
+        if target is not None:
+            self._put_cursor(target, row, col, keyboard=True)
+
     def _put_cursor(self, target: MatrixView, row: int, col: int, keyboard: bool) -> None:
         """The cursor on ``target``'s cell (row, col), or as near as its shape allows, that cell
         selected, and the keyboard on ``target`` with ``keyboard``."""
