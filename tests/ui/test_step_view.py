@@ -245,3 +245,31 @@ async def test_a_step_too_tall_for_80x24_shows_no_matrix_without_its_title() -> 
         assert str(pane.order[-1].border_title).startswith("▶ W^2 updated")
         why = app.screen.query_one("#explain-text").render()
         assert "= w − η · dC/dw = " in str(why)
+
+
+async def test_home_end_and_the_page_keys_move_the_cursor_and_its_pane_follows() -> None:
+    """spiral at 80x24, n, End: the pane scrolled to o=199 and the cursor stayed at o=0, out of
+    sight, where Up and Down then moved it (a tester's finding)."""
+    app = StepperApp("spiral")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        matrix = app.screen.focused
+        assert isinstance(matrix, MatrixView) and matrix.ref.symbol == "n^1"
+        pane = matrix.parent
+
+        def cursor_in_view() -> bool:
+            line = matrix.region.y + 1 + matrix.line_of_row(matrix.cursor[0])  # below the border
+            return pane.content_region.y <= line < pane.content_region.bottom
+
+        for keys, row in [(["end"], 199), (["up", "up"], 197), (["home"], 0), (["pagedown"], None)]:
+            await pilot.press(*keys)
+            await pilot.pause()
+            assert row is None or matrix.cursor[0] == row
+            assert cursor_in_view(), (keys, matrix.cursor)
+        assert matrix.cursor[0] > 5  # a page down
+        for _ in range(30):
+            await pilot.press("down")
+        await pilot.pause()
+        assert cursor_in_view()
+        assert str(app.query_one("#explain-text").render()).startswith(f"n^1[o={matrix.cursor[0]}, j=0]")

@@ -116,6 +116,8 @@ KEY_HELP = {
 # Keys that are no Binding of a screen but that a user needs all the same.
 EXTRA_KEYS = (
     ("tab shift+tab", "Next / previous matrix (its arrows move in it)"),
+    ("home end", "Cell cursor to the first / last row (its pane follows)"),
+    ("pgup pgdn", "Cell cursor a page up / down"),
     ("ctrl+p", "Command palette: every command by name"),
 )
 

@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 from stepper.app.contrast import background_of, readable
 from stepper.app.widgets.sized import on_screen_now
@@ -112,6 +113,13 @@ class MatrixView(ScrollView, can_focus=True):
         Binding("down", "move(1, 0)", "Cell down", show=False),
         Binding("left", "move(0, -1)", "Cell left", show=False),
         Binding("right", "move(0, 1)", "Cell right", show=False),
+        # As in a table: the cursor goes to the first or last row, or a page up or down, and its
+        # pane follows it. (End scrolled the pane and left the cursor at the top, out of sight,
+        # where the arrows then moved it; a tester's finding.)
+        Binding("home", "move_to_row(0)", "First row", show=False),
+        Binding("end", "move_to_row(-1)", "Last row", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
     ]
 
     cursor: reactive[tuple[int, int]] = reactive((0, 0), layout=False, repaint=False)
@@ -581,6 +589,27 @@ class MatrixView(ScrollView, can_focus=True):
             return
         r, c = self.cursor
         self.cursor = (min(max(r + dr, 0), self.state.rows - 1), min(max(c + dc, 0), self.state.cols - 1))
+        if dr:  # moved by the keyboard: the pane follows (a step placing the cursor scrolls its own way)
+            self._scroll_to_row(self.cursor[0])
+
+    def action_move_to_row(self, row: int) -> None:
+        if self.state is not None:
+            self.cursor = (row % self.state.rows, self.cursor[1])
+            self._scroll_to_row(self.cursor[0])
+
+    def action_page(self, direction: int) -> None:
+        pane = self.parent
+        rows = pane.scrollable_content_region.height if isinstance(pane, Widget) else 0
+        self.action_move(direction * max(1, rows - 3), 0)  # less the header and the border
+
+    def _scroll_to_row(self, row: int) -> None:
+        """Keep the cursor's row in view, in the pane around the matrix."""
+        pane = self.parent
+        if not isinstance(pane, Widget) or not pane.is_scrollable or not self.region:
+            return
+        top = self.virtual_region.y + self.styles.gutter.top  # the border's line above the grid
+        line = Region(self.virtual_region.x, top + self.line_of_row(row), 1, 1)
+        pane.scroll_to_region(line, animate=False, immediate=True, force=True)
 
     def watch_cursor(self, old: tuple[int, int], new: tuple[int, int]) -> None:
         # Only the lines the cursor left and reached, and the header that highlights its column,
