@@ -130,16 +130,16 @@ def differences(walk: Walk, ref: Ref, checker: MineChecker | None) -> list[str]:
     ]
 
 
-def wrapped(terms: str, width: int | None) -> list[str]:
+def wrapped(terms: str, width: int | None, more_indent: str = "    ", first_indent: str = "  ") -> list[str]:
     """A computation indented under its cell, and wider than ``width`` gone on under its ``=``,
     broken between terms, not at the pane's left edge (a sum of four products at 80 columns)."""
     if not width or width <= 20:
-        return [f"  {terms}"]
+        return [f"{first_indent}{terms}"]
     return textwrap.wrap(
         terms,
         width - 2,  # room for the pane's scrollbar, which a long text brings after this is written
-        initial_indent="  ",
-        subsequent_indent="    ",
+        initial_indent=first_indent,
+        subsequent_indent=more_indent,
         break_on_hyphens=False,
         break_long_words=False,
     )
@@ -148,18 +148,24 @@ def wrapped(terms: str, width: int | None) -> list[str]:
 def cell_lines(
     walk: Walk, ref: Ref, row: int, col: int, checker: MineChecker | None, width: int | None = None
 ) -> list[str]:
-    """The selected cell: its name, what it means, its computation term by term, and the learner's.
-    A computation wider than ``width`` goes on under its ``=``, broken between terms, not at the
-    pane's left edge (a sum of four products at 80 columns)."""
-    head = f"[b]{escape(cell_name(ref, row, col))}[/b]"
+    """The selected cell: its name and its computation term by term, then what it means, and the
+    learner's number. A computation wider than ``width`` goes on under its ``=``, broken between
+    terms, not at the pane's left edge (a sum of four products at 80 columns). The meaning comes
+    after it: at 80x24 the Why pane has three lines, and a two-line meaning first left the result
+    below them."""
+    name = cell_name(ref, row, col)
     if not walk.is_computed(ref):
-        return [f"{head}: not computed yet in this iteration"]
+        return [f"[b]{escape(name)}[/b]: not computed yet in this iteration"]
     # Not guarded: every cell shown has its computation (tests/ui/test_why_cells.py); an error here is
     # an engine bug, to be seen, not a blank line.
     terms = cell_terms(walk.net, walk.values, ref, row, col)
-    computation = wrapped(terms, width)
+    first, *rest = wrapped(f"{name} {terms}", width, first_indent="")
     meaning = cell_meaning(ref, row, col, walk.net.optimizer.name)
-    lines = [f"{head}: {escape(meaning)}", *(escape(line) for line in computation)]
+    lines = [
+        f"[b]{escape(name)}[/b]{escape(first[len(name) :])}",
+        *(escape(line) for line in rest),
+        *(f"[i]{escape(line)}[/i]" for line in wrapped(meaning, width, "    ")),
+    ]
     if checker is None:
         return lines
     check = checker.at(walk.iteration, walk.values).get(ref)
