@@ -87,6 +87,27 @@ async def test_matrices_not_computed_yet_have_visible_borders(theme: str) -> Non
         assert min(run.ratio for run in runs) >= 3.0, [(r.fg, r.bg, round(r.ratio, 2)) for r in runs[:3]]
 
 
+async def test_every_matrix_border_reads_at_3_to_1_in_every_theme() -> None:
+    """The frames of computed matrices outside the step were $panel: about 1.0:1 in 256 colours
+    (a tester's finding), so W^0 had no visible box. Every role's border reads at 3:1 (WCAG, for
+    a component) against the matrix's background, in every theme with colours of its own."""
+    app = StepperApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f", "n", "n", "n")  # computed, pending, operand and current matrices
+        for theme in sorted(set(app.available_themes) - {"ansi-dark", "ansi-light"}):
+            app.theme = theme
+            await pilot.pause()
+            roles = set()
+            for view in app.screen.view.all_matrices:
+                if view.state is None or not view.display:
+                    continue
+                roles.add(view.state.role)
+                (_, background), colour = view.background_colors, view.styles.border_top[1]
+                ratio = contrast((background + colour).hex, background.hex)
+                assert ratio >= 3.0, (theme, view.caption, view.state.role, round(ratio, 2))
+            assert roles >= {"done", "pending", "input", "current"}
+
+
 async def test_not_computed_computed_and_current_differ_by_the_border_s_shape() -> None:
     from stepper.app.widgets.matrix import MatrixView
 
