@@ -148,24 +148,30 @@ def wrapped(terms: str, width: int | None, more_indent: str = "    ", first_inde
 def cell_lines(
     walk: Walk, ref: Ref, row: int, col: int, checker: MineChecker | None, width: int | None = None
 ) -> list[str]:
-    """The selected cell: its name and its computation term by term, then what it means, and the
-    learner's number. A computation wider than ``width`` goes on under its ``=``, broken between
-    terms, not at the pane's left edge (a sum of four products at 80 columns). The meaning comes
-    after it: at 80x24 the Why pane has three lines, and a two-line meaning first left the result
-    below them."""
+    """The selected cell: its name, what it means, its computation term by term, and the learner's
+    number. A computation wider than ``width`` goes on under its ``=``, broken between terms, not at
+    the pane's left edge (a sum of four products at 80 columns). A meaning too long for the cell's
+    line comes after the computation, which starts on that line: at 80x24 the Why pane has three
+    lines, and a two-line meaning first left the result below them."""
     name = cell_name(ref, row, col)
     if not walk.is_computed(ref):
         return [f"[b]{escape(name)}[/b]: not computed yet in this iteration"]
     # Not guarded: every cell shown has its computation (tests/ui/test_why_cells.py); an error here is
     # an engine bug, to be seen, not a blank line.
     terms = cell_terms(walk.net, walk.values, ref, row, col)
-    first, *rest = wrapped(f"{name} {terms}", width, first_indent="")
     meaning = cell_meaning(ref, row, col, walk.net.optimizer.name)
-    lines = [
-        f"[b]{escape(name)}[/b]{escape(first[len(name) :])}",
-        *(escape(line) for line in rest),
-        *(f"[i]{escape(line)}[/i]" for line in wrapped(meaning, width, "    ")),
-    ]
+    if width is None or len(f"{name}: {meaning}") <= width - 2:  # on the cell's line, as a heading
+        lines = [
+            f"[b]{escape(name)}[/b]: {escape(meaning)}",
+            *(escape(line) for line in wrapped(terms, width)),
+        ]
+    else:
+        first, *rest = wrapped(f"{name} {terms}", width, first_indent="")
+        lines = [
+            f"[b]{escape(name)}[/b]{escape(first[len(name) :])}",
+            *(escape(line) for line in rest),
+            *(f"[i]{escape(line)}[/i]" for line in wrapped(meaning, width, "    ")),
+        ]
     if checker is None:
         return lines
     check = checker.at(walk.iteration, walk.values).get(ref)

@@ -147,11 +147,8 @@ async def test_a_selected_product_cell_marks_its_operands_row_and_column() -> No
             "= Σ_i [1 | a^0][o=0, i] · W^0[i, j=2] = "
             "1·1.0000000 + 0.8000000·1.0000000 + 0.4000000·1.0000000 = 2.2000000"
         )
-        assert (
-            " ".join(text.split("\n  observation 0, neuron 2 of layer 1\n")[0].split())
-            == f"n^1[o=0, j=2] {sum_}"
-        )
-        assert " ".join(text.split()).count(sum_) == 1
+        assert text.startswith(f"n^1[o=0, j=2]: observation 0, neuron 2 of layer 1\n  {sum_}\n")
+        assert text.count(sum_) == 1
 
 
 async def test_the_layer_map_marks_the_current_layer_and_the_clones() -> None:

@@ -123,7 +123,7 @@ async def test_the_why_pane_explains_the_current_steps_cell_while_it_has_the_key
         await pilot.pause()
         assert app.screen.focused is why  # the keyboard stays where the learner put it
         text = str(app.query_one("#explain-text").render())
-        assert text.startswith("n^2[o=0, j=0] = Σ_i "), text[:80]
+        assert text.startswith("n^2[o=0, j=0]: "), text[:80]
         await pilot.press(*"n" * 12)
         await pilot.pause()
         step = app.walk.current_step
@@ -146,7 +146,7 @@ async def test_an_sgd_update_has_one_current_matrix_its_result_with_delta_w_as_i
         cursor = view.cursor_matrix()
         assert app.screen.focused is cursor and cursor.ref == Ref("weights_after", 2)
         why = str(app.query_one("#explain-text").render())
-        assert why.startswith("W^2[b, j=0] = w − η · dC/dw = 1.0000000 − 0.5 · 0.02881269 = 0.9855937")
+        assert why.startswith("W^2[b, j=0]: the bias of neuron 0 of layer 3 after the update")
 
 
 async def test_an_arrow_from_the_why_pane_moves_from_the_cell_it_explains() -> None:
@@ -168,3 +168,19 @@ async def test_an_arrow_from_the_why_pane_moves_from_the_cell_it_explains() -> N
         await pilot.press("down")
         await pilot.pause()
         assert app.screen.focused is after and after.cursor == (1, 1)
+
+
+async def test_at_80x24_a_cell_with_a_long_meaning_shows_its_result_in_the_why_pane() -> None:
+    """Step 22, Tab to dC/dW^2, Right, Down: the pane showed the cell's two-line meaning and the
+    first line of its sum, the result below the fold (a tester's finding). A meaning too long for
+    the cell's line now comes after the computation."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"n" * 22, "tab", "right", "down")
+        await pilot.pause()
+        why = app.query_one("#explain")
+        shown = str(app.query_one("#explain-text").render()).splitlines()[
+            : why.scrollable_content_region.height
+        ]
+        assert shown[0].startswith("dC/dW^2[i=0, j=1] = Σ_o [1 | a^2]ᵀ[i=0, o] · δ^3[o, j=1]")
+        assert any(line.rstrip().endswith("= 0.05805621") for line in shown), shown
