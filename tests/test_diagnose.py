@@ -229,3 +229,22 @@ def test_diagnose_of_initial_weights_that_overflow_is_divergence_at_iteration_1(
     text = " ".join(cli("diagnose", str(path)).out.split())  # as read, across its line breaks
     assert "Training diverged at iteration 1: n of layer 8 became inf" in text
     assert "initial weights or the inputs are too large" in text and "smaller learning rate" not in text
+
+
+@pytest.mark.parametrize(("target", "reported"), [(1.0, False), (0.0, True)])
+def test_an_output_at_its_target_is_fitted_not_saturated(target: float, reported: bool) -> None:
+    """One sigmoid output with n = 10 for both observations: a ≈ 0.99995, f'(n) ≈ 4.5e-5, flat. At
+    targets of 1 it has learned them (xor after 500000 iterations was called saturated, with the
+    remedy "smaller initial weights"; a tester's finding); at 0 it is stuck, and said to be."""
+    net = Network(
+        (1, 1),
+        ("sigmoid",),
+        "sse",
+        0.5,
+        np.array([[0.0], [1.0]]),
+        np.array([[target], [target]]),
+        (np.array([[10.0], [0.0]]),),
+    )
+    d = diagnose(net, run_iteration(net, net.weights), 0)
+    assert bool(d.saturated) == reported
+    assert any(f.kind == "saturated" for f in d.findings) == reported

@@ -27,6 +27,7 @@ from stepper.engine.network import Network
 from stepper.engine.steps import build_steps
 
 SATURATED = 0.01  # f'(n) below 1% of its largest value, for every observation
+FITTED = 0.05  # an output within this of its target for every observation is fitted, not saturated
 VANISHING = 1e-3  # ‖dC/dW^0‖ / ‖dC/dW^{L-1}‖ below this: the first layers hardly learn
 EXPLODING = 1e3  # ... above this: the first layers take huge steps
 OVERSIZED_STEP = 1.0  # η·‖dC/dW^l‖ above ‖W^l‖: one update more than replaces the weights
@@ -233,7 +234,15 @@ def saturated_units(net: Network, values: IterationValues) -> tuple[list[NeuronG
         if peak is None:
             continue
         d = values.da_dn[l]
-        units = _units(np.abs(d) < SATURATED * peak) if d is not None else []
+        flat = np.abs(d) < SATURATED * peak if d is not None else None
+        if flat is not None and l == net.depth:
+            # An output unit that sits at its targets is fitted, not stuck: a sigmoid that learned
+            # 0/1 targets is flat there by design (xor after 500000 iterations was "saturated",
+            # with the remedy "smaller initial weights"; a tester's finding).
+            targets = getattr(values, "targets", net.targets)
+            fitted = np.abs(values.a[l] - targets).max(axis=0) <= FITTED
+            flat = flat & ~fitted[np.newaxis, :]
+        units = _units(flat) if flat is not None else []
         if not units:
             continue
         groups.append(NeuronGroup(l, tuple(units)))
