@@ -6,6 +6,7 @@ Everything comes from the engine's step descriptions and values; this only write
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 import numpy as np
@@ -19,6 +20,8 @@ from stepper.engine.steps import Ref
 from stepper.engine.walk import Walk
 from stepper.exports.product import COL_MARK, ROW_MARK, product_layout, stacked_layout
 from stepper.formatting import SIG_DIGITS, format_number, precision
+
+NO_BREAK = "\u00a0"  # a space textwrap does not break at
 
 
 def why_markup(
@@ -100,7 +103,9 @@ def product_lines(
     left, right, result = product.names
     if width is not None and max(len(line) for line in layout) > width:
         stacked = stacked_layout(product.left, product.right, product.result, product.names, digits, mark)
-        layout = stacked or []
+        # Stacked and still too wide (half a screen, side by side): no grid at all, rather than one
+        # whose lines wrap; the matrices above show the operands, and the cell's sum leads the pane.
+        layout = stacked if stacked and max(len(line) for line in stacked) <= width else []
     head = f"{left} (left) · {right} (above) = {result} (result)"
     if mark is not None:
         head += f":  {ROW_MARK} row {mark[0]} of {left} · {COL_MARK} column {mark[1]} of {right}"
@@ -135,14 +140,18 @@ def wrapped(terms: str, width: int | None, more_indent: str = "    ", first_inde
     broken between terms, not at the pane's left edge (a sum of four products at 80 columns)."""
     if not width or width <= 20:
         return [f"{first_indent}{terms}"]
-    return textwrap.wrap(
-        terms,
+    # Never broken inside an index ("δ^3[o=0, k]"): each line is escaped for markup on its own,
+    # and a bracket opened on one line and closed on the next was taken for a style tag.
+    kept = re.sub(r"\[[^\]]*\]", lambda m: m[0].replace(" ", NO_BREAK), terms)
+    lines = textwrap.wrap(
+        kept,
         width - 2,  # room for the pane's scrollbar, which a long text brings after this is written
         initial_indent=first_indent,
         subsequent_indent=more_indent,
         break_on_hyphens=False,
         break_long_words=False,
     )
+    return [line.replace(NO_BREAK, " ") for line in lines]
 
 
 def cell_lines(

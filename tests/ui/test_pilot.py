@@ -488,6 +488,29 @@ async def test_the_main_views_keys_pressed_side_by_side_say_where_they_work_and_
         assert app.screen is app.walk_screen and app.walk_screen.view.digits == 3  # kept on return
 
 
+async def test_side_by_side_explains_the_same_cell_on_both_sides_where_there_is_room() -> None:
+    """At 120x40 each half had 16 empty lines and no Why pane: a cell selected there was explained
+    nowhere (a tester's finding). Now each half explains the cell chosen on either side, in its own
+    numbers: the clones' sum beside the random init's. At 80x24 there is no room for it."""
+    app = StepperApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("v", "n", "n", "n", "right")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SideBySideScreen)
+        # (Each text with its lines joined: a half wraps the sum.)
+        left, right = (" ".join(str(c.query_one("#explain-text").render()).split()) for c in screen.columns)
+        assert left.startswith("n^2[o=0, j=1]: observation 0, neuron 1 of layer 2") and "= 3.7007485" in left
+        assert (
+            right.startswith("n^2[o=0, j=1]: observation 0, neuron 1 of layer 2") and "= -0.1635735" in right
+        )
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("v", "n")
+        await pilot.pause()
+        assert not any(c.query_one("#explain").display for c in app.screen.columns)
+
+
 async def test_comparing_a_network_with_how_it_already_trains_says_so_instead_of_two_equal_walks() -> None:
     app = StepperApp()  # sgd, full batch
     async with app.run_test(size=(120, 40)) as pilot:

@@ -84,6 +84,13 @@ class SideBySideScreen(SteppingScreen, ClosesOnce[None]):
             yield from self.columns
         yield KeysFooter(compact=True)
 
+    def on_walk_view_cell_chosen(self, event: WalkView.CellChosen) -> None:
+        """A cell chosen on one side is explained on the other too, in its own numbers: the same
+        computation from the other init (or run), beside it."""
+        for column in self.columns:
+            if column is not event.view:
+                column.select_cell(event.ref, event.row, event.col)
+
     def action_main_view_only(self, key: str, what: str) -> None:
         """A key of the main view, pressed here: it changes or reads one walk, and two are shown."""
         self.notify(

@@ -18,6 +18,7 @@ from typing import NamedTuple
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Sparkline, Static
@@ -161,9 +162,9 @@ class WalkView(Vertical):
             yield from self._panes()
             yield self._new_step_pane()
             yield DecisionMapView(id="map")
-        if not self.compact:
-            with WhyPane(id="explain"):
-                yield Explanation(id="explain-text")
+        # Side by side, on a screen too low for it (80x24), there is no Why pane: see why_shown.
+        with WhyPane(id="explain"):
+            yield Explanation(id="explain-text")
 
     def _panes(self) -> list[LayerPane]:
         net = self.walk.net
@@ -178,9 +179,17 @@ class WalkView(Vertical):
         self._step_pane = StepPane(self.walk.net, lazy=self._wide_at(width))
         return self._step_pane
 
+    @property
+    def why_shown(self) -> bool:
+        """The Why pane is on screen: always in the main view; side by side, in a half of one layer
+        at a time on a screen from ``SHORT`` lines (at 120x40 each half had 16 empty lines, and a
+        cell selected there was explained nowhere; a tester's finding). Wide halves (200x60) lay
+        their layers across and need the height."""
+        return not self.compact or (self.app.size.height >= SHORT and not self.wide)
+
     def on_mount(self) -> None:
+        self.query_one("#explain").border_title = "Why"
         if not self.compact:
-            self.query_one("#explain").border_title = "Why"
             self.query_one("#loss").border_title = "cost"
         self.query_one("#loss").tooltip = "The cost of each iteration (of its batch, with mini-batches)"
         self.query_one("#epoch-loss").tooltip = "The cost over all observations after each epoch"
@@ -299,7 +308,10 @@ class WalkView(Vertical):
         self.set_class(self._wide_at(width), "-wide")
         self.query_one("#map").styles.width = f"{round(MAP_SHARE * 100)}%" if self.wide else "1fr"
         self._notice_for = None
-        if not self.compact:
+        why = self.query_one("#explain")
+        if why.display != self.why_shown:
+            why.display = self.why_shown
+        if self.why_shown:
             self.query_one("#explain-text", Explanation).reset_height()
             self._why_markup = ""  # shown again, for its new height
         self._show_only(self.shown_layer)
@@ -480,7 +492,9 @@ class WalkView(Vertical):
         14 lines, and a step of two small matrices leaves the Why pane 14. Elsewhere, the
         stylesheet's heights."""
         layers = self.query_one("#layers")
-        explain = None if self.compact else self.query_one("#explain")
+        # Side by side the layers keep the height, and the Why pane its own (the tcss): a half's
+        # step may be stacked where the other's is packed, and both halves step together.
+        explain = self.query_one("#explain") if self.why_shown and not self.compact else None
         narrow_step = self.step_mode and not self.wide
         if not narrow_step or explain is None or not self.size.height:
             height: int | None = None
@@ -670,7 +684,7 @@ class WalkView(Vertical):
         the keyboard left, steps ago."""
         keyboard = isinstance(focused, MatrixView) and focused in self.all_matrices
         source = focused if keyboard else (self.selected[0] if self.selected is not None else None)
-        if not isinstance(source, MatrixView) or (self.compact and not keyboard):  # compact: no Why pane
+        if not isinstance(source, MatrixView) or (not self.why_shown and not keyboard):
             return
         target = self.cursor_matrix()
         if target is None or target is source:
@@ -717,13 +731,16 @@ class WalkView(Vertical):
             self._update_explanation()
 
     def _update_explanation(self) -> None:
-        if self.compact or self._explanation_held:
+        if not self.why_shown or self._explanation_held:
             return
         verdict = None
         if self.verdict is not None and self.verdict[0] == self.walk.position:
             verdict = self.verdict[1]
         # The pane's text width (its border, padding and scrollbar off the view's width).
-        width = self.query_one("#explain-text", Explanation).content_size.width or self._width - 6
+        # (Side by side, the column's border as well.)
+        width = self.query_one("#explain-text", Explanation).content_size.width or (
+            self._width - (8 if self.compact else 6)
+        )
         markup = why_markup(self.walk, self.selected_cell(), self.checker, self.digits, verdict, width)
         if markup == self._why_markup:
             return
@@ -732,10 +749,27 @@ class WalkView(Vertical):
         # New text starts at its top (the selected cell's line), wherever the last was scrolled to.
         self.query_one("#explain", VerticalScroll).scroll_home(animate=False, immediate=True)
 
+    class CellChosen(Message):
+        """A cell chosen in this view by the learner: side by side, the other view explains its own
+        cell of the same matrix (SideBySideScreen)."""
+
+        def __init__(self, view: WalkView, ref: Ref, row: int, col: int) -> None:
+            super().__init__()
+            self.view, self.ref, self.row, self.col = view, ref, row, col
+
     def on_matrix_view_cell_selected(self, event: MatrixView.CellSelected) -> None:
         # The cell is this view's: a screen with two views must not see the other's cells.
         event.stop()
         self._select(event.view, event.row, event.col)
+        if self.compact and event.view.has_focus:
+            self.post_message(self.CellChosen(self, event.ref, event.row, event.col))
+
+    def select_cell(self, ref: Ref, row: int, col: int) -> None:
+        """The cursor on this view's cell (row, col) of ``ref``, where the matrix is on screen, and
+        that cell explained; the keyboard stays where it is."""
+        target = next((view for view in self.matrices if view.ref == ref and view.state is not None), None)
+        if target is not None:
+            self._put_cursor(target, row, col, keyboard=False)
 
     def _select(self, view: MatrixView, row: int, col: int) -> None:
         # A matrix says so when its cursor moves and when it gets the keyboard: once the cursor has
