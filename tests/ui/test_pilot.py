@@ -345,7 +345,8 @@ async def test_the_update_shows_the_change_and_scrolls_it_into_view() -> None:
         await pilot.press("u")
         await pilot.pause()
         # ΔW^2 = −0.5 · dC/dW^2: the seed's gradient 0.02881269 moves the bias by −0.01440634.
-        assert change.has_class("-current") and "-0.01440634" in change.text()
+        # An operand of the update (W updated = W + ΔW), shown with it.
+        assert change.has_class("-input") and "-0.01440634" in change.text()
         assert "0.9855937" in view(app, "weights_after", 2).text()
         pane = app.query_one("#layer-3")
         assert pane.display and pane.shows_whole(change)
@@ -784,7 +785,7 @@ async def test_role_borders_follow_the_theme_and_focus_as_textuals_own_restyle_w
         assert {v: (v.styles.border, v.styles.background) for v in views} == kept
         current = next(v for v in views if v.has_class("-current"))
         assert current.has_focus
-        assert current.styles.border.top[1] == Color.parse(app.theme_variables["success"])
+        assert current.styles.border.top[1] == Color.parse(app.theme_variables["text-success"])
 
 
 async def test_the_cursor_is_on_the_current_matrix_at_every_step() -> None:
