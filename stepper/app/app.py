@@ -181,6 +181,16 @@ class StepperApp(App[None]):
     async def run_checked(self, action: str) -> None:
         await self.walk_screen.run_checked(action)
 
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        # The palette's "Screenshot" runs after the palette has closed: chosen just before the app
+        # quits, it ran as the screens were being taken down, and ended the app with a traceback
+        # (found by the fuzz). With no screen there is nothing to picture.
+        if not self.screen_stack:
+            return None
+        return super().deliver_screenshot(filename, path, time_format)
+
     def action_command_palette(self) -> None:
         # Textual's own, as a palette that closes once (Palette).
         if self.use_command_palette and not self.screen.has_class("--textual-command-palette"):
