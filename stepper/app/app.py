@@ -13,9 +13,10 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
+from textual.theme import ThemeProvider
 from textual.widgets._toast import ToastRack  # not exported; Textual is pinned (constraints.txt)
 
-from stepper.app import heap
+from stepper.app import heap, textual_fixes
 from stepper.app.commands import Palette, StepperCommands, key_name
 from stepper.app.downloads import Downloads
 from stepper.app.screens.help import KEY_HELP, HelpScreen
@@ -27,6 +28,8 @@ from stepper.engine.network import Network
 from stepper.engine.walk import Walk
 from stepper.minefile import load_mine_for
 from stepper.served import Served
+
+textual_fixes.apply()  # before any list is made: see stepper/app/textual_fixes.py
 
 
 class StepperApp(App[None]):
@@ -195,6 +198,11 @@ class StepperApp(App[None]):
         # Textual's own, as a palette that closes once (Palette).
         if self.use_command_palette and not self.screen.has_class("--textual-command-palette"):
             self.push_screen(Palette(id="--command-palette"))
+
+    def search_themes(self) -> None:
+        # The palette's "Theme" command: Textual's own, as a Palette too (its plain palette's search
+        # outlived it with fast keys and ended the app; the fuzz found it).
+        self.push_screen(Palette(providers=[ThemeProvider], placeholder="Search for themes…"))
 
     # --- help ---------------------------------------------------------------------------------------
     def action_help(self) -> None:

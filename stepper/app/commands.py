@@ -10,8 +10,10 @@ from collections.abc import AsyncIterator, Iterator
 from functools import partial
 from typing import Any
 
+from textual import work
 from textual.binding import Binding
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.css.query import NoMatches
 from textual.screen import Screen
 
 from stepper.app.screens.closing import ClosesOnce
@@ -79,14 +81,16 @@ class Palette(CommandPalette, ClosesOnce[None]):
     """Textual's command palette, closed once: Enter then Escape typed fast closed it twice (the
     chosen command's Enter is handled after the Escape), and the second closed the screen below."""
 
-    def _action_command_list(self, action: str) -> None:
-        # PageDown or PageUp right after ctrl+p, when the first commands are in the list but not
-        # yet laid out in lines, was a KeyError in Textual's OptionList (8.2.8), and the app ended.
-        # Before the list is drawn there is no page to move by: the key does nothing.
+    @work(exclusive=True, group=CommandPalette._GATHER_COMMANDS_GROUP)
+    async def _gather_commands(self, search_value: str) -> None:
+        """Textual's own search. Keys that come fast (ctrl+p, a letter, Enter) left a search
+        running after the palette had closed; it looked for its list, gone, and the worker's
+        error ended the app (the fuzz found it). A closed palette's search ends quietly."""
+        gather = CommandPalette._gather_commands.__wrapped__  # type: ignore[attr-defined]  # under @work
         try:
-            super()._action_command_list(action)
-        except KeyError:
-            if action not in ("page_down", "page_up"):
+            await gather(self, search_value)
+        except NoMatches:
+            if self.is_attached and self.app.screen is self:
                 raise
 
 

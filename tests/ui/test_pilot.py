@@ -512,6 +512,17 @@ async def test_side_by_side_explains_the_same_cell_on_both_sides_where_there_is_
         assert not any(c.query_one("#explain").display for c in app.screen.columns)
 
 
+async def test_side_by_side_starts_with_the_cursor_on_the_current_matrix_at_every_size() -> None:
+    """At 200x60 n, n, n, v left the cursor on a^0, the first matrix, not on n^2 (a tester)."""
+    for size in ((80, 24), (120, 40), (200, 60)):
+        app = StepperApp()
+        async with app.run_test(size=size) as pilot:
+            await pilot.press("n", "n", "n", "v")
+            await pilot.pause()
+            focused = app.screen.focused
+            assert isinstance(focused, MatrixView) and focused.ref.symbol == "n^2", (size, focused)
+
+
 async def test_comparing_a_network_with_how_it_already_trains_says_so_instead_of_two_equal_walks() -> None:
     app = StepperApp()  # sgd, full batch
     async with app.run_test(size=(120, 40)) as pilot:

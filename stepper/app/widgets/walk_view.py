@@ -460,22 +460,31 @@ class WalkView(Vertical):
         view.show(MapState(walk.net, walk.current_weights(), clone_map(walk.diagnosis), walk.iteration))
 
     def show_layer(self, delta: int) -> None:
-        """Pin the previous or next layer in view (until the walk moves)."""
+        """Pin the previous or next layer in view (until the walk moves): the next one that is not
+        on screen yet (wide, several are: at 120x40 ] from layer 1 changed nothing, layer 2 being
+        in view already)."""
+        depth = self.walk.net.depth
         current = self.pinned_layer or self.shown_layer
-        if not 1 <= current + delta <= self.walk.net.depth:
+        if not 1 <= current + delta <= depth:
             # Said, not silent: a key that does nothing looks broken.
             end, key = ("first", "[") if delta < 0 else ("last", "]")
             self.notify(f"Layer {current} is the {end} layer: {key} goes no further.", timeout=3)
-        before = (self.step_mode, [pane.display for pane in self.panes])
-        self.pinned_layer = min(max(current + delta, 1), self.walk.net.depth)
-        self.shown_layer = self.pinned_layer
-        self.refresh_view()  # narrow, from the step view to the layer's pane: its matrices are drawn now
-        within = 1 <= current + delta <= self.walk.net.depth
-        if within and before == (self.step_mode, [pane.display for pane in self.panes]):
-            # Wide, every layer is on screen already: the key changed nothing, and says why.
-            self.notify(
-                "Every layer is in view: [ and ] go through the layers on a narrower screen.", timeout=3
-            )
+            return
+        before = self._layers_on_screen()
+        target = current + delta
+        while 1 <= target <= depth:
+            self.pinned_layer = target
+            self.shown_layer = target
+            self.refresh_view()  # narrow, from the step view to the layer's pane: drawn now
+            if self._layers_on_screen() != before:
+                return
+            target += delta
+        # Wide, the layers that way are all on screen already: the key changed nothing, and says why.
+        side = "before" if delta < 0 else "after"
+        self.notify(f"Every layer {side} layer {current} is in view already.", timeout=3)
+
+    def _layers_on_screen(self) -> tuple[bool, list[bool]]:
+        return self.step_mode, [pane.display for pane in self.panes]
 
     def follow(self) -> None:
         """The walk moved: show the current step's layer again."""
