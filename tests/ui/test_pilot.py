@@ -512,6 +512,19 @@ async def test_side_by_side_explains_the_same_cell_on_both_sides_where_there_is_
         assert not any(c.query_one("#explain").display for c in app.screen.columns)
 
 
+async def test_the_operand_column_of_the_selected_cell_scrolls_into_view() -> None:
+    """Side by side at 80x24, n^2's cell j=2: W^1 showed j=0–1 of 3, its ▼ column 2 out of sight
+    (a tester's finding)."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n", "n", "n", "v", "right", "right")
+        await pilot.pause()
+        for column in app.screen.columns:
+            w1 = next(v for v in column.matrices if v.ref.symbol == "W^1")
+            assert w1.state is not None and w1.state.mark_col == 2
+            assert "j=1–2 of 3" in str(w1.border_title), (column.id, w1.border_title)
+
+
 async def test_side_by_side_starts_with_the_cursor_on_the_current_matrix_at_every_size() -> None:
     """At 200x60 n, n, n, v left the cursor on a^0, the first matrix, not on n^2 (a tester)."""
     for size in ((80, 24), (120, 40), (200, 60)):

@@ -220,6 +220,10 @@ class MatrixView(ScrollView, can_focus=True):
         size = Size(self._label_w + state.cols * (self._cell_w + CELL_GAP), self._line_count())
         if size != self.virtual_size:
             self.virtual_size = size  # a new layout, but only when the shape of the text changes
+        if state.mark_col is not None and (old is None or old.mark_col != state.mark_col):
+            # The operand's column that makes the selected cell, brought into view: at 80x24 the
+            # ▼ column of W^1 stayed out of sight, right of "j=0–1 of 3" (a tester's finding).
+            self.call_after_refresh(self._scroll_to_column, state.mark_col)
         self._lines.clear()
         self.refresh()
 
@@ -608,8 +612,14 @@ class MatrixView(ScrollView, can_focus=True):
         if not isinstance(pane, Widget) or not pane.is_scrollable or not self.region:
             return
         top = self.virtual_region.y + self.styles.gutter.top  # the border's line above the grid
-        line = Region(self.virtual_region.x, top + self.line_of_row(row), 1, 1)
-        pane.scroll_to_region(line, animate=False, immediate=True, force=True)
+        line = top + self.line_of_row(row)
+        if line - self.virtual_region.y < pane.scrollable_content_region.height:
+            # Near the top: the title and the column headers too (Home came back to o=0 with
+            # them out of sight above; a tester's finding).
+            region = Region(self.virtual_region.x, self.virtual_region.y, 1, line - self.virtual_region.y + 1)
+        else:
+            region = Region(self.virtual_region.x, line, 1, 1)
+        pane.scroll_to_region(region, animate=False, immediate=True, force=True)
 
     def watch_cursor(self, old: tuple[int, int], new: tuple[int, int]) -> None:
         # Only the lines the cursor left and reached, and the header that highlights its column,
