@@ -97,12 +97,13 @@ def optimizer_fields(current: OptimizerSpec | None, batch_size: int | None, pref
     yield labelled("optimizer", select)
     batch = Input(
         "" if batch_size is None else str(batch_size),
-        placeholder="0 = all" + ("; blank: as in the file" if current is None else ""),
+        placeholder="blank: as in the file" if current is None else "",
         type="integer",
         id=f"{prefix}-batch",
         tooltip="Observations per update; 0 means all of them (full batch)",
     )
-    yield labelled("batch size", batch)
+    # Said beside the field: its placeholder, "0 = all", goes once there is a number in it.
+    yield labelled("batch (0 = all)", batch)
 
 
 def labelled(label: str, field: Widget) -> Horizontal:
