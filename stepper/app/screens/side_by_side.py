@@ -28,6 +28,10 @@ def side_by_side_walks(left: Network, right: Network) -> tuple[Walk, Walk]:
 class SideBySideScreen(SteppingScreen, ClosesOnce[None]):
     """Two walks in lockstep: every stepping key moves both."""
 
+    # Not the first focusable widget (a^0, at 200x60): the cursor's matrix, which show_cursor
+    # gives the keyboard once the views are drawn (the cursor started on a^0; a tester's finding).
+    AUTO_FOCUS = ""
+
     BINDINGS = [
         *STEP_BINDINGS,
         DIGITS_BINDING,

@@ -104,8 +104,8 @@ class SteppingScreen(Screen[None]):
         goes on the current matrix (the first view's), at its first cell, and the Why pane explains
         that cell: the first arrow press moves it instead of only making it appear. (At the start
         Textual gives the keyboard to the first focusable widget, the symmetry button.)"""
-        if self.app.screen is not self or (isinstance(self.focused, MatrixView) and not start):
-            return  # (at the start, Textual may have given the keyboard to the first matrix: a^0)
+        if self.app.screen is not self or isinstance(self.focused, MatrixView):
+            return
         if self.focused is not None and not start:
             return  # the learner took the keyboard elsewhere (Tab to a button): left there
         for view in self.walk_views()[:1]:
