@@ -1,7 +1,8 @@
-"""Two mends to Textual 8.2.8 (pinned in constraints.txt), each for keys that come fast.
+"""A mend to Textual 8.2.8's option lists (pinned in constraints.txt), for keys that come fast.
 
-Found by the fuzz, which sends keys as a terminal does (tests/ui/test_fuzz.py), and by testers in
-tmux: each ended the app with a traceback.
+Found by testers in tmux and by the fuzz, which sends keys as a terminal does
+(tests/ui/test_fuzz.py): it ended the app with a traceback. (The palette's own mends are in its
+class, stepper.app.commands.Palette.)
 """
 
 from __future__ import annotations

@@ -38,6 +38,7 @@ from stepper.engine.compare import Comparison, MineChecker, position_of, symbol
 from stepper.engine.decision_map import check_two_inputs
 from stepper.engine.diagnose import Diagnosis
 from stepper.engine.explain import cell_meaning, cell_name
+from stepper.engine.history import WeightHistory
 from stepper.engine.init import InitSpec
 from stepper.engine.network import Network
 from stepper.engine.optimizers import OptimizerSpec, switch_optimizer
@@ -255,21 +256,29 @@ class WalkScreen(SteppingScreen):
     def _advance(self, iteration: int, done: int = 0) -> None:
         """Compute the weights up to ``iteration`` in a thread, with progress; Escape cancels."""
         worker = get_current_worker()
-        history = self.walk.history
-        start = iteration - history.distance(iteration)
-        self.app.call_from_thread(self._progress_start, iteration - start)
-        k = start
-        chunk = 100
+        reached = self._compute_to(iteration, [self.walk.history], curve=True)
+        self.app.call_from_thread(self._advance_done, reached, done, worker.is_cancelled)
+
+    def _compute_to(self, iteration: int, histories: list[WeightHistory], curve: bool) -> int:
+        """In a long run's worker: each history's weights up to ``iteration``, in chunks, until the
+        worker is cancelled or training diverges, with progress (and, with ``curve``, the growing
+        cost curve). Where the last history got to."""
+        worker = get_current_worker()
+        starts = [iteration - history.distance(iteration) for history in histories]
+        self.app.call_from_thread(self._progress_start, sum(iteration - start for start in starts))
+        computed, k = 0, iteration
         shown = time.monotonic()
-        while k < iteration and not worker.is_cancelled and history.diverged_at is None:
-            k = min(k + chunk, iteration)
-            history.weights_at(k)
-            # Progress and the growing curve a few times a second, not every chunk: each update is a
-            # round trip to the UI thread, and costs the run time.
-            if time.monotonic() - shown > PROGRESS_EVERY:
-                shown = time.monotonic()
-                self.app.call_from_thread(self._progress_set, k - start)
-        self.app.call_from_thread(self._advance_done, k, done, worker.is_cancelled)
+        for history, k in zip(histories, starts, strict=True):
+            while k < iteration and not worker.is_cancelled and history.diverged_at is None:
+                nxt = min(k + 100, iteration)
+                history.weights_at(nxt)
+                computed, k = computed + nxt - k, nxt
+                # Progress a few times a second, not every chunk: each update is a round trip to
+                # the UI thread, and costs the run time.
+                if time.monotonic() - shown > PROGRESS_EVERY:
+                    shown = time.monotonic()
+                    self.app.call_from_thread(self._progress_set, computed, curve)
+        return k
 
     def _app_closing(self) -> bool:
         """The app is closing: a worker's last message finds the widgets going away."""
@@ -589,19 +598,7 @@ class WalkScreen(SteppingScreen):
     def _prepare_side_by_side(self, left: Network, right: Network, here: tuple[int, int]) -> None:
         worker = get_current_worker()
         walks = side_by_side_walks(left, right)
-        iteration = here[0]
-        todo = [(walk.history, iteration - walk.history.distance(iteration)) for walk in walks]
-        self.app.call_from_thread(self._progress_start, sum(iteration - start for _, start in todo))
-        computed = 0
-        shown = time.monotonic()
-        for history, k in todo:
-            while k < iteration and not worker.is_cancelled and history.diverged_at is None:
-                nxt = min(k + 100, iteration)
-                history.weights_at(nxt)
-                computed, k = computed + nxt - k, nxt
-                if time.monotonic() - shown > PROGRESS_EVERY:
-                    shown = time.monotonic()
-                    self.app.call_from_thread(self._progress_set, computed, False)
+        self._compute_to(here[0], [walk.history for walk in walks], curve=False)
         self.app.call_from_thread(self._side_by_side_ready, walks, here, worker.is_cancelled)
 
     def _side_by_side_ready(self, walks: tuple[Walk, Walk], here: tuple[int, int], cancelled: bool) -> None:
