@@ -505,6 +505,13 @@ async def test_side_by_side_explains_the_same_cell_on_both_sides_where_there_is_
         assert (
             right.startswith("n^2[o=0, j=1]: observation 0, neuron 1 of layer 2") and "= -0.1635735" in right
         )
+        # The explained cell is highlighted on both sides, with the keyboard on the left only: the
+        # right half's matrix showed no cell at all (a tester's finding).
+        for column, number in zip(screen.columns, ("3.7007485", "-0.1635735")):
+            n2 = next(v for v in column.matrices if v.ref.symbol == "n^2")
+            line = n2.render_line(n2.line_of_row(0))
+            assert [s.text.strip() for s in line if s.style and s.style.reverse] == [number], column.id
+        assert screen.columns[0].matrices[0].screen.focused in screen.columns[0].matrices
     app = StepperApp()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("v", "n")

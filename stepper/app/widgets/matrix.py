@@ -155,6 +155,10 @@ class MatrixView(ScrollView, can_focus=True):
         # goes into the title instead of under the grid.
         self.open_bottom = False
         self._cursor_shown = False  # the title says where the cursor is (open at the bottom, focused)
+        self._drawing_width: int | None = None
+        # The Why pane explains this matrix's cursor cell: the cell stays highlighted with the
+        # keyboard elsewhere (side by side, on the half without it; the Why pane, scrolled).
+        self._explained = False
 
     def update_node_styles(self, animate: bool = True) -> None:
         """Restyle after a class change (a new role): without animation, from rules kept per place.
@@ -303,7 +307,15 @@ class MatrixView(ScrollView, can_focus=True):
 
     @property
     def _overflows(self) -> bool:
-        return self.virtual_size.width > self.scrollable_content_region.width
+        return self.virtual_size.width > self._view_width
+
+    @property
+    def _view_width(self) -> int:
+        """The width the grid is drawn in: looked up once per drawing, not once per line (each
+        look walks up to the screen and asks its compositor: a tenth of a matrix's drawing)."""
+        if self._drawing_width is not None:
+            return self._drawing_width
+        return self.scrollable_content_region.width
 
     @staticmethod
     def _number_width(value: np.ndarray | None, digits: int = SIG_DIGITS) -> int:
@@ -381,11 +393,27 @@ class MatrixView(ScrollView, can_focus=True):
     def render_lines(self, crop: Region) -> list[Strip]:
         # What every line depends on besides the state (which clears the cache when it changes),
         # looked at once per drawing rather than once per line.
-        key = (int(self.scroll_offset.x), self.scrollable_content_region.width, self.has_focus)
+        width = self.scrollable_content_region.width
+        key = (int(self.scroll_offset.x), width, self._cursor_drawn)
         if key != self._drawn_for:
             self._lines.clear()
             self._drawn_for = key
-        return super().render_lines(crop)
+        self._drawing_width = width
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._drawing_width = None
+
+    @property
+    def _cursor_drawn(self) -> bool:
+        """Whether the cursor's cell (and its column's header) is highlighted."""
+        return self.has_focus or self._explained
+
+    def explain(self, explained: bool) -> None:
+        """The Why pane explains this matrix's cursor cell (or no longer does)."""
+        if explained != self._explained:
+            self._explained = explained
+            self.refresh()  # the lines are drawn again: render_lines sees the new key
 
     def render_line(self, y: int) -> Strip:
         line = self._lines.get(y)
@@ -424,7 +452,7 @@ class MatrixView(ScrollView, can_focus=True):
 
     def _draw_line(self, y: int) -> Strip:
         state = self.state
-        width = self.scrollable_content_region.width
+        width = self._view_width
         if state is None or width <= 0:
             return Strip.blank(max(width, 0))
         if not self._lines:
@@ -468,7 +496,7 @@ class MatrixView(ScrollView, can_focus=True):
         return [label], [seg for c in range(first, last) for seg in self._cell(row, c, base)]
 
     def _columns_that_fit(self) -> int:
-        room = self.scrollable_content_region.width - self._label_w
+        room = self._view_width - self._label_w
         return max(1, room // (self._cell_w + CELL_GAP))
 
     def _visible_columns(self) -> tuple[int, int]:
@@ -509,7 +537,7 @@ class MatrixView(ScrollView, can_focus=True):
         if row is None:
             label, kind = self._headers[c]
             header = self._label_style(kind, base)
-            if self.has_focus and c == self.cursor[1]:
+            if self._cursor_drawn and c == self.cursor[1]:
                 header += Style(reverse=True)  # the cursor's column, highlighted in the header
             if c == state.mark_col:
                 if len(label) < w:  # right against its label: in the gap, it read as the left column's
@@ -537,7 +565,7 @@ class MatrixView(ScrollView, can_focus=True):
             style += MARKED
         if wrong:
             style = WRONG_CELL
-        if self.has_focus and (row, c) == self.cursor:
+        if self._cursor_drawn and (row, c) == self.cursor:
             style = Style(reverse=True)
         # A cell that differs from the learner's numbers is marked ≠ right after it. (In the gap
         # before it, "0.9705753≠0.9705753" read as an inequality between two cells; a tester.)

@@ -787,6 +787,9 @@ class WalkView(Vertical):
         if drawn == self._selection_drawn:
             return
         self._selection_drawn = drawn
+        if self.selected is not None and self.selected[0] is not view:
+            self.selected[0].explain(False)
+        view.explain(True)
         self.selected = (view, row, col)
         # The operands that make the selected cell are marked on the matrices, too.
         checks = self.checker.at(self.walk.iteration, self.walk.values) if self.checker is not None else {}
