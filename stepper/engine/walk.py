@@ -18,7 +18,7 @@ from stepper.engine.divergence import Divergence, find_divergence
 from stepper.engine.history import WeightHistory
 from stepper.engine.iteration import IterationValues
 from stepper.engine.network import Network, Session
-from stepper.engine.quantities import Q
+from stepper.engine.quantities import PREVIOUS_STATE, Q
 from stepper.engine.steps import Phase, Ref, Step, build_steps
 from stepper.engine.symmetry import StepSymmetry, narrate, neuron_spread
 
@@ -157,6 +157,8 @@ class Walk:
     def is_computed(self, ref: Ref) -> bool:
         """Whether ``ref`` has been computed at the current position of this iteration."""
         if ref.quantity in (Q.WEIGHTS, Q.TARGETS) or (ref.quantity == Q.A and ref.layer == 0):
+            return True
+        if ref.quantity in PREVIOUS_STATE:  # the optimizer's state as the iteration starts
             return True
         if ref.quantity == Q.CHANGE and not any(s.output == ref for s in self.steps):
             ref = Ref(Q.WEIGHTS_AFTER, ref.layer)  # plain sgd: shown with the update that makes it

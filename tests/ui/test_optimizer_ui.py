@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from stepper.app import StepperApp
 from stepper.netfile import Overrides, load_network
 from tests.ui.helpers import state, view
@@ -33,7 +35,15 @@ async def test_adam_state_is_stepped_and_the_why_pane_writes_beta_to_the_t() -> 
         await pilot.press("i", "b")  # iteration 2, to the end of its backward pass
         m_hat = view(app, "m_hat", 0)
         assert m_hat.has_class("-pending")
-        for _ in range(3):  # m^0, v^0, m̂^0
+        await pilot.press("n")  # m^0 ← β1 · m^0 + …: the m^0 it starts from is shown beside the new
+        before, after = view(app, "m_prev", 0), view(app, "m", 0)
+        assert before.has_class("-input") and after.has_class("-current")
+        assert before.state is not None and after.state is not None
+        grad = view(app, "grad", 0).state
+        assert grad is not None and grad.value is not None and before.state.value is not None
+        assert before.state.value.any()  # iteration 2: the m iteration 1 left, not zeros
+        np.testing.assert_allclose(after.state.value, 0.9 * before.state.value + 0.1 * grad.value, rtol=1e-12)
+        for _ in range(2):  # v^0, m̂^0
             await pilot.press("n")
         assert m_hat.has_class("-current") and "m̂^0 = m^0 / (1 − β1^t)" in status(app)
         m_hat.focus()

@@ -10,7 +10,7 @@ from textual.geometry import Region
 from stepper.app.widgets.matrix import MatrixView
 from stepper.app.widgets.sized import LaidOutOnce
 from stepper.engine.network import Network
-from stepper.engine.quantities import Q, Quantity
+from stepper.engine.quantities import PREVIOUS_STATE, Q, Quantity
 from stepper.engine.steps import Ref, update_steps
 from stepper.formatting import counted
 
@@ -43,7 +43,13 @@ def pane_refs(net: Network, layer: int) -> list[tuple[Ref, str]]:
     ]
     if not terms:
         refs.append((Ref(Q.CHANGE, l - 1), f"ΔW^{l - 1} = −η·dC/dW^{l - 1}"))
+    before = {state: prev for prev, state in PREVIOUS_STATE.items()}
     for ref in terms:
+        if ref.quantity in before:
+            # The state the update starts from, beside the new one: m^0 ← β1·m^0 + … showed only
+            # the new m^0, and the learner checking it had the old one nowhere but in the Why pane.
+            prev = Ref(before[ref.quantity], ref.layer)
+            refs.append((prev, prev.symbol))
         label = TERM_LABELS.get(ref.quantity, "")
         if ref.quantity == Q.V:
             label = "velocity" if net.optimizer.name == "momentum" else "2nd moment"
