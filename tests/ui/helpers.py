@@ -1,8 +1,13 @@
-"""What the UI tests read off the app: its exact state, and the view of one matrix."""
+"""What the UI tests read off the app: its exact state, the view of one matrix, and a wait for
+what a chain of refreshes brings about."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 import numpy as np
+from textual.pilot import Pilot
 
 from stepper.app import StepperApp
 from stepper.app.widgets.matrix import MatrixView
@@ -28,3 +33,13 @@ def view(app: StepperApp, quantity: str, layer: int) -> MatrixView:
     return next((v for v in on_screen if v.ref == ref), None) or next(
         v for v in app.query(MatrixView) if v.ref == ref and not v.open_bottom
     )
+
+
+async def settled(pilot: Pilot[None], done: Callable[[], bool], seconds: float = 5.0) -> bool:
+    """Whether ``done()`` comes true within ``seconds``: a screen that lays itself out again over a
+    few refreshes gets there later on a loaded machine (the suite runs a worker per core), but a
+    screen that never gets there still fails."""
+    end = time.monotonic() + seconds
+    while not done() and time.monotonic() < end:
+        await pilot.pause(0.05)
+    return done()

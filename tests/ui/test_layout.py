@@ -15,7 +15,7 @@ from stepper.app.widgets.status import fit_formula, fit_where
 from stepper.app.widgets.step_pane import StepPane
 from stepper.app.widgets.walk_view import WalkView
 from stepper.engine.steps import Ref, Step
-from tests.ui.helpers import view
+from tests.ui.helpers import settled, view
 
 
 def whole_in_view(view: MatrixView) -> str | None:
@@ -358,11 +358,15 @@ async def test_the_palettes_keys_panel_leaves_the_step_whole_in_the_width_left_a
             assert view.size.width < 120
             assert not step_not_in_view(app, step), (step.number, step_not_in_view(app, step))
         await pilot.press("ctrl+p", *"keys", "enter")
-        await pilot.pause()
-        await pilot.pause()
-        assert not app.screen.query("HelpPanel") and view.size.width == 120
         step = app.walk.current_step
-        assert step is not None and step.number == 22 and not step_not_in_view(app, step)
+        assert step is not None and step.number == 22
+
+        def given_back() -> bool:
+            closed = not app.screen.query("HelpPanel") and view.size.width == 120
+            return closed and not step_not_in_view(app, step)
+
+        back = await settled(pilot, given_back)
+        assert back, (view.size.width, step_not_in_view(app, step))
         assert (view.step_mode, [pane.display for pane in view.panes]) == expected
 
 
