@@ -13,6 +13,10 @@ learner must treat them differently:
 * ``COINCIDENCE`` — equal numbers whose sources differ: never called clones.
 * ``DEAD`` — all 0 because the neurons are dead ReLUs (n ≤ 0 for every observation): no coincidence,
   and no passing symmetry either, since no gradient reaches their weights in.
+* ``SAME_SLOPE`` — equal columns of da/dn for an activation whose derivative is constant on pieces of
+  n (ReLU, leaky ReLU, linear), because the neurons are on the same piece for each observation: ReLU
+  neurons active (n > 0) for every observation have da/dn all 1. Their n differ, so the trace would
+  call it a coincidence; it holds as long as they stay on those pieces (a linear layer's, always).
 
 It also says where a symmetry breaks: neurons that were equal earlier in this iteration (or were
 clones before an edit or a re-initialisation, when the caller says so) and whose slices differ here.
@@ -28,6 +32,7 @@ from enum import StrEnum
 
 import numpy as np
 
+from stepper.engine.activations import ACTIVATIONS
 from stepper.engine.diagnose import NeuronGroup, dead_units, find_clones
 from stepper.engine.iteration import Array, IterationValues
 from stepper.engine.network import Network
@@ -38,11 +43,15 @@ MAX_GROUPS = 4  # a step with more groups of equal slices names these and says h
 MAX_INDICES = 12  # longer index lists are shortened: "0, 1, 2, … (40 in all)"
 
 
+SPOKEN = {"relu": "ReLU", "leaky_relu": "leaky ReLU"}  # activations as the narration names them
+
+
 class Kind(StrEnum):
     CLONES = "clones"
     CARRIED = "carried"
     COINCIDENCE = "coincidence"
     DEAD = "dead"
+    SAME_SLOPE = "same slope"
 
 
 @dataclass(frozen=True)
@@ -70,6 +79,11 @@ class EqualSlices:
     neurons: tuple[int, ...]
     not_clones: str = ""  # for CARRIED in a hidden layer: why the symmetry will not last
     clones_inside: tuple[tuple[int, ...], ...] = ()  # clone groups among these neurons (after an edit)
+    # SAME_SLOPE: the layer's activation, and the piece of its derivative (Activation.pieces) that
+    # every one of these neurons is on, observation by observation (row by row).
+    activation: str = ""
+    pieces: tuple[int, ...] = ()
+    batch: bool = False  # DEAD, SAME_SLOPE: the rows are a mini-batch's, not every observation
 
 
 @dataclass(frozen=True)
@@ -218,7 +232,7 @@ def narrate(
                 e = _equal_slices(net, values, step, axis, indices, where, producer, clones, dead)
                 equal.append(e)
                 if (
-                    e.kind not in (Kind.COINCIDENCE, Kind.DEAD)
+                    e.kind not in (Kind.COINCIDENCE, Kind.DEAD, Kind.SAME_SLOPE)
                     and e.layer is not None
                     and len(e.neurons) > 1
                     and not any(g <= set(e.neurons) for g in broken.get(e.layer, []))
@@ -247,11 +261,12 @@ def _equal_slices(
     dead: Sequence[NeuronGroup] = (),
 ) -> EqualSlices:
     layer, neurons = _neurons(indices, where)
+    batch = _is_part(net, values)
     if _dead_zeros(net, values, step, axis, indices, layer, neurons, dead):
         # Equal because 0, and 0 because the neurons are dead: their n differ, so the traces below
         # would call it a coincidence, or a symmetry that will not last; it lasts as long as they
         # stay dead.
-        return EqualSlices(axis, indices, Kind.DEAD, (), (), layer, neurons)
+        return EqualSlices(axis, indices, Kind.DEAD, (), (), layer, neurons, batch=batch)
     facts: list[Fact] = []
     differing: list[Fact] = []
     for source in sources_of(step, axis):
@@ -261,6 +276,23 @@ def _equal_slices(
         fact = Fact(source.ref, source.axis, _shifted(indices, source))
         (facts if _all_equal(matrix, source, indices) else differing).append(fact)
     if differing or not facts:
+        pieces = _same_pieces(net, values, step, axis, indices, layer, neurons)
+        if pieces is not None and layer is not None:
+            # Equal though their n differ: the derivative is the same constant on each piece of n,
+            # and these neurons are on the same piece for each observation.
+            name = net.activation(layer).name
+            return EqualSlices(
+                axis,
+                indices,
+                Kind.SAME_SLOPE,
+                (),
+                (),
+                layer,
+                neurons,
+                activation=name,
+                pieces=pieces,
+                batch=batch,
+            )
         return EqualSlices(axis, indices, Kind.COINCIDENCE, tuple(differing), (), layer, neurons)
     roots: dict[Fact, None] = {}
     for source in sources_of(step, axis):
@@ -311,6 +343,35 @@ def _dead_zeros(
         return False
     part = result[:, list(indices)] if axis == "columns" else result[list(indices)]
     return not part.any()
+
+
+def _same_pieces(
+    net: Network,
+    values: IterationValues,
+    step: Step,
+    axis: str,
+    indices: tuple[int, ...],
+    layer: int | None,
+    neurons: tuple[int, ...],
+) -> tuple[int, ...] | None:
+    """For columns of da/dn whose activation's derivative is constant on pieces of n: the piece
+    each row (observation) is on, the same for every one of these neurons; else None."""
+    if step.output.quantity != Q.DA_DN or axis != "columns" or layer is None or len(neurons) < 2:
+        return None
+    act = net.activation(layer)
+    n = values.n[layer]
+    if not act.pieces or n is None or len(neurons) != len(indices):
+        return None
+    on = act.piece(n[:, list(neurons)])
+    if not (on == on[:, :1]).all():
+        return None
+    return tuple(int(k) for k in on[:, 0])
+
+
+def _is_part(net: Network, values: IterationValues) -> bool:
+    """Whether this iteration's rows are a mini-batch smaller than the whole data set."""
+    batch = values.batch
+    return batch is not None and len(batch.indices) < net.observations
 
 
 def _shifted(indices: Sequence[int], source: Source, keep_ones: bool = False) -> tuple[int, ...]:
@@ -463,9 +524,12 @@ def _subject(step: Step, axis: str, indices: Sequence[int]) -> str:
 def equal_text(step: Step, e: EqualSlices) -> str:
     subject = _subject(step, e.axis, e.indices)
     who = f"neurons {index_list(e.neurons)} of layer {e.layer}" if e.layer is not None else ""
+    if e.kind is Kind.SAME_SLOPE:
+        return slope_text(subject, who, e)
     if e.kind is Kind.DEAD:
+        every = "every observation of this batch" if e.batch else "every observation"
         return (
-            f"{subject} are all 0: {who} are dead (n^{e.layer} ≤ 0 for every observation, where ReLU "
+            f"{subject} are all 0: {who} are dead (n^{e.layer} ≤ 0 for {every}, where ReLU "
             "is flat), so they pass nothing on and no gradient comes back through them. Their weights "
             "in do not change: they stay dead unless what comes into them changes."
         )
@@ -495,6 +559,37 @@ def equal_text(step: Step, e: EqualSlices) -> str:
     elif e.not_clones:
         text += f" Not clones: {e.not_clones}, so this will not last."
     return text
+
+
+def slope_text(subject: str, who: str, e: EqualSlices) -> str:
+    """Equal columns of da/dn from neurons on the same piece of a piecewise-constant derivative."""
+    act = ACTIVATIONS[e.activation]
+    name = SPOKEN.get(act.name, act.name)
+    n = f"n^{e.layer}"
+    if len(act.pieces) == 1:  # linear: one slope for every n
+        slope = f"{act.pieces[0].slope:g}"
+        return (
+            f"{subject} are all {slope}: {who} are {name}, whose slope is {slope} for every n, so "
+            f"their derivative is {slope} everywhere. Not a coincidence: it holds whatever the weights."
+        )
+    every = "every observation of this batch" if e.batch else "every observation"
+    used = sorted(set(e.pieces))
+    if len(used) == 1:
+        p = act.pieces[used[0]]
+        where = p.where.replace("n", n, 1)
+        return (
+            f"{subject} are all {p.slope:g}: {who} are {p.word} for {every} ({where}, where "
+            f"{name}'s slope is {p.slope:g}), so their derivative is {p.slope:g} everywhere. Not a "
+            f"coincidence: it holds as long as they stay {p.word}."
+        )
+    off, on = act.pieces
+    rows = slice_names(Ref(Q.N, e.layer or 0), "rows", [i for i, k in enumerate(e.pieces) if k == 1])
+    return (
+        f"{subject} are equal: {who} are {on.word} for the same observations ({on.where.replace('n', n, 1)} "
+        f"in {rows}, where {name}'s slope is {on.slope:g}) and {off.word} for the others "
+        f"({off.where.replace('n', n, 1)}, slope {off.slope:g}). Not a coincidence: it holds as long as "
+        f"they are {on.word} for the same observations."
+    )
 
 
 def break_text(b: Break) -> str:
