@@ -95,7 +95,7 @@ KEY_HELP = {
     "cell-left": "Cell left",
     "cell-right": "Cell right",
     "goto-iteration": "Go to iteration N (computed in the background)",
-    "reinitialise": "Re-initialise (scheme, seed, optimizer, batch)",
+    "reinitialise": "Re-initialise (scheme, scale, seed, optimizer, batch)",
     "training-settings": "Optimizer, batch size, η, weight decay",
     "break-symmetry": "Break the symmetry: random (normal) weights",
     "health": "Health report of this iteration",

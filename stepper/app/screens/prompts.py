@@ -37,7 +37,7 @@ SCHEME_SHORT = {
     "xavier": "U(±√(6/(fan_in+fan_out)))",
     "he": "N(0, 2/fan_in), biases 0",
 }
-# What the re-init dialog's scale is for the schemes that use it (the spec's [init] scale).
+# What the re-init dialog's scale is for the schemes that use it (docs/network-files.md, [init]).
 SCALE_MEANING = {
     "uniform": "the half-width (±scale)",
     "normal": "the standard deviation",
