@@ -261,12 +261,11 @@ def _equal_slices(
     dead: Sequence[NeuronGroup] = (),
 ) -> EqualSlices:
     layer, neurons = _neurons(indices, where)
-    batch = _is_part(net, values)
-    if _dead_zeros(net, values, step, axis, indices, layer, neurons, dead):
-        # Equal because 0, and 0 because the neurons are dead: their n differ, so the traces below
-        # would call it a coincidence, or a symmetry that will not last; it lasts as long as they
-        # stay dead.
-        return EqualSlices(axis, indices, Kind.DEAD, (), (), layer, neurons, batch=batch)
+    # Dead ReLUs' 0s last as long as they stay dead, active ReLUs' da/dn of 1 as long as they stay
+    # active: said so, not traced to their differing n.
+    lies = _where_n_lies(net, values, step, axis, indices, layer, neurons, dead)
+    if lies is not None:
+        return lies
     facts: list[Fact] = []
     differing: list[Fact] = []
     for source in sources_of(step, axis):
@@ -276,23 +275,6 @@ def _equal_slices(
         fact = Fact(source.ref, source.axis, _shifted(indices, source))
         (facts if _all_equal(matrix, source, indices) else differing).append(fact)
     if differing or not facts:
-        pieces = _same_pieces(net, values, step, axis, indices, layer, neurons)
-        if pieces is not None and layer is not None:
-            # Equal though their n differ: the derivative is the same constant on each piece of n,
-            # and these neurons are on the same piece for each observation.
-            name = net.activation(layer).name
-            return EqualSlices(
-                axis,
-                indices,
-                Kind.SAME_SLOPE,
-                (),
-                (),
-                layer,
-                neurons,
-                activation=name,
-                pieces=pieces,
-                batch=batch,
-            )
         return EqualSlices(axis, indices, Kind.COINCIDENCE, tuple(differing), (), layer, neurons)
     roots: dict[Fact, None] = {}
     for source in sources_of(step, axis):
@@ -322,7 +304,7 @@ def _equal_slices(
     )
 
 
-def _dead_zeros(
+def _where_n_lies(
     net: Network,
     values: IterationValues,
     step: Step,
@@ -331,41 +313,43 @@ def _dead_zeros(
     layer: int | None,
     neurons: tuple[int, ...],
     dead: Sequence[NeuronGroup],
-) -> bool:
-    """Whether these slices of the step's result are all 0, each of a dead neuron (and only of one:
-    a bias row is no neuron's)."""
+) -> EqualSlices | None:
+    """Slices equal because of where each neuron's n lies, though their n differ (so the traces
+    would call it a coincidence, or a symmetry that will not last): all 0 for dead ReLUs, at any
+    step; or columns of da/dn whose derivative is constant on pieces of n, each observation's n on
+    the same piece for all of them. None otherwise (a bias row is no neuron's, so never here)."""
     if layer is None or len(neurons) != len(indices) or len(neurons) < 2:
-        return False
-    if not any(g.layer == layer and set(neurons) <= set(g.neurons) for g in dead):
-        return False
+        return None
     result = ref_value(net, values, step.output)
     if result is None:
-        return False
-    part = result[:, list(indices)] if axis == "columns" else result[list(indices)]
-    return not part.any()
-
-
-def _same_pieces(
-    net: Network,
-    values: IterationValues,
-    step: Step,
-    axis: str,
-    indices: tuple[int, ...],
-    layer: int | None,
-    neurons: tuple[int, ...],
-) -> tuple[int, ...] | None:
-    """For columns of da/dn whose activation's derivative is constant on pieces of n: the piece
-    each row (observation) is on, the same for every one of these neurons; else None."""
-    if step.output.quantity != Q.DA_DN or axis != "columns" or layer is None or len(neurons) < 2:
         return None
-    act = net.activation(layer)
-    n = values.n[layer]
-    if not act.pieces or n is None or len(neurons) != len(indices):
+    batch = _is_part(net, values)
+    if any(g.layer == layer and set(neurons) <= set(g.neurons) for g in dead):
+        part = result[:, list(indices)] if axis == "columns" else result[list(indices)]
+        if not part.any():
+            return EqualSlices(axis, indices, Kind.DEAD, (), (), layer, neurons, batch=batch)
+    act, n = net.activation(layer), values.n[layer]
+    if step.output.quantity != Q.DA_DN or axis != "columns" or not act.pieces or n is None:
         return None
-    on = act.piece(n[:, list(neurons)])
+    mine = n[:, list(neurons)]
+    if (mine == mine[:, :1]).all():
+        return None  # equal n: traced back to their cause (clones, or equal inputs) instead
+    on = act.piece(mine)
     if not (on == on[:, :1]).all():
         return None
-    return tuple(int(k) for k in on[:, 0])
+    pieces = tuple(int(k) for k in on[:, 0])
+    return EqualSlices(
+        axis,
+        indices,
+        Kind.SAME_SLOPE,
+        (),
+        (),
+        layer,
+        neurons,
+        activation=act.name,
+        pieces=pieces,
+        batch=batch,
+    )
 
 
 def _is_part(net: Network, values: IterationValues) -> bool:
