@@ -274,3 +274,14 @@ def test_latex_writes_a_cost_in_scientific_notation_as_a_power_of_ten_in_text_an
     key = cli("trace", "diverging", "--format", "latex", "--quiz", "--iterations", "5").out
     assert r"\stepperdisplay{C = 1.401754 \times 10^{6}}" in key
     assert not re.search(r"\de[+-]\d", tex + key)
+
+
+def test_latex_sets_less_than_and_greater_than_as_maths_not_as_inverted_marks(cli) -> None:
+    """In text mode the default OT1 encoding prints > as ¿: dead-relu's narration "active for every
+    observation (n^1 > 0, …" read "(n1 ¿ 0" in the PDF."""
+    from stepper.exports.tex import latex_text
+
+    tex = cli("trace", "dead-relu", "--format", "latex").out
+    assert r"active for every observation $(n^{1}$ $>$ 0, where ReLU's slope is 1)" in tex
+    # Outside math, no bare < or >; inside math they stay as they are.
+    assert latex_text("a < b and n^1>0") == r"a $<$ b and $n^{1}>0$"

@@ -9,11 +9,13 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from stepper.engine.batching import Batch
 from stepper.engine.diagnose import find_clones
 from stepper.engine.explain import equal_column_groups
 from stepper.engine.init import InitSpec
 from stepper.engine.iteration import run_iteration
 from stepper.engine.network import Network
+from stepper.engine.quantities import Q
 from stepper.engine.quiz import Score, is_right, question
 from stepper.engine.steps import Ref, build_steps
 from stepper.engine.symmetry import (
@@ -203,6 +205,95 @@ def test_dead_relus_are_all_0_for_as_long_as_they_are_dead_not_a_coincidence() -
     assert not any("coincidence" in t and "1 and 3" in t for s in story.values() for t in s.lines())
 
 
+def _story_of(net: Network, batch=None) -> dict[str, object]:
+    values = run_iteration(net, net.weights, batch=batch)
+    return {s.step.output.symbol: s for s in narrate(net, values, build_steps(net))}
+
+
+def test_relus_active_for_every_observation_have_da_dn_all_1_not_a_coincidence() -> None:
+    """Worked by hand: x = (1, 0), (0, 1), (1, 1) and W^0 = [[0.1, -5, 0.2], [1, 1, 0.5], [0.5, 1, 1]]
+    give n^1 = [[1.1, -4, 0.7], [0.6, -4, 1.2], [1.6, -3, 1.7]]. Neurons 0 and 2 are active (n > 0)
+    for every observation, so columns 0 and 2 of da^1/dn^1 are all 1, though their n differ: the
+    narration called them "equal in value only … a coincidence" (a tester's finding). Neuron 1 is dead
+    (all 0): a column of 0s, never in the group of 1s."""
+    w0 = np.array([[0.1, -5.0, 0.2], [1.0, 1.0, 0.5], [0.5, 1.0, 1.0]])
+    w1 = np.array([[0.0], [1.0], [0.5], [-1.0]])
+    x = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    net = Network((2, 3, 1), ("relu", "sigmoid"), "sse", 0.5, x, np.array([[0.5], [0.2], [0.9]]), (w0, w1))
+    values = run_iteration(net, net.weights)
+    assert np.allclose(values.n[1], [[1.1, -4.0, 0.7], [0.6, -4.0, 1.2], [1.6, -3.0, 1.7]])
+    story = _story_of(net)
+    (active,) = story["da^1/dn^1"].equal
+    assert (active.kind, active.axis, active.indices, active.neurons) == (
+        Kind.SAME_SLOPE,
+        "columns",
+        (0, 2),
+        (0, 2),
+    )
+    assert active.pieces == (1, 1, 1) and active.activation == "relu"
+    assert story["da^1/dn^1"].lines() == [
+        "Columns 0 and 2 of da^1/dn^1 are all 1: neurons 0 and 2 of layer 1 are active for every "
+        "observation (n^1 > 0, where ReLU's slope is 1), so their derivative is 1 everywhere. Not a "
+        "coincidence: it holds as long as they stay active."
+    ]
+    # Not a symmetry of the neurons either: nothing is said to break at δ^1, whose columns differ.
+    assert all(not s.breaks for s in story.values())
+    assert not any("coincidence of these numbers" in t for s in story.values() for t in s.lines())
+
+
+def test_dead_and_active_relus_are_told_apart_in_dead_relu() -> None:
+    """dead-relu's neurons 0 and 2 are active for every observation, 1 and 3 dead: da^1/dn^1 has two
+    groups, the 1s and the 0s, each with its own reason."""
+    story = _story_of(load_network("dead-relu"))
+    groups = {(e.kind, e.indices) for e in story["da^1/dn^1"].equal}
+    assert groups == {(Kind.SAME_SLOPE, (0, 2)), (Kind.DEAD, (1, 3))}
+    lines = story["da^1/dn^1"].lines()
+    assert lines[0].startswith(
+        "Columns 0 and 2 of da^1/dn^1 are all 1: neurons 0 and 2 of layer 1 are active"
+    )
+    assert lines[1].startswith("Columns 1 and 3 of da^1/dn^1 are all 0: neurons 1 and 3 of layer 1 are dead")
+
+
+def test_leaky_relus_on_the_same_pieces_and_a_linear_layer_are_not_coincidences() -> None:
+    """Leaky ReLU: n^1 = [[0.5, 1.1], [-1.5, -2.4], [-0.5, -0.9]] (W^0 below, x as above) puts both
+    neurons on the slope-1 piece for observation 0 and on the 0.01 piece for 1 and 2: columns equal,
+    row by row. Then all on the 0.01 piece. A linear layer's da/dn is 1 whatever the weights."""
+    x = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    y = np.array([[0.5], [0.2], [0.9]])
+    w1 = np.array([[0.0], [1.0], [-1.0]])
+    mixed = np.array([[-0.5, -0.4], [1.0, 1.5], [-1.0, -2.0]])
+    net = Network((2, 2, 1), ("leaky_relu", "sigmoid"), "sse", 0.5, x, y, (mixed, w1))
+    assert np.allclose(run_iteration(net, net.weights).n[1], [[0.5, 1.1], [-1.5, -2.4], [-0.5, -0.9]])
+    assert _story_of(net)["da^1/dn^1"].lines() == [
+        "Columns 0 and 1 of da^1/dn^1 are equal: neurons 0 and 1 of layer 1 are active for the same "
+        "observations (n^1 > 0 in row o=0, where leaky ReLU's slope is 1) and inactive for the others "
+        "(n^1 ≤ 0, slope 0.01). Not a coincidence: it holds as long as they are active for the same "
+        "observations."
+    ]
+    below = np.array([[-0.5, -0.4], [-1.0, -1.5], [-1.0, -2.0]])
+    net = Network((2, 2, 1), ("leaky_relu", "sigmoid"), "sse", 0.5, x, y, (below, w1))
+    assert _story_of(net)["da^1/dn^1"].lines() == [
+        "Columns 0 and 1 of da^1/dn^1 are all 0.01: neurons 0 and 1 of layer 1 are inactive for every "
+        "observation (n^1 ≤ 0, where leaky ReLU's slope is 0.01), so their derivative is 0.01 everywhere. "
+        "Not a coincidence: it holds as long as they stay inactive."
+    ]
+    w1 = np.array([[0.0, 1.0], [1.0, 0.3], [-1.0, 2.0]])
+    net = Network((2, 2, 2), ("sigmoid", "linear"), "sse", 0.5, x, np.ones((3, 2)), (mixed, w1))
+    assert _story_of(net)["da^2/dn^2"].lines() == [
+        "Columns 0 and 1 of da^2/dn^2 are all 1: neurons 0 and 1 of layer 2 are linear, whose slope is 1 "
+        "for every n, so their derivative is 1 everywhere. Not a coincidence: it holds whatever the weights."
+    ]
+
+
+def test_a_mini_batch_is_not_every_observation() -> None:
+    """With a mini-batch, "for every observation" would claim more than the rows show."""
+    net = load_network("dead-relu")
+    story = _story_of(net, batch=Batch(1, 1, np.array([0, 2])))
+    lines = story["da^1/dn^1"].lines()
+    assert "active for every observation of this batch (n^1 > 0" in lines[0]
+    assert "dead (n^1 ≤ 0 for every observation of this batch" in lines[1]
+
+
 def test_a_derivative_step_reads_what_its_formula_reads() -> None:
     """A ReLU's da/dn is read from n (the step view showed a^1 beside "1 where n^1 > 0"); a
     sigmoid's from a, as its formula a^2 ⊙ (1 − a^2) says."""
@@ -239,7 +330,7 @@ def _planted(layers: tuple[int, ...], rng: np.random.Generator, choices: list[in
     sizes=st.lists(st.integers(1, 4), min_size=1, max_size=3),
     seed=st.integers(0, 10_000),
     choices=st.lists(st.integers(0, 1), min_size=1, max_size=4),
-    activation=st.sampled_from(["sigmoid", "tanh", "relu", "linear"]),
+    activation=st.sampled_from(["sigmoid", "tanh", "relu", "leaky_relu", "linear"]),
 )
 def test_what_the_narration_says_is_true(sizes, seed, choices, activation) -> None:
     rng = np.random.default_rng(seed)
@@ -277,6 +368,26 @@ def test_what_the_narration_says_is_true(sizes, seed, choices, activation) -> No
             if e.kind is Kind.DEAD:  # all 0, and each a ReLU neuron with n ≤ 0 for every observation
                 assert not np.any(slices) and activation == "relu" and e.layer is not None
                 assert all((values.n[e.layer][:, j] <= 0).all() for j in e.neurons)
+            if e.kind is Kind.SAME_SLOPE:
+                # Columns of da/dn of a piecewise-constant derivative, each neuron's n on the same
+                # piece as the others' for each observation; "active for every observation": ReLU
+                # neurons with n > 0 for every observation, whose columns are all 1.
+                assert s.step.output.symbol == f"da^{e.layer}/dn^{e.layer}" and e.axis == "columns"
+                assert e.indices == e.neurons and activation in ("relu", "leaky_relu", "linear")
+                n = values.n[e.layer][:, list(e.neurons)]
+                if activation != "linear":
+                    assert ((n > 0) == (n[:, :1] > 0)).all()
+                if "active for every observation" in text:
+                    assert (
+                        activation in ("relu", "leaky_relu")
+                        and (n > 0).all()
+                        and (result[:, e.indices] == 1).all()
+                    )
+                    assert "are all 1:" in text
+                assert "coincidence of these numbers" not in text
+        if s.step.output.quantity is Q.DA_DN and activation != "sigmoid" and activation != "tanh":
+            # A piecewise-constant derivative's equal columns are never called a coincidence.
+            assert all(e.kind is not Kind.COINCIDENCE for e in s.equal)
 
 
 @settings(max_examples=40, deadline=None)

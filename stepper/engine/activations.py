@@ -26,6 +26,15 @@ LEAKY_SLOPE = 0.01
 
 
 @dataclass(frozen=True)
+class Piece:
+    """A stretch of n where an activation's derivative is one constant: ReLU's n > 0, slope 1."""
+
+    where: str  # "n > 0", "n ≤ 0", "every n"
+    slope: float  # f'(n) there
+    word: str  # what a neuron there is called: "active", "inactive", "linear"
+
+
+@dataclass(frozen=True)
 class Activation:
     """One activation function: f, its derivative from (n, a), and how it is written."""
 
@@ -39,6 +48,18 @@ class Activation:
     # What the derivative's formula reads, "n" or "a": the step's operands (a ReLU's is n, and
     # at 80x24 its step view showed a^1 while the Why pane worked from n^1; a sigmoid's is a).
     derivative_reads: str = "n"
+    # A derivative constant on pieces of n: one piece (every n), or two split at 0 (n ≤ 0, n > 0).
+    # Empty for a derivative that varies with n (sigmoid, tanh) or has none of its own (softmax).
+    pieces: tuple[Piece, ...] = ()
+
+    def piece(self, n: Array) -> NDArray[np.intp]:
+        """Which of ``pieces`` each entry of n lies on (0 for a one-piece derivative)."""
+        if len(self.pieces) < 2:
+            return np.zeros(n.shape, dtype=np.intp)
+        return (n > 0.0).astype(np.intp)
+
+
+_ACTIVE = Piece("n > 0", 1.0, "active")
 
 
 ACTIVATIONS: dict[str, Activation] = {
@@ -52,6 +73,7 @@ ACTIVATIONS: dict[str, Activation] = {
             lambda n, a: (n > 0.0).astype(np.float64),
             "relu",
             "1 where n^{l} > 0, else 0",
+            pieces=(Piece("n ≤ 0", 0.0, "inactive"), _ACTIVE),
         ),
         Activation(
             "leaky_relu",
@@ -59,8 +81,16 @@ ACTIVATIONS: dict[str, Activation] = {
             lambda n, a: np.where(n > 0.0, 1.0, LEAKY_SLOPE),
             "leaky_relu",
             "1 where n^{l} > 0, else 0.01",
+            pieces=(Piece("n ≤ 0", LEAKY_SLOPE, "inactive"), _ACTIVE),
         ),
-        Activation("linear", lambda n: n.copy(), lambda n, a: np.ones_like(n), "id", "1"),
+        Activation(
+            "linear",
+            lambda n: n.copy(),
+            lambda n, a: np.ones_like(n),
+            "id",
+            "1",
+            pieces=(Piece("every n", 1.0, "linear"),),
+        ),
         Activation(
             "softmax",
             _softmax,

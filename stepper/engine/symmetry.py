@@ -13,6 +13,10 @@ learner must treat them differently:
 * ``COINCIDENCE`` — equal numbers whose sources differ: never called clones.
 * ``DEAD`` — all 0 because the neurons are dead ReLUs (n ≤ 0 for every observation): no coincidence,
   and no passing symmetry either, since no gradient reaches their weights in.
+* ``SAME_SLOPE`` — equal columns of da/dn for an activation whose derivative is constant on pieces of
+  n (ReLU, leaky ReLU, linear), because the neurons are on the same piece for each observation: ReLU
+  neurons active (n > 0) for every observation have da/dn all 1. Their n differ, so the trace would
+  call it a coincidence; it holds as long as they stay on those pieces (a linear layer's, always).
 
 It also says where a symmetry breaks: neurons that were equal earlier in this iteration (or were
 clones before an edit or a re-initialisation, when the caller says so) and whose slices differ here.
@@ -28,6 +32,7 @@ from enum import StrEnum
 
 import numpy as np
 
+from stepper.engine.activations import ACTIVATIONS
 from stepper.engine.diagnose import NeuronGroup, dead_units, find_clones
 from stepper.engine.iteration import Array, IterationValues
 from stepper.engine.network import Network
@@ -38,11 +43,15 @@ MAX_GROUPS = 4  # a step with more groups of equal slices names these and says h
 MAX_INDICES = 12  # longer index lists are shortened: "0, 1, 2, … (40 in all)"
 
 
+SPOKEN = {"relu": "ReLU", "leaky_relu": "leaky ReLU"}  # activations as the narration names them
+
+
 class Kind(StrEnum):
     CLONES = "clones"
     CARRIED = "carried"
     COINCIDENCE = "coincidence"
     DEAD = "dead"
+    SAME_SLOPE = "same slope"
 
 
 @dataclass(frozen=True)
@@ -70,6 +79,11 @@ class EqualSlices:
     neurons: tuple[int, ...]
     not_clones: str = ""  # for CARRIED in a hidden layer: why the symmetry will not last
     clones_inside: tuple[tuple[int, ...], ...] = ()  # clone groups among these neurons (after an edit)
+    # SAME_SLOPE: the layer's activation, and the piece of its derivative (Activation.pieces) that
+    # every one of these neurons is on, observation by observation (row by row).
+    activation: str = ""
+    pieces: tuple[int, ...] = ()
+    batch: bool = False  # DEAD, SAME_SLOPE: the rows are a mini-batch's, not every observation
 
 
 @dataclass(frozen=True)
@@ -218,7 +232,7 @@ def narrate(
                 e = _equal_slices(net, values, step, axis, indices, where, producer, clones, dead)
                 equal.append(e)
                 if (
-                    e.kind not in (Kind.COINCIDENCE, Kind.DEAD)
+                    e.kind not in (Kind.COINCIDENCE, Kind.DEAD, Kind.SAME_SLOPE)
                     and e.layer is not None
                     and len(e.neurons) > 1
                     and not any(g <= set(e.neurons) for g in broken.get(e.layer, []))
@@ -247,11 +261,11 @@ def _equal_slices(
     dead: Sequence[NeuronGroup] = (),
 ) -> EqualSlices:
     layer, neurons = _neurons(indices, where)
-    if _dead_zeros(net, values, step, axis, indices, layer, neurons, dead):
-        # Equal because 0, and 0 because the neurons are dead: their n differ, so the traces below
-        # would call it a coincidence, or a symmetry that will not last; it lasts as long as they
-        # stay dead.
-        return EqualSlices(axis, indices, Kind.DEAD, (), (), layer, neurons)
+    # Dead ReLUs' 0s last as long as they stay dead, active ReLUs' da/dn of 1 as long as they stay
+    # active: said so, not traced to their differing n.
+    lies = _where_n_lies(net, values, step, axis, indices, layer, neurons, dead)
+    if lies is not None:
+        return lies
     facts: list[Fact] = []
     differing: list[Fact] = []
     for source in sources_of(step, axis):
@@ -290,7 +304,7 @@ def _equal_slices(
     )
 
 
-def _dead_zeros(
+def _where_n_lies(
     net: Network,
     values: IterationValues,
     step: Step,
@@ -299,18 +313,49 @@ def _dead_zeros(
     layer: int | None,
     neurons: tuple[int, ...],
     dead: Sequence[NeuronGroup],
-) -> bool:
-    """Whether these slices of the step's result are all 0, each of a dead neuron (and only of one:
-    a bias row is no neuron's)."""
+) -> EqualSlices | None:
+    """Slices equal because of where each neuron's n lies, though their n differ (so the traces
+    would call it a coincidence, or a symmetry that will not last): all 0 for dead ReLUs, at any
+    step; or columns of da/dn whose derivative is constant on pieces of n, each observation's n on
+    the same piece for all of them. None otherwise (a bias row is no neuron's, so never here)."""
     if layer is None or len(neurons) != len(indices) or len(neurons) < 2:
-        return False
-    if not any(g.layer == layer and set(neurons) <= set(g.neurons) for g in dead):
-        return False
+        return None
     result = ref_value(net, values, step.output)
     if result is None:
-        return False
-    part = result[:, list(indices)] if axis == "columns" else result[list(indices)]
-    return not part.any()
+        return None
+    batch = _is_part(net, values)
+    if any(g.layer == layer and set(neurons) <= set(g.neurons) for g in dead):
+        part = result[:, list(indices)] if axis == "columns" else result[list(indices)]
+        if not part.any():
+            return EqualSlices(axis, indices, Kind.DEAD, (), (), layer, neurons, batch=batch)
+    act, n = net.activation(layer), values.n[layer]
+    if step.output.quantity != Q.DA_DN or axis != "columns" or not act.pieces or n is None:
+        return None
+    mine = n[:, list(neurons)]
+    if (mine == mine[:, :1]).all():
+        return None  # equal n: traced back to their cause (clones, or equal inputs) instead
+    on = act.piece(mine)
+    if not (on == on[:, :1]).all():
+        return None
+    pieces = tuple(int(k) for k in on[:, 0])
+    return EqualSlices(
+        axis,
+        indices,
+        Kind.SAME_SLOPE,
+        (),
+        (),
+        layer,
+        neurons,
+        activation=act.name,
+        pieces=pieces,
+        batch=batch,
+    )
+
+
+def _is_part(net: Network, values: IterationValues) -> bool:
+    """Whether this iteration's rows are a mini-batch smaller than the whole data set."""
+    batch = values.batch
+    return batch is not None and len(batch.indices) < net.observations
 
 
 def _shifted(indices: Sequence[int], source: Source, keep_ones: bool = False) -> tuple[int, ...]:
@@ -463,9 +508,12 @@ def _subject(step: Step, axis: str, indices: Sequence[int]) -> str:
 def equal_text(step: Step, e: EqualSlices) -> str:
     subject = _subject(step, e.axis, e.indices)
     who = f"neurons {index_list(e.neurons)} of layer {e.layer}" if e.layer is not None else ""
+    if e.kind is Kind.SAME_SLOPE:
+        return slope_text(subject, who, e)
     if e.kind is Kind.DEAD:
+        every = "every observation of this batch" if e.batch else "every observation"
         return (
-            f"{subject} are all 0: {who} are dead (n^{e.layer} ≤ 0 for every observation, where ReLU "
+            f"{subject} are all 0: {who} are dead (n^{e.layer} ≤ 0 for {every}, where ReLU "
             "is flat), so they pass nothing on and no gradient comes back through them. Their weights "
             "in do not change: they stay dead unless what comes into them changes."
         )
@@ -495,6 +543,37 @@ def equal_text(step: Step, e: EqualSlices) -> str:
     elif e.not_clones:
         text += f" Not clones: {e.not_clones}, so this will not last."
     return text
+
+
+def slope_text(subject: str, who: str, e: EqualSlices) -> str:
+    """Equal columns of da/dn from neurons on the same piece of a piecewise-constant derivative."""
+    act = ACTIVATIONS[e.activation]
+    name = SPOKEN.get(act.name, act.name)
+    n = f"n^{e.layer}"
+    if len(act.pieces) == 1:  # linear: one slope for every n
+        slope = f"{act.pieces[0].slope:g}"
+        return (
+            f"{subject} are all {slope}: {who} are {name}, whose slope is {slope} for every n, so "
+            f"their derivative is {slope} everywhere. Not a coincidence: it holds whatever the weights."
+        )
+    every = "every observation of this batch" if e.batch else "every observation"
+    used = sorted(set(e.pieces))
+    if len(used) == 1:
+        p = act.pieces[used[0]]
+        where = p.where.replace("n", n, 1)
+        return (
+            f"{subject} are all {p.slope:g}: {who} are {p.word} for {every} ({where}, where "
+            f"{name}'s slope is {p.slope:g}), so their derivative is {p.slope:g} everywhere. Not a "
+            f"coincidence: it holds as long as they stay {p.word}."
+        )
+    off, on = act.pieces
+    rows = slice_names(Ref(Q.N, e.layer or 0), "rows", [i for i, k in enumerate(e.pieces) if k == 1])
+    return (
+        f"{subject} are equal: {who} are {on.word} for the same observations ({on.where.replace('n', n, 1)} "
+        f"in {rows}, where {name}'s slope is {on.slope:g}) and {off.word} for the others "
+        f"({off.where.replace('n', n, 1)}, slope {off.slope:g}). Not a coincidence: it holds as long as "
+        f"they are {on.word} for the same observations."
+    )
 
 
 def break_text(b: Break) -> str:

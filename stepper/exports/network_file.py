@@ -15,6 +15,7 @@ import numpy as np
 
 from stepper.atomic import write_atomically
 from stepper.engine.batching import TrainingSpec
+from stepper.engine.init import InitSpec
 from stepper.engine.network import Network, Session
 from stepper.engine.optimizers import OptimizerSpec
 
@@ -58,6 +59,14 @@ def network_toml(net: Network, session: Session | None = None) -> str:
         f"targets = {_rows(net.targets)}",
         f"weights = {_matrices(weights)}",
     ]
+    if net.init != InitSpec():
+        # How the weights above were drawn: unused while they are given, but reopened, the re-init
+        # dialog starts from this scheme, scale and seed, and `--init` draws with this scale.
+        lines += ["", "[init]"]
+        lines += [
+            f"{key} = {_string(value) if isinstance(value, str) else repr(value)}"
+            for key, value in net.init.to_dict().items()
+        ]
     if net.optimizer != OptimizerSpec():
         lines += ["", "[optimizer]"]
         lines += [

@@ -117,6 +117,11 @@ def latex_text(text: str) -> str:
     out = out.replace("—", "---").replace("–", "--")
     # A number in scientific notation as a power of ten ("C = 2.587425e+05" read as e plus 5).
     out = re.sub(r"(?<![\w.])-?\d+(?:\.\d+)?e[+-]\d+\b", lambda m: f"${tex_exponent(m[0])}$", out)
+    # < and > set in text mode print as ¡ and ¿ (the default OT1 encoding): math, outside the $…$
+    # already made ("active for every observation (n^1 > 0" read "n1 ¿ 0" in the PDF).
+    parts = re.split(r"(?<!\\)\$", out)
+    text_mode = (p.replace("<", "$<$").replace(">", "$>$") if i % 2 == 0 else p for i, p in enumerate(parts))
+    out = "$".join(text_mode)
     return out.replace("…", r"\ldots{}")
 
 

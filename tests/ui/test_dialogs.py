@@ -3,12 +3,14 @@ labelled, the field to type in focused, at 80x24 and 60x20 as well as larger."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from rich.cells import cell_len
 from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList, Select
 
 from stepper.app import StepperApp
+from stepper.engine.init import InitSpec, initial_weights
 
 DIALOG_KEYS = ["o", "R", "O", "g", "x", "ctrl+s"]
 SIZES = [(80, 24), (60, 20), (120, 40)]
@@ -123,6 +125,102 @@ async def test_an_empty_seed_in_the_re_init_dialog_is_said_not_taken_for_0() -> 
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is not dialog and app.net.init.seed == 0
+
+
+async def _reinit(pilot, app: StepperApp, scheme: str, scale: str) -> Widget:
+    await pilot.press("R")
+    await pilot.pause()
+    dialog = app.screen
+    dialog.query_one("#reinit-scheme", Select).value = scheme
+    await pilot.pause()
+    dialog.query_one("#reinit-scale", Input).value = scale
+    await pilot.press("enter")
+    await pilot.pause()
+    return dialog
+
+
+async def test_the_scale_typed_in_the_re_init_dialog_draws_the_weights() -> None:
+    """The spec's [init] scale: normal's standard deviation, uniform's half-width. The dialog kept
+    the file's scale without a field to change it (a tester's finding)."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _reinit(pilot, app, "normal", "0.25")
+        assert app.net.init == InitSpec("normal", scale=0.25, seed=1)
+        # N(0, 0.25²) draws are the standard draws times 0.25, exactly (a power of 2).
+        unit = initial_weights(app.net.layers, InitSpec("normal", scale=1.0, seed=1))
+        assert all(np.array_equal(w, 0.25 * u) for w, u in zip(app.walk.values.weights, unit))
+        await _reinit(pilot, app, "uniform", "0.03")
+        assert app.net.init == InitSpec("uniform", scale=0.03, seed=2)
+        weights = np.concatenate([w.ravel() for w in app.walk.values.weights])
+        assert np.abs(weights).max() <= 0.03 and np.abs(weights).max() > 0.015
+        # The next re-init starts from the scale in use.
+        await pilot.press("R")
+        await pilot.pause()
+        assert app.screen.query_one("#reinit-scale", Input).value == "0.03"
+
+
+@pytest.mark.parametrize("typed", ["0", "-1", "", "inf", "nan", "1e999"])
+async def test_a_bad_scale_is_refused_in_the_dialog_and_nothing_changes(typed: str) -> None:
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        before = [w.copy() for w in app.walk.values.weights]
+        dialog = await _reinit(pilot, app, "uniform", typed)
+        error = dialog.query_one(".error", Label)
+        assert app.screen is dialog and error.display
+        assert str(error.render()) == "scale: a number greater than 0, e.g. 0.5"
+        assert app.focused is dialog.query_one("#reinit-scale", Input)  # where to put it right
+        assert app.net.init == InitSpec() and all(
+            np.array_equal(a, b) for a, b in zip(before, app.walk.values.weights)
+        )
+
+
+async def test_the_scale_is_asked_only_of_the_schemes_that_use_it_and_says_what_it_is() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("R")
+        await pilot.pause()
+        dialog = app.screen
+        row, meaning = dialog.query_one("#reinit-scale-row"), dialog.query_one("#reinit-scale-help", Label)
+        assert label_of(dialog.query_one("#reinit-scale", Input)) == "scale"
+        for scheme, shown, says in [
+            ("normal", True, "the standard deviation"),
+            ("uniform", True, "the half-width (±scale)"),
+            ("xavier", False, ""),
+            ("he", False, ""),
+            ("constant", False, ""),
+        ]:
+            dialog.query_one("#reinit-scheme", Select).value = scheme
+            await pilot.pause()
+            assert row.display is shown and str(meaning.content) == says, scheme
+        # A scale left bad in a hidden field does not stop a scheme that has none.
+        dialog.query_one("#reinit-scheme", Select).value = "xavier"
+        dialog.query_one("#reinit-scale", Input).value = "-1"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is not dialog and app.net.init == InitSpec("xavier", seed=1)
+
+
+async def test_a_saved_network_keeps_the_scale_it_was_drawn_with(tmp_path) -> None:
+    """ctrl+s writes the weights, and the [init] they were drawn with: reopened, R starts from the
+    same scheme and scale (it started from normal, scale 1)."""
+    path = tmp_path / "drawn.toml"
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _reinit(pilot, app, "uniform", "0.3")
+        weights = [w.copy() for w in app.walk.values.weights]
+        await pilot.press("ctrl+s")
+        app.screen.query_one("#save-path", Input).value = str(path)
+        await pilot.press("enter")
+        await pilot.pause()
+    assert '[init]\nscheme = "uniform"\nscale = 0.3\nseed = 1\n' in path.read_text()
+    reopened = StepperApp(str(path))
+    async with reopened.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert all(np.array_equal(a, b) for a, b in zip(reopened.walk.values.weights, weights))
+        await pilot.press("R")
+        await pilot.pause()
+        assert reopened.screen.query_one("#reinit-scheme", Select).value == "uniform"
+        assert reopened.screen.query_one("#reinit-scale", Input).value == "0.3"
 
 
 @pytest.mark.parametrize("size", [(80, 24), (60, 20)], ids=lambda s: f"{s[0]}x{s[1]}")

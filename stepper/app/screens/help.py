@@ -44,7 +44,8 @@ Columns that are only **equal now**, in this iteration's values, are labelled `=
 
 **Why pane.** At each step it says which columns (or rows) of the result are equal and why, traced
 back to the weights: *clones* (equal weights in and out: this lasts), *equal because of equal inputs*
-but not clones (it ends later in the iteration), *all 0* for dead ReLUs (this lasts while they are dead), or
+but not clones (it ends later in the iteration), *all 0* for dead ReLUs (this lasts while they are dead),
+*all 1* in da/dn for ReLUs active for every observation (their slope; likewise leaky ReLU and linear), or
 *equal in value only* (a coincidence). After `s`
 or an edit (`e`) it says where the clones' columns first differ. Select a cell of a product (n,
 dC/dW, a hidden dC/da): its row of the left operand is marked ▶ and its column of the right operand
@@ -94,7 +95,7 @@ KEY_HELP = {
     "cell-left": "Cell left",
     "cell-right": "Cell right",
     "goto-iteration": "Go to iteration N (computed in the background)",
-    "reinitialise": "Re-initialise (scheme, seed, optimizer, batch)",
+    "reinitialise": "Re-initialise (scheme, scale, seed, optimizer, batch)",
     "training-settings": "Optimizer, batch size, η, weight decay",
     "break-symmetry": "Break the symmetry: random (normal) weights",
     "health": "Health report of this iteration",

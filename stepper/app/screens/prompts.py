@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -35,6 +36,11 @@ SCHEME_SHORT = {
     "normal": "N(0, scale²)",
     "xavier": "U(±√(6/(fan_in+fan_out)))",
     "he": "N(0, 2/fan_in), biases 0",
+}
+# What the re-init dialog's scale is for the schemes that use it (docs/network-files.md, [init]).
+SCALE_MEANING = {
+    "uniform": "the half-width (±scale)",
+    "normal": "the standard deviation",
 }
 CHOICE_WIDTH = 34
 FROM_FILE = "file"  # the open dialog's "as the file says"
@@ -106,9 +112,11 @@ def optimizer_fields(current: OptimizerSpec | None, batch_size: int | None, pref
     yield labelled("batch (0 = all)", batch)
 
 
-def labelled(label: str, field: Widget) -> Horizontal:
-    """A field with its name on its left (a placeholder disappears once there is a value)."""
-    return Horizontal(Label(label, classes="field-label"), field, classes="field-row")
+def labelled(label: str, field: Widget, note: Label | None = None) -> Horizontal:
+    """A field with its name on its left (a placeholder disappears once there is a value), and
+    ``note`` on its right: what the value means."""
+    parts = (Label(label, classes="field-label"), field, *((note,) if note is not None else ()))
+    return Horizontal(*parts, classes="field-row")
 
 
 def read_optimizer_fields(
@@ -238,6 +246,14 @@ class Reinitialise(Dialog[tuple[InitSpec, OptimizerSpec, TrainingSpec] | None]):
             yield Label(
                 self._scheme_help(chosen), id="reinit-scheme-help", classes="choice-help", markup=False
             )
+            # The spread of uniform and normal (the file's [init] scale), said for the chosen one;
+            # xavier and he set their own from the layer sizes, constant has none: hidden for them.
+            scale = Input(repr(self.current.scale), type="number", id="reinit-scale")
+            meaning = Label(SCALE_MEANING.get(chosen, ""), id="reinit-scale-help", classes="field-note")
+            row = labelled("scale", scale, meaning)
+            row.id = "reinit-scale-row"
+            row.display = chosen in SCALE_MEANING
+            yield row
             yield labelled("seed", Input(str(self.current.seed + 1), type="integer", id="reinit-seed"))
             yield from optimizer_fields(self.optimizer, self.training.batch_size, "reinit")
             yield Label("", id="reinit-error", classes="error", markup=False)
@@ -249,7 +265,26 @@ class Reinitialise(Dialog[tuple[InitSpec, OptimizerSpec, TrainingSpec] | None]):
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "reinit-scheme":
-            self.query_one("#reinit-scheme-help", Label).update(self._scheme_help(str(event.value)))
+            scheme = str(event.value)
+            self.query_one("#reinit-scheme-help", Label).update(self._scheme_help(scheme))
+            self.query_one("#reinit-scale-row").display = scheme in SCALE_MEANING
+            self.query_one("#reinit-scale-help", Label).update(SCALE_MEANING.get(scheme, ""))
+
+    def _scale(self, scheme: str) -> float | None:
+        """The scale typed, for a scheme that uses one (else the current one, unused); None if it is
+        not a positive number (the dialog says so)."""
+        if scheme not in SCALE_MEANING:
+            return self.current.scale
+        text = self.query_one("#reinit-scale", Input).value.strip()
+        try:
+            scale = float(text)
+        except ValueError:
+            scale = math.nan
+        if not (0 < scale < math.inf):
+            self.show_error("scale: a number greater than 0, e.g. 0.5")
+            self.query_one("#reinit-scale", Input).focus()
+            return None
+        return scale
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         scheme = str(self.query_one("#reinit-scheme", Select).value)
@@ -259,6 +294,9 @@ class Reinitialise(Dialog[tuple[InitSpec, OptimizerSpec, TrainingSpec] | None]):
             seed = -1
         if seed < 0:  # an empty field was seed 0, silently
             self.show_error("seed: a whole number, 0 or more")
+            return
+        scale = self._scale(scheme)
+        if scale is None:
             return
         chosen = read_optimizer_fields(self, self.optimizer, self.training, "reinit")
         if isinstance(chosen, str):
@@ -270,7 +308,7 @@ class Reinitialise(Dialog[tuple[InitSpec, OptimizerSpec, TrainingSpec] | None]):
             optimizer = self.optimizer  # unchanged: keep its hyper-parameters and decay
         if training.batch_size == self.training.batch_size:
             training = self.training
-        init = InitSpec(scheme=scheme, value=self.current.value, scale=self.current.scale, seed=seed)
+        init = InitSpec(scheme=scheme, value=self.current.value, scale=scale, seed=seed)
         self.dismiss((init, optimizer, training))
 
 
