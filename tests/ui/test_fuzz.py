@@ -29,8 +29,9 @@ APP_KEYS = [
 ]
 DIALOG_KEYS = ["tab", "shift+tab", "enter", "escape", "backspace", "up", "down", "ctrl+p", "ctrl+y", "1", "0"]
 SIZES = [(80, 24), (120, 40), (60, 20), (20, 10), (200, 60), (40, 12)]
-EXAMPLES = ["identical-columns", "xor", "dead-relu", "partial-clones"]
-# About 2,000 keys per run in all: some 70 s on the development machine.
+# sgd-vs-adam: an optimizer's state matrices and update steps, and side by side with two step counts.
+EXAMPLES = ["identical-columns", "xor", "dead-relu", "partial-clones", "sgd-vs-adam"]
+# About 2,500 keys per run in all: some 90 s of one core on the development machine.
 KEYS_PER_EXAMPLE = int(os.environ.get("STEPPER_FUZZ_KEYS", "500"))
 # Most keys come fast, as typed ahead or pasted; every SLOW_EVERY-th waits, as Pilot.press does,
 # until the app looks idle, so that the run's ticks and the toasts' timers go off between keys.
