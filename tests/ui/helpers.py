@@ -28,3 +28,19 @@ def view(app: StepperApp, quantity: str, layer: int) -> MatrixView:
     return next((v for v in on_screen if v.ref == ref), None) or next(
         v for v in app.query(MatrixView) if v.ref == ref and not v.open_bottom
     )
+
+
+def screen_lines(app: StepperApp, region=None) -> list[str]:  # type: ignore[no-untyped-def]
+    """The characters on screen, line by line, as the terminal shows them (no colour); only those
+    inside ``region`` (a Textual Region) when given."""
+    import io
+
+    from rich.console import Console
+
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), color_system=None, legacy_windows=False)
+    console.print(app.screen._compositor.render_update(full=True), end="")
+    lines = console.file.getvalue().splitlines()  # type: ignore[attr-defined]
+    if region is None:
+        return lines
+    return [line[region.x : region.right].ljust(region.width) for line in lines[region.y : region.bottom]]
