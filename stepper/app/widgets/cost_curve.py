@@ -14,6 +14,7 @@ numpy, apart from the widget, so tests check it without an app.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 
 import numpy as np
@@ -104,12 +105,21 @@ class CostChart(Widget):
     COMPONENT_CLASSES = {"cost-chart--bar", "cost-chart--label"}
 
     def __init__(
-        self, *, name: str, unit: str, about: str, id: str | None = None, classes: str | None = None
+        self,
+        *,
+        name: str,
+        unit: str,
+        about: str,
+        empty: str = "",
+        id: str | None = None,
+        classes: str | None = None,
     ) -> None:
         """``name``: the curve's one-row label ("batch"); ``unit``: what a point is ("iteration");
-        ``about``: the tooltip's first line."""
+        ``about``: the tooltip's first line; ``empty``: what two rows or more say before the first
+        point ("cost per iteration", on two lines where one is too narrow)."""
         super().__init__(id=id, classes=classes)
         self.curve_name = name
+        self.empty = empty
         self.unit = unit
         self.about = about
         self.values: Costs = np.zeros(0)
@@ -148,9 +158,7 @@ class CostChart(Widget):
     def _labels(self, width: int, rows: int) -> tuple[list[str], str]:
         """The labels left of each row, and the one right of the last row ('' where none fit)."""
         values = self.values
-        if rows >= 2:
-            if values.size == 0:
-                return [""] * rows, ""
+        if rows >= 2:  # (with at least one point: see _rows)
             low, high = float(values.min()), float(values.max())
             bottom, top = axis_labels(low, high) if high > low else (short_number(low), "")
             left = [top, *[""] * (rows - 2), bottom]
@@ -174,6 +182,13 @@ class CostChart(Widget):
     def _rows(self, width: int, rows: int) -> list[tuple[str, str, str]]:
         """Each row as (left label, bars, right label), cached until the values or the size change."""
         if self._drawn is not None and self._drawn[0] == (width, rows):
+            return self._drawn[1]
+        if self.values.size == 0 and rows >= 2:
+            # Nothing to draw yet (iteration 1 has no cost before its cost step): what will be here.
+            lines = textwrap.wrap(self.empty, max(width, 1))
+            if len(lines) > rows or any(len(line) > width for line in lines):
+                lines = []  # a word cut says less than nothing
+            self._drawn = ((width, rows), [(line, "", "") for line in (lines + [""] * rows)[:rows]])
             return self._drawn[1]
         left, right = self._labels(width, rows)
         gutter = max(map(len, left)) if any(left) else 0

@@ -155,6 +155,7 @@ class WalkView(Vertical):
                     name="batch",
                     unit="iteration",
                     about="The cost C of each iteration (of its batch, with mini-batches)",
+                    empty="cost per iteration",
                     id="loss",
                 )
                 yield CostChart(
