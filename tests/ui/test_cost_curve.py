@@ -25,6 +25,8 @@ def bars(line: str) -> str:
 async def test_one_iteration_is_one_low_bar_at_the_left_with_its_cost() -> None:
     app = StepperApp()
     async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert chart(app)[0].strip() == "cost per iteration"  # before the first cost: what will be here
         await pilot.press("i")
         await pilot.pause()
         top, bottom = chart(app)
