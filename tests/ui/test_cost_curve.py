@@ -31,7 +31,7 @@ async def test_one_iteration_is_one_low_bar_at_the_left_with_its_cost() -> None:
         await pilot.pause()
         top, bottom = chart(app)
         assert top.strip() == ""  # not a full box: nothing in the top row
-        assert bottom.rstrip() == "1.91 ▄"  # the cost, then one bar half a cell high, the rest empty
+        assert bottom.strip() == "1.91 ▄"  # the cost, then one bar half a cell high, the rest empty
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)])

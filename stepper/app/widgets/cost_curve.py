@@ -30,6 +30,7 @@ EIGHTHS = len(BARS) - 1
 FLAT = EIGHTHS // 2  # a flat curve: half a cell in the bottom row, neither top nor bottom of a scale
 LEAST_CHART = 8  # columns the chart keeps: labels that would leave it fewer are left out
 GAP = " "  # between the labels and the chart
+LEFT = 5  # the least width of a two-row chart's scale labels (0.401, 1.91)
 RIGHT = 6  # the width of a one-row curve's last value (0.0123, 1.2e-5)
 
 Costs = NDArray[np.float64]
@@ -155,8 +156,10 @@ class CostChart(Widget):
             self.tooltip = self._describe()
 
     # --- drawing ------------------------------------------------------------------------------------
-    def _labels(self, width: int, rows: int) -> tuple[list[str], str]:
-        """The labels left of each row, and the one right of the last row ('' where none fit)."""
+    def _layout(self, width: int, rows: int) -> tuple[list[str], str, int]:
+        """The labels left of each row (padded to one width), the one right of the last row, and
+        the chart's width between them; labels that would leave the chart fewer than LEAST_CHART
+        columns are left out ('')."""
         values = self.values
         if rows >= 2:  # (with at least one point: see _rows)
             low, high = float(values.min()), float(values.max())
@@ -167,17 +170,18 @@ class CostChart(Widget):
             left = [self.curve_name]
             # As wide in both curves, whatever the value, so that their columns line up.
             right = short_number(float(values[-1])).rjust(RIGHT) if values.size else ""
-        gutter = max(map(len, left)) + len(GAP)
+        # At least LEFT wide: the chart keeps its width while a long run's labels change length.
+        gutter = max(LEFT, *map(len, left)) + len(GAP)
         if width - gutter - len(GAP + right) < LEAST_CHART:
             right = ""
         if width - gutter < LEAST_CHART:
-            left = [""] * rows
-        return left, right
+            left, gutter = [""] * rows, 0
+        padded = [label.rjust(gutter - len(GAP)) + GAP if gutter else "" for label in left]
+        end = GAP + right if right else ""
+        return padded, end, max(0, width - gutter - len(end))
 
     def _chart_width(self, width: int, rows: int) -> int:
-        left, right = self._labels(width, max(rows, 1))
-        gutter = max(map(len, left)) + len(GAP) if any(left) else 0
-        return max(0, width - gutter - (len(GAP + right) if right else 0))
+        return self._layout(width, max(rows, 1))[2]
 
     def _rows(self, width: int, rows: int) -> list[tuple[str, str, str]]:
         """Each row as (left label, bars, right label), cached until the values or the size change."""
@@ -190,16 +194,10 @@ class CostChart(Widget):
                 lines = []  # a word cut says less than nothing
             self._drawn = ((width, rows), [(line, "", "") for line in (lines + [""] * rows)[:rows]])
             return self._drawn[1]
-        left, right = self._labels(width, rows)
-        gutter = max(map(len, left)) if any(left) else 0
-        chart = self._chart_width(width, rows)
+        left, right, chart = self._layout(width, rows)
         drawn, _ = columns(self.values, chart)
         bars = bar_rows(levels(drawn, rows), rows)
-        out = []
-        for row in range(rows):
-            label = (left[row].rjust(gutter) + GAP) if gutter else ""
-            end = (GAP + right) if right and row == rows - 1 else ""
-            out.append((label, bars[row].ljust(chart), end))
+        out = [(left[row], bars[row].ljust(chart), right if row == rows - 1 else "") for row in range(rows)]
         self._drawn = ((width, rows), out)
         return out
 
