@@ -96,6 +96,18 @@ async def test_side_by_side_each_half_has_its_curve() -> None:
             assert len(bars(bottom)) == 3 and top.split()[0][0].isdigit(), (half, top, bottom)
 
 
+async def test_half_an_80_column_screen_names_the_batch_and_epoch_curves_by_their_initials() -> None:
+    app = StepperApp("minibatch-noise")  # batches of 1 beside the full batch
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("v", *"iiiiiiiii")
+        await pilot.pause()
+        (batch,) = chart(app, "#side-left #loss")
+        (epoch,) = chart(app, "#side-left #epoch-loss")
+        assert batch.startswith("b ") and epoch.startswith("e ") and bars(batch) and bars(epoch)
+        top, bottom = chart(app, "#side-right #loss")  # the full batch: no names, bars only
+        assert bars(bottom) and not any(ch.isalnum() for ch in top + bottom)
+
+
 async def test_a_tiny_screen_keeps_the_bars_and_leaves_the_labels_out() -> None:
     app = StepperApp()
     async with app.run_test(size=(80, 24)) as pilot:

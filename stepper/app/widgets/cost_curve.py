@@ -99,8 +99,9 @@ class CostChart(Widget):
 
     As high as the stylesheet makes it. Two rows or more: the scale's top and bottom values on the
     left of the chart. One row (with mini-batches the batch and epoch costs share the header's
-    two): ``name`` on the left, and the last value on the right where the chart keeps
-    ``LEAST_CHART`` columns beside them. Labels that do not fit are left out: the chart stays.
+    two): ``name`` on the left (its initial in half an 80-column screen), and the last value on the
+    right where the chart keeps ``LEAST_CHART`` columns beside them. Labels that do not fit are left
+    out: the chart stays.
     """
 
     COMPONENT_CLASSES = {"cost-chart--bar", "cost-chart--label"}
@@ -174,7 +175,9 @@ class CostChart(Widget):
         gutter = max(LEFT, *map(len, left)) + len(GAP)
         if width - gutter - len(GAP + right) < LEAST_CHART:
             right = ""
-        if width - gutter < LEAST_CHART:
+        if width - gutter < LEAST_CHART and rows == 1 and width - 2 >= LEAST_CHART // 2:
+            left, gutter = [self.curve_name[0]], 2  # half a screen at 80 columns: "b", "e"
+        elif width - gutter < LEAST_CHART:
             left, gutter = [""] * rows, 0
         padded = [label.rjust(gutter - len(GAP)) + GAP if gutter else "" for label in left]
         end = GAP + right if right else ""
