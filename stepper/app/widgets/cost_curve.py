@@ -39,10 +39,10 @@ Costs = NDArray[np.float64]
 def columns(values: Costs, width: int) -> tuple[Costs, int]:
     """The values drawn in ``width`` columns and the most points a column stands for: one column per
     point while they fit (the rest of the width stays empty: no stretching); beyond that, the points
-    cut into ``width`` consecutive groups as even as can be, each drawn as its LARGEST value. The
-    largest, so that a jump of the cost (the start of a divergence, a bad batch) is never averaged
-    away, and because the largest of a group of groups is the largest of its points: the chart
-    draws the same at every width, whatever grouping came before."""
+    cut into ``width`` consecutive groups as even as can be (sizes differ by one at most), each
+    drawn as its LARGEST value: a jump of the cost (the start of a divergence, a bad batch) is
+    never averaged away, and the top of the scale is the largest cost of all. (A mean would hide
+    a spike; the last value of a group would hide everything before it.)"""
     n = values.size
     if width <= 0:
         return values[:0], 1
