@@ -179,23 +179,13 @@ def curve_end(walk: Walk) -> int:
     return walk.iteration if walk.value(Ref(Q.COST, walk.net.depth)) is not None else walk.iteration - 1
 
 
-CURVE_POINTS = 1024  # a sparkline is a few dozen cells wide: more points only cost time
-
-
-def cost_curve(walk: Walk, until: int | None = None) -> list[float]:
+def cost_curve(walk: Walk, until: int | None = None) -> Array:
     """The finite costs of iterations 1..``until`` (default: up to the walk's position), iteration 1
-    first (inf and NaN cannot be drawn; the health notice reports them).
-
-    A long run's costs are cut into at most CURVE_POINTS consecutive groups, each drawn as its
-    largest cost (as the sparkline itself summarises a bar): a numpy pass over the costs, so
-    redrawing the curve during a run of 200,000 iterations stays cheap."""
+    first (inf and NaN cannot be drawn; the health notice reports them). The cost curve groups them
+    into its columns itself (CostChart): one numpy pass, so redrawing the curve during a run of
+    200,000 iterations stays cheap."""
     last = curve_end(walk) if until is None else until
-    costs = walk.history.costs.finite(last)
-    if costs.size > CURVE_POINTS:
-        starts = np.linspace(0, costs.size, CURVE_POINTS, endpoint=False).astype(np.intp)
-        costs = np.maximum.reduceat(costs, starts)
-    finite: list[float] = costs.tolist()  # numpy types tolist() as Any
-    return finite
+    return walk.history.costs.finite(last)
 
 
 def epoch_curve(walk: Walk, until: int | None = None) -> list[float]:

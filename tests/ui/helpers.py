@@ -43,3 +43,19 @@ async def settled(pilot: Pilot[None], done: Callable[[], bool], seconds: float =
     while not done() and time.monotonic() < end:
         await pilot.pause(0.05)
     return done()
+
+
+def screen_lines(app: StepperApp, region=None) -> list[str]:  # type: ignore[no-untyped-def]
+    """The characters on screen, line by line, as the terminal shows them (no colour); only those
+    inside ``region`` (a Textual Region) when given."""
+    import io
+
+    from rich.console import Console
+
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), color_system=None, legacy_windows=False)
+    console.print(app.screen._compositor.render_update(full=True), end="")
+    lines = console.file.getvalue().splitlines()  # type: ignore[attr-defined]
+    if region is None:
+        return lines
+    return [line[region.x : region.right].ljust(region.width) for line in lines[region.y : region.bottom]]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from stepper.app import StepperApp
+from stepper.app.widgets.cost_curve import CostChart
 from stepper.netfile import Overrides, load_network
 from tests.ui.helpers import state, view
 
@@ -115,9 +116,9 @@ async def test_side_by_side_compares_two_optimizers_from_the_same_init_with_both
         for _ in range(5):
             await pilot.press("i")
         assert left.iteration == right.iteration == 5  # lockstep by iteration: their step counts differ
-        left_curve = screen.query_one("#side-left #loss").data
-        right_curve = screen.query_one("#side-right #loss").data
-        assert len(left_curve) == len(right_curve) == 5 and left_curve != right_curve
+        left_curve = screen.query_one("#side-left #loss", CostChart).values
+        right_curve = screen.query_one("#side-right #loss", CostChart).values
+        assert len(left_curve) == len(right_curve) == 5 and left_curve.tolist() != right_curve.tolist()
 
 
 async def test_side_by_side_compares_batch_sizes() -> None:
@@ -134,6 +135,6 @@ async def test_side_by_side_compares_batch_sizes() -> None:
             await pilot.press("i")
         await pilot.press("n")
         # two epochs of batches of 1 on the left: its epoch curve has two points
-        assert len(screen.query_one("#side-left #epoch-loss").data) == 2
+        assert len(screen.query_one("#side-left #epoch-loss", CostChart).values) == 2
         assert screen.query_one("#side-left #epoch-loss").display
         assert not screen.query_one("#side-right #epoch-loss").display

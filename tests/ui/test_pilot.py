@@ -18,6 +18,7 @@ from stepper.app.screens.health import HealthScreen
 from stepper.app.screens.help import HelpScreen
 from stepper.app.screens.prompts import GotoIteration, Reinitialise
 from stepper.app.screens.side_by_side import SideBySideScreen
+from stepper.app.widgets.cost_curve import CostChart
 from stepper.app.widgets.matrix import MatrixView
 from stepper.engine.history import WeightHistory
 from stepper.engine.walk import Position
@@ -140,7 +141,7 @@ async def test_a_long_run_shows_progress_and_can_be_cancelled() -> None:
         await pilot.pause(0.3)
         assert app.busy and app.query_one("#progress").display
         await pilot.pause(0.3)
-        assert len(app.query_one("#loss").data) > 100  # the loss curve grows during the run
+        assert len(app.query_one("#loss", CostChart).values) > 100  # the loss curve grows during the run
         await pilot.press("n")  # refused while busy, with a notice: the UI still answers
         await pilot.press("s", "R")  # nothing may replace the walk while the worker fills its history
         assert app.net.init.scheme == "constant" and not isinstance(app.screen, Reinitialise)
@@ -321,7 +322,7 @@ async def test_run_and_pause_trains_and_draws_the_loss_curve() -> None:
         assert reached > 2
         await pilot.pause(0.2)
         assert app.walk.iteration == reached
-        assert len(app.query_one("#loss").data) >= reached - 1
+        assert len(app.query_one("#loss", CostChart).values) >= reached - 1
 
 
 async def test_selecting_a_cell_explains_it_term_by_term() -> None:
@@ -368,8 +369,8 @@ async def test_side_by_side_steps_both_inits_in_lockstep() -> None:
         assert n1_left.count("C1") == 3 and "C1" not in n1_right
         assert left.values.n[1][0, 0] == left.values.n[1][0, 2]
         assert right.values.n[1][0, 0] != right.values.n[1][0, 2]
-        assert len(screen.query_one("#side-left Sparkline").data) == 2
-        assert len(screen.query_one("#side-right Sparkline").data) == 2
+        assert len(screen.query_one("#side-left #loss", CostChart).values) == 2
+        assert len(screen.query_one("#side-right #loss", CostChart).values) == 2
         await pilot.press("p")
         assert left.position == right.position == Position(3, 0)
         await pilot.press("g")  # the main walk's keys are off while the side-by-side view is up

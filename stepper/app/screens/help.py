@@ -31,8 +31,13 @@ each term as a matrix: `g = dC/dW + λ·W` (L2 decay), `η·λ·W` (adamw's deco
 velocity `v ← μ·v + g`, RMSprop's `s ← α·s + (1−α)·g²`, Adam's moments `m ← β1·m + (1−β1)·g` and
 `v ← β2·v + (1−β2)·g²`, their bias corrections `m̂ = m/(1−β1^t)`, `v̂ = v/(1−β2^t)`, the step
 `ΔW`, and `W` updated. Decay never touches the bias row. The header shows t (updates so far), the
-epoch and which observations the batch holds; the cost curve shows each batch's cost above the
-epoch's cost over all observations.
+epoch and which observations the batch holds; the cost curve has two rows, `batch` (each
+iteration's cost, on its batch) above `epoch` (the cost over all observations after each epoch).
+
+**Cost curve** (top right): one column per iteration from the left; once there are more iterations
+than columns, each column is the highest cost of its group of iterations. The scale runs from the
+smallest cost drawn (its bottom, written on the left) to the largest (its top); a flat curve is
+half a cell high. Hover over it for the first, last, lowest and highest cost.
 
 **Clones** — hidden neurons with equal incoming weights (bias included) and equal outgoing
 weights — are labelled `C1`, `C2`, … with a colour, on their columns of n, a, dC/da, da/dn, δ and of

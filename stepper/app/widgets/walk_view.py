@@ -21,7 +21,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import Sparkline, Static
+from textual.widgets import Static
 
 from stepper.app import heap
 from stepper.app.walk_state import (
@@ -36,6 +36,7 @@ from stepper.app.walk_state import (
     status_lines,
 )
 from stepper.app.why import why_markup
+from stepper.app.widgets.cost_curve import CostChart
 from stepper.app.widgets.decision_map import DecisionMapView, MapState
 from stepper.app.widgets.explanation import Explanation
 from stepper.app.widgets.health import HealthNotice
@@ -150,8 +151,19 @@ class WalkView(Vertical):
             yield StatusLine(id="status", formula_first=self.compact)
             with Vertical(id="curves"):
                 # Per-iteration cost (of each batch); with mini-batches, the epoch cost under it.
-                yield Sparkline([], id="loss")
-                yield Sparkline([], id="epoch-loss")
+                yield CostChart(
+                    name="batch",
+                    unit="iteration",
+                    about="The cost C of each iteration (of its batch, with mini-batches)",
+                    empty="cost per iteration",
+                    id="loss",
+                )
+                yield CostChart(
+                    name="epoch",
+                    unit="epoch",
+                    about="The cost over all observations after each epoch",
+                    id="epoch-loss",
+                )
         if not self.compact:
             yield Static(id="layer-map", markup=False)
         if self.compact:
@@ -189,10 +201,6 @@ class WalkView(Vertical):
 
     def on_mount(self) -> None:
         self.query_one("#explain").border_title = "Why"
-        if not self.compact:
-            self.query_one("#loss").border_title = "cost"
-        self.query_one("#loss").tooltip = "The cost of each iteration (of its batch, with mini-batches)"
-        self.query_one("#epoch-loss").tooltip = "The cost over all observations after each epoch"
         self._ready = True
         if self._width_given:  # else its screen's mount, next, draws it once, at the screen's width
             self.apply_width(self._width)
@@ -647,15 +655,15 @@ class WalkView(Vertical):
         last = (curve_end(self.walk), self.walk.done == self.walk.steps_per_iteration)
         if last != self._curve_until:
             self._curve_until = last
-            self.query_one("#loss", Sparkline).data = cost_curve(self.walk)
-            self.query_one("#epoch-loss", Sparkline).data = epoch_curve(self.walk)
+            self.query_one("#loss", CostChart).show(cost_curve(self.walk))
+            self.query_one("#epoch-loss", CostChart).show(epoch_curve(self.walk))
 
     def show_curve_until(self, iteration: int) -> None:
         """The cost curve up to ``iteration`` (a long run in a worker records costs ahead of the walk)."""
         if not self._drawable:
             return
-        self.query_one("#loss", Sparkline).data = cost_curve(self.walk, iteration)
-        self.query_one("#epoch-loss", Sparkline).data = epoch_curve(self.walk, iteration)
+        self.query_one("#loss", CostChart).show(cost_curve(self.walk, iteration))
+        self.query_one("#epoch-loss", CostChart).show(epoch_curve(self.walk, iteration))
         self._curve_until = None
 
     def forget_curve(self) -> None:
