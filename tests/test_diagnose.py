@@ -75,6 +75,14 @@ def test_after_1000_iterations_the_seed_predicts_the_mean_target(cli) -> None:
     assert any("does not depend on the input" in w and "mean of the targets" in w for w in warnings)
 
 
+def test_the_constant_output_warning_gives_the_mean_and_how_far_each_output_is_from_it(cli) -> None:
+    """After one iteration the seed's outputs are (0.9796043, 0.9783861) and (0.9792869, 0.9780553):
+    their mean is (0.9794456, 0.9782207), and they differ by 0.0003174 and 0.0003308. "Every
+    observation gets (0.9794, 0.9782)" matched neither (a tester's finding)."""
+    warnings = cli("diagnose", "--iterations", "1", "--format", "json").json()["warnings"]
+    assert any("every observation's output is within 0.00033 of (0.9794, 0.9782)" in w for w in warnings)
+
+
 def test_a_random_init_is_not_the_remedy_for_a_network_that_has_one(cli) -> None:
     """xor (Xavier init) gives nearly equal outputs in its first iterations, as small random weights
     do: the warning says so, and does not tell the learner to use the random init they use."""

@@ -111,6 +111,20 @@ class StepperApp(App[None]):
         if self.served is None:
             self.theme_changed_signal.subscribe(self, lambda theme: save_setting("theme", theme.name))
 
+    def action_help_quit(self) -> None:
+        """ctrl+c, which quits most terminal programs: how this one quits. (Textual's own says so in
+        markup, and notifications here are plain text: it read "Press [b]ctrl+q[/b]"; a tester.)"""
+        keys = [
+            key
+            for key, active in self.active_bindings.items()
+            if active.binding.action in ("quit", "app.quit")
+        ]
+        if keys:
+            shown = " or ".join(
+                sorted((self.get_key_display(self.active_bindings[k].binding) for k in keys), key=len)
+            )
+            self.notify(f"Press {shown} to quit the app.", title="Do you want to quit?")
+
     # --- notifications never cover a dialog -------------------------------------------------------
     def notify(self, message: str, **kwargs: Any) -> None:
         """Over a dialog (or the palette), a notification waits until it closes: at 80x24 a toast

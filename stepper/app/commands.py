@@ -25,7 +25,6 @@ NOT_COMMANDS = frozenset({"quit", "cancel", "close"})
 
 # More commands than keys: the palette is where a user looks for what they can do by name.
 EXTRA_COMMANDS = (
-    ("Break the symmetry: random init", "re-initialise with normal weights", "break_symmetry"),
     *(
         (f"Optimizer: {name}", f"train with {name} from the same init (restarts)", f"set_optimizer('{name}')")
         for name in ("sgd", "momentum", "rmsprop", "adam", "adamw")
@@ -70,10 +69,12 @@ def screen_commands(screen: Screen[Any]) -> Iterator[tuple[str, str, str]]:
             yield binding.description, f"{about} · {key}" if about else key, binding.action
     if isinstance(screen, SteppingScreen):  # the App's own key, which is no binding of the screen
         yield "Help", f"{KEY_HELP['help']}: every key and the notation · key ?", "app.help"
+    offers = getattr(screen, "offers", None)
     for name, help, action in EXTRA_COMMANDS:
-        # An extra command belongs to the screens whose keys run it, or that have its action.
+        # An extra command belongs to the screens whose keys run it, or that have its action, and
+        # is left out where it would change nothing (the optimizer the run has already).
         base = action.split("(")[0]
-        if base in actions or hasattr(screen, f"action_{base}"):
+        if (base in actions or hasattr(screen, f"action_{base}")) and (offers is None or offers(action)):
             yield name, help, action
 
 

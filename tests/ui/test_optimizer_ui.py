@@ -119,6 +119,17 @@ async def test_side_by_side_compares_two_optimizers_from_the_same_init_with_both
         left_curve = screen.query_one("#side-left #loss", CostChart).values
         right_curve = screen.query_one("#side-right #loss", CostChart).values
         assert len(left_curve) == len(right_curve) == 5 and left_curve.tolist() != right_curve.tolist()
+    # From iteration 2, step 3: both runs start at iteration 2, each trained its own way to it, at
+    # its first step (adam's and sgd's steps differ), and a toast says so. It went back to
+    # iteration 1 without a word (a tester's finding).
+    app = StepperApp(network="sgd-vs-adam")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("i", "n", "n", "n", "v")
+        await pilot.pause()
+        left, right = (c.walk for c in app.screen.columns)
+        assert (left.iteration, left.done, right.iteration, right.done) == (2, 0, 2, 0)
+        assert not all((a == b).all() for a, b in zip(left.current_weights(), right.current_weights()))
+        assert any("starts at iteration 2's first step" in n.message for n in app._notifications)
 
 
 async def test_side_by_side_compares_batch_sizes() -> None:

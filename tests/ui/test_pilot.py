@@ -14,6 +14,7 @@ from textual.color import Color
 from textual.timer import Timer
 
 from stepper.app import StepperApp, heap
+from stepper.app.commands import screen_commands
 from stepper.app.screens.health import HealthScreen
 from stepper.app.screens.help import HelpScreen
 from stepper.app.screens.prompts import GotoIteration, Reinitialise
@@ -547,6 +548,13 @@ async def test_side_by_side_starts_with_the_cursor_on_the_current_matrix_at_ever
 async def test_comparing_a_network_with_how_it_already_trains_says_so_instead_of_two_equal_walks() -> None:
     app = StepperApp()  # sgd, full batch
     async with app.run_test(size=(120, 40)) as pilot:
+        # The palette does not offer what would change nothing (a tester's finding); a command
+        # run all the same says so.
+        names = [name for name, _, _ in screen_commands(app.walk_screen)]
+        assert "Side by side: compare with adam" in names and "Optimizer: adam" in names
+        assert not {"Side by side: compare with sgd", "Side by side: compare with full batch"} & set(names)
+        assert not {"Optimizer: sgd", "Batch size: all (full batch)"} & set(names)
+        assert names.count("Break symmetry") == 1 and "Break the symmetry: random init" not in names
         await app.walk_screen.run_checked("side_by_side_with('0')")
         await pilot.pause()
         assert app.screen is app.walk_screen
@@ -847,3 +855,14 @@ async def test_tab_stops_outside_the_matrices_are_seen_without_colour() -> None:
         await pilot.pause()
         assert app.focused is app.query_one("#break-symmetry")
         assert "reverse" in str(app.focused.styles.text_style)
+
+
+async def test_ctrl_c_says_how_to_quit_in_plain_words() -> None:
+    """ctrl+c quits most terminal programs; here it says how this one quits. It read "Press
+    [b]ctrl+q[/b] to quit the app", Textual's markup in a plain-text toast (a tester's finding)."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == ["Press q or ^q to quit the app."]
+        assert app.is_running

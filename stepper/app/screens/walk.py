@@ -44,7 +44,7 @@ from stepper.engine.network import Network
 from stepper.engine.optimizers import OptimizerSpec, switch_optimizer
 from stepper.engine.quantities import Q
 from stepper.engine.quiz import Question, Score, question
-from stepper.engine.steps import Ref
+from stepper.engine.steps import Ref, build_steps
 from stepper.engine.walk import Walk
 from stepper.errors import StepperError
 from stepper.limits import parameters
@@ -348,11 +348,28 @@ class WalkScreen(SteppingScreen):
         self._restart_with(self.net.with_optimizer(optimizer).with_training(training).with_learning_rate(lr))
 
     def action_set_optimizer(self, name: str) -> None:
-        self._restart_with(self.net.with_optimizer(switch_optimizer(self.net.optimizer, name)))
+        self._restart_with(self._trained_with(name))
 
     def action_set_batch_size(self, size: int) -> None:
-        training = self.net.training
-        self._restart_with(self.net.with_training(TrainingSpec(size, None, training.seed)))
+        self._restart_with(self._trained_with(str(size)))
+
+    def _trained_with(self, other: str) -> Network:
+        """This network trained with optimizer ``other``, or with batch size ``other`` (a number;
+        0: the full batch), from the same init."""
+        net = self.net
+        if other.isdigit():
+            return net.with_training(TrainingSpec(int(other), None, net.training.seed))
+        return net.with_optimizer(switch_optimizer(net.optimizer, other))
+
+    def offers(self, action: str) -> bool:
+        """Whether the palette's command ``action`` would change anything here: "compare with sgd"
+        or "Optimizer: sgd" on a run that is plain sgd was listed, and said so once chosen (a
+        tester's finding)."""
+        name, _, argument = action.partition("(")
+        if name not in ("set_optimizer", "set_batch_size", "side_by_side_with"):
+            return True
+        other = self._trained_with(argument.rstrip(")").strip("'"))
+        return run_description(other) != run_description(self.net)
 
     def _restart_with(self, net: Network) -> None:
         """The same network and initial weights, trained another way: back at iteration 1."""
@@ -577,12 +594,23 @@ class WalkScreen(SteppingScreen):
             if self.diagnosis.clones or net.init.scheme == "constant"
             else InitSpec("constant", value=1.0)
         )
-        self.running = False
         # Both sides start where this walk is: this network (with its edits) and the other init.
-        here = (self.walk.iteration, self.walk.done)
         mine = net.with_session(self.walk.session())
-        other_net = net.with_init(other)
-        if is_long(net, 2 * (here[0] - 1)):
+        self._side_by_side(mine, net.with_init(other))
+
+    def _side_by_side(self, mine: Network, other_net: Network) -> None:
+        """This walk's network beside ``other_net``, both where this walk is: at its step, or at the
+        start of its iteration where the two take different steps (an optimizer beside another)."""
+        self.running = False
+        here = (self.walk.iteration, self.walk.done)
+        if len(build_steps(other_net)) != self.walk.steps_per_iteration and here[1]:
+            here = (here[0], 0)
+            self.notify(
+                f"Side by side starts at iteration {here[0]}'s first step: the two runs take "
+                "different steps in an iteration.",
+                timeout=6,
+            )
+        if is_long(mine, 2 * (here[0] - 1)):
             # Far into training both walks are computed from iteration 1 again: in a worker, with
             # the progress bar and Escape (the screen froze for 45 s at iteration 500000, taking
             # the keys typed meanwhile as they came after it).
@@ -650,10 +678,7 @@ class WalkScreen(SteppingScreen):
         """This network beside itself from the same init with optimizer ``other``, or batch size
         ``other`` when it is a number: in lockstep, with both cost curves."""
         net = self.net
-        if other.isdigit():
-            right = net.with_training(TrainingSpec(int(other), None, net.training.seed))
-        else:
-            right = net.with_optimizer(switch_optimizer(net.optimizer, other))
+        right = self._trained_with(other)
         if run_description(right) == run_description(net):
             # Two identical walks side by side would compare nothing, and nothing would say so.
             self.notify(
@@ -663,9 +688,9 @@ class WalkScreen(SteppingScreen):
                 timeout=6,
             )
             return
-        self.running = False
-        start = (1, 0)
-        self._compare(SideBySideScreen(net, right, start, self.view.digits, self.view.map_shown))
+        # Where this walk is, not at iteration 1 again, silently (a tester's finding): both runs
+        # from the same init, each trained its own way to this iteration.
+        self._side_by_side(net.with_session(self.walk.session()), right)
 
     def _compare(self, side_by_side: SideBySideScreen) -> None:
         self.app.push_screen(side_by_side, lambda _: self._back_from(side_by_side))

@@ -279,6 +279,8 @@ class MatrixView(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self._fit_title()
+        if self.border_subtitle:
+            self._show_cursor_place()
 
     @property
     def short_caption(self) -> str:
@@ -469,6 +471,10 @@ class MatrixView(ScrollView, can_focus=True):
         # grid says which columns are in view). The row labels stay at the left edge.
         first, last = self._visible_columns()
         fixed, moving = self._line(y, first, last + 1, base)
+        if self._is_rule(y):  # the rule under the bias row, to the border: a title wider than the
+            # numbers left it short ("║──────────────    ║"; a tester's finding)
+            rule = moving[0].style if moving else fixed[0].style
+            moving = [Segment("─" * max(0, width - self._label_w), rule)]
         moving_strip = Strip(moving).crop_extend(0, width - self._label_w, base)
         return Strip.join([Strip(fixed), moving_strip]).crop_extend(0, width, base)
 
@@ -479,7 +485,7 @@ class MatrixView(ScrollView, can_focus=True):
         assert state is not None
         if state.note and y == self._line_count() - 1:
             return [Segment(state.note, base + Style(italic=True))], []
-        if self.is_weights and state.rows > 1 and y == 2:  # the rule under the bias row
+        if self._is_rule(y):  # the rule under the bias row
             rule = base + Style(dim=True)
             pitch = self._cell_w + CELL_GAP
             return [Segment("─" * self._label_w, rule)], [Segment("─" * ((last - first) * pitch), rule)]
@@ -494,6 +500,9 @@ class MatrixView(ScrollView, can_focus=True):
                 text, style = text[:-1] + "▶", style + MARKED
             label = Segment(text, style)
         return [label], [seg for c in range(first, last) for seg in self._cell(row, c, base)]
+
+    def _is_rule(self, y: int) -> bool:
+        return self.is_weights and self.state is not None and self.state.rows > 1 and y == 2
 
     def _columns_that_fit(self) -> int:
         room = self._view_width - self._label_w
@@ -614,7 +623,12 @@ class MatrixView(ScrollView, can_focus=True):
             self._cursor_shown = True
             self._fit_title()
         else:
-            self.border_subtitle = f"cursor {self.cursor_place}"
+            # Whole: "cursor" goes first where the box is narrower (it read "cursor b, j…"; a tester).
+            full = f"cursor {self.cursor_place}"
+            room = self.outer_size.width - 6  # the corners, rules and spaces around the subtitle
+            self.border_subtitle = (
+                full if not self.outer_size.width or len(full) <= room else self.cursor_place
+            )
 
     def action_move(self, dr: int, dc: int) -> None:
         if self.state is None:
