@@ -202,6 +202,13 @@ def test_dead_relus_are_all_0_for_as_long_as_they_are_dead_not_a_coincidence() -
         text = equal_text(steps[symbol].step, dead)
         assert "are all 0: neurons 1 and 3 of layer 1 are dead (n^1 ≤ 0 for every observation" in text
     assert any(t.startswith("Columns 1 and 3 of da^1/dn^1 are all 0") for t in steps["da^1/dn^1"].lines())
+    # Each says why in its own step's terms: the rows of dC/dW^1 are the dead neurons' weights out,
+    # not "their weights in", where no gradient "comes back" (a tester's finding).
+    rows = " ".join(steps["dC/dW^1"].lines())
+    assert "so their output a^1 is 0 and their weights out, these rows of W^1, get no gradient" in rows
+    assert "weights in" not in rows and "comes back" not in rows
+    assert "so they output 0 and pass nothing on to layer 2." in " ".join(steps["a^1"].lines())
+    assert "Their weights in do not change" in " ".join(steps["dC/dW^0"].lines())
     assert not any("coincidence" in t and "1 and 3" in t for s in story.values() for t in s.lines())
 
 

@@ -205,6 +205,8 @@ def epoch_curve(walk: Walk, until: int | None = None) -> list[float]:
 
 def clone_sentences_line(d: Diagnosis) -> str:
     """One line on the clones: which, and what the network effectively is; or that there are none."""
+    if not d.clones and len(d.layers) <= 2:  # no hidden layer (sgd-vs-adam's 2-1): no neuron to clone
+        return "✓ No hidden layer, so no clones: each output neuron has weights of its own."
     if not d.clones:
         return "✓ No clones: every hidden neuron can learn something of its own."
     where = "; ".join(f"{layers}: {neurons}" for layers, neurons in clone_sentences(d.clones))

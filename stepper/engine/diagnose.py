@@ -329,6 +329,7 @@ def constant_output_findings(
     ):
         return []
     mean_out, mean_target = outputs.mean(axis=0), targets.mean(axis=0)
+    farthest = float(np.abs(outputs - mean_out).max())  # from the mean quoted, not the spread (twice it)
     fmt = ", ".join
     at_mean = np.allclose(mean_out, mean_target, rtol=0, atol=CONSTANT_OUTPUT * target_spread.max())
     return [
@@ -338,8 +339,8 @@ def constant_output_findings(
             # (0.9794, 0.9782)" matched none of them, (0.9796, 0.9784) and (0.9793, 0.9781); a tester.
             "The output does not depend on the input: "
             + (
-                f"every observation's output is within {output_spread.max():.2g} of "
-                if output_spread.max() > 0
+                f"every observation's output is within {farthest:.2g} of "
+                if farthest > 0
                 else "every observation gets exactly "
             )
             + f"({fmt(f'{x:.4f}' for x in mean_out)})"

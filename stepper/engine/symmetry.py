@@ -512,10 +512,19 @@ def equal_text(step: Step, e: EqualSlices) -> str:
         return slope_text(subject, who, e)
     if e.kind is Kind.DEAD:
         every = "every observation of this batch" if e.batch else "every observation"
+        dead = f"{subject} are all 0: {who} are dead (n^{e.layer} ≤ 0 for {every}, where ReLU is flat)"
+        if e.axis == "rows":  # their rows of a weight matrix going out: a^l = 0 is what they multiply
+            # ("no gradient comes back through them … their weights in" was said of these rows,
+            # the weights OUT of the dead neurons; a tester's finding)
+            return (
+                f"{dead}, so their output a^{e.layer} is 0 and their weights out, these rows of "
+                f"W^{e.layer}, get no gradient: they do not change while the neurons stay dead."
+            )
+        if step.output.quantity == Q.A and e.layer is not None:
+            return f"{dead}, so they output 0 and pass nothing on to layer {e.layer + 1}."
         return (
-            f"{subject} are all 0: {who} are dead (n^{e.layer} ≤ 0 for {every}, where ReLU "
-            "is flat), so they pass nothing on and no gradient comes back through them. Their weights "
-            "in do not change: they stay dead unless what comes into them changes."
+            f"{dead}, so no gradient comes back through them. Their weights in do not change: they "
+            "stay dead unless what comes into them changes."
         )
     if e.kind is Kind.COINCIDENCE:
         differ = " and ".join(f.text() for f in e.sources)

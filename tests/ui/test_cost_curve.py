@@ -30,7 +30,7 @@ async def test_one_iteration_is_one_low_bar_at_the_left_with_its_cost() -> None:
         await pilot.press("i")
         await pilot.pause()
         top, bottom = chart(app)
-        assert top.strip() == ""  # not a full box: nothing in the top row
+        assert top.strip() == "C"  # not a full box: only the curve's name in the top row
         assert bottom.strip() == "1.91 ▄"  # the cost, then one bar half a cell high, the rest empty
 
 
@@ -43,8 +43,10 @@ async def test_n_iterations_are_n_columns_from_the_left_on_the_cost_s_scale(size
         await pilot.pause()
         top, bottom = chart(app)
         costs = app.walk.history.costs.finite(5)
-        # The scale's top and bottom, to three digits.
-        assert float(top.split()[0]) == pytest.approx(costs.max(), rel=5e-3)
+        # The curve's name (it said nothing once the first cost came; a tester), then the scale's
+        # top and bottom, to three digits.
+        assert top.split()[0] == "C"
+        assert float(top.split()[1]) == pytest.approx(costs.max(), rel=5e-3)
         assert float(bottom.split()[0]) == pytest.approx(costs.min(), rel=5e-3)
         assert len(bars(bottom)) == 5  # a column per iteration, the rest of the width empty
         assert bottom.rstrip().endswith(bars(bottom))

@@ -143,12 +143,17 @@ async def test_a_long_compare_runs_in_a_worker_and_opens_at_the_difference(tmp_p
 async def test_go_to_refuses_an_iteration_beyond_the_cap() -> None:
     app = StepperApp()
     async with app.run_test(size=(80, 24)) as pilot:
-        for typed in ("1000000000", "1_000"):
+        # "1.5" went to iteration 15: the field dropped the point (a tester's finding).
+        for typed in ("1000000000", "1_000", "1.5", "-3"):
             await pilot.press("g", *typed, "enter")
             assert isinstance(app.screen, GotoIteration)
             assert "from 1 to 10,000,000" in str(app.screen.query_one("#goto-error").render())
             await pilot.press("escape")
         assert app.walk.iteration == 1 and not app.busy
+        await pilot.press("g", *"1,200", "enter")  # as the hint writes numbers
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.walk.iteration == 1200
 
 
 async def test_a_resize_under_another_screen_lays_out_the_main_screen() -> None:

@@ -95,3 +95,17 @@ def test_a_finding_is_cut_to_its_first_sentence_at_80_columns() -> None:
     )
     assert short(Finding(FindingKind.CONSTANT_OUTPUT, text)) == "The output does not depend on the input"
     assert short(Finding(FindingKind.CONSTANT_OUTPUT, "Short: then the rest.")) == "Short: then the rest."
+
+
+def test_a_network_without_hidden_layers_is_not_told_its_hidden_neurons_can_learn() -> None:
+    """sgd-vs-adam (2-1) and minibatch-noise (1-1) have no hidden neuron: "every hidden neuron can
+    learn something of its own" spoke of none (a tester's finding)."""
+    from stepper.app.walk_state import clone_sentences_line
+    from stepper.engine.walk import Walk
+    from stepper.netfile import load_network
+
+    for name in ("sgd-vs-adam", "minibatch-noise"):
+        line = clone_sentences_line(Walk(load_network(name)).diagnosis)
+        assert line.startswith("✓ No hidden layer, so no clones"), name
+    line = clone_sentences_line(Walk(load_network("xor")).diagnosis)
+    assert line == "✓ No clones: every hidden neuron can learn something of its own."

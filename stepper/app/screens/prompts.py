@@ -104,7 +104,6 @@ def optimizer_fields(current: OptimizerSpec | None, batch_size: int | None, pref
     batch = Input(
         "" if batch_size is None else str(batch_size),
         placeholder="blank: as in the file" if current is None else "",
-        type="integer",
         id=f"{prefix}-batch",
         tooltip="Observations per update; 0 means all of them (full batch)",
     )
@@ -201,7 +200,9 @@ class GotoIteration(Dialog[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("Go to the start of iteration", classes="field")
-            yield Input(placeholder="e.g. 1000", type="integer", id="goto-input")
+            # Any text, refused with a message when it is no whole number: an integer field dropped
+            # the point of "1.5", silently, and went to iteration 15 (a tester's finding).
+            yield Input(placeholder="e.g. 1000", id="goto-input")
             yield Label("", id="goto-error", classes="error", markup=False)
             yield Label(
                 f"Type a whole number from 1 to {MAX_ITERATIONS:,} · Enter goes there (a far one "
@@ -211,7 +212,7 @@ class GotoIteration(Dialog[int | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         # ASCII digits only, and few of them: int() would take "1_000" and other scripts' digits.
-        text = event.value.strip()
+        text = event.value.strip().replace(",", "")  # 10,000 as the hint writes it
         value = int(text) if text.isascii() and text.isdigit() and len(text) <= 12 else 0
         if not 1 <= value <= MAX_ITERATIONS:
             self.show_error(f"Enter a whole number from 1 to {MAX_ITERATIONS:,}.")
@@ -254,7 +255,7 @@ class Reinitialise(Dialog[tuple[InitSpec, OptimizerSpec, TrainingSpec] | None]):
             row.id = "reinit-scale-row"
             row.display = chosen in SCALE_MEANING
             yield row
-            yield labelled("seed", Input(str(self.current.seed + 1), type="integer", id="reinit-seed"))
+            yield labelled("seed", Input(str(self.current.seed + 1), id="reinit-seed"))
             yield from optimizer_fields(self.optimizer, self.training.batch_size, "reinit")
             yield Label("", id="reinit-error", classes="error", markup=False)
             yield Label("Enter to apply, Escape to cancel", classes="hint")

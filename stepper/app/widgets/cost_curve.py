@@ -165,7 +165,12 @@ class CostChart(Widget):
         if rows >= 2:  # (with at least one point: see _rows)
             low, high = float(values.min()), float(values.max())
             bottom, top = axis_labels(low, high) if high > low else (short_number(low), "")
-            left = [top, *[""] * (rows - 2), bottom]
+            # Named where there is room ("C 1.91"): once the first cost came, nothing said what the
+            # bars were (a tester's finding).
+            named = [f"C {top}" if top else "C", *[""] * (rows - 2), bottom]
+            unnamed = [top, *[""] * (rows - 2), bottom]
+            fits = width - max(LEFT, *map(len, named)) - len(GAP) >= LEAST_CHART
+            left = named if fits else unnamed
             right = ""
         else:
             left = [self.curve_name]
