@@ -83,7 +83,7 @@ The notice above the layers lists the iteration's problems: ✗ permanent (clone
 
 # What each key does, in a sentence (the Footer's and the palette's names are a word or two).
 KEY_HELP = {
-    "next-step": "Next step (22 per iteration on the seed)",
+    "next-step": "Next step (the header counts them)",
     "previous-step": "Previous step",
     "forward-end": "To the end of the forward pass",
     "backward-end": "To the end of the backward pass",
