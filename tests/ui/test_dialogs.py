@@ -39,7 +39,12 @@ async def test_every_dialog_fits_whole_and_labelled(key: str, size: tuple[int, i
         dialog = app.screen.query_one(".dialog")
         inside = dialog.content_region
         # (A Select's own drop-down list is hidden until opened.)
-        fields = [w for w in dialog.query("Input, Select, OptionList") if not isinstance(w.parent, Select)]
+        # (and rows shown only for some choices, as R's value for the constant scheme, are hidden).
+        fields = [
+            w
+            for w in dialog.query("Input, Select, OptionList")
+            if not isinstance(w.parent, Select) and w.parent is not None and w.parent.display
+        ]
         assert fields
         for field in fields:
             assert field.region.area > 0 and inside.contains_region(field.region), (key, field.id)
@@ -172,6 +177,33 @@ async def test_a_bad_scale_is_refused_in_the_dialog_and_nothing_changes(typed: s
         assert app.net.init == InitSpec() and all(
             np.array_equal(a, b) for a, b in zip(before, app.walk.values.weights)
         )
+
+
+async def test_the_constant_scheme_asks_its_value_and_no_seed() -> None:
+    """ "constant: every weight = value" had no value to set, and asked a seed it never used (a
+    tester's finding): clones from 0.5 as well as from the seed's 1."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("R")
+        await pilot.pause()
+        dialog = app.screen
+        value_row, seed_row = dialog.query_one("#reinit-value-row"), dialog.query_one("#reinit-seed-row")
+        assert not value_row.display and seed_row.display  # normal, as it opens on the seed
+        dialog.query_one("#reinit-scheme", Select).value = "constant"
+        await pilot.pause()
+        assert value_row.display and not seed_row.display
+        assert label_of(dialog.query_one("#reinit-value", Input)) == "value"
+        dialog.query_one("#reinit-value", Input).value = "nan"
+        dialog.query_one("#reinit-value", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is dialog
+        assert str(dialog.query_one(".error", Label).render()) == "value: a number, e.g. 0.5"
+        dialog.query_one("#reinit-value", Input).value = "0.5"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is not dialog and app.net.init == InitSpec("constant", value=0.5)
+        assert all((w == 0.5).all() for w in app.walk.values.weights)
 
 
 async def test_the_scale_is_asked_only_of_the_schemes_that_use_it_and_says_what_it_is() -> None:

@@ -222,7 +222,12 @@ class GotoIteration(Dialog[int | None]):
 
 class Reinitialise(Dialog[tuple[InitSpec, OptimizerSpec, TrainingSpec] | None]):
     AUTO_FOCUS = "#reinit-seed"  # Enter applies at once; Tab reaches the scheme
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="cancel-reinit")]
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Cancel", id="cancel-reinit"),
+        # Enter in a field applies (Input.Submitted); anywhere else too, as the hint says: the
+        # seed's row hides for the constant scheme, and the keyboard left with it.
+        Binding("enter", "apply", "Apply", show=False, id="apply-reinit"),
+    ]
 
     def __init__(
         self, current: InitSpec, optimizer: OptimizerSpec | None = None, training: TrainingSpec | None = None
@@ -255,7 +260,18 @@ class Reinitialise(Dialog[tuple[InitSpec, OptimizerSpec, TrainingSpec] | None]):
             row.id = "reinit-scale-row"
             row.display = chosen in SCALE_MEANING
             yield row
-            yield labelled("seed", Input(str(self.current.seed + 1), id="reinit-seed"))
+            # Constant's one number (the seed's 1, or 0.5 to watch clones from another value); it
+            # had none, and the scheme's help spoke of a value nowhere to be set (a tester).
+            value = Input(repr(self.current.value), type="number", id="reinit-value")
+            row = labelled("value", value, Label("every weight and bias", classes="field-note"))
+            row.id = "reinit-value-row"
+            row.display = chosen == "constant"
+            yield row
+            # A constant init draws nothing: no seed.
+            row = labelled("seed", Input(str(self.current.seed + 1), id="reinit-seed"))
+            row.id = "reinit-seed-row"
+            row.display = chosen != "constant"
+            yield row
             yield from optimizer_fields(self.optimizer, self.training.batch_size, "reinit")
             yield Label("", id="reinit-error", classes="error", markup=False)
             yield Label("Enter to apply, Escape to cancel", classes="hint")
@@ -270,6 +286,10 @@ class Reinitialise(Dialog[tuple[InitSpec, OptimizerSpec, TrainingSpec] | None]):
             self.query_one("#reinit-scheme-help", Label).update(self._scheme_help(scheme))
             self.query_one("#reinit-scale-row").display = scheme in SCALE_MEANING
             self.query_one("#reinit-scale-help", Label).update(SCALE_MEANING.get(scheme, ""))
+            self.query_one("#reinit-value-row").display = scheme == "constant"
+            self.query_one("#reinit-seed-row").display = scheme != "constant"
+            if scheme == "constant" and isinstance(self.focused, Input):  # the seed's row went
+                self.query_one("#reinit-value", Input).focus()
 
     def _scale(self, scheme: str) -> float | None:
         """The scale typed, for a scheme that uses one (else the current one, unused); None if it is
@@ -287,17 +307,37 @@ class Reinitialise(Dialog[tuple[InitSpec, OptimizerSpec, TrainingSpec] | None]):
             return None
         return scale
 
+    def _value(self, scheme: str) -> float | None:
+        """The constant typed, for the constant scheme (else the current one, unused); None if it
+        is not a finite number (the dialog says so)."""
+        if scheme != "constant":
+            return self.current.value
+        try:
+            value = float(self.query_one("#reinit-value", Input).value.strip())
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value):
+            self.show_error("value: a number, e.g. 0.5")
+            self.query_one("#reinit-value", Input).focus()
+            return None
+        return value
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_apply()
+
+    def action_apply(self) -> None:
         scheme = str(self.query_one("#reinit-scheme", Select).value)
         try:
             seed = int(self.query_one("#reinit-seed", Input).value)
         except ValueError:
             seed = -1
-        if seed < 0:  # an empty field was seed 0, silently
+        if scheme == "constant":
+            seed = self.current.seed  # nothing is drawn: the field is hidden, whatever it holds
+        elif seed < 0:  # an empty field was seed 0, silently
             self.show_error("seed: a whole number, 0 or more")
             return
-        scale = self._scale(scheme)
-        if scale is None:
+        scale, value = self._scale(scheme), self._value(scheme)
+        if scale is None or value is None:
             return
         chosen = read_optimizer_fields(self, self.optimizer, self.training, "reinit")
         if isinstance(chosen, str):
@@ -309,7 +349,7 @@ class Reinitialise(Dialog[tuple[InitSpec, OptimizerSpec, TrainingSpec] | None]):
             optimizer = self.optimizer  # unchanged: keep its hyper-parameters and decay
         if training.batch_size == self.training.batch_size:
             training = self.training
-        init = InitSpec(scheme=scheme, value=self.current.value, scale=scale, seed=seed)
+        init = InitSpec(scheme=scheme, value=value, scale=scale, seed=seed)
         self.dismiss((init, optimizer, training))
 
 
