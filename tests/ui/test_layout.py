@@ -192,12 +192,24 @@ async def test_a_tall_matrix_too_wide_for_its_pane_says_which_columns_are_in_vie
 
 @pytest.mark.parametrize(
     ("example", "size"),
-    [("sgd-vs-adam", (120, 40)), ("sgd-vs-adam", (200, 60)), ("xor", (200, 60)), (None, (120, 40))],
+    [
+        ("sgd-vs-adam", (120, 40)),
+        ("sgd-vs-adam", (200, 60)),
+        ("xor", (200, 60)),
+        (None, (120, 40)),
+        (None, (200, 60)),
+        (None, (200, 45)),
+        (None, (200, 40)),
+        ("xor", (200, 40)),
+        ("sgd-vs-adam", (200, 40)),
+        ("sgd-vs-adam", (200, 45)),
+    ],
 )
 async def test_side_by_side_keeps_each_walks_step_and_operands_in_view(example, size) -> None:
     """Issue 12/16: side by side (sgd beside adam, step 9) scrolled the operands away; at 200x60
-    each half showed one layer. Every step of an iteration, in both halves. (The seed's halves at
-    200x60 are too narrow for two of its layers: a^1 beside W^1 at step 3 is one [ away.)"""
+    each half showed one layer. Every step of an iteration, in both halves, with each half's Why
+    pane under its layers from 40 lines (adam's update of W^0 at 200x60 scrolled W^0 away above
+    its result: the pane did not fold what the step does not use)."""
     app = StepperApp(example) if example else StepperApp()
     async with app.run_test(size=size) as pilot:
         await pilot.press("v")

@@ -521,6 +521,47 @@ async def test_side_by_side_explains_the_same_cell_on_both_sides_where_there_is_
         assert not any(c.query_one("#explain").display for c in app.screen.columns)
 
 
+@pytest.mark.parametrize("size", [(200, 60), (200, 45)])
+async def test_wide_halves_explain_the_cell_too_and_w_makes_both_panes_taller(size) -> None:
+    """At 200x60, where the halves lay their layers across, neither had a Why pane: the most room
+    of all and the selected cell explained nowhere (a tester's finding). Each half explains it in
+    its own numbers, under its layers; w makes both panes taller, and back."""
+    app = StepperApp()
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("i", "n", "v", "n", "n", "n", "right")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SideBySideScreen) and all(c.wide for c in screen.columns)
+        texts = []
+        for column in screen.columns:
+            explain = column.query_one("#explain")
+            layers = column.query_one("#layers")
+            assert explain.display and explain.size.height >= 8, column.id
+            assert explain.region.y >= layers.region.bottom, column.id  # under the layers
+            texts.append(" ".join(str(column.query_one("#explain-text").render()).split()))
+        left, right = texts
+        head = "n^2[o=0, j=1]: observation 0, neuron 1 of layer 2"
+        assert left.startswith(head) and "= 3.6967939" in left, left[:200]
+        assert right.startswith(head) and "= -0.2782069" in right, right[:200]
+        heights = [c.query_one("#explain").size.height for c in screen.columns]
+        await pilot.press("w")
+        await pilot.pause()
+        assert all(c.query_one("#explain").size.height > h + 2 for c, h in zip(screen.columns, heights))
+        await pilot.press("w")
+        await pilot.pause()
+        assert [c.query_one("#explain").size.height for c in screen.columns] == heights
+
+
+async def test_side_by_side_on_a_low_screen_w_says_there_is_no_room_for_the_why_panes() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(200, 30)) as pilot:
+        await pilot.press("v", "n", "w")
+        await pilot.pause()
+        assert not any(c.query_one("#explain").display for c in app.screen.columns)
+        notes = [str(n.message) for n in app._notifications]
+        assert any("Why panes need a screen of 40 lines" in note for note in notes), notes
+
+
 async def test_the_operand_column_of_the_selected_cell_scrolls_into_view() -> None:
     """Side by side at 80x24, n^2's cell j=2: W^1 showed j=0–1 of 3, its ▼ column 2 out of sight
     (a tester's finding)."""

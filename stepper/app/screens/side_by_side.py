@@ -12,10 +12,16 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 
 from stepper.app.screens.closing import ClosesOnce
-from stepper.app.screens.stepping import DIGITS_BINDING, STEP_BINDINGS, WALK_BINDINGS, SteppingScreen
+from stepper.app.screens.stepping import (
+    DIGITS_BINDING,
+    GROW_WHY_BINDING,
+    STEP_BINDINGS,
+    WALK_BINDINGS,
+    SteppingScreen,
+)
 from stepper.app.walk_state import run_description
 from stepper.app.widgets.keys_footer import KeysFooter
-from stepper.app.widgets.walk_view import WalkView
+from stepper.app.widgets.walk_view import SHORT, WalkView
 from stepper.engine.network import Network
 from stepper.engine.walk import Walk
 
@@ -35,12 +41,13 @@ class SideBySideScreen(SteppingScreen, ClosesOnce[None]):
     BINDINGS = [
         *STEP_BINDINGS,
         DIGITS_BINDING,
+        GROW_WHY_BINDING,
         Binding("escape,v", "close", "Back", id="side-close"),
         # The main view's own keys say where they work (system: in no key list or palette here).
         *(
             Binding(b.key, f"main_view_only({b.key!r}, {b.description!r})", show=False, system=True)
             for b in WALK_BINDINGS
-            if b.key not in {"v", DIGITS_BINDING.key}
+            if b.key not in {"v", DIGITS_BINDING.key, GROW_WHY_BINDING.key}
         ),
     ]
 
@@ -101,6 +108,21 @@ class SideBySideScreen(SteppingScreen, ClosesOnce[None]):
             f"{what} ({key}) works on the main view's walk: Escape closes side by side.",
             timeout=4,
         )
+
+    def action_grow_why(self) -> None:
+        """Both halves' Why panes two thirds of their height, or back; below ``SHORT`` lines the
+        halves have none, and the key says so rather than doing nothing."""
+        if not all(column.why_shown for column in self.columns):
+            self.notify(
+                f"Side by side, the Why panes need a screen of {SHORT} lines or more: "
+                "Escape goes back to the main view and its Why pane.",
+                timeout=5,
+            )
+            return
+        tall = not self.columns[0].has_class("-why-tall")
+        for column in self.columns:
+            column.set_class(tall, "-why-tall")
+            column.refresh_view()
 
     def action_close(self) -> None:
         self.running = False

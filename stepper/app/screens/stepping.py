@@ -50,6 +50,9 @@ STEP_BINDINGS = [
 # How many digits numbers show: every view on the screen (side by side: both sides).
 DIGITS_BINDING = Binding("d", "cycle_digits", "Digits 3/5/7", show=False, id="cycle-digits")
 
+# The Why pane taller or back: side by side, both halves' panes.
+GROW_WHY_BINDING = Binding("w", "grow_why", "Why pane: taller / shorter", show=False, id="grow-why")
+
 # The main view's keys that change or read its one walk. Side by side, where two walks step
 # together, they say that they belong to the main view instead of doing nothing.
 WALK_BINDINGS = [
@@ -66,7 +69,7 @@ WALK_BINDINGS = [
     DIGITS_BINDING,
     Binding("ctrl+s", "save_session", "Save session", show=False, id="save-session"),
     Binding("o", "open", "Open", show=False, id="open-network"),
-    Binding("w", "grow_why", "Why pane: taller / shorter", show=False, id="grow-why"),
+    GROW_WHY_BINDING,
 ]
 
 

@@ -157,9 +157,13 @@ class LayerPane(VerticalScroll, LaidOutOnce, can_focus=False):
         part = [i for i, v in enumerate(views) if self.in_step(v)]
         fold: set[MatrixView] = set()
         if window > 0 and len(part) > 1:
-            between = views[part[0] : part[-1] + 1]
+            # The grid's rows from the first of the step's to the last, each as tall as its tallest
+            # matrix (an average over the columns took adam's update at 200x60, side by side, for
+            # one that fits: W^0 before it was scrolled away above W^0 after).
             columns = max(1, int(self.styles.grid_size_columns or 1))
-            height = sum(v.virtual_size.height + 2 for v in between) / columns
+            rows = [views[i : i + columns] for i in range(0, len(views), columns)]
+            spanned = rows[part[0] // columns : part[-1] // columns + 1]
+            height = sum(max(v.virtual_size.height + 2 for v in row) for row in spanned)
             if height > window:  # then only the step's own matrices, packed together
                 fold = {v for v in views if not self.in_step(v)}
         changed = False

@@ -54,7 +54,7 @@ from stepper.engine.walk import Position, Walk
 from stepper.formatting import SIG_DIGITS
 
 WIDE = 120  # from this many columns, layers are shown side by side (as many as fit)
-COMPACT_WIDE = 96  # the same for half a screen (side by side), which has no Why pane or notice to fit
+COMPACT_WIDE = 96  # the same for half a screen (side by side), which has no notice to fit
 MAP_SHARE = 0.45  # of a wide view's width, for the decision map while it is shown
 WHY_LEAST = 2  # lines the Why pane keeps under the step view: its title and the selected cell
 SHORT = 40  # side by side, a screen lower than this shows each half's step view (taller: its layer)
@@ -98,9 +98,10 @@ def layers_that_fit(
 
 
 class WalkView(Vertical):
-    """Header, cost curve, health notice, layer panes and (unless ``compact``) the Why pane of one walk.
+    """Header, cost curve, health notice, layer panes and the Why pane of one walk.
 
-    ``compact``: for half a screen (side by side): a two-line header, one line on the clones, no Why pane.
+    ``compact``: for half a screen (side by side): a two-line header, one line on the clones, and
+    the Why pane only from ``SHORT`` lines (why_shown).
     """
 
     # The layer whose pane is in view (with its neighbours, when they fit); follows the current step
@@ -193,11 +194,11 @@ class WalkView(Vertical):
 
     @property
     def why_shown(self) -> bool:
-        """The Why pane is on screen: always in the main view; side by side, in a half of one layer
-        at a time on a screen from ``SHORT`` lines (at 120x40 each half had 16 empty lines, and a
-        cell selected there was explained nowhere; a tester's finding). Wide halves (200x60) lay
-        their layers across and need the height."""
-        return not self.compact or (self.app.size.height >= SHORT and not self.wide)
+        """The Why pane is on screen: always in the main view; side by side, in each half on a
+        screen from ``SHORT`` lines (at 120x40 each half had 16 empty lines, and a cell selected
+        there was explained nowhere; a tester's finding). Wide halves too: at 200x60 they had none,
+        the most room of all and no explanation of the cell selected (a tester's finding)."""
+        return not self.compact or self.app.size.height >= SHORT
 
     def on_mount(self) -> None:
         self.query_one("#explain").border_title = "Why"
