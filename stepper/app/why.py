@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from typing import NamedTuple
 
 import numpy as np
 from rich.markup import escape
@@ -35,6 +36,26 @@ def why_markup(
     """The quiz's ``verdict`` for this step (✓ right / ✗ wrong …) first, then the selected cell's
     computation (the pane is short: what the learner picked is what they want to read), then the
     step's formula, narration, reason and product (stacked when wider than ``width``)."""
+    return why_text(walk, selected, checker, digits, verdict, width).markup
+
+
+class WhyText(NamedTuple):
+    """The Why pane's markup, and how many of its first lines are the verdict, the cell's line and
+    its computation down to its result: what the pane keeps in view under a tall step."""
+
+    markup: str
+    lead: int
+
+
+def why_text(
+    walk: Walk,
+    selected: tuple[Ref, int, int] | None,
+    checker: MineChecker | None,
+    digits: int = SIG_DIGITS,
+    verdict: str | None = None,
+    width: int | None = None,
+) -> WhyText:
+    """What why_markup says, with the number of lines that lead it (WhyText)."""
     step = walk.current_step
     lines: list[str] = [escape(line) for line in (verdict or "").splitlines()]
     # The quiz's verdict already writes out the cell it asked about: the cursor on that cell adds
@@ -44,9 +65,13 @@ def why_markup(
         with precision(digits):
             terms = cost_terms(walk.net, walk.values)
         lines += ["[b]C[/b]: the cost of this iteration", *(escape(line) for line in wrapped(terms, width))]
+    tail: list[str] = []
     if selected is not None and not (verdict and f"{cell_name(*selected)} =" in verdict):
         with precision(digits):  # the cell's computation at the precision the matrices show
-            lines += cell_lines(walk, *selected, checker, width)
+            computation, tail = cell_parts(walk, *selected, checker, width)
+        lines += computation
+    lead = len(lines)
+    lines += tail
     if step is None:
         nxt = walk.steps[0]
         lines.append(
@@ -65,7 +90,7 @@ def why_markup(
         if diverged is not None and walk.at_divergence:
             # The words of trace's last line: the walk goes no further than this step.
             lines.append(f"[b]Stopped:[/b] {escape(diverged.report_setting(LEARNING_RATE_KEY))}")
-    return "\n".join(lines)
+    return WhyText("\n".join(lines), lead)
 
 
 def precision_lines(formula: str, layer: int, digits: int) -> list[str]:
@@ -154,21 +179,24 @@ def wrapped(terms: str, width: int | None, more_indent: str = "    ", first_inde
     return [line.replace(NO_BREAK, " ") for line in lines]
 
 
-def cell_lines(
+def cell_parts(
     walk: Walk, ref: Ref, row: int, col: int, checker: MineChecker | None, width: int | None = None
-) -> list[str]:
+) -> tuple[list[str], list[str]]:
     """The selected cell: its name, what it means, its computation term by term, and the learner's
-    number. A computation wider than ``width`` goes on under its ``=``, broken between terms, not at
-    the pane's left edge (a sum of four products at 80 columns). A meaning too long for the cell's
-    line comes after the computation, which starts on that line: at 80x24 the Why pane has three
-    lines, and a two-line meaning first left the result below them."""
+    number; in two parts, the cell's line and its computation down to its result (what the Why pane
+    keeps in view under a tall step), and what follows. A computation wider than ``width`` goes on
+    under its ``=``, broken between terms, not at the pane's left edge (a sum of four products at
+    80 columns). A meaning too long for the cell's line comes after the computation, which starts
+    on that line: at 80x24 the Why pane has three lines, and a two-line meaning first left the
+    result below them."""
     name = cell_name(ref, row, col)
     if not walk.is_computed(ref):
-        return [f"[b]{escape(name)}[/b]: not computed yet in this iteration"]
+        return [f"[b]{escape(name)}[/b]: not computed yet in this iteration"], []
     # Not guarded: every cell shown has its computation (tests/ui/test_why_cells.py); an error here is
     # an engine bug, to be seen, not a blank line.
     terms = cell_terms(walk.net, walk.values, ref, row, col)
     meaning = cell_meaning(ref, row, col, walk.net.optimizer.name)
+    after: list[str] = []
     if width is None or len(f"{name}: {meaning}") <= width - 2:  # on the cell's line, as a heading
         lines = [
             f"[b]{escape(name)}[/b]: {escape(meaning)}",
@@ -176,14 +204,11 @@ def cell_lines(
         ]
     else:
         first, *rest = wrapped(f"{name} {terms}", width, first_indent="")
-        lines = [
-            f"[b]{escape(name)}[/b]{escape(first[len(name) :])}",
-            *(escape(line) for line in rest),
-            *(f"[i]{escape(line)}[/i]" for line in wrapped(meaning, width, "    ")),
-        ]
+        lines = [f"[b]{escape(name)}[/b]{escape(first[len(name) :])}", *(escape(line) for line in rest)]
+        after = [f"[i]{escape(line)}[/i]" for line in wrapped(meaning, width, "    ")]
     if checker is None:
-        return lines
+        return lines, after
     check = checker.at(walk.iteration, walk.values).get(ref)
     if check is not None and check.bad is not None and check.bad[row, col]:
-        lines.append(f"  ≠ yours ({escape(checker.source)}): {format_number(float(check.got[row, col]))}")
-    return lines
+        after.append(f"  ≠ yours ({escape(checker.source)}): {format_number(float(check.got[row, col]))}")
+    return lines, after

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
+
 from stepper.app import StepperApp
 from stepper.app.widgets.layer_pane import LayerPane
 from stepper.app.widgets.matrix import MatrixView
+from stepper.app.widgets.step_pane import StepPane
+from stepper.engine.explain import cell_name, cell_terms
 from stepper.engine.steps import Ref
+from stepper.formatting import precision
+from tests.ui.helpers import screen_lines
 
 
 def shown(app: StepperApp) -> list[str]:
@@ -219,7 +225,9 @@ async def test_the_column_mark_sits_against_its_own_column() -> None:
 
 async def test_a_network_a_line_too_tall_keeps_its_result_whole_and_the_why_pane_its_least() -> None:
     """vanishing at 80x24, n^2: a^1, W^1 and n^2 need 18 lines, 17 are there with the Why pane at
-    its least: the step gets them (not 11, with the Why pane at its usual 8)."""
+    its title: the step gets all but the Why pane's least (not 11, with the Why pane at its usual
+    8), which is its title, the cell's line and its sum of five terms down to the result (4 lines);
+    a^1 scrolls up, W^1 and n^2 stay whole."""
     app = StepperApp("vanishing")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("n", "n", "n")
@@ -228,7 +236,7 @@ async def test_a_network_a_line_too_tall_keeps_its_result_whole_and_the_why_pane
         order = app.screen.view.step_pane.order
         assert [v.ref.symbol for v in order] == ["a^1", "W^1", "n^2"]
         assert in_view(app, order[1]) and in_view(app, order[2])
-        assert app.screen.query_one("#explain").outer_size.height == 2
+        assert app.screen.query_one("#explain").outer_size.height == 1 + 4
 
 
 async def test_a_step_too_tall_for_80x24_shows_no_matrix_without_its_title() -> None:
@@ -285,3 +293,53 @@ async def test_home_end_and_the_page_keys_move_the_cursor_and_its_pane_follows()
         await pilot.pause()
         assert cursor_in_view()
         assert str(app.query_one("#explain-text").render()).startswith(f"n^1[o={matrix.cursor[0]}, j=0]")
+
+
+def cell_computation(app: StepperApp) -> tuple[str, str]:
+    """The selected cell's name and the result its computation ends with, as the Why pane writes them."""
+    view = app.screen.view
+    selected = view.selected_cell()
+    assert selected is not None
+    with precision(view.digits):
+        terms = cell_terms(view.walk.net, view.walk.values, *selected)
+    return cell_name(*selected), terms.rsplit("= ", 1)[-1]
+
+
+@pytest.mark.parametrize(("example", "iterations"), [(None, 2), ("xor", 1)])
+async def test_under_a_tall_step_the_why_pane_keeps_the_cells_whole_computation_at_80x24(
+    example, iterations
+) -> None:
+    """Step 16 of the seed at 80x24 (dC/da^1 = δ^2 · (W^1 without bias row)ᵀ, its operands
+    stacked): the Why pane showed the cell's line and the first line of its sum, no result; at
+    iteration 2, the health notice's line more, its title alone (a tester's finding). The cell's
+    line and its whole computation stay in view, at every step; the step view scrolls its
+    operands, and its result stays whole."""
+    app = StepperApp(example) if example else StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(iterations):
+            for _ in range(app.walk.steps_per_iteration):
+                await pilot.press("n")
+                await pilot.pause()
+                step = app.walk.current_step
+                if step is None:  # the next iteration, ready: n once more for its first step
+                    await pilot.press("n")
+                    await pilot.pause()
+                    step = app.walk.current_step
+                assert step is not None
+                where = (app.walk.iteration, step.number)
+                name, result_number = cell_computation(app)
+                why = app.screen.query_one("#explain")
+                shown = screen_lines(app, why.scrollable_content_region)
+                # The cell's line (after the cost's, at the cost step), its computation down to its
+                # result in view under it (wrapped: the result may go on under the last "=").
+                assert any(line.strip().startswith(name) for line in shown), (where, "\n".join(shown))
+                text = " ".join(
+                    " ".join(shown[[line.strip().startswith(name) for line in shown].index(True) :]).split()
+                )
+                assert f"= {result_number} " in f"{text} ", (where, result_number, "\n".join(shown))
+                if step.output.quantity == "cost":
+                    continue  # one number, in the Why pane and the header
+                result = next(v for v in app.screen.view.matrices if v.ref == step.output)
+                pane = result.parent
+                assert isinstance(pane, StepPane)
+                assert pane.scrollable_content_region.contains_region(result.region), where

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from typing import NamedTuple
 
 from rich.markup import escape
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
@@ -35,7 +36,7 @@ from stepper.app.walk_state import (
     show_matrices,
     status_lines,
 )
-from stepper.app.why import why_markup
+from stepper.app.why import why_text
 from stepper.app.widgets.cost_curve import CostChart
 from stepper.app.widgets.decision_map import DecisionMapView, MapState
 from stepper.app.widgets.explanation import Explanation
@@ -56,10 +57,10 @@ from stepper.formatting import SIG_DIGITS
 WIDE = 120  # from this many columns, layers are shown side by side (as many as fit)
 COMPACT_WIDE = 96  # the same for half a screen (side by side), which has no notice to fit
 MAP_SHARE = 0.45  # of a wide view's width, for the decision map while it is shown
-WHY_LEAST = 2  # lines the Why pane keeps under the step view: its title and the selected cell
+WHY_LEAST = 2  # lines the Why pane keeps under the step view at least: its title and a line
+WHY_CELL_MOST = 5  # of the selected cell's line and its computation it keeps, at most (a long sum scrolls)
 SHORT = 40  # side by side, a screen lower than this shows each half's step view (taller: its layer)
 WHY_NARROW = 8  # its height (the stylesheet's) when the step does not fit anyway
-WHY_CELL = 4  # its least for a whole operand more: title, the cell's name and two lines of its sum
 
 
 class LayerPlan(NamedTuple):
@@ -141,6 +142,7 @@ class WalkView(Vertical):
         self._step_pane: StepPane | None = None
         self._operands_apart = False  # wide: the step's layers do not fit side by side (see _plan)
         self._why_markup = ""  # what the Why pane shows
+        self._why_lead = 0  # the rows of its cell's line and computation (why_text), as wrapped there
         self._explanation_held = False  # inside one_explanation: written once, at its end
         self._planned_for = 0  # wide: the layers' height (less a border) the last plan was made for
         self._split: int | None = None  # the layers' height the step view asked for (None: the stylesheet's)
@@ -525,15 +527,21 @@ class WalkView(Vertical):
             room = self.size.height - above
             width = self.step_pane.size.width or self._width - 1
             need = self.step_pane.packing(width).height
-            if need <= room - WHY_LEAST:
+            # Its title, and the selected cell's line with its computation down to the result: at
+            # 80x24 the step 16 of the seed left it the cell's line and half its sum, and with the
+            # health notice's line more its title alone (a tester's finding).
+            least = 1 + min(max(self._why_lead, WHY_LEAST - 1), WHY_CELL_MOST)
+            if need <= room - least:
                 height = need
-            elif need <= room:  # a line or two short: all but the Why pane's least, the result whole
-                height = room - WHY_LEAST
+            elif need <= room:
+                # A few lines short: all but the Why pane's least; the step view keeps its result
+                # whole at the bottom, and its operands' top lines scroll away (scroll_to_step).
+                height = room - least
             else:
                 # Too tall to fit anyway: the result and the operands just above it that fit whole,
-                # titles and all (the Why pane keeps the cell's computation, WHY_CELL); else (a
-                # 200-row batch) it scrolls and the Why pane keeps its size.
-                whole = self.step_pane.whole_tail(width, room - WHY_CELL)
+                # titles and all (the Why pane keeps the cell's computation); else (a 200-row batch)
+                # it scrolls and the Why pane keeps its size.
+                whole = self.step_pane.whole_tail(width, room - least)
                 height = whole if whole is not None and whole > room - WHY_NARROW else room - WHY_NARROW
             height = max(3, height)
             if self.has_class("-why-tall"):
@@ -748,24 +756,35 @@ class WalkView(Vertical):
         if self._drawable:
             self._update_explanation()
 
+    @property
+    def why_width(self) -> int:
+        """The Why pane's text width (its border, padding and scrollbar off the view's width; side
+        by side, the column's border as well)."""
+        return self.query_one("#explain-text", Explanation).content_size.width or (
+            self._width - (8 if self.compact else 6)
+        )
+
     def _update_explanation(self) -> None:
         if not self.why_shown or self._explanation_held:
             return
         verdict = None
         if self.verdict is not None and self.verdict[0] == self.walk.position:
             verdict = self.verdict[1]
-        # The pane's text width (its border, padding and scrollbar off the view's width).
-        # (Side by side, the column's border as well.)
-        width = self.query_one("#explain-text", Explanation).content_size.width or (
-            self._width - (8 if self.compact else 6)
-        )
-        markup = why_markup(self.walk, self.selected_cell(), self.checker, self.digits, verdict, width)
+        width = self.why_width
+        text = why_text(self.walk, self.selected_cell(), self.checker, self.digits, verdict, width)
+        markup = text.markup
         if markup == self._why_markup:
             return
         self._why_markup = markup
         self.query_one("#explain-text", Explanation).show(markup)
         # New text starts at its top (the selected cell's line), wherever the last was scrolled to.
         self.query_one("#explain", VerticalScroll).scroll_home(animate=False, immediate=True)
+        lead = "\n".join(markup.split("\n")[: text.lead])
+        rows = len(Text.from_markup(lead).wrap(self.app.console, width)) if lead else 0
+        if rows != self._why_lead:
+            self._why_lead = rows
+            if not self._explanation_held:  # another cell (an arrow): the step view gives it room
+                self._split_for_step()
 
     class CellChosen(Message):
         """A cell chosen in this view by the learner: side by side, the other view explains its own
