@@ -25,20 +25,6 @@ from stepper.formatting import SIG_DIGITS, format_number, precision
 NO_BREAK = "\u00a0"  # a space textwrap does not break at
 
 
-def why_markup(
-    walk: Walk,
-    selected: tuple[Ref, int, int] | None,
-    checker: MineChecker | None,
-    digits: int = SIG_DIGITS,
-    verdict: str | None = None,
-    width: int | None = None,
-) -> str:
-    """The quiz's ``verdict`` for this step (✓ right / ✗ wrong …) first, then the selected cell's
-    computation (the pane is short: what the learner picked is what they want to read), then the
-    step's formula, narration, reason and product (stacked when wider than ``width``)."""
-    return why_text(walk, selected, checker, digits, verdict, width).markup
-
-
 class WhyText(NamedTuple):
     """The Why pane's markup, and how many of its first lines are the verdict, the cell's line and
     its computation down to its result: what the pane keeps in view under a tall step."""
@@ -55,7 +41,10 @@ def why_text(
     verdict: str | None = None,
     width: int | None = None,
 ) -> WhyText:
-    """What why_markup says, with the number of lines that lead it (WhyText)."""
+    """The Why pane's text: the quiz's ``verdict`` for this step (✓ right / ✗ wrong …) first, then
+    the selected cell's computation (the pane is short: what the learner picked is what they want
+    to read), then the step's formula, narration, reason and product (stacked when wider than
+    ``width``); and how many of its lines lead it (WhyText)."""
     step = walk.current_step
     lines: list[str] = [escape(line) for line in (verdict or "").splitlines()]
     # The quiz's verdict already writes out the cell it asked about: the cursor on that cell adds
@@ -111,7 +100,7 @@ def product_lines(
 ) -> list[str]:
     """The step's product as in the question, its operands labelled; with a cell of the result
     selected, its row of the left operand (▶) and column of the right one (▼) are marked, in bold
-    (its term-by-term sum leads the pane, see why_markup). Wider than ``width`` (80 columns, say),
+    (its term-by-term sum leads the pane, see why_text). Wider than ``width`` (80 columns, say),
     the operands and the result are stacked instead: a wrapped grid reads as nonsense."""
     step = walk.current_step
     if step is None:

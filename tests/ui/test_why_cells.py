@@ -184,3 +184,28 @@ async def test_at_80x24_a_cell_with_a_long_meaning_shows_its_result_in_the_why_p
         ]
         assert shown[0].startswith("dC/dW^2[i=0, j=1] = Σ_o [1 | a^2]ᵀ[i=0, o] · δ^3[o, j=1]")
         assert any(line.rstrip().endswith("= 0.05805621") for line in shown), shown
+
+
+def test_the_why_text_counts_the_cells_line_and_its_computation_as_its_lead() -> None:
+    """What the Why pane keeps in view under a tall step (WalkView._split_for_step): at 80x24, step
+    16 of the seed, dC/da^1[o=0, j=0]: its line and its sum in two lines, down to the result; the
+    meaning that does not fit a 58-column pane's cell line comes after the lead."""
+    from rich.text import Text
+
+    from stepper.app.why import why_text
+    from stepper.engine.walk import Walk
+
+    walk = Walk(load_network(None), resume=False)  # the seed network
+    walk.seek(1, 16)
+    cell = (Ref("dC_da", 1), 0, 0)
+    def lines(width: int) -> tuple[list[str], list[str]]:
+        text = why_text(walk, cell, None, width=width)
+        plain = [Text.from_markup(line).plain for line in text.markup.split("\n")]
+        return plain[: text.lead], plain[text.lead :]
+
+    lead, rest = lines(74)
+    assert len(lead) == 3 and lead[0] == "dC/da^1[o=0, j=0]: observation 0, neuron 0 of layer 1"
+    assert lead[-1].endswith("= 0.003639290") and not rest[0].startswith(" ")
+    lead, rest = lines(50)
+    assert lead[0].startswith("dC/da^1[o=0, j=0] = Σ_k") and lead[-1].endswith("0.003639290")
+    assert rest[0].strip() == "observation 0, neuron 0 of layer 1"
