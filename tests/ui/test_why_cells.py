@@ -10,13 +10,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from rich.text import Text
 
 from stepper.app import StepperApp
+from stepper.app.why import why_text
 from stepper.app.widgets.layer_pane import pane_refs
 from stepper.engine.explain import cell_terms
 from stepper.engine.iteration import run_iteration
 from stepper.engine.network import Network
 from stepper.engine.steps import Ref
+from stepper.engine.walk import Walk
 from stepper.netfile import example_names, load_network
 from tests.test_exports import ACTIVATION_COSTS, VARIANTS
 
@@ -189,15 +192,11 @@ async def test_at_80x24_a_cell_with_a_long_meaning_shows_its_result_in_the_why_p
 def test_the_why_text_counts_the_cells_line_and_its_computation_as_its_lead() -> None:
     """What the Why pane keeps in view under a tall step (WalkView._split_for_step): at 80x24, step
     16 of the seed, dC/da^1[o=0, j=0]: its line and its sum in two lines, down to the result; the
-    meaning that does not fit a 58-column pane's cell line comes after the lead."""
-    from rich.text import Text
-
-    from stepper.app.why import why_text
-    from stepper.engine.walk import Walk
-
+    meaning that does not fit a 50-column pane's cell line comes after the lead."""
     walk = Walk(load_network(None), resume=False)  # the seed network
     walk.seek(1, 16)
     cell = (Ref("dC_da", 1), 0, 0)
+
     def lines(width: int) -> tuple[list[str], list[str]]:
         text = why_text(walk, cell, None, width=width)
         plain = [Text.from_markup(line).plain for line in text.markup.split("\n")]
