@@ -99,12 +99,20 @@ def _backgrounds(svg: str) -> dict[tuple[int, int], str]:
 
 def lines_in(svg: str, region) -> list[str]:  # type: ignore[no-untyped-def]
     """The lines of text drawn inside ``region`` (a Textual Region), each its runs of letters and
-    digits in order, joined by a space."""
+    digits in order, joined by a space; runs that touch are one word on screen, joined without
+    (a toast's last letter over a scrollbar's cell under it is drawn as a run of its own)."""
     lines: dict[int, list[tuple[int, str]]] = {}
     for run in text_runs(svg):
         if region.contains(run.col, run.line):
             lines.setdefault(run.line, []).append((run.col, run.text))
-    return [" ".join(text for _, text in sorted(lines[n])) for n in sorted(lines)]
+    joined = []
+    for n in sorted(lines):
+        text, end = "", None
+        for col, run in sorted(lines[n]):
+            text += run if col == end else f" {run}" if text else run
+            end = col + len(run)
+        joined.append(text)
+    return joined
 
 
 def text_runs(svg: str) -> list[Run]:

@@ -553,6 +553,8 @@ class WalkView(Vertical):
         if height == self._split:
             return
         self._split = height
+        if narrow_step:  # the result whole in the new height (another cell: no step scrolled it)
+            self.call_after_refresh(self.step_pane.scroll_to_step)
         if height is None:  # back to the stylesheet's heights
             layers.styles.clear_rule("height")
             if explain is not None:
@@ -613,7 +615,8 @@ class WalkView(Vertical):
             self.call_after_refresh(self._scroll_to_current)  # where they are is known after the layout
         else:
             self._scroll_to_current()
-        self._split_for_step()
+        if not self._explanation_held:  # else at its end, with the Why text's lead for the new cell
+            self._split_for_step()
         self._keep_cursor_in_view()
 
     def _keep_cursor_in_view(self) -> None:
@@ -755,6 +758,9 @@ class WalkView(Vertical):
             self._explanation_held = False
         if self._drawable:
             self._update_explanation()
+            # Once the cell is known: the Why pane keeps its computation (a split made for the
+            # last step's cell first was a second layout of the screen).
+            self._split_for_step()
 
     @property
     def why_width(self) -> int:
