@@ -10,6 +10,8 @@ times as many widgets as the minimal app, a third of them hidden matrices). And 
 CPU time a key costs the app when it is sent without Pilot waiting on every widget (the process's
 CPU time over a pause after the key, less the same pause with no key), which is what a person at
 the keyboard waits for.
+Also a step-sized minimal app: the minimal app changing as much of the screen per key as a step
+does (header, Why-sized pane, two borders), to tell Textual's share of a step from the stepper's.
 Usage: python benchmarks/step_latency.py [--steps N] [--runs R]
 """
 
@@ -137,6 +139,38 @@ class MinimalApp(App[None]):
         self.k += 1
 
 
+class StepSizedApp(MinimalApp):
+    """The minimal app changing as much of the screen per key as a step of the stepper does: a
+    two-line header, a 9-line text pane, and the role (the border) of two of its matrices besides
+    the one rewritten. What Textual itself needs for a step's worth of change."""
+
+    CSS = """
+    Grid { grid-size: 3; height: 1fr; }
+    Static.m { border: round $panel; height: auto; }
+    Static.m.-current { border: heavy $accent; }
+    #why { height: 11; border: round $panel; }
+    #header { height: 2; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="header")
+        with Grid():
+            for i in range(21):
+                yield Static(self._matrix(), id=f"m{i}", classes="m")
+        yield Static(id="why")
+
+    def action_next(self) -> None:
+        i = self.k % 21
+        super().action_next()
+        self.query_one(f"#m{(i - 1) % 21}").remove_class("-current")
+        self.query_one(f"#m{i}").add_class("-current")
+        cost = self.rng.normal()
+        header = f"Iteration 1 · step {self.k} of 22 · C = {cost:.7f}\nformula"
+        self.query_one("#header", Static).update(header)
+        why = "\n".join(f"line {j} " + f"{self.rng.normal():.7f} " * 4 for j in range(9))
+        self.query_one("#why", Static).update(why)
+
+
 async def measure_app(app: App[None], steps: int, size: tuple[int, int]) -> tuple[float, float, float]:
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
@@ -185,6 +219,11 @@ def main() -> None:
             f"{'minimal app, ' + 'x'.join(map(str, size)):<28} median key-to-idle CPU {ms:7.1f} ms/step   "
             f"Pilot alone {idle:4.1f} ms   app alone {alone:4.1f} ms"
         )
+    sized = min(asyncio.run(measure_app(StepSizedApp(), args.steps, (120, 40))) for _ in range(args.runs))
+    print(
+        f"{'step-sized minimal, 120x40':<28} median key-to-idle CPU {sized[0]:7.1f} ms/step   "
+        f"Pilot alone {sized[1]:4.1f} ms   app alone {sized[2]:4.1f} ms"
+    )
     stepper_idle = asyncio.run(idle_cpu(StepperApp(network=seed)))
     minimal_idle = asyncio.run(idle_cpu(MinimalApp()))
     print(f"{'at rest, 120x40':<28} CPU {stepper_idle:.2f} ms a second (the minimal app {minimal_idle:.2f})")
