@@ -114,16 +114,16 @@ class StepperApp(App[None]):
     def action_help_quit(self) -> None:
         """ctrl+c, which quits most terminal programs: how this one quits. (Textual's own says so in
         markup, and notifications here are plain text: it read "Press [b]ctrl+q[/b]"; a tester.)"""
-        keys = [
-            key
-            for key, active in self.active_bindings.items()
-            if active.binding.action in ("quit", "app.quit")
-        ]
+        keys = sorted(
+            (
+                self.get_key_display(active.binding)
+                for active in self.active_bindings.values()
+                if active.binding.action in ("quit", "app.quit")
+            ),
+            key=len,
+        )
         if keys:
-            shown = " or ".join(
-                sorted((self.get_key_display(self.active_bindings[k].binding) for k in keys), key=len)
-            )
-            self.notify(f"Press {shown} to quit the app.", title="Do you want to quit?")
+            self.notify(f"Press {' or '.join(keys)} to quit the app.", title="Do you want to quit?")
 
     # --- notifications never cover a dialog -------------------------------------------------------
     def notify(self, message: str, **kwargs: Any) -> None:

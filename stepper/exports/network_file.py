@@ -62,17 +62,9 @@ def network_toml(net: Network, session: Session | None = None) -> str:
     if net.init != InitSpec():
         # How the weights above were drawn: unused while they are given, but reopened, the re-init
         # dialog starts from this scheme, scale and seed, and `--init` draws with this scale.
-        lines += ["", "[init]"]
-        lines += [
-            f"{key} = {_string(value) if isinstance(value, str) else repr(value)}"
-            for key, value in net.init.to_dict().items()
-        ]
+        lines += _table("init", net.init.to_dict())
     if net.optimizer != OptimizerSpec():
-        lines += ["", "[optimizer]"]
-        lines += [
-            f"{key} = {value!r}" if key != "name" else f"name = {_string(str(value))}"
-            for key, value in net.optimizer.settings().items()
-        ]
+        lines += _table("optimizer", net.optimizer.settings())
     if net.training != TrainingSpec():
         t = net.training
         lines += ["", "[training]", f"batch_size = {t.batch_size}", f"seed = {t.seed}"]
@@ -83,6 +75,12 @@ def network_toml(net: Network, session: Session | None = None) -> str:
         for iteration, pinned in pins:
             lines += ["", "[[session.pins]]", f"iteration = {iteration}", f"weights = {_matrices(pinned)}"]
     return "\n".join(lines) + "\n"
+
+
+def _table(name: str, settings: dict[str, object]) -> list[str]:
+    """A TOML table of names (the scheme, the optimizer) and numbers, after a blank line."""
+    values = (_string(value) if isinstance(value, str) else repr(value) for value in settings.values())
+    return ["", f"[{name}]", *(f"{key} = {value}" for key, value in zip(settings, values))]
 
 
 def save_network(net: Network, path: str | Path, session: Session | None = None) -> None:

@@ -296,31 +296,27 @@ class Reinitialise(Dialog[tuple[InitSpec, OptimizerSpec, TrainingSpec] | None]):
         not a positive number (the dialog says so)."""
         if scheme not in SCALE_MEANING:
             return self.current.scale
-        text = self.query_one("#reinit-scale", Input).value.strip()
-        try:
-            scale = float(text)
-        except ValueError:
-            scale = math.nan
-        if not (0 < scale < math.inf):
-            self.show_error("scale: a number greater than 0, e.g. 0.5")
-            self.query_one("#reinit-scale", Input).focus()
-            return None
-        return scale
+        return self._number("#reinit-scale", lambda x: 0 < x < math.inf, "scale: a number greater than 0")
 
     def _value(self, scheme: str) -> float | None:
         """The constant typed, for the constant scheme (else the current one, unused); None if it
         is not a finite number (the dialog says so)."""
         if scheme != "constant":
             return self.current.value
+        return self._number("#reinit-value", math.isfinite, "value: a number")
+
+    def _number(self, field: str, accepted: Callable[[float], bool], needs: str) -> float | None:
+        """The number in ``field``; None if it is none that ``accepted`` takes: the dialog says what
+        it ``needs``, and the keyboard goes there to put it right."""
         try:
-            value = float(self.query_one("#reinit-value", Input).value.strip())
+            number = float(self.query_one(field, Input).value.strip())
         except ValueError:
-            value = math.nan
-        if not math.isfinite(value):
-            self.show_error("value: a number, e.g. 0.5")
-            self.query_one("#reinit-value", Input).focus()
+            number = math.nan
+        if not accepted(number):
+            self.show_error(f"{needs}, e.g. 0.5")
+            self.query_one(field, Input).focus()
             return None
-        return value
+        return number
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_apply()

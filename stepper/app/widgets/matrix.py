@@ -473,8 +473,7 @@ class MatrixView(ScrollView, can_focus=True):
         fixed, moving = self._line(y, first, last + 1, base)
         if self._is_rule(y):  # the rule under the bias row, to the border: a title wider than the
             # numbers left it short ("║──────────────    ║"; a tester's finding)
-            rule = moving[0].style if moving else fixed[0].style
-            moving = [Segment("─" * max(0, width - self._label_w), rule)]
+            moving = [Segment("─" * max(0, width - self._label_w), fixed[0].style)]
         moving_strip = Strip(moving).crop_extend(0, width - self._label_w, base)
         return Strip.join([Strip(fixed), moving_strip]).crop_extend(0, width, base)
 
