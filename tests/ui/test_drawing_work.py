@@ -4,12 +4,17 @@ Textual is asked to do, which is what made a step slow and does not depend on th
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from textual._compositor import Compositor
+from rich.cells import cell_len
+from rich.console import Console
+from rich.segment import ControlType
+from textual._compositor import ChopsUpdate, Compositor, LayoutUpdate
+from textual.app import App
 
 from stepper.app import StepperApp
 
@@ -53,3 +58,91 @@ async def test_a_step_lays_the_screen_out_once(monkeypatch, example, size) -> No
     assert counts["layouts"] <= allowed, counts
     rebuilds = counts["arranges"] - counts["layouts"] - counts["scrolls"]
     assert rebuilds <= counts["scrolls"], counts
+
+
+class Terminal:
+    """A terminal the app writes to: each cell's character and style, as the app's updates leave
+    them. A partial update writes only the cells the app thinks changed, so a cell it forgot
+    keeps its old picture here, as it would on a real screen."""
+
+    def __init__(self) -> None:
+        self.cells: dict[tuple[int, int], tuple[str, object]] = {}
+        self.full_repaints = 0
+
+    def write(self, update: object, console: Console) -> None:
+        if isinstance(update, LayoutUpdate):
+            self.full_repaints += 1
+        if not isinstance(update, (LayoutUpdate, ChopsUpdate)):
+            return
+        x = y = 0
+        for segment in update.__rich_console__(console, console.options):
+            if segment.control:
+                for control in segment.control:
+                    if control[0] == ControlType.CURSOR_MOVE_TO:
+                        x, y = int(control[1]), int(control[2])
+            elif segment.text == "\n":
+                x, y = 0, y + 1
+            else:
+                for character in segment.text:
+                    self.cells[x, y] = (character, segment.style)
+                    x += cell_len(character)
+
+
+def repainted(app: StepperApp) -> dict[tuple[int, int], tuple[str, object]]:
+    """The screen as a full repaint draws it now."""
+    cells: dict[tuple[int, int], tuple[str, object]] = {}
+    for y, strip in enumerate(app.screen._compositor.render_strips()):
+        x = 0
+        for segment in strip:
+            for character in segment.text:
+                cells[x, y] = (character, segment.style)
+                x += cell_len(character)
+    return cells
+
+
+# Stepping, focus and the cursor, the Why pane grown, symmetry broken, side by side and back: what
+# scrolls panes, folds them, moves focus and changes roles. (Dialogs are left out: a modal screen's
+# picture includes the screen under it, which a repaint of the top screen alone does not.)
+KEYS = ["n"] * 10 + ["p"] * 3 + ["i", "tab", "right", "down", "left", "w", "s", "shift+tab", "v", "escape"]
+
+
+@pytest.mark.parametrize(
+    ("example", "size"),
+    [(None, (80, 24)), (None, (120, 40)), (None, (200, 60)), ("sgd-vs-adam", (120, 40))],
+)
+async def test_the_terminal_shows_what_a_full_repaint_would(monkeypatch, example, size) -> None:
+    """After every key the terminal, written to only with the app's partial updates, shows exactly
+    what a full repaint would: no cell left with an old number, border or highlight, though a step
+    repaints only what it changed (matrices out of sight are not repainted at all, and a pane that
+    scrolls repaints what moved). And stepping never repaints the whole screen: over SSH that is
+    the whole screen sent again, where a step changes a fraction of it."""
+    terminal = Terminal()
+    display = App._display
+
+    def shown(self: App[Any], screen: Any, update: Any) -> None:
+        if update is not None and screen is self.screen:
+            terminal.write(update, self.console)
+        display(self, screen, update)
+
+    monkeypatch.setattr(App, "_display", shown)
+    rng = random.Random(12)
+    app = StepperApp(example) if example else StepperApp()
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        terminal.cells = repainted(app)
+        pressed: list[str] = []
+        for _ in range(45):
+            key = rng.choice(KEYS)
+            pressed.append(key)
+            await pilot.press(key)
+            await pilot.pause()
+            stale = [xy for xy, cell in repainted(app).items() if terminal.cells.get(xy) != cell]
+            assert not stale, f"{len(stale)} cells stale after {pressed[-8:]}, first at {min(stale)}"
+        terminal.full_repaints = 0
+        await pilot.press("escape")  # out of side by side, if there
+        await pilot.pause()
+        before = terminal.full_repaints
+        for _ in range(app.walk.steps_per_iteration):
+            await pilot.press("n")
+            await pilot.pause()
+        assert terminal.full_repaints == before, "a step repainted the whole screen"
