@@ -26,9 +26,11 @@ import time
 import numpy as np
 from networks import wide_network
 from textual import events
+from textual._compositor import CompositorUpdate
 from textual.app import App, ComposeResult
 from textual.containers import Grid
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Static
 
 from stepper.app import StepperApp, heap
@@ -178,6 +180,33 @@ async def measure_app(app: App[None], steps: int, size: tuple[int, int]) -> tupl
         return ms, idle, await app_alone(app, "n", steps)
 
 
+async def bytes_per_step(size: tuple[int, int], steps: int = 66) -> tuple[float, float]:
+    """What a step of the seed network sends to the terminal (kB, escape sequences included), and
+    how many updates it takes: a step repaints only what changed, never the whole screen."""
+    sent = [0, 0]
+    display = App._display
+
+    def counted(self: App[None], screen: Screen[None], update: object) -> None:
+        if update is not None and screen is self.screen and isinstance(update, CompositorUpdate):
+            sent[0] += len(update.render_segments(self.console).encode())
+            sent[1] += 1
+        display(self, screen, update)  # type: ignore[arg-type]
+
+    App._display = counted  # type: ignore[method-assign]
+    try:
+        app = StepperApp(network=load_network())
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            await asyncio.sleep(0.3)
+            sent[:] = [0, 0]
+            for _ in range(steps):
+                app.post_message(events.Key("n", None))
+                await asyncio.sleep(0.06)
+    finally:
+        App._display = display  # type: ignore[method-assign]
+    return sent[0] / steps / 1000, sent[1] / steps
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--steps", type=int, default=60)
@@ -224,6 +253,10 @@ def main() -> None:
         f"{'step-sized minimal, 120x40':<28} median key-to-idle CPU {sized[0]:7.1f} ms/step   "
         f"Pilot alone {sized[1]:4.1f} ms   app alone {sized[2]:4.1f} ms"
     )
+    for size in ((80, 24), (120, 40), (200, 60)):
+        kb, updates = asyncio.run(bytes_per_step(size))
+        where = "x".join(map(str, size))
+        print(f"{'sent per step, ' + where:<28} {kb:.1f} kB to the terminal in {updates:.1f} updates")
     stepper_idle = asyncio.run(idle_cpu(StepperApp(network=seed)))
     minimal_idle = asyncio.run(idle_cpu(MinimalApp()))
     print(f"{'at rest, 120x40':<28} CPU {stepper_idle:.2f} ms a second (the minimal app {minimal_idle:.2f})")
