@@ -90,6 +90,7 @@ async def test_a_bracket_with_every_layer_in_view_says_so() -> None:
     for size, said in [((200, 60), [every]), ((80, 24), [])]:
         app = StepperApp()
         async with app.run_test(size=size) as pilot:
+            await pilot.pause()  # laid out: which layers are in view is known (it failed under load)
             await pilot.press("right_square_bracket")
             await pilot.pause()
             assert [n.message for n in app._notifications] == said
