@@ -206,6 +206,36 @@ async def test_the_constant_scheme_asks_its_value_and_no_seed() -> None:
         assert all((w == 0.5).all() for w in app.walk.values.weights)
 
 
+@pytest.mark.parametrize(
+    ("scheme", "field", "needs"),
+    [
+        ("normal", "#reinit-scale", "scale: a number greater than 0, e.g. 0.5"),
+        ("constant", "#reinit-value", "value: a number, e.g. 0.5"),
+    ],
+)
+async def test_letters_typed_in_the_re_init_dialog_are_refused_not_dropped(
+    scheme: str, field: str, needs: str
+) -> None:
+    """The scale and the value were number-typed fields: a letter typed went nowhere, silently, and
+    Enter applied the number left (0.5 for "0.5x"), the user never told why (a tester). What is
+    typed stays, and is refused with the message a bad number gets."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("R")
+        await pilot.pause()
+        dialog = app.screen
+        dialog.query_one("#reinit-scheme", Select).value = scheme
+        await pilot.pause()
+        typed = dialog.query_one(field, Input)
+        typed.value = ""
+        typed.focus()
+        await pilot.press(*"0.5x", "enter")
+        await pilot.pause()
+        assert typed.value == "0.5x" and app.screen is dialog and app.focused is typed
+        assert str(dialog.query_one(".error", Label).render()) == needs
+        assert app.net.init == InitSpec()
+
+
 async def test_the_scale_is_asked_only_of_the_schemes_that_use_it_and_says_what_it_is() -> None:
     app = StepperApp()
     async with app.run_test(size=(80, 24)) as pilot:

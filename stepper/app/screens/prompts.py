@@ -254,7 +254,9 @@ class Reinitialise(Dialog[tuple[InitSpec, OptimizerSpec, TrainingSpec] | None]):
             )
             # The spread of uniform and normal (the file's [init] scale), said for the chosen one;
             # xavier and he set their own from the layer sizes, constant has none: hidden for them.
-            scale = Input(repr(self.current.scale), type="number", id="reinit-scale")
+            # Any text, refused with a message when it is no number (as the value's, the seed's): a
+            # number-typed field dropped letters as they were typed, and the old scale applied.
+            scale = Input(repr(self.current.scale), id="reinit-scale")
             meaning = Label(SCALE_MEANING.get(chosen, ""), id="reinit-scale-help", classes="field-note")
             row = labelled("scale", scale, meaning)
             row.id = "reinit-scale-row"
@@ -262,7 +264,7 @@ class Reinitialise(Dialog[tuple[InitSpec, OptimizerSpec, TrainingSpec] | None]):
             yield row
             # Constant's one number (the seed's 1, or 0.5 to watch clones from another value); it
             # had none, and the scheme's help spoke of a value nowhere to be set (a tester).
-            value = Input(repr(self.current.value), type="number", id="reinit-value")
+            value = Input(repr(self.current.value), id="reinit-value")
             row = labelled("value", value, Label("every weight and bias", classes="field-note"))
             row.id = "reinit-value-row"
             row.display = chosen == "constant"
