@@ -10,6 +10,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList, Select
 
 from stepper.app import StepperApp
+from stepper.app.screens.prompts import Reinitialise
 from stepper.engine.init import InitSpec, initial_weights
 
 DIALOG_KEYS = ["o", "R", "O", "g", "x", "ctrl+s"]
@@ -107,7 +108,7 @@ async def test_the_re_init_dialog_describes_the_chosen_scheme_in_full() -> None:
         await pilot.press("R")
         await pilot.pause()
         help_line = app.screen.query_one("#reinit-scheme-help", Label)
-        assert "drawn from N(0, scale²)" in str(help_line.content)
+        assert "every weight and bias = value" in str(help_line.content).lower()  # the seed's constant
         app.screen.query_one("#reinit-scheme", Select).value = "xavier"
         await pilot.pause()
         assert "Glorot" in str(help_line.content)
@@ -120,6 +121,7 @@ async def test_an_empty_seed_in_the_re_init_dialog_is_said_not_taken_for_0() -> 
         await pilot.press("R")
         await pilot.pause()
         dialog = app.screen
+        dialog.query_one("#reinit-scheme", Select).value = "normal"
         dialog.query_one("#reinit-seed", Input).value = ""
         await pilot.press("enter")
         await pilot.pause()
@@ -188,7 +190,9 @@ async def test_the_constant_scheme_asks_its_value_and_no_seed() -> None:
         await pilot.pause()
         dialog = app.screen
         value_row, seed_row = dialog.query_one("#reinit-value-row"), dialog.query_one("#reinit-seed-row")
-        assert not value_row.display and seed_row.display  # normal, as it opens on the seed
+        dialog.query_one("#reinit-scheme", Select).value = "normal"
+        await pilot.pause()
+        assert not value_row.display and seed_row.display
         dialog.query_one("#reinit-scheme", Select).value = "constant"
         await pilot.pause()
         assert value_row.display and not seed_row.display
@@ -234,6 +238,49 @@ async def test_letters_typed_in_the_re_init_dialog_are_refused_not_dropped(
         assert typed.value == "0.5x" and app.screen is dialog and app.focused is typed
         assert str(dialog.query_one(".error", Label).render()) == needs
         assert app.net.init == InitSpec()
+
+
+async def test_the_re_init_dialog_opens_on_the_networks_own_init() -> None:
+    """It opened on normal for a constant init (the seed's all 1): Enter put random weights in,
+    not the init in use. It opens on the scheme and value in use, the value's field ready for
+    another, and Enter restarts from the same init. At 60x20 the value's note stays on one line."""
+    app = StepperApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.press("R")
+        await pilot.pause()
+        dialog = app.screen
+        value = dialog.query_one("#reinit-value", Input)
+        assert dialog.query_one("#reinit-scheme", Select).value == "constant" and value.value == "1.0"
+        assert (
+            dialog.query_one("#reinit-value-row").display and not dialog.query_one("#reinit-seed-row").display
+        )
+        assert app.focused is value
+        assert dialog.query_one("#reinit-value-row .field-note").size.height == 1
+        await pilot.press("escape", "n")
+        await pilot.pause()
+        assert app.walk.position.done == 1
+        await pilot.press("R", "enter")  # the same init again
+        await pilot.pause()
+        assert not isinstance(app.screen, Reinitialise) and app.net.init == InitSpec()
+        assert app.walk.position.iteration == 1 and app.walk.position.done == 0  # restarted
+        assert all((w == 1).all() for w in app.walk.values.weights)
+        await pilot.press("R")
+        await pilot.pause()
+        app.screen.query_one("#reinit-value", Input).value = "0.5"
+        await pilot.press("enter", "R")
+        await pilot.pause()
+        assert app.screen.query_one("#reinit-value", Input).value == "0.5"  # the value in use
+
+
+async def test_weights_given_without_an_init_open_the_re_init_dialog_on_a_random_draw() -> None:
+    """sgd-vs-adam gives its weights and no [init]: the default it is read with, constant 1, is not
+    how they came, and Enter would have made every weight 1 (its hidden neurons clones)."""
+    app = StepperApp("sgd-vs-adam")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("R")
+        await pilot.pause()
+        assert app.screen.query_one("#reinit-scheme", Select).value == "normal"
+        assert app.focused is app.screen.query_one("#reinit-seed", Input)
 
 
 async def test_the_scale_is_asked_only_of_the_schemes_that_use_it_and_says_what_it_is() -> None:

@@ -218,7 +218,9 @@ async def test_reinitialise_breaks_the_symmetry() -> None:
         assert view(app, "a", 1).text().count(" C1") == 3  # the clone columns share a marker
         await pilot.press("R")
         assert isinstance(app.screen, Reinitialise)
-        await pilot.press("enter")
+        # It opens on the network's constant init: the scheme (shift+tab), its list (enter), normal
+        # two below constant, then Tab to the scale and Enter.
+        await pilot.press("shift+tab", "enter", "down", "down", "enter", "tab", "enter")
         await pilot.pause()
         assert app.net.init.scheme == "normal" and app.walk.position == Position(1, 0)
         await pilot.press("n", "n")

@@ -221,7 +221,7 @@ class GotoIteration(Dialog[int | None]):
 
 
 class Reinitialise(Dialog[tuple[InitSpec, OptimizerSpec, TrainingSpec] | None]):
-    AUTO_FOCUS = "#reinit-seed"  # Enter applies at once; Tab reaches the scheme
+    AUTO_FOCUS = ""  # on_mount: the seed, or the constant's value (there is no seed then)
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel", id="cancel-reinit"),
         # Enter in a field applies (Input.Submitted); anywhere else too, as the hint says: the
@@ -240,7 +240,9 @@ class Reinitialise(Dialog[tuple[InitSpec, OptimizerSpec, TrainingSpec] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("Re-initialise the weights (restarts at iteration 1)")
-            chosen = "normal" if self.current.scheme == "constant" else self.current.scheme
+            # The network's own init, so that Enter draws it again (a new seed) or, for a constant
+            # one, restarts it as it was (it opened on normal; s is the key that breaks symmetry).
+            chosen = self.current.scheme
             scheme: Select[str] = Select(
                 [(f"{s}: {SCHEME_SHORT[s]}", s) for s in SCHEMES],
                 value=chosen,
@@ -277,6 +279,11 @@ class Reinitialise(Dialog[tuple[InitSpec, OptimizerSpec, TrainingSpec] | None]):
             yield from optimizer_fields(self.optimizer, self.training.batch_size, "reinit")
             yield Label("", id="reinit-error", classes="error", markup=False)
             yield Label("Enter to apply, Escape to cancel", classes="hint")
+
+    def on_mount(self) -> None:
+        # The field a new init is typed in (Enter applies at once; shift+tab goes back to the scheme).
+        constant = self.current.scheme == "constant"
+        self.query_one("#reinit-value" if constant else "#reinit-seed", Input).focus()
 
     @staticmethod
     def _scheme_help(scheme: str) -> str:

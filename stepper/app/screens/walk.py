@@ -315,7 +315,10 @@ class WalkScreen(SteppingScreen):
     # --- re-initialise and open ---------------------------------------------------------------------
     def action_reinitialise(self) -> None:
         net = self.net
-        self.app.push_screen(Reinitialise(net.init, net.optimizer, net.training), self.reinitialise)
+        # The dialog opens on the init in use. Weights a file gave without an [init] came from none
+        # (net.init is the default, constant 1, which they are not): it offers a random draw.
+        init = InitSpec("normal") if net.weights_given and net.init == InitSpec() else net.init
+        self.app.push_screen(Reinitialise(init, net.optimizer, net.training), self.reinitialise)
 
     def reinitialise(self, choice: tuple[InitSpec, OptimizerSpec, TrainingSpec] | None) -> None:
         if choice is None:
