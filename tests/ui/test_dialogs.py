@@ -283,6 +283,46 @@ async def test_weights_given_without_an_init_open_the_re_init_dialog_on_a_random
         assert app.focused is app.screen.query_one("#reinit-seed", Input)
 
 
+async def test_every_problem_in_the_re_init_dialog_is_said_at_once() -> None:
+    """A bad scale and an empty seed: only the seed's problem was said, the scale's only once the
+    seed was put right (a tester). Each is said, in the dialog's order, all in view at 80x24, and
+    the keyboard goes to the first; a scheme chosen after takes the list away with its fields."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("R")
+        await pilot.pause()
+        dialog = app.screen
+        dialog.query_one("#reinit-scheme", Select).value = "normal"
+        await pilot.pause()
+        scale, seed = dialog.query_one("#reinit-scale", Input), dialog.query_one("#reinit-seed", Input)
+        batch = dialog.query_one("#reinit-batch", Input)
+        scale.value, seed.value, batch.value = "abc", "", "-1"
+        await pilot.press("enter")
+        await pilot.pause()
+        error = dialog.query_one(".error", Label)
+        assert str(error.render()).splitlines() == [
+            "scale: a number greater than 0, e.g. 0.5",
+            "seed: a whole number, 0 or more",
+            "Batch size: a whole number >= 0 (0: all observations).",
+        ]
+        assert error.region.height == 3 and dialog.query_one(".dialog").content_region.contains_region(
+            dialog.query_one(".hint").region
+        )
+        assert app.focused is scale and app.screen is dialog and app.net.init == InitSpec()
+        scale.value = "0.5"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert str(error.render()).splitlines()[0] == "seed: a whole number, 0 or more"
+        assert app.focused is seed
+        dialog.query_one("#reinit-scheme", Select).value = "xavier"
+        await pilot.pause()
+        assert not error.display
+        seed.value, batch.value = "3", "0"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is not dialog and app.net.init == InitSpec("xavier", seed=3)
+
+
 async def test_the_scale_is_asked_only_of_the_schemes_that_use_it_and_says_what_it_is() -> None:
     app = StepperApp()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -297,56 +297,57 @@ class Reinitialise(Dialog[tuple[InitSpec, OptimizerSpec, TrainingSpec] | None]):
             self.query_one("#reinit-scale-help", Label).update(SCALE_MEANING.get(scheme, ""))
             self.query_one("#reinit-value-row").display = scheme == "constant"
             self.query_one("#reinit-seed-row").display = scheme != "constant"
+            # The problems said were those of the fields then shown: a hidden field's would stay.
+            self.query_one("#reinit-error", Label).display = False
             if scheme == "constant" and isinstance(self.focused, Input):  # the seed's row went
                 self.query_one("#reinit-value", Input).focus()
 
-    def _scale(self, scheme: str) -> float | None:
-        """The scale typed, for a scheme that uses one (else the current one, unused); None if it is
-        not a positive number (the dialog says so)."""
-        if scheme not in SCALE_MEANING:
-            return self.current.scale
-        return self._number("#reinit-scale", lambda x: 0 < x < math.inf, "scale: a number greater than 0")
-
-    def _value(self, scheme: str) -> float | None:
-        """The constant typed, for the constant scheme (else the current one, unused); None if it
-        is not a finite number (the dialog says so)."""
-        if scheme != "constant":
-            return self.current.value
-        return self._number("#reinit-value", math.isfinite, "value: a number")
-
-    def _number(self, field: str, accepted: Callable[[float], bool], needs: str) -> float | None:
-        """The number in ``field``; None if it is none that ``accepted`` takes: the dialog says what
-        it ``needs``, and the keyboard goes there to put it right."""
+    def _number(self, field: str, accepted: Callable[[float], bool]) -> float | None:
+        """The number in ``field``; None if it is none that ``accepted`` takes."""
         try:
             number = float(self.query_one(field, Input).value.strip())
         except ValueError:
-            number = math.nan
-        if not accepted(number):
-            self.show_error(f"{needs}, e.g. 0.5")
-            self.query_one(field, Input).focus()
             return None
-        return number
+        return number if accepted(number) else None
+
+    def _seed(self) -> int | None:
+        """The seed typed; None if it is no whole number >= 0 (an empty field was seed 0, silently)."""
+        try:
+            seed = int(self.query_one("#reinit-seed", Input).value)
+        except ValueError:
+            return None
+        return seed if seed >= 0 else None
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_apply()
 
     def action_apply(self) -> None:
         scheme = str(self.query_one("#reinit-scheme", Select).value)
-        try:
-            seed = int(self.query_one("#reinit-seed", Input).value)
-        except ValueError:
-            seed = -1
-        if scheme == "constant":
-            seed = self.current.seed  # nothing is drawn: the field is hidden, whatever it holds
-        elif seed < 0:  # an empty field was seed 0, silently
-            self.show_error("seed: a whole number, 0 or more")
-            return
-        scale, value = self._scale(scheme), self._value(scheme)
-        if scale is None or value is None:
-            return
+        # A field hidden for the scheme is not read, whatever it holds: the current setting stays.
+        current = self.current
+        scale = (
+            self._number("#reinit-scale", lambda x: 0 < x < math.inf)
+            if scheme in SCALE_MEANING
+            else current.scale
+        )
+        value = self._number("#reinit-value", math.isfinite) if scheme == "constant" else current.value
+        seed = current.seed if scheme == "constant" else self._seed()  # a constant draws nothing
         chosen = read_optimizer_fields(self, self.optimizer, self.training, "reinit")
-        if isinstance(chosen, str):
-            self.show_error(chosen)
+        if scale is None or value is None or seed is None or isinstance(chosen, str):
+            # Every field's problem at once, in the dialog's order (one at a time hid the next one
+            # until the first was put right); the keyboard goes to the first to put it right.
+            problems = [
+                (field, needs)
+                for field, needs, wrong in (
+                    ("#reinit-scale", "scale: a number greater than 0, e.g. 0.5", scale is None),
+                    ("#reinit-value", "value: a number, e.g. 0.5", value is None),
+                    ("#reinit-seed", "seed: a whole number, 0 or more", seed is None),
+                    ("#reinit-batch", str(chosen), isinstance(chosen, str)),
+                )
+                if wrong
+            ]
+            self.show_error("\n".join(needs for _, needs in problems))
+            self.query_one(problems[0][0], Input).focus()
             return
         optimizer, training = chosen
         assert optimizer is not None and training is not None
