@@ -12,6 +12,7 @@ from textual.widgets import Input, Label, OptionList, Select
 from stepper.app import StepperApp
 from stepper.app.screens.prompts import Reinitialise
 from stepper.engine.init import InitSpec, initial_weights
+from tests.ui.helpers import view
 
 DIALOG_KEYS = ["o", "R", "O", "g", "x", "ctrl+s"]
 SIZES = [(80, 24), (60, 20), (120, 40)]
@@ -461,3 +462,31 @@ async def test_an_export_to_a_folder_that_is_not_there_is_said_in_the_dialog(tmp
         await pilot.press("enter")
         await pilot.pause()
         assert (tmp_path / "x.md").exists() and app.screen is not dialog
+
+
+@pytest.mark.parametrize(
+    ("key", "field", "needs"), [("O", "#train-lr", "η and λ: numbers"), ("e", "#edit-value", "finite number")]
+)
+async def test_letters_typed_in_the_training_and_edit_dialogs_are_refused_not_dropped(
+    key: str, field: str, needs: str
+) -> None:
+    """η, λ and a weight's new value were number-typed fields too: "0.5x" applied 0.5, silently.
+    What is typed stays, Enter refuses it with the dialog's message, and nothing changes."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        view(app, "weights", 0).focus()  # the keyboard on W^0's first cell, a weight, for e
+        await pilot.pause()
+        weights = [w.copy() for w in app.walk.current_weights()]
+        await pilot.press(key)
+        await pilot.pause()
+        dialog = app.screen
+        typed = dialog.query_one(field, Input)
+        typed.value = ""
+        typed.focus()
+        await pilot.press(*"0.5x", "enter")
+        await pilot.pause()
+        assert typed.value == "0.5x" and app.screen is dialog
+        assert needs in str(dialog.query_one(".error", Label).render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert all((a == b).all() for a, b in zip(weights, app.walk.current_weights()))

@@ -162,8 +162,10 @@ class TrainingSettings(Dialog[tuple[OptimizerSpec, TrainingSpec, float] | None])
                 "Restarts at iteration 1 from the same init."
             )
             yield from optimizer_fields(self.optimizer, self.training.batch_size, "train")
-            yield labelled("learning rate η", Input(repr(self.lr), type="number", id="train-lr"))
-            decay = Input(repr(self.optimizer.weight_decay), type="number", id="train-decay")
+            # Any text, refused with a message when it is no number (as the re-init dialog's): a
+            # number-typed field dropped letters as they were typed, and the number left applied.
+            yield labelled("learning rate η", Input(repr(self.lr), id="train-lr"))
+            decay = Input(repr(self.optimizer.weight_decay), id="train-decay")
             decay.tooltip = "L2 for sgd, momentum, rmsprop, adam; decoupled for adamw; never on the bias row"
             yield labelled("weight decay λ", decay)
             yield Label("", id="train-error", classes="error", markup=False)
@@ -467,7 +469,7 @@ class EditValue(Dialog[float | None]):
             # The cell's name (W^0[i=1, j=0]) is text, not markup.
             yield Label(f"New value for {self.cell}", classes="field", markup=False)
             yield Label(self.meaning, markup=False)
-            yield Input(repr(self.current), type="number", id="edit-value")
+            yield Input(repr(self.current), id="edit-value")  # any text: a letter is refused, not dropped
             yield Label("", id="edit-error", classes="error", markup=False)
             yield Label("Everything computed from it is computed again. Escape cancels.", classes="hint")
 
