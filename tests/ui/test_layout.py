@@ -15,7 +15,8 @@ from stepper.app.widgets.status import fit_formula, fit_where
 from stepper.app.widgets.step_pane import StepPane
 from stepper.app.widgets.walk_view import WalkView
 from stepper.engine.steps import Ref, Step
-from tests.ui.helpers import settled, view
+from stepper.netfile import Overrides, load_network
+from tests.ui.helpers import screen_lines, settled, view
 
 
 def whole_in_view(view: MatrixView) -> str | None:
@@ -123,6 +124,39 @@ async def test_a_step_too_tall_for_its_pane_folds_the_rest_away_and_says_so() ->
         await pilot.press("p", "p")
         await pilot.pause()
         assert n2.display and not pane.border_subtitle
+
+
+def adam() -> StepperApp:
+    """The seed with adam (``stepper --optimizer adam``): four state matrices per weight matrix."""
+    return StepperApp(network=load_network(None, Overrides(optimizer="adam")))
+
+
+# The titles of an adam update's matrices in W^l's pane.
+ADAM_UPDATE = "W^{l}  weights in", "m^{l} (before)", "m^{l}  1st moment", "v^{l} (before)"
+ADAM_UPDATE += "v^{l}  2nd moment", "m̂^{l}  m bias-corrected", "v̂^{l}  v bias-corrected", "ΔW^{l}  step"
+ADAM_UPDATE += ("W^{l}  updated",)
+
+
+async def test_adams_last_update_step_keeps_the_optimizer_state_beside_it_at_200x60() -> None:
+    """W^l ← W^l + ΔW^l, the last step of each layer's update: W^l is at the top of its pane and ΔW^l
+    near the bottom, and the pane folded everything but the step's three matrices away, m, v, m̂
+    and v̂ with them, over 20 empty lines. It folds the oldest matrices, as few as it must: the
+    optimizer's state stays in view beside the step."""
+    app = adam()
+    async with app.run_test(size=(200, 60)) as pilot:
+        async for step in each_step(app, pilot):
+            if step.output.quantity != "weights_after":
+                continue
+            layer = step.output.layer
+            pane = app.screen.query_one(f"#layer-{layer + 1}", LayerPane)
+            shown = screen_lines(app, pane.region)
+            text = "\n".join(shown)
+            for title in ADAM_UPDATE:
+                assert title.format(l=layer) in text, (step.number, title, text)
+            assert not step_not_in_view(app, step), step.number
+            # Only what does not fit folds away, and the pane says how many.
+            folded = [v for v in pane.views if v.state is not None and not v.display]
+            assert 0 < len(folded) < 13 and f"{len(folded)} matrices folded" in text, step.number
 
 
 async def test_at_200x60_the_current_layer_lays_its_matrices_out_across() -> None:

@@ -148,24 +148,34 @@ class LayerPane(VerticalScroll, LaidOutOnce, can_focus=False):
         return sum(max(v.virtual_size.height + 2 for v in row) for row in rows) <= window
 
     def fold_for_step(self, window: int | None = None) -> bool:
-        """Fold away the matrices that take no part in the current step when those between its first
-        and last matrix in this pane would push its operands out of the window (an update's W^l is at
-        the top of the pane, its gradient near the bottom); unfold them otherwise. True if the layout
-        changed. ``window``: the pane's height inside its border, for a pane not laid out yet."""
+        """Fold away as few of the matrices that take no part in the current step as it takes for
+        those between its first and last matrix in this pane to fit the window (an update's W^l is
+        at the top of the pane, its gradient near the bottom); unfold them otherwise. The oldest
+        fold first: those computed just before the step stay beside it (adam's last update showed
+        its W^l, ΔW^l and W^l updated alone, m, v, m̂ and v̂ folded away with room to spare). True
+        if the layout changed. ``window``: the pane's height inside its border, for a pane not laid
+        out yet."""
         window = self.scrollable_content_region.height if window is None else window
         views = [v for v in self.views if v.state is not None]
-        part = [i for i, v in enumerate(views) if self.in_step(v)]
-        fold: set[MatrixView] = set()
-        if window > 0 and len(part) > 1:
-            # The grid's rows from the first of the step's to the last, each as tall as its tallest
-            # matrix (an average over the columns took adam's update at 200x60, side by side, for
-            # one that fits: W^0 before it was scrolled away above W^0 after).
-            columns = max(1, int(self.styles.grid_size_columns or 1))
-            rows = [views[i : i + columns] for i in range(0, len(views), columns)]
-            spanned = rows[part[0] // columns : part[-1] // columns + 1]
-            height = sum(max(v.virtual_size.height + 2 for v in row) for row in spanned)
-            if height > window:  # then only the step's own matrices, packed together
-                fold = {v for v in views if not self.in_step(v)}
+        columns = max(1, int(self.styles.grid_size_columns or 1))
+        fold: list[MatrixView] = []
+        if window > 0 and sum(self.in_step(v) for v in views) > 1:
+
+            def fits() -> bool:
+                return self._span([v for v in views if v not in fold], columns) <= window
+
+            # The pane lists its matrices in the order the iteration computes them.
+            for view in views:
+                if fits():
+                    break
+                if not self.in_step(view):
+                    fold.append(view)
+            # Folding one moves every matrix after it a cell on in the grid: one folded early may
+            # not be needed once later ones are.
+            for view in reversed(fold[:-1]):
+                fold.remove(view)
+                if not fits():
+                    fold.append(view)
         changed = False
         for view in views:
             if view.display == (view in fold):
@@ -176,6 +186,17 @@ class LayerPane(VerticalScroll, LaidOutOnce, can_focus=False):
             folded = counted(len(fold), "matrix", "matrices")
             self.border_subtitle = f"{folded} folded for this step" if fold else ""
         return changed
+
+    def _span(self, shown: list[MatrixView], columns: int) -> int:
+        """How tall the grid's rows from the current step's first matrix to its last are, with the
+        matrices ``shown`` in ``columns`` columns: each row as tall as its tallest matrix (an
+        average over the columns took adam's update at 200x60, side by side, for one that fits:
+        W^0 before it was scrolled away above W^0 after)."""
+        rows = [shown[i : i + columns] for i in range(0, len(shown), columns)]
+        part = [i for i, row in enumerate(rows) if any(self.in_step(v) for v in row)]
+        if not part:
+            return 0
+        return sum(max(v.virtual_size.height + 2 for v in row) for row in rows[part[0] : part[-1] + 1])
 
     def shows_whole(self, view: MatrixView) -> bool:
         """Whether all of ``view`` is inside the pane's scrolled window."""
