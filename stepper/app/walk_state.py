@@ -28,11 +28,13 @@ LEARNING_RATE_KEY = "key O, then η"
 
 
 def pane_layer(step: Step | None) -> int:
-    """The layer whose pane holds the step's result (weights W^l belong to layer l + 1's pane)."""
+    """The layer whose pane holds the step's result (weights W^l belong to layer l + 1's pane, and
+    so do their gradient and the optimizer's terms: adam's m^1 was taken for layer 1's, and at
+    120x40 the update of W^1 was planned around the wrong pane, its operands out of view)."""
     if step is None:
         return 1
     ref = step.output
-    if ref.quantity in (Q.GRAD, Q.WEIGHTS_AFTER):
+    if ref.quantity in WEIGHT_SHAPED:
         return ref.layer + 1
     return max(1, ref.layer)
 

@@ -131,6 +131,21 @@ def adam() -> StepperApp:
     return StepperApp(network=load_network(None, Overrides(optimizer="adam")))
 
 
+@pytest.mark.parametrize("size", [(120, 40), (200, 60)])
+async def test_an_optimizers_update_of_w1_and_w2_shows_its_operands_in_their_pane(size) -> None:
+    """At 120x40, adam's m^1 ← β1 · m^1 + (1 − β1) · dC/dW^1 was taken for a step of layer 1: the
+    header marked L1 and layer 1 took the width, dC/dW^1 scrolled out of layer 2's narrow pane
+    above the title of m^1 (before). Every step shows its operands and result whole, and the
+    layer map marks the pane they are in (W^1's optimizer state is in layer 2's, beside W^1)."""
+    app = adam()
+    async with app.run_test(size=size) as pilot:
+        async for step in each_step(app, pilot):
+            assert not step_not_in_view(app, step), (step.number, step_not_in_view(app, step))
+            if step.output in (Ref("m", 1), Ref("v_hat", 2)):
+                layer = step.output.layer + 1
+                assert f"▶L{layer} " in str(app.screen.query_one("#layer-map").render()), step.number
+
+
 # The titles of an adam update's matrices in W^l's pane.
 ADAM_UPDATE = "W^{l}  weights in", "m^{l} (before)", "m^{l}  1st moment", "v^{l} (before)"
 ADAM_UPDATE += "v^{l}  2nd moment", "m̂^{l}  m bias-corrected", "v̂^{l}  v bias-corrected", "ΔW^{l}  step"
