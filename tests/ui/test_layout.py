@@ -174,6 +174,30 @@ async def test_adams_last_update_step_keeps_the_optimizer_state_beside_it_at_200
             assert 0 < len(folded) < 13 and f"{len(folded)} matrices folded" in text, step.number
 
 
+@pytest.mark.parametrize(("example", "size"), [("sgd-vs-adam", (200, 60)), (None, (120, 40))])
+async def test_an_optimizers_state_before_the_update_sits_beside_its_new_state(example, size) -> None:
+    """At 200x60 sgd-vs-adam's pane has six columns: v^0 (before) ended a row and v^0 started the
+    next, at the other side of the screen. At every step, in a pane of more than one column, each
+    state before sits beside its new state, on its left."""
+    app = StepperApp(example) if example else adam()
+    async with app.run_test(size=size) as pilot:
+        async for _ in each_step(app, pilot):
+            for pane in app.screen.view.panes:
+                if not pane.display or pane.grid_columns < 2:
+                    continue
+                views = {v.ref: v for v in pane.views if v.display}
+                for before, new in (("m_prev", "m"), ("v_prev", "v")):
+                    old = views.get(Ref(before, pane.layer_index - 1))
+                    now = views.get(Ref(new, pane.layer_index - 1))
+                    if old is None or now is None:
+                        continue
+                    assert old.region.y == now.region.y and old.region.right < now.region.x, (
+                        app.walk.done,
+                        old.region,
+                        now.region,
+                    )
+
+
 async def test_at_200x60_the_current_layer_lays_its_matrices_out_across() -> None:
     """Issue 12: at 200x60 the matrices sat in one narrow column with empty space beside them."""
     app = StepperApp()
@@ -181,7 +205,7 @@ async def test_at_200x60_the_current_layer_lays_its_matrices_out_across() -> Non
         await pilot.press("n")
         await pilot.pause()
         pane = app.screen.query_one("#layer-1", LayerPane)
-        assert pane.styles.grid_size_columns >= 2
+        assert pane.grid_columns >= 2
         n1, w0 = (next(v for v in pane.views if v.ref == r) for r in (Ref("n", 1), Ref("weights", 0)))
         assert n1.region.y == w0.region.y or n1.region.x != w0.region.x  # side by side, not stacked
 

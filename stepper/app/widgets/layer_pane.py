@@ -3,11 +3,15 @@ the gradient of W^{l-1} and its update."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.geometry import Region
+from textual.geometry import NULL_OFFSET, NULL_SPACING, Region, Size
+from textual.layout import ArrangeResult, Layout, WidgetPlacement
+from textual.widget import Widget
 
-from stepper.app.widgets.matrix import MatrixView
+from stepper.app.widgets.matrix import MatrixView, box_size
 from stepper.app.widgets.sized import LaidOutOnce
 from stepper.engine.network import Network
 from stepper.engine.quantities import PREVIOUS_STATE, Q, Quantity
@@ -70,6 +74,45 @@ TERM_LABELS: dict[Quantity, str] = {
 }
 
 
+def grid_rows(views: Sequence[MatrixView], columns: int) -> list[list[MatrixView]]:
+    """``views`` in rows of ``columns``, in order; but an optimizer's state before the update never
+    ends a row when its new state comes next: it starts the next row, beside it (the learner
+    compares them; ``v^0 (before)`` ended one row at 200x60 and ``v^0`` started the next)."""
+    rows: list[list[MatrixView]] = []
+    for view, after in zip(views, [*views[1:], None]):
+        new = PREVIOUS_STATE.get(view.ref.quantity)
+        pair = new is not None and after is not None and after.ref == Ref(new, view.ref.layer)
+        if not rows or len(rows[-1]) >= columns - (1 if pair else 0):
+            rows.append([])
+        rows[-1].append(view)
+    return rows
+
+
+class PaneGrid(Layout):
+    """A layer pane's matrices in ``pane.grid_columns`` equal columns, left-aligned in their cells,
+    each row as tall as its tallest matrix, in rows as :func:`grid_rows` makes them (Textual's grid
+    places a widget in the next cell whatever it is)."""
+
+    name = "pane-grid"
+
+    def arrange(
+        self, parent: Widget, children: list[Widget], size: Size, greedy: bool = True
+    ) -> ArrangeResult:
+        parent.pre_layout(self)
+        views = [child for child in children if isinstance(child, MatrixView)]
+        columns = max(1, getattr(parent, "grid_columns", 1))
+        # Where each column starts: as Textual divides a width into equal fractions.
+        edges = [size.width * index // columns for index in range(columns + 1)]
+        placements: list[WidgetPlacement] = []
+        y = 0
+        for row in grid_rows(views, columns):
+            boxes = [box_size(view, edges[i + 1] - edges[i]) for i, view in enumerate(row)]
+            for i, (view, box) in enumerate(zip(row, boxes)):
+                placements.append(WidgetPlacement(Region(edges[i], y, *box), NULL_OFFSET, NULL_SPACING, view))
+            y += max(height for _, height in boxes)
+        return placements
+
+
 class LayerPane(VerticalScroll, LaidOutOnce, can_focus=False):
     def __init__(self, net: Network, layer: int) -> None:
         super().__init__(id=f"layer-{layer}", classes="layer-pane")
@@ -86,6 +129,12 @@ class LayerPane(VerticalScroll, LaidOutOnce, can_focus=False):
             MatrixView(ref, title, id=f"m-{ref.quantity}-{ref.layer}-{layer}")
             for ref, title in pane_refs(net, layer)
         ]
+        self.grid_columns = 2  # lay_out sets it for the pane's width
+        self._grid = PaneGrid()
+
+    @property
+    def layout(self) -> Layout:
+        return self._grid
 
     def show_width(self, distinct: int) -> None:
         """The title says how many neurons the layer has, and how many of them differ."""
@@ -122,9 +171,10 @@ class LayerPane(VerticalScroll, LaidOutOnce, can_focus=False):
         if not sizes or inner <= 0:
             return False
         columns = max(1, min(len(sizes), inner // max(sizes)))
-        if self.styles.grid_size_columns == columns:
+        if self.grid_columns == columns:
             return False
-        self.styles.grid_size_columns = columns
+        self.grid_columns = columns
+        self.refresh(layout=True)
         return True
 
     def step_width(self, window: int) -> int:
@@ -144,8 +194,7 @@ class LayerPane(VerticalScroll, LaidOutOnce, can_focus=False):
         if window <= 0 or not part or not widest:
             return True
         columns = max(1, min(len(part), (width - 3) // widest))
-        rows = [part[i : i + columns] for i in range(0, len(part), columns)]
-        return sum(max(v.virtual_size.height + 2 for v in row) for row in rows) <= window
+        return sum(max(v.virtual_size.height + 2 for v in row) for row in grid_rows(part, columns)) <= window
 
     def fold_for_step(self, window: int | None = None) -> bool:
         """Fold away as few of the matrices that take no part in the current step as it takes for
@@ -157,7 +206,7 @@ class LayerPane(VerticalScroll, LaidOutOnce, can_focus=False):
         out yet."""
         window = self.scrollable_content_region.height if window is None else window
         views = [v for v in self.views if v.state is not None]
-        columns = max(1, int(self.styles.grid_size_columns or 1))
+        columns = self.grid_columns
         fold: list[MatrixView] = []
         if window > 0 and sum(self.in_step(v) for v in views) > 1:
 
@@ -192,7 +241,7 @@ class LayerPane(VerticalScroll, LaidOutOnce, can_focus=False):
         matrices ``shown`` in ``columns`` columns: each row as tall as its tallest matrix (an
         average over the columns took adam's update at 200x60, side by side, for one that fits:
         W^0 before it was scrolled away above W^0 after)."""
-        rows = [shown[i : i + columns] for i in range(0, len(shown), columns)]
+        rows = grid_rows(shown, columns)
         part = [i for i, row in enumerate(rows) if any(self.in_step(v) for v in row)]
         if not part:
             return 0

@@ -713,3 +713,13 @@ class MatrixView(ScrollView, can_focus=True):
     def _announce(self) -> None:
         if self.state is not None:
             self.post_message(self.CellSelected(self, *self.cursor))
+
+
+def box_size(view: MatrixView, room: int) -> tuple[int, int]:
+    """The matrix's width and height with its border, in ``room`` columns at most (narrower, it
+    shows the columns that fit and a line saying which)."""
+    gutter = view.styles.gutter
+    width = min(view.box_width, room)
+    inner = max(1, width - gutter.width)
+    height = view.get_content_height(Size(room, 0), Size(room, 0), inner) + gutter.height
+    return width, height

@@ -16,21 +16,11 @@ from textual.layout import ArrangeResult, Layout, WidgetPlacement
 from textual.widget import Widget
 
 from stepper.app.widgets.layer_pane import pane_refs
-from stepper.app.widgets.matrix import MatrixView
+from stepper.app.widgets.matrix import MatrixView, box_size
 from stepper.app.widgets.packing import Packing, pack
 from stepper.app.widgets.sized import LaidOutOnce
 from stepper.engine.network import Network
 from stepper.engine.steps import Ref
-
-
-def box_size(view: MatrixView, room: int) -> tuple[int, int]:
-    """The matrix's width and height with its border, in ``room`` columns at most (narrower, it
-    shows the columns that fit and a line saying which)."""
-    gutter = view.styles.gutter
-    width = min(view.box_width, room)
-    inner = max(1, width - gutter.width)
-    height = view.get_content_height(Size(room, 0), Size(room, 0), inner) + gutter.height
-    return width, height
 
 
 class StepLayout(Layout):
