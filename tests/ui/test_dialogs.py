@@ -465,7 +465,8 @@ async def test_an_export_to_a_folder_that_is_not_there_is_said_in_the_dialog(tmp
 
 
 @pytest.mark.parametrize(
-    ("key", "field", "needs"), [("O", "#train-lr", "η and λ: numbers"), ("e", "#edit-value", "finite number")]
+    ("key", "field", "needs"),
+    [("O", "#train-lr", "η: a number greater than 0"), ("e", "#edit-value", "finite number")],
 )
 async def test_letters_typed_in_the_training_and_edit_dialogs_are_refused_not_dropped(
     key: str, field: str, needs: str
@@ -490,3 +491,22 @@ async def test_letters_typed_in_the_training_and_edit_dialogs_are_refused_not_dr
         await pilot.press("escape")
         await pilot.pause()
         assert all((a == b).all() for a, b in zip(weights, app.walk.current_weights()))
+
+
+async def test_every_problem_in_the_training_dialog_is_said_at_once() -> None:
+    """O said one bad field at a time ("η and λ: numbers" once the batch size was put right, not
+    saying which), and the keyboard stayed in the last field typed in (a tester). Each bad field is
+    named, in the dialog's order, and the keyboard goes to the first."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("O")
+        await pilot.pause()
+        dialog = app.screen
+        for field, text in (("#train-batch", "b"), ("#train-lr", "lr"), ("#train-decay", "wd")):
+            dialog.query_one(field, Input).value = text
+        dialog.query_one("#train-decay", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        said = str(dialog.query_one("#train-error", Label).render()).splitlines()
+        assert [line.split(":")[0] for line in said] == ["Batch size", "η", "λ"]
+        assert app.screen is dialog and app.focused is dialog.query_one("#train-batch", Input)

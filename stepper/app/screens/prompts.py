@@ -173,27 +173,39 @@ class TrainingSettings(Dialog[tuple[OptimizerSpec, TrainingSpec, float] | None])
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         chosen = read_optimizer_fields(self, self.optimizer, self.training, "train")
-        if isinstance(chosen, str):
-            self.show_error(chosen)
+        lr = _number(self.query_one("#train-lr", Input).value)
+        decay = _number(self.query_one("#train-decay", Input).value or "0")
+        decay_problem = "a number, e.g. 0" if decay is None else check_hyper("weight_decay", decay)
+        # Every field's problem at once, in the dialog's order, each named (as the re-init dialog
+        # does): one at a time hid the next, "η and λ" did not say which, and the keyboard stayed
+        # where it was (a tester); it goes to the first to put right.
+        problems = [
+            (field, needs)
+            for field, needs, wrong in (
+                ("#train-batch", str(chosen), isinstance(chosen, str)),
+                ("#train-lr", "η: a number greater than 0, e.g. 0.01", lr is None or not 0 < lr < math.inf),
+                ("#train-decay", f"λ: {decay_problem}", bool(decay_problem)),
+            )
+            if wrong
+        ]
+        if problems:
+            self.show_error("\n".join(needs for _, needs in problems))
+            self.query_one(problems[0][0], Input).focus()
             return
+        assert not isinstance(chosen, str) and lr is not None and decay is not None
         optimizer, training = chosen
         assert optimizer is not None and training is not None
-        try:
-            lr = float(self.query_one("#train-lr", Input).value)
-            decay = float(self.query_one("#train-decay", Input).value or 0)
-        except ValueError:
-            self.show_error("η and λ: numbers, e.g. 0.01 and 0.")
-            return
-        if not (lr > 0 and lr < float("inf")):
-            self.show_error("η: a positive number.")
-            return
-        problem = check_hyper("weight_decay", decay)
-        if problem:
-            self.show_error(f"λ: {problem}.")
-            return
         from dataclasses import replace
 
         self.dismiss((replace(optimizer, weight_decay=decay), training, lr))
+
+
+def _number(text: str) -> float | None:
+    """``text`` as a number, or None."""
+    try:
+        return float(text)
+    except ValueError:
+        return None
 
 
 class GotoIteration(Dialog[int | None]):
