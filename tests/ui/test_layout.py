@@ -48,6 +48,21 @@ def partly_in_view(view: MatrixView) -> bool:
     )
 
 
+def nameless(app: StepperApp) -> list[str]:
+    """The matrices on screen with some of their lines in view and their title (the border's top
+    line) scrolled out above: numbers under no name."""
+    view = app.screen.view
+    panes: list[LayerPane | StepPane] = [view.step_pane] if view.step_mode else view.panes
+    return [
+        matrix.ref.symbol
+        for pane in panes
+        if pane.display
+        for matrix in pane.children
+        if isinstance(matrix, MatrixView) and matrix.display and matrix.region.height
+        if matrix.region.y < pane.scrollable_content_region.y < matrix.region.bottom
+    ]
+
+
 def step_not_in_view(app: StepperApp, step: Step, operands_partly: bool = False) -> list[tuple[str, str]]:
     """What of the current step's result and operands is not whole in view, and why.
     ``operands_partly``: an operand with some of its lines in view is in view (at 80x24 the step
@@ -196,6 +211,27 @@ async def test_an_optimizers_state_before_the_update_sits_beside_its_new_state(e
                         old.region,
                         now.region,
                     )
+
+
+@pytest.mark.parametrize(
+    ("example", "optimizer", "size", "iterations"),
+    [
+        (None, "adam", (120, 40), 1),
+        (None, "adam", (200, 60), 2),
+    ],
+)
+async def test_no_matrix_shows_its_numbers_under_no_name(example, optimizer, size, iterations) -> None:
+    """At 120x40 and 200x60 adam's layer panes stopped scrolling at their end with v^0 or dC/dW^1
+    cut under the window's top, their last lines under no name. At every step of an iteration, a
+    matrix partly in view has its title in view."""
+    net = load_network(example, Overrides(optimizer=optimizer))
+    app = StepperApp(network=net)
+    async with app.run_test(size=size) as pilot:
+        for iteration in range(iterations):
+            async for step in each_step(app, pilot):
+                named = await settled(pilot, lambda: not nameless(app))
+                assert named, (iteration + 1, step.number, nameless(app))
+            await pilot.press("n")  # the next iteration, ready
 
 
 async def test_at_200x60_the_current_layer_lays_its_matrices_out_across() -> None:

@@ -4,6 +4,7 @@ the gradient of W^{l-1} and its update."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import accumulate
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -199,11 +200,11 @@ class LayerPane(VerticalScroll, LaidOutOnce, can_focus=False):
     def fold_for_step(self, window: int | None = None) -> bool:
         """Fold away as few of the matrices that take no part in the current step as it takes for
         those between its first and last matrix in this pane to fit the window (an update's W^l is
-        at the top of the pane, its gradient near the bottom); unfold them otherwise. The oldest
-        fold first: those computed just before the step stay beside it (adam's last update showed
-        its W^l, ΔW^l and W^l updated alone, m, v, m̂ and v̂ folded away with room to spare). True
-        if the layout changed. ``window``: the pane's height inside its border, for a pane not laid
-        out yet."""
+        at the top of the pane, its gradient near the bottom), with no matrix above them cut at the
+        window's top (see _fits); unfold them otherwise. The oldest fold first: those computed just
+        before the step stay beside it (adam's last update showed its W^l, ΔW^l and W^l updated
+        alone, m, v, m̂ and v̂ folded away with room to spare). True if the layout changed.
+        ``window``: the pane's height inside its border, for a pane not laid out yet."""
         window = self.scrollable_content_region.height if window is None else window
         views = [v for v in self.views if v.state is not None]
         columns = self.grid_columns
@@ -211,7 +212,7 @@ class LayerPane(VerticalScroll, LaidOutOnce, can_focus=False):
         if window > 0 and sum(self.in_step(v) for v in views) > 1:
 
             def fits() -> bool:
-                return self._span([v for v in views if v not in fold], columns) <= window
+                return self._fits([v for v in views if v not in fold], columns, window)
 
             # The pane lists its matrices in the order the iteration computes them.
             for view in views:
@@ -236,16 +237,25 @@ class LayerPane(VerticalScroll, LaidOutOnce, can_focus=False):
             self.border_subtitle = f"{folded} folded for this step" if fold else ""
         return changed
 
-    def _span(self, shown: list[MatrixView], columns: int) -> int:
-        """How tall the grid's rows from the current step's first matrix to its last are, with the
-        matrices ``shown`` in ``columns`` columns: each row as tall as its tallest matrix (an
-        average over the columns took adam's update at 200x60, side by side, for one that fits:
-        W^0 before it was scrolled away above W^0 after)."""
+    def _fits(self, shown: list[MatrixView], columns: int, window: int) -> bool:
+        """Whether, with the matrices ``shown`` in ``columns`` columns, the grid's rows from the
+        current step's first matrix to its last fit ``window`` lines, each row as tall as its
+        tallest matrix (an average over the columns took adam's update at 200x60, side by side, for
+        one that fits: W^0 before it was scrolled away above W^0 after); and the pane, scrolled to
+        put the first of them at its top (scroll_to_step), has its window start at a row's top.
+        Below the step there may be too little to scroll that far: the scroll stops at the end,
+        and a matrix above the step showed its last lines under no name (adam's dC/dW^1 at 200x60,
+        at ΔW^1 of the second iteration)."""
         rows = grid_rows(shown, columns)
         part = [i for i, row in enumerate(rows) if any(self.in_step(v) for v in row)]
         if not part:
-            return 0
-        return sum(max(v.virtual_size.height + 2 for v in row) for row in rows[part[0] : part[-1] + 1])
+            return True
+        tops = [0, *accumulate(max(v.virtual_size.height + 2 for v in row) for row in rows)]
+        first, last = part[0], part[-1]
+        if tops[last + 1] - tops[first] > window:
+            return False
+        end = tops[-1] - window  # the farthest the pane scrolls
+        return end >= tops[first] or end <= 0 or end in tops
 
     def shows_whole(self, view: MatrixView) -> bool:
         """Whether all of ``view`` is inside the pane's scrolled window."""
@@ -269,13 +279,17 @@ class LayerPane(VerticalScroll, LaidOutOnce, can_focus=False):
         height = self.scrollable_content_region.height
         everything = Region.from_union(current + inputs)
         top = self.scroll_offset.y
-        if top <= everything.y and everything.bottom <= top + height:
+        # A matrix's title is its top line: the window starts at a row's top, where it can.
+        tops = sorted({v.virtual_region_with_margin.y for v in self.views if v.display})
+        if top <= everything.y and everything.bottom <= top + height and (top in tops or top <= 0):
             return  # all in view already
         if everything.height <= height or not current:
             y = everything.y
         else:
             result = current[-1]  # the step's own result
             y = result.y if result.height >= height else max(everything.y, result.bottom - height)
+            # The operand cut there goes out of sight whole: no numbers under no name.
+            y = min((t for t in tops if t >= y), default=y)
         self.scroll_to(y=y, animate=False, force=True, immediate=True)
 
     def compose(self) -> ComposeResult:
