@@ -216,14 +216,19 @@ async def test_an_optimizers_state_before_the_update_sits_beside_its_new_state(e
 @pytest.mark.parametrize(
     ("example", "optimizer", "size", "iterations"),
     [
+        (None, None, (80, 24), 2),
+        ("xor", None, (80, 24), 1),
+        ("vanishing", None, (80, 24), 1),
+        (None, "adam", (80, 24), 1),
         (None, "adam", (120, 40), 1),
         (None, "adam", (200, 60), 2),
     ],
 )
 async def test_no_matrix_shows_its_numbers_under_no_name(example, optimizer, size, iterations) -> None:
-    """At 120x40 and 200x60 adam's layer panes stopped scrolling at their end with v^0 or dC/dW^1
-    cut under the window's top, their last lines under no name. At every step of an iteration, a
-    matrix partly in view has its title in view."""
+    """At 80x24 step 16 of the seed scrolled δ^2's title out of the step view, two rows of its
+    numbers left under no name; vanishing's a^1 at n^2 the same; at 120x40 and 200x60 adam's layer
+    panes stopped scrolling at their end with v^0 or dC/dW^1 cut under the window's top. At every
+    step of an iteration, a matrix partly in view has its title in view."""
     net = load_network(example, Overrides(optimizer=optimizer))
     app = StepperApp(network=net)
     async with app.run_test(size=size) as pilot:

@@ -224,20 +224,50 @@ async def test_the_column_mark_sits_against_its_own_column() -> None:
         assert "▼j=2 C1" in header and "C1▼" not in header
 
 
-async def test_a_network_a_line_too_tall_keeps_its_result_whole_and_the_why_pane_its_least() -> None:
-    """vanishing at 80x24, n^2: a^1, W^1 and n^2 need 18 lines, 17 are there with the Why pane at
-    its title: the step gets all but the Why pane's least (not 11, with the Why pane at its usual
-    8), which is its title, the cell's line and its sum of five terms down to the result (4 lines);
-    a^1 scrolls up, W^1 and n^2 stay whole."""
+async def test_a_network_a_few_lines_too_tall_keeps_its_result_whole_and_no_operand_nameless() -> None:
+    """vanishing at 80x24, n^2: a^1, W^1 and n^2 need 18 lines, 14 are there above the Why pane's
+    least (its title, the cell's line and its sum of five terms down to the result). The step view
+    scrolled a^1 up under its top: its last row showed under no name. Without their column headers
+    the three still need 16; so W^1 and n^2 stay whole, a^1 goes out of sight whole, and the Why
+    pane has the rest."""
     app = StepperApp("vanishing")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("n", "n", "n")
         await pilot.pause()
         await pilot.pause()
-        order = app.screen.view.step_pane.order
-        assert [v.ref.symbol for v in order] == ["a^1", "W^1", "n^2"]
-        assert in_view(app, order[1]) and in_view(app, order[2])
-        assert app.screen.query_one("#explain").outer_size.height == 1 + 4
+        pane = app.screen.view.step_pane
+        a1, w1, n2 = pane.order
+        assert [v.ref.symbol for v in pane.order] == ["a^1", "W^1", "n^2"]
+        assert in_view(app, w1) and in_view(app, n2)
+        assert a1.region.bottom <= pane.scrollable_content_region.y  # none of it, not a nameless part
+        lines = screen_lines(app, pane.scrollable_content_region)
+        assert "W^1  weights in" in lines[0] and "j=0" in lines[1]  # title and headers
+        assert app.screen.query_one("#explain").outer_size.height >= 1 + 4
+
+
+async def test_step_16_at_80x24_names_its_operands_in_both_iterations() -> None:
+    """dC/da^1 = δ^2 · (W^1 without bias row)ᵀ: δ^2, W^1 and dC/da^1 stacked are a line taller than
+    the room the Why pane's computation leaves (two from iteration 2, the health notice a line
+    longer): δ^2's title scrolled out, two rows of numbers under no name. Now every title is on
+    screen, with δ^2's rows (o=0, ▶, the row the sum takes), W^1's and the result's; the operands
+    leave out their column headers for it, the result keeps its own."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for iteration in (1, 2):
+            await pilot.press(*"n" * (16 if iteration == 1 else 23))  # 22 steps, ready, 16
+            await pilot.pause()
+            await pilot.pause()
+            assert (app.walk.iteration, app.walk.done) == (iteration, 16)
+            pane = app.screen.view.step_pane
+            lines = screen_lines(app, pane.scrollable_content_region)
+            text = "\n".join(lines)
+            for title in ("δ^2 = dC/dn^2", "W^1  weights in", "▶ dC/da^1"):
+                assert title in text, (iteration, title, text)
+            for row in ("o=0▶ ", "o=1  ", "b    ", "i=0 C1▶", "i=2 C1"):
+                assert row in text, (iteration, row, text)
+            assert in_view(app, pane.order[-1])
+            result = next(i for i, line in enumerate(lines) if "▶ dC/da^1" in line)
+            assert "j=0 C1" in lines[result + 1]  # the result's header, under its title
 
 
 async def test_a_step_too_tall_for_80x24_shows_no_matrix_without_its_title() -> None:

@@ -155,6 +155,8 @@ class MatrixView(ScrollView, can_focus=True):
         # goes into the title instead of under the grid.
         self.open_bottom = False
         self._cursor_shown = False  # the title says where the cursor is (open at the bottom, focused)
+        # Lines of the grid not drawn at its top: 1 without its column headers (show_header).
+        self._skip = 0
         self._drawing_width: int | None = None
         # The Why pane explains this matrix's cursor cell: the cell stays highlighted with the
         # keyboard elsewhere (side by side, on the half without it; the Why pane, scrolled).
@@ -221,13 +223,31 @@ class MatrixView(ScrollView, can_focus=True):
             # One class swap, so one restyle: each restyle costs about a millisecond.
             self.set_classes(f"-{state.role}")
             self._fit_title()
-        size = Size(self._label_w + state.cols * (self._cell_w + CELL_GAP), self._line_count())
-        if size != self.virtual_size:
-            self.virtual_size = size  # a new layout, but only when the shape of the text changes
+        self._size_to_text()
         if state.mark_col is not None and (old is None or old.mark_col != state.mark_col):
             # The operand's column that makes the selected cell, brought into view: at 80x24 the
             # ▼ column of W^1 stayed out of sight, right of "j=0–1 of 3" (a tester's finding).
             self.call_after_refresh(self._scroll_to_column, state.mark_col)
+        self._lines.clear()
+        self.refresh()
+
+    def _size_to_text(self) -> None:
+        assert self.state is not None
+        size = Size(
+            self._label_w + self.state.cols * (self._cell_w + CELL_GAP), self._line_count() - self._skip
+        )
+        if size != self.virtual_size:
+            self.virtual_size = size  # a new layout, but only when the shape of the text changes
+
+    def show_header(self, shown: bool) -> None:
+        """Draw the column headers, or not: a line saved where the step view is a line or two too
+        low for its step (StepPane.fit_headers). The row labels and the title stay."""
+        skip = 0 if shown else 1
+        if skip == self._skip:
+            return
+        self._skip = skip
+        if self.state is not None:
+            self._size_to_text()
         self._lines.clear()
         self.refresh()
 
@@ -420,7 +440,7 @@ class MatrixView(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         line = self._lines.get(y)
         if line is None:
-            line = self._lines[y] = self._draw_line(y)
+            line = self._lines[y] = self._draw_line(y + self._skip)
         return line
 
     def refresh(
@@ -653,7 +673,7 @@ class MatrixView(ScrollView, can_focus=True):
         if not isinstance(pane, Widget) or not pane.is_scrollable or not self.region:
             return
         top = self.virtual_region.y + self.styles.gutter.top  # the border's line above the grid
-        line = top + self.line_of_row(row)
+        line = top + self.line_of_row(row) - self._skip
         if line - self.virtual_region.y < pane.scrollable_content_region.height:
             # Near the top: the title and the column headers too (Home came back to o=0 with
             # them out of sight above; a tester's finding).
@@ -667,8 +687,10 @@ class MatrixView(ScrollView, can_focus=True):
         # are drawn again: never the whole matrix.
         width = self.size.width
         for line in {0, self.line_of_row(old[0]), self.line_of_row(new[0])}:
-            self._lines.pop(line, None)
-            self.refresh(Region(0, line, width, 1))
+            shown = line - self._skip
+            if shown >= 0:  # (not the header, where it is not drawn)
+                self._lines.pop(shown, None)
+                self.refresh(Region(0, shown, width, 1))
         self._scroll_to_column(new[1])
         self._show_cursor_place()
         self._announce()
@@ -696,7 +718,8 @@ class MatrixView(ScrollView, can_focus=True):
     def on_click(self, event: events.Click) -> None:
         if self.state is None:
             return
-        if self._overflows and event.y == self._line_count():
+        line = event.y + self._skip  # the line of the grid clicked
+        if self._overflows and line == self._line_count():
             # The position line: its left half pages left, its right half right, by whole columns.
             page = self._columns_that_fit()
             first, _ = self._visible_columns()
@@ -704,7 +727,7 @@ class MatrixView(ScrollView, can_focus=True):
             return
         if event.x < self._label_w:
             return
-        row = self.row_at_line(event.y)
+        row = self.row_at_line(line)
         col = (int(self.scroll_offset.x) + event.x - self._label_w) // (self._cell_w + CELL_GAP)
         if row is not None and 0 <= col < self.state.cols:
             self.focus()

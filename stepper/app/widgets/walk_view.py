@@ -518,6 +518,7 @@ class WalkView(Vertical):
         narrow_step = self.step_mode and not self.wide
         if not narrow_step or explain is None or not self.size.height:
             height: int | None = None
+            self.step_pane.show_headers()
         else:
             above = sum(
                 child.outer_size.height
@@ -526,23 +527,22 @@ class WalkView(Vertical):
             )
             room = self.size.height - above
             width = self.step_pane.size.width or self._width - 1
-            need = self.step_pane.packing(width).height
             # Its title, and the selected cell's line with its computation down to the result: at
             # 80x24 the step 16 of the seed left it the cell's line and half its sum, and with the
             # health notice's line more its title alone (a tester's finding).
             least = 1 + min(max(self._why_lead, WHY_LEAST - 1), WHY_CELL_MOST)
+            # A line or two short (that step 16): operands without their column headers.
+            need = self.step_pane.fit_headers(width, room - least)
             if need <= room - least:
                 height = need
-            elif need <= room:
-                # A few lines short: all but the Why pane's least; the step view keeps its result
-                # whole at the bottom, and its operands' top lines scroll away (scroll_to_step).
-                height = room - least
             else:
-                # Too tall to fit anyway: the result and the operands just above it that fit whole,
-                # titles and all (the Why pane keeps the cell's computation); else (a 200-row batch)
-                # it scrolls and the Why pane keeps its size.
+                # Too tall for that: the result and the operands just above it that fit whole,
+                # titles and all (the Why pane keeps the cell's computation, and has the rest).
+                # An operand scrolled up under the step's top showed its last lines under no name
+                # (vanishing's a^1 at n^2). Else (a 200-row batch, the result alone taller) it
+                # scrolls, from the result's top, and the Why pane keeps its size.
                 whole = self.step_pane.whole_tail(width, room - least)
-                height = whole if whole is not None and whole > room - WHY_NARROW else room - WHY_NARROW
+                height = whole if whole is not None else room - WHY_NARROW
             height = max(3, height)
             if self.has_class("-why-tall"):
                 # w: the Why pane gets two thirds of the height, or more where the step leaves it
