@@ -716,19 +716,22 @@ class MatrixView(ScrollView, can_focus=True):
         self._fit_title()  # and so does the title
 
     def on_click(self, event: events.Click) -> None:
-        if self.state is None:
+        # Where in the grid: the event's offset counts the border too (a click on o=0 chose o=1,
+        # and one on the last row nothing).
+        offset = event.get_content_offset(self)
+        if self.state is None or offset is None:
             return
-        line = event.y + self._skip  # the line of the grid clicked
+        x, line = offset.x, offset.y + self._skip  # the line of the grid clicked
         if self._overflows and line == self._line_count():
             # The position line: its left half pages left, its right half right, by whole columns.
             page = self._columns_that_fit()
             first, _ = self._visible_columns()
-            self._scroll_to_first(first - page if event.x < self.size.width // 2 else first + page)
+            self._scroll_to_first(first - page if x < self.size.width // 2 else first + page)
             return
-        if event.x < self._label_w:
+        if x < self._label_w:
             return
         row = self.row_at_line(line)
-        col = (int(self.scroll_offset.x) + event.x - self._label_w) // (self._cell_w + CELL_GAP)
+        col = (int(self.scroll_offset.x) + x - self._label_w) // (self._cell_w + CELL_GAP)
         if row is not None and 0 <= col < self.state.cols:
             self.focus()
             self.cursor = (row, col)
