@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from textual import events
@@ -86,6 +86,24 @@ class Dialog(ModalScreen[ResultT], ClosesOnce[ResultT]):
         error = self.query_one(".dialog .error", Label)
         error.update(message)
         error.display = True
+
+    def refuse(self, checks: Sequence[tuple[str, str, bool]]) -> bool:
+        """Say every field's problem at once, in the dialog's order (one at a time hid the next
+        until the first was put right), the keyboard on the first to put right; True if any.
+        ``checks``: each field's selector, what it needs, and whether it is wrong."""
+        problems = [(field, needs) for field, needs, wrong in checks if wrong]
+        if problems:
+            self.show_error("\n".join(needs for _, needs in problems))
+            self.query_one(problems[0][0], Input).focus()
+        return bool(problems)
+
+
+def _number(text: str) -> float | None:
+    """``text`` as a number, or None."""
+    try:
+        return float(text)
+    except ValueError:
+        return None
 
 
 def optimizer_fields(current: OptimizerSpec | None, batch_size: int | None, prefix: str) -> ComposeResult:
@@ -176,21 +194,14 @@ class TrainingSettings(Dialog[tuple[OptimizerSpec, TrainingSpec, float] | None])
         lr = _number(self.query_one("#train-lr", Input).value)
         decay = _number(self.query_one("#train-decay", Input).value or "0")
         decay_problem = "a number, e.g. 0" if decay is None else check_hyper("weight_decay", decay)
-        # Every field's problem at once, in the dialog's order, each named (as the re-init dialog
-        # does): one at a time hid the next, "η and λ" did not say which, and the keyboard stayed
-        # where it was (a tester); it goes to the first to put right.
-        problems = [
-            (field, needs)
-            for field, needs, wrong in (
+        # Each field named ("η and λ" did not say which, and the keyboard stayed where it was).
+        if self.refuse(
+            [
                 ("#train-batch", str(chosen), isinstance(chosen, str)),
                 ("#train-lr", "η: a number greater than 0, e.g. 0.01", lr is None or not 0 < lr < math.inf),
                 ("#train-decay", f"λ: {decay_problem}", bool(decay_problem)),
-            )
-            if wrong
-        ]
-        if problems:
-            self.show_error("\n".join(needs for _, needs in problems))
-            self.query_one(problems[0][0], Input).focus()
+            ]
+        ):
             return
         assert not isinstance(chosen, str) and lr is not None and decay is not None
         optimizer, training = chosen
@@ -198,14 +209,6 @@ class TrainingSettings(Dialog[tuple[OptimizerSpec, TrainingSpec, float] | None])
         from dataclasses import replace
 
         self.dismiss((replace(optimizer, weight_decay=decay), training, lr))
-
-
-def _number(text: str) -> float | None:
-    """``text`` as a number, or None."""
-    try:
-        return float(text)
-    except ValueError:
-        return None
 
 
 class GotoIteration(Dialog[int | None]):
@@ -318,11 +321,8 @@ class Reinitialise(Dialog[tuple[InitSpec, OptimizerSpec, TrainingSpec] | None]):
 
     def _number(self, field: str, accepted: Callable[[float], bool]) -> float | None:
         """The number in ``field``; None if it is none that ``accepted`` takes."""
-        try:
-            number = float(self.query_one(field, Input).value.strip())
-        except ValueError:
-            return None
-        return number if accepted(number) else None
+        number = _number(self.query_one(field, Input).value)
+        return number if number is not None and accepted(number) else None
 
     def _seed(self) -> int | None:
         """The seed typed; None if it is no whole number >= 0 (an empty field was seed 0, silently)."""
@@ -347,22 +347,16 @@ class Reinitialise(Dialog[tuple[InitSpec, OptimizerSpec, TrainingSpec] | None]):
         value = self._number("#reinit-value", math.isfinite) if scheme == "constant" else current.value
         seed = current.seed if scheme == "constant" else self._seed()  # a constant draws nothing
         chosen = read_optimizer_fields(self, self.optimizer, self.training, "reinit")
-        if scale is None or value is None or seed is None or isinstance(chosen, str):
-            # Every field's problem at once, in the dialog's order (one at a time hid the next one
-            # until the first was put right); the keyboard goes to the first to put it right.
-            problems = [
-                (field, needs)
-                for field, needs, wrong in (
-                    ("#reinit-scale", "scale: a number greater than 0, e.g. 0.5", scale is None),
-                    ("#reinit-value", "value: a number, e.g. 0.5", value is None),
-                    ("#reinit-seed", "seed: a whole number, 0 or more", seed is None),
-                    ("#reinit-batch", str(chosen), isinstance(chosen, str)),
-                )
-                if wrong
+        if self.refuse(
+            [
+                ("#reinit-scale", "scale: a number greater than 0, e.g. 0.5", scale is None),
+                ("#reinit-value", "value: a number, e.g. 0.5", value is None),
+                ("#reinit-seed", "seed: a whole number, 0 or more", seed is None),
+                ("#reinit-batch", str(chosen), isinstance(chosen, str)),
             ]
-            self.show_error("\n".join(needs for _, needs in problems))
-            self.query_one(problems[0][0], Input).focus()
+        ):
             return
+        assert not isinstance(chosen, str) and scale is not None and value is not None and seed is not None
         optimizer, training = chosen
         assert optimizer is not None and training is not None
         if optimizer.name == self.optimizer.name:
