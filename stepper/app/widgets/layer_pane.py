@@ -3,16 +3,16 @@ the gradient of W^{l-1} and its update."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from itertools import accumulate
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.geometry import NULL_OFFSET, NULL_SPACING, Region, Size
-from textual.layout import ArrangeResult, Layout, WidgetPlacement
+from textual.geometry import Region
+from textual.layout import Layout
 from textual.widget import Widget
 
-from stepper.app.widgets.matrix import MatrixView, box_size
+from stepper.app.widgets.matrix import MatrixLayout, MatrixView, box_size
 from stepper.app.widgets.sized import LaidOutOnce
 from stepper.engine.network import Network
 from stepper.engine.quantities import PREVIOUS_STATE, Q, Quantity
@@ -89,29 +89,30 @@ def grid_rows(views: Sequence[MatrixView], columns: int) -> list[list[MatrixView
     return rows
 
 
-class PaneGrid(Layout):
+def row_height(row: Sequence[MatrixView]) -> int:
+    """A grid row's height: its tallest matrix's, border included."""
+    return max(v.virtual_size.height + 2 for v in row)
+
+
+class PaneGrid(MatrixLayout):
     """A layer pane's matrices in ``pane.grid_columns`` equal columns, left-aligned in their cells,
     each row as tall as its tallest matrix, in rows as :func:`grid_rows` makes them (Textual's grid
     places a widget in the next cell whatever it is)."""
 
     name = "pane-grid"
 
-    def arrange(
-        self, parent: Widget, children: list[Widget], size: Size, greedy: bool = True
-    ) -> ArrangeResult:
-        parent.pre_layout(self)
-        views = [child for child in children if isinstance(child, MatrixView)]
+    def places(
+        self, parent: Widget, views: list[MatrixView], width: int
+    ) -> Iterable[tuple[MatrixView, int, int, tuple[int, int]]]:
         columns = max(1, getattr(parent, "grid_columns", 1))
         # Where each column starts: as Textual divides a width into equal fractions.
-        edges = [size.width * index // columns for index in range(columns + 1)]
-        placements: list[WidgetPlacement] = []
+        edges = [width * index // columns for index in range(columns + 1)]
         y = 0
         for row in grid_rows(views, columns):
             boxes = [box_size(view, edges[i + 1] - edges[i]) for i, view in enumerate(row)]
             for i, (view, box) in enumerate(zip(row, boxes)):
-                placements.append(WidgetPlacement(Region(edges[i], y, *box), NULL_OFFSET, NULL_SPACING, view))
+                yield view, edges[i], y, box
             y += max(height for _, height in boxes)
-        return placements
 
 
 class LayerPane(VerticalScroll, LaidOutOnce, can_focus=False):
@@ -195,7 +196,7 @@ class LayerPane(VerticalScroll, LaidOutOnce, can_focus=False):
         if window <= 0 or not part or not widest:
             return True
         columns = max(1, min(len(part), (width - 3) // widest))
-        return sum(max(v.virtual_size.height + 2 for v in row) for row in grid_rows(part, columns)) <= window
+        return sum(row_height(row) for row in grid_rows(part, columns)) <= window
 
     def fold_for_step(self, window: int | None = None) -> bool:
         """Fold away as few of the matrices that take no part in the current step as it takes for
@@ -250,7 +251,7 @@ class LayerPane(VerticalScroll, LaidOutOnce, can_focus=False):
         part = [i for i, row in enumerate(rows) if any(self.in_step(v) for v in row)]
         if not part:
             return True
-        tops = [0, *accumulate(max(v.virtual_size.height + 2 for v in row) for row in rows)]
+        tops = [0, *accumulate(row_height(row) for row in rows)]
         first, last = part[0], part[-1]
         if tops[last + 1] - tops[first] > window:
             return False

@@ -7,6 +7,7 @@ matrix scrolls sideways (the row labels stay put); the pane around it scrolls do
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Self
 
@@ -16,7 +17,8 @@ from rich.style import Style
 from textual import events
 from textual._context import NoActiveAppError
 from textual.binding import Binding
-from textual.geometry import Region, Size
+from textual.geometry import NULL_OFFSET, NULL_SPACING, Region, Size
+from textual.layout import ArrangeResult, Layout, WidgetPlacement
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -749,3 +751,25 @@ def box_size(view: MatrixView, room: int) -> tuple[int, int]:
     inner = max(1, width - gutter.width)
     height = view.get_content_height(Size(room, 0), Size(room, 0), inner) + gutter.height
     return width, height
+
+
+class MatrixLayout(Layout):
+    """A pane's matrices placed where :meth:`places` says, each at its boxed size (Textual's own
+    layouts put a widget in the next cell, whatever it is). The step view and the layer panes
+    differ only in where."""
+
+    def arrange(
+        self, parent: Widget, children: list[Widget], size: Size, greedy: bool = True
+    ) -> ArrangeResult:
+        parent.pre_layout(self)
+        views = [child for child in children if isinstance(child, MatrixView)]
+        return [
+            WidgetPlacement(Region(x, y, *box), NULL_OFFSET, NULL_SPACING, view)
+            for view, x, y, box in self.places(parent, views, size.width)
+        ]
+
+    def places(
+        self, parent: Widget, views: list[MatrixView], width: int
+    ) -> Iterable[tuple[MatrixView, int, int, tuple[int, int]]]:
+        """Each matrix, where its box's top left corner goes, and the box's width and height."""
+        raise NotImplementedError

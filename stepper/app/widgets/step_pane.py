@@ -9,39 +9,35 @@ its own for every quantity of the network and shows only the step's, stacked in 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.geometry import NULL_OFFSET, NULL_SPACING, Region, Size
-from textual.layout import ArrangeResult, Layout, WidgetPlacement
+from textual.geometry import Region, Size
+from textual.layout import Layout
 from textual.widget import Widget
 
 from stepper.app.widgets.layer_pane import pane_refs
-from stepper.app.widgets.matrix import MatrixView, box_size
+from stepper.app.widgets.matrix import MatrixLayout, MatrixView, box_size
 from stepper.app.widgets.packing import Packing, pack
 from stepper.app.widgets.sized import LaidOutOnce
 from stepper.engine.network import Network
 from stepper.engine.steps import Ref
 
 
-class StepLayout(Layout):
+class StepLayout(MatrixLayout):
     """Places the step view's matrices as its packing says: stacks side by side, left-aligned."""
 
     name = "step"
 
-    def arrange(
-        self, parent: Widget, children: list[Widget], size: Size, greedy: bool = True
-    ) -> ArrangeResult:
-        parent.pre_layout(self)
-        views = [child for child in children if isinstance(child, MatrixView)]
+    def places(
+        self, parent: Widget, views: list[MatrixView], width: int
+    ) -> Iterable[tuple[MatrixView, int, int, tuple[int, int]]]:
         order = {view: i for i, view in enumerate(getattr(parent, "order", views))}
-        views.sort(key=lambda view: order.get(view, len(order)))
-        sizes = [box_size(view, size.width) for view in views]
-        packing = pack(sizes, size.width)
-        placements: list[WidgetPlacement] = []
-        for index, x, y in packing.places(sizes):
-            region = Region(x, y, *sizes[index])
-            placements.append(WidgetPlacement(region, NULL_OFFSET, NULL_SPACING, views[index]))
-        return placements
+        views = sorted(views, key=lambda view: order.get(view, len(order)))
+        sizes = [box_size(view, width) for view in views]
+        for index, x, y in pack(sizes, width).places(sizes):
+            yield views[index], x, y, sizes[index]
 
 
 class StepPane(VerticalScroll, LaidOutOnce, can_focus=False):
