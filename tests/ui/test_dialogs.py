@@ -119,10 +119,7 @@ async def test_an_empty_seed_in_the_re_init_dialog_is_said_not_taken_for_0() -> 
     """Clearing the seed and pressing Enter re-initialised with seed 0, silently (a tester)."""
     app = StepperApp()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("R")
-        await pilot.pause()
-        dialog = app.screen
-        dialog.query_one("#reinit-scheme", Select).value = "normal"
+        dialog = await _open_reinit(pilot, app, "normal")
         dialog.query_one("#reinit-seed", Input).value = ""
         await pilot.press("enter")
         await pilot.pause()
@@ -135,12 +132,18 @@ async def test_an_empty_seed_in_the_re_init_dialog_is_said_not_taken_for_0() -> 
         assert app.screen is not dialog and app.net.init.seed == 0
 
 
-async def _reinit(pilot, app: StepperApp, scheme: str, scale: str) -> Widget:
+async def _open_reinit(pilot, app: StepperApp, scheme: str) -> Widget:
+    """The re-init dialog, opened with R, on ``scheme``."""
     await pilot.press("R")
     await pilot.pause()
     dialog = app.screen
     dialog.query_one("#reinit-scheme", Select).value = scheme
     await pilot.pause()
+    return dialog
+
+
+async def _reinit(pilot, app: StepperApp, scheme: str, scale: str) -> Widget:
+    dialog = await _open_reinit(pilot, app, scheme)
     dialog.query_one("#reinit-scale", Input).value = scale
     await pilot.press("enter")
     await pilot.pause()
@@ -226,11 +229,7 @@ async def test_letters_typed_in_the_re_init_dialog_are_refused_not_dropped(
     typed stays, and is refused with the message a bad number gets."""
     app = StepperApp()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("R")
-        await pilot.pause()
-        dialog = app.screen
-        dialog.query_one("#reinit-scheme", Select).value = scheme
-        await pilot.pause()
+        dialog = await _open_reinit(pilot, app, scheme)
         typed = dialog.query_one(field, Input)
         typed.value = ""
         typed.focus()
@@ -290,11 +289,7 @@ async def test_every_problem_in_the_re_init_dialog_is_said_at_once() -> None:
     the keyboard goes to the first; a scheme chosen after takes the list away with its fields."""
     app = StepperApp()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("R")
-        await pilot.pause()
-        dialog = app.screen
-        dialog.query_one("#reinit-scheme", Select).value = "normal"
-        await pilot.pause()
+        dialog = await _open_reinit(pilot, app, "normal")
         scale, seed = dialog.query_one("#reinit-scale", Input), dialog.query_one("#reinit-seed", Input)
         batch = dialog.query_one("#reinit-batch", Input)
         scale.value, seed.value, batch.value = "abc", "", "-1"
