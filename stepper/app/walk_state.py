@@ -44,6 +44,14 @@ def clone_map(d: Diagnosis) -> dict[int, tuple[int | None, ...]]:
     return {g.layer: tuple(d.clone_groups(g.layer)) for g in d.clones}
 
 
+def column_clones(ref: Ref, clones: Mapping[int, tuple[int | None, ...]]) -> tuple[int | None, ...]:
+    """Each column's clone group in ``ref``'s matrix, from :func:`clone_map`: clones show in their
+    own layer's columns and in the columns of the weights coming in (and, in rows, going out)."""
+    if ref.quantity == Q.TARGETS:
+        return ()
+    return clones.get(ref.layer + (ref.quantity in WEIGHT_SHAPED), ())
+
+
 def matrix_shape(walk: Walk, ref: Ref) -> tuple[int, int]:
     sizes, m = walk.net.layers, walk.values.a[0].shape[0]  # this iteration's batch
     if ref.quantity in WEIGHT_SHAPED:
@@ -78,9 +86,7 @@ def show_matrices(
         ref = view.ref
         value = _matrix(walk.value(ref))
         weight_shaped = ref.quantity in WEIGHT_SHAPED
-        # Clones show in their own layer's columns, in the columns of the weights coming in and in
-        # the rows of the weights going out.
-        col_clones = () if ref.quantity == Q.TARGETS else clones.get(ref.layer + weight_shaped, ())
+        col_clones = column_clones(ref, clones)
         row_clones = (None, *clones[ref.layer]) if weight_shaped and ref.layer in clones else ()
         rows, cols = matrix_shape(walk, ref)
         note = ""

@@ -13,11 +13,21 @@ from typing import NamedTuple
 import numpy as np
 from rich.markup import escape
 
-from stepper.app.walk_state import LEARNING_RATE_KEY
+from stepper.app.walk_state import LEARNING_RATE_KEY, clone_map, column_clones
 from stepper.engine.compare import MineChecker
-from stepper.engine.explain import cell_meaning, cell_name, cell_terms, cost_terms, product_operands
-from stepper.engine.quantities import Q
-from stepper.engine.steps import Ref
+from stepper.engine.explain import (
+    EQUAL_NOW_MARKS,
+    cell_meaning,
+    cell_name,
+    cell_terms,
+    cost_terms,
+    equal_column_groups,
+    equal_now_groups,
+    product_operands,
+)
+from stepper.engine.quantities import Q, symbol
+from stepper.engine.steps import Ref, Step
+from stepper.engine.symmetry import index_list
 from stepper.engine.walk import Walk
 from stepper.exports.product import COL_MARK, ROW_MARK, product_layout, stacked_layout
 from stepper.formatting import SIG_DIGITS, format_number, precision
@@ -71,6 +81,7 @@ def why_text(
         lines.append(f"[b]{escape(step.title)}[/b]   {escape(step.formula)}   {escape(step.shapes)}")
         # Which columns are equal here and why, or where a symmetry broke: the point of the seed.
         lines += [f"[i]{escape(line)}[/i]" for line in walk.symmetry[step.index].lines()]
+        lines += [f"[i]{escape(line)}[/i]" for line in equal_now_lines(walk, step)]
         lines.append(escape(step.why))
         lines += precision_lines(step.formula, step.layer, digits)
         lines += product_lines(walk, selected, digits, width)
@@ -80,6 +91,37 @@ def why_text(
             # The words of trace's last line: the walk goes no further than this step.
             lines.append(f"[b]Stopped:[/b] {escape(diverged.report_setting(LEARNING_RATE_KEY))}")
     return WhyText("\n".join(lines), lead)
+
+
+def equal_now_lines(walk: Walk, step: Step) -> list[str]:
+    """What =a, =b, … in the step's matrices mean: columns equal in these values only, not clones.
+    A learner met "j=0 =a" over W^2's columns in the seed's update and nothing on screen said what
+    it was (the clones' C1 is explained by the lines above this one)."""
+    clones = clone_map(walk.diagnosis)
+    where: list[tuple[str, str]] = []  # (its letter, "j=0 and j=1 of W^2")
+    for ref in dict.fromkeys((*step.inputs, step.output)):  # in the step's order, each once
+        value = walk.value(ref)
+        if not isinstance(value, np.ndarray) or value.ndim != 2 or value.shape[0] < 2:
+            continue  # the matrices mark equal columns only where they have two rows or more
+        letters = equal_now_groups(equal_column_groups(value), column_clones(ref, clones))
+        groups: dict[int, list[int]] = {}
+        for j, letter in enumerate(letters):
+            if letter is not None:
+                groups.setdefault(letter, []).append(j)
+        name = symbol(ref.quantity, ref.layer)
+        where += [
+            (f"={EQUAL_NOW_MARKS[k % len(EQUAL_NOW_MARKS)]}", f"{index_list(cols, 'j=')} of {name}")
+            for k, cols in sorted(groups.items())
+        ]
+    if not where:
+        return []
+    marks = list(dict.fromkeys(mark for mark, _ in where))
+    listed = ", ".join(f"{place} ({mark})" if len(marks) > 1 else place for mark, place in where)
+    said = marks[0] + " marks" if len(marks) == 1 else ", ".join(marks) + " mark"
+    return [
+        f"{said} columns equal in this iteration's values only: {listed}. They are not clones "
+        "(those carry C1, C2, …): gradient descent need not keep them equal."
+    ]
 
 
 def precision_lines(formula: str, layer: int, digits: int) -> list[str]:

@@ -350,6 +350,19 @@ def equal_column_groups(matrix: np.ndarray) -> list[int | None]:
     return groups
 
 
+# Columns equal in this iteration's values only (not clones) are marked =a, =b, … (clones C1, C2, …).
+EQUAL_NOW_MARKS = "abcdefgh"
+
+
+def equal_now_groups(groups: Sequence[int | None], clones: Sequence[int | None]) -> list[int | None]:
+    """For each column, the letter's index (0 for =a, 1 for =b, …) of its group of columns equal in
+    these values only, or None: a column with no twin, or a clone's (clones carry C1, C2, …).
+    ``groups`` as :func:`equal_column_groups` gives them; ``clones`` each column's clone group."""
+    clones = list(clones) or [None] * len(groups)
+    observed = sorted({g for g, c in zip(groups, clones) if g is not None and c is None})
+    return [observed.index(g) if g is not None and c is None else None for g, c in zip(groups, clones)]
+
+
 def operand_slices(step: Step, row: int, col: int) -> list[tuple[Ref, str, int]]:
     """For a product step (one whose rows and columns come from its operands' slices, as
     ``Step.rows_from`` / ``columns_from`` say): the stored operands' row or column that make cell

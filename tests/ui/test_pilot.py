@@ -315,6 +315,21 @@ async def test_a_partly_symmetric_network_marks_only_its_clones() -> None:
         assert "j=1 C1" in w1 and "j=2 C1" in w1  # incoming columns of layer 2's clones
 
 
+async def test_the_why_pane_says_what_the_equal_now_mark_means_where_the_step_shows_one() -> None:
+    app = StepperApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("i")  # the seed's update of W^2: its columns j=0, j=1 are all 1, not clones
+        await pilot.pause()
+        assert "j=0 =a" in view(app, "weights", 2).text()
+        text = str(app.query_one("#explain-text").render())
+        assert "=a marks columns equal in this iteration's values only: j=0 and j=1 of W^2." in text
+        assert "They are not clones (those carry C1, C2, …)" in text
+        await pilot.press("s", "i", "i")  # random weights: no two columns equal, and no mark to explain
+        await pilot.pause()
+        assert "=a" not in view(app, "weights", 2).text()
+        assert "=a marks" not in str(app.query_one("#explain-text").render())
+
+
 async def test_run_and_pause_trains_and_draws_the_loss_curve() -> None:
     app = StepperApp()
     async with app.run_test(size=(80, 24)) as pilot:

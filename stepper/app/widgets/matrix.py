@@ -27,7 +27,7 @@ from textual.widget import Widget
 
 from stepper.app.contrast import background_of, readable
 from stepper.app.widgets.sized import on_screen_now
-from stepper.engine.explain import equal_column_groups
+from stepper.engine.explain import EQUAL_NOW_MARKS, equal_column_groups, equal_now_groups
 from stepper.engine.quantities import WEIGHT_SHAPED, Q
 from stepper.engine.steps import Ref
 from stepper.formatting import SIG_DIGITS, format_number
@@ -36,7 +36,6 @@ from stepper.formatting import SIG_DIGITS, format_number
 # equal in this iteration's values =a, =b, ...: a label always, never colour alone. The hues are
 # drawn lighter or darker as the background needs (see clone_style).
 CLONE_COLOURS = ("#ff79c6", "#5fd7ff", "#f1fa8c", "#50fa7b", "#7aa2ff", "#ff7b72")
-OBSERVED_MARKS = "abcdefgh"
 CELL_GAP = 1
 WRONG_MARK = Style(bold=True, color="red")
 WRONG_CELL = Style(bold=True, color="red", reverse=True)
@@ -261,11 +260,7 @@ class MatrixView(ScrollView, can_focus=True):
             else [None] * state.cols
         )
         # Letters for columns equal now but not clones: the clones are labelled as such.
-        clones = state.col_clones or (None,) * state.cols
-        observed = sorted({g for g, c in zip(self._groups, clones) if g is not None and c is None})
-        self._observed = [
-            observed.index(g) if g is not None and c is None else None for g, c in zip(self._groups, clones)
-        ]
+        self._observed = equal_now_groups(self._groups, state.col_clones)
         self._headers = [self.col_label(c) for c in range(state.cols)]
         self._label_w = self._widest_label(state.rows, state.row_clones) + 1
         self._mark_w = 1 if _marked(state) else 0
@@ -384,7 +379,7 @@ class MatrixView(ScrollView, can_focus=True):
             return f"j={c} {clone_mark(g)}", g
         seen = self._observed[c] if c < len(self._observed) else None
         if seen is not None:
-            return f"j={c} ={OBSERVED_MARKS[seen % len(OBSERVED_MARKS)]}", "observed"
+            return f"j={c} ={EQUAL_NOW_MARKS[seen % len(EQUAL_NOW_MARKS)]}", "observed"
         return f"j={c}", None
 
     def _label_style(self, kind: int | str | None, base: Style) -> Style:

@@ -765,10 +765,14 @@ class WalkView(Vertical):
     @property
     def why_width(self) -> int:
         """The Why pane's text width (its border, padding and scrollbar off the view's width; side
-        by side, the column's border as well)."""
-        return self.query_one("#explain-text", Explanation).content_size.width or (
-            self._width - (8 if self.compact else 6)
-        )
+        by side, the column's border as well), as if it had no scrollbar: the text leaves the
+        scrollbar's room itself (why.wrapped), and leaving it twice, once the text was long enough
+        for a scrollbar, broke lines that fit (the cost's result went to a line of its own at 60x20)."""
+        pane = self.query_one("#explain", WhyPane)
+        shown = self.query_one("#explain-text", Explanation).content_size.width
+        if not shown:
+            return self._width - (8 if self.compact else 6)
+        return shown + (pane.scrollbar_size_vertical if pane.show_vertical_scrollbar else 0)
 
     def _update_explanation(self) -> None:
         if not self.why_shown or self._explanation_held:
