@@ -85,6 +85,34 @@ async def test_the_optimizer_is_named_in_each_dialog_that_sets_it() -> None:
             await pilot.pause()
 
 
+async def test_enter_on_a_dialogs_choice_applies_the_dialog_and_down_opens_its_list() -> None:
+    """The optimizer dialog says "Enter applies" and opens on its optimizer: Enter there opened
+    the list, and again after a choice, and the dialog could not be applied from it (a tester)."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("O")
+        await pilot.pause()
+        choice = app.screen.query_one("#train-optimizer", Select)
+        assert app.focused is choice
+        await pilot.press("down")  # the list opens; down to momentum, Enter chooses it
+        await pilot.pause()
+        assert choice.expanded
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert not choice.expanded and choice.value == "momentum"
+        await pilot.press("enter")  # on the choice again: applies
+        await pilot.pause()
+        assert not app.screen.query(".dialog") and app.net.optimizer.name == "momentum"
+        await pilot.press("R")
+        await pilot.pause()
+        await pilot.press("shift+tab")  # the value field to the scheme
+        await pilot.pause()
+        assert app.focused is app.screen.query_one("#reinit-scheme", Select)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not app.screen.query(".dialog")  # re-initialised as it stood, no list opened
+
+
 @pytest.mark.parametrize("size", [(80, 24), (60, 20)], ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("key", ["R", "O", "o"])
 async def test_every_choice_of_a_select_shows_whole_on_one_line(key: str, size: tuple[int, int]) -> None:

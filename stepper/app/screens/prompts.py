@@ -98,6 +98,14 @@ class Dialog(ModalScreen[ResultT], ClosesOnce[ResultT]):
         return bool(problems)
 
 
+class Choice(Select[str], inherit_bindings=False):
+    """A dialog's choice: its list opens with ↓, ↑ or space (or a click), and Enter applies the
+    dialog, as every dialog's hint says. A Select opened its list on Enter: a tester pressing Enter in
+    the optimizer dialog got the list, and again after choosing, and could not apply from there."""
+
+    BINDINGS = [Binding("down,up,space", "show_overlay", "Show the choices", show=False)]
+
+
 def _number(text: str) -> float | None:
     """``text`` as a number, or None."""
     try:
@@ -112,7 +120,7 @@ def optimizer_fields(current: OptimizerSpec | None, batch_size: int | None, pref
     options = [(f"{name}: {OPTIMIZER_HELP[name]}", name) for name in OPTIMIZERS]
     if current is None:
         options.insert(0, ("optimizer as in the file", FROM_FILE))
-    select: Select[str] = Select(
+    select = Choice(
         options,
         value=FROM_FILE if current is None else current.name,
         allow_blank=False,
@@ -165,7 +173,10 @@ class TrainingSettings(Dialog[tuple[OptimizerSpec, TrainingSpec, float] | None])
     """The optimizer, batch size, learning rate and weight decay (restarts from the same init)."""
 
     AUTO_FOCUS = "#train-optimizer"
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="cancel-training")]
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Cancel", id="cancel-training"),
+        Binding("enter", "apply", "Apply", show=False, id="apply-training"),  # on the optimizer too
+    ]
 
     def __init__(
         self, optimizer: OptimizerSpec, training: TrainingSpec, observations: int, lr: float
@@ -187,9 +198,12 @@ class TrainingSettings(Dialog[tuple[OptimizerSpec, TrainingSpec, float] | None])
             decay.tooltip = "L2 for sgd, momentum, rmsprop, adam; decoupled for adamw; never on the bias row"
             yield labelled("weight decay λ", decay)
             yield Label("", id="train-error", classes="error", markup=False)
-            yield Label("Enter to apply, Escape to cancel", classes="hint")
+            yield Label("Enter applies · ↓ opens a list · Escape cancels", classes="hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_apply()
+
+    def action_apply(self) -> None:
         chosen = read_optimizer_fields(self, self.optimizer, self.training, "train")
         lr = _number(self.query_one("#train-lr", Input).value)
         decay = _number(self.query_one("#train-decay", Input).value or "0")
@@ -260,7 +274,7 @@ class Reinitialise(Dialog[tuple[InitSpec, OptimizerSpec, TrainingSpec] | None]):
             # The network's own init, so that Enter draws it again (a new seed) or, for a constant
             # one, restarts it as it was (it opened on normal; s is the key that breaks symmetry).
             chosen = self.current.scheme
-            scheme: Select[str] = Select(
+            scheme = Choice(
                 [(f"{s}: {SCHEME_SHORT[s]}", s) for s in SCHEMES],
                 value=chosen,
                 allow_blank=False,
@@ -295,7 +309,7 @@ class Reinitialise(Dialog[tuple[InitSpec, OptimizerSpec, TrainingSpec] | None]):
             yield row
             yield from optimizer_fields(self.optimizer, self.training.batch_size, "reinit")
             yield Label("", id="reinit-error", classes="error", markup=False)
-            yield Label("Enter to apply, Escape to cancel", classes="hint")
+            yield Label("Enter applies · ↓ opens a list · Escape cancels", classes="hint")
 
     def on_mount(self) -> None:
         # The field a new init is typed in (Enter applies at once; shift+tab goes back to the scheme).
@@ -371,7 +385,10 @@ class OpenNetwork(Dialog[tuple[str, OptimizerSpec | None, TrainingSpec | None] |
     """A network to open: (example or path, optimizer override or None, batching override or None)."""
 
     AUTO_FOCUS = "#open-path"  # typing a name or path works at once; Tab reaches the list
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="cancel-open")]
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Cancel", id="cancel-open"),
+        Binding("enter", "open", "Open", show=False, id="apply-open"),  # on the optimizer too
+    ]
 
     def __init__(
         self,
@@ -428,6 +445,15 @@ class OpenNetwork(Dialog[tuple[str, OptimizerSpec | None, TrainingSpec | None] |
         path = self.query_one("#open-path", Input).value.strip()
         if path:
             self._choose(path)
+
+    def action_open(self) -> None:
+        """Enter outside the path and the list (on the optimizer, the batch size's label): what
+        the path says, or where to say it."""
+        path = self.query_one("#open-path", Input).value.strip()
+        if path:
+            self._choose(path)
+        else:
+            self.show_error("Type a file or example name, or choose an example from the list.")
 
 
 class SavePath(Dialog[str | None]):
@@ -507,6 +533,7 @@ class Export(Dialog[tuple[str, str, str | None] | None]):
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel", id="cancel-export"),
         Binding("ctrl+y", "copy", "Send to clipboard", id="export-copy"),
+        Binding("enter", "save", "Save", show=False, id="export-save"),  # on what and format too
     ]
 
     def __init__(
@@ -532,9 +559,9 @@ class Export(Dialog[tuple[str, str, str | None] | None]):
             yield Label("Export", classes="field")
             scopes = EXPORT_SCOPES if self.step is not None else EXPORT_SCOPES[1:]
             scope = scopes[0][1]
-            yield labelled("what", Select(scopes, value=scope, allow_blank=False, id="export-scope"))
+            yield labelled("what", Choice(scopes, value=scope, allow_blank=False, id="export-scope"))
             yield labelled(
-                "format", Select(EXPORT_FORMATS, value="markdown", allow_blank=False, id="export-format")
+                "format", Choice(EXPORT_FORMATS, value="markdown", allow_blank=False, id="export-format")
             )
             yield labelled(
                 "file", Input(f"{self._stem(scope)}.md", placeholder="path/to/file", id="export-path")
@@ -565,7 +592,10 @@ class Export(Dialog[tuple[str, str, str | None] | None]):
             path.value = stem + suffix
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        path = event.value.strip()
+        self.action_save()
+
+    def action_save(self) -> None:
+        path = self.query_one("#export-path", Input).value.strip()
         if path and self._can_save(path):
             self.dismiss((*self._choice(), path))
 
