@@ -169,3 +169,17 @@ def test_a_pickled_npz_is_refused(cli, tmp_path) -> None:
     np.savez(tmp_path / "evil.npz", a1=np.array([{"x": 1}], dtype=object))
     run = cli("compare", str(tmp_path / "evil.npz"))
     assert run.code == 2 and "evil.npz" in run.err
+
+
+@pytest.mark.parametrize("layer", [0, 1, 2])
+def test_a_gradient_without_its_bias_row_is_named_not_a_crash(cli, tmp_path, layer) -> None:
+    """dC/dW with its bias row dropped (the column of ones left out of [1 | a]): compare raised a
+    ValueError comparing rows of two shapes, exit 1 with a traceback (a tester); at layer 0 the
+    shapes happened to fit and no cause was said."""
+    full = learner_trace("random-init", None, iterations=1)["iterations"][0]
+    grad = [None, None, None]
+    grad[layer] = np.array(full["grad"][layer])[1:].tolist()
+    mine = write(tmp_path, {"iterations": [{"grad": grad}]})
+    run = cli("compare", mine, "random-init")
+    assert run.code == 1 and "Traceback" not in run.out + run.err
+    assert "without its bias row" in " ".join(run.out.split())

@@ -27,7 +27,7 @@ from stepper.engine.explain import (
 )
 from stepper.engine.quantities import Q, symbol
 from stepper.engine.steps import Ref, Step
-from stepper.engine.symmetry import index_list
+from stepper.engine.symmetry import Kind, index_list, still_clones_text
 from stepper.engine.walk import Walk
 from stepper.exports.product import COL_MARK, ROW_MARK, product_layout, stacked_layout
 from stepper.formatting import SIG_DIGITS, format_number, precision
@@ -69,6 +69,14 @@ def why_text(
         with precision(digits):  # the cell's computation at the precision the matrices show
             computation, tail = cell_parts(walk, *selected, checker, width)
         lines += computation
+    # An update that leaves clones clones says so within the lead, kept in view under the step at
+    # 80x24: "equal gradients, so equal changes: … still clones" answers the seed's question, and a
+    # tester found it below the fold at every update step there.
+    told = walk.symmetry[step.index] if step is not None else None
+    if told is not None and told.step.output.quantity == Q.WEIGHTS_AFTER:
+        clones = [e for e in told.equal if e.kind is Kind.CLONES]
+        if clones:
+            lines.append(f"[i]{escape(still_clones_text(clones))}[/i]")
     lead = len(lines)
     lines += tail
     if step is None:

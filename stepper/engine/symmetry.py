@@ -554,6 +554,19 @@ def equal_text(step: Step, e: EqualSlices) -> str:
     return text
 
 
+def still_clones_text(clones: Sequence[EqualSlices]) -> str:
+    """An update's clones in one short line (the full sentences are :func:`equal_text`'s): what the
+    Why pane keeps in view at 80x24, where one such sentence took three lines and was cut."""
+    groups = list(dict.fromkeys((tuple(e.neurons), e.layer) for e in clones))
+    if len({neurons for neurons, _ in groups}) == 1:
+        layers = sorted({layer for _, layer in groups if layer is not None})
+        s = "s" if len(layers) > 1 else ""
+        who = f"neurons {index_list(groups[0][0])} of layer{s} {index_list(layers)}"
+    else:
+        who = " and ".join(f"neurons {index_list(neurons)} of layer {layer}" for neurons, layer in groups)
+    return f"Equal gradients, equal changes: {who} are still clones."
+
+
 def slope_text(subject: str, who: str, e: EqualSlices) -> str:
     """Equal columns of da/dn from neurons on the same piece of a piecewise-constant derivative."""
     act = ACTIVATIONS[e.activation]

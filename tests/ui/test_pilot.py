@@ -218,9 +218,9 @@ async def test_reinitialise_breaks_the_symmetry() -> None:
         assert view(app, "a", 1).text().count(" C1") == 3  # the clone columns share a marker
         await pilot.press("R")
         assert isinstance(app.screen, Reinitialise)
-        # It opens on the network's constant init: the scheme (shift+tab), its list (enter), normal
+        # It opens on the network's constant init: the scheme (shift+tab), its list (down), normal
         # two below constant, then Tab to the scale and Enter.
-        await pilot.press("shift+tab", "enter", "down", "down", "enter", "tab", "enter")
+        await pilot.press("shift+tab", "down", "down", "down", "enter", "tab", "enter")
         await pilot.pause()
         assert app.net.init.scheme == "normal" and app.walk.position == Position(1, 0)
         await pilot.press("n", "n")
@@ -923,4 +923,16 @@ async def test_ctrl_c_says_how_to_quit_in_plain_words() -> None:
         await pilot.press("ctrl+c")
         await pilot.pause()
         assert [n.message for n in app._notifications] == ["Press q or ^q to quit the app."]
+        assert app.is_running
+
+
+async def test_a_resize_while_the_view_is_taken_down_is_no_error() -> None:
+    """A browser tab closed as its app started: the view's parts went first, and the resize that
+    came after them raised NoMatches in the server's log (a tester)."""
+    app = StepperApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        walk = app.query_one("#walk")
+        await walk.query_one("#map").remove()
+        walk.apply_width(100)  # type: ignore[attr-defined]
+        await pilot.pause()
         assert app.is_running

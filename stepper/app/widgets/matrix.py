@@ -17,7 +17,7 @@ from rich.style import Style
 from textual import events
 from textual._context import NoActiveAppError
 from textual.binding import Binding
-from textual.geometry import NULL_OFFSET, NULL_SPACING, Region, Size
+from textual.geometry import NULL_OFFSET, NULL_SPACING, Offset, Region, Size
 from textual.layout import ArrangeResult, Layout, WidgetPlacement
 from textual.message import Message
 from textual.reactive import reactive
@@ -162,6 +162,7 @@ class MatrixView(ScrollView, can_focus=True):
         # The Why pane explains this matrix's cursor cell: the cell stays highlighted with the
         # keyboard elsewhere (side by side, on the half without it; the Why pane, scrolled).
         self._explained = False
+        self._pressed: tuple[int, int] | None = None  # the cell a mouse press was on (on_mouse_down)
 
     def update_node_styles(self, animate: bool = True) -> None:
         """Restyle after a class change (a new role): without animation, from rules kept per place.
@@ -712,26 +713,36 @@ class MatrixView(ScrollView, can_focus=True):
         self.refresh()  # the position line and every row show other columns now
         self._fit_title()  # and so does the title
 
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        # The cell under the pointer as it is pressed: the focus the press gives this matrix can
+        # change the step view before the click arrives (the Why pane's lead is now this cell's,
+        # and δ^2 got its column headers back at 80x24 step 16), and the click then fell a row off.
+        self._pressed = self._cell_at(event.get_content_offset(self))
+
     def on_click(self, event: events.Click) -> None:
         # Where in the grid: the event's offset counts the border too (a click on o=0 chose o=1,
         # and one on the last row nothing).
         offset = event.get_content_offset(self)
         if self.state is None or offset is None:
             return
-        x, line = offset.x, offset.y + self._skip  # the line of the grid clicked
-        if self._overflows and line == self._line_count():
+        if self._overflows and offset.y + self._skip == self._line_count():
             # The position line: its left half pages left, its right half right, by whole columns.
             page = self._columns_that_fit()
             first, _ = self._visible_columns()
-            self._scroll_to_first(first - page if x < self.size.width // 2 else first + page)
+            self._scroll_to_first(first - page if offset.x < self.size.width // 2 else first + page)
             return
-        if x < self._label_w:
-            return
-        row = self.row_at_line(line)
-        col = (int(self.scroll_offset.x) + x - self._label_w) // (self._cell_w + CELL_GAP)
-        if row is not None and 0 <= col < self.state.cols:
+        cell, self._pressed = self._pressed or self._cell_at(offset), None
+        if cell is not None:
             self.focus()
-            self.cursor = (row, col)
+            self.cursor = cell
+
+    def _cell_at(self, offset: Offset | None) -> tuple[int, int] | None:
+        """The cell at ``offset`` in the content (the grid's lines less those not drawn), if any."""
+        if self.state is None or offset is None or offset.x < self._label_w:
+            return None
+        row = self.row_at_line(offset.y + self._skip)
+        col = (int(self.scroll_offset.x) + offset.x - self._label_w) // (self._cell_w + CELL_GAP)
+        return (row, col) if row is not None and 0 <= col < self.state.cols else None
 
     def _announce(self) -> None:
         if self.state is not None:

@@ -314,7 +314,9 @@ class WalkView(Vertical):
         """The width this view gets (its screen's, or half of it): from ``WIDE`` columns, layers sit side
         by side. Screens call this on resize, before the layout tells the view its size."""
         self._width, self._width_given = width, True
-        if not self._drawable:
+        if not self._drawable or not (self.query("#map") and self.query("#explain")):
+            # Its parts already taken down (a browser tab closed while the app started: the resize
+            # that followed printed a NoMatches traceback in the server's log; a tester's finding).
             return
         self.set_class(self._wide_at(width), "-wide")
         self.query_one("#map").styles.width = f"{round(MAP_SHARE * 100)}%" if self.wide else "1fr"
