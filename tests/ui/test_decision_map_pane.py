@@ -11,6 +11,9 @@ from stepper.app.widgets.decision_map import DecisionMapView
 from stepper.app.widgets.layer_pane import LayerPane
 from stepper.app.widgets.matrix import MatrixView
 from stepper.engine.decision_map import decision_map
+from stepper.engine.explain import cell_name
+from stepper.formatting import format_number, precision
+from tests.ui.helpers import screen_lines
 
 
 def pane(app: StepperApp) -> DecisionMapView:
@@ -70,6 +73,39 @@ async def test_hiding_the_map_brings_the_cursor_back_to_its_cell() -> None:
         await pilot.pause()
         focused = app.focused
         assert isinstance(focused, MatrixView) and focused.ref.symbol == "n^3"
+
+
+async def test_the_why_pane_explains_the_cell_at_every_step_with_the_map_shown() -> None:
+    """At 80x24 the map takes the matrices' place, and the Why pane lost the selected cell: it began
+    at the step's formula ("weight gradient dC/dW^1 …"), and after space at "update W^1 …" (a
+    tester's finding). With the map shown, the pane's first lines are the cell's name and its
+    computation down to its result, at every step, as without the map; at every size."""
+    for size in [(80, 24), (120, 40), (200, 60)]:
+        app = StepperApp("xor")
+        async with app.run_test(size=size) as pilot:
+            await pilot.press(*"n" * 9, "down")  # dC/dW^1 (4×1), its cell (1, 0): W^1[i=0, j=0]'s
+            await pilot.pause()
+            await pilot.press("m")
+            await pilot.pause()
+            walk, digits = app.walk, app.screen.view.digits
+            for _ in range(7):  # this step, the rest of the iteration, and the next one's first
+                await pilot.pause()
+                if size == (80, 24):  # no matrix on screen: the cell follows the steps, as the cursor did
+                    step = walk.current_step or walk.next_step
+                    ref = step.output if walk.current_step is not None else step.inputs[0]
+                    row, col = min(1, walk.value(ref).shape[0] - 1), 0
+                else:  # the map beside the matrices: the cursor's cell
+                    selected = app.screen.view.selected_cell()
+                    assert selected is not None, (size, walk.position)
+                    ref, row, col = selected
+                value = walk.value(ref)
+                lines = screen_lines(app, app.query_one("#explain").region)[1:-1]
+                text = [line.strip("│┃ ") for line in lines]
+                assert text[0].startswith(cell_name(ref, row, col)), (size, walk.position, lines)
+                with precision(digits):
+                    result = f"= {format_number(float(value[row, col]))}"
+                assert result in " ".join(text), (size, walk.position, lines)
+                await pilot.press("n")
 
 
 async def test_the_map_follows_the_weights_after_each_update() -> None:

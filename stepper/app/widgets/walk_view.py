@@ -749,6 +749,29 @@ class WalkView(Vertical):
             return None
         return view.ref, row, col
 
+    def explained_cell(self) -> tuple[Ref, int, int] | None:
+        """The cell the Why pane explains: the selected one, on screen. Narrow, with the decision
+        map in the matrices' place, the cell selected when m showed it, and after a step the new
+        current matrix's cell on the same row and column, as the cursor would have followed the
+        steps: the pane had no cell at all there, its step's formula at its top (a tester's
+        finding at 80x24)."""
+        cell = self.selected_cell()
+        if cell is not None or not self.map_shown or self.wide:
+            return cell
+        position, row, col = self.walk.position, 0, 0
+        if self._before_map is not None:
+            position, (view, row, col) = self._before_map
+            if position == self.walk.position:
+                return view.ref, row, col
+        # The layer panes are kept current behind the map (refresh_view): their roles say which
+        # matrix the cursor would be on, as cursor_matrix does for those on screen.
+        views = [v for v in self.pane_matrices if v.state is not None]
+        target = next((v for v in views if v.state is not None and v.state.role == "current"), None)
+        target = target or next((v for v in views if v.state is not None and v.state.role == "input"), None)
+        if target is None or target.state is None:
+            return None
+        return target.ref, min(row, target.state.rows - 1), min(col, target.state.cols - 1)
+
     @contextmanager
     def one_explanation(self) -> Iterator[None]:
         """The Why pane written once for what is done inside: a step's redraw writes it for the
@@ -783,7 +806,7 @@ class WalkView(Vertical):
         if self.verdict is not None and self.verdict[0] == self.walk.position:
             verdict = self.verdict[1]
         width = self.why_width
-        text = why_text(self.walk, self.selected_cell(), self.checker, self.digits, verdict, width)
+        text = why_text(self.walk, self.explained_cell(), self.checker, self.digits, verdict, width)
         markup = text.markup
         if markup == self._why_markup:
             return
