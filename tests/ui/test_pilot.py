@@ -23,7 +23,7 @@ from stepper.app.widgets.cost_curve import CostChart
 from stepper.app.widgets.matrix import MatrixView
 from stepper.engine.history import WeightHistory
 from stepper.engine.walk import Position
-from tests.ui.helpers import state, view
+from tests.ui.helpers import screen_lines, state, view
 
 
 def status(app: StepperApp) -> str:
@@ -913,6 +913,35 @@ async def test_tab_stops_outside_the_matrices_are_seen_without_colour() -> None:
         await pilot.pause()
         assert app.focused is app.query_one("#break-symmetry")
         assert "reverse" in str(app.focused.styles.text_style)
+        # And in its characters: read as text (a capture of the terminal), reverse video is nothing,
+        # and a tester saw a stop with nothing focused. As wide as unfocused: the notice stays put.
+        button = app.focused.region
+        assert screen_lines(app, button) == ["▶s: break symmetry◀"]
+        await pilot.press("tab")
+        await pilot.pause()
+        assert screen_lines(app, button) == [" s: break symmetry "]
+
+
+async def test_the_decision_map_shows_it_has_the_keyboard() -> None:
+    """Tab stops on the map (its arrows scroll it): its border said nothing of it, a stop where
+    nothing on screen showed focus. Focused, its border is heavy, as the Why pane's."""
+    for size in [(80, 24), (120, 40)]:
+        app = StepperApp("xor")
+        async with app.run_test(size=size) as pilot:
+            await pilot.press("n", "m")
+            await pilot.pause()
+            the_map = app.query_one("#map")
+            for _ in range(12):
+                if app.focused is the_map:
+                    break
+                await pilot.press("tab")
+                await pilot.pause()
+            assert app.focused is the_map, size
+            top = screen_lines(app, the_map.region)[0]
+            assert top.startswith("┏━ Map") and top.endswith("┓"), (size, top)
+            await pilot.press("tab")
+            await pilot.pause()
+            assert screen_lines(app, the_map.region)[0].startswith("╭─ Map"), size
 
 
 async def test_ctrl_c_says_how_to_quit_in_plain_words() -> None:
