@@ -6,6 +6,7 @@ What a user steps through lives in the screens: :class:`WalkScreen` (one walk) a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +63,9 @@ class StepperApp(App[None]):
             checker = MineChecker(net, mine, Path(compare).name)
         # resume=False: a session saved far into training is reached in a worker, not here.
         self.walk_screen = WalkScreen(Walk(net, resume=False), checker, served=served)
-        self._held_notices: list[tuple[str, dict[str, Any]]] = []
+        # Notices waiting for a dialog to close, each with what keeps it true (None: always).
+        self._held_notices: list[tuple[str, dict[str, Any], Callable[[], bool] | None]] = []
+        self._still_true: dict[str, Callable[[], bool]] = {}  # of the notices shown, by message
         self.downloads = Downloads(self)  # served: files sent to the browser, and their fate
         if self.no_color:
             # NO_COLOR draws each colour as the grey of its luminance, and the 16-colour themes'
@@ -126,9 +129,11 @@ class StepperApp(App[None]):
             self.notify(f"Press {' or '.join(keys)} to quit the app.", title="Do you want to quit?")
 
     # --- notifications never cover a dialog -------------------------------------------------------
-    def notify(self, message: str, **kwargs: Any) -> None:
+    def notify(self, message: str, *, still_true: Callable[[], bool] | None = None, **kwargs: Any) -> None:
         """Over a dialog (or the palette), a notification waits until it closes: at 80x24 a toast
-        would hide the dialog's input or hint. Its keywords go with it.
+        would hide the dialog's input or hint. Its keywords go with it. ``still_true``: what the
+        notice says holds only while it returns True (the walk is still where the notice puts it):
+        one that waited is dropped if what the dialog did made it false.
 
         Always plain text: messages carry cell names (``n^1[o=0, j=0]``), file names and the
         learner's own text, and Textual's markup parser takes ``[o=0, j=0]`` for a style and raises
@@ -139,8 +144,10 @@ class StepperApp(App[None]):
         if any(shown.message == message and not shown.has_expired for shown in self._notifications):
             return  # a key pressed again, to no effect: one toast saying so, not a stack of them
         if isinstance(self.screen, ModalScreen):
-            self._held_notices.append((message, kwargs))
+            self._held_notices.append((message, kwargs, still_true))
             return
+        if still_true is not None:
+            self._still_true[message] = still_true
         super().notify(message, **kwargs)
 
     def on_delivery_complete(self, event: events.DeliveryComplete) -> None:
@@ -158,8 +165,10 @@ class StepperApp(App[None]):
         for shown in list(self._notifications):
             if not shown.has_expired:
                 kwargs = {"title": shown.title, "severity": shown.severity, "markup": False}
-                self._held_notices.append((shown.message, kwargs | {"timeout": max(shown.time_left, 3.0)}))
+                kwargs["timeout"] = max(shown.time_left, 3.0)
+                self._held_notices.append((shown.message, kwargs, self._still_true.get(shown.message)))
         self.clear_notifications()
+        self._still_true.clear()
         # Textual clears the toasts of the screen in front; those of the screen under the dialog
         # stayed, and showed through below it.
         for screen in self.screen_stack:
@@ -167,9 +176,13 @@ class StepperApp(App[None]):
                 rack.show(self._notifications)
 
     def show_held_notices(self) -> None:
+        """The notices that waited, those still true: "Back to your walk at iteration 1, step 22"
+        waited behind help, the palette and the re-init dialog, and came after the re-initialisation,
+        over a walk at step 0 (a tester's finding). Another dialog open by now holds them again."""
         held, self._held_notices = self._held_notices, []
-        for message, kwargs in held:
-            super().notify(message, **kwargs)
+        for message, kwargs, still_true in held:
+            if still_true is None or still_true():
+                self.notify(message, still_true=still_true, **kwargs)
 
     # --- the main walk, as tests and scripts read it ------------------------------------------------
     @property

@@ -10,7 +10,7 @@ from textual.widgets._toast import Toast
 
 from stepper.app import StepperApp
 from stepper.app.notices import breakable, short_path
-from tests.ui.contrast import lines_in
+from tests.ui.helpers import screen_lines, settled
 
 
 async def toast_lines(app: StepperApp, pilot) -> list[str]:
@@ -19,7 +19,9 @@ async def toast_lines(app: StepperApp, pilot) -> list[str]:
             break
         await pilot.pause(0.05)
     await pilot.pause()
-    return lines_in(app.export_screenshot(), app.screen.query(Toast).last().region)
+    # The characters as the terminal shows them (the screenshot's runs of text break where the
+    # widgets under the toast meet, and a "." alone between two runs was lost).
+    return [line.strip(" ▌") for line in screen_lines(app, app.screen.query(Toast).last().region)]
 
 
 @pytest.mark.parametrize("size", [(80, 24), (60, 20)], ids=["80x24", "60x20"])
@@ -109,3 +111,74 @@ def test_a_network_without_hidden_layers_is_not_told_its_hidden_neurons_can_lear
         assert line.startswith("✓ No hidden layer, so no clones"), name
     line = clone_sentences_line(Walk(load_network("xor")).diagnosis)
     assert line == "✓ No clones: every hidden neuron can learn something of its own."
+
+
+def below_header(app: StepperApp) -> list[str]:
+    """The screen's lines under the header: the step's matrices (or the layer panes) and the Why pane."""
+    return screen_lines(app)[app.screen.query_one("#layers").region.y :]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)], ids=["80x24", "120x40", "200x60"])
+async def test_a_notice_hides_neither_the_why_pane_nor_the_steps_matrices(size) -> None:
+    """A tester at 80x24 pressed s, n, i: for 5 s the "Re-initialised: …" toast lay over the bottom
+    right, over the end of the Why pane's computation ("= w − η · dC/dw = -0▌"). Notices go over the
+    header: everything under it reads as it does without one."""
+    app = StepperApp()
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await pilot.press("s", "n", "i")
+        assert await settled(pilot, lambda: bool(app.screen.query(Toast)))
+        await pilot.pause()
+        toast = app.screen.query(Toast).last()
+        assert "Re-initialised" in " ".join(screen_lines(app, toast.region))
+        assert toast.region.bottom <= app.screen.query_one("#layers").region.y  # within the header
+        assert screen_lines(app)[0].startswith(" Iteration 1 · step 22")  # where the walk is, in view
+        with_notice = below_header(app)
+        app.clear_notifications()
+        assert await settled(pilot, lambda: not app.screen.query(Toast))
+        await pilot.pause()
+        assert with_notice == below_header(app)
+        assert any("= w − η · dC/dw = " in line for line in with_notice)  # the computation, whole
+
+
+async def test_notices_one_at_a_time_stay_in_the_header_at_80x24() -> None:
+    """Back from side by side, the longest notice of the tester's walk (three lines), then another
+    at once: the newest shows, alone; stacked, the two reached down over the step's matrices."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("s", "i", "v", "n", "n", "escape")
+        assert await settled(pilot, lambda: bool(app.screen.query(Toast)))
+        await pilot.pause()
+        header = app.screen.query_one("#layers").region.y
+        toast = app.screen.query(Toast).last()
+        assert "Back to your walk at iteration 1, step 22 of 22" in " ".join(screen_lines(app, toast.region))
+        assert toast.region.bottom <= header
+        app.notify("Another notice.")
+        await pilot.pause()
+        await pilot.pause()
+        shown = [t for t in app.screen.query(Toast) if t.region.area]
+        assert len(shown) == 1 and "Another notice." in " ".join(screen_lines(app, shown[0].region))
+        assert shown[0].region.bottom <= header
+
+
+async def test_a_held_notice_that_the_re_initialisation_made_untrue_is_dropped() -> None:
+    """A tester's keys at 80x24: the "Back to your walk at iteration 1, step 22 of 22" notice waited
+    behind help, the palette and the re-init dialog, and showed after the re-initialisation, over a
+    walk at step 0 (with the notice of the re-initialisation before, seed 1's, as if it were now)."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        said = lambda: " ".join(n.message for n in app._notifications)  # noqa: E731
+        await pilot.press("s", "i", "v", *"n" * 11, "escape")
+        assert await settled(pilot, lambda: "Back to your walk at iteration 1, step 22" in said())
+        await pilot.press("question_mark", "escape")  # still true: it waits, then shows again
+        assert await settled(pilot, lambda: "Back to your walk at iteration 1, step 22" in said())
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press("escape", "R")
+        await pilot.pause()
+        await pilot.press("enter")
+        assert await settled(pilot, lambda: "seed 2" in said())
+        await pilot.pause(0.2)
+        assert app.walk.position.done == 0
+        assert "Back to your walk" not in said()
+        assert "seed 1" not in said()
+        assert not app._held_notices

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from fractions import Fraction
+from typing import Any
 
 from textual import events
 from textual.binding import Binding
@@ -90,6 +91,7 @@ class SteppingScreen(Screen[None]):
         self._redraw_pending = False
         self._views: list[WalkView] = []
         self._focused_before: object = None
+        self.walks_replaced = 0  # how often a walk was replaced (re-initialised, opened): notify_while
 
     def walk_views(self) -> list[WalkView]:
         # Looked up once: a query walks the screen's whole DOM, and this runs several times a step.
@@ -172,6 +174,19 @@ class SteppingScreen(Screen[None]):
         if hold is not None:
             hold()
 
+    def notify_while(self, still_true: Callable[[], bool], message: str, **kwargs: Any) -> None:
+        """A notice about the walk as it is now. Held behind a dialog, it shows when the dialog closes
+        only if ``still_true()`` then, and never once a walk has been replaced since: counted as it
+        happens, for the new walk is shown a moment later (WalkScreen.replace_network)."""
+        from stepper.app.app import StepperApp  # (it imports this module)
+
+        replaced = self.walks_replaced
+        app = self.app
+        if isinstance(app, StepperApp):
+            app.notify(message, still_true=lambda: self.walks_replaced == replaced and still_true(), **kwargs)
+        else:
+            self.notify(message, **kwargs)
+
     def on_screen_resume(self) -> None:
         # A dialog closed: what it had to say (saved, exported, an error) is shown now.
         show = getattr(self.app, "show_held_notices", None)
@@ -219,7 +234,8 @@ class SteppingScreen(Screen[None]):
                 continue
             self._at_divergence.add(view.id)
             which = f" ({walk.net.init.describe()})" if len(views) > 1 else ""
-            self.notify(
+            self.notify_while(
+                lambda walk=walk: walk.at_divergence,  # type: ignore[misc]  # this walk, not the last
                 f"Training{which} {diverged.message()}. The walk stops here. "
                 f"Remedy: {diverged.remedy(LEARNING_RATE_KEY)}.",
                 title="Diverged",

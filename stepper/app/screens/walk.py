@@ -221,7 +221,8 @@ class WalkScreen(SteppingScreen):
             # row 0, column 0; a tester's finding).
             self.call_after_refresh(self.view.put_cursor, first.row, first.col)
         where = "" if first.row is None else f", row {first.row}, column {first.col}"
-        self.notify(
+        self.notify_while(
+            lambda: True,  # the marks go with the network
             f"≠ {checker.source} first differs at iteration {first.iteration}: "
             f"{symbol(first.quantity, first.layer)}{where}. "
             f"{result.differing} of {result.checked} numbers differ; they are marked ≠.",
@@ -329,7 +330,8 @@ class WalkScreen(SteppingScreen):
         walk = self.replace_network(net)
         if clones:  # the Why pane says where they stop being equal
             walk.broken = (1, clones, "clones before the re-initialisation")
-        self.notify(
+        self.notify_while(
+            lambda: True,  # until another re-initialisation
             f"Re-initialised: {init.describe()}, {run_description(self.net)}. Back at iteration 1.",
         )
 
@@ -377,7 +379,9 @@ class WalkScreen(SteppingScreen):
     def _restart_with(self, net: Network) -> None:
         """The same network and initial weights, trained another way: back at iteration 1."""
         self.replace_network(net)
-        self.notify(f"Now {run_description(net)}, from the same init. Back at iteration 1.")
+        self.notify_while(
+            lambda: True, f"Now {run_description(net)}, from the same init. Back at iteration 1."
+        )
 
     def replace_network(self, net: Network) -> Walk:
         self.running = False
@@ -387,6 +391,7 @@ class WalkScreen(SteppingScreen):
                 f"The ≠ marks of {self.checker.source} are off: they belong to the other network.",
             )
         walk = Walk(net, resume=False)
+        self.walks_replaced += 1  # now, though it is shown later: notices about the old one are untrue
         far = far_position(walk)  # a session saved far into training: reached in a worker
         self.call_later(self._show_walk, walk, far)
         return walk
@@ -436,7 +441,7 @@ class WalkScreen(SteppingScreen):
         if training is not None:
             net = net.with_training(TrainingSpec(training.batch_size, None, net.training.seed))
         self.replace_network(net)
-        self.notify(f"Opened {net.name}.")
+        self.notify_while(lambda: True, f"Opened {net.name}.")
 
     # --- sessions, edits and exports ----------------------------------------------------------------
     def action_save_session(self) -> None:
@@ -709,9 +714,12 @@ class WalkScreen(SteppingScreen):
         where = f"iteration {walk.iteration}, step {walk.done} of {walk.steps_per_iteration}"
         moved = (there.iteration, there.done) != (walk.iteration, walk.done)
         away = f" (at iteration {there.iteration}, step {there.done})" if moved else ""
-        self.notify(
+        # Untrue once the walk moves (the re-init dialog, a jump) while the notice waits behind a dialog.
+        # No title: at 80 columns the notice fits the header's three lines (stepper.tcss).
+        position = walk.position
+        self.notify_while(
+            lambda: walk.position == position,
             f"Back to your walk at {where}, where you left it: side by side{away} was only a comparison.",
-            title="Side by side closed",
             timeout=8,
         )
 
