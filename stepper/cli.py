@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import shutil
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -507,7 +508,9 @@ def cmd_map(args: argparse.Namespace) -> int:
             out["diverged"] = diverged_json(result.diverged)
         return out
 
-    _write(args, document, lambda: map_text(net, dmap, done))
+    # On a terminal, the map fits its width; into a file or a pipe, as it always is.
+    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+    _write(args, document, lambda: map_text(net, dmap, done, width))
     return _divergence_status(result.diverged)
 
 

@@ -111,6 +111,7 @@ def test_a_classic_bug_is_named_at_its_first_wrong_cell(
     assert (first["iteration"], first["quantity"], first["layer"]) == (1, quantity, layer)
     assert (first["row"], first["col"]) == (row, col)
     assert first["expected"] != pytest.approx(first["got"], rel=1e-5)
+    assert hint in first["likely_cause"]  # the text's "Likely cause", for a script too
     text = " ".join(cli("compare", mine, "random-init").out.split())
     assert hint in text and "First difference: iteration 1" in text
 

@@ -154,3 +154,19 @@ def test_a_diverging_run_maps_the_last_finite_weights_and_exits_1(cli) -> None:
     result = train(net, 268)
     assert doc["outputs"][1][1] == pytest.approx(decision_map(net, result.weights, 3).outputs[1, 1].tolist())
     assert "diverged" not in cli("map", "xor", "--format", "json").json()  # section 8's shape
+
+
+def test_the_text_map_fits_an_80_column_terminal_and_keeps_two_characters_a_cell_elsewhere() -> None:
+    """The default 41×41 map is 90 characters wide at two a cell: on an 80-column terminal every
+    line wrapped (a tester). There it takes one a cell and says so; into a file it is as before."""
+    from stepper.exports.map_text import map_text
+
+    net = load_network("xor")
+    dmap = decision_map(net, net.weights, 41)
+    body = [line for line in map_text(net, dmap, 0, width=80).splitlines() if "│" in line]
+    assert len(body) == 41 and max(len(line) for line in body) <= 80
+    assert "One character a cell, to fit the terminal (--resolution 36 keeps two)." in map_text(
+        net, dmap, 0, 80
+    )
+    wide = [line for line in map_text(net, dmap, 0).splitlines() if "│" in line]
+    assert len(wide[0].split("│")[1]) == 82 and "One character" not in map_text(net, dmap, 0)

@@ -77,3 +77,23 @@ def test_code_comments_cite_the_docs_not_the_contract() -> None:
         if re.search(r"\bspec(?: section| §|'s\b)|\b(?:the|in|of) spec\b", line)
     ]
     assert cited == []
+
+
+def test_the_examples_section_names_every_built_in_network() -> None:
+    """docs/commands.md named 10 of the 17 examples `stepper examples` lists (a tester)."""
+    from stepper.netfile import example_names
+
+    text = (DOCS / "commands.md").read_text(encoding="utf-8")
+    section = text[text.index("## `stepper examples`") :]
+    assert [name for name in example_names() if f"`{name}`" not in section] == []
+
+
+def test_the_json_reference_names_every_field_gradcheck_writes() -> None:
+    """docs/json.md's gradcheck line left out `checked` and `non_finite` (a tester)."""
+    from stepper.engine.gradcheck import gradcheck
+    from stepper.netfile import load_network
+
+    text = (DOCS / "json.md").read_text(encoding="utf-8")
+    section = text[text.index("## gradcheck") : text.index("## compare")]
+    fields = gradcheck(load_network()).to_dict()
+    assert [key for key in fields if f'"{key}"' not in section] == []

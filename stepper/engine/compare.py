@@ -52,6 +52,8 @@ class Mismatch:
             "expected": self.expected,
             "got": self.got,
             "reason": self.reason,
+            # The text's "Likely cause", for a script as well (a CI user got only "value").
+            "likely_cause": self.hint or None,
         }
 
 

@@ -28,16 +28,21 @@ def ramp_levels(values: np.ndarray, lo: float, hi: float, levels: int = len(RAMP
 
 
 def map_lines(
-    values: np.ndarray, lo: float, hi: float, marks: dict[tuple[int, int], str] | None = None
+    values: np.ndarray,
+    lo: float,
+    hi: float,
+    marks: dict[tuple[int, int], str] | None = None,
+    cell: int = 2,
 ) -> list[str]:
-    """An (R, R) map as R lines of 2R characters, y increasing upwards; ``marks`` by cell (i, j).
+    """An (R, R) map as R lines of ``cell``·R characters, y increasing upwards; ``marks`` by cell (i, j).
 
     Two characters per cell, as the app's ramp: a character is about twice as tall as wide, so a
-    circle looks round. A mark takes its cell's first character, the ramp's the second."""
+    circle looks round. A mark takes its cell's first character, the ramp's the second. One per
+    cell where two would not fit the terminal (a squashed map rather than one whose lines wrap)."""
     levels = ramp_levels(values, lo, hi)
-    rows = [["?" * 2 if k < 0 else RAMP[k] * 2 for k in row] for row in levels]
+    rows = [["?" * cell if k < 0 else RAMP[k] * cell for k in row] for row in levels]
     for (i, j), mark in (marks or {}).items():
-        rows[i][j] = mark + rows[i][j][1]
+        rows[i][j] = mark + rows[i][j][1:]
     return ["".join(row) for row in reversed(rows)]
 
 
@@ -52,26 +57,32 @@ def _axis_label(v: float) -> str:
     return f"{v:.3g}"
 
 
-def map_text(net: Network, dmap: DecisionMap, iteration: int) -> str:
+def map_text(net: Network, dmap: DecisionMap, iteration: int, width: int | None = None) -> str:
+    """The map as characters; ``width``: the terminal's columns, where the map is shown on one (a
+    41×41 map at two characters a cell is 90 wide, and wrapped every line at 80 columns)."""
     depth = net.depth
     activation = net.activations[-1]
     r = dmap.resolution
+    lo, hi = value_range(activation, dmap.outputs)
+    y_hi, y_lo = _axis_label(float(dmap.y[-1])), _axis_label(float(dmap.y[0]))
+    pad = max(len(y_hi), len(y_lo))
+    cell = 1 if width is not None and 2 * r + pad + 4 > width else 2
     lines = [
         f"stepper map · {network_line(net)}",
         f"Weights after {counted(iteration, 'iteration')}; a {r}×{r} grid (x^0 across, x^1 up).",
     ]
-    lo, hi = value_range(activation, dmap.outputs)
-    y_hi, y_lo = _axis_label(float(dmap.y[-1])), _axis_label(float(dmap.y[0]))
-    pad = max(len(y_hi), len(y_lo))
+    if cell == 1 and width is not None:
+        keeps = max(2, (width - pad - 4) // 2)
+        lines.append(f"One character a cell, to fit the terminal (--resolution {keeps} keeps two).")
     for j in range(net.layers[-1]):
         lines += ["", f"Output a^{depth}_{j}:"]
-        body = map_lines(dmap.outputs[:, :, j], lo, hi, output_marks(dmap, net, j))
+        body = map_lines(dmap.outputs[:, :, j], lo, hi, output_marks(dmap, net, j), cell)
         for k, line in enumerate(body):
             label = y_hi if k == 0 else y_lo if k == r - 1 else ""
             lines.append(f"  {label:>{pad}} │{line}")
         x_lo, x_hi = _axis_label(float(dmap.x[0])), _axis_label(float(dmap.x[-1]))
-        lines.append(f"  {'':>{pad}} └{'─' * 2 * r}")
-        lines.append(f"  {'':>{pad}}  {x_lo}{x_hi:>{max(2 * r - len(x_lo), len(x_hi) + 1)}}")
+        lines.append(f"  {'':>{pad}} └{'─' * cell * r}")
+        lines.append(f"  {'':>{pad}}  {x_lo}{x_hi:>{max(cell * r - len(x_lo), len(x_hi) + 1)}}")
     scale = "range of " + activation if activation in ("sigmoid", "softmax", "tanh") else "range of the map"
     lines += [
         "",
