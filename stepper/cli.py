@@ -308,7 +308,14 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
     if unknown:
         # Said by the command's own parser, so the message shows its usage and name, not the top level's.
         sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-        sub.choices[parsed.command].error(f"unrecognized arguments: {' '.join(unknown)}")
+        message = f"unrecognized arguments: {' '.join(unknown)}"
+        formats = {"--json": "json", "--markdown": "markdown", "--latex": "latex", "--text": "text"}
+        command = sub.choices[parsed.command]
+        choices = next((a.choices or () for a in command._actions if a.dest == "format"), ())
+        said = next((formats[a] for a in unknown if a in formats and formats[a] in choices), None)
+        if said is not None:  # the usual spelling elsewhere
+            message += f" (did you mean --format {said}?)"
+        command.error(message)
     return parsed
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 
 def test_help_lists_every_command_of_the_spec() -> None:
     out = subprocess.run(
@@ -38,3 +40,19 @@ def test_an_unknown_option_is_named_by_its_command(cli) -> None:
     assert run.code == 2
     assert run.err.startswith("usage: stepper trace ")
     assert run.err.splitlines()[-1] == "stepper trace: error: unrecognized arguments: --bogus"
+
+
+@pytest.mark.parametrize(
+    ("argv", "hint"),
+    [
+        (["trace", "--json"], " (did you mean --format json?)"),
+        (["map", "--latex"], ""),
+        (["examples", "--json"], ""),
+    ],
+)
+def test_a_format_given_as_its_own_option_is_pointed_to_format(cli, argv, hint) -> None:
+    """`stepper trace --json` was refused with no hint (a tester); a format the command has not,
+    or a command without formats, gets none."""
+    run = cli(*argv)
+    assert run.code == 2
+    assert run.err.splitlines()[-1] == f"stepper {argv[0]}: error: unrecognized arguments: {argv[1]}{hint}"

@@ -131,6 +131,7 @@ def test_a_wrong_shape_is_reported_as_the_first_difference(cli, tmp_path) -> Non
     first = run.json()["first_mismatch"]
     assert run.code == 1 and first["quantity"] == "weights_before" and first["layer"] == 1
     assert first["row"] is None and first["reason"] == "shape 3×4, expected 4×3"
+    assert run.json()["checked"] == 12  # W^1's 4×3 numbers, none matched: not "1 of the 1"
     assert "transposed" in cli("compare", str(tmp_path / "mine.json"), "random-init").out
 
 

@@ -262,8 +262,10 @@ def compare_until(
             return None
         values = history.run(it, history.start_at(it))
         for c in check_iteration(net, values, mine.get(it, {}), rtol, atol):
-            checked += 1 if c.bad is None else c.got.size
-            differing += 1 if c.bad is None else int(c.bad.sum())
+            # A matrix of the wrong shape: every number it should hold is unmatched (a transposed
+            # δ^2 read "1 of the 1 numbers checked differs").
+            checked += c.expected.size if c.bad is None else c.got.size
+            differing += c.expected.size if c.bad is None else int(c.bad.sum())
             if first is not None:
                 continue
             if c.bad is not None and not c.bad.any():

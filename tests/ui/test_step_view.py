@@ -317,6 +317,26 @@ async def test_a_step_too_tall_for_80x24_shows_no_matrix_without_its_title() -> 
         assert "= w − η · dC/dw = " in str(why)
 
 
+async def test_side_by_side_at_80x24_shows_no_matrix_without_its_title() -> None:
+    """Side by side at 80x24 the update's W^2, dC/dW^2 and W^2 updated are taller than a half's
+    step view: W^2 showed its last rows under no name, its title scrolled away (a tester). The
+    view stops at a matrix's top, whatever is blank below the result."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("i", "v")
+        await pilot.pause(0.5)
+        for step in range(22, 14, -1):  # the update, and the backward steps before it
+            for half in app.screen.query(StepPane):
+                window = half.scrollable_content_region
+                for matrix in half.order:
+                    cut = matrix.region.y < window.y < matrix.region.bottom
+                    assert not cut, (step, matrix.ref, matrix.region, window)
+                result = half.order[-1]
+                assert window.contains_region(result.region), step  # the result whole
+            await pilot.press("p")
+            await pilot.pause()
+
+
 async def test_home_end_and_the_page_keys_move_the_cursor_and_its_pane_follows() -> None:
     """spiral at 80x24, n, End: the pane scrolled to o=199 and the cursor stayed at o=0, out of
     sight, where Up and Down then moved it (a tester's finding)."""

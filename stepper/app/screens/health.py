@@ -40,5 +40,7 @@ class HealthScreen(ModalScreen[None], ClosesOnce[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="health-body") as body:
-            body.border_title = "Health of this iteration · Esc closes"
+            body.border_title = (
+                "Health of the weights · Esc closes"  # as its first line says: after k iterations
+            )
             yield HealthReport(self.report)

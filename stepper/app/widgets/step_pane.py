@@ -13,8 +13,8 @@ from collections.abc import Iterable
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.geometry import Region, Size
-from textual.layout import Layout
+from textual.geometry import Region, Size, Spacing
+from textual.layout import ArrangeResult, Layout
 from textual.widget import Widget
 
 from stepper.app.widgets.layer_pane import pane_refs
@@ -25,10 +25,42 @@ from stepper.engine.network import Network
 from stepper.engine.steps import Ref
 
 
+def scroll_top(boxes: list[tuple[int, int]], result: Region, window: int) -> int:
+    """Where a step view ``window`` lines tall scrolls to: 0 if the step fits; else the result whole
+    and, above it, the operands that fit whole: the top of a matrix (``boxes``: each one's top and
+    bottom line), never a line inside one. Side by side at 80x24 the update's W^2 showed its last
+    rows under no name, its title scrolled away. A result taller than the window: its top."""
+    if result.bottom <= window:
+        return 0
+    if result.height >= window:
+        return result.y
+    least = result.bottom - window
+    tops = [top for top, _ in boxes if least <= top <= result.y]
+    return min((t for t in tops if not any(start < t < end for start, end in boxes)), default=result.y)
+
+
 class StepLayout(MatrixLayout):
     """Places the step view's matrices as its packing says: stacks side by side, left-aligned."""
 
     name = "step"
+
+    def arrange(
+        self, parent: Widget, children: list[Widget], size: Size, greedy: bool = True
+    ) -> ArrangeResult:
+        """The packing's places, and room under the result for the scroll to stop at a matrix's
+        top (scroll_top): the last lines of a taller step can be blank, never a matrix untitled."""
+        placements = list(super().arrange(parent, children, size, greedy))
+        if not placements or not size.height:
+            return placements
+        boxes = [(p.region.y, p.region.bottom) for p in placements]
+        last = (getattr(parent, "order", None) or [None])[-1]  # the step's result
+        result = next((p for p in placements if p.widget is last), None)
+        if result is None:
+            return placements
+        slack = scroll_top(boxes, result.region, size.height) + size.height - max(b for _, b in boxes)
+        if slack > 0:
+            placements[placements.index(result)] = result._replace(margin=Spacing(0, 0, slack, 0))
+        return placements
 
     def places(
         self, parent: Widget, views: list[MatrixView], width: int
@@ -142,7 +174,8 @@ class StepPane(VerticalScroll, LaidOutOnce, can_focus=False):
         """All of the step in view when it fits; else its result whole, with as much above it as fits."""
         if not self.order:
             return
-        self._scroll_for(self.order[-1].virtual_region_with_margin)
+        regions = [view.virtual_region_with_margin for view in self.order]
+        self._scroll_for(regions[-1], [(r.y, r.bottom) for r in regions])
 
     def scroll_ahead(self) -> None:
         """Scroll now to where scroll_to_step will want the step once its matrices are placed: their
@@ -159,13 +192,11 @@ class StepPane(VerticalScroll, LaidOutOnce, can_focus=False):
         x, y = next((x, y) for index, x, y in packing.places(sizes) if index == last)
         # The layout sets the same virtual size; set first, it lets the scroll reach the result.
         self.virtual_size = Size(max(width, packing.width), packing.height)
-        self._scroll_for(Region(x, y, *sizes[last]))
+        boxes = {index: (y, y + sizes[index][1]) for index, _, y in packing.places(sizes)}
+        self._scroll_for(Region(x, y, *sizes[last]), list(boxes.values()))
 
-    def _scroll_for(self, result: Region) -> None:
-        window = self.scrollable_content_region.height
-        if result.bottom <= window:
-            y = 0
-        else:  # the result whole, and the operands' lines just above it
-            y = max(result.y, result.bottom - window) if result.height < window else result.y
+    def _scroll_for(self, result: Region, boxes: list[tuple[int, int]]) -> None:
+        """Scrolled as scroll_top says (``boxes``: each matrix's top and bottom line)."""
+        y = scroll_top(boxes, result, self.scrollable_content_region.height)
         if y != self.scroll_offset.y:
             self.scroll_to(y=y, animate=False, force=True, immediate=True)
