@@ -91,7 +91,7 @@ def why_text(
         lines += [f"[i]{escape(line)}[/i]" for line in walk.symmetry[step.index].lines()]
         lines += [f"[i]{escape(line)}[/i]" for line in equal_now_lines(walk, step)]
         lines.append(escape(step.why))
-        lines += precision_lines(step.formula, step.layer, digits)
+        lines += precision_lines(walk, step, digits)
         lines += product_lines(walk, selected, digits, width)
         lines += [escape(line) for line in differences(walk, step.output, checker)]
         diverged = walk.divergence
@@ -101,10 +101,25 @@ def why_text(
     return WhyText("\n".join(lines), lead)
 
 
+# The last step's =a lines, by its values (a new object when anything changes) and index: the
+# Why text is written again on every cursor move, and a 784-wide input's columns take milliseconds.
+_EQUAL_NOW_KEPT: list[tuple[object, int, list[str]]] = []
+
+
 def equal_now_lines(walk: Walk, step: Step) -> list[str]:
     """What =a, =b, … in the step's matrices mean: columns equal in these values only, not clones.
     A learner met "j=0 =a" over W^2's columns in the seed's update and nothing on screen said what
     it was (the clones' C1 is explained by the lines above this one)."""
+    values = walk.values
+    for kept_values, index, lines in _EQUAL_NOW_KEPT:
+        if kept_values is values and index == step.index:
+            return lines
+    lines = _equal_now_lines(walk, step)
+    _EQUAL_NOW_KEPT[:] = [(values, step.index, lines), *_EQUAL_NOW_KEPT[:1]]  # side by side: two walks
+    return lines
+
+
+def _equal_now_lines(walk: Walk, step: Step) -> list[str]:
     clones = clone_map(walk.diagnosis)
     where: list[tuple[str, str]] = []  # (its letter, "j=0 and j=1 of W^2")
     for ref in dict.fromkeys((*step.inputs, step.output)):  # in the step's order, each once
@@ -132,16 +147,28 @@ def equal_now_lines(walk: Walk, step: Step) -> list[str]:
     ]
 
 
-def precision_lines(formula: str, layer: int, digits: int) -> list[str]:
+def precision_lines(walk: Walk, step: Step, digits: int) -> list[str]:
     """Where a learner's float32 numbers (TensorFlow's and PyTorch's default) part from these at 7
-    digits: 1 − a with a near 1 keeps only about 5 of float32's 7 digits, and the steps after
-    inherit that (the seed question's da^3/dn^3 = 0.01893635 is 0.01893642 in float64)."""
-    if digits < 7 or f"(1 − a^{layer})" not in formula:
+    digits: float32 holds a number between 0.5 and 1 to about 6e-8, so an activation there (the
+    seed question's a^3 = 0.9806908, here 0.9806907) and what is computed from it can differ in the
+    7th digit; 1 − a with a near 1 keeps only about 5 of its digits, and the steps after inherit
+    that (da^3/dn^3 = 0.01893635 there, 0.01893642 here). Said from the first such step on: the
+    note came only at da^3/dn^3, three steps after the first number that differed (a tester)."""
+    if digits < 7:
+        return []
+    layer, output = step.layer, step.output
+    value = walk.value(output)
+    large = isinstance(value, np.ndarray) and value.size > 0 and float(np.nanmax(np.abs(value))) >= 0.5
+    if f"(1 − a^{layer})" in step.formula:
+        where = f"loses some in 1 − a^{layer} when a^{layer} is near 1"
+    elif output.quantity in (Q.A, Q.DC_DA) and output.layer >= 1 and large:
+        where = "holds numbers between 0.5 and 1 to about 6e-8"
+    else:
         return []
     return [
-        f"[i]float32 keeps about 7 digits and loses some in 1 − a^{layer} when a^{layer} is near 1: "
-        "numbers computed in float32 (TensorFlow, PyTorch) can differ from here on in the 6th or 7th "
-        "digit. stepper computes in float64; d shows 5 digits.[/i]"
+        f"[i]float32 keeps about 7 digits and {where}: numbers computed in float32 (TensorFlow, "
+        "PyTorch) can differ from here on in the 6th or 7th digit. stepper computes in float64; d "
+        "shows 5 digits.[/i]"
     ]
 
 

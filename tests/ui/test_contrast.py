@@ -136,6 +136,12 @@ async def test_not_computed_computed_and_current_differ_by_the_border_s_shape() 
         assert shapes["pending"] == {"dashed"}
         assert shapes["current"] == {"heavy"} and shapes["input"] == {"double"}
         assert not shapes["pending"] & (shapes.get("done", set()) | shapes["current"] | shapes["input"])
+        # Focused, still its role's shape: a focused pending matrix turned round, as if computed.
+        matrices = app.screen.view.matrices
+        pending = next(v for v in matrices if v.state and v.state.role == "pending" and v.region)
+        pending.focus()
+        await pilot.pause()
+        assert app.focused is pending and pending.styles.border_top[0] == "dashed"
 
 
 async def test_every_theme_s_dialogs_are_readable_at_80x24() -> None:

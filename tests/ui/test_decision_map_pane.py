@@ -46,6 +46,22 @@ async def test_m_shows_the_map_in_the_layers_place_at_80_columns_and_hides_it() 
         assert not pane(app).display and app.screen.view.step_pane.display
 
 
+async def test_the_keyboard_goes_to_the_map_when_it_takes_the_matrices_place() -> None:
+    """At 80x24 m hid the matrices and Textual moved the keyboard to another hidden matrix: the
+    arrows moved a cursor out of sight and nothing on screen had focus."""
+    app = StepperApp("xor")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"n" * 9, "down")
+        await pilot.pause()
+        assert isinstance(app.focused, MatrixView)
+        await pilot.press("m")
+        await pilot.pause()
+        assert app.focused is pane(app)
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.focused, MatrixView) and app.focused.region.area  # back, and seen
+
+
 async def test_beside_the_layers_in_a_wide_terminal() -> None:
     app = StepperApp("xor")
     async with app.run_test(size=(160, 40)) as pilot:

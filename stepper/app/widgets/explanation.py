@@ -21,13 +21,22 @@ class Explanation(Static, LaidOutOnce):
 
     def show(self, markup: str) -> None:
         self.update(markup, layout=False)
-        width = self.content_size.width
-        if not width:
+        if not self.content_size.width:
             self.refresh(layout=True)
             return
+        self._fit()
+
+    def on_resize(self) -> None:
+        # Narrower by its pane's scrollbar, come with a longer text: its lines wrap again, and the
+        # rows the pane scrolls over are counted again (under load the last line was out of reach).
+        if self.content_size.width:
+            self._fit()
+
+    def _fit(self) -> None:
+        """The pane told how many rows the text takes at this width; the text as tall as that."""
         # Textual's own Widget passes its styles here too (widget.py), though the annotation asks for the
         # RulesMap (a TypedDict) they act as: the one ignore that stays, as the mismatch is Textual's.
-        needed = self.visual.get_height(self.styles, width)  # type: ignore[arg-type]
+        needed = self.visual.get_height(self.styles, self.content_size.width)  # type: ignore[arg-type]
         if isinstance(self.parent, WhyPane):
             self.parent.show_rows(needed + self.styles.gutter.height)
         if needed > self.content_size.height:

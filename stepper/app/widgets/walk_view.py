@@ -445,11 +445,24 @@ class WalkView(Vertical):
         self._show_only(self.shown_layer)
         self.refresh_view()  # narrow, the step view comes back with the map hidden
         self.call_after_refresh(self._scroll_to_current)
+        if shown:
+            self.call_after_refresh(self._keyboard_off_hidden)
         if before is not None:
             position, (view, row, col) = before
             # Stepped meanwhile: the cursor goes to the new step's matrix, on the same cell.
             ref = view.ref if position == self.walk.position else None
             self.call_after_refresh(self._select_again, ref, row, col)
+
+    def _keyboard_off_hidden(self) -> None:
+        """The map in the matrices' place (narrow): the keyboard, if it was on one of them, goes
+        to the map. Textual had moved it to another hidden matrix, whose cursor the arrows then
+        moved out of sight (a helper's finding at 80x24)."""
+        focused = self.app.focused
+        if not isinstance(focused, MatrixView) or focused not in self.all_matrices:
+            return
+        shown = focused.display and all(node.display for node in focused.ancestors if node is not self.app)
+        if not shown or not focused.region.area:
+            self.query_one("#map", DecisionMapView).focus()
 
     def _select_again(self, ref: Ref | None, row: int, col: int) -> None:
         """The cell of ``ref`` selected again, on the matrix of ``ref`` now on screen (None: the
