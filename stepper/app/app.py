@@ -175,6 +175,20 @@ class StepperApp(App[None]):
             for rack in screen.query(ToastRack):
                 rack.show(self._notifications)
 
+    def drop_untrue_notices(self) -> None:
+        """Notices on screen that the walk has made untrue since, taken down: "Back to your walk at
+        iteration 1, step 0" stayed up after the walk moved to step 21 and side by side opened
+        again, over the right half's title (a tester's finding)."""
+        if not self._still_true:
+            return
+        for shown in list(self._notifications):
+            still_true = self._still_true.get(shown.message)
+            if still_true is not None and not shown.has_expired and not still_true():
+                self._unnotify(shown)
+        live = {shown.message for shown in self._notifications if not shown.has_expired}
+        for message in [m for m in self._still_true if m not in live]:
+            del self._still_true[message]  # gone (expired or taken down): its walk is not kept alive
+
     def show_held_notices(self) -> None:
         """The notices that waited, those still true: "Back to your walk at iteration 1, step 22"
         waited behind help, the palette and the re-init dialog, and came after the re-initialisation,

@@ -556,15 +556,16 @@ def equal_text(step: Step, e: EqualSlices) -> str:
 
 def still_clones_text(clones: Sequence[EqualSlices]) -> str:
     """An update's clones in one short line (the full sentences are :func:`equal_text`'s): what the
-    Why pane keeps in view at 80x24, where one such sentence took three lines and was cut."""
+    Why pane keeps in view at 80x24, where one such sentence took three lines and was cut. One line
+    at 80 columns for the seed, so that the update's operands keep their room."""
     groups = list(dict.fromkeys((tuple(e.neurons), e.layer) for e in clones))
     if len({neurons for neurons, _ in groups}) == 1:
         layers = sorted({layer for _, layer in groups if layer is not None})
         s = "s" if len(layers) > 1 else ""
-        who = f"neurons {index_list(groups[0][0])} of layer{s} {index_list(layers)}"
+        who = f"neurons {index_list(groups[0][0])}, layer{s} {index_list(layers)}"
     else:
-        who = " and ".join(f"neurons {index_list(neurons)} of layer {layer}" for neurons, layer in groups)
-    return f"Equal gradients, equal changes: {who} are still clones."
+        who = "; ".join(f"neurons {index_list(neurons)}, layer {layer}" for neurons, layer in groups)
+    return f"Still clones: equal gradient, equal change ({who})."
 
 
 def slope_text(subject: str, who: str, e: EqualSlices) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 import numpy as np
@@ -74,6 +75,8 @@ def map_text(net: Network, dmap: DecisionMap, iteration: int, width: int | None 
     if cell == 1 and width is not None:
         keeps = max(2, (width - pad - 4) // 2)
         lines.append(f"One character a cell, to fit the terminal (--resolution {keeps} keeps two).")
+    if width is not None:  # the network's line is about 90 characters: wrapped at the terminal's edge
+        lines = [*textwrap.wrap(lines[0], width), *lines[1:]]
     for j in range(net.layers[-1]):
         lines += ["", f"Output a^{depth}_{j}:"]
         body = map_lines(dmap.outputs[:, :, j], lo, hi, output_marks(dmap, net, j), cell)

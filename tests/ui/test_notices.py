@@ -85,6 +85,19 @@ async def test_leaving_side_by_side_says_the_walk_is_where_it_was_left() -> None
         assert "step 4 of 22, where you left it: side by side was only a comparison" in text, text
 
 
+async def test_a_notice_the_walk_made_untrue_is_taken_down() -> None:
+    """ "Back to your walk at iteration 1, step 0" stayed up after the walk moved on and side by
+    side opened again, over its right half's title (a tester's finding): a step that makes a
+    notice about the walk untrue takes it down."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("v", "n", "escape")
+        assert "Back to your walk at iteration 1, step 0" in " ".join(await toast_lines(app, pilot))
+        await pilot.press("n")
+        await pilot.pause()
+        assert not [n for n in app._notifications if "Back to your walk" in n.message]
+
+
 def test_a_finding_is_cut_to_its_first_sentence_at_80_columns() -> None:
     """The constant-output finding was cut at its dash, after its colon: three lines, and the
     notice's fourth line was cut mid-sentence, its "h: why" gone (a tester's finding)."""

@@ -198,7 +198,7 @@ class TrainingSettings(Dialog[tuple[OptimizerSpec, TrainingSpec, float] | None])
             decay.tooltip = "L2 for sgd, momentum, rmsprop, adam; decoupled for adamw; never on the bias row"
             yield labelled("weight decay λ", decay)
             yield Label("", id="train-error", classes="error", markup=False)
-            yield Label("Enter applies · ↓ opens a list · Escape cancels", classes="hint")
+            yield Label("Enter applies · a choice opens with ↓ · Escape cancels", classes="hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_apply()
@@ -309,7 +309,7 @@ class Reinitialise(Dialog[tuple[InitSpec, OptimizerSpec, TrainingSpec] | None]):
             yield row
             yield from optimizer_fields(self.optimizer, self.training.batch_size, "reinit")
             yield Label("", id="reinit-error", classes="error", markup=False)
-            yield Label("Enter applies · ↓ opens a list · Escape cancels", classes="hint")
+            yield Label("Enter applies · a choice opens with ↓ · Escape cancels", classes="hint")
 
     def on_mount(self) -> None:
         # The field a new init is typed in (Enter applies at once; shift+tab goes back to the scheme).

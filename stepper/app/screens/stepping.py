@@ -216,6 +216,9 @@ class SteppingScreen(Screen[None]):
                 view.carry_cursor(self._focused_before)
         self.show_cursor()
         self._notify_divergence(self.walk_views())
+        drop = getattr(self.app, "drop_untrue_notices", None)
+        if drop is not None:
+            drop()
 
     def _notify_divergence(self, views: list[WalkView]) -> None:
         """At the step where training diverged a walk stops (docs/json.md): say where, and why.

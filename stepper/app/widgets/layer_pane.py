@@ -94,10 +94,34 @@ def row_height(row: Sequence[MatrixView]) -> int:
     return max(v.virtual_size.height + 2 for v in row)
 
 
+def column_widths(views: Sequence[MatrixView], columns: int) -> list[int]:
+    """Each grid column's width, its widest matrix's box (as :func:`grid_rows` fills the columns)."""
+    widths = [0] * columns
+    for row in grid_rows(views, columns):
+        for i, view in enumerate(row):
+            widths[i] = max(widths[i], view.box_width)
+    return widths
+
+
+def columns_that_fit(views: Sequence[MatrixView], inner: int) -> int:
+    """The most grid columns whose matrices show whole in ``inner`` columns: equal columns where
+    the widest matrix fits each; else columns each as wide as their own widest matrix. Side by
+    side at 200x60 the clones' half had one column (93 // 48) and 60 empty columns beside it."""
+    widest = max((v.box_width for v in views), default=0)
+    if not widest:
+        return 1
+    equal = max(1, min(len(views), inner // widest))
+    for columns in range(len(views), equal, -1):
+        if sum(column_widths(views, columns)) <= inner:
+            return columns
+    return equal
+
+
 class PaneGrid(MatrixLayout):
-    """A layer pane's matrices in ``pane.grid_columns`` equal columns, left-aligned in their cells,
-    each row as tall as its tallest matrix, in rows as :func:`grid_rows` makes them (Textual's grid
-    places a widget in the next cell whatever it is)."""
+    """A layer pane's matrices in ``pane.grid_columns`` columns, left-aligned in their cells, each
+    row as tall as its tallest matrix, in rows as :func:`grid_rows` makes them (Textual's grid
+    places a widget in the next cell whatever it is). The columns are equal where the widest
+    matrix fits each; else each as wide as its own widest matrix, the spare room shared out."""
 
     name = "pane-grid"
 
@@ -107,6 +131,12 @@ class PaneGrid(MatrixLayout):
         columns = max(1, getattr(parent, "grid_columns", 1))
         # Where each column starts: as Textual divides a width into equal fractions.
         edges = [width * index // columns for index in range(columns + 1)]
+        widths = column_widths(views, columns)
+        if columns > 1 and max(widths) > width // columns and sum(widths) <= width:
+            spare = width - sum(widths)
+            edges = [0]
+            for i, w in enumerate(widths):
+                edges.append(edges[-1] + w + spare * (i + 1) // columns - spare * i // columns)
         y = 0
         for row in grid_rows(views, columns):
             boxes = [box_size(view, edges[i + 1] - edges[i]) for i, view in enumerate(row)]
@@ -172,7 +202,7 @@ class LayerPane(VerticalScroll, LaidOutOnce, can_focus=False):
         sizes = [v.box_width for v in self.views if v.state is not None]
         if not sizes or inner <= 0:
             return False
-        columns = max(1, min(len(sizes), inner // max(sizes)))
+        columns = columns_that_fit([v for v in self.views if v.state is not None], inner)
         if self.grid_columns == columns:
             return False
         self.grid_columns = columns
@@ -195,7 +225,7 @@ class LayerPane(VerticalScroll, LaidOutOnce, can_focus=False):
         widest = max((v.box_width for v in self.views if v.state is not None), default=0)
         if window <= 0 or not part or not widest:
             return True
-        columns = max(1, min(len(part), (width - 3) // widest))
+        columns = min(len(part), columns_that_fit([v for v in self.views if v.state is not None], width - 3))
         return sum(row_height(row) for row in grid_rows(part, columns)) <= window
 
     def fold_for_step(self, window: int | None = None) -> bool:
