@@ -550,3 +550,21 @@ async def test_a_new_iteration_shows_each_pane_from_its_top_with_the_cursor_in_v
         pane = focused.parent
         assert isinstance(pane, LayerPane) and pane.scroll_offset.y == 0
         assert pane.scrollable_content_region.contains_region(focused.region), whole_in_view(focused)
+
+
+async def test_side_by_side_at_200x60_lays_both_halves_out_in_columns() -> None:
+    """Side by side at 200x60 the clones' half stacked its matrices in one column with about 60
+    empty columns beside them (93 // 48: its widest matrix's width was every column's), while the
+    other half had two (a tester). Each grid column is now as wide as its own widest matrix."""
+    app = StepperApp()
+    async with app.run_test(size=(200, 60)) as pilot:
+        await pilot.press(*"n" * 20, "v")
+        await pilot.pause(0.5)
+        panes = [p for p in app.screen.query(LayerPane) if p.display and p.layer_index == 1]
+        assert len(panes) == 2
+        for pane in panes:
+            assert pane.grid_columns >= 2, pane.grid_columns
+            window = pane.scrollable_content_region
+            for matrix in pane.query(MatrixView):
+                if matrix.display and matrix.region.area:  # every matrix whole in width: no paging
+                    assert matrix.region.right <= window.right and matrix.size.width >= matrix.box_width - 2
