@@ -157,11 +157,9 @@ def precision_lines(walk: Walk, step: Step, digits: int) -> list[str]:
     if digits < 7:
         return []
     layer, output = step.layer, step.output
-    value = walk.value(output)
-    large = isinstance(value, np.ndarray) and value.size > 0 and float(np.nanmax(np.abs(value))) >= 0.5
     if f"(1 − a^{layer})" in step.formula:
         where = f"loses some in 1 − a^{layer} when a^{layer} is near 1"
-    elif output.quantity in (Q.A, Q.DC_DA) and output.layer >= 1 and large:
+    elif output.quantity in (Q.A, Q.DC_DA) and output.layer >= 1 and _reaches_half(walk.value(output)):
         where = "holds numbers between 0.5 and 1 to about 6e-8"
     else:
         return []
@@ -170,6 +168,11 @@ def precision_lines(walk: Walk, step: Step, digits: int) -> list[str]:
         "PyTorch) can differ from here on in the 6th or 7th digit. stepper computes in float64; d "
         "shows 5 digits.[/i]"
     ]
+
+
+def _reaches_half(value: object) -> bool:
+    """A matrix with a number of magnitude 0.5 or more (where float32's spacing is 6e-8)."""
+    return isinstance(value, np.ndarray) and value.size > 0 and float(np.nanmax(np.abs(value))) >= 0.5
 
 
 def product_lines(

@@ -67,13 +67,14 @@ def map_text(net: Network, dmap: DecisionMap, iteration: int, width: int | None 
     lo, hi = value_range(activation, dmap.outputs)
     y_hi, y_lo = _axis_label(float(dmap.y[-1])), _axis_label(float(dmap.y[0]))
     pad = max(len(y_hi), len(y_lo))
-    cell = 1 if width is not None and 2 * r + pad + 4 > width else 2
+    margin = 2 + pad + 2  # "  ", the y label, " │" before each map line
+    cell = 1 if width is not None and 2 * r + margin > width else 2
     lines = [
         f"stepper map · {network_line(net)}",
         f"Weights after {counted(iteration, 'iteration')}; a {r}×{r} grid (x^0 across, x^1 up).",
     ]
     if cell == 1 and width is not None:
-        keeps = max(2, (width - pad - 4) // 2)
+        keeps = max(2, (width - margin) // 2)
         lines.append(f"One character a cell, to fit the terminal (--resolution {keeps} keeps two).")
     if width is not None:  # the network's line is about 90 characters: wrapped at the terminal's edge
         lines = [*textwrap.wrap(lines[0], width), *lines[1:]]

@@ -460,8 +460,7 @@ class WalkView(Vertical):
         focused = self.app.focused
         if not isinstance(focused, MatrixView) or focused not in self.all_matrices:
             return
-        shown = focused.display and all(node.display for node in focused.ancestors if node is not self.app)
-        if not shown or not focused.region.area:
+        if not self._on_screen(focused) or not focused.region.area:
             self.query_one("#map", DecisionMapView).focus()
 
     def _select_again(self, ref: Ref | None, row: int, col: int) -> None:
