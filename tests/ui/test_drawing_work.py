@@ -16,7 +16,7 @@ from rich.segment import ControlType
 from textual._compositor import ChopsUpdate, Compositor, LayoutUpdate
 from textual.app import App
 
-from stepper.app import StepperApp
+from stepper.app import StepperApp, textual_fixes
 
 
 def count_calls(monkeypatch: pytest.MonkeyPatch, counts: Counter[str]) -> None:
@@ -146,3 +146,27 @@ async def test_the_terminal_shows_what_a_full_repaint_would(monkeypatch, example
             await pilot.press("n")
             await pilot.pause()
         assert terminal.full_repaints == before, "a step repainted the whole screen"
+
+
+@pytest.mark.parametrize(("example", "size"), [(None, (120, 40)), ("sgd-vs-adam", (200, 60))])
+async def test_painting_only_what_is_in_front_draws_what_textual_would(example, size) -> None:
+    """The compositor cuts a line only into the pieces still to paint (textual_fixes), where
+    Textual cut every widget's line at every edge in it: the screen it draws is the same, character
+    for character and style for style, at every step, with matrices focused and side by side."""
+    app = StepperApp(example) if example else StepperApp()
+    keys = ["n"] * 12 + ["tab", "right", "w", "i", "n", "n", "v", "n", "escape"]
+    async with app.run_test(size=size) as pilot:
+        for key in ["n", *keys]:
+            await pilot.press(key)
+            await pilot.pause()
+            compositor = app.screen._compositor
+            whole = compositor.size.region
+
+            def everything(_: int) -> bool:
+                return True
+
+            ours = compositor._render_chops(whole, everything)
+            theirs = textual_fixes._render_chops(compositor, whole, everything)
+            assert [{x: list(s or []) for x, s in line.items()} for line in ours] == [
+                {x: list(s or []) for x, s in line.items()} for line in theirs
+            ], key

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Self
 
 import numpy as np
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -57,8 +59,10 @@ def clone_colour(group: int) -> str:
     return CLONE_COLOURS[group % len(CLONE_COLOURS)]
 
 
+@lru_cache(maxsize=512)
 def clone_style(group: int, base: Style, dark: bool, bold: bool = True) -> Style:
-    """The clone group's colour, made readable on ``base``'s background (contrast at least 4.5)."""
+    """The clone group's colour, made readable on ``base``'s background (contrast at least 4.5).
+    Kept per group and background: every clone cell of every line asked again."""
     colour = readable(clone_colour(group), background_of(base.bgcolor, dark))
     return Style(color=colour, bold=bold)
 
@@ -149,8 +153,9 @@ class MatrixView(ScrollView, can_focus=True):
         # pane scrolls, say) then costs a lookup per line instead of formatting numbers again.
         self._lines: dict[int, Strip] = {}
         self._drawn_for: tuple[object, ...] = ()
-        self._base = Style()
+        self._base = Style()  # the colours the lines are drawn in (render_lines)
         self._dark = True
+        self._restyled = True  # since the lines were drawn: see notify_style_update
         self._label_for: tuple[object, int] = (None, 0)
         # No bottom border (the step view's, to save a line per matrix at 80x24): where the cursor is
         # goes into the title instead of under the grid.
@@ -414,7 +419,11 @@ class MatrixView(ScrollView, can_focus=True):
         # What every line depends on besides the state (which clears the cache when it changes),
         # looked at once per drawing rather than once per line.
         width = self.scrollable_content_region.width
-        key = (int(self.scroll_offset.x), width, self._cursor_drawn)
+        if self._restyled:
+            # Once per drawing, not per line: it walks the DOM.
+            self._restyled = False
+            self._base, self._dark = self.rich_style, self.app.current_theme.dark
+        key = (int(self.scroll_offset.x), width, self._cursor_drawn, self._base, self._dark)
         if key != self._drawn_for:
             self._lines.clear()
             self._drawn_for = key
@@ -468,16 +477,16 @@ class MatrixView(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._lines.clear()  # a new role, theme or colour: the lines are drawn again
+        # A new role, theme or colour: the lines are drawn again if their colours changed
+        # (render_lines looks). Most roles differ by the border alone: an operand that becomes a
+        # done matrix keeps its lines.
+        self._restyled = True
 
     def _draw_line(self, y: int) -> Strip:
         state = self.state
         width = self._view_width
         if state is None or width <= 0:
             return Strip.blank(max(width, 0))
-        if not self._lines:
-            self._base = self.rich_style  # once per drawing, not per line: it walks the DOM
-            self._dark = self.app.current_theme.dark
         base = self._base
         if y >= self._line_count():
             return (
@@ -492,8 +501,15 @@ class MatrixView(ScrollView, can_focus=True):
         if self._is_rule(y):  # the rule under the bias row, to the border: a title wider than the
             # numbers left it short ("║──────────────    ║"; a tester's finding)
             moving = [Segment("─" * max(0, width - self._label_w), fixed[0].style)]
-        moving_strip = Strip(moving).crop_extend(0, width - self._label_w, base)
-        return Strip.join([Strip(fixed), moving_strip]).crop_extend(0, width, base)
+        # One strip a line, padded or cut to the width: a strip per part, joined and cut again, was
+        # most of what drawing a matrix cost (a step draws several afresh).
+        segments = [*fixed, *moving]
+        length = sum(cell_len(segment.text) for segment in segments)
+        if length < width:
+            segments.append(Segment(" " * (width - length), base))
+        elif length > width:
+            return Strip(segments, length).crop(0, width)
+        return Strip(segments, width)
 
     def _line(self, y: int, first: int, last: int, base: Style) -> tuple[list[Segment], list[Segment]]:
         """Line ``y`` as its fixed part (row label, or the note) and its part that scrolls sideways
