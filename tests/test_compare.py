@@ -185,3 +185,99 @@ def test_a_gradient_without_its_bias_row_is_named_not_a_crash(cli, tmp_path, lay
     run = cli("compare", mine, "random-init")
     assert run.code == 1 and "Traceback" not in run.out + run.err
     assert "without its bias row" in " ".join(run.out.split())
+
+
+def seed_iteration() -> dict:
+    """The seed's own numbers for iteration 1 (stepper's float64), as a learner would copy them."""
+    return learner_trace("identical-columns", None, iterations=1)["iterations"][0]
+
+
+def test_a_gradient_without_its_bias_row_says_its_numbers_match_and_the_row_is_missing(cli, tmp_path) -> None:
+    """dC/dW^1 of the seed (4×3) given as its rows i=0–2 only: every number given is right, and the
+    summary said "12 of the 12 numbers checked differ" (before that, "8 of the 12"), read as wrong
+    by a tester."""
+    grad1 = np.array(seed_iteration()["grad"][1])
+    mine = write(tmp_path, {"iterations": [{"grad": [None, grad1[1:].tolist(), None]}]})
+    text = " ".join(cli("compare", mine).out.split())
+    assert "numbers checked differ" not in text
+    assert (
+        "Your 9 numbers match rows i=0–2 of the expected dC/dW^1; its bias row (row b, 3 numbers) is missing."
+        in text
+    )
+    assert "without its bias row" in text  # the likely cause stays
+    run = cli("compare", mine, "--format", "json")
+    report = run.json()
+    assert run.code == 1 and not report["match"]
+    assert (report["checked"], report["differing"], report["missing"]) == (9, 0, 3)
+    assert report["first_mismatch"]["reason"] == "shape 3×3, expected 4×3"
+    assert "without its bias row" in report["first_mismatch"]["likely_cause"]
+
+
+def test_bias_rows_missing_beside_other_differences_are_counted_apart(cli, tmp_path) -> None:
+    """Every dC/dW without its bias row, and W^2 after the update wrong: the counts say both."""
+    it = seed_iteration()
+    grads = [np.array(g)[1:].tolist() for g in it["grad"]]
+    after = [None, None, (np.array(it["weights_after"][2]) + 0.1).tolist()]
+    mine = write(tmp_path, {"iterations": [{"grad": grads, "weights_after": after}]})
+    report = cli("compare", mine, "--format", "json").json()
+    # dC/dW^0..2 give 6 + 9 + 6 numbers, all right, and lack 3 + 3 + 2; W^2 after: 8, all wrong.
+    assert (report["checked"], report["differing"], report["missing"]) == (29, 8, 8)
+    assert report["first_mismatch"]["quantity"] == "grad" and report["first_mismatch"]["layer"] == 2
+    text = " ".join(cli("compare", mine).out.split())
+    assert "Your 6 numbers match rows i=0–2 of the expected dC/dW^2; its bias row (row b, 2 numbers)" in text
+    assert "8 of the 29 numbers checked differ and 8 are missing: fix the first one first." in text
+    grads_only = write(tmp_path, {"iterations": [{"grad": grads}]}, "grads.json")
+    assert "All 21 numbers checked match; 8 are missing." in cli("compare", grads_only).out
+
+
+@pytest.mark.parametrize(
+    ("extra_at", "says"),
+    [
+        (
+            "end",
+            "Your rows 0–3 match the expected dC/dW^1 (rows b, i=0–2); "
+            "your row 4 (3 numbers) is one too many.",
+        ),
+        (
+            "start",
+            "Your rows 1–4 match the expected dC/dW^1 (rows b, i=0–2); "
+            "your row 0 (3 numbers) is one too many.",
+        ),
+    ],
+)
+def test_a_row_too_many_says_which_and_that_the_rest_match(cli, tmp_path, extra_at, says) -> None:
+    grad1 = seed_iteration()["grad"][1]
+    rows = [*grad1, [0.0, 0.0, 0.0]] if extra_at == "end" else [grad1[0], *grad1]
+    mine = write(tmp_path, {"iterations": [{"grad": [None, rows, None]}]})
+    text = " ".join(cli("compare", mine).out.split())
+    assert says in text and "12 of the 12" not in text
+    report = cli("compare", mine, "--format", "json").json()
+    assert (report["checked"], report["differing"], report["missing"]) == (15, 3, 0)
+
+
+def test_a_matrix_of_another_layer_is_named(cli, tmp_path) -> None:
+    """A "grad" list without its last entry's place: dC/dW^2 sits where dC/dW^1 goes."""
+    it = seed_iteration()
+    mine = write(tmp_path, {"iterations": [{"grad": [it["grad"][1], it["grad"][2]]}]})
+    report = cli("compare", mine, "--format", "json").json()
+    first = report["first_mismatch"]
+    assert (first["quantity"], first["layer"], first["reason"]) == ("grad", 1, "shape 4×2, expected 4×3")
+    assert first["likely_cause"].startswith("It is dC/dW^2, the value of layer 2")
+    assert report["missing"] == 0 and report["differing"] == report["checked"] == 21  # nothing in place
+
+
+def test_weights_without_the_bias_row_at_constant_init_are_not_called_another_layer(cli, tmp_path) -> None:
+    """W^1 of the seed without its bias row is 3×3 ones, which is W^0 too: the missing row says more."""
+    w1 = np.array(seed_iteration()["weights_before"][1])
+    mine = write(tmp_path, {"iterations": [{"weights_before": [None, w1[1:].tolist()]}]})
+    report = cli("compare", mine, "--format", "json").json()
+    assert report["first_mismatch"]["likely_cause"] is None and report["missing"] == 3
+    assert "its bias row (row b, 3 numbers) is missing" in " ".join(cli("compare", mine).out.split())
+
+
+def test_a_transposed_matrix_still_counts_every_number_as_out_of_place(cli, tmp_path) -> None:
+    grad1 = np.array(seed_iteration()["grad"][1])
+    mine = write(tmp_path, {"iterations": [{"grad": [None, grad1.T.tolist(), None]}]})
+    report = cli("compare", mine, "--format", "json").json()
+    assert (report["checked"], report["differing"], report["missing"]) == (12, 12, 0)
+    assert "transposed" in report["first_mismatch"]["likely_cause"]

@@ -97,3 +97,19 @@ def test_the_json_reference_names_every_field_gradcheck_writes() -> None:
     section = text[text.index("## gradcheck") : text.index("## compare")]
     fields = gradcheck(load_network()).to_dict()
     assert [key for key in fields if f'"{key}"' not in section] == []
+
+
+def test_the_json_reference_shows_compare_output_as_it_is(cli, tmp_path) -> None:
+    """docs/json.md's compare example is the real output of its case (δ^2[0, 0] of the seed wrong,
+    the rest of iteration 1 right), with the counts a script reads."""
+    import json
+
+    text = (DOCS / "json.md").read_text(encoding="utf-8")
+    section = text[text.index("## compare") : text.index("## map")]
+    example = json.loads(section.split("```json")[2].split("```")[0])
+    trace = cli("trace", "--format", "json").json()
+    it = trace["iterations"][0]
+    it["delta"][2][0][0] = 0.5
+    mine = tmp_path / "mine.json"
+    mine.write_text(json.dumps({"iterations": [it]}))
+    assert cli("compare", str(mine), "--format", "json").json() == example

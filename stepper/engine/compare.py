@@ -8,7 +8,7 @@ A wrong value early makes everything after it wrong too, so the first one is whe
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -41,6 +41,10 @@ class Mismatch:
     reason: str  # "value" or a sentence on the shapes
     formula: str  # the formula that produces the expected value
     hint: str = ""  # a likely cause, when the numbers suggest a classic bug
+    # A row short or a row too many, the rest matching (see Checked): the expected shape and which row.
+    shape: tuple[int, int] | None = None
+    missing_row: int | None = None
+    extra_row: int | None = None
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -60,9 +64,11 @@ class Mismatch:
 @dataclass(frozen=True)
 class Comparison:
     checked: int  # numbers compared
-    differing: int  # of them, how many are outside the tolerance
+    differing: int  # of them, how many are outside the tolerance (or a row too many)
     first: Mismatch | None
     matched: list[tuple[int, Quantity, int]]  # (iteration, quantity, layer) that matched before ``first``
+    # Numbers not given: rows left out of matrices whose other rows match (a bias row, most often).
+    missing: int = 0
 
     @property
     def match(self) -> bool:
@@ -165,7 +171,9 @@ def _hint(
             "averaged instead of summed (the seed's cost is a sum, so its gradient is too)."
         )
     if quantity in (*STATE_QUANTITIES, Q.WEIGHTS_AFTER):
-        return _update_hint(net, values, quantity, layer, got)
+        return _update_hint(net, values, quantity, layer, got) or _other_layer_hint(
+            net, values, quantity, layer, got, want
+        )
     if quantity == Q.GRAD and close(want[1:]):
         # A row short (the shapes alone would be compared: got[1:] against want[1:] raised).
         return (
@@ -193,6 +201,25 @@ def _hint(
             )
     if quantity == Q.N and close(want - values.weights[layer - 1][0]):
         return f"It is n^{layer} without the bias: the bias row b of W^{layer - 1} was left out."
+    return _other_layer_hint(net, values, quantity, layer, got, want)
+
+
+def _other_layer_hint(
+    net: Network, values: IterationValues, quantity: Quantity, layer: int, got: Array, want: Array
+) -> str:
+    """The last guess: ``got`` is this quantity of another layer (most often a list without its
+    leading null, so that every matrix sits a layer off)."""
+    if _row_off(got, want, RTOL, ATOL) != (None, None):
+        return ""  # a row short or too many says more (W^1 without its bias row is W^0 at constant init)
+    for q, other, _ in order(net):
+        if q != quantity or other == layer:
+            continue
+        x = expected_value(values, quantity, other)
+        if isinstance(x, np.ndarray) and x.shape == got.shape and np.allclose(got, x, rtol=RTOL, atol=ATOL):
+            return (
+                f"It is {symbol(quantity, other)}, the value of layer {other}: layer l is entry l of "
+                f'the file\'s "{quantity}" list, with null for a layer you leave out.'
+            )
     return ""
 
 
@@ -206,11 +233,35 @@ class Checked:
     expected: Array
     got: Array
     bad: NDArray[np.bool_] | None  # cells outside the tolerance; None when the shapes differ
+    # When the shapes differ by one row and every other row matches: the expected row the learner
+    # left out (a bias row, most often), or the learner's row that is one too many. Their numbers
+    # are right, and "12 of the 12 numbers checked differ" read false to a tester.
+    missing_row: int | None = None
+    extra_row: int | None = None
 
     @property
     def shape_reason(self) -> str:
         (gr, gc), (wr, wc) = self.got.shape, self.expected.shape
         return f"shape {gr}×{gc}, expected {wr}×{wc}"
+
+
+def _row_off(got: Array, want: Array, rtol: float, atol: float) -> tuple[int | None, int | None]:
+    """(missing, extra) for :class:`Checked`: its first or last row only, where such slips happen
+    (the bias row left out, a row appended); the bias row is tried first."""
+
+    def same(x: Array, y: Array) -> bool:
+        return x.size > 0 and x.shape == y.shape and bool(np.allclose(x, y, rtol=rtol, atol=atol))
+
+    (gr, gc), (wr, wc) = got.shape, want.shape
+    if gc == wc and gr + 1 == wr:
+        for r in (0, wr - 1):
+            if same(got, np.delete(want, r, axis=0)):
+                return r, None
+    if gc == wc and gr == wr + 1:
+        for r in (gr - 1, 0):
+            if same(np.delete(got, r, axis=0), want):
+                return None, r
+    return None, None
 
 
 def check_iteration(
@@ -231,10 +282,11 @@ def check_iteration(
             continue
         want = np.atleast_2d(np.asarray(want_value, dtype=np.float64))
         got = np.atleast_2d(np.asarray(got_value, dtype=np.float64))
-        bad = (
-            ~np.isclose(got, want, rtol=rtol, atol=atol) if got.shape == want.shape else None
-        )  # NaN: never close
-        out.append(Checked(quantity, layer, step, want, got, bad))
+        if got.shape == want.shape:
+            bad = ~np.isclose(got, want, rtol=rtol, atol=atol)  # NaN: never close
+            out.append(Checked(quantity, layer, step, want, got, bad))
+        else:
+            out.append(Checked(quantity, layer, step, want, got, None, *_row_off(got, want, rtol, atol)))
     return out
 
 
@@ -254,7 +306,7 @@ def compare_until(
 ) -> Comparison | None:
     """:func:`compare`, asking ``should_stop(k)`` after each iteration k: None if it said to stop."""
     history = WeightHistory(net)
-    checked = differing = 0
+    checked = differing = missing = 0
     first: Mismatch | None = None
     matched: list[tuple[int, Quantity, int]] = []
     for it in range(1, max(mine, default=0) + 1):
@@ -262,10 +314,20 @@ def compare_until(
             return None
         values = history.run(it, history.start_at(it))
         for c in check_iteration(net, values, mine.get(it, {}), rtol, atol):
-            # A matrix of the wrong shape: every number it should hold is unmatched (a transposed
-            # δ^2 read "1 of the 1 numbers checked differs").
-            checked += c.expected.size if c.bad is None else c.got.size
-            differing += c.expected.size if c.bad is None else int(c.bad.sum())
+            if c.bad is not None:
+                checked += c.got.size
+                differing += int(c.bad.sum())
+            elif c.missing_row is not None:  # the learner's numbers all match; a row is not there
+                checked += c.got.size
+                missing += c.expected.shape[1]
+            elif c.extra_row is not None:  # the expected numbers all there, and a row that is not
+                checked += c.got.size
+                differing += c.got.shape[1]
+            else:
+                # A matrix of the wrong shape: every number it should hold is unmatched (a transposed
+                # δ^2 read "1 of the 1 numbers checked differs").
+                checked += c.expected.size
+                differing += c.expected.size
             if first is not None:
                 continue
             if c.bad is not None and not c.bad.any():
@@ -274,14 +336,17 @@ def compare_until(
             formula = _formula(c.quantity, c.layer, c.step)
             hint = _hint(net, values, c.quantity, c.layer, c.got, c.expected)
             if c.bad is None:
+                wr, wc = c.expected.shape
                 first = Mismatch(
                     it, c.quantity, c.layer, None, None, None, None, c.shape_reason, formula, hint
                 )
+                if c.missing_row is not None or c.extra_row is not None:
+                    first = replace(first, shape=(wr, wc), missing_row=c.missing_row, extra_row=c.extra_row)
             else:
                 r, col = (int(x) for x in np.argwhere(c.bad)[0])  # row-major: the first row's first
                 want, got = float(c.expected[r, col]), float(c.got[r, col])
                 first = Mismatch(it, c.quantity, c.layer, r, col, want, got, "value", formula, hint)
-    return Comparison(checked, differing, first, matched)
+    return Comparison(checked, differing, first, matched, missing)
 
 
 def ref_of(quantity: Quantity, layer: int) -> Ref:

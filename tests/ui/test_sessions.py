@@ -218,6 +218,22 @@ async def test_compare_marks_one_wrong_cell_after_its_number_and_puts_the_cursor
         assert str(app.query_one("#explain-text").render()).startswith("a^2[o=1, j=2]")
 
 
+async def test_compare_of_a_gradient_without_its_bias_row_says_the_row_is_missing(tmp_path: Path) -> None:
+    """dC/dW^1 given as its rows i=0–2, all right: the notice said "12 of 12 numbers differ"."""
+    import json
+
+    from tests.test_compare import learner_trace
+
+    grad1 = learner_trace("identical-columns", None, iterations=1)["iterations"][0]["grad"][1]
+    mine = tmp_path / "mine.json"
+    mine.write_text(json.dumps({"iterations": [{"grad": [None, grad1[1:], None]}]}))
+    app = StepperApp(compare=mine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        notes = [str(n.message) for n in app._notifications]
+        assert any("dC/dW^1. 0 of 9 numbers differ and 3 are missing;" in n for n in notes), notes
+
+
 async def test_compare_with_correct_numbers_marks_nothing(tmp_path: Path) -> None:
     import json
 

@@ -221,11 +221,14 @@ class WalkScreen(SteppingScreen):
             # row 0, column 0; a tester's finding).
             self.call_after_refresh(self.view.put_cursor, first.row, first.col)
         where = "" if first.row is None else f", row {first.row}, column {first.col}"
+        # A row left out whose other numbers all match: "0 of 9 numbers differ" alone would read as
+        # all right.
+        missing = f" and {result.missing} are missing" if result.missing else ""
         self.notify_while(
             lambda: True,  # the marks go with the network
             f"≠ {checker.source} first differs at iteration {first.iteration}: "
             f"{symbol(first.quantity, first.layer)}{where}. "
-            f"{result.differing} of {result.checked} numbers differ; they are marked ≠.",
+            f"{result.differing} of {result.checked} numbers differ{missing}; they are marked ≠.",
             severity="warning",
             timeout=12,
         )
