@@ -103,9 +103,7 @@ async def test_enter_on_a_dialogs_choice_applies_the_dialog_and_down_opens_its_l
         await pilot.press("enter")  # on the choice again: applies
         await pilot.pause()
         assert not app.screen.query(".dialog") and app.net.optimizer.name == "momentum"
-        await pilot.press("R")
-        await pilot.pause()
-        await pilot.press("shift+tab")  # the value field to the scheme
+        await pilot.press("R")  # it opens on its scheme (it was a shift+tab away, behind the value)
         await pilot.pause()
         assert app.focused is app.screen.query_one("#reinit-scheme", Select)
         await pilot.press("enter")
@@ -270,8 +268,9 @@ async def test_letters_typed_in_the_re_init_dialog_are_refused_not_dropped(
 
 async def test_the_re_init_dialog_opens_on_the_networks_own_init() -> None:
     """It opened on normal for a constant init (the seed's all 1): Enter put random weights in,
-    not the init in use. It opens on the scheme and value in use, the value's field ready for
-    another, and Enter restarts from the same init. At 60x20 the value's note stays on one line."""
+    not the init in use. It opens on the scheme and value in use, the keyboard on the scheme (the
+    dialog's main choice; Tab goes on to the value), and Enter restarts from the same init. At
+    60x20 the value's note stays on one line."""
     app = StepperApp()
     async with app.run_test(size=(60, 20)) as pilot:
         await pilot.press("R")
@@ -282,6 +281,8 @@ async def test_the_re_init_dialog_opens_on_the_networks_own_init() -> None:
         assert (
             dialog.query_one("#reinit-value-row").display and not dialog.query_one("#reinit-seed-row").display
         )
+        assert app.focused is dialog.query_one("#reinit-scheme", Select)
+        await pilot.press("tab")
         assert app.focused is value
         assert dialog.query_one("#reinit-value-row .field-note").size.height == 1
         await pilot.press("escape", "n")
@@ -308,7 +309,10 @@ async def test_weights_given_without_an_init_open_the_re_init_dialog_on_a_random
         await pilot.press("R")
         await pilot.pause()
         assert app.screen.query_one("#reinit-scheme", Select).value == "normal"
+        assert app.focused is app.screen.query_one("#reinit-scheme", Select)
+        await pilot.press("tab", "tab")  # the scale, then the seed, the next draw's in it
         assert app.focused is app.screen.query_one("#reinit-seed", Input)
+        assert app.focused.value == "1"
 
 
 async def test_every_problem_in_the_re_init_dialog_is_said_at_once() -> None:
@@ -442,6 +446,32 @@ async def test_export_names_the_file_after_what_it_exports() -> None:
         app.screen.query_one("#export-scope", Select).value = "iteration"
         await pilot.pause()
         assert path.value == "identical-columns-iteration1.md"
+
+
+async def test_export_opens_on_what_to_export_and_enter_saves_from_there(tmp_path, monkeypatch) -> None:
+    """The export dialog opened on its file name, what to export and its format a shift+tab away
+    behind it. It opens on the first choice (the format, before the first step, when there is
+    only the iteration); ↓ opens it, Enter after choosing saves, under the name the choices gave."""
+    monkeypatch.chdir(tmp_path)
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("x")
+        await pilot.pause()
+        assert app.focused is app.screen.query_one("#export-format", Select)
+        await pilot.press("escape", "n", "x")
+        await pilot.pause()
+        scope = app.screen.query_one("#export-scope", Select)
+        assert app.focused is scope and scope.value == "step"
+        await pilot.press("down", "down", "enter")  # the list, "this iteration", chosen
+        await pilot.pause()
+        assert scope.value == "iteration" and app.focused is scope
+        await pilot.press("tab")
+        assert app.focused is app.screen.query_one("#export-format", Select)
+        await pilot.press("enter")  # from the format: saves
+        await pilot.pause()
+        assert not app.screen.query(".dialog")
+        saved = (tmp_path / "identical-columns-iteration1.md").read_text()
+        assert "Iteration 1" in saved or "iteration 1" in saved
 
 
 async def test_a_file_that_cannot_be_opened_is_said_in_the_open_dialog_which_stays(tmp_path) -> None:

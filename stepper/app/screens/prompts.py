@@ -252,7 +252,10 @@ class GotoIteration(Dialog[int | None]):
 
 
 class Reinitialise(Dialog[tuple[InitSpec, OptimizerSpec, TrainingSpec] | None]):
-    AUTO_FOCUS = ""  # on_mount: the seed, or the constant's value (there is no seed then)
+    # The dialog's main choice first, as the optimizer dialog opens on its optimizer: the scheme
+    # was a shift+tab away, behind the seed. Enter applies from it as from any field (a new seed,
+    # already in its field; a constant init as it was), ↓ opens its list, Tab goes to the numbers.
+    AUTO_FOCUS = "#reinit-scheme"
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel", id="cancel-reinit"),
         # Enter in a field applies (Input.Submitted); anywhere else too, as the hint says: the
@@ -310,11 +313,6 @@ class Reinitialise(Dialog[tuple[InitSpec, OptimizerSpec, TrainingSpec] | None]):
             yield from optimizer_fields(self.optimizer, self.training.batch_size, "reinit")
             yield Label("", id="reinit-error", classes="error", markup=False)
             yield Label("Enter applies · a choice opens with ↓ · Escape cancels", classes="hint")
-
-    def on_mount(self) -> None:
-        # The field a new init is typed in (Enter applies at once; shift+tab goes back to the scheme).
-        constant = self.current.scheme == "constant"
-        self.query_one("#reinit-value" if constant else "#reinit-seed", Input).focus()
 
     @staticmethod
     def _scheme_help(scheme: str) -> str:
@@ -529,7 +527,11 @@ class Export(Dialog[tuple[str, str, str | None] | None]):
 
     Dismissed with (scope, format, path), path None meaning the clipboard."""
 
-    AUTO_FOCUS = "#export-path"  # Enter saves at once; Tab reaches the scope and format
+    # What to export first, then its format, then the file, in the dialog's order (the choices
+    # were a shift+tab away, behind the file name): Enter saves from any of them under the name
+    # the choices give it, ↓ opens a choice. Before the first step there is only the iteration to
+    # export: the format is the first choice to make. (on_mount)
+    AUTO_FOCUS = ""
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel", id="cancel-export"),
         Binding("ctrl+y", "copy", "Send to clipboard", id="export-copy"),
@@ -568,10 +570,13 @@ class Export(Dialog[tuple[str, str, str | None] | None]):
             )
             yield Label("", classes="error", markup=False)
             yield Label(
-                f"Enter {'downloads' if self.download else 'saves'} · "
+                f"Enter {'downloads' if self.download else 'saves'} · a choice opens with ↓ · "
                 "ctrl+y sends to the clipboard · Escape cancels",
                 classes="hint",
             )
+
+    def on_mount(self) -> None:
+        self.query_one("#export-scope" if self.step is not None else "#export-format", Select).focus()
 
     def _choice(self) -> tuple[str, str]:
         return str(self.query_one("#export-scope", Select).value), str(
