@@ -16,7 +16,7 @@ from stepper.engine.init import InitSpec
 from stepper.engine.iteration import run_iteration
 from stepper.engine.network import Network
 from stepper.engine.quantities import Q
-from stepper.engine.quiz import Score, is_right, question
+from stepper.engine.quiz import PERCENT, TOLERANCE, Score, is_right, question
 from stepper.engine.steps import Ref, build_steps
 from stepper.engine.symmetry import (
     Kind,
@@ -498,7 +498,12 @@ def test_a_long_run_leaves_a_spread_point_at_each_checkpoint_for_the_plot() -> N
     assert walk.spread[200][0] > walk.spread[1][0] > 0
 
 
-def test_a_quiz_answer_is_right_within_half_a_unit_of_the_4th_significant_digit() -> None:
+def test_a_quiz_answer_is_right_within_0_05_percent_as_its_prompt_says() -> None:
+    """|x − v| ≤ 5e-4·|v| + 1e-9 (contract §10's formula), not half a unit of the 4th significant
+    digit: 0.9 is right for 0.9002495 (0.00045 allowed), as the prompt now says (it said "4
+    significant digits", and a tester took 0.9's ✓ for a bug)."""
+    assert is_right(0.9, 0.9002495) and not is_right(0.8997, 0.9002495)
+    assert PERCENT == "0.05 %" and TOLERANCE == "|x − v| ≤ 5e-4·|v| + 1e-9"
     assert is_right(2.2011, 2.2) and not is_right(2.2012, 2.2)
     assert is_right(-0.0007545, -0.0007542904) and not is_right(-0.000755, -0.0007542904)
     assert is_right(0.0, 0.0) and not is_right(1e-8, 0.0)

@@ -45,6 +45,28 @@ async def test_a_right_answer_says_so_and_counts() -> None:
         assert any(line.startswith("Quiz 1/1 right") for line in lines_of(app, app.screen.region)[:3])
 
 
+async def test_the_prompt_says_what_is_right_and_0_9_is_right_for_0_9002495() -> None:
+    """It said "4 significant digits are enough", and took 0.9 for a^1 = 0.9002495: what it
+    accepts, |x − v| ≤ 5e-4·|v| + 1e-9 (contract §10), is said in the field and in the hint, both
+    read whole at 80x24, the hint in view while one types."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n", "t")
+        await pilot.pause()
+        region = app.screen.query_one("#quiz-dialog").region
+        shown = " ".join(lines_of(app, region))
+        assert "your value (right if |x − v| ≤ 5e-4·|v| + 1e-9)" in shown, shown
+        assert "Right within 0.05 % · Enter answers and takes the step · Escape skips" in shown, shown
+        assert "significant" not in shown
+        await pilot.press("0", ".", "9")
+        await pilot.pause()
+        assert "Right within 0.05 %" in " ".join(lines_of(app, region))
+        await pilot.press("enter")
+        await pilot.pause()
+        why = lines_of(app, app.screen.query_one("#explain").region)
+        assert any(line.startswith("✓ right") for line in why), why
+
+
 async def test_a_toast_up_when_the_next_question_opens_waits_under_it_and_comes_back_after() -> None:
     """A tester answered, then pressed t at once: the "✓ right" toast lay over the next question's
     input and its hint. Toasts on screen wait while a dialog is open, then show again."""

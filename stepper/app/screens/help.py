@@ -62,8 +62,9 @@ distance between its two closest neurons' weights in over the last iterations: f
 clones, rising after `s`. With the quiz, the score leads it (`Quiz 3/4 right`).
 
 **Check yourself** (`t`): type the value of one cell of the matrix the next step computes (the
-selected cell of that matrix, else row 0, column 0). Within 0.05 % of the value (4 significant
-digits) is ✓ right; ✗ wrong shows the value and the cell's computation. Either way the step is taken.
+selected cell of that matrix, else row 0, column 0). Within 0.05 % of the value (|x − v| ≤
+5e-4·|v| + 1e-9: 4 significant digits always are, 0.9 for 0.9002495 too) is ✓ right; ✗ wrong
+shows the value and the cell's computation. Either way the step is taken.
 `d` shows 3, 5 or 7 digits (exports always write 7).
 
 **Numbers** are computed in float64 and shown with 7 decimals (3.7007485), 7 significant digits below 0.1

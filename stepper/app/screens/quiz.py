@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from stepper.app.screens.closing import ClosesOnce
-from stepper.engine.quiz import Question
+from stepper.engine.quiz import PERCENT, TOLERANCE, Question
 
 
 def parse_answer(text: str) -> float | None:
@@ -41,10 +41,14 @@ class QuizPrompt(ModalScreen[float | None], ClosesOnce[float | None]):
             yield Label(f"Step {q.step.number}: {q.step.title}", markup=False)
             yield Label(q.step.formula, markup=False)
             yield Label(f"What is {q.name}? ({q.meaning})", markup=False, id="quiz-question")
-            # No example number: one may be the answer (0.9002 was a^1's). 4 digits are what is judged.
-            yield Input(placeholder="your value (4 significant digits are enough)", id="quiz-answer")
+            # No example number: one may be the answer (0.9002 was a^1's). What is judged is said as
+            # the engine judges it (contract §10): "4 significant digits" read as a demand, and 0.9
+            # was right for 0.9002495 (a tester). In the hint too, in view while one types.
+            yield Input(placeholder=f"your value (right if {TOLERANCE})", id="quiz-answer")
             yield Label("", id="quiz-error", classes="error")
-            yield Label("Enter answers and takes the step · Escape skips", classes="hint")
+            yield Label(
+                f"Right within {PERCENT} · Enter answers and takes the step · Escape skips", classes="hint"
+            )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         value = parse_answer(event.value)
