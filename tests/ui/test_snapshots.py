@@ -195,6 +195,13 @@ def test_dialogs_at_80x24(snap_compare, key) -> None:
     assert snap_compare(StepperApp(), press=[key], terminal_size=(80, 24))
 
 
+def test_update_at_80x24_keeps_the_clone_marks_in_a_top_border(snap_compare) -> None:
+    """Iteration 2's W^1 update at 80x24, a line short beside the Why pane's lead: dC/dW^1's column
+    headers, C1 in its colour, over their columns in its top border after "dC/dW^1" (they were left
+    out); W^1 and the result keep theirs on their own line."""
+    assert snap_compare(StepperApp(), press=["n"] * 44, terminal_size=(80, 24))
+
+
 def test_xor_wide_matrix_whole_columns_at_80x24(snap_compare) -> None:
     """W^0 of xor does not fit: whole columns and the position line, never part of a number."""
     assert snap_compare(StepperApp("xor"), press=["right", "tab", "right", "right"], terminal_size=(80, 24))

@@ -249,8 +249,9 @@ async def test_step_16_at_80x24_names_its_operands_in_both_iterations() -> None:
     """dC/da^1 = δ^2 · (W^1 without bias row)ᵀ: δ^2, W^1 and dC/da^1 stacked are a line taller than
     the room the Why pane's computation leaves (two from iteration 2, the health notice a line
     longer): δ^2's title scrolled out, two rows of numbers under no name. Now every title is on
-    screen, with δ^2's rows (o=0, ▶, the row the sum takes), W^1's and the result's; the operands
-    leave out their column headers for it, the result keeps its own."""
+    screen, with δ^2's rows (o=0, ▶, the row the sum takes), W^1's and the result's. The operands'
+    column headers go into their top borders for it (they were left out, and with them the C1
+    marks that say the columns are clones); the result keeps its own header line."""
     app = StepperApp()
     async with app.run_test(size=(80, 24)) as pilot:
         for iteration in (1, 2):
@@ -261,13 +262,89 @@ async def test_step_16_at_80x24_names_its_operands_in_both_iterations() -> None:
             pane = app.screen.view.step_pane
             lines = screen_lines(app, pane.scrollable_content_region)
             text = "\n".join(lines)
-            for title in ("δ^2 = dC/dn^2", "W^1  weights in", "▶ dC/da^1"):
+            for title in ("═ δ^2 ", "═ W^1 ", "▶ dC/da^1"):
                 assert title in text, (iteration, title, text)
             for row in ("o=0▶ ", "o=1  ", "b    ", "i=0 C1▶", "i=2 C1"):
                 assert row in text, (iteration, row, text)
             assert in_view(app, pane.order[-1])
+            for symbol in ("═ δ^2 ", "═ W^1 "):  # in the title's line, or on the line under it
+                top = next(i for i, line in enumerate(lines) if symbol in line)
+                assert "j=2 C1" in lines[top] + lines[top + 1], (iteration, symbol, text)
             result = next(i for i, line in enumerate(lines) if "▶ dC/da^1" in line)
             assert "j=0 C1" in lines[result + 1]  # the result's header, under its title
+
+
+def headers_on_screen(app: StepperApp) -> list[str]:
+    """What is wrong with the step view's column headers on screen: each matrix's are either on the
+    line under its title or in its title's line (the top border), every label over its column as on
+    its own line (MatrixView.text), with its clone mark (C1, =a). Empty when all are there."""
+    pane = app.screen.view.step_pane
+    lines = screen_lines(app)
+    wrong = []
+    for view in pane.order:
+        if not in_view(app, view):
+            wrong.append(f"{view.ref.symbol}: not whole in view")
+            continue
+        region = view.region
+        line = lines[region.y + (0 if view.header_merged else 1)][region.x + 1 : region.right - 1]
+        header = view.text().splitlines()[0]  # the header line, every column (none scrolled here)
+        labels = [view.col_label(c)[0] for c in range(view.state.cols)] if view.state else []
+        if not labels or any(label not in line for label in labels):
+            wrong.append(f"{view.ref.symbol}: {labels} not in {line!r}")
+        elif any(ch != " " and line[i : i + 1] != ch for i, ch in enumerate(header)):
+            wrong.append(f"{view.ref.symbol}: {line!r} is not over the columns of {header!r}")
+        if view.ref.symbol not in lines[region.y][region.x : region.right]:
+            wrong.append(f"{view.ref.symbol}: no title in {lines[region.y]!r}")
+    return wrong
+
+
+@pytest.mark.parametrize(("network", "iterations"), [(None, 2), ("xor", 2), ("sgd-vs-adam", 2)])
+async def test_every_step_at_80x24_shows_every_matrix_with_its_column_headers(network, iterations) -> None:
+    """At 80x24 the operands of the seed's updates (W^1 and dC/dW^1 at step 21 of iteration 2, W^2 at
+    22, δ^2 and W^1 at 16) left out their column headers to fit beside the Why pane's computation,
+    and with them the C1 marks that say which columns are clones, at the very steps where "still
+    clones" matters (xor's δ^1 step and W^0's update, two operands each). Now at every step of two
+    iterations every matrix is whole in view, named, with every column's header over its column."""
+    app = StepperApp(network)
+    async with app.run_test(size=(80, 24)) as pilot:
+        steps = len(app.walk.steps)
+        for _ in range(iterations * (steps + 1)):  # each step, and each iteration's ready
+            await pilot.press("n")
+            await pilot.pause()
+            await pilot.pause()
+            if app.walk.done:
+                assert not headers_on_screen(app), (app.walk.iteration, app.walk.done, headers_on_screen(app))
+        assert app.walk.iteration == iterations + 1
+
+
+async def test_w_at_80x24_update_steps_names_every_row_and_keeps_headers() -> None:
+    """w gives the Why pane two thirds of 80x24, and the update's step view scrolls: whatever rows
+    of W^1 (or W^0, W^2, their gradients) show, their title is above them in view, and a matrix
+    whose rows show has its column headers (with C1) on screen too: in iteration 2 W^1's and
+    W^2's were left out there."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("w")
+        for iteration in (1, 2):
+            await pilot.press(*"n" * 20)  # from the iteration's ready
+            for step in (20, 21, 22):
+                await pilot.pause()
+                await pilot.pause()
+                assert (app.walk.iteration, app.walk.done) == (iteration, step)
+                pane = app.screen.view.step_pane
+                window = pane.scrollable_content_region
+                lines = screen_lines(app)
+                for view in pane.order:
+                    rows = view.region.intersection(window)
+                    if rows.height <= 1 + (not view.header_merged):
+                        continue  # at most its title (and header line) in view: no number
+                    assert view.region.y >= window.y, (iteration, step, view.ref.symbol)  # its title
+                    top = lines[view.region.y][view.region.x : view.region.right]
+                    under = lines[view.region.y + 1][view.region.x : view.region.right]
+                    assert "j=0" in (top if view.header_merged else under), (iteration, step, top, under)
+                if step < 22:
+                    await pilot.press("n")
+            await pilot.press("n")  # the next iteration's ready
 
 
 async def test_a_click_selects_the_cell_under_it_with_or_without_column_headers() -> None:

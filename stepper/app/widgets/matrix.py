@@ -149,6 +149,7 @@ class MatrixView(ScrollView, can_focus=True):
         self._cell_w = 1
         self._mark_w = 0  # 1 when a cell differs from the learner's numbers: its ≠ follows it
         self._label_w = 1
+        self._label_pad = 0  # columns added to the row labels for the title (header_in_border)
         # Drawn lines, kept until something they show changes: a full repaint of the screen (after a
         # pane scrolls, say) then costs a lookup per line instead of formatting numbers again.
         self._lines: dict[int, Strip] = {}
@@ -161,7 +162,8 @@ class MatrixView(ScrollView, can_focus=True):
         # goes into the title instead of under the grid.
         self.open_bottom = False
         self._cursor_shown = False  # the title says where the cursor is (open at the bottom, focused)
-        # Lines of the grid not drawn at its top: 1 without its column headers (show_header).
+        # Lines of the grid not drawn at its top: 1 with its column headers in the top border
+        # (header_in_border), beside a title shortened to leave them room.
         self._skip = 0
         self._drawing_width: int | None = None
         # The Why pane explains this matrix's cursor cell: the cell stays highlighted with the
@@ -246,17 +248,81 @@ class MatrixView(ScrollView, can_focus=True):
         if size != self.virtual_size:
             self.virtual_size = size  # a new layout, but only when the shape of the text changes
 
-    def show_header(self, shown: bool) -> None:
-        """Draw the column headers, or not: a line saved where the step view is a line or two too
-        low for its step (StepPane.fit_headers). The row labels and the title stay."""
-        skip = 0 if shown else 1
+    def header_in_border(self, merged: bool) -> bool:
+        """Draw the column headers in the top border, over their columns, with the title shortened
+        to its symbol before them ("╔═ W^1 ═══ j=0 C1 ══ j=1 C1╗"), or on their own line under it:
+        a line saved where the step view is a line or two short for its step at 80x24
+        (StepPane.fit_headers). Left out instead, the C1 marks that say which columns are clones
+        went with them, at the update steps where "still clones" matters. False for a matrix
+        with nothing to show yet (nothing changes then). Where the title's symbol is longer than
+        the room before the first header (da^1/dn^1 over narrow columns), the row labels are made
+        wider for it: the box is a few columns wider, never a line taller."""
+        if merged and self.state is None:
+            return False
+        skip = 1 if merged else 0
         if skip == self._skip:
-            return
+            return True
         self._skip = skip
+        self._label_w -= self._label_pad
+        self._label_pad = 0
+        if merged:
+            self._pad_labels_for_title()
         if self.state is not None:
             self._size_to_text()
         self._lines.clear()
+        self._fit_title()
         self.refresh()
+        return True
+
+    @property
+    def header_merged(self) -> bool:
+        return self._skip == 1
+
+    def _pad_labels_for_title(self) -> None:
+        """Row labels wide enough for the title's symbol to fit before the first header."""
+        self._label_pad = max(0, len(self.short_caption) - self._title_room_merged())
+        self._label_w += self._label_pad
+
+    def _title_room_merged(self) -> int:
+        """How long the title can be with the headers in the top border: it starts at x=3, after
+        the corner, a rule and a space, and is followed by a space and at least one rule before
+        the space that leads the first header in view."""
+        assert self.state is not None
+        first = self._visible_columns()[0] if self.size.width else 0
+        label, _ = self._headers[first]
+        w = self._cell_w - self._mark_w
+        if first == self.state.mark_col:
+            start = CELL_GAP + w - len(label) - 1 if len(label) < w else CELL_GAP - 1  # the ▼
+        else:
+            start = CELL_GAP + w - len(label)
+        x = self.styles.gutter.left + self._label_w + start  # the first header's first character
+        return x - 6
+
+    def _border_with_headers(self, border: Strip) -> Strip:
+        """The top border (``border``, the whole line) with the header line's labels drawn over
+        it, each column's where it is on its own line, with a space on either side (none after
+        the last: the corner)."""
+        header = self._draw_line(0)  # as it is drawn on its own line: the cursor's, ▼, colours
+        text = header.text
+        left = self.styles.gutter.left
+        pitch = self._cell_w + CELL_GAP
+        width = border.cell_length
+        first, last = self._visible_columns()
+        for index in range(last - first + 1):
+            x0 = self._label_w + index * pitch
+            cell = text[x0 : x0 + pitch]
+            body = cell.strip(" ")
+            if not body:
+                continue
+            start = x0 + max(0, cell.index(body) - 1)  # with the space before it
+            end = x0 + len(cell.rstrip(" "))
+            if left + end > width - 1:  # never over the corner
+                break
+            end += 1 if left + end < width - 1 else 0  # and the one after it
+            border = Strip.join(
+                [border.crop(0, left + start), header.crop(start, end), border.crop(left + end, width)]
+            )
+        return border
 
     def _number_columns(self, state: MatrixState) -> None:
         """The groups of equal columns (and their letters), the headers and the widths."""
@@ -269,6 +335,9 @@ class MatrixView(ScrollView, can_focus=True):
         self._observed = equal_now_groups(self._groups, state.col_clones)
         self._headers = [self.col_label(c) for c in range(state.cols)]
         self._label_w = self._widest_label(state.rows, state.row_clones) + 1
+        self._label_pad = 0
+        if self._skip:
+            self._pad_labels_for_title()
         self._mark_w = 1 if _marked(state) else 0
         self._cell_w = self._mark_w + max(
             self._number_width(state.sizing, state.digits), *(len(h) for h, _ in self._headers)
@@ -281,6 +350,8 @@ class MatrixView(ScrollView, can_focus=True):
         the step's inputs) without colour."""
         mark = "▶ " if self.state is not None and self.state.role == "current" else ""
         room = self.outer_size.width - 6  # the border's corners, rules and the spaces around the title
+        if self._skip and self.state is not None:  # the column headers in the border, after it
+            room = min(room, self._title_room_merged())
         shown = self.open_bottom and self._cursor_shown
         where, brief = (f" · cursor {self.cursor_place}", f" · {self.cursor_place}") if shown else ("", "")
         # The first that fits: the caption's words and the cursor's place, "cursor" going first,
@@ -429,7 +500,11 @@ class MatrixView(ScrollView, can_focus=True):
             self._drawn_for = key
         self._drawing_width = width
         try:
-            return super().render_lines(crop)
+            strips = super().render_lines(crop)
+            if self._skip and crop.y == 0 and strips and self.state is not None:
+                whole = super().render_lines(Region(0, 0, self.outer_size.width, 1))[0]
+                strips[0] = self._border_with_headers(whole).crop(crop.x, crop.right)
+            return strips
         finally:
             self._drawing_width = None
 
@@ -705,6 +780,8 @@ class MatrixView(ScrollView, can_focus=True):
             if shown >= 0:  # (not the header, where it is not drawn)
                 self._lines.pop(shown, None)
                 self.refresh(Region(0, shown, width, 1))
+        if self._skip and old[1] != new[1]:
+            self.refresh()  # the header that highlights the cursor's column is in the top border
         self._scroll_to_column(new[1])
         self._show_cursor_place()
         self._announce()

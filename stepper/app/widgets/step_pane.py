@@ -123,36 +123,42 @@ class StepPane(VerticalScroll, LaidOutOnce, can_focus=False):
         return pack([box_size(view, width) for view in self.order], width)
 
     def fit_headers(self, width: int, most: int) -> int:
-        """The step's height ``width`` columns wide, its operands' column headers left out, as few
-        as it takes, for it to be at most ``most`` lines; every header drawn if that is not enough.
-        At 80x24, step 16 of the seed (δ^2 · W^1ᵀ, stacked) was a line or two taller than the room
-        the Why pane's computation leaves: the step view scrolled δ^2's title away, and its numbers
-        showed under no name. A header is the line a learner misses least: the title names the
-        matrix, the row labels and the numbers stay, and so does the result's header (the cursor's
-        column). An operand with a marked column (▼, in its header) keeps its header longest."""
+        """The step's height ``width`` columns wide, its operands' column headers moved into their
+        top borders, as few as it takes, for it to be at most ``most`` lines; every header on its
+        own line if that is not enough. At 80x24, step 16 of the seed (δ^2 · W^1ᵀ, stacked) was a
+        line or two taller than the room the Why pane's computation leaves: the step view scrolled
+        δ^2's title away, and its numbers showed under no name. Left out, as they were first, the
+        headers took their clone marks with them: at the updates W^1 and dC/dW^1 no longer said
+        which of their columns are clones (C1), where "still clones" is the point. In the border,
+        a header costs only the title's words ("W^1  weights in" → "W^1"); the result keeps its
+        own line (the cursor's column). An operand with a marked column (▼) keeps its line longest."""
         self.show_headers()
         height = self.packing(width).height
         operands = sorted(
             self.order[:-1], key=lambda view: view.state is not None and view.state.mark_col is not None
         )
-        dropped: list[MatrixView] = []
+        merged: list[MatrixView] = []
         for view in operands:
             if height <= most:
                 break
-            view.show_header(False)
-            dropped.append(view)
-            height = self.packing(width).height
+            if view.header_in_border(True):
+                lower = self.packing(width).height
+                if lower < height:
+                    merged.append(view)
+                    height = lower
+                else:  # (its box, wider for the title, no longer fits the width: no line saved)
+                    view.header_in_border(False)
         if height > most:
-            for view in dropped:
-                view.show_header(True)
+            for view in merged:
+                view.header_in_border(False)
             height = self.packing(width).height
         return height
 
     def show_headers(self) -> None:
-        """Every matrix with its column headers (where fit_headers is not asked: wide, the step
-        view has the height it needs, and side by side it scrolls)."""
+        """Every matrix with its column headers on their own line (where fit_headers is not asked:
+        wide, the step view has the height it needs, and side by side it scrolls)."""
         for view in self.views.values():
-            view.show_header(True)
+            view.header_in_border(False)
 
     def whole_tail(self, width: int, most: int) -> int | None:
         """For a step too tall for the screen: the tallest window of at most ``most`` lines that ends

@@ -545,8 +545,13 @@ class WalkView(Vertical):
             # 80x24 the step 16 of the seed left it the cell's line and half its sum, and with the
             # health notice's line more its title alone (a tester's finding).
             least = 1 + min(max(self._why_lead, WHY_LEAST - 1), WHY_CELL_MOST)
-            # A line or two short (that step 16): operands without their column headers.
-            need = self.step_pane.fit_headers(width, room - least)
+            # A line or two short (that step 16): operands with their column headers in their top
+            # borders. With w, only where that fits the step in w's share (else the step scrolls
+            # anyway, and the headers keep their own line).
+            tall = self.has_class("-why-tall")
+            need = self.step_pane.fit_headers(
+                width, min(room - least, max(3, room // 3)) if tall else room - least
+            )
             if need <= room - least:
                 height = need
             else:
@@ -558,7 +563,7 @@ class WalkView(Vertical):
                 whole = self.step_pane.whole_tail(width, room - least)
                 height = whole if whole is not None else room - WHY_NARROW
             height = max(3, height)
-            if self.has_class("-why-tall"):
+            if tall:
                 # w: the Why pane gets two thirds of the height, or more where the step leaves it
                 # more (a step of two small matrices): w never makes it smaller.
                 height = min(height, max(3, room // 3))
