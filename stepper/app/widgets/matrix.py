@@ -335,13 +335,13 @@ class MatrixView(ScrollView, can_focus=True):
         self._observed = equal_now_groups(self._groups, state.col_clones)
         self._headers = [self.col_label(c) for c in range(state.cols)]
         self._label_w = self._widest_label(state.rows, state.row_clones) + 1
-        self._label_pad = 0
-        if self._skip:
-            self._pad_labels_for_title()
         self._mark_w = 1 if _marked(state) else 0
         self._cell_w = self._mark_w + max(
             self._number_width(state.sizing, state.digits), *(len(h) for h, _ in self._headers)
         )
+        self._label_pad = 0
+        if self._skip:  # the headers in the border: the room for the title, with these columns
+            self._pad_labels_for_title()
 
     def _fit_title(self) -> None:
         """The caption whole, or shortened by design where the matrix is narrower than it: its
