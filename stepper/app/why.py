@@ -57,15 +57,20 @@ def why_text(
     ``width``); and how many of its lines lead it (WhyText)."""
     step = walk.current_step
     lines: list[str] = [escape(line) for line in (verdict or "").splitlines()]
-    # The quiz's verdict already writes out the cell it asked about: the cursor on that cell adds
-    # nothing but the same computation again.
-    if step is not None and step.output.quantity == Q.COST and not (verdict and "C =" in verdict):
+
+    def worked_out(name: str) -> bool:
+        # A wrong answer's verdict writes out the cell's computation on a line of its own ("a^1[o=0,
+        # j=0] = sigmoid(2.2) = …"): the cursor on that cell would add the same again. A right
+        # answer's verdict names the value only, and the computation follows (it went missing).
+        return any(line.startswith(f"{name} =") for line in (verdict or "").splitlines())
+
+    if step is not None and step.output.quantity == Q.COST and not worked_out("C"):
         # The step's result is one number, no cell of a matrix: its computation comes first.
         with precision(digits):
             terms = cost_terms(walk.net, walk.values)
         lines += ["[b]C[/b]: the cost of this iteration", *(escape(line) for line in wrapped(terms, width))]
     tail: list[str] = []
-    if selected is not None and not (verdict and f"{cell_name(*selected)} =" in verdict):
+    if selected is not None and not worked_out(cell_name(*selected)):
         with precision(digits):  # the cell's computation at the precision the matrices show
             computation, tail = cell_parts(walk, *selected, checker, width)
         lines += computation
@@ -165,8 +170,8 @@ def precision_lines(walk: Walk, step: Step, digits: int) -> list[str]:
         return []
     return [
         f"[i]float32 keeps about 7 digits and {where}: numbers computed in float32 (TensorFlow, "
-        "PyTorch) can differ from here on in the 6th or 7th digit. stepper computes in float64; d "
-        "shows 5 digits.[/i]"
+        "PyTorch) can differ from here on in the 6th or 7th digit. stepper computes in float64; "
+        "press d for 5 digits.[/i]"
     ]
 
 

@@ -40,6 +40,12 @@ async def test_a_right_answer_takes_the_step_and_scores() -> None:
         assert app.walk.position == Position(1, 1)
         assert "✓ right: n^1[o=0, j=0] = 2.2000000" in why(app)
         assert header(app).startswith("Quiz 1/1 right │ Layers")
+        # The cell's computation follows the verdict, as it does a wrong one (it went missing).
+        await answer(pilot, "0.9")  # a^1: 0.9002495, within 0.05 %
+        text = why(app)
+        assert text.index("✓ right: a^1[o=0, j=0] = 0.9002495") < text.index(
+            "= sigmoid(2.2000000) = 0.9002495"
+        )
 
 
 async def test_a_wrong_answer_shows_the_value_and_its_computation_and_takes_the_step() -> None:
