@@ -42,7 +42,7 @@ async def test_a_right_answer_takes_the_step_and_scores() -> None:
         assert header(app).startswith("Quiz 1/1 right │ Layers")
         # The cell's computation follows the verdict, as it does a wrong one (it went missing).
         await answer(pilot, "0.9")  # a^1: 0.9002495, within 0.05 %
-        assert await settled(pilot, lambda: "✓ right: a^1[o=0, j=0] = 0.9002495" in why(app))
+        assert await settled(pilot, lambda: "= sigmoid(2.2000000) = 0.9002495" in why(app)), why(app)
         text = why(app)
         assert text.index("✓ right: a^1[o=0, j=0] = 0.9002495") < text.index(
             "= sigmoid(2.2000000) = 0.9002495"
