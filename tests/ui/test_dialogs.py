@@ -563,3 +563,18 @@ async def test_every_problem_in_the_training_dialog_is_said_at_once() -> None:
         said = str(dialog.query_one("#train-error", Label).render()).splitlines()
         assert [line.split(":")[0] for line in said] == ["Batch size", "η", "λ"]
         assert app.screen is dialog and app.focused is dialog.query_one("#train-batch", Input)
+
+
+async def test_the_optimizer_dialog_s_notice_names_the_new_learning_rate() -> None:
+    """η set in the optimizer dialog was applied but went unsaid: "Now sgd, full batch, from the
+    same init." (a tester's finding)."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("O")
+        await pilot.pause()
+        app.screen.query_one("#train-lr", Input).value = "0.1"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.net.learning_rate == 0.1
+        said = [notification.message for notification in app._notifications]
+        assert any("η = 0.1" in message for message in said), said

@@ -382,8 +382,11 @@ class WalkScreen(SteppingScreen):
     def _restart_with(self, net: Network) -> None:
         """The same network and initial weights, trained another way: back at iteration 1."""
         self.replace_network(net)
+        # η too: the optimizer dialog sets it, and a new η went unsaid (a tester's finding).
         self.notify_while(
-            lambda: True, f"Now {run_description(net)}, from the same init. Back at iteration 1."
+            lambda: True,
+            f"Now {run_description(net)}, η = {net.learning_rate:g}, from the same init. "
+            "Back at iteration 1.",
         )
 
     def replace_network(self, net: Network) -> Walk:
