@@ -235,12 +235,12 @@ def test_bias_rows_missing_beside_other_differences_are_counted_apart(cli, tmp_p
     [
         (
             "end",
-            "Your rows 0–3 match the expected dC/dW^1 (rows b, i=0–2); "
+            "Your rows 0–3 match the expected dC/dW^1 (rows b and i=0–2); "
             "your row 4 (3 numbers) is one too many.",
         ),
         (
             "start",
-            "Your rows 1–4 match the expected dC/dW^1 (rows b, i=0–2); "
+            "Your rows 1–4 match the expected dC/dW^1 (rows b and i=0–2); "
             "your row 0 (3 numbers) is one too many.",
         ),
     ],
@@ -281,3 +281,81 @@ def test_a_transposed_matrix_still_counts_every_number_as_out_of_place(cli, tmp_
     report = cli("compare", mine, "--format", "json").json()
     assert (report["checked"], report["differing"], report["missing"]) == (12, 12, 0)
     assert "transposed" in report["first_mismatch"]["likely_cause"]
+
+
+def test_the_first_differing_cell_is_named_as_the_screen_labels_it(cli, tmp_path) -> None:
+    """dC/dW^2's row 3 is the screen's row i=2 (under the bias row b); the text said only "row 3,
+    column 1", which a tester could not find on the screen. The JSON keeps its numbers."""
+    grad2 = seed_iteration()["grad"][2]
+    grad2[3][1] = 0.0580621
+    mine = write(tmp_path, {"iterations": [{"grad": [None, None, grad2]}]})
+    out = cli("compare", mine).out
+    assert "First difference: iteration 1, dC/dW^2[i=2, j=1] (grad, layer 2, row 3, column 1)" in out
+    first = cli("compare", mine, "--format", "json").json()["first_mismatch"]
+    assert (first["row"], first["col"]) == (3, 1)
+    delta3 = seed_iteration()["delta"][3]
+    delta3[1][0] = 0.5
+    other = write(tmp_path, {"iterations": [{"delta": [None, None, None, delta3]}]}, "delta.json")
+    assert "δ^3[o=1, j=0] (delta, layer 3, row 1, column 0)" in cli("compare", other).out
+
+
+def test_expected_and_got_line_up_and_got_is_as_the_learner_wrote_it(cli, tmp_path) -> None:
+    """The text showed "got 0.05806210", a digit the learner never wrote, and "got 1.5613816" sat one column
+    off "expected 0.02956698"."""
+    grad2 = seed_iteration()["grad"][2]
+    grad2[3][1] = 0.0580621
+    lines = cli("compare", write(tmp_path, {"iterations": [{"grad": [None, None, grad2]}]})).out.splitlines()
+    expected = next(x for x in lines if x.strip().startswith("expected"))
+    got = next(x for x in lines if x.strip().startswith("got"))
+    assert got.split()[:2] == ["got", "0.0580621"]
+    assert expected.index(".") == got.index(".") and expected.index("(") == got.index("(")
+    delta3 = seed_iteration()["delta"][3]
+    delta3[0][0] = 12.5  # a wider whole part: the points still line up
+    lines = cli("compare", write(tmp_path, {"iterations": [{"delta": [None, None, None, delta3]}]})).out
+    expected, got = (x for x in lines.splitlines() if x.strip().startswith(("expected", "got")))
+    assert got.split()[1] == "12.5" and expected.index(".") == got.index(".")
+
+
+def test_two_rows_are_said_as_two_rows(cli, tmp_path) -> None:
+    """dC/dW^0 of the seed (3×3) without its bias row: "rows i=0–1" read as a range of two."""
+    grad0 = np.array(seed_iteration()["grad"][0])
+    mine = write(tmp_path, {"iterations": [{"grad": [grad0[1:].tolist(), None, None]}]})
+    text = " ".join(cli("compare", mine).out.split())
+    assert "Your 6 numbers match rows i=0 and i=1 of the expected dC/dW^0;" in text
+
+
+def _notice(document: dict) -> str:
+    """The app's notice after ``--compare`` with ``document`` on the seed."""
+    from stepper.engine.compare import compare
+    from stepper.exports.compare_out import compare_notice
+    from stepper.minefile import mine_from_trace
+
+    result = compare(load_network("identical-columns"), mine_from_trace(document, "mine.json"))
+    return compare_notice(result, "mine.json")
+
+
+def test_the_app_notice_says_marked_only_of_cells_that_are_marked() -> None:
+    """A transposed matrix or one without its bias row has no cell marked ≠; the notice said "they are
+    marked ≠" of them. It says what the matrix is instead, and names cells as the screen does."""
+    grad2 = np.array(seed_iteration()["grad"][2])
+    transposed = _notice({"iterations": [{"grad": [None, None, grad2.T.tolist()]}]})
+    assert "marked" not in transposed
+    assert transposed == (
+        "≠ mine.json first differs at iteration 1: dC/dW^2: shape 2×4, expected 4×2. It is the expected "
+        "matrix transposed: rows and columns swapped. 8 of 8 numbers differ."
+    )
+    grad1 = np.array(seed_iteration()["grad"][1])
+    no_bias = _notice({"iterations": [{"grad": [None, grad1[1:].tolist(), None]}]})
+    assert "marked" not in no_bias and "without its bias row" in no_bias
+    assert no_bias.endswith("All 9 numbers given match; 3 are missing.")
+    wrong = grad2.tolist()
+    wrong[3][1] = 0.5
+    one = _notice({"iterations": [{"grad": [None, None, wrong]}]})
+    assert one == (
+        "≠ mine.json first differs at iteration 1: dC/dW^2[i=2, j=1]. 1 of 8 numbers differs; "
+        "they are marked ≠."
+    )
+    both = _notice({"iterations": [{"grad": [None, grad1[1:].tolist(), wrong]}]})
+    assert both.endswith("1 of 17 numbers differs and 3 are missing; they are marked ≠.")
+    transposed_then_wrong = _notice({"iterations": [{"grad": [None, grad1.T.tolist(), wrong]}]})
+    assert transposed_then_wrong.endswith("13 of 20 numbers differ; 1 are marked ≠.")

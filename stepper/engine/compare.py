@@ -69,6 +69,9 @@ class Comparison:
     matched: list[tuple[int, Quantity, int]]  # (iteration, quantity, layer) that matched before ``first``
     # Numbers not given: rows left out of matrices whose other rows match (a bias row, most often).
     missing: int = 0
+    # Of ``differing``, the cells of matrices of the right shape: the ones the app marks ≠ (a matrix
+    # of another shape has no cells to mark, and the notice said "they are marked ≠" of it).
+    marked: int = 0
 
     @property
     def match(self) -> bool:
@@ -306,7 +309,7 @@ def compare_until(
 ) -> Comparison | None:
     """:func:`compare`, asking ``should_stop(k)`` after each iteration k: None if it said to stop."""
     history = WeightHistory(net)
-    checked = differing = missing = 0
+    checked = differing = missing = marked = 0
     first: Mismatch | None = None
     matched: list[tuple[int, Quantity, int]] = []
     for it in range(1, max(mine, default=0) + 1):
@@ -317,6 +320,7 @@ def compare_until(
             if c.bad is not None:
                 checked += c.got.size
                 differing += int(c.bad.sum())
+                marked += int(c.bad.sum())
             elif c.missing_row is not None:  # the learner's numbers all match; a row is not there
                 checked += c.got.size
                 missing += c.expected.shape[1]
@@ -346,7 +350,7 @@ def compare_until(
                 r, col = (int(x) for x in np.argwhere(c.bad)[0])  # row-major: the first row's first
                 want, got = float(c.expected[r, col]), float(c.got[r, col])
                 first = Mismatch(it, c.quantity, c.layer, r, col, want, got, "value", formula, hint)
-    return Comparison(checked, differing, first, matched, missing)
+    return Comparison(checked, differing, first, matched, missing, marked)
 
 
 def ref_of(quantity: Quantity, layer: int) -> Ref:

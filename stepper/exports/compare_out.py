@@ -5,9 +5,13 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
+import numpy as np
+
 from stepper.engine.compare import Comparison, Mismatch, ref_of, symbol
+from stepper.engine.explain import cell_name
 from stepper.engine.network import Network
-from stepper.exports.matrix_text import row_labels
+from stepper.engine.quantities import Q
+from stepper.engine.symmetry import slice_names
 from stepper.exports.text import WIDTH, network_line
 from stepper.formatting import format_number
 
@@ -23,37 +27,81 @@ def compare_json(result: Comparison) -> dict[str, Any]:
     }
 
 
-def _rows(labels: list[str]) -> str:
-    """Consecutive row labels said short: "row b", "rows i=0–2", "rows b, i=0–1", "rows o=0–1"."""
-    head = [x for x in labels if x == "b"]
-    rest = [x for x in labels if x != "b"]
-    if rest:
-        prefix = rest[0].split("=")[0] + "="
-        first, last = rest[0].removeprefix(prefix), rest[-1].removeprefix(prefix)
-        head.append(rest[0] if first == last else f"{prefix}{first}–{last}")
-    return ("row " if len(labels) == 1 else "rows ") + ", ".join(head)
+def where_cell(first: Mismatch) -> str:
+    """The first differing cell as the screen labels it, "dC/dW^2[i=2, j=1]" (row 3 of the JSON's
+    numbering is row i=2 on the screen, under the bias row b); the cost, a single number, by its name."""
+    if first.row is None or first.col is None or first.quantity == Q.COST:
+        return symbol(first.quantity, first.layer)
+    return cell_name(ref_of(first.quantity, first.layer), first.row, first.col)
+
+
+def as_written(x: float) -> str:
+    """The learner's number as they wrote it: the shortest repr (0.0580621, not 0.05806210 with a
+    digit they never wrote), or a float32's (an .npz of float32 read as float64 is 1.5613815784454346)."""
+    if np.isfinite(x) and float(np.float32(x)) == x:
+        short = str(np.float32(x))
+        return short if len(short) < len(repr(x)) else repr(x)
+    return repr(x)
+
+
+def _aligned(numbers: list[str]) -> list[str]:
+    """Numbers padded so that their decimal points line up (and their ends, to the longest)."""
+    heads = [n.split(".")[0] if "." in n else n for n in numbers]
+    tails = [n[len(h) :] for n, h in zip(numbers, heads, strict=True)]
+    hw, tw = max(map(len, heads)), max(map(len, tails))
+    return [h.rjust(hw) + t.ljust(tw) for h, t in zip(heads, tails, strict=True)]
 
 
 def _row_off_line(first: Mismatch) -> str:
     """What a row short or a row too many leaves right: the learner's numbers, said as rows."""
     assert first.shape is not None
     rows, cols = first.shape
-    labels = row_labels(ref_of(first.quantity, first.layer).quantity, rows)
+    ref = ref_of(first.quantity, first.layer)
     what = symbol(first.quantity, first.layer)
     if first.missing_row is not None:
-        given = [x for r, x in enumerate(labels) if r != first.missing_row]
-        gone = labels[first.missing_row]
+        # "rows i=0 and i=1", "rows b and i=0–2": the screen's row labels.
+        given = slice_names(ref, "rows", [r for r in range(rows) if r != first.missing_row])
+        gone = slice_names(ref, "rows", [first.missing_row]).removeprefix("row ")
         row = f"bias row (row b, {cols} numbers)" if gone == "b" else f"row {gone} ({cols} numbers)"
         given_count = (rows - 1) * cols
-        return (
-            f"Your {given_count} numbers match {_rows(given)} of the expected {what}; its {row} is missing."
-        )
+        return f"Your {given_count} numbers match {given} of the expected {what}; its {row} is missing."
     assert first.extra_row is not None
     mine = [str(r) for r in range(rows + 1) if r != first.extra_row]
+    expected_rows = slice_names(ref, "rows", list(range(rows)))
     return (
-        f"Your rows {mine[0]}–{mine[-1]} match the expected {what} ({_rows(labels)}); your row "
+        f"Your rows {mine[0]}–{mine[-1]} match the expected {what} ({expected_rows}); your row "
         f"{first.extra_row} ({cols} numbers) is one too many."
     )
+
+
+def compare_notice(result: Comparison, source: str) -> str:
+    """The app's notice after --compare: where the first difference is, as the screen labels it,
+    and "marked ≠" only for cells that are (a matrix of another shape has none to mark: what it is
+    is said instead, the likely cause or the rows that match)."""
+    first = result.first
+    assert first is not None
+    out = [f"≠ {source} first differs at iteration {first.iteration}: {where_cell(first)}"]
+    if first.row is None:  # the shapes differ
+        out[0] += f": {first.reason}."
+        if first.hint:
+            out.append(first.hint)
+        elif first.shape is not None and (first.missing_row is not None or first.extra_row is not None):
+            out.append(_row_off_line(first))
+    else:
+        out[0] += "."
+    are = "is" if result.missing == 1 else "are"
+    if result.missing and not result.differing:  # "0 of 37 numbers differ" read as if all were well
+        counts = f"All {result.checked} numbers given match; {result.missing} {are} missing"
+    else:
+        verb = "differs" if result.differing == 1 else "differ"
+        missing = f" and {result.missing} {are} missing" if result.missing else ""
+        counts = f"{result.differing} of {result.checked} numbers {verb}{missing}"
+    if result.marked == result.differing and result.marked:
+        counts += "; they are marked ≠"
+    elif result.marked:
+        counts += f"; {result.marked} are marked ≠"
+    out.append(counts + ".")
+    return " ".join(out)
 
 
 def _counts(result: Comparison) -> str:
@@ -84,9 +132,13 @@ def compare_text(net: Network, result: Comparison, source: str, rtol: float, ato
     if first.row is None or first.expected is None or first.got is None:  # the shapes differ
         out.append(f"✗ First difference: {where}: {first.reason}.")
     else:
-        out.append(f"✗ First difference: {where}, row {first.row}, column {first.col}")
-        out.append(f"    expected  {format_number(first.expected)}   (stepper)")
-        out.append(f"    got       {format_number(first.got)}   ({source})")
+        # The cell as the screen labels it, then as the JSON numbers it (row 3 is row i=2).
+        where = f"iteration {first.iteration}, {where_cell(first)}"
+        where += f" ({first.quantity}, layer {first.layer}, row {first.row}, column {first.col})"
+        out.append(f"✗ First difference: {where}")
+        want, got = _aligned([format_number(first.expected), as_written(first.got)])
+        out.append(f"    expected  {want}   (stepper)")
+        out.append(f"    got       {got}   ({source})")
     out.append(f"  It is computed as  {first.formula}")
     if first.hint:
         out.extend(

@@ -231,7 +231,28 @@ async def test_compare_of_a_gradient_without_its_bias_row_says_the_row_is_missin
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         notes = [str(n.message) for n in app._notifications]
-        assert any("dC/dW^1. 0 of 9 numbers differ and 3 are missing;" in n for n in notes), notes
+        # No cell is marked ≠ (the matrix has another shape): the notice says what it is instead.
+        assert any("All 9 numbers given match; 3 are missing." in n for n in notes), notes
+        assert not any("marked" in n for n in notes), notes
+
+
+async def test_compare_of_a_transposed_gradient_says_so_not_marked(tmp_path: Path) -> None:
+    """The notice said "8 of 12 numbers differ; they are marked ≠." with no cell marked."""
+    import json
+
+    import numpy as np
+
+    from tests.test_compare import learner_trace
+
+    grad2 = np.array(learner_trace("identical-columns", None, iterations=1)["iterations"][0]["grad"][2])
+    mine = tmp_path / "mine.json"
+    mine.write_text(json.dumps({"iterations": [{"grad": [None, None, grad2.T.tolist()]}]}))
+    app = StepperApp(compare=mine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        notes = [str(n.message) for n in app._notifications]
+        assert any("It is the expected matrix transposed" in n for n in notes), notes
+        assert not any("marked" in n for n in notes), notes
 
 
 async def test_compare_with_correct_numbers_marks_nothing(tmp_path: Path) -> None:

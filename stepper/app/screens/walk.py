@@ -34,7 +34,7 @@ from stepper.app.walk_state import clone_map, run_description
 from stepper.app.widgets.keys_footer import KeysFooter
 from stepper.app.widgets.walk_view import WalkView
 from stepper.engine.batching import TrainingSpec
-from stepper.engine.compare import Comparison, MineChecker, position_of, symbol
+from stepper.engine.compare import Comparison, MineChecker, position_of
 from stepper.engine.decision_map import check_two_inputs
 from stepper.engine.diagnose import Diagnosis
 from stepper.engine.explain import cell_meaning, cell_name
@@ -47,6 +47,7 @@ from stepper.engine.quiz import Question, Score, question
 from stepper.engine.steps import Ref, build_steps
 from stepper.engine.walk import Walk
 from stepper.errors import StepperError
+from stepper.exports.compare_out import compare_notice
 from stepper.limits import parameters
 from stepper.served import Served
 
@@ -220,15 +221,9 @@ class WalkScreen(SteppingScreen):
             # The cursor on the first differing cell, so that the Why pane explains it (it was on
             # row 0, column 0; a tester's finding).
             self.call_after_refresh(self.view.put_cursor, first.row, first.col)
-        where = "" if first.row is None else f", row {first.row}, column {first.col}"
-        # A row left out whose other numbers all match: "0 of 9 numbers differ" alone would read as
-        # all right.
-        missing = f" and {result.missing} are missing" if result.missing else ""
         self.notify_while(
             lambda: True,  # the marks go with the network
-            f"≠ {checker.source} first differs at iteration {first.iteration}: "
-            f"{symbol(first.quantity, first.layer)}{where}. "
-            f"{result.differing} of {result.checked} numbers differ{missing}; they are marked ≠.",
+            compare_notice(result, checker.source),
             severity="warning",
             timeout=12,
         )
