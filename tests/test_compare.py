@@ -358,4 +358,4 @@ def test_the_app_notice_says_marked_only_of_cells_that_are_marked() -> None:
     both = _notice({"iterations": [{"grad": [None, grad1[1:].tolist(), wrong]}]})
     assert both.endswith("1 of 17 numbers differs and 3 are missing; they are marked ≠.")
     transposed_then_wrong = _notice({"iterations": [{"grad": [None, grad1.T.tolist(), wrong]}]})
-    assert transposed_then_wrong.endswith("13 of 20 numbers differ; 1 are marked ≠.")
+    assert transposed_then_wrong.endswith("13 of 20 numbers differ; 1 is marked ≠.")

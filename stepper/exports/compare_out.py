@@ -99,7 +99,7 @@ def compare_notice(result: Comparison, source: str) -> str:
     if result.marked == result.differing and result.marked:
         counts += "; they are marked ≠"
     elif result.marked:
-        counts += f"; {result.marked} are marked ≠"
+        counts += f"; {result.marked} {'is' if result.marked == 1 else 'are'} marked ≠"
     out.append(counts + ".")
     return " ".join(out)
 
