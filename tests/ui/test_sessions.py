@@ -218,41 +218,40 @@ async def test_compare_marks_one_wrong_cell_after_its_number_and_puts_the_cursor
         assert str(app.query_one("#explain-text").render()).startswith("a^2[o=1, j=2]")
 
 
-async def test_compare_of_a_gradient_without_its_bias_row_says_the_row_is_missing(tmp_path: Path) -> None:
-    """dC/dW^1 given as its rows i=0–2, all right: the notice said "12 of 12 numbers differ"."""
+async def compare_notices(tmp_path: Path, grad: list[object], size: tuple[int, int]) -> list[str]:
+    """The notices the app shows opened with ``--compare`` on a trace whose first iteration gives
+    only the gradients ``grad`` (None for one left out)."""
     import json
 
+    mine = tmp_path / "mine.json"
+    mine.write_text(json.dumps({"iterations": [{"grad": grad}]}))
+    app = StepperApp(compare=mine)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        return [str(n.message) for n in app._notifications]
+
+
+async def test_compare_of_a_gradient_without_its_bias_row_says_the_row_is_missing(tmp_path: Path) -> None:
+    """dC/dW^1 given as its rows i=0–2, all right: the notice said "12 of 12 numbers differ"."""
     from tests.test_compare import learner_trace
 
     grad1 = learner_trace("identical-columns", None, iterations=1)["iterations"][0]["grad"][1]
-    mine = tmp_path / "mine.json"
-    mine.write_text(json.dumps({"iterations": [{"grad": [None, grad1[1:], None]}]}))
-    app = StepperApp(compare=mine)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        notes = [str(n.message) for n in app._notifications]
-        # No cell is marked ≠ (the matrix has another shape): the notice says what it is instead.
-        assert any("All 9 numbers given match; 3 are missing." in n for n in notes), notes
-        assert not any("marked" in n for n in notes), notes
+    notes = await compare_notices(tmp_path, [None, grad1[1:], None], (120, 40))
+    # No cell is marked ≠ (the matrix has another shape): the notice says what it is instead.
+    assert any("All 9 numbers given match; 3 are missing." in n for n in notes), notes
+    assert not any("marked" in n for n in notes), notes
 
 
 async def test_compare_of_a_transposed_gradient_says_so_not_marked(tmp_path: Path) -> None:
     """The notice said "8 of 12 numbers differ; they are marked ≠." with no cell marked."""
-    import json
-
     import numpy as np
 
     from tests.test_compare import learner_trace
 
     grad2 = np.array(learner_trace("identical-columns", None, iterations=1)["iterations"][0]["grad"][2])
-    mine = tmp_path / "mine.json"
-    mine.write_text(json.dumps({"iterations": [{"grad": [None, None, grad2.T.tolist()]}]}))
-    app = StepperApp(compare=mine)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        notes = [str(n.message) for n in app._notifications]
-        assert any("It is the expected matrix transposed" in n for n in notes), notes
-        assert not any("marked" in n for n in notes), notes
+    notes = await compare_notices(tmp_path, [None, None, grad2.T.tolist()], (80, 24))
+    assert any("It is the expected matrix transposed" in n for n in notes), notes
+    assert not any("marked" in n for n in notes), notes
 
 
 async def test_compare_with_correct_numbers_marks_nothing(tmp_path: Path) -> None:
