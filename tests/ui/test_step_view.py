@@ -227,9 +227,9 @@ async def test_the_column_mark_sits_against_its_own_column() -> None:
 async def test_a_network_a_few_lines_too_tall_keeps_its_result_whole_and_no_operand_nameless() -> None:
     """vanishing at 80x24, n^2: a^1, W^1 and n^2 need 18 lines, 14 are there above the Why pane's
     least (its title, the cell's line and its sum of five terms down to the result). The step view
-    scrolled a^1 up under its top: its last row showed under no name. Without their column headers
-    the three still need 16; so W^1 and n^2 stay whole, a^1 goes out of sight whole, and the Why
-    pane has the rest."""
+    scrolled a^1 up under its top: its last row showed under no name; then a^1 went out of sight
+    whole. Now a^1 and W^1 are side by side above n^2, each showing the columns that fit (a^1's
+    row ▶ and W^1's column ▼ among them), titled, and the Why pane keeps the cell's sum."""
     app = StepperApp("vanishing")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("n", "n", "n")
@@ -238,10 +238,12 @@ async def test_a_network_a_few_lines_too_tall_keeps_its_result_whole_and_no_oper
         pane = app.screen.view.step_pane
         a1, w1, n2 = pane.order
         assert [v.ref.symbol for v in pane.order] == ["a^1", "W^1", "n^2"]
-        assert in_view(app, w1) and in_view(app, n2)
-        assert a1.region.bottom <= pane.scrollable_content_region.y  # none of it, not a nameless part
+        assert all(in_view(app, matrix) for matrix in pane.order)
+        assert a1.region.y == w1.region.y < n2.region.y
         lines = screen_lines(app, pane.scrollable_content_region)
-        assert "W^1  weights in" in lines[0] and "j=0" in lines[1]  # title and headers
+        assert "a^1  sigmoid" in lines[0] and "W^1  weights in" in lines[0]  # both titled
+        assert "o=0▶" in lines[2] and "▼j=0" in lines[1]  # the row and column of the cell
+        assert "j=0–1 of 4 columns" in "\n".join(lines)  # W^1 says it shows some of its columns
         assert app.screen.query_one("#explain").outer_size.height >= 1 + 4
 
 
@@ -492,3 +494,70 @@ async def test_under_a_tall_step_the_why_pane_keeps_the_cells_whole_computation_
                 pane = result.parent
                 assert isinstance(pane, StepPane)
                 assert pane.scrollable_content_region.contains_region(result.region), where
+
+
+def operands_cut(app: StepperApp) -> list[str]:
+    """The current step's matrices (walk_view's step_refs) without their title row, or without a
+    whole column, inside the step view's visible region."""
+    view = app.screen.view
+    pane = view.step_pane
+    window = pane.scrollable_content_region
+    wrong = []
+    for ref in dict.fromkeys(view.step_refs()):
+        matrix = pane.views.get(ref)
+        if matrix is None:
+            continue
+        region = matrix.region
+        title_row = region.y
+        # the first column's cell: the row labels, the gap and a cell, inside the border
+        first_cell = region.x + 1 + matrix._label_w + matrix._cell_w + 1
+        if not (matrix.display and window.y <= title_row < window.bottom and first_cell <= window.right):
+            wrong.append(f"{ref.symbol} at {region} outside {window}")
+        elif region.bottom > window.bottom or matrix._columns_that_fit() < 1:
+            wrong.append(f"{ref.symbol} at {region} cut by {window}")
+    return wrong
+
+
+@pytest.mark.parametrize(("network", "keys", "known"), [(None, "s", set()), ("partial-clones", "", {21})])
+async def test_at_80x24_every_matrix_of_the_step_is_in_view_with_wider_numbers(network, keys, known) -> None:
+    """After s the seed's update steps have wider numbers: W^1 and dC/dW^1 are each wider than half
+    of 80 columns, three stacked boxes taller than the room above the Why pane's computation, and
+    the old W^1 went out of sight (step 21; W^0 at 20; partial-clones' a^1 at step 15). Now at
+    every step of iteration 1 every matrix of the step has its title and at least a whole column
+    in view: the operands side by side, each showing the columns that fit. (partial-clones' step
+    21, its health notice two lines more, is still a line short: ``known``.)"""
+    app = StepperApp(network) if network else StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        if keys:
+            await pilot.press(*keys)
+        for step in range(1, app.walk.steps_per_iteration + 1):
+            await pilot.press("n")
+            await pilot.pause()
+            await pilot.pause()
+            assert (app.walk.iteration, app.walk.done) == (1, step)
+            if step not in known:
+                assert not operands_cut(app), (step, operands_cut(app))
+        why = app.screen.query_one("#explain")
+        assert why.outer_size.height >= 1 + 2  # its title, the cell's line and its computation
+
+
+async def test_at_80x24_side_by_side_operands_show_the_column_of_the_cursor() -> None:
+    """After s, step 21 at 80x24: W^1 and dC/dW^1 side by side above W^1 updated show two of their
+    three columns. With the cursor on j=2 of the result the Why pane reads W^1[b, j=2] and
+    dC/dW^1[b, j=2]: the operands show column j=2, and j=0 again when the cursor goes back."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("s", *"n" * 21)
+        await pilot.pause()
+        await pilot.pause()
+        before, gradient, after = app.screen.view.step_pane.order
+        assert app.focused is after
+        for key, col in (("right", 2), ("left", 0)):
+            await pilot.press(key, key)
+            await pilot.pause()
+            await pilot.pause()
+            for operand in (before, gradient):
+                first, last = operand._visible_columns()
+                assert last - first + 1 < 3 and first <= col <= last, (operand.ref.symbol, col, first, last)
+                lines = screen_lines(app, operand.region)
+                assert f"j={col}" in lines[1], (operand.ref.symbol, lines[1])

@@ -786,6 +786,10 @@ class MatrixView(ScrollView, can_focus=True):
         self._show_cursor_place()
         self._announce()
 
+    def show_column(self, col: int) -> None:
+        """Column ``col`` brought into view, once the matrix is placed (its width may be changing)."""
+        self.call_after_refresh(self._scroll_to_column, col)
+
     def _scroll_to_column(self, col: int) -> None:
         """Keep the cursor's column in view, sideways, scrolling by whole columns."""
         if self.state is None:

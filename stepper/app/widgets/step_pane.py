@@ -19,7 +19,7 @@ from textual.widget import Widget
 
 from stepper.app.widgets.layer_pane import pane_refs
 from stepper.app.widgets.matrix import MatrixLayout, MatrixView, box_size
-from stepper.app.widgets.packing import Packing, pack
+from stepper.app.widgets.packing import GAP, Packing, pack
 from stepper.app.widgets.sized import LaidOutOnce
 from stepper.engine.network import Network
 from stepper.engine.steps import Ref
@@ -67,7 +67,10 @@ class StepLayout(MatrixLayout):
     ) -> Iterable[tuple[MatrixView, int, int, tuple[int, int]]]:
         order = {view: i for i, view in enumerate(getattr(parent, "order", views))}
         views = sorted(views, key=lambda view: order.get(view, len(order)))
-        sizes = [box_size(view, width) for view in views]
+        if isinstance(parent, StepPane) and views == parent.order:  # (the step's, as fit_headers sized)
+            sizes = parent.sizes(width)
+        else:
+            sizes = [box_size(view, width) for view in views]
         for index, x, y in pack(sizes, width).places(sizes):
             yield views[index], x, y, sizes[index]
 
@@ -86,6 +89,9 @@ class StepPane(VerticalScroll, LaidOutOnce, can_focus=False):
         for view in self.views.values():
             view.open_bottom = True
         self.order: list[MatrixView] = []  # the step's matrices, as the layout reads them
+        # The operands side by side, each in its share of the width (fit_headers): set where the
+        # step fits the room no other way.
+        self._squeezed = False
         self._packing = StepLayout()
 
     @property
@@ -118,9 +124,20 @@ class StepPane(VerticalScroll, LaidOutOnce, can_focus=False):
         self.refresh(layout=True)
         return True
 
+    def sizes(self, width: int) -> list[tuple[int, int]]:
+        """Each of the step's matrices' box (width, height), ``width`` columns wide: squeezed, the
+        operands' boxes each at most its share of the width (a few of its columns, and the line that
+        says which), so they fit side by side above the result."""
+        sizes = [box_size(view, width) for view in self.order]
+        operands = len(self.order) - 1
+        if self._squeezed and operands > 0:
+            share = (width - GAP * (operands - 1)) // operands
+            sizes[:-1] = [box_size(view, share) for view in self.order[:-1]]
+        return sizes
+
     def packing(self, width: int) -> Packing:
         """How the step's matrices are laid out ``width`` columns wide (for the height they need)."""
-        return pack([box_size(view, width) for view in self.order], width)
+        return pack(self.sizes(width), width)
 
     def fit_headers(self, width: int, most: int) -> int:
         """The step's height ``width`` columns wide, its operands' column headers moved into their
@@ -131,8 +148,51 @@ class StepPane(VerticalScroll, LaidOutOnce, can_focus=False):
         headers took their clone marks with them: at the updates W^1 and dC/dW^1 no longer said
         which of their columns are clones (C1), where "still clones" is the point. In the border,
         a header costs only the title's words ("W^1  weights in" → "W^1"); the result keeps its
-        own line (the cursor's column). An operand with a marked column (▼) keeps its line longest."""
-        self.show_headers()
+        own line (the cursor's column). An operand with a marked column (▼) keeps its line longest.
+
+        Still too tall, the operands go side by side above the result, each in its share of the
+        width, showing the whole columns that fit (and which they are), and their headers again
+        into their borders as it takes: after s, the update's W^1 and dC/dW^1 are each wider than
+        half of 80 columns, three stacked boxes taller than the room, and the old W^1 was out of
+        sight. Where even that does not fit, stacked as before (whole_tail)."""
+        before = self._squeezed
+        self._squeezed = False  # (tried anew: laid out again below only if it ends up changed)
+        self._headers_on_own_line()
+        height = self._merge_headers(width, most)
+        if height > most and len(self.order) > 2:  # two operands or more: side by side
+            self._squeezed = True
+            self._headers_on_own_line()
+            height = self._merge_headers(width, most)
+            if height > most:
+                self._squeezed = False
+                self._headers_on_own_line()
+                height = self._merge_headers(width, most)
+        if self._squeezed != before:
+            self.refresh(layout=True)
+        return height
+
+    def _set_squeezed(self, squeezed: bool) -> None:
+        if squeezed != self._squeezed:
+            self._squeezed = squeezed
+            self.refresh(layout=True)
+
+    def follow_column(self, col: int) -> None:
+        """The result's cursor moved to column ``col``: squeezed, the operands of an entrywise step
+        (the same shape as the result, no row or column marked) show that column too, the one the
+        Why pane's computation reads (W^1[b, j=2] − η · dC/dW^1[b, j=2]). A product's operands
+        follow their ▼ and ▶ marks already."""
+        if not self._squeezed or not self.order or self.order[-1].state is None:
+            return
+        result = self.order[-1].state
+        for view in self.order[:-1]:
+            state = view.state
+            entrywise = state is not None and (state.rows, state.cols) == (result.rows, result.cols)
+            if entrywise and state is not None and (state.mark_row, state.mark_col) == (None, None):
+                view.show_column(col)
+
+    def _merge_headers(self, width: int, most: int) -> int:
+        """The step's height with as few operands' headers in their borders as bring it to ``most``
+        lines (none if that is not enough)."""
         height = self.packing(width).height
         operands = sorted(
             self.order[:-1], key=lambda view: view.state is not None and view.state.mark_col is not None
@@ -155,8 +215,14 @@ class StepPane(VerticalScroll, LaidOutOnce, can_focus=False):
         return height
 
     def show_headers(self) -> None:
-        """Every matrix with its column headers on their own line (where fit_headers is not asked:
-        wide, the step view has the height it needs, and side by side it scrolls)."""
+        """Every matrix with its column headers on their own line, and the operands at their own
+        width (where fit_headers is not asked: wide, the step view has the height it needs, and
+        side by side it scrolls)."""
+        self._set_squeezed(False)
+        self._headers_on_own_line()
+
+    def _headers_on_own_line(self) -> None:
+        """Every matrix's column headers on their own line, the operands' widths as they are."""
         for view in self.views.values():
             view.header_in_border(False)
 
@@ -165,7 +231,7 @@ class StepPane(VerticalScroll, LaidOutOnce, can_focus=False):
         at the result's last line and starts at a matrix's top, so no matrix in it loses its title
         (at 80x24 an update's dC/dW^1 showed its numbers under no name, its title scrolled away).
         None if there is none (the result alone is taller)."""
-        sizes = [box_size(view, width) for view in self.order]
+        sizes = self.sizes(width)
         if not sizes:
             return None
         boxes = {index: (y, y + sizes[index][1]) for index, _, y in pack(sizes, width).places(sizes)}
@@ -192,7 +258,7 @@ class StepPane(VerticalScroll, LaidOutOnce, can_focus=False):
         width = self.scrollable_content_region.width
         if not self.order or width <= 0:
             return
-        sizes = [box_size(view, width) for view in self.order]
+        sizes = self.sizes(width)
         packing = pack(sizes, width)
         last = len(sizes) - 1
         x, y = next((x, y) for index, x, y in packing.places(sizes) if index == last)

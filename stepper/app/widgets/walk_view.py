@@ -874,6 +874,8 @@ class WalkView(Vertical):
         # The operands that make the selected cell are marked on the matrices, too.
         checks = self.checker.at(self.walk.iteration, self.walk.values) if self.checker is not None else {}
         show_matrices(self._markable(), self.walk, checks, self.digits, self.selected_cell())
+        if self.step_mode and self.step_pane.order[-1:] == [view]:
+            self.step_pane.follow_column(col)  # operands in a share of the width: the cell's column
         self._update_explanation()
 
     def _markable(self) -> list[MatrixView]:
