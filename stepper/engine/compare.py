@@ -317,10 +317,11 @@ def compare_until(
             return None
         values = history.run(it, history.start_at(it))
         for c in check_iteration(net, values, mine.get(it, {}), rtol, atol):
-            if c.bad is not None:
+            if c.bad is not None:  # the right shape: each differing cell is marked ≠ in the app
+                wrong = int(c.bad.sum())
                 checked += c.got.size
-                differing += int(c.bad.sum())
-                marked += int(c.bad.sum())
+                differing += wrong
+                marked += wrong
             elif c.missing_row is not None:  # the learner's numbers all match; a row is not there
                 checked += c.got.size
                 missing += c.expected.shape[1]
