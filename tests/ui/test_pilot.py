@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import re
 import threading
 import time
 import weakref
@@ -12,6 +13,7 @@ import pytest
 from textual import events
 from textual.color import Color
 from textual.timer import Timer
+from textual.widgets import Label
 
 from stepper.app import StepperApp, heap
 from stepper.app.commands import screen_commands
@@ -141,6 +143,10 @@ async def test_a_long_run_shows_progress_and_can_be_cancelled() -> None:
         await pilot.press("g", *"500000", "enter")
         await pilot.pause(0.3)
         assert app.busy and app.query_one("#progress").display
+        # In words, beside the bar and whole at 80 columns: where the run is, where it goes, how to stop.
+        said = str(app.query_one("#progress-what", Label).render())
+        assert re.fullmatch(r" iteration [\d,]+ of 500,000 · Escape cancels", said), said
+        assert app.query_one("#progress-what").region.right <= 80
         await pilot.pause(0.3)
         assert len(app.query_one("#loss", CostChart).values) > 100  # the loss curve grows during the run
         await pilot.press("n")  # refused while busy, with a notice: the UI still answers

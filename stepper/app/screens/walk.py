@@ -12,7 +12,7 @@ import numpy as np
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Button, ProgressBar
+from textual.widgets import Button
 from textual.worker import get_current_worker
 
 from stepper.app.clipboard import clipboard_notice
@@ -32,6 +32,7 @@ from stepper.app.screens.side_by_side import SideBySideScreen, side_by_side_walk
 from stepper.app.screens.stepping import STEP_BINDINGS, WALK_BINDINGS, SteppingScreen
 from stepper.app.walk_state import clone_map, run_description
 from stepper.app.widgets.keys_footer import KeysFooter
+from stepper.app.widgets.run_progress import RunProgress
 from stepper.app.widgets.walk_view import WalkView
 from stepper.engine.batching import TrainingSpec
 from stepper.engine.compare import Comparison, MineChecker, position_of
@@ -136,9 +137,7 @@ class WalkScreen(SteppingScreen):
 
     def compose(self) -> ComposeResult:
         yield self.view
-        # A total from the start: without one the bar is "indeterminate", and animates itself 15 times
-        # a second while hidden (5 ms of CPU a second, the whole time the stepper sat idle).
-        yield ProgressBar(id="progress", show_eta=True, total=1)
+        yield RunProgress(id="progress")
         yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
@@ -183,7 +182,8 @@ class WalkScreen(SteppingScreen):
         checker = self.checker
         assert checker is not None
         worker = get_current_worker()
-        self.app.call_from_thread(self._progress_start, max(checker.mine, default=0))
+        last = max(checker.mine, default=0)
+        self.app.call_from_thread(self._progress_start, last, "checking your numbers: ", 0)
         shown = time.monotonic()
 
         def stop(k: int) -> bool:
@@ -200,7 +200,7 @@ class WalkScreen(SteppingScreen):
     def _compare_done(self, result: Comparison | None) -> None:
         if self._app_closing():
             return
-        self.query_one("#progress", ProgressBar).display = False
+        self.query_one("#progress", RunProgress).display = False
         self.busy = False
         if result is None:
             self.notify("Comparison cancelled: no cells are marked.")
@@ -255,16 +255,18 @@ class WalkScreen(SteppingScreen):
     def _advance(self, iteration: int, done: int = 0) -> None:
         """Compute the weights up to ``iteration`` in a thread, with progress; Escape cancels."""
         worker = get_current_worker()
-        reached = self._compute_to(iteration, [self.walk.history], curve=True)
+        reached = self._compute_to(iteration, [self.walk.history], curve=True, what="")
         self.app.call_from_thread(self._advance_done, reached, done, worker.is_cancelled)
 
-    def _compute_to(self, iteration: int, histories: list[WeightHistory], curve: bool) -> int:
+    def _compute_to(self, iteration: int, histories: list[WeightHistory], curve: bool, what: str) -> int:
         """In a long run's worker: each history's weights up to ``iteration``, in chunks, until the
         worker is cancelled or training diverges, with progress (and, with ``curve``, the growing
-        cost curve). Where the last history got to."""
+        cost curve); ``what``: the run in words, before its count. Where the last history got to."""
         worker = get_current_worker()
         starts = [iteration - history.distance(iteration) for history in histories]
-        self.app.call_from_thread(self._progress_start, sum(iteration - start for start in starts))
+        first = starts[0] if len(histories) == 1 else None  # one walk: the bar says where it is
+        total = sum(iteration - start for start in starts)
+        self.app.call_from_thread(self._progress_start, total, what, first)
         computed, k = 0, iteration
         shown = time.monotonic()
         for history, k in zip(histories, starts, strict=True):
@@ -283,24 +285,22 @@ class WalkScreen(SteppingScreen):
         """The app is closing: a worker's last message finds the widgets going away."""
         return bool(getattr(self.app, "_exit", False))
 
-    def _progress_start(self, total: int) -> None:
+    def _progress_start(self, total: int, what: str, first: int | None) -> None:
         if self._app_closing():
             return
-        bar = self.query_one("#progress", ProgressBar)
-        bar.update(total=total, progress=0)
-        bar.display = True
+        self.query_one("#progress", RunProgress).start(total, what, first)
 
     def _progress_set(self, done: int, curve: bool = True) -> None:
         if self._app_closing():
             return
-        self.query_one("#progress", ProgressBar).update(progress=done)
+        self.query_one("#progress", RunProgress).reached(done)
         if curve:  # the loss curve grows with the run: the worker has recorded every cost so far
             self.view.show_curve_until(self.walk.history.costs.last)
 
     def _advance_done(self, reached: int, done: int, cancelled: bool) -> None:
         if self._app_closing():
             return
-        self.query_one("#progress", ProgressBar).display = False
+        self.query_one("#progress", RunProgress).display = False
         self.busy = False
         self.move(lambda w: w.seek(reached, 0 if cancelled else done))
         if cancelled:
@@ -635,13 +635,14 @@ class WalkScreen(SteppingScreen):
     def _prepare_side_by_side(self, left: Network, right: Network, here: tuple[int, int]) -> None:
         worker = get_current_worker()
         walks = side_by_side_walks(left, right)
-        self._compute_to(here[0], [walk.history for walk in walks], curve=False)
+        histories = [walk.history for walk in walks]
+        self._compute_to(here[0], histories, curve=False, what="side by side, both walks: ")
         self.app.call_from_thread(self._side_by_side_ready, walks, here, worker.is_cancelled)
 
     def _side_by_side_ready(self, walks: tuple[Walk, Walk], here: tuple[int, int], cancelled: bool) -> None:
         if self._app_closing():
             return
-        self.query_one("#progress", ProgressBar).display = False
+        self.query_one("#progress", RunProgress).display = False
         self.busy = False
         if cancelled:
             self.notify("Side by side cancelled: your walk is where it was.")
