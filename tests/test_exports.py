@@ -198,8 +198,32 @@ def test_the_header_says_observation_for_one(cli, tmp_path) -> None:
     )
     path = tmp_path / "one.toml"
     path.write_text(text)
-    assert ", 1 observation\n" in cli("trace", str(path)).out
-    assert ", 2 observations\n" in cli("trace").out
+    assert " 1 observation\n\n" in cli("trace", str(path)).out  # the header's last part
+    assert " 2 observations\n\n" in cli("trace").out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("trace", "adam-bias-correction"),
+        ("train", "minibatch-noise", "--iterations", "2"),
+        ("diagnose", "adam-bias-correction"),
+        ("map", "xor", "--resolution", "5"),
+        ("trace", "identical-columns", "--optimizer", "momentum", "--batch-size", "1"),
+    ],
+    ids=lambda a: " ".join(a),
+)
+def test_the_network_line_fits_80_columns_broken_between_its_parts(cli, args) -> None:
+    """The network's line (about 100 characters with an optimizer and batches) wraps at 80 columns
+    between its comma-separated parts, indented under its first: a terminal broke it mid-word."""
+    lines = cli(*args).out.split("\n")
+    ends = next(i for i, line in enumerate(lines) if i and not line.startswith("  "))
+    head = lines[:ends]  # the first line and those indented under it
+    assert len(head) >= 2 and all(len(line) <= 80 for line in head), head
+    assert all(line.startswith("  ") and not line.startswith("   ") for line in head[1:]), head
+    assert all(line.rstrip().endswith(",") for line in head[:-1]), head  # broken after a comma
+    joined = " ".join(line.strip() for line in head)
+    assert re.search(r"\d+ observations?(, optimizer [^,]+)?(, batches of \d+)?$", joined), joined
 
 
 def test_every_export_narrates_the_symmetry(cli) -> None:

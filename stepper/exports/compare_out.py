@@ -12,7 +12,7 @@ from stepper.engine.explain import cell_name
 from stepper.engine.network import Network
 from stepper.engine.quantities import Q
 from stepper.engine.symmetry import slice_names
-from stepper.exports.text import WIDTH, network_line
+from stepper.exports.text import WIDTH, network_title
 from stepper.formatting import format_number
 
 
@@ -119,7 +119,7 @@ def _counts(result: Comparison) -> str:
 
 
 def compare_text(net: Network, result: Comparison, source: str, rtol: float, atol: float) -> str:
-    out = [f"compare {source} with {network_line(net)}", f"tolerance: rtol {rtol:g}, atol {atol:g}", ""]
+    out = [*network_title(f"compare {source} with ", net), f"tolerance: rtol {rtol:g}, atol {atol:g}", ""]
     first = result.first
     if first is None:
         if result.checked == 0:

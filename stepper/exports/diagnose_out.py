@@ -7,7 +7,7 @@ from typing import Any
 
 from stepper.engine.diagnose import Diagnosis, FindingKind, NeuronGroup, neurons_text, shape_text
 from stepper.engine.network import Network
-from stepper.exports.text import WIDTH, network_line
+from stepper.exports.text import WIDTH, network_title
 from stepper.formatting import counted
 
 
@@ -61,10 +61,7 @@ def diagnose_text(
         if d.iteration == 0
         else f"the weights after {counted(d.iteration, 'iteration')}"
     )
-    # The network line breaks between its comma-separated parts only ("2 observations" stays whole):
-    # no-break spaces inside a part, which textwrap does not break at.
-    parts = ", ".join(part.replace(" ", "\xa0") for part in network_line(net).split(", "))
-    out = [line.replace("\xa0", " ") for line in textwrap.wrap(parts, width, subsequent_indent="  ")]
+    out = network_title("", net, width=width)
     out += [*textwrap.wrap(f"Diagnosis of {after}:", width, subsequent_indent="  "), ""]
     shape, effective = shape_text(d.layers), d.effective_shape
     out += _field("distinct", [f"{effective} of {shape}" if effective != shape else "all"], width)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import textwrap
 from typing import Any
 
 import numpy as np
 
 from stepper.engine.decision_map import DecisionMap, observation_cells, target_classes, value_range
 from stepper.engine.network import Network
-from stepper.exports.text import network_line
+from stepper.exports.text import network_title
 from stepper.formatting import counted
 
 # Light to dark: the ramp reads without colour (NO_COLOR, a file, a printout).
@@ -70,14 +69,12 @@ def map_text(net: Network, dmap: DecisionMap, iteration: int, width: int | None 
     margin = 2 + pad + 2  # "  ", the y label, " │" before each map line
     cell = 1 if width is not None and 2 * r + margin > width else 2
     lines = [
-        f"stepper map · {network_line(net)}",
+        *network_title("stepper map · ", net, width=min(width or 80, 80)),
         f"Weights after {counted(iteration, 'iteration')}; a {r}×{r} grid (x^0 across, x^1 up).",
     ]
     if cell == 1 and width is not None:
         keeps = max(2, (width - margin) // 2)
         lines.append(f"One character a cell, to fit the terminal (--resolution {keeps} keeps two).")
-    if width is not None:  # the network's line is about 90 characters: wrapped at the terminal's edge
-        lines = [*textwrap.wrap(lines[0], width), *lines[1:]]
     for j in range(net.layers[-1]):
         lines += ["", f"Output a^{depth}_{j}:"]
         body = map_lines(dmap.outputs[:, :, j], lo, hi, output_marks(dmap, net, j), cell)

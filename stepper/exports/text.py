@@ -36,6 +36,17 @@ def network_line(net: Network, edited: bool = False) -> str:
     )
 
 
+def network_title(lead: str, net: Network, edited: bool = False, width: int = 80) -> list[str]:
+    """``lead`` and the network's line, wrapped to ``width`` columns between the line's
+    comma-separated parts ("2 observations" stays whole), a wrapped line indented under the first:
+    the line is about 100 characters, and an 80-column terminal broke it mid-word."""
+    line = network_line(net, edited)
+    kept = ", ".join(part.replace(" ", "\xa0") for part in line.split(", "))
+    # The lead's own spaces may break: "compare mine.json with" is not one part.
+    wrapped = textwrap.wrap(f"{lead}{kept}", width, subsequent_indent="  ", break_long_words=False)
+    return [part.replace("\xa0", " ") for part in wrapped]
+
+
 def batch_line(net: Network, iteration: int, values: IterationValues) -> str:
     """Which update this is: t, the epoch and the batch's observations (docs/network-files.md, [training])."""
     if values.batch is None:
@@ -150,7 +161,7 @@ def trace_text_chunks(
     """The trace as text a piece at a time (one iteration, with its divergence or None, each),
     ending in a newline: a long trace is written as it is computed, never held whole. ``story``:
     the first iteration's narration, as the app tells it (see :func:`iteration_text`)."""
-    yield f"stepper trace · {network_line(net, edited)}\n\n"
+    yield "\n".join(network_title("stepper trace · ", net, edited)) + "\n\n"
     for k, (values, diverged) in enumerate(iterations, start=first):
         told = story if k == first else None
         yield "\n".join(iteration_text(net, k, values, steps, diverged, told)) + "\n\n"

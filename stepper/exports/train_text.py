@@ -10,7 +10,7 @@ from stepper.engine.network import Network
 from stepper.engine.quantities import Q
 from stepper.engine.training import TrainResult
 from stepper.exports.matrix_text import render_matrix
-from stepper.exports.text import network_line
+from stepper.exports.text import network_title
 from stepper.formatting import counted, format_number
 
 BARS = "▁▂▃▄▅▆▇█"
@@ -35,7 +35,7 @@ def sparkline(values: list[float], width: int = 60) -> str:
 def train_text(net: Network, result: TrainResult) -> str:
     """Outputs and final weights first, then the cost curve with its start and end: the last lines
     are what a person reads after a long run."""
-    lines = [f"stepper train · {network_line(net)}", ""]
+    lines = [*network_title("stepper train · ", net), ""]
     lines.append("Outputs a^L with the final weights, and the targets y:")
     lines.extend(render_matrix(result.outputs, Q.A))
     lines.append("  targets")
