@@ -192,6 +192,11 @@ class SteppingScreen(Screen[None]):
         show = getattr(self.app, "show_held_notices", None)
         if show is not None:
             self.call_later(show)
+        # A dialog opened before the first cursor was placed (t pressed as the stepper opened): the
+        # start's show_cursor found the dialog in front and did nothing, and no cell was ever
+        # selected again; the quiz's answers came with no computation in the Why pane.
+        if self.is_mounted and not any(view.selected for view in self.walk_views()):
+            self.call_after_refresh(self.show_cursor, True)
 
     def move(self, how: Callable[[Walk], object]) -> None:
         """Move every walk with ``how`` and show where they are."""
