@@ -41,6 +41,7 @@ log = logging.getLogger("textual-serve")
 
 TOKEN_ENV = "STEPPER_TOKEN"
 PAGE = Path(__file__).parent / "serve_page"
+FONTS_URL = "/stepper-fonts"
 QUIT_GRACE = 1.0  # seconds an app has to quit when asked, before SIGTERM (a tab has nothing to save)
 TERM_GRACE = 1.0  # and after SIGTERM, before SIGKILL
 HEARTBEAT = 4.0  # websocket pings: a browser that stops answering is dropped within ~1.5 of these
@@ -237,6 +238,8 @@ class StepperServer(Server):
         app.middlewares.append(self.guard)
         # The page's websocket carries the token in its path: textual.js appends "?width=…" itself.
         app.router.add_get("/ws/{token}", self.handle_websocket)
+        # The page's own fonts (the symbols Roboto Mono lacks), behind the same guard.
+        app.router.add_static(FONTS_URL, PAGE / "fonts")
         return app
 
     # --- the page -------------------------------------------------------------------------------
@@ -248,6 +251,7 @@ class StepperServer(Server):
             "font_size": to_int(request.query.get("fontsize", "16"), 16),
             "app_websocket_path": f"/ws/{self.token}",
             "config": {"static": {"url": "/static/"}},
+            "fonts_url": f"{FONTS_URL}/",
             "application": {"name": self.title},
         }
 

@@ -11,6 +11,7 @@ import contextlib
 import itertools
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -21,6 +22,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+import textual_serve
 
 from tests.test_serve import TOKEN, free_port, one_child, serving, wait_until_gone
 
@@ -48,7 +50,9 @@ class DevTools:
                 self.events.append(message)
 
     async def evaluate(self, expression: str) -> Any:
-        result = await self.call("Runtime.evaluate", expression=expression, returnByValue=True)
+        result = await self.call(
+            "Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True
+        )
         return result["result"].get("value")
 
     async def wait_for(self, expression: str, timeout: float = 30) -> None:
@@ -150,7 +154,12 @@ async def test_chromium_renders_the_served_app_and_steps_fetching_nothing_from_e
         e["params"]["response"] for e in tools.events if e.get("method") == "Network.responseReceived"
     ]
     status = {r["url"].split("?")[0].removeprefix(f"http://127.0.0.1:{port}"): r["status"] for r in responses}
-    assert {"/", "/static/js/textual.js", "/static/fonts/RobotoMono-VariableFont_wght.ttf"} <= set(status)
+    assert {
+        "/",
+        "/static/js/textual.js",
+        "/static/fonts/RobotoMono-VariableFont_wght.ttf",
+        "/stepper-fonts/StepperSymbols-Regular.woff",  # the symbols Roboto Mono lacks
+    } <= set(status)
     assert all(code == 200 for path, code in status.items() if path != "/favicon.ico"), status
     assert fonts and fonts >= 1  # the bundled Roboto Mono was loaded
     assert before[:8] == after[:8] == b"\x89PNG\r\n\x1a\n"
@@ -243,3 +252,61 @@ async def test_the_decision_map_pane_renders_in_chromium(tmp_path: Path) -> None
     assert " C1" in drawn  # the clones' small maps, marked
     assert blue_after > blue_before + 20_000, (blue_before, blue_after)
     print(f"screenshot: {tmp_path / 'after-m.png'}")
+
+
+def drawn_symbols() -> str:
+    """Every character past Latin-1 in stepper's source: what the app may draw. Box drawing and
+    block elements are left out (xterm.js draws those itself, to the cell), and so are combining
+    marks and the Arabic digits that only a comment names."""
+    found: set[str] = set()
+    for path in (Path(__file__).parents[1] / "stepper").rglob("*.py"):
+        found.update(path.read_text())
+    left_out = (range(0x300, 0x370), range(0x600, 0x700), range(0x2500, 0x25A0))
+    return "".join(sorted(c for c in found if ord(c) > 0xFF and not any(ord(c) in r for r in left_out)))
+
+
+# How each character comes out in the terminal's own font (the family textual.js gives xterm.js):
+# its advance, and how far its ink reaches left of and right of its cell, in pixels at 16 px.
+GLYPHS = """(async (family, chars) => {
+  await document.fonts.ready;
+  const ctx = document.createElement('canvas').getContext('2d');
+  const out = {};
+  for (const face of ['', 'bold ']) {
+    ctx.font = `${face}16px ${family}`;
+    const cell = ctx.measureText('W').width;
+    for (const ch of chars) {
+      const m = ctx.measureText(ch);
+      out[face + ch] = [m.width - cell, m.actualBoundingBoxLeft, m.actualBoundingBoxRight - cell];
+    }
+  }
+  return out;
+})"""
+
+
+@needs_chromium
+async def test_every_symbol_the_app_draws_fits_its_cell_in_chromium(tmp_path: Path) -> None:
+    """xterm.js puts each character in one cell, as wide as the font's advance; a symbol whose glyph
+    is wider is drawn over its neighbours. Roboto Mono has no ▶ ◀ ⊙ ✓ ⋯ …, and the fallback this
+    machine's Chromium picks drew ▶ two cells wide over the next letter (`▶L2`): the page's own
+    symbols font must give each one a cell, in regular and bold, on any machine."""
+    script = (Path(textual_serve.__file__).parent / "static/js/textual.js").read_text()
+    # The terminal's font list (xterm.js's own default, courier-new first, is in the script too).
+    (family,) = re.findall(r'fontFamily:"(\'Roboto Mono\'[^"]*)"', script)
+    symbols = drawn_symbols()
+    assert {"▶", "◀", "⊙", "✓", "⋮"} <= set(symbols)
+    with serving() as (_, port):
+        async with chromium(tmp_path) as (tools, _):
+            await open_app(tools, port)
+            # The page starts the terminal only once the symbols are in: xterm.js keeps each glyph
+            # it has drawn, so one drawn from a fallback font first would stay.
+            symbol_faces = await tools.evaluate(
+                "[...document.fonts].filter(f => f.unicodeRange.includes('U+25A0')).map(f => f.status)"
+            )
+            measured = await tools.evaluate(f"{GLYPHS}({json.dumps(family)}, {json.dumps(symbols)})")
+    wide = {ch: [round(x, 1) for x in m] for ch, m in measured.items() if abs(m[0]) > 0.1}
+    # A pixel and a half of slack: Roboto Mono's own … reaches 1.4 px past its advance (a fallback ▶
+    # reached 5.4, over most of the next letter).
+    spilling = {ch: [round(x, 1) for x in m] for ch, m in measured.items() if m[1] > 1.5 or m[2] > 1.5}
+    assert not wide, f"not one cell wide (advance − cell, ink left, ink right − cell, px): {wide}"
+    assert not spilling, f"ink outside the cell (advance − cell, ink left, ink right − cell, px): {spilling}"
+    assert symbol_faces and set(symbol_faces) == {"loaded"}, symbol_faces

@@ -131,6 +131,9 @@ async def test_the_page_loads_with_the_token_and_n_over_the_websocket_shows_the_
                 f"http://127.0.0.1:{port}/static/fonts/RobotoMono-VariableFont_wght.ttf"
             ) as font:
                 assert font.status == 200
+            # The symbols Roboto Mono lacks, each one cell wide (tests/test_browser.py measures them).
+            async with session.get(f"http://127.0.0.1:{port}/stepper-fonts/StepperSymbols-Bold.woff") as font:
+                assert font.status == 200 and (await font.read())[:4] == b"wOFF"
             async with session.ws_connect(f"ws://127.0.0.1:{port}/ws/{TOKEN}?width=120&height=40") as ws:
                 seen: list[str] = []
                 assert await read_until(ws, "step 0 of 22", seen), "".join(seen)[-2000:]
@@ -149,6 +152,7 @@ async def test_requests_without_the_token_or_from_another_site_are_refused() -> 
                 (f"{base}/", {}),
                 (f"{base}/?token=wrong-token-123", {}),
                 (f"{base}/static/js/textual.js", {}),
+                (f"{base}/stepper-fonts/StepperSymbols-Regular.woff", {}),
                 (f"{base}/?token={TOKEN}", evil),  # the token alone is not enough from another site
                 (f"{base}/?token={TOKEN}", {"Origin": f"http://127.0.0.1:{port + 1}"}),
                 (f"{base}/?token={TOKEN}", {"Origin": "null"}),
