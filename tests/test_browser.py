@@ -214,6 +214,35 @@ async def test_the_tab_process_ends_when_the_browser_is_killed_or_frozen(tmp_pat
     print(f"the tab's process ended {took:.1f} s after the browser was {how}")
 
 
+@needs_chromium
+@pytest.mark.parametrize("how", ["closed", "left"])
+async def test_the_tab_process_ends_when_the_tab_is_closed_or_leaves_the_page(
+    tmp_path: Path, how: str
+) -> None:
+    """Closing the tab ends its stepper; so does going to another page in it, which Chromium would
+    otherwise keep, websocket open, in its back-forward cache (the process lived on for minutes).
+    Coming back then shows the page's "Session ended" and its Restart button."""
+    with serving() as (server, port):
+        async with chromium(tmp_path) as (tools, _):
+            await open_app(tools, port)
+            pid = one_child(server)
+            if how == "closed":
+                (page,) = [
+                    t for t in (await tools.call("Target.getTargets"))["targetInfos"] if t["type"] == "page"
+                ]
+                await tools.call("Target.closeTarget", targetId=page["targetId"])
+            else:
+                await tools.call("Page.navigate", url="about:blank")
+            took = await wait_until_gone({pid}, 5)
+            if how == "left":
+                history = await tools.call("Page.getNavigationHistory")
+                back = history["entries"][history["currentIndex"] - 1]["id"]
+                await tools.call("Page.navigateToHistoryEntry", entryId=back)
+                await tools.wait_for("document.body && document.body.classList.contains('-closed')", 10)
+        assert server.poll() is None
+    print(f"the tab's process ended {took:.1f} s after the tab was {how}")
+
+
 # Pixels of the text canvas near TensorFlow Playground's blue, the map's colour for high outputs.
 MAP_BLUE = """(() => {
   const c = document.querySelector('canvas.xterm-text-layer');
