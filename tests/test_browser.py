@@ -137,7 +137,8 @@ async def test_chromium_renders_the_served_app_and_steps_fetching_nothing_from_e
             await open_app(tools, port)
             await asyncio.sleep(2.0)  # let the first screen finish drawing
             before = await tools.screenshot(tmp_path / "start.png")
-            await tools.evaluate("document.querySelector('.xterm-helper-textarea').focus()")
+            # No click first: the page gives the terminal the keys (the screen says "Press n").
+            focused = await tools.evaluate("document.activeElement.className")
             await press(tools, "n", "KeyN", "n", 78)
             await asyncio.sleep(2.0)
             after = await tools.screenshot(tmp_path / "after-n.png")
@@ -164,6 +165,7 @@ async def test_chromium_renders_the_served_app_and_steps_fetching_nothing_from_e
     assert fonts and fonts >= 1  # the bundled Roboto Mono was loaded
     assert before[:8] == after[:8] == b"\x89PNG\r\n\x1a\n"
     assert len(after) > 20_000  # a screen full of text, not a blank page
+    assert focused == "xterm-helper-textarea"
     assert after != before  # stepping changed what the browser shows
     print(f"screenshots: {tmp_path / 'start.png'}, {tmp_path / 'after-n.png'}")
 
