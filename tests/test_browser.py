@@ -139,6 +139,12 @@ async def test_chromium_renders_the_served_app_and_steps_fetching_nothing_from_e
             before = await tools.screenshot(tmp_path / "start.png")
             # No click first: the page gives the terminal the keys (the screen says "Press n").
             focused = await tools.evaluate("document.activeElement.className")
+            first_screen = "".join(
+                base64.b64decode(e["params"]["response"]["payloadData"]).decode("utf-8", "replace")
+                for e in tools.events
+                if e.get("method") == "Network.webSocketFrameReceived"
+                and e["params"]["response"]["opcode"] == 2
+            )
             await press(tools, "n", "KeyN", "n", 78)
             await asyncio.sleep(2.0)
             after = await tools.screenshot(tmp_path / "after-n.png")
@@ -166,6 +172,9 @@ async def test_chromium_renders_the_served_app_and_steps_fetching_nothing_from_e
     assert before[:8] == after[:8] == b"\x89PNG\r\n\x1a\n"
     assert len(after) > 20_000  # a screen full of text, not a blank page
     assert focused == "xterm-helper-textarea"
+    # The app was told it has the focus: its footer shows the keys before any was pressed (a
+    # blurred Textual app's footer is empty).
+    assert "Quit" in first_screen and "palette" in first_screen
     assert after != before  # stepping changed what the browser shows
     print(f"screenshots: {tmp_path / 'start.png'}, {tmp_path / 'after-n.png'}")
 
