@@ -15,6 +15,16 @@ TOAST_SHARE = 0.7
 TOAST_FRAME = 4  # its left border, padding and the room a wrapped line keeps
 
 
+NOTICE_SECONDS = (5.0, 10.0)  # a notice's time on screen: at least, at most (Escape or a click ends it)
+
+
+def reading_time(message: str) -> float:
+    """Seconds to read ``message``: two to find it, then about 20 characters a second (240 words a
+    minute), within NOTICE_SECONDS. The compare notice stayed 12 s whatever its length."""
+    least, most = NOTICE_SECONDS
+    return min(most, max(least, 2.0 + len(message) / 20))
+
+
 def toast_text_width(screen_width: int) -> int:
     return max(12, min(TOAST_WIDTH, int(screen_width * TOAST_SHARE)) - TOAST_FRAME)
 

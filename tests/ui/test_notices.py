@@ -126,51 +126,131 @@ def test_a_network_without_hidden_layers_is_not_told_its_hidden_neurons_can_lear
     assert line == "✓ No clones: every hidden neuron can learn something of its own."
 
 
-def below_header(app: StepperApp) -> list[str]:
-    """The screen's lines under the header: the step's matrices (or the layer panes) and the Why pane."""
-    return screen_lines(app)[app.screen.query_one("#layers").region.y :]
+def header_lines(app: StepperApp) -> list[str]:
+    """The screen's lines above the layers: where the walk is, the formula, the layers, the health."""
+    return screen_lines(app)[: app.screen.query_one("#layers").region.y]
+
+
+def covered(app: StepperApp, toast: Toast) -> dict[str, int]:
+    """Cells of what the learner reads that ``toast`` lies over: the header's, the Why pane's
+    title and its cell's computation, the matrices in view."""
+    from stepper.app.widgets.matrix import MatrixView
+
+    header, why = app.screen.view.kept_clear()
+    place = toast.region
+    matrices = [
+        region.intersection(clip)
+        for widget, (region, clip) in app.screen._compositor.visible_widgets.items()
+        if isinstance(widget, MatrixView)
+    ]
+    return {
+        name: sum(place.intersection(region).area for region in regions)
+        for name, regions in (("header", header), ("why", why), ("matrices", matrices))
+    }
+
+
+async def shown_toast(app: StepperApp, pilot) -> Toast:
+    assert await settled(pilot, lambda: bool(app.screen.query(Toast)))
+    await pilot.pause()
+    await pilot.pause()  # placed after the layout that showed it
+    return app.screen.query(Toast).last()
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)], ids=["80x24", "120x40", "200x60"])
-async def test_a_notice_hides_neither_the_why_pane_nor_the_steps_matrices(size) -> None:
+async def test_a_notice_covers_neither_the_header_nor_the_why_panes_computation(size) -> None:
     """A tester at 80x24 pressed s, n, i: for 5 s the "Re-initialised: …" toast lay over the bottom
-    right, over the end of the Why pane's computation ("= w − η · dC/dw = -0▌"). Notices go over the
-    header: everything under it reads as it does without one."""
+    right, over the end of the Why pane's computation ("= w − η · dC/dw = -0▌"); moved over the
+    header, it hid the end of its first line ("step k of 22 · C = …", a later tester). Now the
+    header reads as it does without a notice, and so does the Why pane's computation."""
     app = StepperApp()
     async with app.run_test(size=size, notifications=True) as pilot:
         await pilot.press("s", "n", "i")
-        assert await settled(pilot, lambda: bool(app.screen.query(Toast)))
-        await pilot.pause()
-        toast = app.screen.query(Toast).last()
+        toast = await shown_toast(app, pilot)
         assert "Re-initialised" in " ".join(screen_lines(app, toast.region))
-        assert toast.region.bottom <= app.screen.query_one("#layers").region.y  # within the header
-        assert screen_lines(app)[0].startswith(" Iteration 1 · step 22")  # where the walk is, in view
-        with_notice = below_header(app)
+        assert covered(app, toast) == {"header": 0, "why": 0, "matrices": 0}
+        with_notice = header_lines(app)
+        assert with_notice[0].startswith(" Iteration 1 · step 22 of 22 · C = ")
+        assert any("= w − η · dC/dw = " in line for line in screen_lines(app))  # the computation
         app.clear_notifications()
         assert await settled(pilot, lambda: not app.screen.query(Toast))
         await pilot.pause()
-        assert with_notice == below_header(app)
-        assert any("= w − η · dC/dw = " in line for line in with_notice)  # the computation, whole
+        assert with_notice == header_lines(app)
 
 
-async def test_notices_one_at_a_time_stay_in_the_header_at_80x24() -> None:
+LONG_NOTICE = (
+    "≠ mine.json first differs at iteration 1: dC/dW^2: shape 2×4, expected 4×2. It is the "
+    "expected matrix transposed: rows and columns swapped. 8 of 114 numbers differ."
+)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)], ids=["80x24", "120x40", "200x60"])
+async def test_a_long_notice_keeps_clear_of_the_header_and_the_step_at_every_step(size) -> None:
+    """The compare notice (four lines at 80 columns) at each step of an iteration: never over the
+    header, the step's matrices or the Why pane's computation. At 80x24 the update's matrices leave
+    the Why pane no spare line: the notice goes beside the matrices, narrower where it must."""
+    app = StepperApp()
+    async with app.run_test(size=size, notifications=True) as pilot:
+        for step in range(23):
+            if step:
+                await pilot.press("n")
+            app.clear_notifications()
+            await pilot.pause()
+            app.notify(LONG_NOTICE, timeout=60)
+            toast = await shown_toast(app, pilot)
+            assert covered(app, toast) == {"header": 0, "why": 0, "matrices": 0}, step
+            # Whole, however narrow it had to be (its height is taken for its width).
+            lines = screen_lines(app, toast.region)
+            assert " ".join(line.strip(" ▌") for line in lines) == LONG_NOTICE, step
+
+
+async def test_the_compare_notice_leaves_the_header_line_whole(tmp_path) -> None:
+    """The tester's `stepper --compare FILE` at 120x40: "Iteration 1 · step 11 of 22 · C = 1.9082220
+    · backward · W^" and the notice over the rest of the line for 12 s."""
+    import json
+
+    import numpy as np
+
+    from tests.test_compare import learner_trace
+
+    grad2 = np.array(learner_trace("identical-columns", None, iterations=1)["iterations"][0]["grad"][2])
+    mine = tmp_path / "mine.json"
+    mine.write_text(json.dumps({"iterations": [{"grad": [None, None, grad2.T.tolist()]}]}))
+    app = StepperApp(compare=mine)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        toast = await shown_toast(app, pilot)
+        assert "first differs at iteration 1" in " ".join(screen_lines(app, toast.region))
+        first = screen_lines(app)[0]
+        assert "Iteration 1 · step 11 of 22 · C = 1.9082220 · backward · W^2 (layer 2 → 3)" in first
+        assert covered(app, toast)["header"] == 0
+        # Its time on screen is its reading time, not 12 s: this one is 169 characters, 10 s.
+        assert toast._timeout <= 10.0
+        await pilot.press("escape")  # closes it at once
+        assert await settled(pilot, lambda: not app.screen.query(Toast), 1.0)
+
+
+def test_a_notices_time_grows_with_its_length_within_5_and_10_seconds() -> None:
+    from stepper.app.notices import reading_time
+
+    assert reading_time("Saved.") == 5.0  # 2 + 6/20 s, raised to the least
+    assert reading_time("x" * 100) == 7.0  # 2 + 100/20
+    assert reading_time("x" * 400) == 10.0  # 22 s, cut to the most
+
+
+async def test_notices_one_at_a_time_clear_of_the_header_at_80x24() -> None:
     """Back from side by side, the longest notice of the tester's walk (three lines), then another
-    at once: the newest shows, alone; stacked, the two reached down over the step's matrices."""
+    at once: the newest shows, alone; stacked, the two reached over the step's matrices."""
     app = StepperApp()
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.press("s", "i", "v", "n", "n", "escape")
-        assert await settled(pilot, lambda: bool(app.screen.query(Toast)))
-        await pilot.pause()
-        header = app.screen.query_one("#layers").region.y
-        toast = app.screen.query(Toast).last()
+        toast = await shown_toast(app, pilot)
         assert "Back to your walk at iteration 1, step 22 of 22" in " ".join(screen_lines(app, toast.region))
-        assert toast.region.bottom <= header
+        assert covered(app, toast) == {"header": 0, "why": 0, "matrices": 0}
         app.notify("Another notice.")
         await pilot.pause()
         await pilot.pause()
         shown = [t for t in app.screen.query(Toast) if t.region.area]
         assert len(shown) == 1 and "Another notice." in " ".join(screen_lines(app, shown[0].region))
-        assert shown[0].region.bottom <= header
+        assert covered(app, shown[0]) == {"header": 0, "why": 0, "matrices": 0}
 
 
 async def test_a_held_notice_that_the_re_initialisation_made_untrue_is_dropped() -> None:

@@ -12,20 +12,26 @@ from typing import Any
 
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.css.query import NoMatches
+from textual.geometry import Region, Size, Spacing
 from textual.reactive import Reactive, reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer
+from textual.widgets._toast import Toast, ToastRack  # not exported; Textual is pinned (constraints.txt)
 
+from stepper.app.notices import TOAST_SHARE, TOAST_WIDTH
 from stepper.app.walk_state import LEARNING_RATE_KEY, RUN_INTERVAL, pane_layer
+from stepper.app.widgets.decision_map import DecisionMapView
 from stepper.app.widgets.matrix import MatrixView
 from stepper.app.widgets.sized import on_screen_now
 from stepper.app.widgets.walk_view import WalkView
 from stepper.engine.steps import Phase
 from stepper.engine.walk import Walk
 from stepper.formatting import PRECISIONS
+
+NOTICE_NARROWEST = 28  # a notice narrower than this is too tall to read: it covers something instead
 
 # Shown in the footer: the moves. The rest are in the help screen (?) and the command palette.
 STEP_BINDINGS = [
@@ -103,6 +109,75 @@ class SteppingScreen(Screen[None]):
     def on_mount(self) -> None:
         self._apply_width(self.room())
         self.call_after_refresh(self.show_cursor, True)
+        # After every layout: a new notice, and a step that moves what a notice must keep clear of.
+        self.screen_layout_refresh_signal.subscribe(self, self.place_notices)
+
+    def place_notices(self, _screen: object = None) -> None:
+        """The notice on screen at the right edge, as low as it can go above the footer without
+        covering the header (never: where the walk is, "step 11 of 22 · C = …", hid under it for as
+        long as it lasted; a tester's finding), and covering as little as it can of the step's
+        matrices and of the Why pane's cell computation: over the Why pane's last lines where they
+        are the step's summary, else beside the matrices. The stylesheet's place (just above the
+        footer) is where it starts."""
+        try:
+            rack = self.get_child_by_type(ToastRack)
+        except NoMatches:
+            return
+        shown = [toast for toast in rack.query(Toast) if toast.parent is not None and toast.parent.display]
+        if not rack.display or not shown:
+            return
+        toast = shown[-1]
+        if not toast.outer_size.width:
+            return
+        never: list[Region] = []
+        avoid: list[Region] = []
+        for view in self.walk_views():
+            header, why = view.kept_clear()
+            never += header
+            avoid += why
+        for bar in self.query("#progress"):
+            if bar.display and bar.region.area:
+                never.append(bar.region)
+        for widget, (region, clip) in self._compositor.visible_widgets.items():
+            if isinstance(widget, (MatrixView, DecisionMapView)):
+                avoid.append(region.intersection(clip))
+        floor = self.size.height
+        for footer in self.query(Footer):
+            if footer.display and footer.region.area:
+                floor = min(floor, footer.region.y)
+        # Its own width first (the stylesheet's), then narrower, taller ones: at 80x24 an update's
+        # matrices leave a column of free lines beside them that a narrower notice fits.
+        frame = toast.styles.gutter.width
+        usual = min(TOAST_WIDTH, int(self.size.width * TOAST_SHARE))  # the stylesheet's
+        best: tuple[int, int, int, int] | None = None  # (cells covered, -width, -top line, height)
+        for width in range(usual, min(usual, NOTICE_NARROWEST) - 1, -4):
+            lines = toast.get_content_height(self.size, self.size, width - frame)
+            height = lines + toast.styles.gutter.height
+            x = self.size.width - width
+            for y in range(floor - height, -1, -1):  # from the bottom up: the lowest of the best
+                spot = Region(x, y, width, height)
+                if any(spot.overlaps(region) for region in never):
+                    continue
+                covered = sum(spot.intersection(region).area for region in avoid)
+                choice = (covered, -width, -y, height)
+                if best is None or choice < best:
+                    best = choice
+                if not covered:
+                    break
+            if best is not None and not best[0]:
+                break
+        if best is None:
+            return  # no room beside the header at all: where the stylesheet puts it
+        width, top, height = -best[1], -best[2], best[3]
+        margin = max(0, self.size.height - top - height)
+        if rack.styles.margin.bottom != margin:
+            rack.styles.margin = Spacing(0, 0, margin, 0)
+        if width == usual:
+            if toast.styles.inline.has_rule("width"):
+                toast.styles.inline.clear_rule("width")
+                toast.refresh(layout=True)
+        elif toast.styles.width is None or toast.styles.width.value != width:
+            toast.styles.width = width
 
     def show_cursor(self, start: bool = False) -> None:
         """At the start (or with a new network), or when nothing has the keyboard, the cell cursor

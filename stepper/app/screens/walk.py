@@ -16,7 +16,7 @@ from textual.widgets import Button
 from textual.worker import get_current_worker
 
 from stepper.app.clipboard import clipboard_notice
-from stepper.app.notices import path_for_notice
+from stepper.app.notices import path_for_notice, reading_time
 from stepper.app.screens.health import HealthScreen
 from stepper.app.screens.prompts import (
     EditValue,
@@ -221,12 +221,9 @@ class WalkScreen(SteppingScreen):
             # The cursor on the first differing cell, so that the Why pane explains it (it was on
             # row 0, column 0; a tester's finding).
             self.call_after_refresh(self.view.put_cursor, first.row, first.col)
-        self.notify_while(
-            lambda: True,  # the marks go with the network
-            compare_notice(result, checker.source),
-            severity="warning",
-            timeout=12,
-        )
+        notice = compare_notice(result, checker.source)
+        # Always true while shown: the marks go with the network, and a new one drops the notice too.
+        self.notify_while(lambda: True, notice, severity="warning", timeout=reading_time(notice))
 
     def action_grow_why(self) -> None:
         """The Why pane takes two thirds of the height (a long product or cell computation), or its own."""
@@ -307,9 +304,12 @@ class WalkScreen(SteppingScreen):
             self.notify(f"Cancelled at iteration {reached}.")
 
     def action_cancel(self) -> None:
+        """Escape: a long run cancelled, a run paused, and the notices on screen taken down (they
+        go by themselves after a while; one already read need not wait for that)."""
         if self.busy:
             self.workers.cancel_group(self, "long-run")
         self.running = False
+        self.app.clear_notifications()
 
     # --- re-initialise and open ---------------------------------------------------------------------
     def action_reinitialise(self) -> None:

@@ -19,6 +19,7 @@ from rich.markup import escape
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -193,6 +194,26 @@ class WalkView(Vertical):
         width = self.app.size.width // (2 if self.compact else 1)
         self._step_pane = StepPane(self.walk.net, lazy=self._wide_at(width))
         return self._step_pane
+
+    def kept_clear(self) -> tuple[list[Region], list[Region]]:
+        """Where a notice may not lie, on screen: the header's lines (where the walk is, the step's
+        formula, the layers and the health notice: never), and the Why pane's title with the
+        selected cell's line and computation (what the learner reads; a notice goes elsewhere if it
+        can). The step's matrices are the screen's to find (SteppingScreen.place_notices)."""
+        header = [
+            child.region
+            for child in self.children
+            if child.display and child.id not in ("layers", "explain") and child.region.area
+        ]
+        top = self.styles.gutter.top  # side by side, each half's border: its title names its walk
+        if top:
+            header.append(Region(self.region.x, self.region.y, self.region.width, top))
+        why: list[Region] = []
+        explain = self.query_one("#explain")
+        if explain.display and explain.region.area:
+            box = explain.region
+            why.append(Region(box.x, box.y, box.width, min(box.height, 1 + max(1, self._why_lead))))
+        return header, why
 
     @property
     def why_shown(self) -> bool:
