@@ -359,3 +359,75 @@ def test_the_app_notice_says_marked_only_of_cells_that_are_marked() -> None:
     assert both.endswith("1 of 17 numbers differs and 3 are missing; they are marked ≠.")
     transposed_then_wrong = _notice({"iterations": [{"grad": [None, grad1.T.tolist(), wrong]}]})
     assert transposed_then_wrong.endswith("13 of 20 numbers differ; 1 is marked ≠.")
+
+
+def bias_row_last(document: dict) -> dict:
+    """A learner's trace kept with the bias as the last row of each weight-shaped matrix (W, dC/dW,
+    W after), the other common layout: n = [a | 1] · W. Everything else is right."""
+    out = {"iterations": []}
+    for it in document["iterations"]:
+        it = dict(it)
+        for key in ("weights_before", "grad", "weights_after"):
+            it[key] = [np.roll(np.array(m), -1, axis=0).tolist() for m in it[key]]
+        out["iterations"].append(it)
+    return out
+
+
+def test_a_bias_row_put_last_is_named_as_the_likely_cause(cli, tmp_path) -> None:
+    """The seed's W are all ones (the same with any row order), so the first difference is dC/dW^2,
+    the first weight-shaped matrix computed. Its rows by hand, δ^3 = [[0.02956698, 0.02199241],
+    [-0.0007542927, 0.03770343]] and a^2 = 0.9758906 / 0.9705753 in every column:
+    b = 0.02956698 − 0.0007542927 = 0.02881269 (column 0), and each row i
+    0.9758906·0.02956698 − 0.9705753·0.0007542927 = 0.02812204. Bias last, the learner's row 0 is
+    0.02812204 where 0.02881269 is expected, and rows 0 and 3 differ (rows 1 and 2, clones, match):
+    4 numbers. The text said no likely cause (a tester's finding)."""
+    mine = write(tmp_path, bias_row_last(learner_trace("identical-columns", None, iterations=1)))
+    run = cli("compare", mine, "--format", "json")
+    assert run.code == 1
+    report = run.json()
+    first = report["first_mismatch"]
+    assert (first["quantity"], first["layer"], first["row"], first["col"]) == ("grad", 2, 0, 0)
+    assert first["expected"] == pytest.approx(0.02881269, abs=5e-9)
+    assert first["got"] == pytest.approx(0.02812204, rel=1e-5)  # the learner's float32: 0.02812197
+    # dC/dW^2 and W^2 after: rows 0 and 3 (2 columns); dC/dW^1 and W^1 after: rows 0 and 3 (3
+    # columns, rows i=0–2 clones); dC/dW^0 and W^0 after: all 3 rows (the two inputs differ). The
+    # starting weights, all ones, match in any order.
+    assert report["differing"] == 2 * (4 + 6 + 9)
+    cause = "It is the expected matrix with its bias row put last: in dC/dW^2 the bias row b comes first"
+    assert first["likely_cause"].startswith(cause)
+    text = " ".join(cli("compare", mine).out.split())
+    assert "Likely cause: " + cause in text
+    assert "First difference: iteration 1, dC/dW^2[b, j=0]" in text
+
+
+def test_random_weights_with_the_bias_row_last_are_named_at_w0(cli, tmp_path) -> None:
+    """random-init: the learner's W^0 as the iteration starts is already in the other order."""
+    mine = write(tmp_path, bias_row_last(learner_trace("random-init", None, iterations=1)))
+    first = cli("compare", mine, "random-init", "--format", "json").json()["first_mismatch"]
+    assert (first["quantity"], first["layer"], first["row"]) == ("weights_before", 0, 0)
+    assert "bias row put last: in W^0 the bias row b comes first" in first["likely_cause"]
+
+
+def test_a_bias_row_moved_elsewhere_says_where_and_other_swaps_say_nothing(tmp_path) -> None:
+    from stepper.engine.compare import compare
+    from stepper.minefile import mine_from_trace
+
+    net = load_network("random-init")
+    w0 = np.array(learner_trace("random-init", None, iterations=1)["iterations"][0]["weights_before"][0])
+    middle = w0[[1, 0, 2]]  # b moved to row 1 (3 rows: b, i=0, i=1)
+    first = compare(net, mine_from_trace({"iterations": [{"weights_before": [middle.tolist()]}]}, "m")).first
+    assert first is not None and "bias row put at row 1:" in first.hint
+    swapped = w0[[0, 2, 1]]  # two weight rows swapped, the bias where it belongs: not this cause
+    first = compare(net, mine_from_trace({"iterations": [{"weights_before": [swapped.tolist()]}]}, "m")).first
+    assert first is not None and "bias row" not in first.hint
+
+
+def test_the_app_notice_names_a_likely_cause_of_wrong_values_too() -> None:
+    """The bias row put last: the cells are marked ≠, and the notice says why they likely are."""
+    grad2 = np.roll(np.array(seed_iteration()["grad"][2]), -1, axis=0)
+    notice = _notice({"iterations": [{"grad": [None, None, grad2.tolist()]}]})
+    assert notice == (
+        "≠ mine.json first differs at iteration 1: dC/dW^2[b, j=0]. It is the expected matrix with "
+        "its bias row put last: in dC/dW^2 the bias row b comes first (row 0, for the 1 of "
+        "[1 | a^2]), then a row per neuron of layer 2. 4 of 8 numbers differ; they are marked ≠."
+    )

@@ -17,7 +17,7 @@ from stepper.engine.history import WeightHistory
 from stepper.engine.iteration import Array, IterationValues
 from stepper.engine.network import Network
 from stepper.engine.optimizers import update
-from stepper.engine.quantities import Q, Quantity
+from stepper.engine.quantities import WEIGHT_SHAPED, Q, Quantity
 from stepper.engine.steps import Ref, Step, build_steps
 
 RTOL, ATOL = 1e-5, 1e-8  # docs/commands.md: correct numbers computed in float32 match
@@ -167,6 +167,14 @@ def _hint(
 
     if got.shape == want.T.shape and close(want.T):
         return "It is the expected matrix transposed: rows and columns swapped."
+    moved = _bias_row_moved(quantity, got, want)
+    if moved is not None:
+        where = "last" if moved == want.shape[0] - 1 else f"at row {moved}"
+        return (
+            f"It is the expected matrix with its bias row put {where}: in {symbol(quantity, layer)} the "
+            f"bias row b comes first (row 0, for the 1 of [1 | a^{layer}]), then a row per neuron "
+            f"of layer {layer}."
+        )
     m = values.a[0].shape[0]
     if quantity == Q.GRAD and close(want / m):
         return (
@@ -205,6 +213,19 @@ def _hint(
     if quantity == Q.N and close(want - values.weights[layer - 1][0]):
         return f"It is n^{layer} without the bias: the bias row b of W^{layer - 1} was left out."
     return _other_layer_hint(net, values, quantity, layer, got, want)
+
+
+def _bias_row_moved(quantity: Quantity, got: Array, want: Array) -> int | None:
+    """Where the learner put the bias row of a weight-shaped matrix whose rows are otherwise all
+    right (the bias as the last row, the other common layout): the row, or None. Last is tried first."""
+    if ref_of(quantity, 0).quantity not in WEIGHT_SHAPED or got.shape != want.shape or want.shape[0] < 2:
+        return None
+    rest = want[1:]
+    for row in range(want.shape[0] - 1, 0, -1):
+        moved = np.insert(rest, row, want[0], axis=0)
+        if np.allclose(got, moved, rtol=RTOL, atol=ATOL) and not np.allclose(got, want, rtol=RTOL, atol=ATOL):
+            return row
+    return None
 
 
 def _other_layer_hint(

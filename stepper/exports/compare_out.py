@@ -76,8 +76,8 @@ def _row_off_line(first: Mismatch) -> str:
 
 def compare_notice(result: Comparison, source: str) -> str:
     """The app's notice after --compare: where the first difference is, as the screen labels it,
-    and "marked ≠" only for cells that are (a matrix of another shape has none to mark: what it is
-    is said instead, the likely cause or the rows that match)."""
+    its likely cause when there is one, and "marked ≠" only for cells that are (a matrix of another
+    shape has none to mark: what it is is said instead, the likely cause or the rows that match)."""
     first = result.first
     assert first is not None
     out = [f"≠ {source} first differs at iteration {first.iteration}: {where_cell(first)}"]
@@ -89,6 +89,8 @@ def compare_notice(result: Comparison, source: str) -> str:
             out.append(_row_off_line(first))
     else:
         out[0] += "."
+        if first.hint:  # a likely cause (the bias row put last, a transposed square matrix)
+            out.append(first.hint)
     are = "is" if result.missing == 1 else "are"
     if result.missing and not result.differing:  # "0 of 37 numbers differ" read as if all were well
         counts = f"All {result.checked} numbers given match; {result.missing} {are} missing"

@@ -340,3 +340,16 @@ async def test_the_clone_notice_after_an_edit_keeps_to_two_lines_at_80_columns()
             assert "never differ" in text and "ffectively 2-2-1-2." in text and "h: why" in text, text
             button = notice.query_one("#break-symmetry", Button)
             assert button.display and str(button.label).startswith("s:") and button.region.right <= size[0]
+
+
+
+async def test_compare_of_a_gradient_with_its_bias_row_last_says_so(tmp_path: Path) -> None:
+    """dC/dW^2 with the bias as its last row: its cells are marked, and the notice gave no cause."""
+    import numpy as np
+
+    from tests.test_compare import learner_trace
+
+    grad2 = np.array(learner_trace("identical-columns", None, iterations=1)["iterations"][0]["grad"][2])
+    notes = await compare_notices(tmp_path, [None, None, np.roll(grad2, -1, axis=0).tolist()], (80, 24))
+    assert any("dC/dW^2[b, j=0]. It is the expected matrix with its bias row put last" in n for n in notes)
+    assert any(n.endswith("4 of 8 numbers differ; they are marked ≠.") for n in notes), notes
