@@ -18,7 +18,7 @@ from stepper.engine.walk import Position
 from stepper.errors import StepperError
 from stepper.exports.network_file import save_network
 from stepper.netfile import load_network
-from tests.ui.helpers import state, view
+from tests.ui.helpers import screen_lines, state, view
 
 
 async def edit_first_bias(app: StepperApp, pilot, value: str) -> None:
@@ -353,3 +353,28 @@ async def test_compare_of_a_gradient_with_its_bias_row_last_says_so(tmp_path: Pa
     notes = await compare_notices(tmp_path, [None, None, np.roll(grad2, -1, axis=0).tolist()], (80, 24))
     assert any("dC/dW^2[b, j=0]. It is the expected matrix with its bias row put last" in n for n in notes)
     assert any(n.endswith("4 of 8 numbers differ; they are marked ≠.") for n in notes), notes
+
+
+
+async def test_a_shape_note_reads_whole_inside_a_small_matrix(tmp_path: Path) -> None:
+    """dC/dW^2 (4×2, two columns) given as 2×4 numbers that are not its transpose: the note under
+    the grid was cut at the box, "≠ yours: shape 2×4, expected" (a tester's finding). It goes on
+    the next line, a shape never parted from its word, and the box keeps its numbers' width."""
+    import json
+
+    mine = tmp_path / "mine.json"
+    mine.write_text(json.dumps({"iterations": [{"grad": [None, None, [[1, 2, 3, 4], [5, 6, 7, 8]]]}]}))
+    for size in ((80, 24), (120, 40)):
+        app = StepperApp(compare=mine)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            assert app.walk.position == Position(1, 11)
+            grad = view(app, "grad", 2)
+            lines = grad.text().splitlines()
+            assert lines[-2:] == ["≠ yours: shape 2×4,", "expected 4×2"], lines
+            assert lines[1] == "b       0.02881269 0.05969584"  # the numbers' width: 29 columns
+            assert grad.content_width == 29
+            # On screen too, inside the border.
+            shown = screen_lines(app, grad.region)
+            assert any("┃≠ yours: shape 2×4,          ┃" in line for line in shown), shown
+            assert any("┃expected 4×2                 ┃" in line for line in shown), shown

@@ -7,6 +7,8 @@ matrix scrolls sideways (the row labels stay put); the pane around it scrolls do
 
 from __future__ import annotations
 
+import re
+import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,6 +35,8 @@ from stepper.engine.explain import EQUAL_NOW_MARKS, equal_column_groups, equal_n
 from stepper.engine.quantities import WEIGHT_SHAPED, Q
 from stepper.engine.steps import Ref
 from stepper.formatting import SIG_DIGITS, format_number
+
+NO_BREAK = "\u00a0"  # between a word and its shape in a note: never broken there
 
 # Clone groups (permanent: equal weights in and out) are labelled C1, C2, ... and columns that are only
 # equal in this iteration's values =a, =b, ...: a label always, never colour alone. The hues are
@@ -165,6 +169,7 @@ class MatrixView(ScrollView, can_focus=True):
         # Lines of the grid not drawn at its top: 1 with its column headers in the top border
         # (header_in_border), beside a title shortened to leave them room.
         self._skip = 0
+        self._note_lines: list[str] = []  # the note, wrapped to the box (see _wrap_note)
         self._drawing_width: int | None = None
         # The Why pane explains this matrix's cursor cell: the cell stays highlighted with the
         # keyboard elsewhere (side by side, on the half without it; the Why pane, scrolled).
@@ -242,9 +247,9 @@ class MatrixView(ScrollView, can_focus=True):
 
     def _size_to_text(self) -> None:
         assert self.state is not None
-        size = Size(
-            self._label_w + self.state.cols * (self._cell_w + CELL_GAP), self._line_count() - self._skip
-        )
+        grid = self._label_w + self.state.cols * (self._cell_w + CELL_GAP)
+        self._note_lines = self._wrap_note(self.state.note, max(grid, len(self.short_caption) + 6))
+        size = Size(grid, self._line_count() - self._skip)
         if size != self.virtual_size:
             self.virtual_size = size  # a new layout, but only when the shape of the text changes
 
@@ -429,7 +434,18 @@ class MatrixView(ScrollView, can_focus=True):
         if state is None:
             return 0
         rule = 1 if self.is_weights and state.rows > 1 else 0
-        return 1 + state.rows + rule + (1 if state.note else 0)
+        return 1 + state.rows + rule + len(self._note_lines)
+
+    @staticmethod
+    def _wrap_note(note: str, width: int) -> list[str]:
+        """The note on as many lines as the box's width needs: one line, cut at the border, read
+        "≠ yours: shape 2×4, expected" in a two-column box (a tester's finding). A shape stays whole
+        with its word ("expected 4×2"), and the box keeps the width of its numbers."""
+        if not note:
+            return []
+        kept = re.sub(r"(\w+) (\d+×\d+)", lambda m: f"{m[1]}{NO_BREAK}{m[2]}", note)
+        lines = textwrap.wrap(kept, max(1, width), break_on_hyphens=False) or [""]
+        return [line.replace(NO_BREAK, " ") for line in lines]
 
     def _widest_label(self, rows: int, row_clones: tuple[int | None, ...]) -> int:
         """The widest row label: the last row's, or a clone's (found once per shape and clones, not
@@ -591,8 +607,9 @@ class MatrixView(ScrollView, can_focus=True):
         (columns ``first`` to ``last`` - 1). The screen and :meth:`text` both draw from this."""
         state = self.state
         assert state is not None
-        if state.note and y == self._line_count() - 1:
-            return [Segment(state.note, base + Style(italic=True))], []
+        note_at = y - (self._line_count() - len(self._note_lines))
+        if note_at >= 0:
+            return [Segment(self._note_lines[note_at], base + Style(italic=True))], []
         if self._is_rule(y):  # the rule under the bias row
             rule = base + Style(dim=True)
             pitch = self._cell_w + CELL_GAP
