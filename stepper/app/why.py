@@ -29,6 +29,7 @@ from stepper.engine.quantities import Q, symbol
 from stepper.engine.steps import Ref, Step
 from stepper.engine.symmetry import Kind, index_list, still_clones_text
 from stepper.engine.walk import Walk
+from stepper.exports.compare_out import as_written
 from stepper.exports.product import COL_MARK, ROW_MARK, product_layout, stacked_layout
 from stepper.formatting import SIG_DIGITS, format_number, precision
 
@@ -230,7 +231,7 @@ def differences(walk: Walk, ref: Ref, checker: MineChecker | None) -> list[str]:
     return [
         f"≠ {checker.source} differs in {int(check.bad.sum())} of {check.bad.size} cells; first at row {r}, "
         f"column {c}: expected {format_number(float(check.expected[r, c]))}, "
-        f"yours {format_number(float(check.got[r, c]))}."
+        f"yours {as_written(float(check.got[r, c]))}."  # as the learner wrote it, as `compare` does
     ]
 
 
@@ -284,5 +285,7 @@ def cell_parts(
         return lines, after
     check = checker.at(walk.iteration, walk.values).get(ref)
     if check is not None and check.bad is not None and check.bad[row, col]:
-        after.append(f"  ≠ yours ({escape(checker.source)}): {format_number(float(check.got[row, col]))}")
+        # The learner's number as they wrote it (`compare` prints it so): the app's 7 significant
+        # digits gave it a digit they never wrote (0.05806210 for 0.0580621).
+        after.append(f"  ≠ yours ({escape(checker.source)}): {as_written(float(check.got[row, col]))}")
     return lines, after

@@ -186,7 +186,8 @@ async def test_compare_marks_the_learners_wrong_cells_and_opens_at_the_first(tmp
         view(app, "delta", 2).focus()  # the selected cell: ours term by term, and theirs
         await pilot.pause()
         why = str(app.query_one("#explain-text").render())
-        assert "δ^2[o=0, j=0]" in why and "≠ yours (mine.json): -0.07359494" in why
+        # Theirs as their float32 wrote it (as `stepper compare` prints it), not in 7 digits.
+        assert "δ^2[o=0, j=0]" in why and "≠ yours (mine.json): -0.073594935" in why
         await pilot.press("s")  # another init: the learner's numbers no longer apply
         await pilot.press(*"n" * 14)
         assert app.checker is None and "≠" not in view(app, "delta", 2).text()
@@ -342,20 +343,6 @@ async def test_the_clone_notice_after_an_edit_keeps_to_two_lines_at_80_columns()
             assert button.display and str(button.label).startswith("s:") and button.region.right <= size[0]
 
 
-
-async def test_compare_of_a_gradient_with_its_bias_row_last_says_so(tmp_path: Path) -> None:
-    """dC/dW^2 with the bias as its last row: its cells are marked, and the notice gave no cause."""
-    import numpy as np
-
-    from tests.test_compare import learner_trace
-
-    grad2 = np.array(learner_trace("identical-columns", None, iterations=1)["iterations"][0]["grad"][2])
-    notes = await compare_notices(tmp_path, [None, None, np.roll(grad2, -1, axis=0).tolist()], (80, 24))
-    assert any("dC/dW^2[b, j=0]. It is the expected matrix with its bias row put last" in n for n in notes)
-    assert any(n.endswith("4 of 8 numbers differ; they are marked ≠.") for n in notes), notes
-
-
-
 async def test_a_shape_note_reads_whole_inside_a_small_matrix(tmp_path: Path) -> None:
     """dC/dW^2 (4×2, two columns) given as 2×4 numbers that are not its transpose: the note under
     the grid was cut at the box, "≠ yours: shape 2×4, expected" (a tester's finding). It goes on
@@ -378,3 +365,38 @@ async def test_a_shape_note_reads_whole_inside_a_small_matrix(tmp_path: Path) ->
             shown = screen_lines(app, grad.region)
             assert any("┃≠ yours: shape 2×4,          ┃" in line for line in shown), shown
             assert any("┃expected 4×2                 ┃" in line for line in shown), shown
+
+
+async def test_the_why_pane_shows_the_learners_number_as_they_wrote_it(tmp_path: Path) -> None:
+    """n^1[o=0, j=0] written 0.0580621 (2.2 expected): the Why pane said "≠ yours: 0.05806210",
+    with a digit the learner never wrote, where `stepper compare` says 0.0580621."""
+    import json
+
+    from stepper.exports.compare_out import as_written
+
+    mine = tmp_path / "mine.json"
+    n1 = [None, [[0.0580621, 2.2, 2.2], [1.6, 1.6, 1.6]]]
+    mine.write_text(json.dumps({"iterations": [{"n": n1}]}))
+    app = StepperApp(compare=mine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.walk.position == Position(1, 1)
+        why = str(app.query_one("#explain-text").render())
+        assert why.startswith("n^1[o=0, j=0]")  # the cursor on the differing cell
+        assert "≠ yours (mine.json): 0.0580621\n" in why + "\n", why
+        assert "0.05806210" not in why
+        # The matrix's line of differences says it the same way: one source, compare's.
+        assert "expected 2.2000000, yours 0.0580621." in why
+        assert as_written(0.0580621) == "0.0580621"
+
+
+async def test_compare_of_a_gradient_with_its_bias_row_last_says_so(tmp_path: Path) -> None:
+    """dC/dW^2 with the bias as its last row: its cells are marked, and the notice gave no cause."""
+    import numpy as np
+
+    from tests.test_compare import learner_trace
+
+    grad2 = np.array(learner_trace("identical-columns", None, iterations=1)["iterations"][0]["grad"][2])
+    notes = await compare_notices(tmp_path, [None, None, np.roll(grad2, -1, axis=0).tolist()], (80, 24))
+    assert any("dC/dW^2[b, j=0]. It is the expected matrix with its bias row put last" in n for n in notes)
+    assert any(n.endswith("4 of 8 numbers differ; they are marked ≠.") for n in notes), notes
