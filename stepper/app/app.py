@@ -146,6 +146,12 @@ class StepperApp(App[None]):
         if isinstance(self.screen, ModalScreen):
             self._held_notices.append((message, kwargs, still_true))
             return
+        if self._held_notices:
+            # The dialog has closed, and what it did ("Saved to …", the quiz's verdict) is said
+            # before the notices that waited behind it came back: they go first. One notice shows
+            # at a time, the newest (stepper.tcss); posted after this one, a notice that waited hid
+            # it until both ran out, and the save was never confirmed (a tester's finding).
+            self.show_held_notices()
         if still_true is not None:
             self._still_true[message] = still_true
         super().notify(message, **kwargs)

@@ -275,3 +275,35 @@ async def test_a_held_notice_that_the_re_initialisation_made_untrue_is_dropped()
         assert "Back to your walk" not in said()
         assert "seed 1" not in said()
         assert not app._held_notices
+
+
+def shown_message(app: StepperApp) -> str:
+    """The one notice on screen (the newest), as the learner reads it; "" with none."""
+    shown = [t for t in app.screen.query(Toast) if t.region.area]
+    assert len(shown) <= 1, shown
+    return " ".join(screen_lines(app, shown[0].region)) if shown else ""
+
+
+async def test_the_notice_of_what_a_dialog_did_shows_over_one_that_waited(tmp_path, monkeypatch) -> None:
+    """A tester's keys: s, then ctrl+s and Enter within the re-initialisation notice's time. The
+    "Re-initialised" notice waited behind the dialog and came back after "Saved to …", hiding it
+    until both ran out: the save was never confirmed. So with two quiz answers in a row."""
+    monkeypatch.chdir(tmp_path)
+    app = StepperApp()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("s")
+        assert await settled(pilot, lambda: "Re-initialised" in shown_message(app))
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("enter")
+        assert await settled(pilot, lambda: "Saved to" in shown_message(app)), shown_message(app)
+        await pilot.pause(0.3)  # and it stays the one shown
+        assert "Saved to" in shown_message(app)
+        for answer, verdict in (("2.2", "n^1[o=0, j=0]"), ("0.9", "a^1[o=0, j=0]")):
+            await pilot.press("t")
+            await pilot.pause()
+            app.screen.query_one("Input").value = answer  # type: ignore[attr-defined]
+            await pilot.press("enter")
+            assert await settled(pilot, lambda v=verdict: v in shown_message(app)), shown_message(app)
+            await pilot.pause(0.3)
+            assert verdict in shown_message(app)
