@@ -13,7 +13,7 @@ import pytest
 from textual import events
 from textual.color import Color
 from textual.timer import Timer
-from textual.widgets import Label
+from textual.widgets import Label, ProgressBar
 
 from stepper.app import StepperApp, heap
 from stepper.app.commands import screen_commands
@@ -145,7 +145,11 @@ async def test_a_long_run_shows_progress_and_can_be_cancelled() -> None:
         assert app.busy and app.query_one("#progress").display
         # In words, beside the bar and whole at 80 columns: where the run is, where it goes, how to stop.
         said = str(app.query_one("#progress-what", Label).render())
-        assert re.fullmatch(r" iteration [\d,]+ of 500,000 · Escape cancels", said), said
+        reached = re.fullmatch(r" left · iteration ([\d,]+) of 500,000 · Escape cancels", said)
+        assert reached, said
+        # The percentage is the count's: iteration 118,501 of 400,000 read "5%" from a later start.
+        bar = app.query_one("#progress", ProgressBar)
+        assert bar.percentage == pytest.approx(int(reached[1].replace(",", "")) / 500_000, abs=0.01)
         assert app.query_one("#progress-what").region.right <= 80
         await pilot.pause(0.3)
         assert len(app.query_one("#loss", CostChart).values) > 100  # the loss curve grows during the run

@@ -301,7 +301,7 @@ class WalkScreen(SteppingScreen):
         self.busy = False
         self.move(lambda w: w.seek(reached, 0 if cancelled else done))
         if cancelled:
-            self.notify(f"Cancelled at iteration {reached}.")
+            self.notify(f"Cancelled at iteration {reached:,}.")
 
     def action_cancel(self) -> None:
         """Escape: a long run cancelled, a run paused, and the notices on screen taken down (they
