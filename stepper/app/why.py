@@ -57,6 +57,44 @@ def why_text(
     to read), then the step's formula, narration, reason and product (stacked when wider than
     ``width``); and how many of its lines lead it (WhyText)."""
     step = walk.current_step
+    lines, tail = lead_lines(walk, selected, checker, digits, verdict, width)
+    lead = len(lines)
+    lines += tail
+    if step is None:
+        nxt = walk.steps[0]
+        lines.append(
+            escape(f"Iteration {walk.iteration} is ready: weights W as they stand, nothing computed yet.")
+        )
+        lines.append(escape(f"Next: {nxt.title}: {nxt.formula}"))
+    else:
+        lines.append(f"[b]{escape(step.title)}[/b]   {escape(step.formula)}   {escape(step.shapes)}")
+        # Which columns are equal here and why, or where a symmetry broke: the point of the seed.
+        lines += [f"[i]{escape(line)}[/i]" for line in walk.symmetry[step.index].lines()]
+        lines += [f"[i]{escape(line)}[/i]" for line in equal_now_lines(walk, step)]
+        lines.append(escape(step.why))
+        lines += precision_lines(walk, step, digits)
+        lines += product_lines(walk, selected, digits, width)
+        lines += [escape(line) for line in differences(walk, step.output, checker)]
+        diverged = walk.divergence
+        if diverged is not None and walk.at_divergence:
+            # The words of trace's last line: the walk goes no further than this step.
+            lines.append(f"[b]Stopped:[/b] {escape(diverged.report_setting(LEARNING_RATE_KEY))}")
+    return WhyText("\n".join(lines), lead)
+
+
+def lead_lines(
+    walk: Walk,
+    selected: tuple[Ref, int, int] | None,
+    checker: MineChecker | None,
+    digits: int = SIG_DIGITS,
+    verdict: str | None = None,
+    width: int | None = None,
+) -> tuple[list[str], list[str]]:
+    """The Why text's lead (why_text: the verdict, the cell's line and its computation down to its
+    result, "still clones" at an update), and what the selected cell adds after it (its meaning
+    where too long for its line, the learner's number). Apart, so that the step view can measure
+    the lead of every cell of a step (WalkView.step_lead)."""
+    step = walk.current_step
     lines: list[str] = [escape(line) for line in (verdict or "").splitlines()]
 
     def worked_out(name: str) -> bool:
@@ -83,28 +121,7 @@ def why_text(
         clones = [e for e in told.equal if e.kind is Kind.CLONES]
         if clones:
             lines.append(f"[i]{escape(still_clones_text(clones))}[/i]")
-    lead = len(lines)
-    lines += tail
-    if step is None:
-        nxt = walk.steps[0]
-        lines.append(
-            escape(f"Iteration {walk.iteration} is ready: weights W as they stand, nothing computed yet.")
-        )
-        lines.append(escape(f"Next: {nxt.title}: {nxt.formula}"))
-    else:
-        lines.append(f"[b]{escape(step.title)}[/b]   {escape(step.formula)}   {escape(step.shapes)}")
-        # Which columns are equal here and why, or where a symmetry broke: the point of the seed.
-        lines += [f"[i]{escape(line)}[/i]" for line in walk.symmetry[step.index].lines()]
-        lines += [f"[i]{escape(line)}[/i]" for line in equal_now_lines(walk, step)]
-        lines.append(escape(step.why))
-        lines += precision_lines(walk, step, digits)
-        lines += product_lines(walk, selected, digits, width)
-        lines += [escape(line) for line in differences(walk, step.output, checker)]
-        diverged = walk.divergence
-        if diverged is not None and walk.at_divergence:
-            # The words of trace's last line: the walk goes no further than this step.
-            lines.append(f"[b]Stopped:[/b] {escape(diverged.report_setting(LEARNING_RATE_KEY))}")
-    return WhyText("\n".join(lines), lead)
+    return lines, tail
 
 
 # The last step's =a lines, by its values (a new object when anything changes) and index: the

@@ -561,3 +561,51 @@ async def test_at_80x24_side_by_side_operands_show_the_column_of_the_cursor() ->
                 assert last - first + 1 < 3 and first <= col <= last, (operand.ref.symbol, col, first, last)
                 lines = screen_lines(app, operand.region)
                 assert f"j={col}" in lines[1], (operand.ref.symbol, lines[1])
+
+
+def step_layout(app: StepperApp) -> list[tuple[str, int, int, int, int]]:
+    """Where the step view's matrices are on the screen: each one's symbol and region."""
+    return [(view.ref.symbol, *view.region) for view in app.screen.view.step_pane.order]
+
+
+def step_plan(app: StepperApp) -> tuple[object, ...]:
+    """What places the step view's matrices, as the cursor leaves it (before the next layout): the
+    step view's height and each matrix's box."""
+    view = app.screen.view
+    pane = view.step_pane
+    return view._split, tuple(pane.sizes(pane.size.width))
+
+
+@pytest.mark.parametrize("network", [None, "partial-clones"])
+async def test_at_80x24_the_cursor_moving_within_a_step_never_moves_its_matrices(network) -> None:
+    """A tester at 80x24: the Why pane's lead (the selected cell's line and its computation) is a line
+    longer at some cells, and the step view gave it that line: W^2's column headers went into its
+    border, and its rows a line above those of W^2 updated beside it (the seed's step 22), or every
+    matrix moved. The step's layout is now made for its cell that needs the most. At every step of
+    iterations 1 and 2, the cursor on each cell of each of the step's matrices (the arrows across
+    the result): the matrices stay where the step put them, and side by side their rows are level."""
+    app = StepperApp(network) if network else StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.screen.view
+        for _ in range(2 * app.walk.steps_per_iteration):
+            await pilot.press("n")
+            await pilot.pause()
+            await pilot.pause()
+            where = (app.walk.iteration, app.walk.done)
+            placed, plan = step_layout(app), step_plan(app)
+            order = view.step_pane.order
+            # Two matrices with the same top, side by side: their headers both in the border or not.
+            for a in order:
+                for b in order:
+                    if a.region.y == b.region.y and a.region.x < b.region.x:
+                        assert a.header_merged == b.header_merged, (where, a.ref.symbol, b.ref.symbol)
+            # Every cell of the step's matrices, as an arrow, a click or Tab selects it; then the
+            # an arrow itself, and the screen laid out again.
+            for other in order:
+                for row in range(other.state.rows if other.state is not None else 0):
+                    for col in range(other.state.cols if other.state is not None else 0):
+                        view.select_cell(other.ref, row, col)
+                        assert step_plan(app) == plan, (where, other.ref.symbol, row, col)
+            await pilot.press("right")
+            await pilot.pause()
+            assert step_layout(app) == placed, where

@@ -192,27 +192,42 @@ class StepPane(VerticalScroll, LaidOutOnce, can_focus=False):
 
     def _merge_headers(self, width: int, most: int) -> int:
         """The step's height with as few operands' headers in their borders as bring it to ``most``
-        lines (none if that is not enough)."""
+        lines (none if that is not enough), those with a marked column (▼) last. Never one of two
+        boxes side by side at the same top without the other (_level): at the seed's update step
+        22, W^2's headers in its border and W^2 updated's on their own line put their rows a line
+        apart, side by side; dC/dW^2's, under W^2, save the line as well. Every way is tried (three
+        operands at most): the first that saves a line may not be the one that fits."""
         height = self.packing(width).height
-        operands = sorted(
-            self.order[:-1], key=lambda view: view.state is not None and view.state.mark_col is not None
+        operands = [view for view in self.order[:-1] if view.state is not None]
+        if height <= most or not operands:
+            return height
+        ways = [
+            [view for bit, view in enumerate(operands) if chosen >> bit & 1]
+            for chosen in range(1, 1 << len(operands))
+        ]
+        ways.sort(
+            key=lambda way: (
+                len(way),
+                sum(view.state is not None and view.state.mark_col is not None for view in way),
+            )
         )
-        merged: list[MatrixView] = []
-        for view in operands:
-            if height <= most:
-                break
-            if view.header_in_border(True):
-                lower = self.packing(width).height
-                if lower < height:
-                    merged.append(view)
-                    height = lower
-                else:  # (its box, wider for the title, no longer fits the width: no line saved)
-                    view.header_in_border(False)
-        if height > most:
-            for view in merged:
-                view.header_in_border(False)
+        for way in ways:
+            for view in operands:
+                view.header_in_border(view in way)
             height = self.packing(width).height
-        return height
+            if height <= most and self._level(width):
+                return height
+        self._headers_on_own_line()
+        return self.packing(width).height
+
+    def _level(self, width: int) -> bool:
+        """Whether boxes side by side with the same top draw their rows on the same lines: their
+        headers both in their borders or both on their own line."""
+        sizes = self.sizes(width)
+        tops: dict[int, set[bool]] = {}
+        for index, _, y in pack(sizes, width).places(sizes):
+            tops.setdefault(y, set()).add(self.order[index].header_merged)
+        return all(len(merged) == 1 for merged in tops.values())
 
     def show_headers(self) -> None:
         """Every matrix with its column headers on their own line, and the operands at their own

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import NamedTuple
 
+from rich.cells import cell_len
 from rich.markup import escape
 from rich.text import Text
 from textual.app import ComposeResult
@@ -37,7 +38,7 @@ from stepper.app.walk_state import (
     show_matrices,
     status_lines,
 )
-from stepper.app.why import why_text
+from stepper.app.why import lead_lines, why_text
 from stepper.app.widgets.cost_curve import CostChart
 from stepper.app.widgets.decision_map import DecisionMapView, MapState
 from stepper.app.widgets.explanation import Explanation
@@ -62,6 +63,7 @@ WHY_LEAST = 2  # lines the Why pane keeps under the step view at least: its titl
 WHY_CELL_MOST = 5  # of the selected cell's line and its computation it keeps, at most (a long sum scrolls)
 SHORT = 40  # side by side, a screen lower than this shows each half's step view (taller: its layer)
 WHY_NARROW = 8  # its height (the stylesheet's) when the step does not fit anyway
+LEAD_CELLS = 64  # a matrix with more cells than this has only its edge rows and columns measured (step_lead)
 
 
 class LayerPlan(NamedTuple):
@@ -143,7 +145,8 @@ class WalkView(Vertical):
         self._step_pane: StepPane | None = None
         self._operands_apart = False  # wide: the step's layers do not fit side by side (see _plan)
         self._why_markup = ""  # what the Why pane shows
-        self._why_lead = 0  # the rows of its cell's line and computation (why_text), as wrapped there
+        # step_lead's last answer: (the walk's values, what else it was for, the rows)
+        self._step_lead: tuple[object, tuple[object, ...], int] | None = None
         self._explanation_held = False  # inside one_explanation: written once, at its end
         self._planned_for = 0  # wide: the layers' height (less a border) the last plan was made for
         self._split: int | None = None  # the layers' height the step view asked for (None: the stylesheet's)
@@ -564,8 +567,12 @@ class WalkView(Vertical):
             width = self.step_pane.size.width or self._width - 1
             # Its title, and the selected cell's line with its computation down to the result: at
             # 80x24 the step 16 of the seed left it the cell's line and half its sum, and with the
-            # health notice's line more its title alone (a tester's finding).
-            least = 1 + min(max(self._why_lead, WHY_LEAST - 1), WHY_CELL_MOST)
+            # health notice's line more its title alone (a tester's finding). For the cell of the
+            # step's result that needs the most, not the selected one: the step's layout stays put
+            # as the cursor moves (a lead a line longer at one cell moved W^2's headers into its
+            # border, its rows a line above those of W^2 updated beside it, at the seed's step 22).
+            lead = self.step_lead(self.why_width)
+            least = 1 + min(max(lead, WHY_LEAST - 1), WHY_CELL_MOST)
             # A line or two short (that step 16): operands with their column headers in their top
             # borders. With w, only where that fits the step in w's share (else the step scrolls
             # anyway, and the headers keep their own line).
@@ -852,12 +859,54 @@ class WalkView(Vertical):
         self.query_one("#explain-text", Explanation).show(markup)
         # New text starts at its top (the selected cell's line), wherever the last was scrolled to.
         self.query_one("#explain", VerticalScroll).scroll_home(animate=False, immediate=True)
-        lead = "\n".join(markup.split("\n")[: text.lead])
-        rows = len(Text.from_markup(lead).wrap(self.app.console, width)) if lead else 0
-        if rows != self._why_lead:
-            self._why_lead = rows
-            if not self._explanation_held:  # another cell (an arrow): the step view gives it room
-                self._split_for_step()
+        # (The step view's height is not the cell's to change: _split_for_step, step_lead.)
+
+    def step_lead(self, width: int) -> int:
+        """The rows of the Why pane's lead (why_text's: the cell's line and its computation, and
+        what the step says with it) for the cell of the step's matrix that needs the most (the
+        matrix the cursor goes to at each step and the arrows move in, usually its result),
+        ``width`` columns wide, counted up to WHY_CELL_MOST (the most the Why pane keeps). A
+        matrix of more than LEAD_CELLS cells: its first two and last two rows and columns (the
+        longest names). The operands' cells are left out: one whose computation is longer (a
+        gradient's sum over the observations, reached by a click or Tab) would make the step
+        smaller for every cell, the operands squeezed to some of their columns at xor's update
+        of W^0; the Why pane scrolls there instead."""
+        walk = self.walk
+        verdict = self.verdict[1] if self.verdict is not None and self.verdict[0] == walk.position else None
+        order = self.step_pane.order
+        cursor = self.cursor_matrix()
+        views = [cursor] if cursor in order else order[-1:]
+        kept = self._step_lead
+        key = (walk.position, width, self.digits, verdict, *views)
+        if kept is not None and kept[0] is walk.values and kept[1] == key:
+            return kept[2]
+        most = 0
+        state = views[0].state if views else None
+        if state is None:
+            cells: list[tuple[int, int]] = []
+        elif not walk.is_computed(views[0].ref):  # "not computed yet", whatever the cell: the longest name
+            cells = [(state.rows - 1, state.cols - 1)]
+        elif state.rows * state.cols <= LEAD_CELLS:
+            cells = [(r, c) for r in range(state.rows) for c in range(state.cols)]
+        else:
+            rows = {*range(min(2, state.rows)), *range(max(0, state.rows - 2), state.rows)}
+            cols = {*range(min(2, state.cols)), *range(max(0, state.cols - 2), state.cols)}
+            cells = [(r, c) for r in sorted(rows) for c in sorted(cols)]
+        # (No cell: the verdict's lines, the cost's computation, all the same.)
+        chosen: list[tuple[Ref, int, int] | None] = [(views[0].ref, row, col) for row, col in cells]
+        for cell in chosen or [None]:
+            lines, _ = lead_lines(walk, cell, self.checker, self.digits, verdict, width)
+            most = max(most, sum(self._rows(line, width) for line in lines))
+            if most >= WHY_CELL_MOST:
+                break
+        self._step_lead = (walk.values, key, most)
+        return most
+
+    def _rows(self, markup: str, width: int) -> int:
+        """The rows a line of markup takes ``width`` columns wide (its markup no shorter than it)."""
+        if cell_len(markup) <= width:
+            return 1
+        return len(Text.from_markup(markup).wrap(self.app.console, width))
 
     class CellChosen(Message):
         """A cell chosen in this view by the learner: side by side, the other view explains its own
