@@ -92,6 +92,8 @@ class StepPane(VerticalScroll, LaidOutOnce, can_focus=False):
         # The operands side by side, each in its share of the width (fit_headers): set where the
         # step fits the room no other way.
         self._squeezed = False
+        # Squeezed still too tall: the result as well, all of them in a row (_try_in_a_row).
+        self._in_a_row = False
         self._packing = StepLayout()
 
     @property
@@ -130,7 +132,10 @@ class StepPane(VerticalScroll, LaidOutOnce, can_focus=False):
         says which), so they fit side by side above the result."""
         sizes = [box_size(view, width) for view in self.order]
         operands = len(self.order) - 1
-        if self._squeezed and operands > 0:
+        if self._in_a_row:
+            share = (width - GAP * operands) // len(self.order)
+            sizes = [box_size(view, share) for view in self.order]
+        elif self._squeezed and operands > 0:
             share = (width - GAP * (operands - 1)) // operands
             sizes[:-1] = [box_size(view, share) for view in self.order[:-1]]
         return sizes
@@ -155,8 +160,10 @@ class StepPane(VerticalScroll, LaidOutOnce, can_focus=False):
         into their borders as it takes: after s, the update's W^1 and dC/dW^1 are each wider than
         half of 80 columns, three stacked boxes taller than the room, and the old W^1 was out of
         sight. Where even that does not fit, stacked as before (whole_tail)."""
-        before = self._squeezed
-        self._squeezed = False  # (tried anew: laid out again below only if it ends up changed)
+        before = self._squeezed, self._in_a_row
+        self._squeezed = self._in_a_row = (
+            False  # (tried anew: laid out again below only if it ends up changed)
+        )
         self._headers_on_own_line()
         height = self._merge_headers(width, most)
         if height > most and len(self.order) > 2:  # two operands or more: side by side
@@ -164,16 +171,42 @@ class StepPane(VerticalScroll, LaidOutOnce, can_focus=False):
             self._headers_on_own_line()
             height = self._merge_headers(width, most)
             if height > most:
+                height = self._try_in_a_row(width, most)
+            if height > most:
                 self._squeezed = False
                 self._headers_on_own_line()
                 height = self._merge_headers(width, most)
-        if self._squeezed != before:
+        if (self._squeezed, self._in_a_row) != before:
             self.refresh(layout=True)
         return height
 
+    def _try_in_a_row(self, width: int, most: int) -> int:
+        """The step's height with all its matrices in a row, each in its share of the width, the
+        result too, where they are all of one shape (an update, an error term δ): each shows the
+        cursor's column (follow_column), the one the Why pane's computation reads. At 80x24 the
+        update of partial-clones' W^1 (its notice two lines) was three lines short for its
+        operands side by side above the result, and showed the result alone."""
+        result = self.order[-1].state
+        same = result is not None and all(
+            view.state is not None and (view.state.rows, view.state.cols) == (result.rows, result.cols)
+            for view in self.order
+        )
+        if not same:
+            self._in_a_row = False
+            return self.packing(width).height + most + 1  # (more than ``most``: not this way)
+        self._in_a_row = True
+        self._headers_on_own_line()
+        height = self._merge_headers(width, most)
+        if height > most:
+            self._in_a_row = False
+        else:
+            for view in self.order:
+                view.show_column(self.order[-1].cursor[1])
+        return height
+
     def _set_squeezed(self, squeezed: bool) -> None:
-        if squeezed != self._squeezed:
-            self._squeezed = squeezed
+        if squeezed != self._squeezed or self._in_a_row:
+            self._squeezed, self._in_a_row = squeezed, False
             self.refresh(layout=True)
 
     def follow_column(self, col: int) -> None:
