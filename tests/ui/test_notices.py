@@ -307,3 +307,24 @@ async def test_the_notice_of_what_a_dialog_did_shows_over_one_that_waited(tmp_pa
             assert await settled(pilot, lambda v=verdict: v in shown_message(app)), shown_message(app)
             await pilot.pause(0.3)
             assert verdict in shown_message(app)
+
+
+async def test_at_80x24_the_compare_notice_leaves_the_learners_own_number_in_view(tmp_path) -> None:
+    """A tester's `stepper --compare` at 80x24 with dC/dW^2's bias row put last: the notice lay over
+    the Why pane's "≠ yours (mine.json): …", the line that says what the learner wrote."""
+    import json
+
+    import numpy as np
+
+    from tests.test_compare import learner_trace
+
+    grad2 = np.array(learner_trace("identical-columns", None, iterations=1)["iterations"][0]["grad"][2])
+    mine = tmp_path / "mine.json"
+    mine.write_text(json.dumps({"iterations": [{"grad": [None, None, np.roll(grad2, -1, axis=0).tolist()]}]}))
+    app = StepperApp(compare=mine)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        toast = await shown_toast(app, pilot)
+        assert "first differs at iteration 1" in " ".join(screen_lines(app, toast.region))
+        yours = next(i for i, line in enumerate(screen_lines(app)) if "≠ yours (mine.json)" in line)
+        assert not (toast.region.y <= yours < toast.region.bottom), (yours, toast.region)
+        assert covered(app, toast)["header"] == 0 and covered(app, toast)["why"] == 0

@@ -147,6 +147,7 @@ class WalkView(Vertical):
         self._why_markup = ""  # what the Why pane shows
         # step_lead's last answer: (the walk's values, what else it was for, the rows)
         self._step_lead: tuple[object, tuple[object, ...], int] | None = None
+        self._why_lead = 0  # the rows of the Why text a notice keeps clear of (_update_explanation)
         self._explanation_held = False  # inside one_explanation: written once, at its end
         self._planned_for = 0  # wide: the layers' height (less a border) the last plan was made for
         self._split: int | None = None  # the layers' height the step view asked for (None: the stylesheet's)
@@ -860,6 +861,11 @@ class WalkView(Vertical):
         # New text starts at its top (the selected cell's line), wherever the last was scrolled to.
         self.query_one("#explain", VerticalScroll).scroll_home(animate=False, immediate=True)
         # (The step view's height is not the cell's to change: _split_for_step, step_lead.)
+        # The rows a notice keeps clear of (kept_clear): the lead, and the learner's own number
+        # where it differs ("≠ yours (mine.json): …", which a compare notice covered at 80x24).
+        lines = markup.split("\n")
+        ends = next((i + 1 for i, line in enumerate(lines) if line.startswith("  ≠ yours")), text.lead)
+        self._why_lead = sum(self._rows(line, width) for line in lines[: max(ends, text.lead)])
 
     def step_lead(self, width: int) -> int:
         """The rows of the Why pane's lead (why_text's: the cell's line and its computation, and
