@@ -290,7 +290,11 @@ def test_the_first_differing_cell_is_named_as_the_screen_labels_it(cli, tmp_path
     grad2[3][1] = 0.0580621
     mine = write(tmp_path, {"iterations": [{"grad": [None, None, grad2]}]})
     out = cli("compare", mine).out
-    assert "First difference: iteration 1, dC/dW^2[i=2, j=1] (grad, layer 2, row 3, column 1)" in out
+    # 82 characters on one line: the place in the JSON goes under the cell, whole.
+    assert "✗ First difference: iteration 1, dC/dW^2[i=2, j=1]\n  (grad, layer 2, row 3, column 1)\n" in out
+    lines = out.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("✗ First difference"))
+    assert len(lines[at]) <= 80 and len(lines[at + 1]) <= 80
     first = cli("compare", mine, "--format", "json").json()["first_mismatch"]
     assert (first["row"], first["col"]) == (3, 1)
     delta3 = seed_iteration()["delta"][3]

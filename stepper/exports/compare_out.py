@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from typing import Any
 
@@ -120,6 +121,19 @@ def _counts(result: Comparison) -> str:
     )
 
 
+NBSP = "\xa0"  # a space textwrap does not break at
+
+
+def _first_line(where: str, reason: str = "") -> list[str]:
+    """ "✗ First difference: …" within 80 columns (a cell with its JSON place was 83), broken only
+    between its parts: a cell's name, its place in parentheses and the reason stay whole
+    ("dC/dW^2[b, j=0]", "(grad, layer 2, row 0, column 0)", "shape 3×3, expected 4×3")."""
+    kept = re.sub(r"\[[^\]]*\]|\([^)]*\)", lambda m: m.group().replace(" ", NBSP), where)
+    text = f"✗ First difference: {kept}" + (f": {reason.replace(' ', NBSP)}." if reason else "")
+    lines = textwrap.wrap(text, WIDTH, subsequent_indent="  ", break_on_hyphens=False, break_long_words=False)
+    return [line.replace(NBSP, " ") for line in lines]
+
+
 def compare_text(net: Network, result: Comparison, source: str, rtol: float, atol: float) -> str:
     out = [*network_title(f"compare {source} with ", net), f"tolerance: rtol {rtol:g}, atol {atol:g}", ""]
     first = result.first
@@ -132,12 +146,12 @@ def compare_text(net: Network, result: Comparison, source: str, rtol: float, ato
     what = symbol(first.quantity, first.layer)
     where = f"iteration {first.iteration}, {what} ({first.quantity}, layer {first.layer})"
     if first.row is None or first.expected is None or first.got is None:  # the shapes differ
-        out.append(f"✗ First difference: {where}: {first.reason}.")
+        out += _first_line(where, first.reason)
     else:
         # The cell as the screen labels it, then as the JSON numbers it (row 3 is row i=2).
         where = f"iteration {first.iteration}, {where_cell(first)}"
         where += f" ({first.quantity}, layer {first.layer}, row {first.row}, column {first.col})"
-        out.append(f"✗ First difference: {where}")
+        out += _first_line(where)
         want, got = _aligned([format_number(first.expected), as_written(first.got)])
         out.append(f"    expected  {want}   (stepper)")
         out.append(f"    got       {got}   ({source})")

@@ -43,7 +43,9 @@ def network_title(lead: str, net: Network, edited: bool = False, width: int = 80
     line = network_line(net, edited)
     kept = ", ".join(part.replace(" ", "\xa0") for part in line.split(", "))
     # The lead's own spaces may break: "compare mine.json with" is not one part.
-    wrapped = textwrap.wrap(f"{lead}{kept}", width, subsequent_indent="  ", break_long_words=False)
+    wrapped = textwrap.wrap(
+        f"{lead}{kept}", width, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
+    )
     return [part.replace("\xa0", " ") for part in wrapped]
 
 
