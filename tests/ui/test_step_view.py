@@ -637,3 +637,6 @@ async def test_at_80x24_partial_clones_update_of_w1_shows_its_operands_and_resul
             lines = screen_lines(app)
         why = app.screen.query_one("#explain")
         assert any("W^1[b, j=2]" in line for line in screen_lines(app, why.region))
+        # One column in view is named as one: "j=2 of 3", where it read "j=2–2 of 3".
+        text = "\n".join(lines)
+        assert "j=2 of 3" in text and "j=2–2" not in text, text

@@ -646,7 +646,7 @@ class MatrixView(ScrollView, can_focus=True):
         first, last = self._visible_columns()
         left = "◂ " if first > 0 else ""
         right = " ▸" if last < self.state.cols - 1 else ""
-        return f" · {left}j={first}–{last} of {self.state.cols}{right}"
+        return f" · {left}{_columns_named(first, last)} of {self.state.cols}{right}"
 
     def _position_line(self, width: int, base: Style) -> Strip:
         """◂ j=3–5 of 128 ▸: which columns are in view; the arrows are bright where there are more."""
@@ -654,10 +654,11 @@ class MatrixView(ScrollView, can_focus=True):
         first, last = self._visible_columns()
         more_left, more_right = first > 0, last < self.state.cols - 1
         dim, bright = base + Style(dim=True), base + Style(bold=True)
+        shown = f"{_columns_named(first, last)} of {self.state.cols} columns"
         return Strip(
             [
                 Segment("◂ ", bright if more_left else dim),
-                Segment(f"j={first}–{last} of {self.state.cols} columns", base + Style(italic=True)),
+                Segment(shown, base + Style(italic=True)),
                 Segment(" ▸", bright if more_right else dim),
             ]
         ).crop_extend(0, width, base)
@@ -893,3 +894,8 @@ class MatrixLayout(Layout):
     ) -> Iterable[tuple[MatrixView, int, int, tuple[int, int]]]:
         """Each matrix, where its box's top left corner goes, and the box's width and height."""
         raise NotImplementedError
+
+
+def _columns_named(first: int, last: int) -> str:
+    """j=3–5, or j=2 for one column (it read "j=2–2 of 3" at 80x24; a tester's finding)."""
+    return f"j={first}" if first == last else f"j={first}–{last}"
