@@ -161,16 +161,15 @@ class StepPane(VerticalScroll, LaidOutOnce, can_focus=False):
         half of 80 columns, three stacked boxes taller than the room, and the old W^1 was out of
         sight. Where even that does not fit, stacked as before (whole_tail)."""
         before = self._squeezed, self._in_a_row
-        self._squeezed = self._in_a_row = (
-            False  # (tried anew: laid out again below only if it ends up changed)
-        )
+        # Tried anew: laid out again below only if it ends up changed.
+        self._squeezed = self._in_a_row = False
         self._headers_on_own_line()
         height = self._merge_headers(width, most)
         if height > most and len(self.order) > 2:  # two operands or more: side by side
             self._squeezed = True
             self._headers_on_own_line()
             height = self._merge_headers(width, most)
-            if height > most:
+            if height > most and self._one_shape():
                 height = self._try_in_a_row(width, most)
             if height > most:
                 self._squeezed = False
@@ -180,20 +179,20 @@ class StepPane(VerticalScroll, LaidOutOnce, can_focus=False):
             self.refresh(layout=True)
         return height
 
+    def _one_shape(self) -> bool:
+        """Whether the step's matrices all have the result's shape (an update, an error term δ)."""
+        result = self.order[-1].state
+        return result is not None and all(
+            view.state is not None and (view.state.rows, view.state.cols) == (result.rows, result.cols)
+            for view in self.order
+        )
+
     def _try_in_a_row(self, width: int, most: int) -> int:
         """The step's height with all its matrices in a row, each in its share of the width, the
         result too, where they are all of one shape (an update, an error term δ): each shows the
         cursor's column (follow_column), the one the Why pane's computation reads. At 80x24 the
         update of partial-clones' W^1 (its notice two lines) was three lines short for its
         operands side by side above the result, and showed the result alone."""
-        result = self.order[-1].state
-        same = result is not None and all(
-            view.state is not None and (view.state.rows, view.state.cols) == (result.rows, result.cols)
-            for view in self.order
-        )
-        if not same:
-            self._in_a_row = False
-            return self.packing(width).height + most + 1  # (more than ``most``: not this way)
         self._in_a_row = True
         self._headers_on_own_line()
         height = self._merge_headers(width, most)
