@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import re
+import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -59,3 +61,34 @@ def format_number(x: float, digits: int | None = None) -> str:
 def counted(n: int, noun: str, plural: str | None = None) -> str:
     """``n`` and its noun, singular for one: "1 iteration", "2 iterations", "0 iterations"."""
     return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
+# --- wrapping text with some parts kept whole ------------------------------------------------------
+NO_BREAK = "\u00a0"  # a space textwrap does not break at
+
+
+def kept_whole(text: str, pattern: str) -> str:
+    """``text`` with the spaces inside each match of ``pattern`` made unbreakable: wrap_kept never
+    breaks there (a cell's index "δ^3[o=0, k]", a shape with its word "expected 4×2")."""
+    return re.sub(pattern, lambda m: m[0].replace(" ", NO_BREAK), text)
+
+
+def wrap_kept(
+    text: str,
+    width: int,
+    *,
+    initial_indent: str = "",
+    subsequent_indent: str = "",
+    break_long_words: bool = False,
+) -> list[str]:
+    """``text`` wrapped to ``width`` columns, never at a hyphen ("identical-" / "columns") nor inside
+    a part kept_whole protected, the protected spaces plain again in the lines."""
+    lines = textwrap.wrap(
+        text,
+        width,
+        initial_indent=initial_indent,
+        subsequent_indent=subsequent_indent,
+        break_on_hyphens=False,
+        break_long_words=break_long_words,
+    )
+    return [line.replace(NO_BREAK, " ") for line in lines]

@@ -6,8 +6,6 @@ Everything comes from the engine's step descriptions and values; this only write
 
 from __future__ import annotations
 
-import re
-import textwrap
 from typing import NamedTuple
 
 import numpy as np
@@ -31,9 +29,7 @@ from stepper.engine.symmetry import Kind, index_list, still_clones_text
 from stepper.engine.walk import Walk
 from stepper.exports.compare_out import as_written
 from stepper.exports.product import COL_MARK, ROW_MARK, product_layout, stacked_layout
-from stepper.formatting import SIG_DIGITS, format_number, precision
-
-NO_BREAK = "\u00a0"  # a space textwrap does not break at
+from stepper.formatting import SIG_DIGITS, format_number, kept_whole, precision, wrap_kept
 
 
 class WhyText(NamedTuple):
@@ -259,16 +255,12 @@ def wrapped(terms: str, width: int | None, more_indent: str = "    ", first_inde
         return [f"{first_indent}{terms}"]
     # Never broken inside an index ("δ^3[o=0, k]"): each line is escaped for markup on its own,
     # and a bracket opened on one line and closed on the next was taken for a style tag.
-    kept = re.sub(r"\[[^\]]*\]", lambda m: m[0].replace(" ", NO_BREAK), terms)
-    lines = textwrap.wrap(
-        kept,
+    return wrap_kept(
+        kept_whole(terms, r"\[[^\]]*\]"),
         width - 2,  # room for the pane's scrollbar, which a long text brings after this is written
         initial_indent=first_indent,
         subsequent_indent=more_indent,
-        break_on_hyphens=False,
-        break_long_words=False,
     )
-    return [line.replace(NO_BREAK, " ") for line in lines]
 
 
 def cell_parts(

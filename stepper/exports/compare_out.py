@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import textwrap
 from typing import Any
 
@@ -14,7 +13,7 @@ from stepper.engine.network import Network
 from stepper.engine.quantities import Q
 from stepper.engine.symmetry import slice_names
 from stepper.exports.text import WIDTH, network_title
-from stepper.formatting import format_number
+from stepper.formatting import format_number, kept_whole, wrap_kept
 
 
 def compare_json(result: Comparison) -> dict[str, Any]:
@@ -121,17 +120,14 @@ def _counts(result: Comparison) -> str:
     )
 
 
-NBSP = "\xa0"  # a space textwrap does not break at
-
-
 def _first_line(where: str, reason: str = "") -> list[str]:
     """ "✗ First difference: …" within 80 columns (a cell with its JSON place was 83), broken only
     between its parts: a cell's name, its place in parentheses and the reason stay whole
     ("dC/dW^2[b, j=0]", "(grad, layer 2, row 0, column 0)", "shape 3×3, expected 4×3")."""
-    kept = re.sub(r"\[[^\]]*\]|\([^)]*\)", lambda m: m.group().replace(" ", NBSP), where)
-    text = f"✗ First difference: {kept}" + (f": {reason.replace(' ', NBSP)}." if reason else "")
-    lines = textwrap.wrap(text, WIDTH, subsequent_indent="  ", break_on_hyphens=False, break_long_words=False)
-    return [line.replace(NBSP, " ") for line in lines]
+    text = "✗ First difference: " + kept_whole(where, r"\[[^\]]*\]|\([^)]*\)")
+    if reason:
+        text += f": {kept_whole(reason, '.+')}."
+    return wrap_kept(text, WIDTH, subsequent_indent="  ")
 
 
 def compare_text(net: Network, result: Comparison, source: str, rtol: float, atol: float) -> str:

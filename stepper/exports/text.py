@@ -14,7 +14,7 @@ from stepper.engine.steps import Step
 from stepper.engine.symmetry import narration
 from stepper.exports.matrix_text import render_matrix
 from stepper.exports.product import product_layout
-from stepper.formatting import counted, format_number
+from stepper.formatting import counted, format_number, kept_whole, wrap_kept
 
 WIDTH = 80
 
@@ -40,13 +40,9 @@ def network_title(lead: str, net: Network, edited: bool = False, width: int = 80
     """``lead`` and the network's line, wrapped to ``width`` columns between the line's
     comma-separated parts ("2 observations" stays whole), a wrapped line indented under the first:
     the line is about 100 characters, and an 80-column terminal broke it mid-word."""
-    line = network_line(net, edited)
-    kept = ", ".join(part.replace(" ", "\xa0") for part in line.split(", "))
-    # The lead's own spaces may break: "compare mine.json with" is not one part.
-    wrapped = textwrap.wrap(
-        f"{lead}{kept}", width, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
-    )
-    return [part.replace("\xa0", " ") for part in wrapped]
+    # Each comma-separated part whole; the lead's own spaces may break ("compare mine.json with").
+    parts = kept_whole(network_line(net, edited), r"[^,\s][^,]*")
+    return wrap_kept(f"{lead}{parts}", width, subsequent_indent="  ")
 
 
 def batch_line(net: Network, iteration: int, values: IterationValues) -> str:

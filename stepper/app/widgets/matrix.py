@@ -7,8 +7,6 @@ matrix scrolls sideways (the row labels stay put); the pane around it scrolls do
 
 from __future__ import annotations
 
-import re
-import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -34,9 +32,7 @@ from stepper.app.widgets.sized import on_screen_now
 from stepper.engine.explain import EQUAL_NOW_MARKS, equal_column_groups, equal_now_groups
 from stepper.engine.quantities import WEIGHT_SHAPED, Q
 from stepper.engine.steps import Ref
-from stepper.formatting import SIG_DIGITS, format_number
-
-NO_BREAK = "\u00a0"  # between a word and its shape in a note: never broken there
+from stepper.formatting import SIG_DIGITS, format_number, kept_whole, wrap_kept
 
 # Clone groups (permanent: equal weights in and out) are labelled C1, C2, ... and columns that are only
 # equal in this iteration's values =a, =b, ...: a label always, never colour alone. The hues are
@@ -443,9 +439,7 @@ class MatrixView(ScrollView, can_focus=True):
         with its word ("expected 4×2"), and the box keeps the width of its numbers."""
         if not note:
             return []
-        kept = re.sub(r"(\w+) (\d+×\d+)", lambda m: f"{m[1]}{NO_BREAK}{m[2]}", note)
-        lines = textwrap.wrap(kept, max(1, width), break_on_hyphens=False) or [""]
-        return [line.replace(NO_BREAK, " ") for line in lines]
+        return wrap_kept(kept_whole(note, r"\w+ \d+×\d+"), max(1, width), break_long_words=True) or [""]
 
     def _widest_label(self, rows: int, row_clones: tuple[int | None, ...]) -> int:
         """The widest row label: the last row's, or a clone's (found once per shape and clones, not
