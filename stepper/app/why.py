@@ -31,13 +31,18 @@ from stepper.exports.compare_out import as_written
 from stepper.exports.product import COL_MARK, ROW_MARK, product_layout, stacked_layout
 from stepper.formatting import SIG_DIGITS, format_number, kept_whole, precision, wrap_kept
 
+YOURS = "  ≠ yours"  # the start of the line with the learner's number, where it differs (cell_parts)
+
 
 class WhyText(NamedTuple):
     """The Why pane's markup, and how many of its first lines are the verdict, the cell's line and
-    its computation down to its result: what the pane keeps in view under a tall step."""
+    its computation down to its result: what the pane keeps in view under a tall step; and how many
+    a notice keeps clear of (``kept``): those, and down to the learner's own number where it differs
+    ("≠ yours (mine.json): …", which a compare notice covered at 80x24)."""
 
     markup: str
     lead: int
+    kept: int
 
 
 def why_text(
@@ -55,6 +60,7 @@ def why_text(
     step = walk.current_step
     lines, tail = lead_lines(walk, selected, checker, digits, verdict, width)
     lead = len(lines)
+    kept = next((lead + i + 1 for i, line in enumerate(tail) if line.startswith(YOURS)), lead)
     lines += tail
     if step is None:
         nxt = walk.steps[0]
@@ -75,7 +81,7 @@ def why_text(
         if diverged is not None and walk.at_divergence:
             # The words of trace's last line: the walk goes no further than this step.
             lines.append(f"[b]Stopped:[/b] {escape(diverged.report_setting(LEARNING_RATE_KEY))}")
-    return WhyText("\n".join(lines), lead)
+    return WhyText("\n".join(lines), lead, kept)
 
 
 def lead_lines(
@@ -296,5 +302,5 @@ def cell_parts(
     if check is not None and check.bad is not None and check.bad[row, col]:
         # The learner's number as they wrote it (`compare` prints it so): the app's 7 significant
         # digits gave it a digit they never wrote (0.05806210 for 0.0580621).
-        after.append(f"  ≠ yours ({escape(checker.source)}): {as_written(float(check.got[row, col]))}")
+        after.append(f"{YOURS} ({escape(checker.source)}): {as_written(float(check.got[row, col]))}")
     return lines, after

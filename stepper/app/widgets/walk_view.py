@@ -861,11 +861,8 @@ class WalkView(Vertical):
         # New text starts at its top (the selected cell's line), wherever the last was scrolled to.
         self.query_one("#explain", VerticalScroll).scroll_home(animate=False, immediate=True)
         # (The step view's height is not the cell's to change: _split_for_step, step_lead.)
-        # The rows a notice keeps clear of (kept_clear): the lead, and the learner's own number
-        # where it differs ("≠ yours (mine.json): …", which a compare notice covered at 80x24).
-        lines = markup.split("\n")
-        ends = next((i + 1 for i, line in enumerate(lines) if line.startswith("  ≠ yours")), text.lead)
-        self._why_lead = sum(self._rows(line, width) for line in lines[: max(ends, text.lead)])
+        # The rows a notice keeps clear of (kept_clear).
+        self._why_lead = sum(self._rows(line, width) for line in markup.split("\n")[: text.kept])
 
     def step_lead(self, width: int) -> int:
         """The rows of the Why pane's lead (why_text's: the cell's line and its computation, and
