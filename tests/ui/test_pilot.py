@@ -25,7 +25,7 @@ from stepper.app.widgets.cost_curve import CostChart
 from stepper.app.widgets.matrix import MatrixView
 from stepper.engine.history import WeightHistory
 from stepper.engine.walk import Position
-from tests.ui.helpers import screen_lines, state, view
+from tests.ui.helpers import screen_lines, settled, state, view
 
 
 def status(app: StepperApp) -> str:
@@ -975,3 +975,19 @@ async def test_a_resize_while_the_view_is_taken_down_is_no_error() -> None:
         walk.apply_width(100)  # type: ignore[attr-defined]
         await pilot.pause()
         assert app.is_running
+
+
+@pytest.mark.parametrize("keys", ["sni", "snnn", "ssn"])
+async def test_keys_pressed_right_after_s_move_the_new_walk(keys: str) -> None:
+    """s, then n and i at once (typed fast, or pasted): the new walk is shown a moment after s, and
+    the keys meanwhile moved the old one; the new walk stood at step 0 (a test failing on a loaded
+    machine found it). They move the walk s made, as they would a moment later."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for key in keys:
+            app.post_message(events.Key(key, key))
+        steps = {"sni": 22, "snnn": 3, "ssn": 1}[keys]
+        assert await settled(pilot, lambda: app.walk.done == steps and app.walk.net.init.scheme == "normal")
+        assert app.walk.net.init.seed == keys.count("s")  # each s a new init, the last one shown
+        assert f"step {steps} of 22" in screen_lines(app)[0]

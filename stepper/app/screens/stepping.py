@@ -98,6 +98,10 @@ class SteppingScreen(Screen[None]):
         self._views: list[WalkView] = []
         self._focused_before: object = None
         self.walks_replaced = 0  # how often a walk was replaced (re-initialised, opened): notify_while
+        # Moves asked while a new walk is on its way to the screen (WalkScreen.replace_network):
+        # made on it once it is shown. Pressed right after s, n and i moved the old walk, and were
+        # lost with it.
+        self._held_moves: list[Callable[[Walk], object]] | None = None
 
     def walk_views(self) -> list[WalkView]:
         # Looked up once: a query walks the screen's whole DOM, and this runs several times a step.
@@ -277,6 +281,9 @@ class SteppingScreen(Screen[None]):
         """Move every walk with ``how`` and show where they are."""
         if self.busy:
             self.notify("A long run is in progress: Escape cancels it.", severity="warning")
+            return
+        if self._held_moves is not None:
+            self._held_moves.append(how)
             return
         for view in self.walk_views():
             how(view.walk)

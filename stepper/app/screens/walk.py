@@ -118,6 +118,7 @@ class WalkScreen(SteppingScreen):
         self.view = WalkView(walk, checker=checker, id="walk")
         self.score = Score()  # the quiz's, for this session
         self.served = served
+        self._coming: Walk | None = None  # the walk replace_network put on its way to the screen
 
     @property
     def walk(self) -> Walk:
@@ -125,7 +126,9 @@ class WalkScreen(SteppingScreen):
 
     @property
     def net(self) -> Network:
-        return self.view.walk.net
+        """The network of the walk shown, or of the one on its way (s pressed twice at once drew the
+        same init twice: the second s read the old network)."""
+        return (self._coming or self.view.walk).net
 
     @property
     def checker(self) -> MineChecker | None:
@@ -394,14 +397,21 @@ class WalkScreen(SteppingScreen):
         walk = Walk(net, resume=False)
         self.walks_replaced += 1  # now, though it is shown later: notices about the old one are untrue
         far = far_position(walk)  # a session saved far into training: reached in a worker
+        self._coming = walk
+        self._held_moves = []  # the keys pressed from now on move this walk (those before, the old)
         self.call_later(self._show_walk, walk, far)
         return walk
 
     async def _show_walk(self, walk: Walk, far: tuple[int, int] | None) -> None:
         await self.view.replace_walk(walk)
         self.call_after_refresh(self.show_cursor, True)  # the old walk's matrices, and the cursor, are gone
+        if walk is not self._coming:
+            return  # another is on its way: the moves held are for it
+        held, self._held_moves = self._held_moves or [], None
         if far is not None:
-            self.reach(*far)
+            self.reach(*far)  # (a session reopened far into training: where it was saved, no further)
+        elif held:
+            self.move(lambda shown: [how(shown) for how in held])
 
     def action_open(self) -> None:
         from stepper.netfile import example_names, load_network
