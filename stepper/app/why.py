@@ -45,6 +45,11 @@ class WhyText(NamedTuple):
     kept: int
 
 
+# Columns a text leaves at its right for the Why pane's scrollbar, which a long text brings after
+# it is written.
+SCROLLBAR_ROOM = 2
+
+
 def why_text(
     walk: Walk,
     selected: tuple[Ref, int, int] | None,
@@ -220,11 +225,16 @@ def product_lines(
     if not layout:
         return []
     left, right, result = product.names
-    if width is not None and max(len(line) for line in layout) > width:
+    room = None if width is None else width - SCROLLBAR_ROOM  # a grid as long as this text scrolls
+    if room is not None and max(len(line) for line in layout) > room:
         stacked = stacked_layout(product.left, product.right, product.result, product.names, digits, mark)
         # Stacked and still too wide (half a screen, side by side): no grid at all, rather than one
         # whose lines wrap; the matrices above show the operands, and the cell's sum leads the pane.
-        layout = stacked if stacked and max(len(line) for line in stacked) <= width else []
+        # (Side by side at 120x40, init normal's rows, two columns too wide, had their closing │ on
+        # a line of its own.)
+        layout = stacked if stacked and max(len(line) for line in stacked) <= room else []
+        if not layout:
+            return []  # (its heading named a left, an above and a result shown nowhere)
     head = f"{left} (left) · {right} (above) = {result} (result)"
     if mark is not None:
         head += f":  {ROW_MARK} row {mark[0]} of {left} · {COL_MARK} column {mark[1]} of {right}"
@@ -263,7 +273,7 @@ def wrapped(terms: str, width: int | None, more_indent: str = "    ", first_inde
     # and a bracket opened on one line and closed on the next was taken for a style tag.
     return wrap_kept(
         kept_whole(terms, r"\[[^\]]*\]"),
-        width - 2,  # room for the pane's scrollbar, which a long text brings after this is written
+        width - SCROLLBAR_ROOM,
         initial_indent=first_indent,
         subsequent_indent=more_indent,
     )
@@ -287,7 +297,9 @@ def cell_parts(
     terms = cell_terms(walk.net, walk.values, ref, row, col)
     meaning = cell_meaning(ref, row, col, walk.net.optimizer.name)
     after: list[str] = []
-    if width is None or len(f"{name}: {meaning}") <= width - 2:  # on the cell's line, as a heading
+    if (
+        width is None or len(f"{name}: {meaning}") <= width - SCROLLBAR_ROOM
+    ):  # on the cell's line, as a heading
         lines = [
             f"[b]{escape(name)}[/b]: {escape(meaning)}",
             *(escape(line) for line in wrapped(terms, width)),

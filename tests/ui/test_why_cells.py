@@ -112,6 +112,24 @@ async def test_at_80_columns_the_product_is_stacked_so_no_grid_line_wraps() -> N
                 assert any("├" in line for line in lines)  # side by side, as in the question
 
 
+async def test_side_by_side_no_grid_line_of_the_product_wraps_beside_the_scrollbar() -> None:
+    """Side by side at 120x40 init normal's product rows were a column or two wider than the Why
+    text beside its scrollbar: each row's closing │ stood on a line of its own. Every step of an
+    iteration, both halves: each grid line fits the text's width, scrollbar or not."""
+    app = StepperApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("v")
+        for _ in range(app.walk.steps_per_iteration):
+            await pilot.press("n")
+            await pilot.pause()
+            for text in app.screen.query("#explain-text"):
+                lines = str(text.render()).splitlines()
+                grid = [line for line in lines if "│" in line]
+                assert all(len(line) <= text.content_size.width for line in grid), grid
+                # No grid that fits: no heading of one either ("… (left) · … (above) = …").
+                assert bool(grid) == any("(above)" in line for line in lines), lines
+
+
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 async def test_the_why_pane_explains_the_current_steps_cell_while_it_has_the_keyboard(size) -> None:
     """Tab to the Why pane (to scroll it), then n n: the pane went on explaining step 1's n^1 cell at
