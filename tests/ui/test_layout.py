@@ -370,6 +370,39 @@ async def test_side_by_side_keeps_each_walks_step_and_operands_in_view(example, 
                         assert why is None, (walk_view.id, step.number, view.ref.symbol, why)
 
 
+def step_height(pane: StepPane) -> int:
+    """The lines the step view's matrices take, as packed."""
+    return pane.packing(pane.scrollable_content_region.width).height
+
+
+@pytest.mark.parametrize("example", [None, "xor", "sgd-vs-adam"])
+async def test_side_by_side_gives_the_why_panes_the_lines_the_step_leaves(example) -> None:
+    """At 120x40 each half had up to 6 empty lines between its step view and its Why pane, while
+    the cell's computation and the product under it scrolled. Every step of two iterations: in a
+    half showing its step view, the Why pane starts under the step's last line, unless the step is
+    taller than the room (it scrolls); and both Why panes start on the same line, so the two
+    computations of the cell read side by side."""
+    app = StepperApp(example) if example else StepperApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("v")
+        await pilot.pause()
+        views = list(app.screen.query(WalkView))
+        for _ in range(2 * max(v.walk.steps_per_iteration for v in views)):
+            await pilot.press("n")
+            await pilot.pause()
+            whys = [view.query_one("#explain") for view in views]
+            assert whys[0].region.y == whys[1].region.y, (views[0].walk.position, whys[0].region, whys[1].region)
+            for walk_view in views:
+                pane = walk_view.step_pane
+                if not walk_view.step_mode:
+                    continue
+                needs = step_height(pane)
+                tallest = max(step_height(v.step_pane) for v in views if v.step_mode)
+                if pane.max_scroll_y == 0 and needs == tallest:
+                    gap = whys[0].region.y - (pane.region.y + needs)
+                    assert gap == 0, (walk_view.id, walk_view.walk.position, gap)
+
+
 def test_the_formula_line_drops_its_parameters_before_cutting() -> None:
     formula = "v^0 ← β2 · v^0 + (1 − β2) · (dC/dW^0)²   (β2 = 0.999)    (3×2), (3×2) → (3×2)"
     assert fit_formula(formula, 58) == "v^0 ← β2 · v^0 + (1 − β2) · (dC/dW^0)²    → (3×2)"

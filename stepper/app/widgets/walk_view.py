@@ -63,6 +63,7 @@ WHY_LEAST = 2  # lines the Why pane keeps under the step view at least: its titl
 WHY_CELL_MOST = 5  # of the selected cell's line and its computation it keeps, at most (a long sum scrolls)
 SHORT = 40  # side by side, a screen lower than this shows each half's step view (taller: its layer)
 WHY_NARROW = 8  # its height (the stylesheet's) when the step does not fit anyway
+WHY_BESIDE = 12  # side by side, the Why pane's height at least (the rest of a half's is the layers')
 LEAD_CELLS = 64  # a matrix with more cells than this has only its edge rows and columns measured (step_lead)
 
 
@@ -151,6 +152,7 @@ class WalkView(Vertical):
         self._explanation_held = False  # inside one_explanation: written once, at its end
         self._planned_for = 0  # wide: the layers' height (less a border) the last plan was made for
         self._split: int | None = None  # the layers' height the step view asked for (None: the stylesheet's)
+        self._beside_need: int | None = None  # side by side, the layers' height this half asks for
         self._selection_drawn: tuple[object, ...] = ()
 
     # --- building ---------------------------------------------------------------------------------
@@ -293,7 +295,9 @@ class WalkView(Vertical):
         if pane is None or not set(self.step_refs()) <= {view.ref for view in pane.views}:
             return False
         layers = self.query_one("#layers").size
-        return pane.step_fits(layers.width, layers.height - 2)  # inside the pane's border
+        # The height the pane would have: not the step view's, which follows each step's matrices.
+        height = self._layers_beside() if self._split is not None else layers.height
+        return pane.step_fits(layers.width, height - 2)  # inside the pane's border
 
     @property
     def matrices(self) -> list[MatrixView]:
@@ -550,21 +554,17 @@ class WalkView(Vertical):
         has the rest (at least ``WHY_LEAST`` lines): at 80x24 an update's three weight matrices get
         14 lines, and a step of two small matrices leaves the Why pane 14. Elsewhere, the
         stylesheet's heights."""
+        if self.compact and self.why_shown:
+            self._split_beside()
+            return
         layers = self.query_one("#layers")
-        # Side by side the layers keep the height, and the Why pane its own (the tcss): a half's
-        # step may be stacked where the other's is packed, and both halves step together.
         explain = self.query_one("#explain") if self.why_shown and not self.compact else None
         narrow_step = self.step_mode and not self.wide
         if not narrow_step or explain is None or not self.size.height:
             height: int | None = None
             self.step_pane.show_headers()
         else:
-            above = sum(
-                child.outer_size.height
-                for child in self.children
-                if child.display and child.id not in ("layers", "explain")
-            )
-            room = self.size.height - above
+            room = self._room()
             width = self.step_pane.size.width or self._width - 1
             # Its title, and the selected cell's line with its computation down to the result: at
             # 80x24 the step 16 of the seed left it the cell's line and half its sum, and with the
@@ -611,6 +611,51 @@ class WalkView(Vertical):
         elif explain is not None:
             layers.styles.height = height
             explain.styles.height = "1fr"
+
+    def _room(self) -> int:
+        """The lines the layers' area and the Why pane share: the view's less its header's."""
+        above = sum(
+            child.outer_size.height
+            for child in self.children
+            if child.display and child.id not in ("layers", "explain")
+        )
+        return self.size.height - above
+
+    def _layers_beside(self) -> int:
+        """Side by side, the layers' area at its tallest: the Why pane keeps ``WHY_BESIDE`` lines, or
+        two thirds of the room after w."""
+        room = self._room()
+        return max(3, room // 3 if self.has_class("-why-tall") else room - WHY_BESIDE)
+
+    def _split_beside(self) -> None:
+        """Side by side, with a Why pane under each half: the layers' area as tall as the step view
+        needs, and the Why pane the rest (at 120x40 each half had up to 6 empty lines between its
+        step and its Why pane, whose text scrolled). The same height in both halves, the tallest
+        either needs, so that their Why panes start on the same line and the two computations of
+        the cell read side by side. Where a half shows its layer pane, both keep the layers'
+        tallest height."""
+        if not self.size.height:
+            return
+        most = self._layers_beside()
+        self._beside_need = most
+        if self.step_mode and not self.wide:
+            self.step_pane.show_headers()
+            pane = self.step_pane
+            width = pane.scrollable_content_region.width or self._width - 3
+            self._beside_need = max(3, min(pane.packing(width).height, most))
+        halves = [view for view in self.screen.query(WalkView) if view.compact and view.why_shown]
+        height = max(view._beside_need or 0 for view in halves)
+        for half in halves:
+            half._set_split(height)
+
+    def _set_split(self, height: int) -> None:
+        if height == self._split:
+            return
+        self._split = height
+        self.query_one("#layers").styles.height = height
+        self.query_one("#explain").styles.height = "1fr"
+        if self.step_mode:
+            self.call_after_refresh(self.step_pane.scroll_to_step)
 
     def _scroll_to_current(self) -> None:
         if self.step_mode:
