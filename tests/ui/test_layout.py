@@ -391,7 +391,7 @@ async def test_side_by_side_gives_the_why_panes_the_lines_the_step_leaves(exampl
             await pilot.press("n")
             await pilot.pause()
             whys = [view.query_one("#explain") for view in views]
-            assert whys[0].region.y == whys[1].region.y, (views[0].walk.position, whys[0].region, whys[1].region)
+            assert whys[0].region.y == whys[1].region.y, (views[0].walk.position, whys[0].region)
             for walk_view in views:
                 pane = walk_view.step_pane
                 if not walk_view.step_mode:
