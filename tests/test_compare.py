@@ -435,3 +435,30 @@ def test_the_app_notice_names_a_likely_cause_of_wrong_values_too() -> None:
         "its bias row put last: in dC/dW^2 the bias row b comes first (row 0, for the 1 of "
         "[1 | a^2]), then a row per neuron of layer 2. 4 of 8 numbers differ; they are marked ≠."
     )
+
+
+def test_activations_with_the_column_of_ones_kept_are_named(cli, tmp_path) -> None:
+    """a^1 of the seed given as [1 | a^1] (the ones kept from the product, a classic slip): its shape
+    differed and no cause was said (a tester). Hand-worked: a^1 = [[0.9002495 ×3], [0.8320184 ×3]],
+    given as [[1, 0.9002495 ×3], [1, 0.8320184 ×3]]."""
+    a1 = np.array(seed_iteration()["a"][1])
+    assert np.allclose(a1, [[0.9002495] * 3, [0.8320184] * 3], atol=5e-8)
+    ones = np.hstack([np.ones((2, 1)), a1])
+    mine = write(tmp_path, {"iterations": [{"a": [None, ones.tolist()]}]})
+    first = cli("compare", mine, "--format", "json").json()["first_mismatch"]
+    assert first["reason"] == "shape 2×4, expected 2×3"
+    assert first["likely_cause"].startswith("It is [1 | a^1]: a^1 with the column of ones in front.")
+    text = " ".join(cli("compare", mine).out.split())
+    assert "Likely cause: It is [1 | a^1]" in text and "n^2 = [1 | a^1] · W^1" in text
+
+
+@pytest.mark.parametrize("where", [0, 2, 3])
+def test_a_column_too_many_says_which_and_that_the_others_match(cli, tmp_path, where: int) -> None:
+    """Any matrix with a column inserted (not ones in front of a^l): the column is named."""
+    delta2 = np.array(seed_iteration()["delta"][2])
+    wider = np.insert(delta2, where, 0.5, axis=1)
+    mine = write(tmp_path, {"iterations": [{"delta": [None, None, wider.tolist(), None]}]})
+    first = cli("compare", mine, "--format", "json").json()["first_mismatch"]
+    assert first["likely_cause"] == (
+        f"It is the expected matrix with one column too many, your column {where}: the others match."
+    )

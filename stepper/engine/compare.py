@@ -175,6 +175,15 @@ def _hint(
             f"bias row b comes first (row 0, for the 1 of [1 | a^{layer}]), then a row per neuron "
             f"of layer {layer}."
         )
+    extra = _extra_column(got, want)
+    if extra is not None:
+        if quantity == Q.A and extra == 0 and layer < net.depth and bool(np.all(got[:, 0] == 1)):
+            return (
+                f"It is [1 | a^{layer}]: a^{layer} with the column of ones in front. a^{layer} holds the "
+                f"activations only; the ones go in front where a^{layer} multiplies W^{layer}, in "
+                f"n^{layer + 1} = [1 | a^{layer}] · W^{layer}."
+            )
+        return f"It is the expected matrix with one column too many, your column {extra}: the others match."
     m = values.a[0].shape[0]
     if quantity == Q.GRAD and close(want / m):
         return (
@@ -213,6 +222,19 @@ def _hint(
     if quantity == Q.N and close(want - values.weights[layer - 1][0]):
         return f"It is n^{layer} without the bias: the bias row b of W^{layer - 1} was left out."
     return _other_layer_hint(net, values, quantity, layer, got, want)
+
+
+def _extra_column(got: Array, want: Array) -> int | None:
+    """The learner's column that is one too many, all the others matching the expected matrix's
+    (a column of ones kept in a^l, a column appended): the column, or None. The first and last are
+    tried first, where such slips happen."""
+    (gr, gc), (wr, wc) = got.shape, want.shape
+    if gr != wr or gc != wc + 1 or want.size == 0:
+        return None
+    for col in dict.fromkeys([0, gc - 1, *range(1, gc - 1)]):
+        if np.allclose(np.delete(got, col, axis=1), want, rtol=RTOL, atol=ATOL):
+            return col
+    return None
 
 
 def _bias_row_moved(quantity: Quantity, got: Array, want: Array) -> int | None:
