@@ -231,9 +231,10 @@ def _extra_column(got: Array, want: Array) -> int | None:
     (gr, gc), (wr, wc) = got.shape, want.shape
     if gr != wr or gc != wc + 1 or want.size == 0:
         return None
-    for col in dict.fromkeys([0, gc - 1, *range(1, gc - 1)]):
+    last: int = gc - 1
+    for col in dict.fromkeys([0, last, *range(1, last)]):
         if np.allclose(np.delete(got, col, axis=1), want, rtol=RTOL, atol=ATOL):
-            return col
+            return int(col)
     return None
 
 
