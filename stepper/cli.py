@@ -335,7 +335,7 @@ def _load(args: argparse.Namespace) -> Network:
     if args.seed is not None and net.init.scheme == "constant":
         notes.append("--seed has no effect with the constant init scheme")
     for note in notes:
-        print(f"stepper: note: {note}", file=sys.stderr)
+        say(f"stepper: note: {note}")
     return net
 
 
@@ -446,8 +446,8 @@ def _divergence_status(diverged: Divergence | None) -> int:
     """Exit 1 with the divergence line (docs/json.md) on stderr when training diverged (the report was
     printed anyway), else 0."""
     if diverged is not None:
-        print(f"stepper: {diverged.message()}", file=sys.stderr)
-        print(f"stepper: {diverged.hint}", file=sys.stderr)
+        say(f"stepper: {diverged.message()}")
+        say(f"stepper: {diverged.hint}")
         return EXIT_CHECK_FAILED
     return EXIT_OK
 
@@ -615,6 +615,19 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
+def say(message: str) -> None:
+    """A message on stderr; on a terminal, wrapped to its width between words, a path kept whole
+    (an error naming a long path ran past 80 columns and the terminal broke it mid-word). Into a
+    file or a pipe, one line, as scripts read it."""
+    if not sys.stderr.isatty():
+        print(message, file=sys.stderr)
+        return
+    from stepper.formatting import wrap_kept
+
+    width = max(40, shutil.get_terminal_size().columns - 1)
+    print("\n".join(wrap_kept(message, width, subsequent_indent="  ")), file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse(sys.argv[1:] if argv is None else argv)
     import numpy as np
@@ -625,7 +638,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with np.errstate(all="ignore"):
             return HANDLERS[args.command](args)
     except StepperError as exc:
-        print(f"stepper: error: {exc}", file=sys.stderr)
+        say(f"stepper: error: {exc}")
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("stepper: interrupted", file=sys.stderr)

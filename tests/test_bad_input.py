@@ -165,3 +165,38 @@ def test_as_a_real_process_no_traceback_and_no_textual(tmp_path: Path) -> None:
     )
     proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_on_a_terminal_an_error_naming_a_long_path_wraps_between_words(tmp_path: Path) -> None:
+    """An error naming a long path ran past 80 columns, and the terminal broke it mid-word (a
+    tester). On a terminal it wraps at its width, the path whole; into a pipe it stays one line."""
+    import os
+    import pty
+
+    deep = tmp_path / "a-rather-long-folder-name" / "with-another-inside-it" / "and-one-more"
+    deep.mkdir(parents=True)
+    path = write(deep, edit('cost = "sse"', "cost = sse"), "my-network-file.toml")
+    command = [sys.executable, "-m", "stepper", "trace", path]
+    env = {**os.environ, "COLUMNS": "80", "LINES": "24"}
+    main, terminal = pty.openpty()
+    try:
+        run = subprocess.run(command, stderr=terminal, stdout=subprocess.DEVNULL, env=env, timeout=60)
+        os.close(terminal)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(main, 4096)
+            except OSError:  # the terminal's other end is closed: everything is read
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(main)
+    lines = b"".join(chunks).decode().replace("\r", "").splitlines()
+    assert run.returncode == 2
+    assert len(lines) > 1 and all(len(line) < 80 for line in lines if path not in line), lines
+    assert any(line.strip() == f"{path}: not valid" or line.strip().startswith(path) for line in lines)
+    assert "not valid TOML" in " ".join(lines)
+    piped = subprocess.run(command, capture_output=True, text=True, env=env, timeout=60)
+    assert piped.returncode == 2 and len(piped.stderr.splitlines()) == 1
