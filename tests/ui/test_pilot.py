@@ -932,6 +932,47 @@ async def test_tab_stops_outside_the_matrices_are_seen_without_colour() -> None:
         assert screen_lines(app, button) == [" s: break symmetry "]
 
 
+async def tab_cycle(app: StepperApp, pilot, key: str, where: object) -> list:  # type: ignore[no-untyped-def]
+    """The stops ``key`` (tab or shift+tab) goes through, round to the focused widget, each checked:
+    on screen, seen to take the keyboard (the screen changes), the Why pane only while it scrolls."""
+    start, stops = app.focused, []
+    for _ in range(40):
+        before = screen_lines(app)
+        await pilot.press(key)
+        await pilot.pause()
+        focused = app.focused
+        assert focused is not None and screen_lines(app) != before, (where, key, focused)
+        assert focused in app.screen._compositor.visible_widgets and focused.region.area, (where, key)
+        if focused.id == "explain":
+            assert focused.max_scroll_y > 0, (where, key)
+        stops.append(focused)
+        if focused is start:
+            return stops
+    raise AssertionError((where, key, "never back"))
+
+
+async def test_tab_stops_only_where_there_is_something_to_see_and_use() -> None:
+    """A fresh tester at 80x24: Tab from the current matrix went to the Why pane with nothing to
+    scroll, a stop that took the keys and did nothing with them. Every stop of the Tab cycle is on
+    screen and shows it has the keyboard (the screen changes), the Why pane is one only while it
+    can scroll (which depends on the cell it explains), and Shift+Tab goes back the same way."""
+    cases = [((80, 24), (), (1, 2, 3, 6, 7, 14, 22)), ((120, 40), (), (3, 22)), ((200, 60), (), (22,))]
+    cases.append(((80, 24), ("v",), (3,)))
+    for size, keys, steps in cases:
+        app = StepperApp()
+        async with app.run_test(size=size) as pilot:
+            await pilot.press(*keys)
+            at = 0
+            for step in steps:
+                await pilot.press(*"n" * (step - at))
+                at = step
+                await pilot.pause()
+                where = (size, keys, step)
+                forward = [w for w in await tab_cycle(app, pilot, "tab", where) if w.id != "explain"]
+                backward = [w for w in await tab_cycle(app, pilot, "shift+tab", where) if w.id != "explain"]
+                assert backward == [*forward[-2::-1], forward[-1]], where
+
+
 async def test_the_decision_map_shows_it_has_the_keyboard() -> None:
     """Tab stops on the map (its arrows scroll it): its border said nothing of it, a stop where
     nothing on screen showed focus. Focused, its border is heavy, as the Why pane's."""

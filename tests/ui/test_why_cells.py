@@ -186,6 +186,8 @@ async def test_an_arrow_from_the_why_pane_moves_from_the_cell_it_explains() -> N
         why.focus()
         await pilot.pause()
         assert why.max_scroll_y == 0  # so the arrow is not the pane's own
+        # Nor is the keyboard: a pane with nothing to scroll is no Tab stop (a later tester).
+        assert app.screen.focused is after
         await pilot.press("down")
         await pilot.pause()
         assert app.screen.focused is after and after.cursor == (1, 1)

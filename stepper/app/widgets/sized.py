@@ -159,6 +159,13 @@ class WhyPane(VerticalScroll, LaidOutOnce):
             return most
         return min(most, max(0, self.text_rows - self.scrollable_content_region.height))
 
+    def allow_focus(self) -> bool:
+        # A Tab stop only where the keyboard has something to do here, scroll: with nothing to
+        # scroll, Tab went from the matrices to a pane that took the keys and did nothing with
+        # them (a tester's "Tab stop that shows nothing"). Focused, it stays in the focus chain
+        # (Tab and Shift+Tab move on from it) when its new text has nothing to scroll.
+        return super().allow_focus() and (self.max_scroll_y > 0 or self.has_focus)
+
     @property
     def allow_vertical_scroll(self) -> bool:
         # Nothing to scroll: the arrows go on to the screen (the cell cursor), as from any pane
