@@ -98,6 +98,24 @@ async def test_a_notice_the_walk_made_untrue_is_taken_down() -> None:
         assert not [n for n in app._notifications if "Back to your walk" in n.message]
 
 
+async def test_the_notices_key_hint_stands_apart_from_its_sentences() -> None:
+    """At 80x24 the clone notice's "h: why" came at the end of its wrapped sentence, "never differ.
+    Effectively 2-1-1-2.  h: why", and read as part of it (a tester's finding). It stands beside
+    the text, whole, under the button's key; with no button (no clones), at the notice's right."""
+    for network, size in [(None, (80, 24)), (None, (60, 20)), ("saturated", (80, 24))]:
+        app = StepperApp(network)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            notice = app.query_one("#health")
+            lines = screen_lines(app, notice.region)
+            text = app.query_one("#health-text").region
+            assert not any("h:" in line[: text.right] for line in lines), (network, size, lines)
+            hint = [line.index("h: why") for line in lines if "h: why" in line]
+            assert len(hint) == 1 and hint[0] >= text.right - notice.region.x, (network, size, lines)
+            button = [line.find("s: break symmetry") for line in lines if "s: break" in line]
+            assert button == ([hint[0]] if network is None else []), (network, size, lines)
+
+
 def test_a_finding_is_cut_to_its_first_sentence_at_80_columns() -> None:
     """The constant-output finding was cut at its dash, after its colon: three lines, and the
     notice's fourth line was cut mid-sentence, its "h: why" gone (a tester's finding)."""

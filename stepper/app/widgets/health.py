@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from rich.markup import escape
 from textual.app import ComposeResult, RenderResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.geometry import Size
 from textual.widget import Widget
-from textual.widgets import Button
+from textual.widgets import Button, Static
 
 from stepper.app.walk_state import LEARNING_RATE_KEY
 from stepper.engine.diagnose import Diagnosis, Finding, clone_sentences, layers_text
@@ -111,20 +111,25 @@ class HealthNotice(Horizontal):
 
     In a wide terminal every finding is written out; at 80 columns clones get one summary in two
     lines at most (shorter words where the full ones would take three) and the rest their first
-    sentence, and `h` opens the full report.
+    sentence, and `h` opens the full report: its key beside the text, under the button, as the
+    keys are (at the end of the text it wrapped with the last sentence, "never differ.
+    Effectively 2-1-1-2.  h: why", and read as part of it; a tester's finding).
     """
 
     _shown: list[tuple[str, str | None]] | None = None
 
     def compose(self) -> ComposeResult:
         yield Wordings(id="health-text")
-        yield MarkedButton("s: break symmetry", id="break-symmetry", variant="warning", compact=True)
+        with Vertical(id="health-keys"):
+            yield MarkedButton("s: break symmetry", id="break-symmetry", variant="warning", compact=True)
+            yield Static("h: why", id="health-why")
 
     def show(self, diagnosis: Diagnosis, wide: bool) -> None:
         self.display = bool(diagnosis.findings)
         if not diagnosis.findings:
             return
         self.query_one("#break-symmetry", Button).display = bool(diagnosis.clones)
+        self.query_one("#health-why", Static).display = not wide
         if wide:
             # A divergence first: the notice's height is limited, and it is what ended training.
             ordered = sorted(diagnosis.findings, key=lambda f: f.kind != "diverging")
@@ -145,10 +150,10 @@ def narrow_lines(diagnosis: Diagnosis, summary: str | None) -> tuple[str, str | 
     diverged = diagnosis.diverged
     if diverged is not None:
         # First and whole, whatever else is found: where it happened, in what, and the remedy
-        # (the words of the CLI's stderr lines), with the key to the full report.
+        # (the words of the CLI's stderr lines); the key to the full report is beside the text.
         lines += [
             f"! Training {escape(diverged.message())}.",
-            f"  Remedy: {escape(diverged.remedy(LEARNING_RATE_KEY))}.  [dim]h: why[/dim]",
+            f"  Remedy: {escape(diverged.remedy(LEARNING_RATE_KEY))}.",
         ]
     clone_line = len(lines)
     if summary is not None:
@@ -158,6 +163,4 @@ def narrow_lines(diagnosis: Diagnosis, summary: str | None) -> tuple[str, str | 
         for f in diagnosis.findings
         if not f.permanent and (f.kind != "diverging" or diverged is None)
     ]
-    if diverged is None:
-        lines[-1] += "  [dim]h: why[/dim]"
     return "\n".join(lines), lines[clone_line] if summary is not None else None
