@@ -243,3 +243,34 @@ def test_the_float32_note_comes_at_the_first_step_whose_numbers_float32_can_chan
         assert "float32" not in why_text(walk, None, None, digits=5).markup
     assert said[:4] == ["a^1", "a^2", "a^3", "dC/da^3"] and "da^3/dn^3" in said
     assert "n^1" not in said and "δ^3" not in said  # no step of its own on a number it did not make
+
+
+async def test_a_column_stands_between_the_why_text_and_its_scrollbar() -> None:
+    """At 80x24, step 22, the Why pane keeps three lines and scrolls: its scrollbar's thumb came in
+    the column right after the text's last one and read as part of the text (a tester's finding).
+    At every size the bar's first column is blank, the pane's own background, and the thumb is in
+    the next; the text is not cut to leave it (every word of it on the pane's lines)."""
+    for size in [(80, 24), (120, 40), (200, 60)]:
+        app = StepperApp()
+        async with app.run_test(size=size) as pilot:
+            for step in range(1, 23):
+                await pilot.press("n")
+                await pilot.pause()
+                pane = app.query_one("#explain")
+                text = app.query_one("#explain-text")
+                words = str(text.render()).split()
+                rows = text.render_lines(text.region.reset_offset)
+                assert " ".join(row.text for row in rows).split() == words, (size, step)
+                if pane.max_scroll_y == 0:
+                    continue
+                bar = pane.vertical_scrollbar
+                lines = bar.render_lines(bar.size.region)
+                base, background = pane.background_colors
+                gap = {
+                    (cell.text, cell.style and cell.style.bgcolor)
+                    for line in lines
+                    for cell in line.crop(0, 1)
+                }
+                assert gap == {(" ", (base + background).rich_color)}, (size, step, gap)
+                thumb = {cell.style for line in lines for cell in line.crop(1, 2)}
+                assert len(thumb) > 1, (size, step)  # the thumb, in the bar's second column
