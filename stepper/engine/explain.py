@@ -376,3 +376,14 @@ def operand_slices(step: Step, row: int, col: int) -> list[tuple[Ref, str, int]]
             if index + s.offset >= 0:
                 out.append((s.ref, s.axis, index + s.offset))
     return out
+
+
+def summed_columns(step: Step) -> tuple[Ref, ...]:
+    """For a product step: the stored operands whose columns run over the index the product sums,
+    column k of one with column k of the other. An operand whose rows make the result's rows or
+    columns is summed along its columns: δ^2 and W^1 at dC/da^1 = δ^2 · (W^1 without bias row)ᵀ
+    (Σ_k δ^2[o, j=k] · W^1[i, j=k]); a^1 at n^2 = [1 | a^1] · W^1, whose partner W^1 sums along
+    its rows. Other steps: ()."""
+    if step.rows_from is None or step.columns_from is None:
+        return ()
+    return tuple(s.ref for s in (*step.rows_from, *step.columns_from) if s.axis == "rows")

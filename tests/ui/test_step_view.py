@@ -8,7 +8,7 @@ from stepper.app import StepperApp
 from stepper.app.widgets.layer_pane import LayerPane
 from stepper.app.widgets.matrix import MatrixView
 from stepper.app.widgets.step_pane import StepPane
-from stepper.engine.explain import cell_name, cell_terms
+from stepper.engine.explain import cell_name, cell_terms, summed_columns
 from stepper.engine.steps import Ref
 from stepper.formatting import precision
 from tests.ui.helpers import screen_lines
@@ -229,7 +229,9 @@ async def test_a_network_a_few_lines_too_tall_keeps_its_result_whole_and_no_oper
     least (its title, the cell's line and its sum of five terms down to the result). The step view
     scrolled a^1 up under its top: its last row showed under no name; then a^1 went out of sight
     whole. Now a^1 and W^1 are side by side above n^2, each showing the columns that fit (a^1's
-    row ▶ and W^1's column ▼ among them), titled, and the Why pane keeps the cell's sum."""
+    row ▶ and W^1's column ▼ among them), titled, and the Why pane keeps the cell's sum. a^1 shows
+    all four of its columns, the terms of the sum beside W^1's four rows (it showed three in half
+    the width; W^1 has its symbol, without its words, in the rest)."""
     app = StepperApp("vanishing")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("n", "n", "n")
@@ -241,7 +243,8 @@ async def test_a_network_a_few_lines_too_tall_keeps_its_result_whole_and_no_oper
         assert all(in_view(app, matrix) for matrix in pane.order)
         assert a1.region.y == w1.region.y < n2.region.y
         lines = screen_lines(app, pane.scrollable_content_region)
-        assert "a^1  sigmoid" in lines[0] and "W^1  weights in" in lines[0]  # both titled
+        assert "a^1  sigmoid" in lines[0] and "═ W^1 · j=0–1 of 4 ▸ ═" in lines[0]  # both titled
+        assert a1.columns_in_view == (0, 3) and "j=3" in lines[1]
         assert "o=0▶" in lines[2] and "▼j=0" in lines[1]  # the row and column of the cell
         assert "j=0–1 of 4 columns" in "\n".join(lines)  # W^1 says it shows some of its columns
         assert app.screen.query_one("#explain").outer_size.height >= 1 + 4
@@ -640,3 +643,56 @@ async def test_at_80x24_partial_clones_update_of_w1_shows_its_operands_and_resul
         # One column in view is named as one: "j=2 of 3", where it read "j=2–2 of 3".
         text = "\n".join(lines)
         assert "j=2 of 3" in text and "j=2–2" not in text, text
+
+
+def summed_in_view(app: StepperApp) -> list[tuple[str, tuple[int, int] | None, int]]:
+    """The step view's operands whose columns run over the index the step's product sums: each
+    one's symbol, the columns in view (first, last) and how many it has."""
+    step = app.walk.current_step
+    pane = app.screen.view.step_pane
+    refs = summed_columns(step) if step is not None and pane.display else ()
+    return [(r.symbol, pane.views[r].columns_in_view, pane.views[r].state.cols) for r in refs]
+
+
+async def test_at_80x24_a_products_operands_show_the_same_terms_of_its_sum() -> None:
+    """A tester at 80x24, partial-clones' step 16 (dC/da^1 = δ^2 · W^1ᵀ, Σ_k δ^2[o, j=k] ·
+    W^1[i, j=k]): δ^2 showed j=1–2 of 3 (where its cursor column had been the step before), W^1
+    beside it j=0–1, terms of the sum that cannot be lined up; at step 26 (n^2 = [1 | a^1] · W^1)
+    a^1 showed 3 of its 4 columns beside all four rows of W^1. Now, at every step of two
+    iterations, the cursor moved to the result's third column each time: the operands summed
+    along their columns show the same ones, and one summed alone (a^1) all of its columns; the
+    cursor moved in δ^2 takes W^1's columns with it."""
+    app = StepperApp("partial-clones")
+    async with app.run_test(size=(80, 24)) as pilot:
+        checked = set()
+        for _ in range(2 * app.walk.steps_per_iteration + 1):
+            await pilot.press("n")
+            await pilot.pause()
+            await pilot.pause()
+            where = (app.walk.iteration, app.walk.done)
+            summed = summed_in_view(app)
+            if len(summed) > 1:
+                assert len({shown for _, shown, _ in summed}) == 1, (where, summed)
+                checked.add(where)
+            elif summed:
+                _, shown, cols = summed[0]
+                assert shown == (0, cols - 1), (where, summed)
+                checked.add(where)
+            await pilot.press("right", "right")
+            await pilot.pause()
+        assert {(1, 16), (2, 3), (2, 16)} <= checked, checked
+        # Back at step 16: the cursor in δ^2 moved to its last column, and W^1 shows it too.
+        await pilot.press(*"p" * 6)
+        await pilot.pause()
+        assert (app.walk.iteration, app.walk.done) == (2, 16)
+        delta, weights = (app.screen.view.step_pane.views[ref] for ref in app.walk.current_step.inputs)
+        delta.focus()
+        await pilot.press("right", "right")
+        await pilot.pause()
+        await pilot.pause()
+        first, last = delta.columns_in_view
+        assert last == 2 and first > 0, (delta.cursor, delta.columns_in_view)
+        assert weights.columns_in_view == (first, last)
+        lines = screen_lines(app)
+        for view in (delta, weights):
+            assert f"◂ j={first}–2 of 3" in lines[view.region.y], lines[view.region.y]

@@ -171,6 +171,10 @@ class MatrixView(ScrollView, can_focus=True):
         # keyboard elsewhere (side by side, on the half without it; the Why pane, scrolled).
         self._explained = False
         self._pressed: tuple[int, int] | None = None  # the cell a mouse press was on (on_mouse_down)
+        # The matrices whose columns run over the same index as this one's (the step view's operands
+        # of a product that sums along the columns of both): they show the columns this one does.
+        self.columns_with: list[MatrixView] = []
+        self._following = False  # scrolled by one of those: not passed back to them
 
     def update_node_styles(self, animate: bool = True) -> None:
         """Restyle after a class change (a new role): without animation, from rules kept per place.
@@ -393,6 +397,21 @@ class MatrixView(ScrollView, can_focus=True):
     @property
     def box_width(self) -> int:
         return self.content_width + 2  # with its border
+
+    def columns_for(self, box: int) -> int:
+        """How many of its columns a box ``box`` wide shows (at least one)."""
+        if self.state is None:
+            return 0
+        room = box - self.styles.gutter.width - self._label_w
+        return min(self.state.cols, max(1, room // (self._cell_w + CELL_GAP)))
+
+    def box_width_for(self, columns: int) -> int:
+        """The box's width to show ``columns`` of its columns and no more (all of them: box_width),
+        never narrower than its shortest title."""
+        if self.state is None or columns >= self.state.cols:
+            return self.box_width
+        grid = self._label_w + max(1, columns) * (self._cell_w + CELL_GAP)
+        return max(grid, len(self.short_caption) + 6) + self.styles.gutter.width
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
         # Sized to its content, not stretched.
@@ -634,6 +653,11 @@ class MatrixView(ScrollView, can_focus=True):
         first = min(-(-int(self.scroll_offset.x) // pitch), max(0, self.state.cols - 1))
         return first, min(first + self._columns_that_fit(), self.state.cols) - 1
 
+    @property
+    def columns_in_view(self) -> tuple[int, int] | None:
+        """The first and last column wholly in view, once the matrix has a value and a width."""
+        return self._visible_columns() if self.state is not None and self.size.width else None
+
     def _column_window(self) -> str:
         """· j=7–13 of 16 ▸: the columns in view, for the title (◂ ▸ where there are more)."""
         assert self.state is not None
@@ -716,6 +740,9 @@ class MatrixView(ScrollView, can_focus=True):
 
     # --- the cursor ----------------------------------------------------------------------------
     def on_focus(self) -> None:
+        # Its cursor's column in view: another matrix may have scrolled this one (columns_with).
+        if self.state is not None:
+            self._scroll_to_column(self.cursor[1])
         self._announce()
         self._show_cursor_place(focused=True)  # has_focus turns True after this handler
         self.refresh()
@@ -821,6 +848,23 @@ class MatrixView(ScrollView, can_focus=True):
         super().watch_scroll_x(old, new)
         self.refresh()  # the position line and every row show other columns now
         self._fit_title()  # and so does the title
+        shown = self.columns_in_view if self.columns_with and not self._following else None
+        if shown is not None:
+            for other in self.columns_with:
+                other.show_columns(*shown)
+
+    def show_columns(self, first: int, last: int) -> None:
+        """Columns ``first`` to ``last`` in view, those of a matrix whose columns run over the same
+        index (columns_with): all of them where as many fit, else as many as fit from ``first``. At
+        80x24 dC/da^1 = δ^2 · W^1ᵀ showed δ^2's j=1–2 beside W^1's j=0–1, terms of its sum that
+        cannot be lined up (a tester's finding)."""
+        if self.state is None or not self.size.width:
+            return
+        self._following = True
+        try:
+            self._scroll_to_first(first)  # (moved left where it shows more: the last ones in view)
+        finally:
+            self._following = False
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
         # The cell under the pointer as it is pressed: the focus the press gives this matrix can

@@ -95,6 +95,8 @@ class StepPane(VerticalScroll, LaidOutOnce, can_focus=False):
         # Squeezed still too tall: the result as well, all of them in a row (_try_in_a_row).
         self._in_a_row = False
         self._packing = StepLayout()
+        # The step's operands whose columns run over its product's summed index (show_step).
+        self._summed: list[MatrixView] = []
 
     @property
     def layout(self) -> Layout:
@@ -108,14 +110,24 @@ class StepPane(VerticalScroll, LaidOutOnce, can_focus=False):
         if not self._lazy:
             yield from self.views.values()
 
-    def show_step(self, refs: list[Ref]) -> bool:
+    def show_step(self, refs: list[Ref], summed: Iterable[Ref] = ()) -> bool:
         """Show the matrices of ``refs`` (the step's operands, then its result) and no other. True
-        if what is shown changed."""
+        if what is shown changed. ``summed``: the operands whose columns run over the index the
+        step's product sums (explain.summed_columns): two of them show the same columns."""
         if not self.children:
             for view in self.views.values():
                 view.display = False  # shown below, the step's own; placed in the same layout
             self.mount_all(self.views.values())
         order = [self.views[ref] for ref in dict.fromkeys(refs) if ref in self.views]
+        operands = [self.views[ref] for ref in summed if ref in self.views and self.views[ref] in order[:-1]]
+        if operands != self._summed:
+            for view in self._summed:
+                view.columns_with = []
+            for view in operands:
+                view.columns_with = [other for other in operands if other is not view]
+            self._summed = operands
+            # Once placed: what fits depends on their widths.
+            self.call_after_refresh(self.align_summed, True)
         if order == self.order:
             return False
         self.order = order
@@ -138,7 +150,83 @@ class StepPane(VerticalScroll, LaidOutOnce, can_focus=False):
         elif self._squeezed and operands > 0:
             share = (width - GAP * (operands - 1)) // operands
             sizes[:-1] = [box_size(view, share) for view in self.order[:-1]]
+            room = width - GAP * (operands - 1)
+            if len(self._summed) > 1:
+                self._share_summed(sizes, room - share * (operands - len(self._summed)))
+            elif self._summed:
+                self._widen_summed(sizes, room)
         return sizes
+
+    def _widen_summed(self, sizes: list[tuple[int, int]], room: int) -> None:
+        """The one operand summed along its columns (show_step) showing more of them, all if they
+        fit, where the others (summed along their rows, all in view) keep a column each in the
+        ``room`` the operands have: the one their ▼ marks, that the selected cell reads. At 80x24
+        n^2 = [1 | a^1] · W^1 showed a^1's j=0–2 of 4 beside all four rows of W^1, in half the
+        width each, the sum's last term out of sight."""
+        view = self._summed[0]
+        index = self.order.index(view)
+        others = [other for other in self.order[:-1] if other is not view]
+        if view.state is None or not others:
+            return
+        least = sum(other.box_width_for(1) for other in others)
+        for columns in range(view.state.cols, view.columns_for(sizes[index][0]), -1):
+            box = view.box_width_for(columns)
+            if box + least <= room:
+                sizes[index] = box_size(view, box)
+                share = (room - box) // len(others)
+                for other in others:
+                    sizes[self.order.index(other)] = box_size(other, share)
+                return
+
+    def _share_summed(self, sizes: list[tuple[int, int]], room: int) -> None:
+        """The summed operands' boxes (show_step) in ``room`` columns together, each showing as many
+        of its columns as the other, the most that fit: at 80x24 δ^2 and W^1 beside each other at
+        dC/da^1, each in half the width, showed the terms of the sum that fit its half, one more
+        in one than in the other where the numbers are narrower. The room left widens them (their
+        titles' words) short of another column. As they were where not one column fits."""
+        if any(view.state is None for view in self._summed):
+            return
+        most = max(view.state.cols for view in self._summed if view.state is not None)
+        for columns in range(most, 0, -1):
+            widths = [view.box_width_for(columns) for view in self._summed]
+            if sum(widths) <= room:
+                break
+        else:
+            return
+        if all(view.columns_for(sizes[self.order.index(view)][0]) == columns for view in self._summed):
+            return  # each its share shows as many: as it was
+        # Short of another column each, and of what its title and all its columns need.
+        caps = [min(view.box_width_for(columns + 1) - 1, view.box_width) for view in self._summed]
+        caps = [max(cap, width) for cap, width in zip(caps, widths, strict=True)]
+        left = room - sum(widths)
+        # Each an equal part of it, those that need less first (the others share what they leave).
+        order = sorted(range(len(widths)), key=lambda i: caps[i] - widths[i])
+        for place, index in enumerate(order):
+            more = min(caps[index] - widths[index], left // (len(widths) - place))
+            widths[index] += more
+            left -= more
+        for view, box in zip(self._summed, widths, strict=True):
+            sizes[self.order.index(view)] = box_size(view, box)
+
+    def align_summed(self, from_start: bool = False) -> None:
+        """The summed operands (show_step) showing the same columns: the keyboard's cursor's, in the
+        one that has it; else the first one's, ``from_start`` from column 0 (a new step: as the Why
+        pane's sum reads its terms, where one of them kept the columns of the step before; one
+        alone too). And each operand's ▼ column in view, in the width it has now."""
+        for view in self.order[:-1]:  # a narrower box than before: the ▼ column, in view still
+            if view.state is not None and view.state.mark_col is not None:
+                view.show_column(view.state.mark_col)
+        if not self._summed:
+            return
+        lead = next((view for view in self._summed if view.has_focus), None)
+        if lead is None:
+            lead = self._summed[0]
+            if from_start:
+                lead.show_columns(0, 0)
+        shown = lead.columns_in_view
+        if shown is not None:
+            for other in lead.columns_with:
+                other.show_columns(*shown)
 
     def packing(self, width: int) -> Packing:
         """How the step's matrices are laid out ``width`` columns wide (for the height they need)."""
@@ -177,6 +265,7 @@ class StepPane(VerticalScroll, LaidOutOnce, can_focus=False):
                 height = self._merge_headers(width, most)
         if (self._squeezed, self._in_a_row) != before:
             self.refresh(layout=True)
+            self.call_after_refresh(self.align_summed)  # their widths changed: what fits of them
         return height
 
     def _one_shape(self) -> bool:

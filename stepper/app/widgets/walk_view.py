@@ -51,6 +51,7 @@ from stepper.app.widgets.step_pane import StepPane
 from stepper.engine.compare import MineChecker
 from stepper.engine.decision_map import check_two_inputs
 from stepper.engine.diagnose import Diagnosis
+from stepper.engine.explain import summed_columns
 from stepper.engine.quantities import Q
 from stepper.engine.steps import Phase, Ref
 from stepper.engine.walk import Position, Walk
@@ -690,7 +691,8 @@ class WalkView(Vertical):
             plan = self._plan(layer)
             self._operands_apart = not plan.together
         if self.step_mode:
-            self.step_pane.show_step(self.step_refs())
+            step = self.walk.current_step or self.walk.next_step
+            self.step_pane.show_step(self.step_refs(), summed_columns(step) if step is not None else ())
             show_matrices(self.step_pane.order, walk, checks, self.digits, selected)
             if self.wide and self.step_pane.display:
                 # Its size is known before the layout (narrow, the step's height sets the pane's).
