@@ -445,11 +445,14 @@ def test_activations_with_the_column_of_ones_kept_are_named(cli, tmp_path) -> No
     assert np.allclose(a1, [[0.9002495] * 3, [0.8320184] * 3], atol=5e-8)
     ones = np.hstack([np.ones((2, 1)), a1])
     mine = write(tmp_path, {"iterations": [{"a": [None, ones.tolist()]}]})
-    first = cli("compare", mine, "--format", "json").json()["first_mismatch"]
+    report = cli("compare", mine, "--format", "json").json()
+    first = report["first_mismatch"]
     assert first["reason"] == "shape 2×4, expected 2×3"
     assert first["likely_cause"].startswith("It is [1 | a^1]: a^1 with the column of ones in front.")
+    assert (report["checked"], report["differing"], report["missing"]) == (8, 2, 0)  # the ones only
     text = " ".join(cli("compare", mine).out.split())
     assert "Likely cause: It is [1 | a^1]" in text and "n^2 = [1 | a^1] · W^1" in text
+    assert "Your columns 1–3 match the expected a^1 (columns 0–2); your column 0 (2 numbers)" in text
 
 
 @pytest.mark.parametrize("where", [0, 2, 3])
@@ -458,7 +461,13 @@ def test_a_column_too_many_says_which_and_that_the_others_match(cli, tmp_path, w
     delta2 = np.array(seed_iteration()["delta"][2])
     wider = np.insert(delta2, where, 0.5, axis=1)
     mine = write(tmp_path, {"iterations": [{"delta": [None, None, wider.tolist(), None]}]})
-    first = cli("compare", mine, "--format", "json").json()["first_mismatch"]
-    assert first["likely_cause"] == (
-        f"It is the expected matrix with one column too many, your column {where}: the others match."
+    report = cli("compare", mine, "--format", "json").json()
+    # Only the extra column's numbers differ: the tester read "6 of the 6 numbers checked differ".
+    assert (report["checked"], report["differing"], report["missing"]) == (8, 2, 0)
+    given = {0: "columns 1–3", 2: "columns 0, 1 and 3", 3: "columns 0–2"}[where]
+    says = (
+        f"Your {given} match the expected δ^2 (columns 0–2); your column {where} (2 numbers) is one too many."
     )
+    run = cli("compare", mine)
+    text = " ".join(run.out.split())
+    assert run.code == 1 and says in text and "numbers checked differ" not in text

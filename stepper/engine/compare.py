@@ -45,6 +45,7 @@ class Mismatch:
     shape: tuple[int, int] | None = None
     missing_row: int | None = None
     extra_row: int | None = None
+    extra_col: int | None = None  # a column too many, the rest matching ([1 | a^l] for a^l)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -175,15 +176,18 @@ def _hint(
             f"bias row b comes first (row 0, for the 1 of [1 | a^{layer}]), then a row per neuron "
             f"of layer {layer}."
         )
-    extra = _extra_column(got, want)
-    if extra is not None:
-        if quantity == Q.A and extra == 0 and layer < net.depth and bool(np.all(got[:, 0] == 1)):
-            return (
-                f"It is [1 | a^{layer}]: a^{layer} with the column of ones in front. a^{layer} holds the "
-                f"activations only; the ones go in front where a^{layer} multiplies W^{layer}, in "
-                f"n^{layer + 1} = [1 | a^{layer}] · W^{layer}."
-            )
-        return f"It is the expected matrix with one column too many, your column {extra}: the others match."
+    if (
+        quantity == Q.A
+        and layer < net.depth
+        and _extra_column(got, want) == 0
+        and bool(np.all(got[:, 0] == 1))
+    ):
+        # (Any other column too many is said by the line on the columns that match.)
+        return (
+            f"It is [1 | a^{layer}]: a^{layer} with the column of ones in front. a^{layer} holds the "
+            f"activations only; the ones go in front where a^{layer} multiplies W^{layer}, in "
+            f"n^{layer + 1} = [1 | a^{layer}] · W^{layer}."
+        )
     m = values.a[0].shape[0]
     if quantity == Q.GRAD and close(want / m):
         return (
@@ -224,7 +228,7 @@ def _hint(
     return _other_layer_hint(net, values, quantity, layer, got, want)
 
 
-def _extra_column(got: Array, want: Array) -> int | None:
+def _extra_column(got: Array, want: Array, rtol: float = RTOL, atol: float = ATOL) -> int | None:
     """The learner's column that is one too many, all the others matching the expected matrix's
     (a column of ones kept in a^l, a column appended): the column, or None. The first and last are
     tried first, where such slips happen."""
@@ -233,7 +237,7 @@ def _extra_column(got: Array, want: Array) -> int | None:
         return None
     last: int = gc - 1
     for col in dict.fromkeys([0, last, *range(1, last)]):
-        if np.allclose(np.delete(got, col, axis=1), want, rtol=RTOL, atol=ATOL):
+        if np.allclose(np.delete(got, col, axis=1), want, rtol=rtol, atol=atol):
             return int(col)
     return None
 
@@ -285,6 +289,7 @@ class Checked:
     # are right, and "12 of the 12 numbers checked differ" read false to a tester.
     missing_row: int | None = None
     extra_row: int | None = None
+    extra_col: int | None = None  # likewise, a column too many (a^l given as [1 | a^l])
 
     @property
     def shape_reason(self) -> str:
@@ -333,7 +338,20 @@ def check_iteration(
             bad = ~np.isclose(got, want, rtol=rtol, atol=atol)  # NaN: never close
             out.append(Checked(quantity, layer, step, want, got, bad))
         else:
-            out.append(Checked(quantity, layer, step, want, got, None, *_row_off(got, want, rtol, atol)))
+            missing, extra = _row_off(got, want, rtol, atol)
+            out.append(
+                Checked(
+                    quantity,
+                    layer,
+                    step,
+                    want,
+                    got,
+                    None,
+                    missing,
+                    extra,
+                    _extra_column(got, want, rtol, atol),
+                )
+            )
     return out
 
 
@@ -372,6 +390,9 @@ def compare_until(
             elif c.extra_row is not None:  # the expected numbers all there, and a row that is not
                 checked += c.got.size
                 differing += c.got.shape[1]
+            elif c.extra_col is not None:  # likewise a column
+                checked += c.got.size
+                differing += c.got.shape[0]
             else:
                 # A matrix of the wrong shape: every number it should hold is unmatched (a transposed
                 # δ^2 read "1 of the 1 numbers checked differs").
@@ -389,8 +410,14 @@ def compare_until(
                 first = Mismatch(
                     it, c.quantity, c.layer, None, None, None, None, c.shape_reason, formula, hint
                 )
-                if c.missing_row is not None or c.extra_row is not None:
-                    first = replace(first, shape=(wr, wc), missing_row=c.missing_row, extra_row=c.extra_row)
+                if c.missing_row is not None or c.extra_row is not None or c.extra_col is not None:
+                    first = replace(
+                        first,
+                        shape=(wr, wc),
+                        missing_row=c.missing_row,
+                        extra_row=c.extra_row,
+                        extra_col=c.extra_col,
+                    )
             else:
                 r, col = (int(x) for x in np.argwhere(c.bad)[0])  # row-major: the first row's first
                 want, got = float(c.expected[r, col]), float(c.got[r, col])

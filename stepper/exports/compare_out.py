@@ -52,6 +52,13 @@ def _aligned(numbers: list[str]) -> list[str]:
     return [h.rjust(hw) + t.ljust(tw) for h, t in zip(heads, tails, strict=True)]
 
 
+def _one_off(first: Mismatch) -> bool:
+    """A row short, a row too many or a column too many, the rest matching (the line says which)."""
+    return first.shape is not None and (
+        first.missing_row is not None or first.extra_row is not None or first.extra_col is not None
+    )
+
+
 def _row_off_line(first: Mismatch) -> str:
     """What a row short or a row too many leaves right: the learner's numbers, said as rows."""
     assert first.shape is not None
@@ -65,6 +72,12 @@ def _row_off_line(first: Mismatch) -> str:
         row = f"bias row (row b, {cols} numbers)" if gone == "b" else f"row {gone} ({cols} numbers)"
         given_count = (rows - 1) * cols
         return f"Your {given_count} numbers match {given} of the expected {what}; its {row} is missing."
+    if first.extra_col is not None:
+        given = slice_names(ref, "columns", [c for c in range(cols + 1) if c != first.extra_col])
+        return (
+            f"Your {given} match the expected {what} ({slice_names(ref, 'columns', list(range(cols)))}); "
+            f"your column {first.extra_col} ({rows} numbers) is one too many."
+        )
     assert first.extra_row is not None
     mine = [str(r) for r in range(rows + 1) if r != first.extra_row]
     expected_rows = slice_names(ref, "rows", list(range(rows)))
@@ -85,7 +98,7 @@ def compare_notice(result: Comparison, source: str) -> str:
         out[0] += f": {first.reason}."
         if first.hint:
             out.append(first.hint)
-        elif first.shape is not None and (first.missing_row is not None or first.extra_row is not None):
+        elif _one_off(first):
             out.append(_row_off_line(first))
     else:
         out[0] += "."
@@ -167,13 +180,16 @@ def compare_text(net: Network, result: Comparison, source: str, rtol: float, ato
             )
         )
     lines = [_counts(result)]
-    if first.shape is not None and (first.missing_row is not None or first.extra_row is not None):
+    if first.shape is not None and _one_off(first):
         rows, cols = first.shape
-        alone = (  # the file held this matrix only: its line says what the counts would
-            result.checked == (rows - 1) * cols and result.missing == cols and not result.differing
-            if first.missing_row is not None
-            else result.checked == (rows + 1) * cols and result.differing == cols and not result.missing
-        )
+        if (
+            first.missing_row is not None
+        ):  # the file held this matrix only: its line says what the counts would
+            alone = result.checked == (rows - 1) * cols and result.missing == cols and not result.differing
+        elif first.extra_row is not None:
+            alone = result.checked == (rows + 1) * cols and result.differing == cols and not result.missing
+        else:
+            alone = result.checked == rows * (cols + 1) and result.differing == rows and not result.missing
         lines = [_row_off_line(first)] + ([] if alone else lines)
     for line in lines:
         out.extend(textwrap.wrap(line, WIDTH, initial_indent="  ", subsequent_indent="  "))
