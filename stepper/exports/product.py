@@ -69,9 +69,12 @@ def stacked_layout(
     if max(*left.shape, *right.shape) > MAX_SIDE:
         return None
     blocks = [_cells(m, digits) for m in (left, right, result)]
-    w = max(len(c) for block in blocks for row in block for c in row)
     lines: list[str] = []
     for k, (block, name, role) in enumerate(zip(blocks, names, ("left", "above", "result"))):
+        # Each its own column width: stacked, their columns need not line up, and one width for
+        # all made a grid of short numbers as wide as the widest (side by side at 120x40, init
+        # normal's [1 | a^1] was two columns too wide for its half's Why pane, and left out).
+        w = max(len(c) for row in block for c in row)
         lines.append(("= " if k == 2 else "· " if k == 1 else "") + f"{name} ({role})")
         if k == 1 and mark is not None:
             lines.append(" " * (2 + 2 + mark[1] * (w + 1) + w // 2) + COL_MARK)

@@ -122,12 +122,17 @@ async def test_side_by_side_no_grid_line_of_the_product_wraps_beside_the_scrollb
         for _ in range(app.walk.steps_per_iteration):
             await pilot.press("n")
             await pilot.pause()
+            grids = []
             for text in app.screen.query("#explain-text"):
                 lines = str(text.render()).splitlines()
                 grid = [line for line in lines if "│" in line]
                 assert all(len(line) <= text.content_size.width for line in grid), grid
                 # No grid that fits: no heading of one either ("… (left) · … (above) = …").
                 assert bool(grid) == any("(above)" in line for line in lines), lines
+                grids.append(bool(grid))
+            # Both halves show the product, stacked where it must be: each operand's columns as
+            # wide as its own numbers (one width for all left init normal's [1 | a^1] out at n^2).
+            assert grids[0] == grids[1], (app.walk.position, grids)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
