@@ -53,7 +53,7 @@ async def test_every_theme_is_readable() -> None:
 
 
 async def test_every_theme_is_readable_at_80_columns() -> None:
-    """The narrow notice (its dim "h: why" hint) and one layer at a time: in ansi-dark the hint was
+    """The narrow notice (its dim "h: report" hint) and one layer at a time: in ansi-dark the hint was
     a faint yellow at 3.5:1, unmeasured because the ANSI themes leave the terminal's own
     background behind it."""
     assert await unreadable_in_every_theme((), (80, 24)) == {}

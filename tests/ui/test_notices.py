@@ -110,7 +110,7 @@ async def test_the_notices_key_hint_stands_apart_from_its_sentences() -> None:
             lines = screen_lines(app, notice.region)
             text = app.query_one("#health-text").region
             assert not any("h:" in line[: text.right] for line in lines), (network, size, lines)
-            hint = [line.index("h: why") for line in lines if "h: why" in line]
+            hint = [line.index("h: report") for line in lines if "h: report" in line]
             assert len(hint) == 1 and hint[0] >= text.right - notice.region.x, (network, size, lines)
             button = [line.find("s: break symmetry") for line in lines if "s: break" in line]
             assert button == ([hint[0]] if network is None else []), (network, size, lines)

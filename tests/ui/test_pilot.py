@@ -267,7 +267,7 @@ async def test_the_notice_button_breaks_the_symmetry_at_80x24() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert "Clones in layers 1 and 2" in notice(app)
-        assert "h: why" in " ".join(screen_lines(app, app.query_one("#health").region))
+        assert "h: report" in " ".join(screen_lines(app, app.query_one("#health").region))
         await pilot.click("#break-symmetry")
         await pilot.pause()
         assert app.net.init.scheme == "normal" and app.diagnosis.clones == []

@@ -339,7 +339,7 @@ async def test_the_clone_notice_after_an_edit_keeps_to_two_lines_at_80_columns()
             assert notice.region.height == 2, (size, text)
             assert ("layer 1" in text and "layer 2" in text) or "layers 1 and 2" in text, text
             assert "never differ" in text and "ffectively 2-2-1-2." in text, text
-            assert "h: why" in " ".join(screen_lines(app, notice.region)), size
+            assert "h: report" in " ".join(screen_lines(app, notice.region)), size
             button = notice.query_one("#break-symmetry", Button)
             assert button.display and str(button.label).startswith("s:") and button.region.right <= size[0]
 

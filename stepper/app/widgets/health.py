@@ -113,7 +113,8 @@ class HealthNotice(Horizontal):
     lines at most (shorter words where the full ones would take three) and the rest their first
     sentence, and `h` opens the full report: its key beside the text, under the button, as the
     keys are (at the end of the text it wrapped with the last sentence, "never differ.
-    Effectively 2-1-1-2.  h: why", and read as part of it; a tester's finding).
+    Effectively 2-1-1-2.  h: why", and read as part of it; a tester's finding). "h: report", as
+    the key's help says: "h: why" was taken for the Why pane's key (a tester).
     """
 
     _shown: list[tuple[str, str | None]] | None = None
@@ -122,7 +123,7 @@ class HealthNotice(Horizontal):
         yield Wordings(id="health-text")
         with Vertical(id="health-keys"):
             yield MarkedButton("s: break symmetry", id="break-symmetry", variant="warning", compact=True)
-            yield Static("h: why", id="health-why")
+            yield Static("h: report", id="health-why")
 
     def show(self, diagnosis: Diagnosis, wide: bool) -> None:
         self.display = bool(diagnosis.findings)
