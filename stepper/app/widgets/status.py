@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rich.text import Text
 from textual.widget import Widget
 
@@ -31,17 +33,46 @@ def _shorter(parts: list[str]) -> list[str] | None:
     return None
 
 
+def _fitted(parts: list[str], width: int) -> list[str] | None:
+    """``parts`` made shorter by design (:func:`_shorter`) until they fit ``width``; None if they
+    never do."""
+    shorter: list[str] | None = parts
+    while shorter is not None and len(PART.join(shorter)) > width:
+        shorter = _shorter(shorter)
+    return shorter
+
+
+def _widest(where: str) -> str:
+    """``where`` as wide as it gets in its iteration: the step's number as wide as the step count,
+    and the cost ("—" before it is known) as wide as a cost up to 100 takes (``COST_ROOM``)."""
+    where = re.sub(r"step (\d+)(/| of )(\d+)", lambda m: f"step {m[3]}{m[2]}{m[3]}", where)
+    return re.sub(r"C = (\S+)", lambda m: "C = " + m[1].rjust(COST_ROOM, "0"), where)
+
+
+COST_ROOM = 10  # "13.3466125": a cost below 100 at 7 significant digits
+
+
 def fit_where(where: str, width: int) -> str:
     """The first line within ``width``: made shorter by design (:func:`_shorter`), and only then
-    cut with …."""
-    parts: list[str] | None = where.split(PART)
-    while parts is not None and len(PART.join(parts)) > width:
-        shorter = _shorter(parts)
-        if shorter is None:
-            break
-        parts = shorter
+    cut with …. "Iter", and the optimizer's t and the epoch left out, for a whole iteration or not
+    at all, as its widest line needs (what follows the cost goes first and may come and go):
+    side by side, adam's line read "Iteration 1 · t=1" at step 8 of 13 and "Iter 1 · t=1" at
+    step 10 (a tester)."""
+    fitted = _fitted(where.split(PART), width)
+    widest = _fitted(_widest(where).split(PART), width)
+    if fitted is None or widest is None:  # as short as it goes by design, then tighter (below)
+        parts = where.split(PART)
+        while (shorter := _shorter(parts)) is not None:
+            parts = shorter
+    else:
+        parts = fitted
+        if widest[0].startswith("Iter ") and parts[0].startswith("Iteration "):
+            parts = ["Iter " + parts[0].removeprefix("Iteration "), *parts[1:]]
+        for prefix in ("t=", "epoch "):
+            if not any(part.startswith(prefix) for part in widest):
+                parts = [part for part in parts if not part.startswith(prefix)]
     line = PART.join(parts or [])
-    if len(line) <= width or not parts:
+    if (len(line) <= width and widest is not None) or not parts:
         return line if len(line) <= width else line[: max(0, width - 1)] + "…"
     # Half an 80-column screen (side by side): "2 · 13/22 · C = 1.9082220", then without the dots;
     # and in the end the cost stays whole and what comes before it is cut.
