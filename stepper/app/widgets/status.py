@@ -54,25 +54,19 @@ COST_ROOM = 10  # "13.3466125": a cost below 100 at 7 significant digits
 
 def fit_where(where: str, width: int) -> str:
     """The first line within ``width``: made shorter by design (:func:`_shorter`), and only then
-    cut with …. "Iter", and the optimizer's t and the epoch left out, for a whole iteration or not
-    at all, as its widest line needs (what follows the cost goes first and may come and go):
-    side by side, adam's line read "Iteration 1 · t=1" at step 8 of 13 and "Iter 1 · t=1" at
-    step 10 (a tester)."""
-    fitted = _fitted(where.split(PART), width)
-    widest = _fitted(_widest(where).split(PART), width)
-    if fitted is None or widest is None:  # as short as it goes by design, then tighter (below)
+    cut with …. "Iteration" is "Iter" for a whole iteration or not at all, as its widest line
+    needs: side by side, adam's line read "Iteration 1 · t=1" at step 8 of 13 and "Iter 1 · t=1"
+    at step 10 (a tester). What may come and go with the room comes after it."""
+    parts = _fitted(where.split(PART), width)
+    if parts is None:  # as short as it goes by design, then tighter (below)
         parts = where.split(PART)
         while (shorter := _shorter(parts)) is not None:
             parts = shorter
-    else:
-        parts = fitted
-        if widest[0].startswith("Iter ") and parts[0].startswith("Iteration "):
-            parts = ["Iter " + parts[0].removeprefix("Iteration "), *parts[1:]]
-        for prefix in ("t=", "epoch "):
-            if not any(part.startswith(prefix) for part in widest):
-                parts = [part for part in parts if not part.startswith(prefix)]
+    widest = _fitted(_widest(where).split(PART), width)
+    if (widest is None or widest[0].startswith("Iter ")) and parts[0].startswith("Iteration "):
+        parts = ["Iter " + parts[0].removeprefix("Iteration "), *parts[1:]]
     line = PART.join(parts or [])
-    if (len(line) <= width and widest is not None) or not parts:
+    if len(line) <= width or not parts:
         return line if len(line) <= width else line[: max(0, width - 1)] + "…"
     # Half an 80-column screen (side by side): "2 · 13/22 · C = 1.9082220", then without the dots;
     # and in the end the cost stays whole and what comes before it is cut.
