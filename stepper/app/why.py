@@ -297,9 +297,8 @@ def cell_parts(
     terms = cell_terms(walk.net, walk.values, ref, row, col)
     meaning = cell_meaning(ref, row, col, walk.net.optimizer.name)
     after: list[str] = []
-    if (
-        width is None or len(f"{name}: {meaning}") <= width - SCROLLBAR_ROOM
-    ):  # on the cell's line, as a heading
+    # On the cell's line, as a heading, where it fits.
+    if width is None or len(f"{name}: {meaning}") <= width - SCROLLBAR_ROOM:
         lines = [
             f"[b]{escape(name)}[/b]: {escape(meaning)}",
             *(escape(line) for line in wrapped(terms, width)),

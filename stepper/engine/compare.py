@@ -159,9 +159,16 @@ def _formula(quantity: Quantity, layer: int, step: Step | None) -> str:
 
 
 def _hint(
-    net: Network, values: IterationValues, quantity: Quantity, layer: int, got: Array, want: Array
+    net: Network,
+    values: IterationValues,
+    quantity: Quantity,
+    layer: int,
+    got: Array,
+    want: Array,
+    extra_col: int | None = None,
 ) -> str:
-    """A likely cause, when ``got`` is what a classic bug would give."""
+    """A likely cause, when ``got`` is what a classic bug would give. ``extra_col``: the column too
+    many, the rest matching, check_iteration found (Checked.extra_col)."""
 
     def close(x: Array) -> bool:
         return x.shape == got.shape and bool(np.allclose(got, x, rtol=RTOL, atol=ATOL))
@@ -176,12 +183,7 @@ def _hint(
             f"bias row b comes first (row 0, for the 1 of [1 | a^{layer}]), then a row per neuron "
             f"of layer {layer}."
         )
-    if (
-        quantity == Q.A
-        and layer < net.depth
-        and _extra_column(got, want) == 0
-        and bool(np.all(got[:, 0] == 1))
-    ):
+    if quantity == Q.A and layer < net.depth and extra_col == 0 and bool(np.all(got[:, 0] == 1)):
         # (Any other column too many is said by the line on the columns that match.)
         return (
             f"It is [1 | a^{layer}]: a^{layer} with the column of ones in front. a^{layer} holds the "
@@ -404,7 +406,7 @@ def compare_until(
                 matched.append((it, c.quantity, c.layer))
                 continue
             formula = _formula(c.quantity, c.layer, c.step)
-            hint = _hint(net, values, c.quantity, c.layer, c.got, c.expected)
+            hint = _hint(net, values, c.quantity, c.layer, c.got, c.expected, c.extra_col)
             if c.bad is None:
                 wr, wc = c.expected.shape
                 first = Mismatch(

@@ -182,9 +182,8 @@ def compare_text(net: Network, result: Comparison, source: str, rtol: float, ato
     lines = [_counts(result)]
     if first.shape is not None and _one_off(first):
         rows, cols = first.shape
-        if (
-            first.missing_row is not None
-        ):  # the file held this matrix only: its line says what the counts would
+        # The file held this matrix only: its line says what the counts would.
+        if first.missing_row is not None:
             alone = result.checked == (rows - 1) * cols and result.missing == cols and not result.differing
         elif first.extra_row is not None:
             alone = result.checked == (rows + 1) * cols and result.differing == cols and not result.missing

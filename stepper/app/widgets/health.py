@@ -123,14 +123,14 @@ class HealthNotice(Horizontal):
         yield Wordings(id="health-text")
         with Vertical(id="health-keys"):
             yield MarkedButton("s: break symmetry", id="break-symmetry", variant="warning", compact=True)
-            yield Static("h: report", id="health-why")
+            yield Static("h: report", id="report-key")
 
     def show(self, diagnosis: Diagnosis, wide: bool) -> None:
         self.display = bool(diagnosis.findings)
         if not diagnosis.findings:
             return
         self.query_one("#break-symmetry", Button).display = bool(diagnosis.clones)
-        self.query_one("#health-why", Static).display = not wide
+        self.query_one("#report-key", Static).display = not wide
         if wide:
             # A divergence first: the notice's height is limited, and it is what ended training.
             ordered = sorted(diagnosis.findings, key=lambda f: f.kind != "diverging")

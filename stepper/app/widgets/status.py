@@ -42,14 +42,14 @@ def _fitted(parts: list[str], width: int) -> list[str] | None:
     return shorter
 
 
+COST_ROOM = 10  # "13.3466125": a cost below 100 at 7 significant digits
+
+
 def _widest(where: str) -> str:
     """``where`` as wide as it gets in its iteration: the step's number as wide as the step count,
     and the cost ("—" before it is known) as wide as a cost up to 100 takes (``COST_ROOM``)."""
     where = re.sub(r"step (\d+)(/| of )(\d+)", lambda m: f"step {m[3]}{m[2]}{m[3]}", where)
     return re.sub(r"C = (\S+)", lambda m: "C = " + m[1].rjust(COST_ROOM, "0"), where)
-
-
-COST_ROOM = 10  # "13.3466125": a cost below 100 at 7 significant digits
 
 
 def fit_where(where: str, width: int) -> str:

@@ -644,7 +644,9 @@ class WalkView(Vertical):
             pane = self.step_pane
             width = pane.scrollable_content_region.width or self._width - 3
             self._beside_need = max(3, min(pane.packing(width).height, most))
-        halves = [view for view in self.screen.query(WalkView) if view.compact and view.why_shown]
+        # The halves are siblings (SideBySideScreen): no query of the whole screen on each step.
+        siblings = self.parent.children if self.parent is not None else [self]
+        halves = [view for view in siblings if isinstance(view, WalkView)]
         height = max(view._beside_need or 0 for view in halves)
         for half in halves:
             half._set_split(height)
