@@ -135,6 +135,7 @@ class WalkView(Vertical):
         # Where the walk was, and the selected cell, when m showed the map.
         self._before_map: tuple[Position, tuple[MatrixView, int, int]] | None = None
         self._curve_until: tuple[int, bool] | None = None
+        self._layer_map_shown: str | None = None  # the layer map's line as last drawn
         self._notice_for: tuple[Diagnosis, bool] | None = None
         self._width = 80  # until its screen gives the width (SteppingScreen._apply_width, on its mount)
         self._width_given = False
@@ -757,9 +758,13 @@ class WalkView(Vertical):
         if not self.compact:
             # The quiz's score leads the header's third line, before the layer map.
             score = f"Quiz {self.score} │ " if self.score else ""
-            line = layer_map_line(self.walk, self._width - 2 - len(score))
-            # One line always (height 1 in the tcss): no new layout of the screen for it.
-            self.query_one("#layer-map", Static).update(score + line, layout=False)
+            line = score + layer_map_line(self.walk, self._width - 2 - len(score))
+            # Its ▶ and ◀ move with the layer, its figures with the iteration: most steps leave it
+            # as it was, and a line drawn again for nothing is a tenth of a millisecond or two.
+            if line != self._layer_map_shown:
+                self._layer_map_shown = line
+                # One line always (height 1 in the tcss): no new layout of the screen for it.
+                self.query_one("#layer-map", Static).update(line, layout=False)
         # Redraw the curves only when they gain or lose a point: a cost, or (update done) an epoch.
         last = (curve_end(self.walk), self.walk.done == self.walk.steps_per_iteration)
         if last != self._curve_until:
