@@ -946,6 +946,9 @@ async def tab_cycle(app: StepperApp, pilot, key: str, where: object) -> list:  #
         assert focused in app.screen._compositor.visible_widgets and focused.region.area, (where, key)
         if focused.id == "explain":
             assert focused.max_scroll_y > 0, (where, key)
+        # A matrix not computed yet (dots, "not computed yet") is no stop: unless Tab started there.
+        if isinstance(focused, MatrixView) and focused is not start:
+            assert focused.computed, (where, key, focused.caption)
         stops.append(focused)
         if focused is start:
             return stops
@@ -956,9 +959,12 @@ async def test_tab_stops_only_where_there_is_something_to_see_and_use() -> None:
     """A fresh tester at 80x24: Tab from the current matrix went to the Why pane with nothing to
     scroll, a stop that took the keys and did nothing with them. Every stop of the Tab cycle is on
     screen and shows it has the keyboard (the screen changes), the Why pane is one only while it
-    can scroll (which depends on the cell it explains), and Shift+Tab goes back the same way."""
-    cases = [((80, 24), (), (1, 2, 3, 6, 7, 14, 22)), ((120, 40), (), (3, 22)), ((200, 60), (), (22,))]
-    cases.append(((80, 24), ("v",), (3,)))
+    can scroll (which depends on the cell it explains), and Shift+Tab goes back the same way. No
+    stop is a matrix not computed yet (at 120x40 Tab went from n^2 through seven of them, dots
+    and "not computed yet", and left the layer pane scrolled down to them; a fresh tester): the
+    cases with most of them, before the first step and at step 3, wide and side by side too."""
+    cases = [((80, 24), (), (0, 1, 2, 3, 6, 7, 14, 22)), ((120, 40), (), (3, 22)), ((200, 60), (), (3, 22))]
+    cases += [((80, 24), ("v",), (3,)), ((120, 40), ("v",), (3,))]
     for size, keys, steps in cases:
         app = StepperApp()
         async with app.run_test(size=size) as pilot:
@@ -972,6 +978,120 @@ async def test_tab_stops_only_where_there_is_something_to_see_and_use() -> None:
                 forward = [w for w in await tab_cycle(app, pilot, "tab", where) if w.id != "explain"]
                 backward = [w for w in await tab_cycle(app, pilot, "shift+tab", where) if w.id != "explain"]
                 assert backward == [*forward[-2::-1], forward[-1]], where
+
+
+def symbol(widget: object) -> str | None:
+    """The matrix's symbol as its title starts ("a^1", "δ^3"), None for any other widget."""
+    return widget.caption.split()[0] if isinstance(widget, MatrixView) else None
+
+
+async def test_tab_passes_over_the_matrices_not_computed_yet() -> None:
+    """A fresh tester at 120x40, step 3: Tab from n^2 went to a^2, dC/da^2, … seven matrices of
+    dots in a row, the layer pane scrolled down to them and left there. Tab's matrices are the
+    computed ones on screen, each once, and the first Tab leaves the current matrix in view. A
+    click still gives a matrix not computed yet the keyboard (its cell explained: "not computed
+    yet"), and Tab goes on from it to the next stop, not back to the first."""
+    app = StepperApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n", "n", "n")
+        await pilot.pause()
+        current = app.focused
+        assert symbol(current) == "n^2"
+        pane = current.parent
+        before = pane.scroll_y
+        await pilot.press("tab")
+        await pilot.pause()
+        assert not isinstance(app.focused, MatrixView), symbol(app.focused)
+        assert pane.scroll_y == before and pane.region.contains_region(current.region)
+        stops = [current]
+        for _ in range(20):
+            await pilot.press("tab")
+            await pilot.pause()
+            if app.focused is current:
+                break
+            stops.append(app.focused)
+        shown = [v for v in app.screen.view.matrices if v.display and v.parent.display]
+        assert [v for v in shown if not v.computed], "nothing to pass over"
+        matrices = [w for w in stops if isinstance(w, MatrixView)]
+        assert sorted(map(symbol, matrices)) == sorted(symbol(v) for v in shown if v.computed)
+        # Clicked, a matrix of dots has the keyboard; Tab moves on from it.
+        pending = next(v for v in shown if symbol(v) == "a^2")
+        await pilot.click(pending, offset=(8, 2))
+        await pilot.pause()
+        assert app.focused is pending and "a^2[o=0, j=0]: not computed yet" in "\n".join(screen_lines(app))
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.focused is not None and not isinstance(app.focused, MatrixView), symbol(app.focused)
+
+
+async def test_the_keyboard_leaves_a_matrix_as_it_goes_back_to_not_computed() -> None:
+    """Back with p, or on into the next iteration, the matrix the keyboard is on may have nothing
+    to show any more: the keyboard goes with the cursor to the current step's matrix, never to
+    nothing nor to a matrix of dots."""
+    for size in [(120, 40), (200, 60)]:
+        app = StepperApp()
+        async with app.run_test(size=size) as pilot:
+            await pilot.press("n", "n", "n")
+            await pilot.pause()
+            for _ in range(20):
+                if symbol(app.focused) == "a^1":
+                    break
+                await pilot.press("shift+tab")
+                await pilot.pause()
+            assert symbol(app.focused) == "a^1", size
+            await pilot.press("p", "p")  # step 1: a^1 is not computed yet
+            await pilot.pause()
+            focused = app.focused
+            assert isinstance(focused, MatrixView) and focused.has_class("-current"), (size, focused)
+            assert symbol(focused) == "n^1" and "cursor" in str(focused.border_subtitle), size
+            await pilot.press("i")  # the whole iteration: every matrix computed
+            await pilot.pause()
+            for _ in range(40):
+                if symbol(app.focused) == "δ^3":
+                    break
+                await pilot.press("tab")
+                await pilot.pause()
+            assert symbol(app.focused) == "δ^3", size
+            await pilot.press("n")  # the next iteration, before its first step: δ^3 not computed
+            await pilot.pause()
+            # Where the cursor starts an iteration: the first operand of its first step.
+            assert symbol(app.focused) == "a^0" and app.focused.computed, size
+            assert "cursor" in str(app.focused.border_subtitle), size
+
+
+async def test_tab_onto_an_operand_lands_on_the_row_or_column_that_makes_the_cell() -> None:
+    """A tester: Tab onto an operand of the current product put its cursor on the first cell, not
+    on the row ▶ or column ▼ that makes the current matrix's cell, where the computation is. At
+    120x40 Tab goes through other matrices first, whose cells it selects (and the marks went with
+    the selection). Forward (n^2 = [1 | a^1] · W^1, its cell o=1, j=1: row 1 of a^1, column 1 of
+    W^1) and backward (dC/da^2 = δ^3 · W^2ᵀ, o=1, j=1: row 1 of δ^3, row 2 of W^2, i=1), both ways
+    round the Tab cycle; the Why pane explains the cell landed on."""
+    cases = [
+        (3, {"a^1": (1, 0), "W^1": (0, 1)}, ["a^1[o=1, j=0]", "W^1[b, j=1]"]),
+        (12, {"δ^3": (1, 0), "W^2": (2, 0)}, ["δ^3[o=1, j=0]", "W^2[i=1, j=0]"]),
+    ]
+    for size in [(80, 24), (120, 40)]:
+        for steps, cells, names in cases:
+            for key in ["tab", "shift+tab"]:
+                app = StepperApp()
+                async with app.run_test(size=size) as pilot:
+                    await pilot.press(*"n" * steps, "down", "right")
+                    await pilot.pause()
+                    result = app.focused
+                    assert isinstance(result, MatrixView) and result.cursor == (1, 1)
+                    landed, why = {}, []
+                    for _ in range(20):
+                        await pilot.press(key)
+                        await pilot.pause()
+                        if app.focused is result:
+                            break
+                        if symbol(app.focused) in cells:
+                            landed[symbol(app.focused)] = app.focused.cursor
+                            why.append(screen_lines(app, app.screen.query_one("#explain").region)[1])
+                    where = (size, steps, key)
+                    assert landed == cells, where
+                    for name in names:
+                        assert any(name in line for line in why), (where, name, why)
 
 
 async def test_the_decision_map_shows_it_has_the_keyboard() -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from textual import events
 from textual.binding import Binding
-from textual.css.query import NoMatches
+from textual.css.query import NoMatches, QueryType
 from textual.geometry import Region, Size, Spacing
 from textual.reactive import Reactive, reactive
 from textual.screen import Screen
@@ -102,6 +102,35 @@ class SteppingScreen(Screen[None]):
         # made on it once it is shown. Pressed right after s, n and i moved the old walk, and were
         # lost with it.
         self._held_moves: list[Callable[[Walk], object]] | None = None
+
+    @property
+    def focus_chain(self) -> list[Widget]:
+        """Textual's Tab order less the matrices not computed yet: Tab stopped on each, dots and a
+        Why pane saying "not computed yet", the arrows moving over nothing, and the layer pane left
+        scrolled down to them (a fresh tester at 120x40; at the seed's step 3, seven of them in a
+        row). A click still gives one the keyboard (its cell explained, the border dashed), and the
+        focused widget stays in the chain, so that Tab moves on from it."""
+        focused = self.focused
+        return [
+            widget
+            for widget in super().focus_chain
+            if widget is focused or not isinstance(widget, MatrixView) or widget.computed
+        ]
+
+    def focus_next(self, selector: str | type[QueryType] = "*") -> Widget | None:
+        return self._tabbed_to(super().focus_next(selector))
+
+    def focus_previous(self, selector: str | type[QueryType] = "*") -> Widget | None:
+        return self._tabbed_to(super().focus_previous(selector))
+
+    def _tabbed_to(self, focused: Widget | None) -> Widget | None:
+        """Tab or Shift+Tab put the keyboard on ``focused``: an operand of the current step gets its
+        cursor on the cell marked for the step's computation (WalkView.cursor_onto_step)."""
+        if isinstance(focused, MatrixView):
+            for view in self.walk_views():
+                if focused in view.all_matrices:
+                    view.cursor_onto_step(focused)
+        return focused
 
     def walk_views(self) -> list[WalkView]:
         # Looked up once: a query walks the screen's whole DOM, and this runs several times a step.

@@ -208,6 +208,11 @@ class MatrixView(ScrollView, can_focus=True):
     def is_weights(self) -> bool:
         return self.ref.quantity in WEIGHT_SHAPED
 
+    @property
+    def computed(self) -> bool:
+        """Numbers to show: computed in this iteration (a matrix not computed yet shows dots)."""
+        return self.state is not None and self.state.value is not None
+
     # --- state ---------------------------------------------------------------------------------
     def show(self, state: MatrixState) -> None:
         old = self.state
@@ -760,6 +765,14 @@ class MatrixView(ScrollView, can_focus=True):
         row, col = self.cursor
         where = ("b" if row == 0 else f"i={row - 1}") if self.is_weights else f"o={row}"
         return f"{where}, j={col}"
+
+    def land_on(self, row: int, col: int) -> None:
+        """The cursor on cell (row, col) as the keyboard arrives here (Tab), with its row in view:
+        after the refresh, once the pane has scrolled this matrix into view for the focus."""
+        if self.state is None:
+            return
+        self.cursor = (min(row, self.state.rows - 1), min(col, self.state.cols - 1))
+        self.call_after_refresh(self._scroll_to_row, self.cursor[0])
 
     def _show_cursor_place(self, focused: bool = False) -> None:
         """Keyboard focus is told by words under the matrix (or, open at the bottom, in its title),

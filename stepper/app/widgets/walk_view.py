@@ -51,7 +51,7 @@ from stepper.app.widgets.step_pane import StepPane
 from stepper.engine.compare import MineChecker
 from stepper.engine.decision_map import check_two_inputs
 from stepper.engine.diagnose import Diagnosis
-from stepper.engine.explain import summed_columns
+from stepper.engine.explain import operand_slices, summed_columns
 from stepper.engine.quantities import Q
 from stepper.engine.steps import Phase, Ref
 from stepper.engine.walk import Position, Walk
@@ -821,6 +821,31 @@ class WalkView(Vertical):
         if target is None or target is source:
             return
         self._put_cursor(target, *source.cursor, keyboard)
+
+    def cursor_onto_step(self, view: MatrixView) -> None:
+        """Tab has just put the keyboard on ``view``: an operand of the current product lands with
+        its cursor on the row or column marked ▶ or ▼, the one that makes the current matrix's
+        cursor cell, where the learner reads the computation (it landed on its first cell, or on
+        wherever it was left steps ago; a tester). From the current matrix's cursor, not from
+        ``view``'s marks: a Tab stop on another matrix on the way selected that one's cell, and
+        the marks went with the selection (show_matrices marks only for a cell of the current
+        matrix). The other coordinate stays the cursor's own: any cell of that row or column is
+        a term of the sum."""
+        step = self.walk.current_step
+        result = self.cursor_matrix()
+        if step is None or view.state is None or result is None or result.ref != step.output:
+            return
+        row, col = view.cursor
+        marked = False
+        for ref, axis, index in operand_slices(step, *result.cursor):
+            if ref == view.ref:
+                marked = True
+                if axis == "rows":
+                    row = index
+                else:
+                    col = index
+        if marked:
+            view.land_on(row, col)
 
     def put_cursor(self, row: int, col: int) -> None:
         """The keyboard and the cursor on cell (row, col) of the current step's matrix."""
