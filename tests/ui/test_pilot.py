@@ -1065,10 +1065,13 @@ async def test_tab_onto_an_operand_lands_on_the_row_or_column_that_makes_the_cel
     120x40 Tab goes through other matrices first, whose cells it selects (and the marks went with
     the selection). Forward (n^2 = [1 | a^1] · W^1, its cell o=1, j=1: row 1 of a^1, column 1 of
     W^1) and backward (dC/da^2 = δ^3 · W^2ᵀ, o=1, j=1: row 1 of δ^3, row 2 of W^2, i=1), both ways
-    round the Tab cycle; the Why pane explains the cell landed on."""
+    round the Tab cycle; the Why pane explains the cell landed on. The operands of an entry-by-entry
+    step land on the cell itself."""
     cases = [
         (3, {"a^1": (1, 0), "W^1": (0, 1)}, ["a^1[o=1, j=0]", "W^1[b, j=1]"]),
         (12, {"δ^3": (1, 0), "W^2": (2, 0)}, ["δ^3[o=1, j=0]", "W^2[i=1, j=0]"]),
+        # Entry by entry (δ^3 = dC/da^3 ⊙ da^3/dn^3): on the cell itself.
+        (10, {"dC/da^3": (1, 1), "da^3/dn^3": (1, 1)}, ["dC/da^3[o=1, j=1]", "da^3/dn^3[o=1, j=1]"]),
     ]
     for size in [(80, 24), (120, 40)]:
         for steps, cells, names in cases:

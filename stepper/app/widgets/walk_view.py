@@ -830,10 +830,16 @@ class WalkView(Vertical):
         ``view``'s marks: a Tab stop on another matrix on the way selected that one's cell, and
         the marks went with the selection (show_matrices marks only for a cell of the current
         matrix). The other coordinate stays the cursor's own: any cell of that row or column is
-        a term of the sum."""
+        a term of the sum. An operand of an entry-by-entry step (σ(n), δ = dC/da ⊙ da/dn, an
+        update) lands on the cell itself, the one whose number the computation reads."""
         step = self.walk.current_step
         result = self.cursor_matrix()
         if step is None or view.state is None or result is None or result.ref != step.output:
+            return
+        if step.columns_from is None and view.ref in step.inputs:
+            assert result.state is not None
+            if (view.state.rows, view.state.cols) == (result.state.rows, result.state.cols):
+                view.land_on(*result.cursor)
             return
         row, col = view.cursor
         marked = False
