@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import NamedTuple
 
 import pytest
 from textual.pilot import Pilot
@@ -11,6 +12,7 @@ from stepper.app import StepperApp
 from stepper.app.widgets.explanation import Explanation
 from stepper.app.widgets.layer_pane import LayerPane
 from stepper.app.widgets.matrix import MatrixView
+from stepper.app.widgets.sized import WhyPane
 from stepper.app.widgets.status import fit_formula, fit_where
 from stepper.app.widgets.step_pane import StepPane
 from stepper.app.widgets.walk_view import WalkView
@@ -265,6 +267,32 @@ def test_the_first_header_line_says_iteration_alike_for_the_whole_iteration(widt
     assert all(len(line) <= width for line in lines)
 
 
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_side_by_side_the_walk_that_waits_says_so_in_its_title(size) -> None:
+    """sgd's 8 steps an iteration beside adam's 13: sgd stood at "step 8/8" while n moved adam on,
+    with nothing saying why (a tester). Its column's title says it waits for adam, whole at
+    80x24's half width, from its last step until adam ends the iteration; adam's never does."""
+    app = StepperApp("sgd-vs-adam")
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("v")
+        await pilot.pause()
+        adam, sgd = sorted(app.screen.query(WalkView), key=lambda view: view.walk.net.optimizer.name)
+        assert sgd.walk.steps_per_iteration < adam.walk.steps_per_iteration
+        for step in range(1, adam.walk.steps_per_iteration + 2):
+            await pilot.press("n")
+            await pilot.pause()
+            top = screen_lines(app)[0]
+            waiting = sgd.walk.steps_per_iteration <= step < adam.walk.steps_per_iteration
+            assert ("waiting for adam" in top) == waiting, (step, top)
+            assert "waiting" not in str(adam.border_title), step
+        assert sgd.walk.iteration == adam.walk.iteration == 2
+        # Back (p) to where sgd waits: it says so again.
+        for _ in range(2):
+            await pilot.press("p")
+            await pilot.pause()
+        assert "waiting for adam" in screen_lines(app)[0]
+
+
 def test_the_first_header_line_drops_phase_and_layer_before_the_cost() -> None:
     where = "Iteration 1 · step 13 of 22 · C = 1.9082220 · backward · layer 2"
     assert fit_where(where, 80) == where
@@ -389,13 +417,66 @@ def step_height(pane: StepPane) -> int:
     return pane.packing(pane.scrollable_content_region.width).height
 
 
+class HalfLines(NamedTuple):
+    """How a half uses the lines its layers and its Why pane share."""
+
+    why_top: int
+    why_spare: int  # empty lines under the Why text
+    why_cut: bool  # the Why text scrolls
+    layers_spare: int  # empty lines under the step view's or the layer pane's matrices
+    layers_helped: int  # lines more the layers would show something with (up to a number asked)
+
+
+def half_lines(walk_view: WalkView, more: int) -> HalfLines:
+    """What a half's layers and Why pane show and leave empty; ``more``: the lines more asked of
+    its layers for ``layers_helped`` (0 when they would show nothing more with them)."""
+    why = walk_view.query_one("#explain", WhyPane)
+    window = why.scrollable_content_region.height
+    rows = why.text_rows or 0
+    if walk_view.step_mode:
+        pane = walk_view.step_pane
+        have, need = pane.scrollable_content_region.height, step_height(pane)
+        helped = min(more, max(0, need - have))
+    else:
+        panes = [pane for pane in walk_view.panes if pane.display]
+        have = min(pane.scrollable_content_region.height for pane in panes)
+        need = max(pane.virtual_size.height for pane in panes)
+        # Folded matrices unfold, or a pane that scrolls shows more, with lines more.
+        helped = max(
+            min(more, max(0, pane.virtual_size.height - have))
+            or (more if len(pane.folded_for(have + more)) < len(pane.folded_for(have)) else 0)
+            for pane in panes
+        )
+    return HalfLines(why.region.y, max(0, window - rows), rows > window, max(0, have - need), helped)
+
+
+async def assert_no_needless_cut(views: list[WalkView], where: object) -> None:
+    """Neither half cuts its Why text while its layers leave lines empty, nor cuts its layers
+    while its Why pane leaves lines empty; and both Why panes start on the same line, unless that
+    would cut what either shows."""
+    halves = [half_lines(walk_view, 0) for walk_view in views]
+    for walk_view, half in zip(views, halves):
+        if half.why_cut:
+            assert half.layers_spare == 0, (walk_view.id, where, half)
+        if half.why_spare:
+            assert not half_lines(walk_view, half.why_spare).layers_helped, (walk_view.id, where, half)
+    (upper, upper_view), (lower, lower_view) = sorted(zip(halves, views), key=lambda pair: pair[0].why_top)
+    moved = lower.why_top - upper.why_top
+    if moved:
+        # The upper half's Why pane down (its text still whole), or the lower half's up (its
+        # layers' empty lines given back): either aligns them and cuts nothing.
+        assert upper.why_spare < moved, (upper_view.id, where, upper, lower)
+        assert lower.layers_spare < moved, (lower_view.id, where, upper, lower)
+
+
 @pytest.mark.parametrize("example", [None, "xor", "sgd-vs-adam"])
-async def test_side_by_side_gives_the_why_panes_the_lines_the_step_leaves(example) -> None:
-    """At 120x40 each half had up to 6 empty lines between its step view and its Why pane, while
-    the cell's computation and the product under it scrolled. Every step of two iterations: in a
-    half showing its step view, the Why pane starts under the step's last line, unless the step is
-    taller than the room (it scrolls); and both Why panes start on the same line, so the two
-    computations of the cell read side by side."""
+async def test_side_by_side_gives_the_lines_a_half_leaves_to_what_it_cuts(example) -> None:
+    """At 120x40 a half's step view left 4 empty lines above its Why pane, aligned with the other
+    half's taller step, while its Why text scrolled (the seed's step 5); at sgd-vs-adam's step 13
+    adam's pane folded 13 matrices with 5 empty lines under them and 4 in its Why pane. Every
+    step of two iterations: no half cuts one part while the other leaves lines empty, and the two
+    Why panes start on the same line (the two computations of the cell read side by side) where
+    that cuts nothing."""
     app = StepperApp(example) if example else StepperApp()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("v")
@@ -404,17 +485,27 @@ async def test_side_by_side_gives_the_why_panes_the_lines_the_step_leaves(exampl
         for _ in range(2 * max(v.walk.steps_per_iteration for v in views)):
             await pilot.press("n")
             await pilot.pause()
-            whys = [view.query_one("#explain") for view in views]
-            assert whys[0].region.y == whys[1].region.y, (views[0].walk.position, whys[0].region)
-            for walk_view in views:
-                pane = walk_view.step_pane
-                if not walk_view.step_mode:
-                    continue
-                needs = step_height(pane)
-                tallest = max(step_height(v.step_pane) for v in views if v.step_mode)
-                if pane.max_scroll_y == 0 and needs == tallest:
-                    gap = whys[0].region.y - (pane.region.y + needs)
-                    assert gap == 0, (walk_view.id, walk_view.walk.position, gap)
+            await pilot.pause()
+            await assert_no_needless_cut(views, views[0].walk.position)
+
+
+async def test_side_by_side_w_grows_the_why_pane_only_as_far_as_its_text_at_200x60() -> None:
+    """At 200x60 after w a Why pane showed 13 empty lines under its text while the layers above it
+    were folded and cut. Every step of an iteration, with w: the Why pane takes the lines its text
+    needs, and the layers the rest."""
+    app = StepperApp()
+    async with app.run_test(size=(200, 60)) as pilot:
+        await pilot.press("v")
+        await pilot.pause()
+        await pilot.press("w")
+        await pilot.pause()
+        views = list(app.screen.query(WalkView))
+        assert all(view.has_class("-why-tall") for view in views)
+        for _ in range(views[0].walk.steps_per_iteration):
+            await pilot.press("n")
+            await pilot.pause()
+            await pilot.pause()
+            await assert_no_needless_cut(views, views[0].walk.position)
 
 
 def test_the_formula_line_drops_its_parameters_before_cutting() -> None:

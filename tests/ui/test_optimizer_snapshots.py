@@ -14,3 +14,9 @@ def test_adam_bias_correction_mid_update_80x24(snap_compare) -> None:
 
 def test_adam_update_of_the_output_weights_200x60(snap_compare) -> None:
     assert snap_compare(StepperApp(network="sgd-vs-adam"), press=["u"], terminal_size=(200, 60))
+
+
+def test_side_by_side_sgd_waits_for_adam_80x24(snap_compare) -> None:
+    """sgd's walk done with its 8 steps, adam's at its 9th of 13: sgd's column title says it waits
+    for adam (it stood at "8/8" with nothing saying why), whole at half of 80 columns."""
+    assert snap_compare(StepperApp(network="sgd-vs-adam"), press=["v", *"n" * 9], terminal_size=(80, 24))

@@ -79,7 +79,8 @@ class SideBySideScreen(SteppingScreen, ClosesOnce[None]):
         same_run = run_description(left) == run_description(right)
         for column in self.columns:
             net = column.walk.net
-            column.border_title = f"init {net.init.describe()}" if same_run else run_description(net)
+            column.run_title = f"init {net.init.describe()}" if same_run else run_description(net)
+            column.border_title = column.run_title
 
     def on_mount(self) -> None:
         digits, show_map = self._carried

@@ -228,15 +228,8 @@ class LayerPane(VerticalScroll, LaidOutOnce, can_focus=False):
         columns = min(len(part), columns_that_fit([v for v in self.views if v.state is not None], width - 3))
         return sum(row_height(row) for row in grid_rows(part, columns)) <= window
 
-    def fold_for_step(self, window: int | None = None) -> bool:
-        """Fold away as few of the matrices that take no part in the current step as it takes for
-        those between its first and last matrix in this pane to fit the window (an update's W^l is
-        at the top of the pane, its gradient near the bottom), with no matrix above them cut at the
-        window's top (see _fits); unfold them otherwise. The oldest fold first: those computed just
-        before the step stay beside it (adam's last update showed its W^l, ΔW^l and W^l updated
-        alone, m, v, m̂ and v̂ folded away with room to spare). True if the layout changed.
-        ``window``: the pane's height inside its border, for a pane not laid out yet."""
-        window = self.scrollable_content_region.height if window is None else window
+    def folded_for(self, window: int) -> list[MatrixView]:
+        """The matrices fold_for_step folds away in a window ``window`` lines high."""
         views = [v for v in self.views if v.state is not None]
         columns = self.grid_columns
         fold: list[MatrixView] = []
@@ -257,6 +250,26 @@ class LayerPane(VerticalScroll, LaidOutOnce, can_focus=False):
                 fold.remove(view)
                 if not fits():
                     fold.append(view)
+        return fold
+
+    def height_for(self, window: int) -> int:
+        """The lines the pane's matrices take, folded for a window ``window`` lines high, its
+        border included (with nothing to fold, every matrix: the whole pane)."""
+        fold = self.folded_for(window)
+        views = [v for v in self.views if v.state is not None and v not in fold]
+        return sum(row_height(row) for row in grid_rows(views, self.grid_columns)) + 2
+
+    def fold_for_step(self, window: int | None = None) -> bool:
+        """Fold away as few of the matrices that take no part in the current step as it takes for
+        those between its first and last matrix in this pane to fit the window (an update's W^l is
+        at the top of the pane, its gradient near the bottom), with no matrix above them cut at the
+        window's top (see _fits); unfold them otherwise. The oldest fold first: those computed just
+        before the step stay beside it (adam's last update showed its W^l, ΔW^l and W^l updated
+        alone, m, v, m̂ and v̂ folded away with room to spare). True if the layout changed.
+        ``window``: the pane's height inside its border, for a pane not laid out yet."""
+        window = self.scrollable_content_region.height if window is None else window
+        views = [v for v in self.views if v.state is not None]
+        fold = self.folded_for(window)
         changed = False
         for view in views:
             if view.display == (view in fold):

@@ -65,6 +65,7 @@ WHY_CELL_MOST = 5  # of the selected cell's line and its computation it keeps, a
 SHORT = 40  # side by side, a screen lower than this shows each half's step view (taller: its layer)
 WHY_NARROW = 8  # its height (the stylesheet's) when the step does not fit anyway
 WHY_BESIDE = 12  # side by side, the Why pane's height at least (the rest of a half's is the layers')
+UNFOLDED = 10_000  # a window taller than any layer pane: none of its matrices folded
 LEAD_CELLS = 64  # a matrix with more cells than this has only its edge rows and columns measured (step_lead)
 
 
@@ -154,8 +155,12 @@ class WalkView(Vertical):
         self._explanation_held = False  # inside one_explanation: written once, at its end
         self._planned_for = 0  # wide: the layers' height (less a border) the last plan was made for
         self._split: int | None = None  # the layers' height the step view asked for (None: the stylesheet's)
-        self._beside_need: int | None = None  # side by side, the layers' height this half asks for
+        # Side by side, the layers' heights this half takes without cutting anything needlessly.
+        self._beside_need: tuple[int, int] | None = None
         self._selection_drawn: tuple[object, ...] = ()
+        # Side by side: the column's title, what differs between the halves (SideBySideScreen),
+        # which says too when this walk waits for the other's (_title_waiting).
+        self.run_title: str | None = None
 
     # --- building ---------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -450,6 +455,10 @@ class WalkView(Vertical):
         message.stop()
         if self.wide and self._drawable and self.query_one("#layers").size.height - 2 != self._planned_for:
             self.refresh_view()
+        elif self.compact and self._drawable and not self.step_mode and self._fold_panes():
+            # Side by side the layers' height follows the Why text's (_split_beside), set after
+            # the panes folded for the old one: folded again for the new, as few as it takes.
+            self.call_after_refresh(self._scroll_to_current)
 
     def _operand_layers(self) -> set[int]:
         """The layers whose panes hold the current step's operands."""
@@ -630,27 +639,91 @@ class WalkView(Vertical):
         return max(3, room // 3 if self.has_class("-why-tall") else room - WHY_BESIDE)
 
     def _split_beside(self) -> None:
-        """Side by side, with a Why pane under each half: the layers' area as tall as the step view
-        needs, and the Why pane the rest (at 120x40 each half had up to 6 empty lines between its
-        step and its Why pane, whose text scrolled). The same height in both halves, the tallest
-        either needs, so that their Why panes start on the same line and the two computations of
-        the cell read side by side. Where a half shows its layer pane, both keep the layers'
-        tallest height."""
+        """Side by side, with a Why pane under each half: the layers' area and the Why pane share
+        the room as each needs. Both halves give their layers the same height where that cuts
+        nothing more in either, so that their Why panes start on the same line and the two
+        computations of the cell read side by side; else each half its own. At 120x40 a half's
+        step view left 4 empty lines above its Why pane, aligned with the other's taller step,
+        while its Why text scrolled; a layer pane folded matrices away while the Why pane under it
+        had lines to spare; and at 200x60, after w, a Why pane showed 13 empty lines under its
+        text while the layers above it were cut (testers)."""
         if not self.size.height:
             return
-        most = self._layers_beside()
-        self._beside_need = most
-        if self.step_mode and not self.wide:
-            self.step_pane.show_headers()
-            pane = self.step_pane
-            width = pane.scrollable_content_region.width or self._width - 3
-            self._beside_need = max(3, min(pane.packing(width).height, most))
+        self._beside_need = self._beside_heights()
         # The halves are siblings (SideBySideScreen): no query of the whole screen on each step.
         siblings = self.parent.children if self.parent is not None else [self]
         halves = [view for view in siblings if isinstance(view, WalkView)]
-        height = max(view._beside_need or 0 for view in halves)
-        for half in halves:
-            half._set_split(height)
+        spans = [half._beside_need or (0, 0) for half in halves]
+        low, high = max(span[0] for span in spans), min(span[1] for span in spans)
+        for half, span in zip(halves, spans):
+            # Together where both can; else each half's layers as tall as they need, its Why pane
+            # right under them (no empty lines between a step and its explanation).
+            half._set_split(low if low <= high else span[0])
+
+    def _beside_heights(self) -> tuple[int, int]:
+        """The layers' heights that cut nothing needlessly in this half: from what they need to
+        what the Why text leaves, when both fit; else the one that gives the lines to the part
+        that can use them (the Why pane keeps ``WHY_BESIDE`` lines, or two thirds after w, only
+        while its text needs them)."""
+        room, most = self._room(), self._layers_beside()
+        layers = self._layers_need()
+        layers = most if layers is None else max(3, layers)
+        why = self._why_need()
+        if why is None:
+            return most, most
+        if layers + why <= room:
+            return layers, room - why
+        if layers <= most:
+            return layers, layers  # the Why text scrolls
+        # The layers are cut: they get all the Why text does not need.
+        height = max(most, room - why)
+        # A pane folded for that height may leave lines under its matrices (a line or two short
+        # of unfolding one more): those go to the Why pane if its text scrolls, else they may be
+        # the other half's height (the Why panes start on the same line).
+        used = self._folded_height(height)
+        if used is None:
+            return height, height
+        return (used, height) if height == room - why else (used, used)
+
+    def _layers_need(self) -> int | None:
+        """The lines the layers' area needs to show all it holds: the step view's matrices, or the
+        layer panes' whole (None: as many as it gets, a wide step view or the decision map)."""
+        if self.map_shown:
+            return None
+        if self.step_mode:
+            if self.wide:
+                return None
+            self.step_pane.show_headers()
+            pane = self.step_pane
+            width = pane.scrollable_content_region.width or self._width - 3
+            return int(pane.packing(width).height)
+        heights = [pane.height_for(UNFOLDED) for pane in self.panes if pane.display]
+        return max(heights) if heights else None
+
+    def _folded_height(self, height: int) -> int | None:
+        """The lines a half's one layer pane takes, folded for a layers' area ``height`` lines high,
+        if fewer and the same matrices fold at that height (None: else, or no pane, or wide)."""
+        shown = [pane for pane in self.panes if pane.display]
+        if self.wide or self.step_mode or self.map_shown or len(shown) != 1:
+            return None
+        pane = shown[0]
+        used = max(3, pane.height_for(height - 2))
+        if used >= height or pane.folded_for(used - 2) != pane.folded_for(height - 2):
+            return None
+        return used
+
+    def _why_need(self) -> int | None:
+        """The lines the Why pane needs to show its text whole, its border included (None: no text yet)."""
+        if not self._why_markup:
+            return None
+        width = self.why_width
+        rows = sum(self._rows(line, width) for line in self._why_markup.split("\n"))
+        # The text as tall as itself, not the tallest it has been (Explanation): else the pane
+        # keeps a scrollbar, its text wraps two columns narrower, a line longer than counted here.
+        text = self.query_one("#explain-text", Explanation)
+        if text.styles.min_height is not None and text.styles.min_height.value > rows:
+            text.reset_height()
+        return rows + 2
 
     def _set_split(self, height: int) -> None:
         if height == self._split:
@@ -755,6 +828,8 @@ class WalkView(Vertical):
 
     def _update_status(self) -> None:
         self.query_one("#status", StatusLine).show(*status_lines(self.walk, compact=self.compact))
+        if self.run_title is not None:
+            self._title_waiting()
         if not self.compact:
             # The quiz's score leads the header's third line, before the layer map.
             score = f"Quiz {self.score} │ " if self.score else ""
@@ -771,6 +846,30 @@ class WalkView(Vertical):
             self._curve_until = last
             self.query_one("#loss", CostChart).show(cost_curve(self.walk))
             self.query_one("#epoch-loss", CostChart).show(epoch_curve(self.walk))
+
+    def _title_waiting(self) -> None:
+        """Side by side, a walk done with its iteration while the other half's goes on (sgd's 8
+        steps beside adam's 13) says in its title that it waits: it stood at "step 8/8" as n
+        moved adam on, with nothing saying why (a tester). As much as fits the half's width."""
+        walk = self.walk
+        siblings = self.parent.children if self.parent is not None else []
+        others = [view.walk for view in siblings if isinstance(view, WalkView) and view is not self]
+        ahead = [
+            other
+            for other in others
+            if walk.done == walk.steps_per_iteration
+            and other.iteration == walk.iteration
+            and other.done < other.steps_per_iteration
+        ]
+        title = self.run_title or ""
+        if ahead:
+            other = ahead[0].net.optimizer.name
+            name = other if other != walk.net.optimizer.name else "the other half"
+            room = self._width - 6  # the column's corners and the title's dashes and spaces
+            long = f"{title} · waiting for {name} to end iteration {walk.iteration}"
+            title = long if len(long) <= room else f"{title} · waiting for {name}"
+        if self.border_title != title:  # setting it repaints the column: once as it starts waiting
+            self.border_title = title
 
     def show_curve_until(self, iteration: int) -> None:
         """The cost curve up to ``iteration`` (a long run in a worker records costs ahead of the walk)."""
@@ -1035,6 +1134,10 @@ class WalkView(Vertical):
         if self.step_mode and self.step_pane.order[-1:] == [view]:
             self.step_pane.follow_column(col)  # operands in a share of the width: the cell's column
         self._update_explanation()
+        if self.compact and self.why_shown and not self._explanation_held:
+            # Side by side the Why pane takes the lines its text needs: another cell's text may
+            # need more or fewer (the other half's cursor, followed here after a step, too).
+            self._split_beside()
 
     def _markable(self) -> list[MatrixView]:
         """The matrices a new selected cell can mark or unmark: the current step's operands and the
