@@ -64,7 +64,7 @@ WHY_LEAST = 2  # lines the Why pane keeps under the step view at least: its titl
 WHY_CELL_MOST = 5  # of the selected cell's line and its computation it keeps, at most (a long sum scrolls)
 SHORT = 40  # side by side, a screen lower than this shows each half's step view (taller: its layer)
 WHY_NARROW = 8  # its height (the stylesheet's) when the step does not fit anyway
-WHY_BESIDE = 12  # side by side, the Why pane's height at least (the rest of a half's is the layers')
+WHY_BESIDE = 12  # side by side, the Why pane's height at least while its text and the layers both need more
 UNFOLDED = 10_000  # a window taller than any layer pane: none of its matrices folded
 LEAD_CELLS = 64  # a matrix with more cells than this has only its edge rows and columns measured (step_lead)
 
