@@ -588,6 +588,13 @@ async def test_side_by_side_on_a_low_screen_w_says_there_is_no_room_for_the_why_
         assert not any(c.query_one("#explain").display for c in app.screen.columns)
         notes = [str(n.message) for n in app._notifications]
         assert any("Why panes need a screen of 40 lines" in note for note in notes), notes
+        # Grown to 40 lines, the halves have their Why panes: the notice goes with its truth (it
+        # stayed up over the halves' bottom borders, a tester).
+        await pilot.resize_terminal(200, 40)
+        await pilot.pause()
+        assert all(c.query_one("#explain").display for c in app.screen.columns)
+        notes = [str(n.message) for n in app._notifications]
+        assert not any("Why panes need" in note for note in notes), notes
 
 
 async def test_the_operand_column_of_the_selected_cell_scrolls_into_view() -> None:

@@ -114,7 +114,10 @@ class SideBySideScreen(SteppingScreen, ClosesOnce[None]):
         """Both halves' Why panes two thirds of their height, or back; below ``SHORT`` lines the
         halves have none, and the key says so rather than doing nothing."""
         if not all(column.why_shown for column in self.columns):
-            self.notify(
+            # Taken down as soon as it is untrue: it stayed up over the halves' bottom borders
+            # after a resize to 120x40 had given them their Why panes (a tester).
+            self.notify_while(
+                lambda: not all(column.why_shown for column in self.columns),
                 f"Side by side, the Why panes need a screen of {SHORT} lines or more: "
                 "Escape goes back to the main view and its Why pane.",
                 timeout=5,

@@ -228,6 +228,10 @@ class SteppingScreen(Screen[None]):
 
     def on_resize(self, event: events.Resize) -> None:
         self._apply_width(self.room(event.size.width))
+        # A notice the new size has made untrue goes ("the Why panes need 40 lines", now 40).
+        drop = getattr(self.app, "drop_untrue_notices", None)
+        if drop is not None:
+            drop()
 
     def room(self, width: int | None = None) -> int:
         """The width the walk views share: the screen's (``width``, when it is new), less a panel
