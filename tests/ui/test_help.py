@@ -49,8 +49,8 @@ async def test_help_lists_every_key_with_what_it_does() -> None:
         # (A run without a letter, "[" alone, is not read off the screenshot: its sentence is.)
         assert {key for key in every_key(app) if any(c.isalnum() for c in key)} <= listed
         assert {
-            "Show the previous layer whole (narrow)",
-            "Show the next layer whole (narrow)",
+            "Previous layer's whole pane (instead of the step)",
+            "Next layer's whole pane (instead of the step)",
         } <= set(lines)
         assert "ctrl+p" in listed and any(line.startswith("tab shift+tab") for line in lines)
         # A sentence, not the Footer's one-word name: "f Fwd" says little to a learner.

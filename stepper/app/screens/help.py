@@ -89,11 +89,11 @@ KEY_HELP = {
     "forward-end": "To the end of the forward pass",
     "backward-end": "To the end of the backward pass",
     "apply-update": "To the end of the update (the new weights)",
-    "whole-iteration": "One whole iteration",
+    "whole-iteration": "To the end of the iteration (or the next)",
     "run-pause": "Run / pause training (cost curve top right)",
     "layer-end": "Finish the current layer's steps",
-    "previous-layer": "Show the previous layer whole (narrow)",
-    "next-layer": "Show the next layer whole (narrow)",
+    "previous-layer": "Previous layer's whole pane (instead of the step)",
+    "next-layer": "Next layer's whole pane (instead of the step)",
     "restart": "Back to the start of iteration 1",
     "decision-map": "Decision map on / off (networks with 2 inputs)",
     "cell-up": "Cell up: the Why pane explains that cell",
@@ -122,7 +122,7 @@ KEY_HELP = {
 
 # Keys that are no Binding of a screen but that a user needs all the same.
 EXTRA_KEYS = (
-    ("tab shift+tab", "Next / previous matrix (its arrows move in it)"),
+    ("tab shift+tab", "Next / previous computed matrix, Why pane or button"),
     ("home end", "Cell cursor to the first / last row (its pane follows)"),
     ("pgup pgdn", "Cell cursor a page up / down"),
     ("ctrl+p", "Command palette: every command by name"),
