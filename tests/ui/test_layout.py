@@ -706,3 +706,21 @@ async def test_side_by_side_at_200x60_lays_both_halves_out_in_columns() -> None:
             for matrix in pane.query(MatrixView):
                 if matrix.display and matrix.region.area:  # every matrix whole in width: no paging
                     assert matrix.region.right <= window.right and matrix.size.width >= matrix.box_width - 2
+
+
+async def test_side_by_side_at_200x60_an_operands_layer_gets_what_the_steps_layer_leaves() -> None:
+    """Side by side at 200x60, step 3 (n^2 = [1 | a^1] · W^1): the random half's layer 1 kept a^1's
+    width, W^0 and n^1 showing 2 of their 3 columns, while layer 2 beside it had 12 columns to
+    spare (a tester). What the step's layer leaves of its whole need goes to the operands' layer:
+    every computed matrix of both shown layers whole, in both halves."""
+    app = StepperApp()
+    async with app.run_test(size=(200, 60)) as pilot:
+        await pilot.press("v", *"nnn")
+        await pilot.pause(0.5)
+        for column in app.screen.columns:
+            shown = [p for p in column.panes if p.display]
+            assert {p.layer_index for p in shown} == {1, 2}
+            for pane in shown:
+                for matrix in pane.query(MatrixView):
+                    if matrix.computed and matrix.region.area:
+                        assert whole_in_view(matrix) is None, (matrix.ref.symbol, whole_in_view(matrix))

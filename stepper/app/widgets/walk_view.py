@@ -435,9 +435,19 @@ class WalkView(Vertical):
                 # Still too wide (a 7-layer network's backward matrices are wider than its forward
                 # ones): the operands' panes as wide as the step's own matrices need, their other
                 # matrices scrolling sideways by whole columns.
+                full = list(widths)
                 for index in (layer, *wanted):
                     widths[index - 1] = panes[index - 1].step_needed_width()
                 shown = layers_that_fit(widths, layer, room, left_first=forward, wanted=wanted)
+                # What the step's own layer leaves of its whole need goes back to the operands'
+                # layers, up to theirs: at 200x60 side by side, layer 1 kept a^1's width and cut
+                # W^0 to 2 of its 3 columns while layer 2, beside it, had 12 columns to spare.
+                spare = room - sum(widths[index - 1] for index in shown - {layer}) - full[layer - 1]
+                for index in wanted:
+                    if index in shown and spare > 0:
+                        grow = min(spare, max(0, full[index - 1] - widths[index - 1]))
+                        widths[index - 1] += grow
+                        spare -= grow
             others = sum(widths[index - 1] for index in shown - {layer})
             if not panes[layer - 1].step_fits(room - others, window):
                 if set(wanted) <= {layer} and panes[layer - 1].step_fits(room, window):
