@@ -203,6 +203,33 @@ async def test_resizing_mid_iteration_keeps_the_cursor_on_the_current_matrix() -
             assert focused.display and focused.parent.display and focused.ref == Ref("delta", 2), size
 
 
+@pytest.mark.parametrize("side_by_side", [False, True])
+async def test_a_resize_keeps_the_keyboard_on_its_matrix_and_cell(side_by_side: bool) -> None:
+    """A fresh tester: at step 11 with the cursor on dC/dW^2's i=0, j=1, Shift+Tab to δ^3 (o=0,
+    j=1), then a resize: the keyboard jumped to dC/dW^2 on row b (δ^3's row 0), another cell in
+    the Why pane, though the new layout showed δ^3 too. Side by side, the same."""
+    app = StepperApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        if side_by_side:
+            await pilot.press("v")
+            await pilot.pause()
+        await pilot.press(*["n"] * 11, "down", "right", "shift+tab")
+        await pilot.pause()
+        delta = Ref("delta", 3)
+        focused = app.focused
+        assert isinstance(focused, MatrixView) and (focused.ref, focused.cursor) == (delta, (0, 1))
+        for size in [(80, 24), (200, 60), (120, 40)]:
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            await pilot.pause()
+            focused = app.focused
+            assert isinstance(focused, MatrixView) and focused.ref == delta, size
+            assert focused.cursor == (0, 1), size
+            views = app.screen.walk_views()
+            assert focused in views[0].matrices and focused.display, size
+            assert all(view.selected_cell() == (delta, 0, 1) for view in views), size
+
+
 async def test_a_bracket_leaves_the_cursor_on_a_matrix_of_the_layer_shown() -> None:
     app = StepperApp()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -815,10 +815,32 @@ class WalkView(Vertical):
             # Unless a step carried it already; Textual may have moved the keyboard meanwhile, from
             # the hidden matrix to another hidden one or to nothing.
             now = self.app.focused
-            if now is None or (isinstance(now, MatrixView) and not self._on_screen(now)):
+            if now is not None and (not isinstance(now, MatrixView) or self._on_screen(now)):
+                return
+            # The same matrix where the new layout shows it (the step view and the layer panes each
+            # have their copy), on the same cell: δ^3's cursor (o=0, j=1) carried to the current
+            # matrix put it on dC/dW^2's row 0, its bias row b, another cell explained (a tester).
+            twin = self._on_screen_copy(focused)
+            if twin is not None:
+                self._put_cursor(twin, *focused.cursor, keyboard=True)
+                return
+            # Else the current matrix, on its own cell where the old layout had it.
+            target = self.cursor_matrix()
+            copies = [v for v in self.all_matrices if target is not None and v.ref == target.ref]
+            old = next((v for v in copies if v is not target), None)
+            if target is not None and old is not None and old is not focused:
+                self._put_cursor(target, *old.cursor, keyboard=True)
+            else:
                 self.carry_cursor(focused)
 
         self.call_after_refresh(carry)
+
+    def _on_screen_copy(self, view: MatrixView) -> MatrixView | None:
+        """The on-screen copy of ``view``'s matrix (itself, or the other layout's), if any."""
+        for other in self.matrices:
+            if other.ref == view.ref and other.state is not None and self._on_screen(other):
+                return other
+        return None
 
     def _on_screen(self, view: MatrixView) -> bool:
         pane = view.parent
