@@ -54,6 +54,25 @@ async def test_an_update_shows_the_weights_before_and_after_and_the_gradient() -
         assert "cursor" not in str(before.border_title)
 
 
+async def test_a_title_too_long_drops_its_words_before_the_cursor_place() -> None:
+    """A fresh tester at 80x24: b, n, Shift+Tab, i to step 22, then Down; the new W^2's title
+    went from "▶ W^2  updated · b, j=0" to "▶ W^2  updated", no cursor place at all (the Why
+    pane on i=0): "updated" goes first, ▶ tells the new weights from the old beside them."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("b", "n", "shift+tab", "i")
+        await pilot.pause()
+        after = app.focused
+        assert isinstance(after, MatrixView) and after.ref == Ref("weights_after", 2)
+        assert str(after.border_title).endswith("b, j=0")
+        for place in ["i=0, j=0", "i=1, j=0", "i=1, j=1"]:
+            await pilot.press("down" if place != "i=1, j=1" else "right")
+            await pilot.pause()
+            title = str(after.border_title)
+            assert title.startswith("▶ W^2") and title.endswith(place), title
+            assert len(title) <= after.outer_size.width - 6
+
+
 async def test_brackets_show_whole_layers_until_the_next_step() -> None:
     app = StepperApp()
     async with app.run_test(size=(80, 24)) as pilot:

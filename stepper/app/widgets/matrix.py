@@ -365,11 +365,15 @@ class MatrixView(ScrollView, can_focus=True):
         shown = self.open_bottom and self._cursor_shown
         where, brief = (f" · cursor {self.cursor_place}", f" · {self.cursor_place}") if shown else ("", "")
         # The first that fits: the caption's words and the cursor's place, "cursor" going first,
-        # then the words; the cursor's place last (its cell is in reverse video anyway).
+        # then the words (the new weights' "updated" too: ▶ tells them from the old ones beside
+        # them); the cursor's place last (its cell is in reverse video anyway). At 80x24 "▶ W^2
+        # updated · b, j=0" lost its place on row i=0, its Why pane on another cell (a tester).
         title = mark + self.short_caption
         if self.outer_size.width:
+            symbol = self.symbol
             tries = [(self.caption, where), (self.caption, brief), (self.short_caption, where)]
-            tries += [(self.short_caption, brief), (self.caption, ""), (self.short_caption, "")]
+            tries += [(self.short_caption, brief), (symbol, where), (symbol, brief)]
+            tries += [(self.caption, ""), (self.short_caption, "")]
             if self.state is not None and self._overflows:
                 # Which columns are in view, at the top as well: a tall matrix's position line is
                 # rows below, out of sight (spiral's 200 observations), and nothing else said that
@@ -387,10 +391,15 @@ class MatrixView(ScrollView, can_focus=True):
             self._show_cursor_place()
 
     @property
+    def symbol(self) -> str:
+        """The caption's symbol alone ("W^1", "δ^2")."""
+        return self.caption.split("  ")[0].split(" = ")[0]
+
+    @property
     def short_caption(self) -> str:
         """The caption without its words: the symbol ("W^1", "δ^2"). The updated weights keep the
         word that tells them from the weights they replace, beside them: both read "W^2" at 80x24."""
-        symbol = self.caption.split("  ")[0].split(" = ")[0]
+        symbol = self.symbol
         return f"{symbol} updated" if self.ref.quantity == Q.WEIGHTS_AFTER else symbol
 
     @property
