@@ -127,6 +127,10 @@ def lead_lines(
     if told is not None and told.step.output.quantity == Q.WEIGHTS_AFTER:
         clones = [e for e in told.equal if e.kind is Kind.CLONES]
         if clones:
+            # After the cell's meaning where that went under its computation: the meaning is the
+            # cell line's, and read after "Still clones" it seemed to tell of the clones (a tester).
+            lines += [line for line in tail if not line.startswith(YOURS)]
+            tail = [line for line in tail if line.startswith(YOURS)]
             lines.append(f"[i]{escape(still_clones_text(clones))}[/i]")
     return lines, tail
 

@@ -6,6 +6,7 @@ engine bug, and it must fail here, not show an empty line to the learner.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -212,6 +213,33 @@ async def test_at_80x24_a_cell_with_a_long_meaning_shows_its_result_in_the_why_p
         ]
         assert shown[0].startswith("dC/dW^2[i=0, j=1] = Σ_o [1 | a^2]ᵀ[i=0, o] · δ^3[o, j=1]")
         assert any(line.rstrip().endswith("= 0.05805621") for line in shown), shown
+
+
+@pytest.mark.parametrize(
+    ("size", "keys", "cell"),
+    [((80, 24), "n" * 20 + "↓↓→→", "W^0[i=1, j=2]"), ((120, 40), "v" + "n" * 22, "W^2[b, j=0]")],
+)
+async def test_at_an_update_of_clones_the_cells_meaning_comes_before_still_clones(
+    size: tuple[int, int], keys: str, cell: str
+) -> None:
+    """A fresh tester at 80x24, step 20, on W^0[i=1, j=2]: "Still clones: …" came between the
+    cell's computation and its meaning, indented under it as if it told of the clones. Side by
+    side at 120x40, step 22, on b cells: the same. All in the Why pane's view."""
+    app = StepperApp()
+    async with app.run_test(size=size) as pilot:
+        arrows = {"↓": "down", "→": "right"}
+        await pilot.press(*(arrows.get(key, key) for key in keys))
+        await pilot.pause()
+        for why in list(app.screen.query("#explain"))[:1]:  # side by side, the clones' half
+            text = why.query_one("#explain-text")
+            lines = [line.strip() for line in str(text.render()).splitlines()]
+            lines = lines[: why.scrollable_content_region.height]
+            assert lines[0].startswith(f"{cell} = w − η · dC/dw"), lines
+            meaning = next(i for i, line in enumerate(lines) if line.startswith("the "))
+            still = next(i for i, line in enumerate(lines) if line.startswith("Still clones"))
+            # Right after the computation's last line, its result.
+            assert re.search(r" = -?[0-9.]+$", lines[meaning - 1]), lines
+            assert meaning < still, lines
 
 
 def test_the_why_text_counts_the_cells_line_and_its_computation_as_its_lead() -> None:
