@@ -115,23 +115,24 @@ def lead_lines(
         with precision(digits):
             terms = cost_terms(walk.net, walk.values)
         lines += ["[b]C[/b]: the cost of this iteration", *(escape(line) for line in wrapped(terms, width))]
-    tail: list[str] = []
-    if selected is not None and not worked_out(cell_name(*selected)):
-        with precision(digits):  # the cell's computation at the precision the matrices show
-            computation, tail = cell_parts(walk, *selected, checker, width)
-        lines += computation
     # An update that leaves clones clones says so within the lead, kept in view under the step at
     # 80x24: "equal gradients, so equal changes: … still clones" answers the seed's question, and a
     # tester found it below the fold at every update step there.
     told = walk.symmetry[step.index] if step is not None else None
+    clones = []
     if told is not None and told.step.output.quantity == Q.WEIGHTS_AFTER:
         clones = [e for e in told.equal if e.kind is Kind.CLONES]
-        if clones:
-            # After the cell's meaning where that went under its computation: the meaning is the
-            # cell line's, and read after "Still clones" it seemed to tell of the clones (a tester).
-            lines += [line for line in tail if not line.startswith(YOURS)]
-            tail = [line for line in tail if line.startswith(YOURS)]
-            lines.append(f"[i]{escape(still_clones_text(clones))}[/i]")
+    tail: list[str] = []
+    if selected is not None and not worked_out(cell_name(*selected)):
+        with precision(digits):  # the cell's computation at the precision the matrices show
+            computation, tail = cell_parts(walk, *selected, checker, width, in_lead=bool(clones))
+        lines += computation
+    if clones:
+        # After the cell's meaning where that went under its computation: the meaning is the
+        # cell line's, and read after "Still clones" it seemed to tell of the clones (a tester).
+        lines += [line for line in tail if not line.startswith(YOURS)]
+        tail = [line for line in tail if line.startswith(YOURS)]
+        lines.append(f"[i]{escape(still_clones_text(clones))}[/i]")
     return lines, tail
 
 
@@ -284,7 +285,13 @@ def wrapped(terms: str, width: int | None, more_indent: str = "    ", first_inde
 
 
 def cell_parts(
-    walk: Walk, ref: Ref, row: int, col: int, checker: MineChecker | None, width: int | None = None
+    walk: Walk,
+    ref: Ref,
+    row: int,
+    col: int,
+    checker: MineChecker | None,
+    width: int | None = None,
+    in_lead: bool = False,
 ) -> tuple[list[str], list[str]]:
     """The selected cell: its name, what it means, its computation term by term, and the learner's
     number; in two parts, the cell's line and its computation down to its result (what the Why pane
@@ -310,6 +317,11 @@ def cell_parts(
     else:
         first, *rest = wrapped(f"{name} {terms}", width, first_indent="")
         lines = [f"[b]{escape(name)}[/b]{escape(first[len(name) :])}", *(escape(line) for line in rest)]
+        if in_lead:
+            # The meaning goes into the lead (still clones, lead_lines), the lines kept in view
+            # under the step: "after the update" its computation (w − η · dC/dw) says already, and
+            # without it the meaning takes a line at 80x24, not two, the step its lines as before.
+            meaning = meaning.removesuffix(" after the update")
         after = [f"[i]{escape(line)}[/i]" for line in wrapped(meaning, width, "    ")]
     if checker is None:
         return lines, after
