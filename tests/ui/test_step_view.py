@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from textual.widget import Widget
 
 from stepper.app import StepperApp
 from stepper.app.widgets.layer_pane import LayerPane
@@ -247,6 +248,10 @@ async def test_a_resize_keeps_the_keyboard_on_its_matrix_and_cell(side_by_side: 
             views = app.screen.walk_views()
             assert focused in views[0].matrices and focused.display, size
             assert all(view.selected_cell() == (delta, 0, 1) for view in views), size
+            # In view in its pane: back at 120x40 layer 3's pane showed n^3 to dC/da^3, δ^3 below.
+            pane = focused.parent
+            assert isinstance(pane, Widget)
+            assert pane.scrollable_content_region.contains_region(focused.region), size
 
 
 async def test_a_bracket_leaves_the_cursor_on_a_matrix_of_the_layer_shown() -> None:

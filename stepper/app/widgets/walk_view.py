@@ -365,6 +365,10 @@ class WalkView(Vertical):
             self._why_markup = ""  # shown again, for its new height
         self._show_only(self.shown_layer)
         self.refresh_view()  # the notice and the header are written for the width
+        # Once more where the matrices are at the new size: a pane that folds nothing scrolled to
+        # the step's matrices at once, by the old layout's places (200x60 to 120x40 at step 11
+        # showed layer 3's n^3 to dC/da^3, δ^3 with the keyboard and dC/dW^2 below the pane).
+        self.call_after_refresh(self._scroll_to_current)
 
     def _show_only(self, layer: int, plan: LayerPlan | None = None) -> bool:
         """Narrow, the one layer; wide, as many layers around it as fit (those with the current step's
