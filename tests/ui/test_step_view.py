@@ -143,7 +143,9 @@ async def test_w_gives_the_why_pane_two_thirds_and_back() -> None:
 
 async def test_w_never_makes_the_why_pane_smaller() -> None:
     """At step 0 at 80x24 the step view leaves the Why pane most of the screen, and w (two thirds)
-    took lines from it; it takes two thirds or what the step leaves, whichever is more."""
+    took lines from it; it takes two thirds or what the step leaves, whichever is more, short of
+    what the step needs to show its matrices whole from their titles (no two thirds there at
+    step 0 and 3: the result sits beside a taller operand)."""
     app = StepperApp()
     async with app.run_test(size=(80, 24)) as pilot:
         done = 0
@@ -155,7 +157,12 @@ async def test_w_never_makes_the_why_pane_smaller() -> None:
             before = why.size.height
             await pilot.press("w")
             await pilot.pause()
-            assert why.size.height >= max(before, 2 * app.screen.view.size.height // 3 - 4), step
+            assert why.size.height >= before, step
+            # The step a third of the room, or the fewest lines that show its matrices whole.
+            pane = app.screen.view.step_pane
+            whole = pane.fewest_whole(pane.scrollable_content_region.width) or 0
+            layers = app.screen.view.query_one("#layers").size.height
+            assert layers <= max(3, (layers + why.size.height) // 3, whole), step
             await pilot.press("w")
             await pilot.pause()
             assert why.size.height == before, step
@@ -747,3 +754,85 @@ async def test_at_80x24_a_products_operands_show_the_same_terms_of_its_sum() -> 
         lines = screen_lines(app)
         for view in (delta, weights):
             assert f"◂ j={first}–2 of 3" in lines[view.region.y], lines[view.region.y]
+
+
+def _stray(app: StepperApp, pane: StepPane) -> list[tuple[int, str]]:
+    """The step view's lines with a character outside every matrix box (a scrollbar's thumb
+    beside nothing), and those wholly blank (empty lines between the step and what is under it)."""
+    lines = screen_lines(app)
+    boxes = [view.region for view in pane.order if view.display]
+    found = []
+    for y in range(pane.region.y, pane.region.bottom):
+        line = lines[y].ljust(app.size.width)
+        columns = range(pane.region.x, pane.region.right)
+        outside = "".join(line[x] for x in columns if not any(b.contains(x, y) for b in boxes))
+        if outside.strip() or not line[pane.region.x : pane.region.right].strip():
+            found.append((y, line[pane.region.x : pane.region.right]))
+    return found
+
+
+async def test_w_at_80x24_shows_the_step_whole_from_titles_without_blank_lines() -> None:
+    """A fresh tester at 80x24: n n n w, and the step view showed W^1's rows under no name beside
+    n^2, a^1 gone, two empty lines above the Why pane and a scrollbar thumb beside nothing; at
+    step 11 δ^3's header without its numbers; at step 22 W^2 cut at row i=1. With w the step
+    keeps a third of the room or the fewest lines that show its matrices whole from their titles,
+    every line a matrix's."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n", "n", "n", "w")
+        done = 3
+        for step in (3, 11, 16, 21, 22):
+            await pilot.press(*"n" * (step - done))
+            done = step
+            await pilot.pause()
+            await pilot.pause()
+            pane = app.screen.view.step_pane
+            window = pane.scrollable_content_region
+            for view in pane.order:
+                if view.region.intersection(window).height:
+                    assert view.region.y >= window.y, (step, view.ref.symbol)  # its title in view
+                    # Whole, or (below the result) cut under its title only where it starts.
+                    assert view.region.bottom <= window.bottom or view.region.y >= window.y, step
+            assert window.contains_region(pane.order[-1].region), step
+            assert not _stray(app, pane), (step, _stray(app, pane))
+
+
+async def test_side_by_side_at_80x24_shows_every_matrix_of_the_step_that_fits() -> None:
+    """Side by side at 80x24 (no Why pane): step 16 (dC/da^1 = δ^2 · W^1ᵀ) scrolled δ^2 away
+    with four empty lines under the result, and the updates showed dC/dW^l and W^l updated
+    only, the old W^l out of view (a tester). The operands' headers go into their borders, or
+    the operands side by side where each still shows a whole column, as the main view's."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("v", *"n" * 16)
+        done = 16
+        for step in (16, 17, 20, 21, 22):
+            await pilot.press(*"n" * (step - done))
+            done = step
+            await pilot.pause()
+            await pilot.pause()
+            for index, half in enumerate(app.screen.query(StepPane)):
+                window = half.scrollable_content_region
+                for view in half.order:
+                    # A box narrower than one of its columns cut its numbers (0.0378350 for 0.03783507).
+                    assert view.region.width >= view.box_width_for(1), (step, index, view.ref.symbol)
+                if (step, index) in ((20, 1), (21, 0), (21, 1), (22, 0)):
+                    # Too wide side by side (a whole column each), too tall stacked: the result
+                    # and the operand above it that fits whole (the normal init's W^0 and
+                    # dC/dW^0 at step 20, both W^1 at step 21, the constant init's W^2 at 22).
+                    assert window.contains_region(half.order[-1].region)
+                    assert window.contains_region(half.order[-2].region)
+                    continue
+                for view in half.order:
+                    assert window.contains_region(view.region), (step, index, view.ref.symbol)
+
+
+async def test_side_by_side_at_80x24_from_step_16_draws_nothing_outside_its_matrices() -> None:
+    """n to step 16, then v: each half's step view fits its matrices whole, and kept a scrollbar
+    thumb beside dC/da^1 drawn for the layout before the headers went into the borders."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"n" * 16, "v")
+        await pilot.pause(0.5)
+        for half in app.screen.query(StepPane):
+            assert not _stray(app, half), _stray(app, half)

@@ -687,6 +687,8 @@ class MatrixView(ScrollView, can_focus=True):
         more_left, more_right = first > 0, last < self.state.cols - 1
         dim, bright = base + Style(dim=True), base + Style(bold=True)
         shown = f"{_columns_named(first, last)} of {self.state.cols} columns"
+        if len(shown) + 4 > width:  # a box squeezed to one column (side by side at 80x24): no cut word
+            shown = shown.removesuffix(" columns")
         return Strip(
             [
                 Segment("◂ ", bright if more_left else dim),

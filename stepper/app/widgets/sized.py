@@ -74,8 +74,11 @@ class PlacedScrollBar(ScrollBar, LaidOutOnce):
 
     def render(self) -> RenderableType:
         parent = self.parent
-        if isinstance(parent, Widget) and self.window_virtual_size <= self.window_size:
-            # Nothing to scroll: the pane's own background, as an empty gutter would be.
+        if isinstance(parent, Widget) and (
+            self.window_virtual_size <= self.window_size or not getattr(parent, "bar_shown", True)
+        ):
+            # Nothing to scroll (or nothing the pane wants scrolled to: bar_shown): the pane's own
+            # background, as an empty gutter would be.
             base, background = parent.background_colors
             # (A Visual, as Textual's own scrollbar corner draws; ScrollBar.render's type says Rich.)
             return cast(RenderableType, Blank(base + background))
@@ -105,11 +108,17 @@ class PlacedScrollBar(ScrollBar, LaidOutOnce):
             self.screen.styles.scrollbar_color.a == 0,
             tuple(self.get_line_filters()),
             gap := getattr(parent, "BAR_GAP", 0),
+            getattr(parent, "bar_shown", True),
         )
         whole = _BARS_DRAWN.get(key)
         if whole is None:
             if len(_BARS_DRAWN) > 256:  # other panes, sizes and themes: never many at once
                 _BARS_DRAWN.clear()
+            # Drawn anew for this key: a drawing Textual kept from before may be of another one
+            # (the pane's bar_shown changes nothing the bar watches), and kept here under this
+            # key it drew a thumb for a step view with nothing to scroll.
+            self._render_content()
+            self._styles_cache.clear()
             whole = super().render_lines(self.size.region)
             if gap and self.vertical and self.size.width > gap:
                 base, background = parent.background_colors

@@ -95,12 +95,26 @@ class StepPane(VerticalScroll, LaidOutOnce, can_focus=False):
         # Squeezed still too tall: the result as well, all of them in a row (_try_in_a_row).
         self._in_a_row = False
         self._packing = StepLayout()
+        self._bar_drawn = True  # bar_shown when its scrollbar was last told to draw
         # The step's operands whose columns run over its product's summed index (show_step).
         self._summed: list[MatrixView] = []
 
     @property
     def layout(self) -> Layout:
         return self._packing
+
+    @property
+    def bar_shown(self) -> bool:
+        """Whether its scrollbar is drawn (PlacedScrollBar): only while the step's result is cut.
+        Its result whole in view, the matrices out of view are left out on purpose (those that do
+        not fit whole: whole_tail, fewest_whole), and the formula names them; the view has no
+        border, and its thumb stood beside nothing (after w at 80x24, an update's gradient under
+        the old and new weights)."""
+        if not self.order:
+            return True
+        result = self.order[-1].virtual_region
+        top = round(self.scroll_offset.y)
+        return result.y < top or result.bottom > top + self.scrollable_content_region.height
 
     def compose(self) -> ComposeResult:
         # ``lazy`` (a screen wide enough for the layers side by side): its matrices are mounted when
@@ -256,7 +270,7 @@ class StepPane(VerticalScroll, LaidOutOnce, can_focus=False):
         if height > most and len(self.order) > 2:  # two operands or more: side by side
             self._squeezed = True
             self._headers_on_own_line()
-            height = self._merge_headers(width, most)
+            height = self._merge_headers(width, most) if self._whole_columns(width) else most + 1
             if height > most and self._one_shape():
                 height = self._try_in_a_row(width, most)
             if height > most:
@@ -267,6 +281,13 @@ class StepPane(VerticalScroll, LaidOutOnce, can_focus=False):
             self.refresh(layout=True)
             self.call_after_refresh(self.align_summed)  # their widths changed: what fits of them
         return height
+
+    def _whole_columns(self, width: int) -> bool:
+        """Whether each of the step's boxes, ``width`` columns wide as sizes() gives them, holds a
+        whole column of its numbers at least: side by side at 80x24 (38 columns a half) the
+        update's W^0 and dC/dW^0 squeezed to 18 columns each showed 0.0378350 for 0.03783507."""
+        sizes = self.sizes(width)
+        return all(size[0] >= view.box_width_for(1) for view, size in zip(self.order, sizes, strict=True))
 
     def _one_shape(self) -> bool:
         """Whether the step's matrices all have the result's shape (an update, an error term δ)."""
@@ -284,7 +305,7 @@ class StepPane(VerticalScroll, LaidOutOnce, can_focus=False):
         operands side by side above the result, and showed the result alone."""
         self._in_a_row = True
         self._headers_on_own_line()
-        height = self._merge_headers(width, most)
+        height = self._merge_headers(width, most) if self._whole_columns(width) else most + 1
         if height > most:
             self._in_a_row = False
         else:
@@ -378,12 +399,38 @@ class StepPane(VerticalScroll, LaidOutOnce, can_focus=False):
                 return bottom - top
         return None
 
+    def fewest_whole(self, width: int) -> int | None:
+        """The fewest lines, ``width`` columns wide, that show the result and every matrix in them
+        whole: from a matrix's top that cuts none, down to the result's last line, or from the
+        step's top down to the last line of the matrices that start above the result's end (w:
+        the step's least room; at 80x24 n^2 = [1 | a^1] · W^1 cut to a third showed W^1's rows
+        under no name, a^1 scrolled away). None if there are no matrices."""
+        sizes = self.sizes(width)
+        if not sizes:
+            return None
+        boxes = [(y, y + sizes[index][1]) for index, _, y in pack(sizes, width).places(sizes)]
+        result_top, bottom = boxes[-1]
+        for top in sorted({top for top, _ in boxes if 0 < top <= result_top}, reverse=True):
+            cuts_one = any(start < top < end or start < bottom < end for start, end in boxes)
+            if not cuts_one:
+                return bottom - top
+        # From the top: down to where no matrix that starts above that line is cut.
+        end = bottom
+        while (longer := max((e for s, e in boxes if s < end), default=end)) > end:
+            end = longer
+        return end
+
     def scroll_to_step(self) -> None:
         """All of the step in view when it fits; else its result whole, with as much above it as fits."""
         if not self.order:
             return
         regions = [view.virtual_region_with_margin for view in self.order]
         self._scroll_for(regions[-1], [(r.y, r.bottom) for r in regions])
+        # Whether its scrollbar is drawn follows where the result is (bar_shown), which changes
+        # nothing the bar itself watches: it kept a thumb after the step came whole into view.
+        if self.bar_shown != self._bar_drawn:
+            self._bar_drawn = not self._bar_drawn
+            self.vertical_scrollbar.refresh()
 
     def scroll_ahead(self) -> None:
         """Scroll now to where scroll_to_step will want the step once its matrices are placed: their

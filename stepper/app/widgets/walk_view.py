@@ -585,8 +585,17 @@ class WalkView(Vertical):
         layers = self.query_one("#layers")
         explain = self.query_one("#explain") if self.why_shown and not self.compact else None
         narrow_step = self.step_mode and not self.wide
-        if not narrow_step or explain is None or not self.size.height:
+        if narrow_step and self.compact and self.size.height:
+            # Side by side on a screen too low for a Why pane: the step view has the half's room,
+            # and a step a line or two taller gets its operands' headers into their top borders,
+            # or its operands side by side, as the main view's (fit_headers). At 80x24 step 16
+            # scrolled δ^2 away above W^1 and dC/da^1 with four empty lines under them, and the
+            # updates showed the gradient and the new weights only, the old ones out of view.
             height: int | None = None
+            width = self.step_pane.size.width or self._width - 3
+            self.step_pane.fit_headers(width, self._room())
+        elif not narrow_step or explain is None or not self.size.height:
+            height = None
             self.step_pane.show_headers()
         else:
             room = self._room()
@@ -617,10 +626,19 @@ class WalkView(Vertical):
                 whole = self.step_pane.whole_tail(width, room - least)
                 height = whole if whole is not None else room - WHY_NARROW
             height = max(3, height)
-            if tall:
+            if tall and height > max(3, room // 3):
                 # w: the Why pane gets two thirds of the height, or more where the step leaves it
-                # more (a step of two small matrices): w never makes it smaller.
-                height = min(height, max(3, room // 3))
+                # more (a step of two small matrices): w never makes it smaller. The step keeps the
+                # tallest window in that third that shows its matrices whole from their titles,
+                # ending at the result (whole_tail); where none is that short, the shortest such
+                # window (an update: the old and the new weights side by side, the gradient under
+                # them out of view). Cut to the third, n^2 = [1 | a^1] · W^1 at 80x24 showed
+                # W^1's rows under no name beside the result, a^1 scrolled away, two empty lines
+                # under it; an update cut W^2 and its update at row i=1.
+                whole = self.step_pane.whole_tail(width, max(3, room // 3))
+                if whole is None:
+                    whole = self.step_pane.fewest_whole(width)
+                height = min(whole, height) if whole is not None else height
         # Open at the bottom, like the step view's matrices: a line more for the step at 80x24.
         self.set_class(height is not None, "-step-split")
         if height == self._split:
