@@ -420,6 +420,13 @@ async def test_narrow_shows_the_step_and_brackets_show_whole_layers() -> None:
         assert [p.display for p in panes] == [True, False, False]
         await pilot.press("f")  # the walk moved: the step view again
         assert step_pane.display and not any(p.display for p in panes)
+        # Escape goes back to the step too, the walk where it was (a tester found only n and p).
+        await pilot.press("left_square_bracket")
+        assert not step_pane.display
+        await pilot.press("escape")
+        await pilot.pause()
+        assert step_pane.display and not any(p.display for p in panes)
+        assert "step 6 of 22" in status(app)
         await pilot.resize_terminal(200, 60)
         await pilot.pause()
         assert all(p.display for p in panes) and not step_pane.display  # every layer, each whole

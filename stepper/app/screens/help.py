@@ -114,7 +114,7 @@ KEY_HELP = {
     "save-session": "Save the session to a network file",
     "open-network": "Open another network or example",
     "grow-why": "Why pane: two thirds of the height, or back",
-    "cancel": "Cancel a long run, pause a run, close the notices",
+    "cancel": "Cancel a long run, pause a run, back from [ ], close notices",
     "side-close": "Back to the single walk",
     "help": "This help",
     "quit": "Quit",

@@ -307,10 +307,15 @@ class WalkScreen(SteppingScreen):
             self.notify(f"Cancelled at iteration {reached:,}.")
 
     def action_cancel(self) -> None:
-        """Escape: a long run cancelled, a run paused, and the notices on screen taken down (they
-        go by themselves after a while; one already read need not wait for that)."""
+        """Escape: a long run cancelled, a run paused, the step's layer shown again after [ or ], and
+        the notices on screen taken down (they go by themselves after a while; one already read
+        need not wait for that)."""
         if self.busy:
             self.workers.cancel_group(self, "long-run")
+        elif any(view.pinned_layer is not None for view in self.walk_views()):
+            # [ or ] showed another layer whole: back to the step's, as a step would go (only n
+            # and p did, and a tester found no way back).
+            self.move(lambda walk: None)
         self.running = False
         self.app.clear_notifications()
 
