@@ -4,7 +4,7 @@ what a chain of refreshes brings about."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 
 import numpy as np
 from textual.pilot import Pilot
@@ -43,6 +43,33 @@ async def settled(pilot: Pilot[None], done: Callable[[], bool], seconds: float =
     while not done() and time.monotonic() < end:
         await pilot.pause(0.05)
     return done()
+
+
+async def at_steps(pilot: Pilot[None], steps: tuple[int, ...], done: int) -> AsyncIterator[int]:
+    """Each of ``steps`` in turn (the walk at step ``done`` now), the screen settled there: n as
+    many times as it takes, and two refreshes for what a step lays out after its first."""
+    for step in steps:
+        await pilot.press(*"n" * (step - done))
+        done = step
+        await pilot.pause()
+        await pilot.pause()
+        yield step
+
+
+def symbol(widget: object) -> str | None:
+    """The matrix's symbol as its title starts ("a^1", "δ^3"), None for any other widget."""
+    return widget.caption.split()[0] if isinstance(widget, MatrixView) else None
+
+
+async def focus_by(pilot: Pilot[None], key: str, target: object, most: int) -> None:
+    """Press ``key`` (tab, shift+tab) until the keyboard is on ``target``, a widget or a matrix's
+    symbol, ``most`` times at the most (the caller asserts it got there)."""
+    for _ in range(most):
+        focused = pilot.app.focused
+        if focused is target or symbol(focused) == target:
+            return
+        await pilot.press(key)
+        await pilot.pause()
 
 
 def screen_lines(app: StepperApp, region=None) -> list[str]:  # type: ignore[no-untyped-def]

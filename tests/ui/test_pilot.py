@@ -25,7 +25,7 @@ from stepper.app.widgets.cost_curve import CostChart
 from stepper.app.widgets.matrix import MatrixView
 from stepper.engine.history import WeightHistory
 from stepper.engine.walk import Position
-from tests.ui.helpers import screen_lines, settled, state, view
+from tests.ui.helpers import focus_by, screen_lines, settled, state, symbol, view
 
 
 def status(app: StepperApp) -> str:
@@ -994,11 +994,6 @@ async def test_tab_stops_only_where_there_is_something_to_see_and_use() -> None:
                 assert backward == [*forward[-2::-1], forward[-1]], where
 
 
-def symbol(widget: object) -> str | None:
-    """The matrix's symbol as its title starts ("a^1", "δ^3"), None for any other widget."""
-    return widget.caption.split()[0] if isinstance(widget, MatrixView) else None
-
-
 async def test_tab_passes_over_the_matrices_not_computed_yet() -> None:
     """A fresh tester at 120x40, step 3: Tab from n^2 went to a^2, dC/da^2, … seven matrices of
     dots in a row, the layer pane scrolled down to them and left there. Tab's matrices are the
@@ -1047,11 +1042,7 @@ async def test_the_keyboard_leaves_a_matrix_as_it_goes_back_to_not_computed() ->
         async with app.run_test(size=size) as pilot:
             await pilot.press("n", "n", "n")
             await pilot.pause()
-            for _ in range(20):
-                if symbol(app.focused) == "a^1":
-                    break
-                await pilot.press("shift+tab")
-                await pilot.pause()
+            await focus_by(pilot, "shift+tab", "a^1", 20)
             assert symbol(app.focused) == "a^1", size
             await pilot.press("p", "p")  # step 1: a^1 is not computed yet
             await pilot.pause()
@@ -1060,11 +1051,7 @@ async def test_the_keyboard_leaves_a_matrix_as_it_goes_back_to_not_computed() ->
             assert symbol(focused) == "n^1" and "cursor" in str(focused.border_subtitle), size
             await pilot.press("i")  # the whole iteration: every matrix computed
             await pilot.pause()
-            for _ in range(40):
-                if symbol(app.focused) == "δ^3":
-                    break
-                await pilot.press("tab")
-                await pilot.pause()
+            await focus_by(pilot, "tab", "δ^3", 40)
             assert symbol(app.focused) == "δ^3", size
             await pilot.press("n")  # the next iteration, before its first step: δ^3 not computed
             await pilot.pause()
@@ -1120,11 +1107,7 @@ async def test_the_decision_map_shows_it_has_the_keyboard() -> None:
             await pilot.press("n", "m")
             await pilot.pause()
             the_map = app.query_one("#map")
-            for _ in range(12):
-                if app.focused is the_map:
-                    break
-                await pilot.press("tab")
-                await pilot.pause()
+            await focus_by(pilot, "tab", the_map, 12)
             assert app.focused is the_map, size
             top = screen_lines(app, the_map.region)[0]
             assert top.startswith("┏━ Map") and top.endswith("┓"), (size, top)

@@ -12,7 +12,7 @@ from stepper.app.widgets.step_pane import StepPane
 from stepper.engine.explain import cell_name, cell_terms, summed_columns
 from stepper.engine.steps import Ref
 from stepper.formatting import precision
-from tests.ui.helpers import screen_lines
+from tests.ui.helpers import at_steps, screen_lines
 
 
 def shown(app: StepperApp) -> list[str]:
@@ -780,12 +780,7 @@ async def test_w_at_80x24_shows_the_step_whole_from_titles_without_blank_lines()
     app = StepperApp()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("n", "n", "n", "w")
-        done = 3
-        for step in (3, 11, 16, 21, 22):
-            await pilot.press(*"n" * (step - done))
-            done = step
-            await pilot.pause()
-            await pilot.pause()
+        async for step in at_steps(pilot, (3, 11, 16, 21, 22), done=3):
             pane = app.screen.view.step_pane
             window = pane.scrollable_content_region
             for view in pane.order:
@@ -805,12 +800,7 @@ async def test_side_by_side_at_80x24_shows_every_matrix_of_the_step_that_fits() 
     app = StepperApp()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("v", *"n" * 16)
-        done = 16
-        for step in (16, 17, 20, 21, 22):
-            await pilot.press(*"n" * (step - done))
-            done = step
-            await pilot.pause()
-            await pilot.pause()
+        async for step in at_steps(pilot, (16, 17, 20, 21, 22), done=16):
             for index, half in enumerate(app.screen.query(StepPane)):
                 window = half.scrollable_content_region
                 for view in half.order:

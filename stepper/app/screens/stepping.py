@@ -229,9 +229,7 @@ class SteppingScreen(Screen[None]):
     def on_resize(self, event: events.Resize) -> None:
         self._apply_width(self.room(event.size.width))
         # A notice the new size has made untrue goes ("the Why panes need 40 lines", now 40).
-        drop = getattr(self.app, "drop_untrue_notices", None)
-        if drop is not None:
-            drop()
+        self._drop_untrue_notices()
 
     def room(self, width: int | None = None) -> int:
         """The width the walk views share: the screen's (``width``, when it is new), less a panel
@@ -336,6 +334,11 @@ class SteppingScreen(Screen[None]):
                 view.carry_cursor(self._focused_before)
         self.show_cursor()
         self._notify_divergence(self.walk_views())
+        self._drop_untrue_notices()
+
+    def _drop_untrue_notices(self) -> None:
+        """The notices on screen that the walk or the screen's size has made untrue, taken down
+        (StepperApp keeps what each depends on; under any other App there is nothing to drop)."""
         drop = getattr(self.app, "drop_untrue_notices", None)
         if drop is not None:
             drop()

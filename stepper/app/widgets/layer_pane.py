@@ -255,7 +255,10 @@ class LayerPane(VerticalScroll, LaidOutOnce, can_focus=False):
     def height_for(self, window: int) -> int:
         """The lines the pane's matrices take, folded for a window ``window`` lines high, its
         border included (with nothing to fold, every matrix: the whole pane)."""
-        fold = self.folded_for(window)
+        return self.height_without(self.folded_for(window))
+
+    def height_without(self, fold: list[MatrixView]) -> int:
+        """The lines the pane's matrices take with those in ``fold`` folded away, its border included."""
         views = [v for v in self.views if v.state is not None and v not in fold]
         return sum(row_height(row) for row in grid_rows(views, self.grid_columns)) + 2
 

@@ -682,15 +682,19 @@ class WalkView(Vertical):
         if not self.size.height:
             return
         self._beside_need = self._beside_heights()
-        # The halves are siblings (SideBySideScreen): no query of the whole screen on each step.
-        siblings = self.parent.children if self.parent is not None else [self]
-        halves = [view for view in siblings if isinstance(view, WalkView)]
+        halves = self._halves()
         spans = [half._beside_need or (0, 0) for half in halves]
         low, high = max(span[0] for span in spans), min(span[1] for span in spans)
         for half, span in zip(halves, spans):
             # Together where both can; else each half's layers as tall as they need, its Why pane
             # right under them (no empty lines between a step and its explanation).
             half._set_split(low if low <= high else span[0])
+
+    def _halves(self) -> list[WalkView]:
+        """This view and the walk views beside it: side by side, the two halves. They are siblings
+        (SideBySideScreen): no query of the whole screen on each step."""
+        siblings = self.parent.children if self.parent is not None else [self]
+        return [view for view in siblings if isinstance(view, WalkView)]
 
     def _beside_heights(self) -> tuple[int, int]:
         """The layers' heights that cut nothing needlessly in this half: from what they need to
@@ -739,8 +743,9 @@ class WalkView(Vertical):
         if self.wide or self.step_mode or self.map_shown or len(shown) != 1:
             return None
         pane = shown[0]
-        used = max(3, pane.height_for(height - 2))
-        if used >= height or pane.folded_for(used - 2) != pane.folded_for(height - 2):
+        fold = pane.folded_for(height - 2)
+        used = max(3, pane.height_without(fold))
+        if used >= height or pane.folded_for(used - 2) != fold:
             return None
         return used
 
@@ -906,8 +911,7 @@ class WalkView(Vertical):
         steps beside adam's 13) says in its title that it waits: it stood at "step 8/8" as n
         moved adam on, with nothing saying why (a tester). As much as fits the half's width."""
         walk = self.walk
-        siblings = self.parent.children if self.parent is not None else []
-        others = [view.walk for view in siblings if isinstance(view, WalkView) and view is not self]
+        others = [view.walk for view in self._halves() if view is not self]
         ahead = [
             other
             for other in others
