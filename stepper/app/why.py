@@ -240,7 +240,10 @@ def product_lines(
         layout = stacked if stacked and max(len(line) for line in stacked) <= room else []
         if not layout:
             return []  # (its heading named a left, an above and a result shown nowhere)
-    head = f"{left} (left) · {right} (above) = {result} (result)"
+        # Stacked, no operand is left of or above another: the heading said so all the same.
+        head = f"{left} · {right} = {result}, one under the other"
+    else:
+        head = f"{left} (left) · {right} (above) = {result} (result)"
     if mark is not None:
         head += f":  {ROW_MARK} row {mark[0]} of {left} · {COL_MARK} column {mark[1]} of {right}"
     out = [escape(head)]

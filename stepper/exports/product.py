@@ -70,12 +70,13 @@ def stacked_layout(
         return None
     blocks = [_cells(m, digits) for m in (left, right, result)]
     lines: list[str] = []
-    for k, (block, name, role) in enumerate(zip(blocks, names, ("left", "above", "result"))):
+    for k, (block, name) in enumerate(zip(blocks, names)):
         # Each its own column width: stacked, their columns need not line up, and one width for
         # all made a grid of short numbers as wide as the widest (side by side at 120x40, init
         # normal's [1 | a^1] was two columns too wide for its half's Why pane, and left out).
         w = max(len(c) for row in block for c in row)
-        lines.append(("= " if k == 2 else "· " if k == 1 else "") + f"{name} ({role})")
+        # Named by the product's own signs, not "(left)" and "(above)": stacked, they are neither.
+        lines.append(("= " if k == 2 else "· " if k == 1 else "") + name)
         if k == 1 and mark is not None:
             lines.append(" " * (2 + 2 + mark[1] * (w + 1) + w // 2) + COL_MARK)
         for o, row in enumerate(block):
