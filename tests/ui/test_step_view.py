@@ -602,12 +602,17 @@ async def test_at_80x24_every_matrix_of_the_step_is_in_view_with_wider_numbers(n
 
 
 async def test_at_80x24_side_by_side_operands_show_the_column_of_the_cursor() -> None:
-    """After s, step 21 at 80x24: W^1 and dC/dW^1 side by side above W^1 updated show two of their
-    three columns. With the cursor on j=2 of the result the Why pane reads W^1[b, j=2] and
+    """After s twice, step 21 at 80x24: W^1 and dC/dW^1 side by side above W^1 updated show two of
+    their three columns (after s once, dC/dW^1 now shows all three: its columns are no wider than
+    its numbers). With the cursor on j=2 of the result the Why pane reads W^1[b, j=2] and
     dC/dW^1[b, j=2]: the operands show column j=2, and j=0 again when the cursor goes back."""
     app = StepperApp()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("s", *"n" * 21)
+        await pilot.press("s")
+        await pilot.pause(0.3)
+        await pilot.press("s")
+        await pilot.pause(0.3)
+        await pilot.press(*"n" * 21)
         await pilot.pause()
         await pilot.pause()
         before, gradient, after = app.screen.view.step_pane.order
@@ -826,3 +831,22 @@ async def test_side_by_side_at_80x24_from_step_16_draws_nothing_outside_its_matr
         await pilot.pause(0.5)
         for half in app.screen.query(StepPane):
             assert not _stray(app, half), _stray(app, half)
+
+
+async def test_after_s_twice_n1_sits_under_a0_beside_w0_at_80x24() -> None:
+    """At 80x24, after s pressed twice, n^1 went under W^0, two blank lines beside W^0 under a^0
+    (a tester): its columns were a character wider than any of its numbers (0.01454942 measured
+    as if it were negative), one column too many for it and W^0 side by side. Its columns are as
+    wide as its widest number, and it packs under a^0, beside W^0, as before s."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("s")
+        await pilot.pause(0.3)
+        await pilot.press("s")
+        await pilot.pause(0.3)
+        async for step in at_steps(pilot, (0, 1), 0):
+            pane = app.screen.view.step_pane
+            assert shown(app) == ["a^0", "W^0", "n^1"], step
+            a0, w0, n1 = pane.order
+            assert (n1.region.x, n1.region.y) == (a0.region.x, a0.region.bottom), step
+            assert w0.region.x > n1.region.right and w0.region.y == a0.region.y, step

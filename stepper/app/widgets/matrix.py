@@ -449,13 +449,18 @@ class MatrixView(ScrollView, can_focus=True):
 
     @staticmethod
     def _number_width(value: np.ndarray | None, digits: int = SIG_DIGITS) -> int:
-        """The widest formatted number: always one of the extremes, so no need to format them all."""
+        """The widest formatted number: always one of each sign's extremes (the largest, and the
+        nearest zero, whose leading zeros make it long), so no need to format them all. Not the
+        smallest positive made negative: a column a character wider than any of its numbers put
+        n^1 under W^0 at 80x24 after s, beside a^0 two blank lines (a tester's finding)."""
         if value is None or not value.size:
             return 1
         probes = [float(value.max()), float(value.min()), float(np.abs(value).min())]
-        nonzero = np.abs(value[value != 0])
-        if nonzero.size:
-            probes.append(float(nonzero.min()) * (-1 if (value < 0).any() else 1))
+        positive, negative = value[value > 0], value[value < 0]
+        if positive.size:
+            probes.append(float(positive.min()))
+        if negative.size:
+            probes.append(float(negative.max()))
         return max(len(format_number(x, digits)) for x in probes)
 
     def _line_count(self) -> int:
