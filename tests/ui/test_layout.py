@@ -15,10 +15,10 @@ from stepper.app.widgets.matrix import MatrixView
 from stepper.app.widgets.sized import WhyPane
 from stepper.app.widgets.status import fit_formula, fit_where
 from stepper.app.widgets.step_pane import StepPane
-from stepper.app.widgets.walk_view import WalkView
+from stepper.app.widgets.walk_view import WalkView, widths_cutting_fewest
 from stepper.engine.steps import Ref, Step
 from stepper.netfile import Overrides, load_network
-from tests.ui.helpers import screen_lines, settled, view
+from tests.ui.helpers import at_steps, screen_lines, settled, view
 
 
 def whole_in_view(view: MatrixView) -> str | None:
@@ -724,3 +724,48 @@ async def test_side_by_side_at_200x60_an_operands_layer_gets_what_the_steps_laye
                 for matrix in pane.query(MatrixView):
                     if matrix.computed and matrix.region.area:
                         assert whole_in_view(matrix) is None, (matrix.ref.symbol, whole_in_view(matrix))
+
+
+async def test_side_by_side_at_200x60_no_matrix_in_view_is_cut_while_a_layer_beside_has_room() -> None:
+    """Side by side at 200x60, at step 3 (n^2 = [1 | a^1] · W^1) and at step 15 (dC/dW^1), the
+    clones' half cut layer 1's matrices not computed yet (dC/da^1, δ^1, dC/dW^0, dots) to 2 of
+    their 3 columns while layer 2 beside it had about 13 columns to spare beside its matrices in
+    view (a tester). A matrix in view is cut only where no layer beside it could give up the
+    columns it lacks without cutting one of its own in view, at every step, in both halves."""
+    app = StepperApp()
+    async with app.run_test(size=(200, 60)) as pilot:
+        await pilot.press("v")
+        await pilot.pause(0.3)
+        async for step in at_steps(pilot, tuple(range(1, 23)), 0):
+            for column in app.screen.columns:
+                shown = [p for p in column.panes if p.display]
+                in_view = {
+                    pane: [
+                        m
+                        for m in pane.query(MatrixView)
+                        if m.display and pane.scrollable_content_region.overlaps(m.region)
+                    ]
+                    for pane in shown
+                }
+                for pane in shown:
+                    for matrix in in_view[pane]:
+                        lacks = matrix.box_width + 3 - pane.outer_size.width  # its border, the pane's
+                        if lacks <= 0:
+                            continue
+                        assert whole_in_view(matrix) is not None  # (cut indeed)
+                        for other in shown:
+                            widest = max((m.box_width + 3 for m in in_view[other]), default=0)
+                            spare = other.outer_size.width - widest
+                            where = (step, column.id, matrix.ref.symbol, other.id)
+                            assert other is pane or spare < lacks, where
+
+
+def test_the_layers_width_goes_where_it_cuts_the_fewest_matrices() -> None:
+    """The width beside the step's layer (2) goes to layer 1 up to where only its matrix farthest
+    from the step is cut, not to layer 2's widest matrix alone; and of two ways that cut as many,
+    the one that cuts those farther from the step's matrices (out of view)."""
+    needs = {1: [(39, 0), (45, 1), (48, 3), (48, 4), (51, 5)], 2: [(42, 0), (48, 1), (54, 6)]}
+    assert widths_cutting_fewest(needs, {1: 39, 2: 42}, 2, 98) == {1: 48}
+    near, far = {1: [(40, 0), (50, 1)], 2: [(40, 0), (50, 4)]}, {1: [(40, 0), (50, 4)], 2: [(40, 0), (50, 1)]}
+    assert widths_cutting_fewest(near, {1: 40, 2: 40}, 2, 95) == {1: 50}  # layer 2's far one cut
+    assert widths_cutting_fewest(far, {1: 40, 2: 40}, 2, 95) == {1: 40}  # layer 1's far one cut

@@ -187,6 +187,16 @@ class LayerPane(VerticalScroll, LaidOutOnce, can_focus=False):
         widest = max((v.box_width for v in self.views if v.state is not None), default=0)
         return max(widest, len(str(self.border_title)) + 4) + 3
 
+    def matrix_needs(self) -> list[tuple[int, int]]:
+        """For each matrix, the pane's width that shows it whole (its box, the pane's border and
+        scrollbar), and how many matrices it is from the nearest of the current step's in this
+        pane (the pane scrolls to those: the nearest are in view with them); as many as the pane
+        has when none of the step's is here."""
+        views = [v for v in self.views if v.state is not None]
+        steps = [i for i, v in enumerate(views) if self.in_step(v)]
+        far = [min((abs(i - j) for j in steps), default=len(views)) for i in range(len(views))]
+        return [(v.box_width + 3, distance) for v, distance in zip(views, far, strict=True)]
+
     def step_needed_width(self) -> int:
         """Columns to show the current step's matrices in this pane whole (the others may scroll
         sideways); the whole pane's need when none of them is here."""

@@ -104,6 +104,50 @@ def layers_that_fit(
     return shown
 
 
+def _cut(needs: list[tuple[int, int]], width: int) -> tuple[int, int]:
+    """What a pane ``width`` columns wide cuts of matrices of ``needs``: how many, and (negated) how
+    far they are from the step's, in all."""
+    cut = [far for need, far in needs if need > width]
+    return len(cut), -sum(cut)
+
+
+def widths_cutting_fewest(
+    needs: dict[int, list[tuple[int, int]]], least: dict[int, int], layer: int, room: int
+) -> dict[int, int]:
+    """The widths of the layers' panes beside layer ``layer``'s (each ``least`` at least) that cut
+    the fewest of their matrices and layer ``layer``'s, which has what they leave of ``room``; of
+    those, the one that cuts matrices farthest from the step's (in view, those next to it); then
+    the one that leaves layer ``layer`` the most. ``needs``: for each of a pane's matrices, the
+    pane's width that shows it whole and how many matrices it is from the step's in the pane
+    (LayerPane.matrix_needs). Every width that shows one more of them whole is tried, pane by
+    pane, keeping the least cut for each width used so far (a few panes, a few matrices each)."""
+    others = [index for index in needs if index != layer]
+    most = room - least.get(layer, 0)
+    # For each width the panes tried so far use together: the least cut, and their widths.
+    best: dict[int, tuple[tuple[int, int], tuple[int, ...]]] = {0: ((0, 0), ())}
+    for index in others:
+        tries = sorted({least[index], *(need for need, _ in needs[index] if need > least[index])})
+        grown: dict[int, tuple[tuple[int, int], tuple[int, ...]]] = {}
+        for used, (cut, widths) in best.items():
+            for width in tries:
+                if used + width > most:
+                    break
+                more = _cut(needs[index], width)
+                total = (cut[0] + more[0], cut[1] + more[1])
+                if used + width not in grown or total < grown[used + width][0]:
+                    grown[used + width] = (total, (*widths, width))
+        best = grown
+    if not best:
+        return dict(least)
+    own = needs.get(layer, [])
+
+    def cost(used: int) -> tuple[int, int, int]:
+        mine = _cut(own, room - used)
+        return best[used][0][0] + mine[0], best[used][0][1] + mine[1], used
+
+    return dict(zip(others, best[min(best, key=cost)][1], strict=True))
+
+
 class WalkView(Vertical):
     """Header, cost curve, health notice, layer panes and the Why pane of one walk.
 
@@ -443,12 +487,19 @@ class WalkView(Vertical):
                 for index in (layer, *wanted):
                     widths[index - 1] = panes[index - 1].step_needed_width()
                 shown = layers_that_fit(widths, layer, room, left_first=forward, wanted=wanted)
-                # What the step's own layer leaves of its whole need goes back to the operands'
-                # layers, up to theirs: at 200x60 side by side, layer 1 kept a^1's width and cut
-                # W^0 to 2 of its 3 columns while layer 2, beside it, had 12 columns to spare.
+                # The width beyond that shared out to cut the fewest matrices: at 200x60 side by
+                # side, layer 1 kept a^1's width and cut W^0 to 2 of its 3 columns while layer 2,
+                # beside it, had 12 columns to spare; given the step's layer's whole need first,
+                # layer 1 still cut dC/da^1, δ^1 and dC/dW^0 (dots yet) for the 13 columns layer 2
+                # had beside its matrices in view, its widest far below (a tester's finding).
+                least = {index: widths[index - 1] for index in shown}
+                matrices = {index: panes[index - 1].matrix_needs() for index in shown}
+                for index, width in widths_cutting_fewest(matrices, least, layer, room).items():
+                    widths[index - 1] = width
+                # What the step's layer has beyond its whole need goes to the others, up to theirs.
                 spare = room - sum(widths[index - 1] for index in shown - {layer}) - full[layer - 1]
-                for index in wanted:
-                    if index in shown and spare > 0:
+                for index in (*wanted, *sorted(shown)):
+                    if index in shown and index != layer and spare > 0:
                         grow = min(spare, max(0, full[index - 1] - widths[index - 1]))
                         widths[index - 1] += grow
                         spare -= grow
