@@ -76,7 +76,10 @@ def why_text(
     else:
         lines.append(f"[b]{escape(step.title)}[/b]   {escape(step.formula)}   {escape(step.shapes)}")
         # Which columns are equal here and why, or where a symmetry broke: the point of the seed.
-        lines += [f"[i]{escape(line)}[/i]" for line in walk.symmetry[step.index].lines()]
+        # The clones of an update are said to be still clones in the lead, read first: here only
+        # which of the step's slices stay equal, and why (lead_lines).
+        said = step.output.quantity == Q.WEIGHTS_AFTER
+        lines += [f"[i]{escape(line)}[/i]" for line in walk.symmetry[step.index].lines(clones_said=said)]
         lines += [f"[i]{escape(line)}[/i]" for line in equal_now_lines(walk, step)]
         lines.append(escape(step.why))
         lines += precision_lines(walk, step, digits)
@@ -287,6 +290,22 @@ def wrapped(terms: str, width: int | None, more_indent: str = "    ", first_inde
     )
 
 
+def _headings_fit(walk: Walk, ref: Ref, row: int, col: int, width: int | None) -> bool:
+    """Whether every cell of ``ref``'s matrix has its name and meaning on one line ``width`` wide:
+    its longest are the last column's, in the first row (a weight matrix's b row, whose meaning
+    differs) and in the last (the most digits)."""
+    if width is None:
+        return True
+    value = walk.value(ref)
+    rows, cols = value.shape if isinstance(value, np.ndarray) and value.ndim == 2 else (row + 1, col + 1)
+    optimizer = walk.net.optimizer.name
+    cells = {(row, col), (0, cols - 1), (rows - 1, cols - 1)}
+    return all(
+        len(f"{cell_name(ref, r, c)}: {cell_meaning(ref, r, c, optimizer)}") <= width - SCROLLBAR_ROOM
+        for r, c in cells
+    )
+
+
 def cell_parts(
     walk: Walk,
     ref: Ref,
@@ -300,9 +319,9 @@ def cell_parts(
     number; in two parts, the cell's line and its computation down to its result (what the Why pane
     keeps in view under a tall step), and what follows. A computation wider than ``width`` goes on
     under its ``=``, broken between terms, not at the pane's left edge (a sum of four products at
-    80 columns). A meaning too long for the cell's line comes after the computation, which starts
-    on that line: at 80x24 the Why pane has three lines, and a two-line meaning first left the
-    result below them."""
+    80 columns). A meaning too long for the cell's line (for any cell's of its matrix, _headings_fit)
+    comes after the computation, which starts on that line: at 80x24 the Why pane has three lines,
+    and a two-line meaning first left the result below them."""
     name = cell_name(ref, row, col)
     if not walk.is_computed(ref):
         return [f"[b]{escape(name)}[/b]: not computed yet in this iteration"], []
@@ -311,8 +330,10 @@ def cell_parts(
     terms = cell_terms(walk.net, walk.values, ref, row, col)
     meaning = cell_meaning(ref, row, col, walk.net.optimizer.name)
     after: list[str] = []
-    # On the cell's line, as a heading, where it fits.
-    if width is None or len(f"{name}: {meaning}") <= width - SCROLLBAR_ROOM:
+    # On the cell's line, as a heading, where every cell's of this matrix fits: one order for all
+    # of them. At 80x24 an update's b row read its meaning first and the i rows their computation
+    # first (their longer meaning did not fit), and the cursor moving between them swapped the two.
+    if _headings_fit(walk, ref, row, col, width):
         lines = [
             f"[b]{escape(name)}[/b]: {escape(meaning)}",
             *(escape(line) for line in wrapped(terms, width)),

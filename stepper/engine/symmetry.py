@@ -105,10 +105,11 @@ class StepSymmetry:
     equal: tuple[EqualSlices, ...]
     breaks: tuple[Break, ...]
 
-    def lines(self) -> list[str]:
-        """The narration, one sentence per line (empty when nothing is equal and nothing breaks)."""
+    def lines(self, clones_said: bool = False) -> list[str]:
+        """The narration, one sentence per line (empty when nothing is equal and nothing breaks).
+        ``clones_said``: the reader has just read :func:`still_clones_text` (equal_text)."""
         out = [break_text(b) for b in self.breaks]
-        out += [equal_text(self.step, e) for e in self.equal[:MAX_GROUPS]]
+        out += [equal_text(self.step, e, clones_said) for e in self.equal[:MAX_GROUPS]]
         if len(self.equal) > MAX_GROUPS:
             out.append(f"… and {len(self.equal) - MAX_GROUPS} more groups of equal slices.")
         return out
@@ -505,7 +506,11 @@ def _subject(step: Step, axis: str, indices: Sequence[int]) -> str:
     return text[0].upper() + text[1:]
 
 
-def equal_text(step: Step, e: EqualSlices) -> str:
+def equal_text(step: Step, e: EqualSlices, clones_said: bool = False) -> str:
+    """Why slices ``e`` of the step's result are equal, in one sentence. ``clones_said``: at an
+    update, "Still clones: equal gradient, equal change (neurons …)" (still_clones_text) came just
+    before, and the sentence says what that did not (which slices are whose, equal in which
+    matrices) and points back to it: the Why pane said the clones were still clones twice, one line apart."""
     subject = _subject(step, e.axis, e.indices)
     who = f"neurons {index_list(e.neurons)} of layer {e.layer}" if e.layer is not None else ""
     if e.kind is Kind.SAME_SLOPE:
@@ -535,6 +540,8 @@ def equal_text(step: Step, e: EqualSlices) -> str:
     if step.phase is Phase.UPDATE and step.output.quantity == Q.WEIGHTS_AFTER:
         text = f"{subject} stay equal: {_facts(e.sources)} — equal gradients, so equal changes"
         if e.kind is Kind.CLONES:
+            if clones_said:
+                return f"{subject} stay equal: {_facts(e.sources)} ({who}, see above)."
             return text + f": {who} are still clones."
         return text + "."
     text = f"{subject} are equal because {_facts(e.sources)}"

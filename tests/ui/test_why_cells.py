@@ -311,3 +311,36 @@ async def test_a_column_stands_between_the_why_text_and_its_scrollbar() -> None:
                 assert gap == {(" ", (base + background).rich_color)}, (size, step, gap)
                 thumb = {cell.style for line in lines for cell in line.crop(1, 2)}
                 assert len(thumb) > 1, (size, step)  # the thumb, in the bar's second column
+
+
+async def test_at_an_update_of_clones_every_cell_leads_the_same_way_and_says_still_clones_once() -> None:
+    """A fresh tester at 80x24, step 20, the cursor between W^0 updated's b row and its i rows: the
+    b row gave its meaning first, then its computation; the i rows their computation first, then
+    their meaning. And "Still clones" was said in the lead and again in the step's text below it.
+    Now every cell: its computation, its meaning, "Still clones" (all in the pane's view); the
+    text below says which columns stay equal, and whose, once."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"n" * 20)
+        await pilot.pause()
+        why = app.query_one("#explain")
+        for key, cell, meaning in [
+            (None, "W^0[b, j=0]", "the bias of neuron 0 of layer 1"),
+            ("down", "W^0[i=0, j=0]", "the weight from neuron 0 of layer 0 to neuron 0 of layer 1"),
+        ]:
+            if key:
+                await pilot.press(key)
+                await pilot.pause()
+            text = str(app.query_one("#explain-text").render())
+            lines = [line.strip() for line in text.splitlines()]
+            shown = lines[: why.scrollable_content_region.height]
+            assert shown[0].startswith(f"{cell} = w − η · dC/dw = 1.0000000 − 0.5 · "), shown
+            still = "Still clones: equal gradient, equal change (neurons 0–2, layer 1)."
+            assert shown[1:3] == [meaning, still], shown
+            assert text.lower().count("still clones") == 1, text
+            # What the longer sentence said besides: which columns, equal in which matrices, whose.
+            said = " ".join(lines)
+            assert (
+                "Columns 0–2 of W^0 stay equal: W^0 and dC/dW^0 have equal columns 0–2 "
+                "(neurons 0–2 of layer 1, see above)."
+            ) in said, said
