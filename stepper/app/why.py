@@ -105,7 +105,12 @@ def lead_lines(
     where too long for its line, the learner's number). Apart, so that the step view can measure
     the lead of every cell of a step (WalkView.step_lead)."""
     step = walk.current_step
-    lines: list[str] = [escape(line) for line in (verdict or "").splitlines()]
+    lines: list[str] = []
+    for i, said in enumerate((verdict or "").splitlines()):
+        # "✓ right" or "✗ wrong" in bold: no notice says it again. The wrong answer's computation
+        # goes on indented: wrapped at the pane's edge, its next line read as a new term.
+        wrapped_lines = [escape(line) for line in wrapped(said, width, first_indent="")]
+        lines += [f"[b]{line}[/b]" for line in wrapped_lines] if i == 0 else wrapped_lines
 
     def worked_out(name: str) -> bool:
         # A wrong answer's verdict writes out the cell's computation on a line of its own ("a^1[o=0,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.widgets import Input
-from textual.widgets._toast import Toast
 
 from stepper.app import StepperApp
 from stepper.app.commands import screen_commands
@@ -185,16 +184,17 @@ async def test_the_new_keys_are_in_help_and_the_palette() -> None:
         assert "Check yourself" in names and "Digits 3/5/7" in names
 
 
-async def test_the_quiz_verdicts_toast_shows_the_cell_name_as_written() -> None:
-    """The toast after an answer names the cell, n^1[o=0, j=0]: read as markup, its brackets raised
-    as the toast was drawn and closed the app (right and wrong answers alike)."""
+async def test_the_quiz_verdict_shows_the_cell_name_as_written_and_once() -> None:
+    """The verdict names the cell, n^1[o=0, j=0]: read as markup, its brackets raised as a toast
+    saying it was drawn and closed the app (right and wrong answers alike). It is said in the Why
+    pane, as written, and no toast says it again."""
     app = StepperApp()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await answer(pilot, "5")
+        assert "✗ wrong: n^1[o=0, j=0] = 2.2000000, not 5.0000000" in why(app)
         await answer(pilot, "0.9002")
-        toasts = [str(Toast(notification).render()) for notification in app._notifications]
-        assert any("✗ wrong: n^1[o=0, j=0] = 2.2000000, not 5.0000000" in t for t in toasts), toasts
-        assert any("✓ right: a^1[o=0, j=0] = 0.9002495" in t for t in toasts), toasts
+        assert "✓ right: a^1[o=0, j=0] = 0.9002495" in why(app)
+        assert app.is_running and not app._notifications
 
 
 async def test_a_seven_layer_network_keeps_its_distance_plots_at_120_columns(tmp_path: Path) -> None:

@@ -691,13 +691,11 @@ class WalkScreen(SteppingScreen):
         self.move(lambda w: w.forward())
         # Once the dialog has gone and the keyboard is back on the matrix it left.
         self.call_after_refresh(self.view.carry_cursor, cursor)
+        # The verdict leads the Why pane (why.lead_lines), the score the header: no notice besides.
+        # One said the Why pane's first line again, and at 80x24 lay over its last lines, the
+        # product the computation comes from (a fresh tester).
         self.view.verdict = (self.walk.position, text)
         self.view.refresh_view()
-        # The verdict names a cell, a^1[o=0, j=0]: text, not markup (as markup it crashed the app).
-        self.notify(
-            f"{text.splitlines()[0]}  ({self.score})",
-            severity="information" if right else "warning",
-        )
 
     def action_side_by_side_with(self, other: str) -> None:
         """This network beside itself from the same init with optimizer ``other``, or batch size
