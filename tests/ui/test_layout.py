@@ -13,7 +13,7 @@ from stepper.app.widgets.explanation import Explanation
 from stepper.app.widgets.layer_pane import LayerPane
 from stepper.app.widgets.matrix import MatrixView
 from stepper.app.widgets.sized import WhyPane
-from stepper.app.widgets.status import fit_formula, fit_where
+from stepper.app.widgets.status import fit_formula, fit_where, formula_lines
 from stepper.app.widgets.step_pane import StepPane
 from stepper.app.widgets.walk_view import WalkView, widths_cutting_fewest
 from stepper.engine.steps import Ref, Step
@@ -525,6 +525,52 @@ def test_side_by_side_keeps_the_formula_whole_before_its_shape() -> None:
     formula = "n^1 = [1 | a^0] · W^0    (2×3)·(3×3) → (2×3)"
     assert fit_formula(formula, 26, formula_first=True) == "n^1 = [1 | a^0] · W^0"
     assert fit_formula(formula, 26) == "n^1 = [1 | a^0] …  → (2×3)"  # the main view keeps the shape
+
+
+def test_a_formula_too_long_for_half_a_screen_goes_on_to_a_second_line() -> None:
+    """Before an operator outside brackets, a sum's terms kept whole; the shape where it fits."""
+    formula = "dC/da^1 = δ^2 · (W^1 without bias row)ᵀ    (2×2)·(2×3) → (2×3)"
+    assert formula_lines(formula, 28, formula_first=True) == ["dC/da^1 = δ^2", "  · (W^1 no bias)ᵀ  → (2×3)"]
+    assert formula_lines(formula, 28) == [fit_formula(formula, 28)]  # the main view: one line
+    adam = "m^0 ← β1 · m^0 + (1 − β1) · dC/dW^0   (β1 = 0.9)    (3×1), (3×1) → (3×1)"
+    assert formula_lines(adam, 28, formula_first=True) == ["m^0 ← β1 · m^0", "  + (1 − β1) · dC/dW^0"]
+    short = "n^1 = [1 | a^0] · W^0    (2×3)·(3×3) → (2×3)"
+    assert formula_lines(short, 26, formula_first=True) == ["n^1 = [1 | a^0] · W^0"]
+
+
+@pytest.mark.parametrize("example", [None, "sgd-vs-adam"])
+async def test_side_by_side_at_80x24_shows_every_steps_formula_whole(example: str | None) -> None:
+    """Side by side at 80x24 each half's header read "dC/da^1 = δ^2 · (W…  → (2×3)" at the
+    backward steps, and adam's "m^0 ← β1 · m^0 + (…": the formula, the one thing the step is
+    about, cut (a tester). Where one line cuts it, it goes on to a second; the step's matrices
+    keep their titles and the result whole below the taller header."""
+    app = StepperApp(example) if example else StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("v")
+        await pilot.pause(0.3)
+        views = list(app.screen.query(WalkView))
+        wrapped = 0
+        for _ in range(max(view.walk.steps_per_iteration for view in views)):
+            await pilot.press("n")
+            await pilot.pause()
+            await pilot.pause()
+            for view in views:
+                step = view.walk.current_step
+                assert step is not None
+                status = view.query_one("#status")
+                lines = [line.strip() for line in screen_lines(app, status.region)]
+                text = " ".join(lines[1:])
+                bare = step.formula.split("   (")[0]
+                written = (bare, bare.replace(" without bias row", " no bias"))
+                assert "…" not in text and any(form in text for form in written), (step.number, lines)
+                wrapped += len(lines) > 2
+                pane = view.step_pane
+                window = pane.scrollable_content_region
+                assert window.y >= status.region.bottom, step.number
+                assert window.contains_region(pane.order[-1].region), step.number
+                for matrix in pane.order:
+                    assert not matrix.region.y < window.y < matrix.region.bottom, (step.number, matrix.ref)
+        assert wrapped  # (the formulas that need two lines at 80 columns)
 
 
 def test_half_an_80_column_screen_keeps_the_cost_whole() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from rich.text import Text
+from textual.geometry import Size
 from textual.widget import Widget
 
 PART = " · "
@@ -82,6 +83,17 @@ def fit_where(where: str, width: int) -> str:
     return line[: max(0, width - 1)] + "…"
 
 
+def _bodies(formula: str) -> tuple[list[str], str]:
+    """The formula's written forms, longest first, and its result's shape ("→ (2×3)"): as it is,
+    without its parameters ("   (η = 0.5)", "   (β2 = 0.999)"), which the Why pane repeats, and
+    with its words in short ("(W^2 without bias row)ᵀ" is "(W^2 no bias)ᵀ")."""
+    text, shapes = formula.split(SHAPES, 1)
+    result = "→ " + shapes.rsplit("→", 1)[-1].strip() if "→" in shapes else shapes.strip()
+    bare = text.split("   (")[0]
+    short = bare.replace(" without bias row", " no bias")
+    return list(dict.fromkeys((text, bare, short))), result
+
+
 def fit_formula(formula: str, width: int, formula_first: bool = False) -> str:
     """The formula line within ``width``, never without the result's shape: the operands' shapes
     go first ("(2×3) ⊙ (2×3) → (2×3)" becomes "→ (2×3)"), then the formula's parameters, then the
@@ -90,45 +102,103 @@ def fit_formula(formula: str, width: int, formula_first: bool = False) -> str:
     "n^1 = [1 | a^0] · …  → (2×3)")."""
     if len(formula) <= width or SHAPES not in formula:
         return formula
-    text, shapes = formula.split(SHAPES, 1)
-    result = "→ " + shapes.rsplit("→", 1)[-1].strip() if "→" in shapes else shapes.strip()
-    # Then the formula's parameters ("   (η = 0.5)", "   (β2 = 0.999)"), which the Why pane repeats,
-    # then its words in short ("(W^2 without bias row)ᵀ" is "(W^2 no bias)ᵀ": half a screen cut it).
-    bare = text.split("   (")[0]
-    short = bare.replace(" without bias row", " no bias")
-    for body in dict.fromkeys((text, bare, short)):
+    bodies, result = _bodies(formula)
+    # Then its words in short: half a screen cut "(W^2 without bias row)ᵀ".
+    for body in bodies:
         for gap in (SHAPES, "  "):
             if len(body) + len(gap) + len(result) <= width:
                 return body + gap + result
+    short = bodies[-1]
     if formula_first and len(short) <= width:
         return short
     room = width - 2 - len(result)
     return (short[: max(0, room - 1)] + "…  " + result) if room > 1 else result[:width]
 
 
-class StatusLine(Widget):
-    """Fixed height, so a new text needs a repaint but never a new layout."""
+INDENT = "  "  # before a formula's second line: it goes on from the first
+# Where a formula may go on to a second line, outside brackets: before a sum's + or − first (its
+# terms stay whole), else before a product's operator.
+OPERATORS = ((" + ", " − "), (" · ", " ⊙ ", " / "))
 
-    # Each line made to fit its width by design (fit_where, fit_formula): a wrapped first line would
-    # push the formula out of the two-line header.
+
+def _breaks(body: str, operators: tuple[str, ...]) -> list[int]:
+    """The places in ``body`` where it may go on to a second line: before one of ``operators``
+    ("δ^2 | · (W^1 no bias)ᵀ"), never inside brackets ("(1 − β1)" stays whole)."""
+    places: list[int] = []
+    depth = 0
+    for index, char in enumerate(body):
+        depth += (char in "([") - (char in ")]")
+        if depth == 0 and body.startswith(operators, index):
+            places.append(index)
+    return places
+
+
+def _two_lines(body: str, operators: tuple[str, ...], tail: str, width: int) -> list[str] | None:
+    """``body`` on two lines of ``width`` at most, broken before one of ``operators`` (the second
+    line indented, ``tail`` after it), as much as fits on the first; None if it does not go."""
+    for place in reversed(_breaks(body, operators)):
+        first, rest = body[:place], INDENT + body[place + 1 :] + tail
+        if len(first) <= width and len(rest) <= width:
+            return [first, rest]
+    return None
+
+
+def formula_lines(formula: str, width: int, formula_first: bool = False) -> list[str]:
+    """The formula's line (fit_formula), or ``formula_first`` (side by side), its two lines where
+    one would cut it: at 80 columns "dC/da^1 = δ^2 · (W…  → (2×3)" hid the very thing the step
+    is about (a tester). The result's shape on the second line where it fits, else left out, as
+    on one line; cut with … only where two lines do not hold it either."""
+    line = fit_formula(formula, width, formula_first)
+    if not formula_first or "…" not in line or SHAPES not in formula:
+        return [line]
+    bodies, result = _bodies(formula)
+    for operators in OPERATORS:
+        for tail in ("  " + result, ""):
+            for body in bodies:
+                lines = _two_lines(body, operators, tail, width)
+                if lines is not None:
+                    return lines
+    return [line]
+
+
+class StatusLine(Widget):
+    """Fixed height, so a new text needs a repaint but never a new layout; side by side
+    (``formula_first``), a line taller for a formula that needs two (formula_lines)."""
+
+    # Each line made to fit its width by design (fit_where, formula_lines): a wrapped first line
+    # would push the formula out of the header.
     DEFAULT_CSS = "StatusLine { text-wrap: nowrap; text-overflow: ellipsis; }"
 
     def __init__(
         self, id: str | None = None, classes: str | None = None, formula_first: bool = False
     ) -> None:
-        """``formula_first``: see fit_formula (side by side)."""
+        """``formula_first``: see formula_lines (side by side)."""
         super().__init__(id=id, classes=classes)
         self.where = ""
         self.formula = ""
         self.formula_first = formula_first
 
+    def _lines(self, width: int) -> list[str]:
+        return formula_lines(self.formula, width, self.formula_first)
+
+    @property
+    def lines_needed(self) -> int:
+        """Its lines at its width now: the where line and the formula's (2 before it is laid out)."""
+        width = self.content_size.width
+        return 1 + len(self._lines(width)) if width else 2
+
     def show(self, where: str, formula: str) -> None:
+        before = self.lines_needed
         self.where, self.formula = where, formula
-        self.refresh()
+        # A new layout only where the formula takes another number of lines (side by side).
+        self.refresh(layout=self.lines_needed != before)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return 1 + len(self._lines(width))
 
     def render(self) -> Text:
         width = self.content_size.width or 10_000  # not laid out yet: whole
-        formula = fit_formula(self.formula, width, self.formula_first)
+        formula = "\n".join(self._lines(width))
         return Text.assemble((fit_where(self.where, width), "bold"), "\n", formula)
 
     def on_resize(self) -> None:

@@ -707,12 +707,19 @@ class WalkView(Vertical):
             explain.styles.height = "1fr"
 
     def _room(self) -> int:
-        """The lines the layers' area and the Why pane share: the view's less its header's."""
+        """The lines the layers' area and the Why pane share: the view's less its header's. Side by
+        side, the header as tall as the step's formula makes it (StatusLine.lines_needed), which
+        the layout after this step gives it: the step is fitted to its room before that layout."""
         above = sum(
             child.outer_size.height
             for child in self.children
-            if child.display and child.id not in ("layers", "explain")
+            if child.display and child.id not in ("top", "layers", "explain")
         )
+        top = self.query_one("#top")
+        if self.compact:  # its curves are 2 lines tall
+            above += max(2, self.query_one("#status", StatusLine).lines_needed)
+        else:
+            above += top.outer_size.height
         return self.size.height - above
 
     def _layers_beside(self) -> int:
