@@ -801,7 +801,11 @@ async def test_side_by_side_at_80x24_shows_every_matrix_of_the_step_that_fits() 
     """Side by side at 80x24 (no Why pane): step 16 (dC/da^1 = δ^2 · W^1ᵀ) scrolled δ^2 away
     with four empty lines under the result, and the updates showed dC/dW^l and W^l updated
     only, the old W^l out of view (a tester). The operands' headers go into their borders, or
-    the operands side by side where each still shows a whole column, as the main view's."""
+    the operands side by side where each still shows a whole column, as the main view's. At
+    step 20 the normal init's W^0 and dC/dW^0 fit side by side in shares of their own widths (in
+    halves, dC/dW^0 did not: the old W^0 was left out over two blank lines); at step 22 the
+    constant init's three weight matrices fit stacked without the rules under their bias rows
+    (the old W^2 was left out over three blank lines; testers)."""
     app = StepperApp()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("v", *"n" * 16)
@@ -811,12 +815,13 @@ async def test_side_by_side_at_80x24_shows_every_matrix_of_the_step_that_fits() 
                 for view in half.order:
                     # A box narrower than one of its columns cut its numbers (0.0378350 for 0.03783507).
                     assert view.region.width >= view.box_width_for(1), (step, index, view.ref.symbol)
-                if (step, index) in ((20, 1), (21, 0), (21, 1), (22, 0)):
-                    # Too wide side by side (a whole column each), too tall stacked: the result
-                    # and the operand above it that fits whole (the normal init's W^0 and
-                    # dC/dW^0 at step 20, both W^1 at step 21, the constant init's W^2 at 22).
+                if step == 21:
+                    # Too wide side by side (a whole column each), too tall stacked even without
+                    # their rules (20 lines): the result and the operand above it that fits whole,
+                    # the same two in both halves, and one line left, too few for any of W^1.
                     assert window.contains_region(half.order[-1].region)
                     assert window.contains_region(half.order[-2].region)
+                    assert len([line for line in _stray(app, half) if not line[1].strip()]) <= 1
                     continue
                 for view in half.order:
                     assert window.contains_region(view.region), (step, index, view.ref.symbol)

@@ -165,6 +165,8 @@ class MatrixView(ScrollView, can_focus=True):
         # Lines of the grid not drawn at its top: 1 with its column headers in the top border
         # (header_in_border), beside a title shortened to leave them room.
         self._skip = 0
+        # A weight matrix's rule under its bias row left out (fold_rule): the step view's last line.
+        self._rule_folded = False
         self._note_lines: list[str] = []  # the note, wrapped to the box (see _wrap_note)
         self._drawing_width: int | None = None
         # The Why pane explains this matrix's cursor cell: the cell stays highlighted with the
@@ -287,6 +289,23 @@ class MatrixView(ScrollView, can_focus=True):
     @property
     def header_merged(self) -> bool:
         return self._skip == 1
+
+    def fold_rule(self, folded: bool) -> None:
+        """Leave out the rule under a weight matrix's bias row (its row label "b" still says which
+        row is the bias), or draw it again: the line that puts an update's three weight matrices
+        in the step view where even their headers in their borders leave them one line too tall
+        (side by side at 80x24, the seed's step 22: the old W^2 was left out, 3 lines blank)."""
+        if folded == self._rule_folded:
+            return
+        self._rule_folded = folded
+        if self.state is not None:
+            self._size_to_text()
+        self._lines.clear()
+        self.refresh()
+
+    @property
+    def _has_rule(self) -> bool:
+        return self.is_weights and self.state is not None and self.state.rows > 1 and not self._rule_folded
 
     def _pad_labels_for_title(self) -> None:
         """Row labels wide enough for the title's symbol to fit before the first header."""
@@ -467,8 +486,7 @@ class MatrixView(ScrollView, can_focus=True):
         state = self.state
         if state is None:
             return 0
-        rule = 1 if self.is_weights and state.rows > 1 else 0
-        return 1 + state.rows + rule + len(self._note_lines)
+        return 1 + state.rows + int(self._has_rule) + len(self._note_lines)
 
     @staticmethod
     def _wrap_note(note: str, width: int) -> list[str]:
@@ -522,12 +540,12 @@ class MatrixView(ScrollView, can_focus=True):
         is followed by a rule line."""
         assert self.state is not None
         row: int | None = line - 1
-        if self.is_weights and self.state.rows > 1 and line >= 2:
+        if self._has_rule and line >= 2:
             row = None if line == 2 else line - 2
         return row if row is not None and 0 <= row < self.state.rows else None
 
     def line_of_row(self, row: int) -> int:
-        return 1 + row + (1 if self.is_weights and row >= 1 else 0)
+        return 1 + row + (1 if self._has_rule and row >= 1 else 0)
 
     def _column_x(self, col: int) -> int:
         """Where column ``col``'s cell starts, in the scrolled (virtual) coordinates."""
@@ -659,7 +677,7 @@ class MatrixView(ScrollView, can_focus=True):
         return [label], [seg for c in range(first, last) for seg in self._cell(row, c, base)]
 
     def _is_rule(self, y: int) -> bool:
-        return self.is_weights and self.state is not None and self.state.rows > 1 and y == 2
+        return self._has_rule and y == 2
 
     def _columns_that_fit(self) -> int:
         room = self._view_width - self._label_w

@@ -169,7 +169,28 @@ class StepPane(VerticalScroll, LaidOutOnce, can_focus=False):
                 self._share_summed(sizes, room - share * (operands - len(self._summed)))
             elif self._summed:
                 self._widen_summed(sizes, room)
+            else:
+                self._share_unequally(sizes, room)
         return sizes
+
+    def _share_unequally(self, sizes: list[tuple[int, int]], room: int) -> None:
+        """The operands' boxes in ``room`` columns together, each a whole column at least, where an
+        equal share is narrower than one of them needs and their least widths fit: side by side at
+        80x24 the update's dC/dW^0 (a column 19 wide) did not fit half of 37 beside W^0 (17), and
+        the old W^0 was left out, two lines blank under the new one. What is left, each an equal
+        part of it, short of its whole width."""
+        operands = self.order[:-1]
+        least = [view.box_width_for(1) for view in operands]
+        if sum(least) > room or all(size[0] >= box for size, box in zip(sizes, least, strict=False)):
+            return
+        widths, left = list(least), room - sum(least)
+        order = sorted(range(len(widths)), key=lambda i: operands[i].box_width - widths[i])
+        for place, index in enumerate(order):
+            more = min(operands[index].box_width - widths[index], left // (len(widths) - place))
+            widths[index] += more
+            left -= more
+        for index, (view, box) in enumerate(zip(operands, widths, strict=True)):
+            sizes[index] = box_size(view, box)
 
     def _widen_summed(self, sizes: list[tuple[int, int]], room: int) -> None:
         """The one operand summed along its columns (show_step) showing more of them, all if they
@@ -277,6 +298,8 @@ class StepPane(VerticalScroll, LaidOutOnce, can_focus=False):
                 self._squeezed = False
                 self._headers_on_own_line()
                 height = self._merge_headers(width, most)
+            if height > most and self._one_shape():
+                height = self._fold_rules(width, most)
         if (self._squeezed, self._in_a_row) != before:
             self.refresh(layout=True)
             self.call_after_refresh(self.align_summed)  # their widths changed: what fits of them
@@ -311,6 +334,21 @@ class StepPane(VerticalScroll, LaidOutOnce, can_focus=False):
         else:
             for view in self.order:
                 view.show_column(self.order[-1].cursor[1])
+        return height
+
+    def _fold_rules(self, width: int, most: int) -> int:
+        """The step's height stacked, its operands' rules under their bias rows left out (fold_rule)
+        and their headers in their borders as it takes, where that brings it to ``most`` lines;
+        else as it was. An update's three weight matrices, each too wide to go beside another:
+        side by side at 80x24 the seed's step 22 (clones' C1 labels) left the old W^2 out over 3
+        blank lines, a line short for all three."""
+        for view in self.order[:-1]:
+            view.fold_rule(True)
+        height = self._merge_headers(width, most)
+        if height > most:
+            for view in self.order[:-1]:
+                view.fold_rule(False)
+            height = self._merge_headers(width, most)
         return height
 
     def _set_squeezed(self, squeezed: bool) -> None:
@@ -379,9 +417,11 @@ class StepPane(VerticalScroll, LaidOutOnce, can_focus=False):
         self._headers_on_own_line()
 
     def _headers_on_own_line(self) -> None:
-        """Every matrix's column headers on their own line, the operands' widths as they are."""
+        """Every matrix's column headers on their own line, and its rule (fold_rule), the operands'
+        widths as they are."""
         for view in self.views.values():
             view.header_in_border(False)
+            view.fold_rule(False)
 
     def whole_tail(self, width: int, most: int) -> int | None:
         """For a step too tall for the screen: the tallest window of at most ``most`` lines that ends

@@ -643,7 +643,10 @@ class WalkView(Vertical):
             # scrolled δ^2 away above W^1 and dC/da^1 with four empty lines under them, and the
             # updates showed the gradient and the new weights only, the old ones out of view.
             height: int | None = None
-            width = self.step_pane.size.width or self._width - 3
+            # Inside its scrollbar's column, as its layout packs the matrices: the pane's whole
+            # width fitted dC/dW^1 (18) beside W^1 (19) at step 21, laid out in 37 columns with
+            # W^1 cut to "0.294132".
+            width = self.step_pane.scrollable_content_region.width or self._width - 3
             self.step_pane.fit_headers(width, self._room())
         elif not narrow_step or explain is None or not self.size.height:
             height = None
