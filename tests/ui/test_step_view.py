@@ -55,23 +55,46 @@ async def test_an_update_shows_the_weights_before_and_after_and_the_gradient() -
         assert "cursor" not in str(before.border_title)
 
 
-async def test_a_title_too_long_drops_its_words_before_the_cursor_place() -> None:
-    """A fresh tester at 80x24: b, n, Shift+Tab, i to step 22, then Down; the new W^2's title
-    went from "▶ W^2  updated · b, j=0" to "▶ W^2  updated", no cursor place at all (the Why
-    pane on i=0): "updated" goes first, ▶ tells the new weights from the old beside them."""
+async def test_a_title_too_long_drops_cursor_then_its_place_never_updated() -> None:
+    """Fresh testers at 80x24, step 22, keyboard on the new W^2, cursor moved down: its title read
+    "▶ W^2 · cursor i=2, j=1", "updated" dropped and "cursor" kept, and beside the old W^2 it read
+    as either. The word "cursor" goes first, then the cursor's place; "updated" never."""
     app = StepperApp()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("b", "n", "shift+tab", "i")
         await pilot.pause()
         after = app.focused
         assert isinstance(after, MatrixView) and after.ref == Ref("weights_after", 2)
-        assert str(after.border_title).endswith("b, j=0")
-        for place in ["i=0, j=0", "i=1, j=0", "i=1, j=1"]:
-            await pilot.press("down" if place != "i=1, j=1" else "right")
+        # The cursor's place where it fits (the bias row's is short), without "cursor".
+        assert str(after.border_title) == "▶ W^2  updated · b, j=0"
+        for _ in range(3):
+            await pilot.press("down")
             await pilot.pause()
             title = str(after.border_title)
-            assert title.startswith("▶ W^2") and title.endswith(place), title
-            assert len(title) <= after.outer_size.width - 6
+            assert title.startswith("▶ W^2") and "updated" in title, title
+            assert "cursor" not in title and len(title) <= after.outer_size.width - 6
+        await pilot.press("up", "up", "up")
+        await pilot.pause()
+        assert str(after.border_title) == "▶ W^2  updated · b, j=0"
+
+
+async def test_a_one_column_matrix_says_where_its_cursor_is() -> None:
+    """A fresh tester on xor at 80x24: its output layer is one neuron wide, and a^2, y, δ^2 (one
+    column) never said where the cursor was, the others did: "o=1, j=0" was as long as their
+    box's whole title. With one column the row says it ("a^2 · o=1"), where the box has room."""
+    app = StepperApp("xor")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"n" * 5)  # C: a^2 and y, both one column wide
+        await pilot.pause()
+        for name in ["a^2", "y"]:
+            matrix = next(m for m in app.screen.view.step_pane.order if m.ref.symbol == name)
+            matrix.focus()
+            await pilot.pause()
+            await pilot.press("down")
+            await pilot.pause()
+            assert matrix.state is not None and matrix.state.cols == 1
+            assert str(matrix.border_title) == f"{name} · o=1"
+            assert len(str(matrix.border_title)) <= matrix.outer_size.width - 6
 
 
 async def test_brackets_show_whole_layers_until_the_next_step() -> None:

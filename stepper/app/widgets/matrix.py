@@ -381,18 +381,22 @@ class MatrixView(ScrollView, can_focus=True):
         room = self.outer_size.width - 6  # the border's corners, rules and the spaces around the title
         if self._skip and self.state is not None:  # the column headers in the border, after it
             room = min(room, self._title_room_merged())
-        shown = self.open_bottom and self._cursor_shown
-        where, brief = (f" · cursor {self.cursor_place}", f" · {self.cursor_place}") if shown else ("", "")
-        # The first that fits: the caption's words and the cursor's place, "cursor" going first,
-        # then the words (the new weights' "updated" too: ▶ tells them from the old ones beside
-        # them); the cursor's place last (its cell is in reverse video anyway). At 80x24 "▶ W^2
-        # updated · b, j=0" lost its place on row i=0, its Why pane on another cell (a tester).
+        places = self.cursor_places if self.open_bottom and self._cursor_shown else []
+        # The first that fits. "cursor" goes first; then a one-column matrix's ", j=0" (its only
+        # column: "o=1, j=0" was as long as the whole room of its box, and such titles never said
+        # where the cursor was; a tester on xor's output layer); then the caption's words, but
+        # never the new weights' "updated" (short_caption: "▶ W^2 · cursor i=2, j=1" beside the
+        # old W^2 read as either of them; a tester); the cursor's place last, and only then (its
+        # cell is in reverse video, and the Why pane names it).
+        tries = []
+        if places:
+            tries += [(self.caption, f" · cursor {places[0]}")]
+            tries += [(self.caption, f" · {place}") for place in places]
+            tries += [(self.short_caption, f" · cursor {places[0]}")]
+            tries += [(self.short_caption, f" · {place}") for place in places]
+        tries += [(self.caption, ""), (self.short_caption, "")]
         title = mark + self.short_caption
         if self.outer_size.width:
-            symbol = self.symbol
-            tries = [(self.caption, where), (self.caption, brief), (self.short_caption, where)]
-            tries += [(self.short_caption, brief), (symbol, where), (symbol, brief)]
-            tries += [(self.caption, ""), (self.short_caption, "")]
             if self.state is not None and self._overflows:
                 # Which columns are in view, at the top as well: a tall matrix's position line is
                 # rows below, out of sight (spiral's 200 observations), and nothing else said that
@@ -400,7 +404,7 @@ class MatrixView(ScrollView, can_focus=True):
                 tries = [(caption + self._column_window(), more) for caption, more in tries] + tries
             title = next((mark + c + t for c, t in tries if len(mark + c + t) <= room), title)
         else:
-            title = mark + self.caption + where
+            title = mark + self.caption + (f" · cursor {places[0]}" if places else "")
         if title != self.border_title:
             self.border_title = title
 
@@ -796,9 +800,18 @@ class MatrixView(ScrollView, can_focus=True):
     @property
     def cursor_place(self) -> str:
         """The cursor's cell as the labels name it: "o=1, j=0", "b, j=2", "i=0, j=1"."""
+        return self.cursor_places[0]
+
+    @property
+    def cursor_places(self) -> list[str]:
+        """The cursor's place, then shorter ways to say it where they say as much: a matrix of one
+        column names the row alone ("o=1": j=0 is all there is)."""
         row, col = self.cursor
         where = ("b" if row == 0 else f"i={row - 1}") if self.is_weights else f"o={row}"
-        return f"{where}, j={col}"
+        places = [f"{where}, j={col}"]
+        if self.state is not None and self.state.cols == 1:
+            places.append(where)
+        return places
 
     def land_on(self, row: int, col: int) -> None:
         """The cursor on cell (row, col) as the keyboard arrives here (Tab), with its row in view:
@@ -817,11 +830,13 @@ class MatrixView(ScrollView, can_focus=True):
             self._cursor_shown = True
             self._fit_title()
         else:
-            # Whole: "cursor" goes first where the box is narrower (it read "cursor b, j…"; a tester).
-            full = f"cursor {self.cursor_place}"
+            # Whole: "cursor" goes first where the box is narrower (it read "cursor b, j…"; a tester),
+            # then a one-column matrix's j=0, as in the title (_fit_title).
+            places = self.cursor_places
+            tries = [f"cursor {places[0]}", *places]
             room = self.outer_size.width - 6  # the corners, rules and spaces around the subtitle
-            self.border_subtitle = (
-                full if not self.outer_size.width or len(full) <= room else self.cursor_place
+            self.border_subtitle = next(
+                (t for t in tries if not self.outer_size.width or len(t) <= room), places[-1]
             )
 
     def action_move(self, dr: int, dc: int) -> None:
