@@ -9,6 +9,7 @@ import pytest
 from textual.pilot import Pilot
 
 from stepper.app import StepperApp
+from stepper.app.screens.help import NOTATION_TEXT
 from stepper.app.widgets.explanation import Explanation
 from stepper.app.widgets.layer_pane import LayerPane
 from stepper.app.widgets.matrix import MatrixView
@@ -137,10 +138,43 @@ async def test_a_step_too_tall_for_its_pane_folds_the_rest_away_and_says_so() ->
         await pilot.pause()
         pane = app.screen.query_one("#layer-2", LayerPane)
         n2 = next(v for v in pane.views if v.ref == Ref("n", 2))
-        assert not n2.display and "folded for this step" in str(pane.border_subtitle)
+        assert not n2.display and "folded" in str(pane.border_subtitle)
         await pilot.press("p", "p")
         await pilot.pause()
         assert n2.display and not pane.border_subtitle
+
+
+async def test_a_folded_pane_names_the_key_that_unfolds_it_and_the_key_does() -> None:
+    """A tester at 120x40 read "5 matrices folded for this step" under layer 2 at the update of
+    W^1, and nothing said what folded meant or how to see them ([ on layer 1 said it was the
+    first layer). The border names the key, [ shows the pane whole, and Escape folds it again."""
+    app = StepperApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press(*"n" * 21)
+        await pilot.pause()
+        pane = app.screen.query_one("#layer-2", LayerPane)
+        n2 = next(v for v in pane.views if v.ref == Ref("n", 2))
+        assert not n2.display and str(pane.border_subtitle) == "5 matrices folded · [ unfolds"
+        assert "folded · [ unfolds" in NOTATION_TEXT  # the help says what it means
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert pane.display and all(v.display for v in pane.views) and not pane.border_subtitle
+        assert not app._notifications  # not "Layer 1 is the first layer"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not n2.display and "folded" in str(pane.border_subtitle)
+
+
+async def test_a_layer_shown_by_a_bracket_is_whole_at_80x24() -> None:
+    """The help calls [ and ] a layer's whole pane; at 80x24 at the update of W^0, ] then [ showed
+    layer 1 with 6 of its matrices folded away for the step all the same."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"n" * 20, "right_square_bracket", "left_square_bracket")
+        await pilot.pause()
+        pane = app.screen.query_one("#layer-1", LayerPane)
+        assert pane.display and not app.screen.view.step_pane.display
+        assert all(v.display for v in pane.views) and not pane.border_subtitle
 
 
 def adam() -> StepperApp:

@@ -47,6 +47,12 @@ Break the symmetry with `s` (random init), or compare both inits side by side wi
 
 Columns that are only **equal now**, in this iteration's values, are labelled `=a`, `=b`, ….
 
+**Folded matrices.** Where a step's matrices are too far apart in their layer's pane to be in view
+together (an update's W at the top, its gradient near the bottom), the matrices that take no part in
+the step are folded: left out of the pane for this step, and back at the next. The pane's border
+counts them ("6 matrices folded · [ unfolds"). `[` (or `]`) then shows that layer's whole pane first,
+every matrix in it (it scrolls); pressed again, the other layers; Escape or a step goes back.
+
 **Why pane.** At each step it says which columns (or rows) of the result are equal and why, traced
 back to the weights: *clones* (equal weights in and out: this lasts), *equal because of equal inputs*
 but not clones (it ends later in the iteration), *all 0* for dead ReLUs (this lasts while they are dead),

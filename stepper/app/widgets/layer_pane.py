@@ -8,6 +8,7 @@ from itertools import accumulate
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.geometry import Region
 from textual.layout import Layout
 from textual.widget import Widget
@@ -163,6 +164,9 @@ class LayerPane(VerticalScroll, LaidOutOnce, can_focus=False):
         ]
         self.grid_columns = 2  # lay_out sets it for the pane's width
         self._grid = PaneGrid()
+        # Shown by [ or ] (the walk view's pinned layer): the whole layer, nothing folded for the
+        # step (the help calls it the layer's whole pane; at 80x24 it was folded all the same).
+        self.whole = False
 
     @property
     def layout(self) -> Layout:
@@ -243,7 +247,7 @@ class LayerPane(VerticalScroll, LaidOutOnce, can_focus=False):
         views = [v for v in self.views if v.state is not None]
         columns = self.grid_columns
         fold: list[MatrixView] = []
-        if window > 0 and sum(self.in_step(v) for v in views) > 1:
+        if window > 0 and not self.whole and sum(self.in_step(v) for v in views) > 1:
 
             def fits() -> bool:
                 return self._fits([v for v in views if v not in fold], columns, window)
@@ -289,10 +293,18 @@ class LayerPane(VerticalScroll, LaidOutOnce, can_focus=False):
                 view.display = view not in fold
                 changed = True
         if changed:
-            # Said under the pane: the learner knows matrices are out of sight, and that it is for now.
+            # Said under the pane: the learner knows matrices are out of sight, and the key that
+            # shows them (a tester read "6 matrices folded for this step" and found no way to see
+            # them; the help says what folded means). No longer than those words: whole in a half.
+            # (Content: "[" read as markup opens a tag.)
             folded = counted(len(fold), "matrix", "matrices")
-            self.border_subtitle = f"{folded} folded for this step" if fold else ""
+            self.border_subtitle = Content(f"{folded} folded · [ unfolds") if fold else ""
         return changed
+
+    @property
+    def folded(self) -> bool:
+        """Whether some of its matrices are folded away for the step (fold_for_step)."""
+        return any(not v.display for v in self.views)
 
     def _fits(self, shown: list[MatrixView], columns: int, window: int) -> bool:
         """Whether, with the matrices ``shown`` in ``columns`` columns, the grid's rows from the

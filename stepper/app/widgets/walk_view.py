@@ -592,9 +592,17 @@ class WalkView(Vertical):
     def show_layer(self, delta: int) -> None:
         """Pin the previous or next layer in view (until the walk moves): the next one that is not
         on screen yet (wide, several are: at 120x40 ] from layer 1 changed nothing, layer 2 being
-        in view already)."""
+        in view already). A pinned layer's pane is whole; the step's own, with matrices folded
+        away for the step, is pinned first."""
         depth = self.walk.net.depth
         current = self.pinned_layer or self.shown_layer
+        pane = self.panes[current - 1]
+        if self.pinned_layer is None and pane.display and pane.folded:
+            # The step's own layer first, whole: its border says "[ unfolds" (wide, [ on layer 1 said
+            # it was the first layer, and no key showed the matrices folded away; a tester).
+            self._pin(current)
+            self.refresh_view()
+            return
         if not 1 <= current + delta <= depth:
             # Said, not silent: a key that does nothing looks broken.
             end, key = ("first", "[") if delta < 0 else ("last", "]")
@@ -603,7 +611,7 @@ class WalkView(Vertical):
         before = self._layers_on_screen()
         target = current + delta
         while 1 <= target <= depth:
-            self.pinned_layer = target
+            self._pin(target)
             self.shown_layer = target
             self.refresh_view()  # narrow, from the step view to the layer's pane: drawn now
             if self._layers_on_screen() != before:
@@ -616,9 +624,15 @@ class WalkView(Vertical):
     def _layers_on_screen(self) -> tuple[bool, list[bool]]:
         return self.step_mode, [pane.display for pane in self.panes]
 
+    def _pin(self, layer: int | None) -> None:
+        """Show ``layer``'s pane whole, until the walk moves (None: follow the step again)."""
+        self.pinned_layer = layer
+        for pane in self.panes:
+            pane.whole = pane.layer_index == layer
+
     def follow(self) -> None:
         """The walk moved: show the current step's layer again."""
-        self.pinned_layer = None
+        self._pin(None)
 
     def watch_shown_layer(self, layer: int) -> None:
         self._show_only(layer)
