@@ -73,6 +73,9 @@ async def test_a_title_too_long_drops_cursor_then_its_place_never_updated() -> N
             title = str(after.border_title)
             assert title.startswith("▶ W^2") and "updated" in title, title
             assert "cursor" not in title and len(title) <= after.outer_size.width - 6
+            # And where it is, closer written where that fits ("i=2,j=1").
+            row = after.cursor[0] - 1
+            assert title.endswith((f"i={row}, j=0", f"i={row},j=0")), title
         await pilot.press("up", "up", "up")
         await pilot.pause()
         assert str(after.border_title) == "▶ W^2  updated · b, j=0"

@@ -811,6 +811,10 @@ class MatrixView(ScrollView, can_focus=True):
         places = [f"{where}, j={col}"]
         if self.state is not None and self.state.cols == 1:
             places.append(where)
+        else:
+            # Without the space, before the place goes: at 80x24 the new W^2's box had room for
+            # "▶ W^2 updated · i=2,j=1", not with it, and its i rows said nowhere where they were.
+            places.append(f"{where},j={col}")
         return places
 
     def land_on(self, row: int, col: int) -> None:
