@@ -56,6 +56,14 @@ async def at_steps(pilot: Pilot[None], steps: tuple[int, ...], done: int) -> Asy
         yield step
 
 
+async def break_symmetry_twice(pilot: Pilot[None]) -> None:
+    """s, then s again: random weights with some of their numbers small (0.01454942) and some
+    negative, each s laid out before the next."""
+    for _ in range(2):
+        await pilot.press("s")
+        await pilot.pause(0.3)
+
+
 def symbol(widget: object) -> str | None:
     """The matrix's symbol as its title starts ("a^1", "δ^3"), None for any other widget."""
     return widget.caption.split()[0] if isinstance(widget, MatrixView) else None

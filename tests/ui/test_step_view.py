@@ -12,7 +12,7 @@ from stepper.app.widgets.step_pane import StepPane
 from stepper.engine.explain import cell_name, cell_terms, summed_columns
 from stepper.engine.steps import Ref
 from stepper.formatting import precision
-from tests.ui.helpers import at_steps, screen_lines
+from tests.ui.helpers import at_steps, break_symmetry_twice, screen_lines
 
 
 def shown(app: StepperApp) -> list[str]:
@@ -58,27 +58,50 @@ async def test_an_update_shows_the_weights_before_and_after_and_the_gradient() -
 async def test_a_title_too_long_drops_cursor_then_its_place_never_updated() -> None:
     """Fresh testers at 80x24, step 22, keyboard on the new W^2, cursor moved down: its title read
     "▶ W^2 · cursor i=2, j=1", "updated" dropped and "cursor" kept, and beside the old W^2 it read
-    as either. The word "cursor" goes first, then the cursor's place; "updated" never."""
+    as either. The word "cursor" goes first, then the cursor's place; "updated" never. And the
+    title keeps its form on every row: it had read "▶ W^2  updated · b, j=0" on the bias row and
+    "▶ W^2 updated · i=2,j=0" on the next (the place written closer to fit the i rows)."""
     app = StepperApp()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("b", "n", "shift+tab", "i")
         await pilot.pause()
         after = app.focused
         assert isinstance(after, MatrixView) and after.ref == Ref("weights_after", 2)
-        # The cursor's place where it fits (the bias row's is short), without "cursor".
-        assert str(after.border_title) == "▶ W^2  updated · b, j=0"
-        for _ in range(3):
+        assert str(after.border_title) == "▶ W^2 updated · b,j=0"
+        for row in range(3):
             await pilot.press("down")
             await pilot.pause()
             title = str(after.border_title)
-            assert title.startswith("▶ W^2") and "updated" in title, title
-            assert "cursor" not in title and len(title) <= after.outer_size.width - 6
-            # And where it is, closer written where that fits ("i=2,j=1").
-            row = after.cursor[0] - 1
-            assert title.endswith((f"i={row}, j=0", f"i={row},j=0")), title
+            assert title == f"▶ W^2 updated · i={row},j=0", title
+            assert len(title) <= after.outer_size.width - 6
         await pilot.press("up", "up", "up")
         await pilot.pause()
-        assert str(after.border_title) == "▶ W^2  updated · b, j=0"
+        assert str(after.border_title) == "▶ W^2 updated · b,j=0"
+
+
+@pytest.mark.parametrize(("example", "size", "steps"), [(None, (80, 24), 20), ("xor", (120, 40), 15)])
+async def test_a_matrix_title_says_the_cursors_place_the_same_way_on_every_cell(example, size, steps) -> None:
+    """A fresh tester moving the cursor over the new weights: "cursor b, j=0" on the bias row,
+    "i=0, j=0" on the next ("cursor" dropped where the longer label left no room), in the title
+    at 80x24 and in the words under the matrix at 120x40 (xor's one-column W^1). The form is
+    chosen for the matrix's longest place, so only the place itself changes from cell to cell."""
+    app = StepperApp(example) if example else StepperApp()
+    async with app.run_test(size=size) as pilot:
+        await pilot.press(*"n" * steps)
+        await pilot.pause()
+        await pilot.pause()
+        matrix = app.focused
+        assert isinstance(matrix, MatrixView) and matrix.ref.quantity == "weights_after"
+        assert matrix.state is not None
+        forms = set()
+        for row in range(matrix.state.rows):
+            for col in range(matrix.state.cols):
+                matrix.cursor = (row, col)
+                await pilot.pause()
+                said = str(matrix.border_title if matrix.open_bottom else matrix.border_subtitle)
+                place = next(p for p in matrix.cursor_places if p in said)
+                forms.add(said.replace(place, "<place>"))
+        assert len(forms) == 1, forms
 
 
 async def test_a_one_column_matrix_says_where_its_cursor_is() -> None:
@@ -634,10 +657,7 @@ async def test_at_80x24_side_by_side_operands_show_the_column_of_the_cursor() ->
     dC/dW^1[b, j=2]: the operands show column j=2, and j=0 again when the cursor goes back."""
     app = StepperApp()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("s")
-        await pilot.pause(0.3)
-        await pilot.press("s")
-        await pilot.pause(0.3)
+        await break_symmetry_twice(pilot)
         await pilot.press(*"n" * 21)
         await pilot.pause()
         await pilot.pause()
@@ -871,10 +891,7 @@ async def test_after_s_twice_n1_sits_under_a0_beside_w0_at_80x24() -> None:
     wide as its widest number, and it packs under a^0, beside W^0, as before s."""
     app = StepperApp()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("s")
-        await pilot.pause(0.3)
-        await pilot.press("s")
-        await pilot.pause(0.3)
+        await break_symmetry_twice(pilot)
         async for step in at_steps(pilot, (0, 1), 0):
             pane = app.screen.view.step_pane
             assert shown(app) == ["a^0", "W^0", "n^1"], step

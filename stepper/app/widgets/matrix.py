@@ -381,30 +381,34 @@ class MatrixView(ScrollView, can_focus=True):
         room = self.outer_size.width - 6  # the border's corners, rules and the spaces around the title
         if self._skip and self.state is not None:  # the column headers in the border, after it
             room = min(room, self._title_room_merged())
-        places = self.cursor_places if self.open_bottom and self._cursor_shown else []
+        shown = self.open_bottom and self._cursor_shown
         # The first that fits. "cursor" goes first; then a one-column matrix's ", j=0" (its only
         # column: "o=1, j=0" was as long as the whole room of its box, and such titles never said
         # where the cursor was; a tester on xor's output layer); then the caption's words, but
         # never the new weights' "updated" (short_caption: "▶ W^2 · cursor i=2, j=1" beside the
         # old W^2 read as either of them; a tester); the cursor's place last, and only then (its
-        # cell is in reverse video, and the Why pane names it).
-        tries = []
-        if places:
-            tries += [(self.caption, f" · cursor {places[0]}")]
-            tries += [(self.caption, f" · {place}") for place in places]
-            tries += [(self.short_caption, f" · cursor {places[0]}")]
-            tries += [(self.short_caption, f" · {place}") for place in places]
-        tries += [(self.caption, ""), (self.short_caption, "")]
+        # cell is in reverse video, and the Why pane names it). Chosen for the matrix's longest
+        # place, so the title keeps its form as the cursor moves: it had said "cursor" on the b
+        # row and not on the i rows, "b, j=0" on one row and "i=2,j=0" on the next (a tester).
+        tries = self._title_tries(self.cursor_places if shown else [])
+        widest = self._title_tries(self.widest_places if shown else [])
         title = mark + self.short_caption
         if self.outer_size.width:
             if self.state is not None and self._overflows:
                 # Which columns are in view, at the top as well: a tall matrix's position line is
                 # rows below, out of sight (spiral's 200 observations), and nothing else said that
                 # 9 of its 16 columns were to the right.
-                tries = [(caption + self._column_window(), more) for caption, more in tries] + tries
-            title = next((mark + c + t for c, t in tries if len(mark + c + t) <= room), title)
+                window = self._column_window()
+                tries = [(caption + window, more) for caption, more in tries] + tries
+                widest = [(caption + window, more) for caption, more in widest] + widest
+            # A place on every cell, in one form; where the longest fits in none, the place where
+            # it fits (the b row's), rather than on no row at all.
+            fits = [i for i, (c, t) in enumerate(widest) if t and len(mark + c + t) <= room]
+            fits += [i for i, (c, t) in enumerate(tries) if len(mark + c + t) <= room]
+            if fits:
+                title = mark + "".join(tries[fits[0]])
         else:
-            title = mark + self.caption + (f" · cursor {places[0]}" if places else "")
+            title = mark + self.caption + (f" · cursor {self.cursor_place}" if shown else "")
         if title != self.border_title:
             self.border_title = title
 
@@ -805,17 +809,37 @@ class MatrixView(ScrollView, can_focus=True):
     @property
     def cursor_places(self) -> list[str]:
         """The cursor's place, then shorter ways to say it where they say as much: a matrix of one
-        column names the row alone ("o=1": j=0 is all there is)."""
-        row, col = self.cursor
+        column names the row alone ("o=1": j=0 is all there is); last, without its space: at 80x24
+        the new W^2's box had room for "▶ W^2 updated · i=2,j=1", not for "i=2, j=1", and its i
+        rows' titles said nowhere where the cursor was."""
+        return self._places(*self.cursor)
+
+    @property
+    def widest_places(self) -> list[str]:
+        """The places of the cell whose labels are longest (the last row and column), by which the
+        title and the words under the matrix choose how to say the cursor's place."""
+        if self.state is None:
+            return self.cursor_places
+        return self._places(self.state.rows - 1, self.state.cols - 1)
+
+    def _places(self, row: int, col: int) -> list[str]:
         where = ("b" if row == 0 else f"i={row - 1}") if self.is_weights else f"o={row}"
         places = [f"{where}, j={col}"]
         if self.state is not None and self.state.cols == 1:
             places.append(where)
-        else:
-            # Without the space, before the place goes: at 80x24 the new W^2's box had room for
-            # "▶ W^2 updated · i=2,j=1", not with it, and its i rows said nowhere where they were.
-            places.append(f"{where},j={col}")
-        return places
+        return [*places, places[-1].replace(", ", ",")]
+
+    def _title_tries(self, places: list[str]) -> list[tuple[str, str]]:
+        """The title's captions and what follows them, as _fit_title tries them in turn."""
+        tries = []
+        if places:
+            *spaced, close = places
+            tries += [(self.caption, f" · cursor {places[0]}")]
+            tries += [(self.caption, f" · {place}") for place in spaced]
+            tries += [(self.short_caption, f" · cursor {places[0]}")]
+            tries += [(self.short_caption, f" · {place}") for place in spaced]
+            tries += [(self.caption, f" · {close}"), (self.short_caption, f" · {close}")]
+        return [*tries, (self.caption, ""), (self.short_caption, "")]
 
     def land_on(self, row: int, col: int) -> None:
         """The cursor on cell (row, col) as the keyboard arrives here (Tab), with its row in view:
@@ -836,12 +860,15 @@ class MatrixView(ScrollView, can_focus=True):
         else:
             # Whole: "cursor" goes first where the box is narrower (it read "cursor b, j…"; a tester),
             # then a one-column matrix's j=0, as in the title (_fit_title).
-            places = self.cursor_places
+            # Chosen for the longest place, as the title is: it keeps its form as the cursor moves.
+            places, widest = self.cursor_places, self.widest_places
             tries = [f"cursor {places[0]}", *places]
             room = self.outer_size.width - 6  # the corners, rules and spaces around the subtitle
-            self.border_subtitle = next(
-                (t for t in tries if not self.outer_size.width or len(t) <= room), places[-1]
-            )
+            fits = [i for i, t in enumerate([f"cursor {widest[0]}", *widest]) if len(t) <= room]
+            fits += [i for i, t in enumerate(tries) if len(t) <= room]  # else as this one fits
+            if not self.outer_size.width:  # not laid out yet: whole
+                fits = [0]
+            self.border_subtitle = tries[fits[0]] if fits else tries[-1]
 
     def action_move(self, dr: int, dc: int) -> None:
         if self.state is None:
