@@ -21,6 +21,7 @@ from stepper.engine.explain import (
     cost_terms,
     equal_column_groups,
     equal_now_groups,
+    operand_labels,
     product_operands,
 )
 from stepper.engine.quantities import Q, symbol
@@ -253,7 +254,8 @@ def product_lines(
     else:
         head = f"{left} (left) · {right} (above) = {result} (result)"
     if mark is not None:
-        head += f":  {ROW_MARK} row {mark[0]} of {left} · {COL_MARK} column {mark[1]} of {right}"
+        row, col = operand_labels(step.output, *mark)  # as the screen labels them, not positions
+        head += f":  {ROW_MARK} row {row} of {left} · {COL_MARK} column {col} of {right}"
     out = [escape(head)]
     for line in layout:
         marked = line.lstrip().startswith((ROW_MARK, COL_MARK))

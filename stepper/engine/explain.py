@@ -118,6 +118,19 @@ def product_operands(net: Network, step: Step, values: IterationValues) -> Produ
     return None
 
 
+def operand_labels(ref: Ref, row: int, col: int) -> tuple[str, str]:
+    """The left operand's row and the right operand's column that make the product's cell
+    (``row``, ``col``) of ``ref``, labelled as the screen and the cell's sum (cell_terms) label
+    them: [1 | a^l]ᵀ's row b or i=0 for dC/dW^l[b, …] or [i=0, …], where the Why pane's heading
+    said "row 0" or "row 1", positions the screen labels otherwise (a tester). (W^l without bias
+    row)ᵀ's column is W^l's row i=…, which the screen marks: "j=…" would name another of W^l's."""
+    if ref.quantity == Q.GRAD:
+        return ("b" if row == 0 else f"i={row - 1}"), f"j={col}"
+    if ref.quantity == Q.DC_DA:
+        return f"o={row}", f"i={col}"
+    return f"o={row}", f"j={col}"
+
+
 def _at(per_layer: Sequence[Array | None], quantity: Quantity, layer: int) -> Array:
     """``quantity`` of ``layer``, which the step being explained has already computed: if it has
     not, the caller asked about a step out of order, a bug to report rather than hide."""

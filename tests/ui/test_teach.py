@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from textual.widgets import Input
@@ -147,7 +148,7 @@ async def test_a_selected_product_cell_marks_its_operands_row_and_column() -> No
         assert "▶" in view(app, "a", 0).text().splitlines()[1]  # on o=0's label
         assert "▼" in view(app, "weights", 0).text().splitlines()[0]  # over j=2
         text = why(app)
-        assert "▶ row 0 of [1 | a^0] · ▼ column 2 of W^0" in text
+        assert "▶ row o=0 of [1 | a^0] · ▼ column j=2 of W^0" in text
         # The cell's sum leads the pane (issue 12: the selected cell first), once.
         sum_ = (
             "= Σ_i [1 | a^0][o=0, i] · W^0[i, j=2] = "
@@ -155,6 +156,43 @@ async def test_a_selected_product_cell_marks_its_operands_row_and_column() -> No
         )
         assert text.startswith(f"n^1[o=0, j=2]: observation 0, neuron 2 of layer 1\n  {sum_}\n")
         assert text.count(sum_) == 1
+
+
+async def test_the_product_heading_names_the_marked_row_and_column_as_the_cell_does() -> None:
+    """A tester: with dC/dW^2[i=0, j=0] selected the heading read "▶ row 1 of [1 | a^2]ᵀ", its row by
+    position, where the screen and the cell's name call it i=0 (row 0 is the bias row b). Every
+    product step of an iteration, side by side (120x40) and stacked (80x24, n^2 and dC/da), at its
+    first cell (a weight gradient's b row) and the one down and right: the heading's row is the
+    cell's, its column the cell's j, but for dC/da = δ · (W without bias row)ᵀ, whose column is W's
+    row i (the one the screen marks on W and the cell's sum names)."""
+    name_re = re.compile(r"^(\S+)\[([^,\]]+), ([^\]]+)\]")
+    head_re = re.compile(r"▶ row (\S+) of .* · ▼ column (\S+) of (.*)$")
+    for size in [(80, 24), (120, 40)]:
+        app = StepperApp()
+        async with app.run_test(size=size) as pilot:
+            checked, stacked, bias_rows = [], 0, 0
+            for _ in range(22):
+                await pilot.press("n")
+                for keys in [("up", "up", "left", "left"), ("down", "right")]:
+                    await pilot.press(*keys)
+                    await pilot.pause()
+                    lines = why(app).splitlines()
+                    heads = [m for line in lines if (m := head_re.search(line))]
+                    if not heads:
+                        continue
+                    name = name_re.match(lines[0])
+                    assert name is not None, lines[0]
+                    symbol, row, col = name.groups()
+                    if symbol.startswith("dC/da"):
+                        col = col.replace("j=", "i=")
+                    assert len(heads) == 1 and heads[0].group(1, 2) == (row, col), (size, lines[0], heads[0])
+                    checked.append(symbol)
+                    stacked += "one under the other" in "\n".join(lines)
+                    bias_rows += row == "b"
+            # n^1–n^3, dC/dW^2, dC/da^2, dC/dW^1, dC/da^1, dC/dW^0: two cells each.
+            assert len(checked) == 16 and len(set(checked)) == 8, (size, checked)
+            assert bias_rows == 3, size  # the b row of each weight gradient
+            assert (stacked > 0) == (size == (80, 24)), size
 
 
 async def test_the_layer_map_marks_the_current_layer_and_the_clones() -> None:
