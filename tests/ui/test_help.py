@@ -49,9 +49,22 @@ async def test_help_lists_every_key_with_what_it_does() -> None:
         # (A run without a letter, "[" alone, is not read off the screenshot: its sentence is.)
         assert {key for key in every_key(app) if any(c.isalnum() for c in key)} <= listed
         assert {
-            "Previous layer's whole pane (instead of the step)",
-            "Next layer's whole pane (instead of the step)",
+            "Step's layer whole if folded, then previous layer",
+            "Step's layer whole if folded, then next layer",
         } <= set(lines)
         assert "ctrl+p" in listed and any(line.startswith("tab shift+tab") for line in lines)
         # A sentence, not the Footer's one-word name: "f Fwd" says little to a learner.
         assert "f To the end of the forward pass" in lines and "f Fwd" not in lines
+
+
+async def test_the_bracket_keys_say_they_show_the_steps_folded_layer_first() -> None:
+    """The help said [ and ] show the previous / next layer's whole pane, but where the step's own
+    layer has matrices folded ("… folded · [ unfolds") they show that layer whole first. Each line
+    whole at 80x24, where a wrapped one would read as two keys' lines."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        lines = help_lines(app)
+        assert "Step's layer whole if folded, then previous layer" in lines, lines
+        assert "Step's layer whole if folded, then next layer" in lines, lines

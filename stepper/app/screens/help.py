@@ -98,8 +98,10 @@ KEY_HELP = {
     "whole-iteration": "To the end of the iteration (or the next)",
     "run-pause": "Run / pause training (cost curve top right)",
     "layer-end": "Finish the current layer's steps",
-    "previous-layer": "Previous layer's whole pane (instead of the step)",
-    "next-layer": "Next layer's whole pane (instead of the step)",
+    # The step's own layer first where it has matrices folded (its border: "[ unfolds"): the lines
+    # said only the previous / next layer. One line each at 80x24.
+    "previous-layer": "Step's layer whole if folded, then previous layer",
+    "next-layer": "Step's layer whole if folded, then next layer",
     "restart": "Back to the start of iteration 1",
     "decision-map": "Decision map on / off (networks with 2 inputs)",
     "cell-up": "Cell up: the Why pane explains that cell",
