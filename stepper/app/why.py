@@ -276,8 +276,9 @@ def differences(walk: Walk, ref: Ref, checker: MineChecker | None) -> list[str]:
         return [f"= {checker.source} matches here."]
     r, c = (int(x) for x in np.argwhere(check.bad)[0])
     return [
-        f"≠ {checker.source} differs in {int(check.bad.sum())} of {check.bad.size} cells; first at row {r}, "
-        f"column {c}: expected {format_number(float(check.expected[r, c]))}, "
+        # The cell as the screen labels it: "row 0" of a weight matrix is its bias row b.
+        f"≠ {checker.source} differs in {int(check.bad.sum())} of {check.bad.size} cells; first at "
+        f"{cell_name(ref, r, c)}: expected {format_number(float(check.expected[r, c]))}, "
         f"yours {as_written(float(check.got[r, c]))}."  # as the learner wrote it, as `compare` does
     ]
 

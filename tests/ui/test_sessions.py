@@ -182,7 +182,7 @@ async def test_compare_marks_the_learners_wrong_cells_and_opens_at_the_first(tmp
         assert delta2.count("≠") == 6  # every cell of δ^2 differs
         assert "≠" not in view(app, "dC_da", 2).text()  # what came before matched
         why = str(app.query_one("#explain-text").render())
-        assert "≠ mine.json differs in 6 of 6 cells" in why
+        assert "≠ mine.json differs in 6 of 6 cells; first at δ^2[o=0, j=0]" in why
         view(app, "delta", 2).focus()  # the selected cell: ours term by term, and theirs
         await pilot.pause()
         why = str(app.query_one("#explain-text").render())
