@@ -109,3 +109,18 @@ async def test_a_toast_up_when_the_next_question_opens_waits_under_it_and_comes_
                 break
             await pilot.pause(0.05)
         assert "Numbers now show" in " ".join(lines_of(app, app.screen.query("Toast").last().region))
+
+
+async def test_the_quiz_covers_the_why_pane_from_edge_to_edge() -> None:
+    """At 120x40 the quiz stood 76 columns wide in the middle of the Why pane, the pane's lines cut
+    off on both sides of it ("906·1.0000000 +", "They are not"; a fresh tester): it takes the
+    screen's width, over the Why pane, under the matrices the learner works the answer out from."""
+    for size in ((80, 24), (120, 40), (200, 60)):
+        app = StepperApp()
+        async with app.run_test(size=size) as pilot:
+            await pilot.press("n", "n", "n", "t")
+            await pilot.pause()
+            dialog = app.screen.query_one("#quiz-dialog")
+            assert dialog.region.x == 0 and dialog.region.width == size[0], (size, dialog.region)
+            layers = app.screen_stack[-2].query_one("#layers").region
+            assert dialog.region.y >= layers.bottom, (size, dialog.region, layers)
