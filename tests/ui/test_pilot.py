@@ -414,6 +414,8 @@ async def test_narrow_shows_the_step_and_brackets_show_whole_layers() -> None:
         panes = list(app.query(".layer-pane"))
         step_pane = app.screen.view.step_pane
         assert step_pane.display and not any(p.display for p in panes)
+        await pilot.press("right_square_bracket")  # the step's own layer first, whole
+        assert [p.display for p in panes] == [True, False, False] and not step_pane.display
         await pilot.press("right_square_bracket")
         assert [p.display for p in panes] == [False, True, False] and not step_pane.display
         await pilot.press("left_square_bracket")

@@ -33,9 +33,7 @@ def test_help_screen(snap_compare) -> None:
 
 def test_identical_columns_are_marked(snap_compare) -> None:
     """After the forward pass every hidden matrix carries the same group letter on each column."""
-    assert snap_compare(
-        StepperApp(), press=["f", "left_square_bracket", "left_square_bracket"], terminal_size=(80, 24)
-    )
+    assert snap_compare(StepperApp(), press=["f", *["left_square_bracket"] * 3], terminal_size=(80, 24))
 
 
 def test_clone_notice_and_marking_wide(snap_compare) -> None:

@@ -129,7 +129,11 @@ async def test_brackets_show_whole_layers_until_the_next_step() -> None:
         await pilot.press("n", "n", "n", "left_square_bracket")
         await pilot.pause()
         view = app.screen.view
-        assert not view.step_pane.display
+        # The step's own layer first, whole, as the help says (the step view shows its step alone).
+        layer2 = view.query_one("#layer-2", LayerPane)
+        assert not view.step_pane.display and layer2.display and layer2.whole
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
         layer1 = view.query_one("#layer-1", LayerPane)
         assert layer1.display and all(m.state is not None for m in layer1.views)
         await pilot.press("n")
@@ -898,3 +902,23 @@ async def test_after_s_twice_n1_sits_under_a0_beside_w0_at_80x24() -> None:
             a0, w0, n1 = pane.order
             assert (n1.region.x, n1.region.y) == (a0.region.x, a0.region.bottom), step
             assert w0.region.x > n1.region.right and w0.region.y == a0.region.y, step
+
+
+async def test_from_the_step_view_a_bracket_shows_the_steps_own_layer_whole_first() -> None:
+    """At 120x40 with w (the step view, the step's matrices alone), [ at the update of W^0 said
+    "Layer 1 is the first layer" and never showed layer 1 (a tester): the help says the step's
+    layer comes first, whole; [ again then says it is the first."""
+    app = StepperApp()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.press("w", "u", "p", "p")
+        await pilot.pause()
+        view = app.screen.view
+        assert view.step_mode and app.walk.position.done == 20
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        layer1 = view.query_one("#layer-1", LayerPane)
+        assert layer1.display and layer1.whole and not view.step_pane.display
+        assert not app._notifications
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == ["Layer 1 is the first layer: [ goes no further."]

@@ -597,9 +597,11 @@ class WalkView(Vertical):
         depth = self.walk.net.depth
         current = self.pinned_layer or self.shown_layer
         pane = self.panes[current - 1]
-        if self.pinned_layer is None and pane.display and pane.folded:
+        if self.pinned_layer is None and ((pane.display and pane.folded) or self.step_mode):
             # The step's own layer first, whole: its border says "[ unfolds" (wide, [ on layer 1 said
-            # it was the first layer, and no key showed the matrices folded away; a tester).
+            # it was the first layer, and no key showed the matrices folded away; a tester). So too
+            # from the step view, which shows the step's matrices alone (at 120x40 with w, [ at
+            # an update of W^0 said layer 1 was the first and never showed it; a tester).
             self._pin(current)
             self.refresh_view()
             return
