@@ -6,6 +6,7 @@ Everything comes from the engine's step descriptions and values; this only write
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 import numpy as np
@@ -256,7 +257,11 @@ def product_lines(
     if mark is not None:
         row, col = operand_labels(step.output, *mark)  # as the screen labels them, not positions
         head += f":  {ROW_MARK} row {row} of {left} · {COL_MARK} column {col} of {right}"
-    out = [escape(head)]
+    # Never broken inside an operand's name: at 80 columns "of [1 |" ended a line, "a^1]ᵀ" began
+    # the next (a tester).
+    names = "|".join(re.escape(name) for name in (left, right, result))
+    heads = [head] if room is None else wrap_kept(kept_whole(head, names), room, subsequent_indent="  ")
+    out = [escape(line) for line in heads]
     for line in layout:
         marked = line.lstrip().startswith((ROW_MARK, COL_MARK))
         out.append(f"[b]{escape(line)}[/b]" if marked else escape(line))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from textual.geometry import Region
 from textual.widgets import Input
 
 from stepper.app import StepperApp
@@ -176,7 +177,7 @@ async def test_the_product_heading_names_the_marked_row_and_column_as_the_cell_d
                 for keys in [("up", "up", "left", "left"), ("down", "right")]:
                     await pilot.press(*keys)
                     await pilot.pause()
-                    lines = why(app).splitlines()
+                    lines = why(app).replace("\n  ", " ").splitlines()  # a heading's lines as one
                     heads = [m for line in lines if (m := head_re.search(line))]
                     if not heads:
                         continue
@@ -286,3 +287,30 @@ async def test_the_cost_step_writes_the_cost_out_term_by_term_and_so_does_a_wron
         text = why(app)
         assert text.startswith("✗ wrong: C = 1.9082220, not 2.0000000") and terms in text
         assert text.count(terms) == 1  # the verdict's computation is not repeated under it
+
+
+async def test_the_product_heading_breaks_between_names_never_inside_one() -> None:
+    """At 80 columns the heading broke inside "[1 | a^1]ᵀ": "… ▶ row i=0 of [1 |" on one line,
+    "a^1]ᵀ · ▼ column j=1 of δ^2" on the next (a tester). Every product step, its cell selected,
+    at 80x24: each of the heading's lines, as drawn, has its brackets closed."""
+    app = StepperApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        wrapped = 0
+        for _ in range(22 * 3):
+            await pilot.press("n" if _ % 3 == 0 else "down", "right")
+            await pilot.pause()
+            text = app.screen.query_one("#explain-text")
+            # Every line of the text as drawn, scrolled out of the pane or not.
+            lines = [strip.text.strip() for strip in text.render_lines(Region(0, 0, *text.size))]
+            first = next(
+                (i for i, line in enumerate(lines) if "(left) ·" in line or "one under" in line), None
+            )
+            if first is None:
+                continue
+            heading = [lines[first]]
+            if "▼ column" not in lines[first]:
+                heading.append(lines[first + 1])
+            for line in heading:
+                assert line.count("[") == line.count("]") and line.count("(") == line.count(")"), heading
+            wrapped += len(heading) > 1
+        assert wrapped, "no heading was long enough to wrap at 80 columns"
