@@ -333,7 +333,8 @@ def test_the_first_header_line_drops_phase_and_layer_before_the_cost() -> None:
     assert fit_where(where, 57) == "Iteration 1 · step 13 of 22 · C = 1.9082220 · backward"
     assert fit_where(where, 45) == "Iteration 1 · step 13 of 22 · C = 1.9082220"
     assert fit_where(where, 40) == "Iter 1 · step 13 of 22 · C = 1.9082220"
-    assert fit_where(where, 30) == "1 · 13/22 · C = 1.9082220"  # then the words go
+    assert fit_where(where, 30) == "Iter 1 · 13/22 · C = 1.9082220"  # then the words go, "Iter" last
+    assert fit_where(where, 26) == "1 · 13/22 · C = 1.9082220"
     assert fit_where(where, 20) == "1 13/… C = 1.9082220"  # and in the end the cost stays whole
 
 

@@ -76,7 +76,8 @@ async def test_the_prompt_says_what_is_right_and_0_9_is_right_for_0_9002495() ->
         region = app.screen.query_one("#quiz-dialog").region
         shown = " ".join(lines_of(app, region))
         assert "your value (right if |x − v| ≤ 5e-4·|v| + 1e-9)" in shown, shown
-        assert "Right within 0.05 % · Enter answers and takes the step · Escape skips" in shown, shown
+        # Escape said to take no step ("Escape skips" read as skipping to the next; a tester).
+        assert "Right within 0.05 % · Enter answers and steps · Escape skips (no step)" in shown, shown
         assert "significant" not in shown
         await pilot.press("0", ".", "9")
         await pilot.pause()

@@ -47,7 +47,7 @@ class QuizPrompt(ModalScreen[float | None], ClosesOnce[float | None]):
             yield Input(placeholder=f"your value (right if {TOLERANCE})", id="quiz-answer")
             yield Label("", id="quiz-error", classes="error")
             yield Label(
-                f"Right within {PERCENT} · Enter answers and takes the step · Escape skips", classes="hint"
+                f"Right within {PERCENT} · Enter answers and steps · Escape skips (no step)", classes="hint"
             )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -71,9 +71,10 @@ def fit_where(where: str, width: int) -> str:
         return line if len(line) <= width else line[: max(0, width - 1)] + "…"
     # Half an 80-column screen (side by side): "2 · 13/22 · C = 1.9082220", then without the dots;
     # and in the end the cost stays whole and what comes before it is cut.
-    tight = [part.removeprefix("Iter ").removeprefix("step ").replace(" of ", "/") for part in parts]
-    for sep in (PART, " "):
-        line = sep.join(tight)
+    # "Iter" kept while it fits: "1 · 7/22" beside "Iter 1 · step 2/22" read as cryptic (a tester).
+    steps = [part.removeprefix("step ").replace(" of ", "/") for part in parts]
+    tight = [part.removeprefix("Iter ") for part in steps]
+    for line in (PART.join(steps), PART.join(tight), " ".join(tight)):
         if len(line) <= width:
             return line
     cost = next((part for part in tight if part.startswith("C = ")), None)
