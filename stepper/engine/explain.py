@@ -14,7 +14,15 @@ import numpy as np
 from stepper.engine.costs import FUSED_DELTA
 from stepper.engine.iteration import Array, IterationValues
 from stepper.engine.network import Network
-from stepper.engine.quantities import OPTIMIZER_TERMS, PREVIOUS_STATE, WEIGHT_SHAPED, Q, Quantity, symbol
+from stepper.engine.quantities import (
+    OPTIMIZER_TERMS,
+    PREVIOUS_STATE,
+    WEIGHT_SHAPED,
+    Q,
+    Quantity,
+    row_label,
+    symbol,
+)
 from stepper.engine.steps import Ref, Step
 from stepper.formatting import format_number as f
 
@@ -38,11 +46,7 @@ STATE_MEANINGS: dict[Quantity, str] = {
 def cell_name(ref: Ref, row: int, col: int) -> str:
     """The cell as the screen labels it: δ^2[o=0, j=1] is row o=0 (observation 0), column j=1
     (neuron 1) of δ^2; W^1[i=0, j=2] the weight from neuron 0 to neuron 2, W^1[b, j=2] its bias."""
-    q, l = ref.quantity, ref.layer
-    if q in WEIGHT_SHAPED:
-        where = f"[b, j={col}]" if row == 0 else f"[i={row - 1}, j={col}]"
-        return symbol(q, l) + where
-    return f"{symbol(q, l)}[o={row}, j={col}]"
+    return f"{symbol(ref.quantity, ref.layer)}[{row_label(ref.quantity, row)}, j={col}]"
 
 
 # v is momentum's velocity and Adam's second moment: said for the optimizer at hand where it is known.
@@ -124,11 +128,9 @@ def operand_labels(ref: Ref, row: int, col: int) -> tuple[str, str]:
     them: [1 | a^l]ᵀ's row b or i=0 for dC/dW^l[b, …] or [i=0, …], where the Why pane's heading
     said "row 0" or "row 1", positions the screen labels otherwise (a tester). (W^l without bias
     row)ᵀ's column is W^l's row i=…, which the screen marks: "j=…" would name another of W^l's."""
-    if ref.quantity == Q.GRAD:
-        return ("b" if row == 0 else f"i={row - 1}"), f"j={col}"
     if ref.quantity == Q.DC_DA:
-        return f"o={row}", f"i={col}"
-    return f"o={row}", f"j={col}"
+        return f"o={row}", row_label(Q.WEIGHTS, col + 1)
+    return row_label(ref.quantity, row), f"j={col}"
 
 
 def _at(per_layer: Sequence[Array | None], quantity: Quantity, layer: int) -> Array:
@@ -229,8 +231,7 @@ def cell_terms(net: Network, values: IterationValues, ref: Ref, row: int, col: i
         prev, d = v.a[l], _at(v.delta, Q.DELTA, l + 1)
         left = np.ones(prev.shape[0]) if row == 0 else prev[:, row - 1]
         terms = [_times(left[o], d[o, col]) for o in range(prev.shape[0])]
-        where = "b" if row == 0 else f"i={row - 1}"
-        named = f"Σ_o [1 | a^{l}]ᵀ[{where}, o] · δ^{l + 1}[o, j={col}]"
+        named = f"Σ_o [1 | a^{l}]ᵀ[{row_label(q, row)}, o] · δ^{l + 1}[o, j={col}]"
         return f"= {named} = {_sum(terms)} = {f(v.grad[l][row, col])}"
     if q in UPDATE_TERMS or (q in (Q.WEIGHTS_AFTER, Q.CHANGE) and v.terms):
         return update_cell_terms(net, values, q, l, row, col)

@@ -79,6 +79,15 @@ SYMBOLS: dict[Quantity, str] = {
 }
 
 
+def row_label(quantity: Quantity, row: int) -> str:
+    """Row ``row`` of ``quantity`` as the screen labels it: a weight-shaped matrix's bias row "b",
+    then its weights' rows "i=0", "i=1", … (the neurons they come from); any other's observation
+    "o=0", "o=1", …"""
+    if quantity in WEIGHT_SHAPED:
+        return "b" if row == 0 else f"i={row - 1}"
+    return f"o={row}"
+
+
 def symbol(quantity: Quantity, layer: int) -> str:
     """``quantity`` of ``layer`` as the screen writes it: symbol(Quantity.DELTA, 2) is "δ^2"."""
     return SYMBOLS[quantity].replace("{l}", str(layer))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from stepper.engine.quantities import WEIGHT_SHAPED, Quantity
+from stepper.engine.quantities import Quantity, row_label
 from stepper.formatting import format_number
 
 GAP = 2
@@ -12,9 +12,7 @@ GAP = 2
 
 def row_labels(quantity: Quantity, rows: int) -> list[str]:
     """Weights and their gradients: "b" then i=0..; per-observation quantities: o=0.."""
-    if quantity in WEIGHT_SHAPED:
-        return ["b"] + [f"i={i}" for i in range(rows - 1)]
-    return [f"o={o}" for o in range(rows)]
+    return [row_label(quantity, r) for r in range(rows)]
 
 
 def _pick(count: int, limit: int) -> list[int | None]:

@@ -31,6 +31,7 @@ from stepper.app.contrast import background_of, readable
 from stepper.app.widgets.sized import on_screen_now
 from stepper.engine.explain import EQUAL_NOW_MARKS, equal_column_groups, equal_now_groups
 from stepper.engine.quantities import WEIGHT_SHAPED, Q
+from stepper.engine.quantities import row_label as row_name
 from stepper.engine.steps import Ref
 from stepper.formatting import SIG_DIGITS, format_number, kept_whole, wrap_kept
 
@@ -514,13 +515,12 @@ class MatrixView(ScrollView, can_focus=True):
         return self._label_for[1]
 
     def row_label(self, r: int) -> str:
-        if self.is_weights:
-            if r == 0:
-                return "b"
+        label = row_name(self.ref.quantity, r)
+        if self.is_weights and r > 0:
             clones = self.state.row_clones if self.state else ()
             g = clones[r] if r < len(clones) else None
-            return f"i={r - 1}" + (f" {clone_mark(g)}" if g is not None else "")
-        return f"o={r}"
+            label += f" {clone_mark(g)}" if g is not None else ""
+        return label
 
     def col_label(self, c: int) -> tuple[str, int | str | None]:
         """The header of column ``c``, and its clone group (or "observed" for =a, =b, …)."""
@@ -823,7 +823,7 @@ class MatrixView(ScrollView, can_focus=True):
         return self._places(self.state.rows - 1, self.state.cols - 1)
 
     def _places(self, row: int, col: int) -> list[str]:
-        where = ("b" if row == 0 else f"i={row - 1}") if self.is_weights else f"o={row}"
+        where = row_name(self.ref.quantity, row)
         places = [f"{where}, j={col}"]
         if self.state is not None and self.state.cols == 1:
             places.append(where)

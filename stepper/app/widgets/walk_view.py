@@ -734,11 +734,10 @@ class WalkView(Vertical):
             for child in self.children
             if child.display and child.id not in ("top", "layers", "explain")
         )
-        top = self.query_one("#top")
         if self.compact:  # its curves are 2 lines tall
             above += max(2, self.query_one("#status", StatusLine).lines_needed)
         else:
-            above += top.outer_size.height
+            above += self.query_one("#top").outer_size.height
         return self.size.height - above
 
     def _layers_beside(self) -> int:
